@@ -1,0 +1,37 @@
+# PGXS build of the steam_rec extension.
+#
+# The C++ core (src/core) and the server glue (src/pg) are compiled into one
+# shared library.  CMakeLists.txt builds the same core on its own, for the unit
+# tests under sanitizers.
+
+EXTENSION   = steam_rec
+MODULE_big  = steam_rec
+CORE_SRCS   = $(sort $(wildcard src/core/*.cpp))
+GLUE_SRCS   = $(sort $(wildcard src/pg/*.cpp))
+OBJS        = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
+DATA        = $(sort $(wildcard migrations/steam_rec--*.sql))
+
+# Regression tests run in this order; each creates and drops the extension.
+REGRESS      = schema service_queries bad_input boundary migrations
+REGRESS_OPTS = --inputdir=. --outputdir=build/regress
+
+EIGEN_INCLUDE ?= /usr/include/eigen3
+PG_CPPFLAGS   = -I$(CURDIR)/src -isystem $(EIGEN_INCLUDE)
+PG_CXXFLAGS   = -std=c++17 -Wno-register -fvisibility=hidden -DEIGEN_NO_DEBUG
+SHLIB_LINK    = -lstdc++
+
+# Debian's server is built with LLVM JIT support, which makes PGXS compile every
+# object to bitcode with clang and without PG_CXXFLAGS; C++17 fails there.
+# Our functions gain nothing from inlining into JIT-compiled expressions.
+override with_llvm = no
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+installcheck: | build/regress
+build/regress:
+	mkdir -p $@
+
+# Headers are not tracked by PGXS; rebuild everything when any of them changes.
+$(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)

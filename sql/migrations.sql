@@ -1,0 +1,148 @@
+-- Versioned scripts as migrations: 1.0 -> 1.1 keeps every row and builds
+-- exactly what a fresh 1.1 install builds; 1.1 -> 1.0 stashes what 1.0 has no
+-- place for, and the next upgrade restores it unchanged.
+
+-- Everything that defines the installed schema, one line per fact.
+CREATE FUNCTION pg_temp.catalog_snapshot() RETURNS SETOF text LANGUAGE sql AS $$
+    SELECT format('column %s.%s %s null=%s default=%s identity=%s comment=%s',
+                  c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
+                  pg_get_expr(d.adbin, d.adrelid), a.attidentity, col_description(c.oid, a.attnum))
+      FROM pg_class AS c
+      JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      LEFT JOIN pg_attrdef AS d ON d.adrelid = c.oid AND d.adnum = a.attnum
+     WHERE c.relnamespace = 'steam_rec'::regnamespace AND c.relkind = 'r'
+    UNION ALL
+    SELECT format('relation %s kind=%s acl=%s comment=%s', relname, relkind, relacl,
+                  obj_description(oid, 'pg_class'))
+      FROM pg_class WHERE relnamespace = 'steam_rec'::regnamespace
+    UNION ALL
+    SELECT format('constraint %s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
+      FROM pg_constraint WHERE connamespace = 'steam_rec'::regnamespace
+    UNION ALL
+    SELECT format('index %s', indexdef) FROM pg_indexes WHERE schemaname = 'steam_rec'
+    UNION ALL
+    SELECT format('function %s acl=%s', pg_get_functiondef(oid), proacl)
+      FROM pg_proc WHERE pronamespace = 'steam_rec'::regnamespace
+    UNION ALL
+    SELECT format('member %s', pg_describe_object(classid, objid, 0))
+      FROM pg_depend
+     WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+       AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'steam_rec')
+    UNION ALL
+    SELECT format('dump mark %s', cfg::regclass)
+      FROM pg_extension, unnest(extconfig) AS cfg WHERE extname = 'steam_rec'
+$$;
+
+-- A hash of every row of the named tables, in a stable order, without the
+-- columns named in `ignored` (so rows can be compared across versions).
+CREATE FUNCTION pg_temp.rows_hash(tables text[], ignored text[] DEFAULT '{}') RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    name text;
+    one text;
+    result text := '';
+BEGIN
+    FOREACH name IN ARRAY tables LOOP
+        EXECUTE format('SELECT md5(coalesce(string_agg((to_jsonb(t) - %L::text[])::text, %L ORDER BY (to_jsonb(t) - %L::text[])::text), %L)) FROM steam_rec.%I AS t',
+                       ignored, E'\n', ignored, '', name) INTO one;
+        result := result || name || '=' || one || ' ';
+    END LOOP;
+    RETURN result;
+END
+$$;
+
+-- The tables of 1.0, and of 1.1.
+CREATE TEMP TABLE tables_of (version text, tables text[]);
+INSERT INTO tables_of VALUES
+    ('1.0', '{users,catalog_cache,user_games,recommendations}'),
+    ('1.1', '{users,catalog_cache,user_games,recommendations,game_tags}');
+
+-- 1. A fresh 1.1 install, remembered.
+CREATE EXTENSION steam_rec;
+CREATE TEMP TABLE fresh_1_1 AS SELECT pg_temp.catalog_snapshot() AS fact;
+DROP EXTENSION steam_rec;
+
+-- 2. Install 1.0 and fill it.
+CREATE EXTENSION steam_rec VERSION '1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'steam_rec';
+INSERT INTO steam_rec.users (steam_id, username, last_sync)
+SELECT 76561197960265728 + n, 'player_' || n, '2026-01-01'::timestamptz + n * interval '1 hour'
+  FROM generate_series(1, 50) AS n;
+INSERT INTO steam_rec.catalog_cache (appid, name, release_date, price_cents, is_free)
+SELECT appid, 'Game ' || appid, '2010-01-01'::date + appid, appid * 10, appid % 7 = 0
+  FROM generate_series(1, 40) AS appid;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT 76561197960265728 + p, appid, (p * appid) % 13
+  FROM generate_series(1, 50) AS p, generate_series(1, 40) AS appid
+ WHERE (p + appid) % 3 = 0;
+INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm)
+SELECT 76561197960265728 + p, appid, appid, 1.0 / appid, 'popularity'
+  FROM generate_series(1, 50) AS p, generate_series(1, 5) AS appid;
+SELECT (SELECT count(*) FROM steam_rec.users) AS users,
+       (SELECT count(*) FROM steam_rec.user_games) AS user_games,
+       (SELECT count(*) FROM steam_rec.recommendations) AS recommendations;
+CREATE TEMP TABLE rows_at_1_0 AS SELECT pg_temp.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.0';
+
+-- 3. Upgrade: every row kept, and the same schema as a fresh 1.1.
+ALTER EXTENSION steam_rec UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'steam_rec';
+SELECT hash = pg_temp.rows_hash(tables, '{country}') AS rows_kept FROM rows_at_1_0, tables_of WHERE version = '1.0';
+(SELECT 'only after upgrade' AS side, fact FROM pg_temp.catalog_snapshot() AS fact
+ EXCEPT SELECT 'only after upgrade', fact FROM fresh_1_1)
+UNION ALL
+(SELECT 'only in fresh install', fact FROM fresh_1_1
+ EXCEPT SELECT 'only in fresh install', fact FROM pg_temp.catalog_snapshot() AS fact);
+
+-- 4. Use 1.1: countries and tags.
+UPDATE steam_rec.users SET country = (ARRAY['SE', 'DE', 'US'])[1 + steam_id % 3] WHERE steam_id % 2 = 0;
+INSERT INTO steam_rec.game_tags (appid, tag_name, position)
+SELECT appid, tag, position
+  FROM generate_series(1, 40) AS appid,
+       unnest(ARRAY['Indie', 'Action', 'RPG']) WITH ORDINALITY AS t(tag, position)
+ WHERE (appid + position) % 2 = 0;
+DELETE FROM steam_rec.game_tags WHERE id IN (SELECT max(id) FROM steam_rec.game_tags);
+CREATE TEMP TABLE rows_at_1_1 AS SELECT pg_temp.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.1';
+CREATE TEMP TABLE sequence_at_1_1 AS SELECT last_value, is_called FROM steam_rec.game_tags_id_seq;
+SELECT count(*) AS tags, (SELECT count(country) FROM steam_rec.users) AS countries FROM steam_rec.game_tags;
+
+-- 5. Downgrade: the 1.1 data goes to the stash, with a notice saying so.
+ALTER EXTENSION steam_rec UPDATE TO '1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'steam_rec';
+SELECT to_regclass('steam_rec.game_tags') AS game_tags,
+       (SELECT count(*) FROM pg_attribute WHERE attrelid = 'steam_rec.users'::regclass
+           AND attname = 'country' AND NOT attisdropped) AS country_columns;
+SELECT item, count(*) FROM steam_rec.migration_stash GROUP BY item ORDER BY item;
+SELECT hash = pg_temp.rows_hash(tables) AS rows_at_1_0_unchanged FROM rows_at_1_0, tables_of WHERE version = '1.0';
+
+-- 6. Upgrade again: everything back, rows and sequence identical, stash empty.
+ALTER EXTENSION steam_rec UPDATE TO '1.1';
+SELECT hash = pg_temp.rows_hash(tables) AS rows_restored FROM rows_at_1_1, tables_of WHERE version = '1.1';
+SELECT s.last_value = q.last_value AND s.is_called = q.is_called AS sequence_restored
+  FROM sequence_at_1_1 AS s, steam_rec.game_tags_id_seq AS q;
+SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
+(SELECT fact FROM pg_temp.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_1)
+UNION ALL
+(SELECT fact FROM fresh_1_1 EXCEPT SELECT fact FROM pg_temp.catalog_snapshot() AS fact);
+-- The next tag gets a new id: no collision with the restored ones.
+INSERT INTO steam_rec.game_tags (appid, tag_name) VALUES (1, 'Strategy')
+RETURNING id > (SELECT max(id) FROM steam_rec.game_tags WHERE tag_name <> 'Strategy') AS new_id_is_fresh;
+DELETE FROM steam_rec.game_tags WHERE tag_name = 'Strategy';
+
+-- 7. A stash the scripts did not expect: the downgrade refuses, changes nothing.
+INSERT INTO steam_rec.migration_stash (item, payload) VALUES ('users.country', '{"steam_id": 1, "country": "SE"}');
+ALTER EXTENSION steam_rec UPDATE TO '1.0';
+SELECT extversion, to_regclass('steam_rec.game_tags') IS NOT NULL AS game_tags_kept
+  FROM pg_extension WHERE extname = 'steam_rec';
+DELETE FROM steam_rec.migration_stash;
+
+-- 8. Rows deleted while at 1.0 stay deleted: their tags and countries are not restored.
+ALTER EXTENSION steam_rec UPDATE TO '1.0';
+DELETE FROM steam_rec.catalog_cache WHERE appid <= 10;
+DELETE FROM steam_rec.users WHERE steam_id % 4 = 0;
+ALTER EXTENSION steam_rec UPDATE TO '1.1';
+SELECT count(*) AS tags_of_deleted_games FROM steam_rec.game_tags WHERE appid <= 10;
+SELECT count(*) AS tags_of_kept_games FROM steam_rec.game_tags;
+SELECT count(country) AS countries FROM steam_rec.users;
+SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
+
+DROP EXTENSION steam_rec;
