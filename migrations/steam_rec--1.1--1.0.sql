@@ -36,7 +36,7 @@ BEGIN
     SELECT count(*) INTO tags FROM steam_rec.game_tags;
     SELECT count(*) INTO countries FROM steam_rec.users WHERE country IS NOT NULL;
     IF tags > 0 OR countries > 0 THEN
-        RAISE NOTICE 'steam_rec: stashed % game tag(s) and % country code(s) in steam_rec.migration_stash', tags, countries
+        RAISE WARNING 'steam_rec: stashed % game tag(s) and % country code(s) in steam_rec.migration_stash', tags, countries
             USING HINT = 'ALTER EXTENSION steam_rec UPDATE TO ''1.1'' restores them.';
     END IF;
 END

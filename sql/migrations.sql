@@ -105,7 +105,8 @@ CREATE TEMP TABLE rows_at_1_1 AS SELECT pg_temp.rows_hash(tables) AS hash FROM t
 CREATE TEMP TABLE sequence_at_1_1 AS SELECT last_value, is_called FROM steam_rec.game_tags_id_seq;
 SELECT count(*) AS tags, (SELECT count(country) FROM steam_rec.users) AS countries FROM steam_rec.game_tags;
 
--- 5. Downgrade: the 1.1 data goes to the stash, with a notice saying so.
+-- 5. Downgrade: the 1.1 data goes to the stash, with a warning saying so
+-- (extension scripts run with client_min_messages at WARNING at least).
 ALTER EXTENSION steam_rec UPDATE TO '1.0';
 SELECT extversion FROM pg_extension WHERE extname = 'steam_rec';
 SELECT to_regclass('steam_rec.game_tags') AS game_tags,

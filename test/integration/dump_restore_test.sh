@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# pg_dump -Fc / pg_restore keeps every row of every steam_rec table, and the
+# identity sequences go on without collisions after the restore.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
+
+source_db=steam_rec_dump_source
+target_db=steam_rec_dump_target
+dump=$(mktemp -t steam_rec_dump.XXXXXX)
+trap 'rm -f "$dump"; dropdb --if-exists $source_db; dropdb --if-exists $target_db' EXIT
+
+dropdb --if-exists $source_db 2>/dev/null
+dropdb --if-exists $target_db 2>/dev/null
+createdb $source_db
+psql_in $source_db <<'SQL'
+CREATE EXTENSION steam_rec;
+INSERT INTO steam_rec.users (steam_id, username, country, last_sync)
+SELECT 76561197960265728 + n, 'player_' || n, CASE WHEN n % 2 = 0 THEN 'SE' END, now()
+  FROM generate_series(1, 300) AS n;
+INSERT INTO steam_rec.catalog_cache (appid, name, price_cents)
+SELECT appid, 'Game ' || appid, appid FROM generate_series(1, 100) AS appid;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT 76561197960265728 + p, appid, p * appid % 17
+  FROM generate_series(1, 300) AS p, generate_series(1, 100) AS appid WHERE (p + appid) % 5 = 0;
+-- Leave a gap at the end of the sequence: the restored sequence must keep it.
+DELETE FROM steam_rec.user_games WHERE id > (SELECT max(id) - 10 FROM steam_rec.user_games);
+INSERT INTO steam_rec.game_tags (appid, tag_name, position)
+SELECT appid, 'Tag ' || t, t FROM generate_series(1, 100) AS appid, generate_series(1, 3) AS t;
+INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm)
+SELECT 76561197960265728 + p, appid, appid, 1.0 / appid, 'popularity'
+  FROM generate_series(1, 300) AS p, generate_series(1, 10) AS appid;
+SQL
+
+fingerprint_sql="
+SELECT string_agg(format('%s:%s', relname, n), ' ' ORDER BY relname) FROM (
+  SELECT 'users' AS relname, count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) AS n FROM steam_rec.users t
+  UNION ALL SELECT 'user_games', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.user_games t
+  UNION ALL SELECT 'catalog_cache', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.catalog_cache t
+  UNION ALL SELECT 'game_tags', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.game_tags t
+  UNION ALL SELECT 'recommendations', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.recommendations t
+  UNION ALL SELECT 'user_games_id_seq', last_value::text FROM steam_rec.user_games_id_seq
+  UNION ALL SELECT 'game_tags_id_seq', last_value::text FROM steam_rec.game_tags_id_seq
+) AS facts"
+
+before=$(psql_value $source_db "$fingerprint_sql")
+pg_dump -Fc -f "$dump" $source_db
+createdb $target_db
+pg_restore --exit-on-error -d $target_db "$dump"
+after=$(psql_value $target_db "$fingerprint_sql")
+assert_equal "every row and sequence position survives dump and restore" "$before" "$after"
+
+assert_equal "restored at the same version" "1.1" \
+  "$(psql_value $target_db "SELECT extversion FROM pg_extension WHERE extname = 'steam_rec'")"
+
+new_id=$(psql_value $target_db "INSERT INTO steam_rec.user_games (user_steam_id, appid) VALUES (76561197960265729, 99999) RETURNING id")
+max_before=$(psql_value $source_db "SELECT last_value FROM steam_rec.user_games_id_seq")
+assert_true "the next identity value ($new_id) follows the dumped sequence ($max_before)" \
+  "[ $new_id -gt $max_before ]"

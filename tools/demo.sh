@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The demo, run inside a throwaway cluster (tools/run demo starts one with
+# pg_virtualenv): creates the extension, loads the real Steam data when
+# ../shared/data/steam is present (a small built-in sample otherwise), and
+# shows what is in it.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DATA_DIR=${STEAM_REC_DATA:-$ROOT/../shared/data/steam}
+DB=steam_rec_demo
+
+show() {  # show TITLE SQL
+  printf '\n## %s\n' "$1"
+  psql -X -q -d $DB -P pager=off -P footer=off -c "$2"
+}
+
+dropdb --if-exists $DB 2>/dev/null
+createdb $DB
+psql -X -q -d $DB -c 'CREATE EXTENSION steam_rec'
+
+if [ -r "$DATA_DIR/user_games.csv" ]; then
+  echo "Loading the Steam data from $DATA_DIR ..."
+  start=$(date +%s.%N)
+  "$ROOT/tools/load_steam_data.sh" "$DATA_DIR" $DB
+  awk -v start="$start" -v end="$(date +%s.%N)" 'BEGIN { printf "loaded in %.1f s\n", end - start }'
+else
+  echo "No Steam data at $DATA_DIR: loading the built-in sample."
+  psql -X -q -v ON_ERROR_STOP=1 -d $DB -f "$ROOT/tools/sample_data.sql"
+fi
+
+show "steam_rec" "
+SELECT e.extversion AS sql_version, steam_rec.version() AS library_version,
+       (SELECT count(*) FROM steam_rec.users) AS players,
+       (SELECT count(*) FROM steam_rec.catalog_cache) AS catalog_games,
+       (SELECT count(*) FROM steam_rec.user_games) AS owned_games,
+       (SELECT count(*) FROM steam_rec.game_tags) AS tags
+  FROM pg_extension AS e WHERE e.extname = 'steam_rec'"
+
+show "How much of what players own do they play?" "
+SELECT round(100.0 * count(*) FILTER (WHERE playtime_hours = 0) / count(*), 1) AS pct_never_played,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY playtime_hours) FILTER (WHERE playtime_hours > 0) AS median_hours_played,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY playtime_hours) FILTER (WHERE playtime_hours > 0) AS p90_hours_played,
+       max(playtime_hours) AS max_hours
+  FROM steam_rec.user_games"
+
+show "Most owned games" "
+SELECT ug.appid, coalesce(c.name, '(not in catalog)') AS name, count(*) AS owners,
+       count(*) FILTER (WHERE ug.playtime_hours > 0) AS players,
+       round(sum(ug.playtime_hours)) AS total_hours
+  FROM steam_rec.user_games AS ug
+  LEFT JOIN steam_rec.catalog_cache AS c USING (appid)
+ GROUP BY ug.appid, c.name
+ ORDER BY owners DESC, ug.appid
+ LIMIT 10"
+
+show "Most played games (median hours among players, at least 20 players)" "
+SELECT ug.appid, coalesce(c.name, '(not in catalog)') AS name, count(*) AS players,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY ug.playtime_hours) AS median_hours
+  FROM steam_rec.user_games AS ug
+  LEFT JOIN steam_rec.catalog_cache AS c USING (appid)
+ WHERE ug.playtime_hours > 0
+ GROUP BY ug.appid, c.name
+HAVING count(*) >= 20
+ ORDER BY median_hours DESC
+ LIMIT 10"
+
+show "Most common tags among owned games" "
+SELECT t.tag_name, count(*) AS owned_games_with_tag
+  FROM steam_rec.user_games AS ug
+  JOIN steam_rec.game_tags AS t USING (appid)
+ GROUP BY t.tag_name
+ ORDER BY 2 DESC
+ LIMIT 10"
+
+show "Library sizes" "
+SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY games) AS median_games,
+       percentile_disc(0.9) WITHIN GROUP (ORDER BY games) AS p90_games,
+       max(games) AS max_games,
+       count(*) FILTER (WHERE games > 100) AS players_with_over_100_games
+  FROM (SELECT user_steam_id, count(*) AS games FROM steam_rec.user_games GROUP BY 1) AS libraries"
+
+show "One player's top 10 games by playtime (the player with the median library size)" "
+WITH sizes AS (SELECT user_steam_id, count(*) AS games FROM steam_rec.user_games GROUP BY 1),
+     chosen AS (SELECT user_steam_id FROM sizes WHERE games >= 10 ORDER BY games, user_steam_id
+                LIMIT 1 OFFSET (SELECT count(*) / 2 FROM sizes WHERE games >= 10))
+SELECT u.username, ug.appid, coalesce(c.name, '(not in catalog)') AS name, ug.playtime_hours
+  FROM chosen
+  JOIN steam_rec.users AS u ON u.steam_id = chosen.user_steam_id
+  JOIN steam_rec.user_games AS ug ON ug.user_steam_id = u.steam_id
+  LEFT JOIN steam_rec.catalog_cache AS c ON c.appid = ug.appid
+ ORDER BY ug.playtime_hours DESC, ug.appid
+ LIMIT 10"
+
+printf '\n## Migrations: downgrade to 1.0 (tags and countries stashed) and back to 1.1\n'
+psql -X -q -d $DB -c "ALTER EXTENSION steam_rec UPDATE TO '1.0'" 2>&1 | sed 's/^/  /'
+psql -X -q -d $DB -P footer=off -c "SELECT item, count(*) FROM steam_rec.migration_stash GROUP BY item ORDER BY item"
+psql -X -q -d $DB -c "ALTER EXTENSION steam_rec UPDATE TO '1.1'"
+psql -X -q -d $DB -P footer=off -c "SELECT extversion, (SELECT count(*) FROM steam_rec.game_tags) AS tags_restored
+  FROM pg_extension WHERE extname = 'steam_rec'"
+
+printf '\nEngagement scores and recommendations are not built yet; see README.md.\n'
