@@ -12,7 +12,7 @@ OBJS        = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 DATA        = $(sort $(wildcard migrations/steam_rec--*.sql))
 
 # Regression tests run in this order; each creates and drops the extension.
-REGRESS      = schema service_queries bad_input boundary migrations
+REGRESS      = schema service_queries bad_input boundary engagement migrations
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 
 EIGEN_INCLUDE ?= /usr/include/eigen3

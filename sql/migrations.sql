@@ -1,6 +1,7 @@
--- Versioned scripts as migrations: 1.0 -> 1.1 keeps every row and builds
--- exactly what a fresh 1.1 install builds; 1.1 -> 1.0 stashes what 1.0 has no
--- place for, and the next upgrade restores it unchanged.
+-- Versioned scripts as migrations: each upgrade keeps every row and builds
+-- exactly what a fresh install of its version builds; each downgrade stashes
+-- what the older version has no place for, and the next upgrade restores it
+-- unchanged.
 
 -- Everything that defines the installed schema, one line per fact.
 CREATE FUNCTION pg_temp.catalog_snapshot() RETURNS SETOF text LANGUAGE sql AS $$
@@ -29,6 +30,10 @@ CREATE FUNCTION pg_temp.catalog_snapshot() RETURNS SETOF text LANGUAGE sql AS $$
      WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
        AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'steam_rec')
     UNION ALL
+    SELECT format('trigger %s', pg_get_triggerdef(t.oid))
+      FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
+     WHERE c.relnamespace = 'steam_rec'::regnamespace AND NOT t.tgisinternal
+    UNION ALL
     SELECT format('dump mark %s', cfg::regclass)
       FROM pg_extension, unnest(extconfig) AS cfg WHERE extname = 'steam_rec'
 $$;
@@ -51,15 +56,19 @@ BEGIN
 END
 $$;
 
--- The tables of 1.0, and of 1.1.
+-- The tables holding data in each version.
 CREATE TEMP TABLE tables_of (version text, tables text[]);
 INSERT INTO tables_of VALUES
     ('1.0', '{users,catalog_cache,user_games,recommendations}'),
-    ('1.1', '{users,catalog_cache,user_games,recommendations,game_tags}');
+    ('1.1', '{users,catalog_cache,user_games,recommendations,game_tags}'),
+    ('1.2', '{users,catalog_cache,user_games,recommendations,game_tags,game_stats,engagement_prior}');
 
--- 1. A fresh 1.1 install, remembered.
-CREATE EXTENSION steam_rec;
+-- 1. Fresh 1.1 and 1.2 installs, remembered.
+CREATE EXTENSION steam_rec VERSION '1.1';
 CREATE TEMP TABLE fresh_1_1 AS SELECT pg_temp.catalog_snapshot() AS fact;
+DROP EXTENSION steam_rec;
+CREATE EXTENSION steam_rec VERSION '1.2';
+CREATE TEMP TABLE fresh_1_2 AS SELECT pg_temp.catalog_snapshot() AS fact;
 DROP EXTENSION steam_rec;
 
 -- 2. Install 1.0 and fill it.
@@ -84,7 +93,7 @@ SELECT (SELECT count(*) FROM steam_rec.users) AS users,
 CREATE TEMP TABLE rows_at_1_0 AS SELECT pg_temp.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.0';
 
 -- 3. Upgrade: every row kept, and the same schema as a fresh 1.1.
-ALTER EXTENSION steam_rec UPDATE;
+ALTER EXTENSION steam_rec UPDATE TO '1.1';
 SELECT extversion FROM pg_extension WHERE extname = 'steam_rec';
 SELECT hash = pg_temp.rows_hash(tables, '{country}') AS rows_kept FROM rows_at_1_0, tables_of WHERE version = '1.0';
 (SELECT 'only after upgrade' AS side, fact FROM pg_temp.catalog_snapshot() AS fact
@@ -144,6 +153,40 @@ ALTER EXTENSION steam_rec UPDATE TO '1.1';
 SELECT count(*) AS tags_of_deleted_games FROM steam_rec.game_tags WHERE appid <= 10;
 SELECT count(*) AS tags_of_kept_games FROM steam_rec.game_tags;
 SELECT count(country) AS countries FROM steam_rec.users;
+SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
+
+-- 9. Upgrade 1.1 -> 1.2: rows kept (the new columns take their defaults),
+-- the same schema as a fresh 1.2, and existing rows can be scored.
+CREATE TEMP TABLE rows_before_1_2 AS SELECT pg_temp.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.1';
+ALTER EXTENSION steam_rec UPDATE TO '1.2';
+SELECT hash = pg_temp.rows_hash(tables, '{playtime_2weeks_hours,last_played}') AS rows_kept
+  FROM rows_before_1_2, tables_of WHERE version = '1.1';
+(SELECT fact FROM pg_temp.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_2)
+UNION ALL
+(SELECT fact FROM fresh_1_2 EXCEPT SELECT fact FROM pg_temp.catalog_snapshot() AS fact);
+SELECT steam_rec.refresh_engagement() = (SELECT count(*) FROM steam_rec.user_games) AS every_row_scored;
+
+-- 10. Recent play survives a downgrade to 1.1 and back.
+UPDATE steam_rec.user_games SET playtime_2weeks_hours = 1.5, last_played = '2026-11-01 12:00+00'
+ WHERE id % 7 = 0;
+CREATE TEMP TABLE rows_at_1_2 AS SELECT pg_temp.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.2';
+ALTER EXTENSION steam_rec UPDATE TO '1.1';
+SELECT item, count(*) FROM steam_rec.migration_stash GROUP BY item ORDER BY item;
+SELECT to_regclass('steam_rec.game_stats') AS game_stats,
+       to_regprocedure('steam_rec.refresh_engagement(bigint)') AS refresh_engagement;
+ALTER EXTENSION steam_rec UPDATE TO '1.2';
+SELECT hash = pg_temp.rows_hash(tables) AS rows_restored FROM rows_at_1_2, tables_of WHERE version = '1.2';
+SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
+(SELECT fact FROM pg_temp.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_2)
+UNION ALL
+(SELECT fact FROM fresh_1_2 EXCEPT SELECT fact FROM pg_temp.catalog_snapshot() AS fact);
+
+-- 11. All the way down to 1.0 and straight back up to 1.2 in one command.
+ALTER EXTENSION steam_rec UPDATE TO '1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'steam_rec';
+ALTER EXTENSION steam_rec UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'steam_rec';
+SELECT hash = pg_temp.rows_hash(tables) AS rows_restored FROM rows_at_1_2, tables_of WHERE version = '1.2';
 SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
 
 DROP EXTENSION steam_rec;

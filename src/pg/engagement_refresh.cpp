@@ -1,0 +1,206 @@
+// steam_rec.refresh_engagement(steam_id bigint DEFAULT NULL) RETURNS bigint
+//
+// With no player: measures every game's playtime distribution again, stores
+// it in steam_rec.game_stats and steam_rec.engagement_prior, and rescores
+// every row of steam_rec.user_games.  With a player: rescores that player's
+// rows from the stored statistics.  Either way only rows whose score or
+// category changes are written; returns how many.
+#include "core/engagement_refresh.hpp"
+#include "core/guard.hpp"
+#include "pg/core_object.hpp"
+#include "pg/entry.hpp"
+#include "pg/engagement_rescore.hpp"
+#include "pg/spi.hpp"
+#include "pg/user_games_scan.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "utils/snapmgr.h"
+}
+
+namespace steam_rec::pg {
+namespace {
+
+using engagement::EngagementRefresh;
+using engagement::GameStats;
+using engagement::LogHoursDistribution;
+
+constexpr int kBatchRows = 8192;
+// Serialises full refreshes: two at once would only do the same work twice.
+constexpr int64 kRefreshLockKey = 0x737465616d726563;  // "steamrec"
+
+void check(const Status& status) {
+  if (!status.ok()) raise_core_failure(status, "refresh_engagement");
+}
+
+// First pass: every row into the model, then fit the statistics.
+void measure_all_games(EngagementRefresh* model, Oid relation_id, Snapshot snapshot) {
+  auto* batch = static_cast<engagement::OwnedGame*>(palloc(sizeof(engagement::OwnedGame) * kBatchRows));
+  UserGamesScan scan;
+  user_games_scan_begin(&scan, relation_id, snapshot);
+  int count = 0;
+  for (;;) {
+    bool more = user_games_scan_next(&scan, &batch[count]);
+    if (more) ++count;
+    if (count == kBatchRows || (!more && count > 0)) {
+      check(guard([&] { model->observe(batch, static_cast<std::size_t>(count)); }));
+      count = 0;
+      CHECK_FOR_INTERRUPTS();
+    }
+    if (!more) break;
+  }
+  user_games_scan_end(&scan);
+  pfree(batch);
+
+  CancelCheck cancel = server_cancel_check();
+  check(guard([&] { model->fit(cancel); }));
+}
+
+// Replaces the stored statistics with the model's.
+void store_game_stats(const EngagementRefresh* model) {
+  const std::vector<GameStats>& games = model->game_stats();
+  const int n = static_cast<int>(games.size());
+  auto* ints = static_cast<int32*>(palloc(sizeof(int32) * 3 * (n + 1)));
+  auto* doubles = static_cast<double*>(palloc(sizeof(double) * 5 * (n + 1)));
+  int64 owned_games = 0;
+  for (int i = 0; i < n; ++i) {
+    ints[i] = games[i].appid;
+    ints[n + i] = games[i].owners;
+    ints[2 * n + i] = games[i].players;
+    doubles[i] = games[i].log_median;
+    doubles[n + i] = games[i].log_spread;
+    doubles[2 * n + i] = games[i].median_hours;
+    doubles[3 * n + i] = games[i].p75_hours;
+    doubles[4 * n + i] = games[i].p90_hours;
+    owned_games += games[i].owners;
+  }
+  spi_run("DELETE FROM steam_rec.game_stats", 0, nullptr, nullptr, SPI_OK_DELETE);
+  Oid types[8] = {INT4ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, FLOAT8ARRAYOID,
+                  FLOAT8ARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID};
+  Datum values[8] = {int4_array(ints, n), int4_array(ints + n, n), int4_array(ints + 2 * n, n),
+                     float8_array(doubles, n), float8_array(doubles + n, n),
+                     float8_array(doubles + 2 * n, n), float8_array(doubles + 3 * n, n),
+                     float8_array(doubles + 4 * n, n)};
+  spi_run("INSERT INTO steam_rec.game_stats (appid, owners, players, log_median, log_spread,"
+          "                                  median_hours, p75_hours, p90_hours, refreshed_at)"
+          " SELECT s.*, pg_catalog.now()"
+          "   FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
+          "                   pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6),"
+          "                   pg_catalog.unnest($7), pg_catalog.unnest($8)) AS s",
+          8, types, values, SPI_OK_INSERT);
+
+  const engagement::Prior& prior = model->prior();
+  Oid prior_types[5] = {FLOAT8OID, FLOAT8OID, FLOAT8OID, INT4OID, INT8OID};
+  Datum prior_values[5] = {Float8GetDatum(prior.log_median), Float8GetDatum(prior.log_spread),
+                           Float8GetDatum(prior.median_weight), Int32GetDatum(n),
+                           Int64GetDatum(owned_games)};
+  spi_run("INSERT INTO steam_rec.engagement_prior AS p"
+          "       (singleton, log_median, log_spread, median_weight, games, owned_games, refreshed_at)"
+          " VALUES (true, $1, $2, $3, $4, $5, pg_catalog.now())"
+          " ON CONFLICT (singleton) DO UPDATE"
+          "   SET log_median = excluded.log_median, log_spread = excluded.log_spread,"
+          "       median_weight = excluded.median_weight, games = excluded.games,"
+          "       owned_games = excluded.owned_games, refreshed_at = excluded.refreshed_at",
+          5, prior_types, prior_values, SPI_OK_INSERT);
+}
+
+// Second pass: one UPDATE that rescores the rows `filter` selects and writes
+// only those whose score or category changes (see engagement_rescore.hpp).
+int64 rescore(const EngagementRefresh* model, MemoryContext work, const char* filter,
+              int count, const Oid* types, const Datum* values) {
+  install_rescore_model(model, engagement_as_of(), work);
+  static const char* const kRow = "user_steam_id, appid, playtime_hours, playtime_2weeks_hours, last_played";
+  char* sql = psprintf(
+      "UPDATE steam_rec.user_games"
+      "   SET engagement_score = steam_rec._rescore_score(%s),"
+      "       playtime_category = steam_rec._rescore_category(%s)"
+      " WHERE steam_rec._rescore_changed(%s, engagement_score, playtime_category) %s",
+      kRow, kRow, kRow, filter);
+  return static_cast<int64>(spi_run(sql, count, types, values, SPI_OK_UPDATE));
+}
+
+int64 refresh_all(EngagementRefresh* model, MemoryContext work) {
+  Oid lock_types[1] = {INT8OID};
+  Datum lock_key[1] = {Int64GetDatum(kRefreshLockKey)};
+  spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
+
+  Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
+  measure_all_games(model, user_games_relation_id(), snapshot);
+  UnregisterSnapshot(snapshot);
+  store_game_stats(model);
+  return rescore(model, work, "", 0, nullptr, nullptr);
+}
+
+double float8_or(HeapTuple tuple, TupleDesc descriptor, int column, double fallback) {
+  bool is_null = true;
+  Datum value = SPI_getbinval(tuple, descriptor, column, &is_null);
+  return is_null ? fallback : DatumGetFloat8(value);
+}
+
+// Loads the stored prior into the model; the built-in default if none is stored.
+void load_prior(EngagementRefresh* model) {
+  spi_run("SELECT log_median, log_spread, median_weight FROM steam_rec.engagement_prior", 0,
+          nullptr, nullptr, SPI_OK_SELECT, true);
+  engagement::Prior prior;
+  if (SPI_processed > 0) {
+    HeapTuple tuple = SPI_tuptable->vals[0];
+    prior.log_median = float8_or(tuple, SPI_tuptable->tupdesc, 1, prior.log_median);
+    prior.log_spread = float8_or(tuple, SPI_tuptable->tupdesc, 2, prior.log_spread);
+    prior.median_weight = float8_or(tuple, SPI_tuptable->tupdesc, 3, prior.median_weight);
+  }
+  model->set_prior(prior);
+}
+
+int64 refresh_player(EngagementRefresh* model, MemoryContext work, int64 steam_id) {
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {Int64GetDatum(steam_id)};
+  if (spi_run("SELECT FROM steam_rec.users WHERE steam_id = $1", 1, types, values, SPI_OK_SELECT,
+              true) == 0)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("player %lld does not exist", static_cast<long long>(steam_id)),
+                    errhint("Players are rows of steam_rec.users; refresh_engagement() with no "
+                            "argument rescores everyone.")));
+  load_prior(model);
+
+  // The player's total hours, and the stored statistics of their games.
+  uint64 rows = spi_run(
+      "SELECT ug.playtime_hours, gs.appid, gs.players, gs.log_median, gs.log_spread"
+      "  FROM steam_rec.user_games AS ug"
+      "  LEFT JOIN steam_rec.game_stats AS gs ON gs.appid OPERATOR(pg_catalog.=) ug.appid"
+      " WHERE ug.user_steam_id OPERATOR(pg_catalog.=) $1",
+      1, types, values, SPI_OK_SELECT, true);
+  for (uint64 i = 0; i < rows; ++i) {
+    HeapTuple tuple = SPI_tuptable->vals[i];
+    TupleDesc descriptor = SPI_tuptable->tupdesc;
+    double hours = float8_or(tuple, descriptor, 1, 0);
+    check(guard([&] { model->add_player_hours(steam_id, hours); }));
+    bool no_stats = true;
+    Datum appid = SPI_getbinval(tuple, descriptor, 2, &no_stats);
+    if (no_stats) continue;
+    bool is_null = true;
+    LogHoursDistribution game{static_cast<double>(DatumGetInt32(SPI_getbinval(tuple, descriptor, 3, &is_null))),
+                              float8_or(tuple, descriptor, 4, 0), float8_or(tuple, descriptor, 5, 0)};
+    check(guard([&] { model->set_game(DatumGetInt32(appid), game); }));
+  }
+  return rescore(model, work, "AND user_steam_id OPERATOR(pg_catalog.=) $1", 1, types, values);
+}
+
+}  // namespace
+}  // namespace steam_rec::pg
+
+STEAM_REC_FUNCTION(steam_rec_refresh_engagement) {
+  using namespace steam_rec::pg;
+  MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec refresh_engagement",
+                                             ALLOCSET_DEFAULT_SIZES);
+  auto* model = new_in_context<steam_rec::engagement::EngagementRefresh>(work);
+  MemoryContext caller = MemoryContextSwitchTo(work);
+
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  int64 written = PG_ARGISNULL(0) ? refresh_all(model, work)
+                                  : refresh_player(model, work, PG_GETARG_INT64(0));
+  SPI_finish();
+
+  MemoryContextSwitchTo(caller);
+  MemoryContextDelete(work);  // deletes the model too
+  PG_RETURN_INT64(written);
+}

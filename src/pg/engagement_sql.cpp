@@ -1,0 +1,63 @@
+// steam_rec.score_engagement(...): the engagement model as a pure function of
+// its inputs, for ad hoc SQL and for checking the model.  Returns
+// (engagement_score real, position double precision, playtime_category text).
+#include <cmath>
+
+#include "core/engagement.hpp"
+#include "pg/entry.hpp"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "funcapi.h"
+}
+
+namespace {
+
+// An optional float8 argument; NULL means "unknown".
+double optional_argument(FunctionCallInfo fcinfo, int index, double when_null) {
+  return PG_ARGISNULL(index) ? when_null : PG_GETARG_FLOAT8(index);
+}
+
+void require_hours(const char* name, double value, double maximum) {
+  if (!std::isfinite(value) || value < 0 || value > maximum)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("%s must be a finite number of hours from 0 to %g, not %g", name, maximum, value),
+                    errhint("Pass 0 for a game that was never played.")));
+}
+
+}  // namespace
+
+STEAM_REC_FUNCTION(steam_rec_score_engagement) {
+  namespace engagement = steam_rec::engagement;
+  if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+
+  engagement::Play play;
+  play.hours = PG_GETARG_FLOAT8(0);
+  play.recent_hours = optional_argument(fcinfo, 1, 0);
+  require_hours("playtime_hours", play.hours, HUGE_VAL);
+  require_hours("playtime_2weeks_hours", play.recent_hours, 336);
+  play.player_total_hours = optional_argument(fcinfo, 5, 0);
+  play.days_since_last_played = optional_argument(fcinfo, 6, -1);
+
+  engagement::Prior prior;
+  prior.log_median = optional_argument(fcinfo, 7, prior.log_median);
+  prior.log_spread = optional_argument(fcinfo, 8, prior.log_spread);
+  prior.median_weight = optional_argument(fcinfo, 9, prior.median_weight);
+  engagement::LogHoursDistribution game;
+  game.players = optional_argument(fcinfo, 2, 0);
+  game.log_median = optional_argument(fcinfo, 3, prior.log_median);
+  game.log_spread = optional_argument(fcinfo, 4, prior.log_spread);
+  if (game.players < 0 || !std::isfinite(game.players))
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("game_players must be a finite number >= 0, not %g", game.players)));
+
+  engagement::Engagement result = engagement::score(play, game, prior);
+
+  TupleDesc descriptor;
+  if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
+    elog(ERROR, "steam_rec: score_engagement must return a record");
+  Datum values[3] = {Float4GetDatum(result.score), Float8GetDatum(result.position),
+                     PointerGetDatum(cstring_to_text(engagement::category_name(result.category)))};
+  bool nulls[3] = {false, false, false};
+  PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(descriptor), values, nulls)));
+}

@@ -1,0 +1,36 @@
+#include "pg/spi.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+}
+
+namespace steam_rec::pg {
+
+uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values, int expected,
+               bool read_only) {
+  int result = SPI_execute_with_args(sql, count, const_cast<Oid*>(types),
+                                     const_cast<Datum*>(values), nullptr, read_only, 0);
+  if (result != expected)
+    elog(ERROR, "steam_rec: internal query failed (%s): %s", SPI_result_code_string(result), sql);
+  return SPI_processed;
+}
+
+Datum int4_array(const int32* values, int count) {
+  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
+  for (int i = 0; i < count; ++i) datums[i] = Int32GetDatum(values[i]);
+  Datum array = PointerGetDatum(construct_array(datums, count, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+  pfree(datums);
+  return array;
+}
+
+Datum float8_array(const double* values, int count) {
+  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
+  for (int i = 0; i < count; ++i) datums[i] = Float8GetDatum(values[i]);
+  Datum array = PointerGetDatum(
+      construct_array(datums, count, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+  pfree(datums);
+  return array;
+}
+
+}  // namespace steam_rec::pg

@@ -1,0 +1,102 @@
+#include "pg/user_games_scan.hpp"
+
+#include <cstring>
+
+#include "core/engagement.hpp"
+
+extern "C" {
+#include "access/heapam.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "nodes/makefuncs.h"
+}
+
+namespace steam_rec::pg {
+namespace {
+
+AttrNumber required_column(TupleDesc descriptor, const char* name) {
+  int number = SPI_fnumber(descriptor, name);
+  if (number <= 0)
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
+                    errmsg("steam_rec.user_games has no column \"%s\"", name),
+                    errhint("Run ALTER EXTENSION steam_rec UPDATE; to bring the schema up to date.")));
+  return static_cast<AttrNumber>(number);
+}
+
+double double_or(TupleTableSlot* slot, AttrNumber column, double fallback) {
+  bool is_null = true;
+  Datum value = slot_getattr(slot, column, &is_null);
+  return is_null ? fallback : DatumGetFloat8(value);
+}
+
+}  // namespace
+
+TimestampTz engagement_as_of() {
+  TimestampTz now = GetCurrentTransactionStartTimestamp();
+  TimestampTz remainder = now % USECS_PER_DAY;
+  if (remainder < 0) remainder += USECS_PER_DAY;
+  return now - remainder;
+}
+
+double days_since(TimestampTz last_played, TimestampTz as_of) {
+  if (last_played >= as_of) return 0;
+  return static_cast<double>(as_of - last_played) / static_cast<double>(USECS_PER_DAY);
+}
+
+int category_from_name(const char* name, size_t length) {
+  using engagement::Category;
+  for (Category category : {Category::unplayed, Category::tried, Category::casual,
+                            Category::regular, Category::dedicated}) {
+    const char* candidate = engagement::category_name(category);
+    if (std::strlen(candidate) == length && std::memcmp(candidate, name, length) == 0)
+      return static_cast<int>(category);
+  }
+  return -1;
+}
+
+void find_user_games_columns(TupleDesc descriptor, UserGamesScan* scan) {
+  scan->player = required_column(descriptor, "user_steam_id");
+  scan->appid = required_column(descriptor, "appid");
+  scan->hours = required_column(descriptor, "playtime_hours");
+  scan->recent_hours = required_column(descriptor, "playtime_2weeks_hours");
+  scan->last_played = required_column(descriptor, "last_played");
+  scan->score = required_column(descriptor, "engagement_score");
+  scan->category = required_column(descriptor, "playtime_category");
+}
+
+Oid user_games_relation_id() {
+  return RangeVarGetRelid(makeRangeVar(const_cast<char*>("steam_rec"),
+                                       const_cast<char*>("user_games"), -1),
+                          AccessShareLock, false);
+}
+
+void user_games_scan_begin(UserGamesScan* scan, Oid relation_id, Snapshot snapshot) {
+  scan->relation = table_open(relation_id, AccessShareLock);
+  find_user_games_columns(RelationGetDescr(scan->relation), scan);
+  scan->slot = table_slot_create(scan->relation, nullptr);
+  scan->scan = table_beginscan(scan->relation, snapshot, 0, nullptr);
+  scan->as_of = engagement_as_of();
+}
+
+bool user_games_scan_next(UserGamesScan* scan, engagement::OwnedGame* row) {
+  if (!table_scan_getnextslot(scan->scan, ForwardScanDirection, scan->slot)) return false;
+  TupleTableSlot* slot = scan->slot;
+  bool is_null = true;
+  row->player = DatumGetInt64(slot_getattr(slot, scan->player, &is_null));
+  row->appid = DatumGetInt32(slot_getattr(slot, scan->appid, &is_null));
+  row->hours = double_or(slot, scan->hours, 0);
+  row->recent_hours = double_or(slot, scan->recent_hours, 0);
+  Datum last_played = slot_getattr(slot, scan->last_played, &is_null);
+  row->days_since_last_played = is_null ? -1 : days_since(DatumGetTimestampTz(last_played), scan->as_of);
+  return true;
+}
+
+void user_games_scan_end(UserGamesScan* scan) {
+  table_endscan(scan->scan);
+  ExecDropSingleTupleTableSlot(scan->slot);
+  table_close(scan->relation, AccessShareLock);
+}
+
+}  // namespace steam_rec::pg
