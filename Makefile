@@ -14,6 +14,9 @@ DATA        = $(sort $(wildcard migrations/steam_rec--*.sql))
 # Regression tests run in this order; each creates and drops the extension.
 REGRESS      = schema service_queries bad_input boundary engagement migrations
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
+# Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
+ISOLATION      = engagement_concurrency
+ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS   = -I$(CURDIR)/src -isystem $(EIGEN_INCLUDE)
@@ -29,8 +32,8 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-installcheck: | build/regress
-build/regress:
+installcheck: | build/regress build/isolation
+build/regress build/isolation:
 	mkdir -p $@
 
 # Headers are not tracked by PGXS; rebuild everything when any of them changes.
