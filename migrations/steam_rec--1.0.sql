@@ -87,6 +87,44 @@ CREATE INDEX migration_stash_item_idx ON steam_rec.migration_stash (item);
 COMMENT ON TABLE steam_rec.migration_stash IS
     'Data kept by a downgrade of steam_rec, restored by the next upgrade. Do not edit.';
 
+-- Used by every downgrade script: refuses to stash `items` while an earlier
+-- downgrade's stash of them is still there (two stashes would be mixed).
+CREATE FUNCTION steam_rec._stash_must_be_empty(from_version text, items text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF EXISTS (SELECT FROM steam_rec.migration_stash WHERE item = ANY (items)) THEN
+        RAISE EXCEPTION 'steam_rec.migration_stash already holds data stashed by an earlier downgrade from %',
+                        from_version
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Upgrade to %s first to restore it, or delete the stash rows of %s '
+                                'if they are no longer wanted.', from_version, items);
+    END IF;
+END
+$$;
+
+-- Used by every downgrade script: warns what it stashed, item by item.
+-- (Extension scripts run with client_min_messages at WARNING at least.)
+CREATE FUNCTION steam_rec._report_stash(from_version text, items text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    stashed record;
+BEGIN
+    FOR stashed IN
+        SELECT s.item, count(*) AS n FROM steam_rec.migration_stash AS s
+         WHERE s.item = ANY (items) GROUP BY s.item ORDER BY s.item
+    LOOP
+        RAISE WARNING 'steam_rec: stashed % row(s) of % in steam_rec.migration_stash', stashed.n, stashed.item
+            USING HINT = format('ALTER EXTENSION steam_rec UPDATE TO %L restores them.', from_version);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION steam_rec._stash_must_be_empty(text, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION steam_rec._report_stash(text, text[]) FROM PUBLIC;
+
 -- pg_dump leaves out the rows of extension tables unless they are marked.
 SELECT pg_catalog.pg_extension_config_dump('steam_rec.users', '');
 SELECT pg_catalog.pg_extension_config_dump('steam_rec.catalog_cache', '');

@@ -4,16 +4,7 @@
 -- engagement_score and playtime_category belong to 1.0 and stay.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.1'" to load this file. \quit
 
-DO $$
-BEGIN
-    IF EXISTS (SELECT FROM steam_rec.migration_stash
-                WHERE item IN ('user_games.recent_play', 'game_stats', 'engagement_prior')) THEN
-        RAISE EXCEPTION 'steam_rec.migration_stash already holds data stashed by an earlier downgrade from 1.2'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Upgrade to 1.2 first to restore it, or delete those stash rows if they are no longer wanted.';
-    END IF;
-END
-$$;
+SELECT steam_rec._stash_must_be_empty('1.2', '{user_games.recent_play,game_stats,engagement_prior}');
 
 INSERT INTO steam_rec.migration_stash (item, payload)
 SELECT 'user_games.recent_play',
@@ -27,17 +18,7 @@ SELECT 'game_stats', pg_catalog.to_jsonb(g) FROM steam_rec.game_stats AS g;
 INSERT INTO steam_rec.migration_stash (item, payload)
 SELECT 'engagement_prior', pg_catalog.to_jsonb(p) FROM steam_rec.engagement_prior AS p;
 
-DO $$
-DECLARE
-    stashed bigint;
-BEGIN
-    SELECT count(*) INTO stashed FROM steam_rec.migration_stash WHERE item = 'user_games.recent_play';
-    IF stashed > 0 THEN
-        RAISE WARNING 'steam_rec: stashed the recent play of % owned game(s) in steam_rec.migration_stash', stashed
-            USING HINT = 'ALTER EXTENSION steam_rec UPDATE TO ''1.2'' restores it.';
-    END IF;
-END
-$$;
+SELECT steam_rec._report_stash('1.2', '{user_games.recent_play,game_stats,engagement_prior}');
 
 DROP TRIGGER user_games_engagement ON steam_rec.user_games;
 DROP FUNCTION steam_rec.user_games_engagement_trigger();

@@ -2,21 +2,6 @@
 -- nothing written.
 CREATE EXTENSION steam_rec;
 
--- Runs a statement that must fail; shows its SQLSTATE, message and detail
--- (with the time of day in a failing row masked, so the output is stable).
-CREATE FUNCTION pg_temp.refusal(statement text)
-RETURNS TABLE (code text, message text, detail text) LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE statement;
-    RAISE EXCEPTION 'statement succeeded but should have failed: %', statement;
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                            detail = PG_EXCEPTION_DETAIL;
-    detail := regexp_replace(detail, '\w{3} \w{3} \d+ [\d:.]+ \d{4} \w+', '<now>', 'g');
-    RETURN NEXT;
-END
-$$;
-
 -- Fingerprint of every row of every table, to prove nothing was written.
 CREATE FUNCTION pg_temp.fingerprint() RETURNS text LANGUAGE sql AS $$
     SELECT md5(concat_ws('|',
@@ -33,42 +18,42 @@ INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (
 CREATE TEMP TABLE before AS SELECT pg_temp.fingerprint() AS fingerprint;
 
 -- Playtime: negative, NaN, infinite.
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (1001, 20, -1.5)$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (1001, 20, 'NaN')$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (1001, 20, 'Infinity')$$);
-SELECT * FROM pg_temp.refusal($$UPDATE steam_rec.user_games SET playtime_hours = '-Infinity'$$);
-SELECT * FROM pg_temp.refusal($$UPDATE steam_rec.user_games SET playtime_hours = NULL$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (1001, 20, -1.5)$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (1001, 20, 'NaN')$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (1001, 20, 'Infinity')$$);
+SELECT * FROM regress.refusal($$UPDATE steam_rec.user_games SET playtime_hours = '-Infinity'$$);
+SELECT * FROM regress.refusal($$UPDATE steam_rec.user_games SET playtime_hours = NULL$$);
 -- Scores and categories outside their range.
-SELECT * FROM pg_temp.refusal($$UPDATE steam_rec.user_games SET engagement_score = 1.5$$);
-SELECT * FROM pg_temp.refusal($$UPDATE steam_rec.user_games SET engagement_score = 'NaN'$$);
-SELECT * FROM pg_temp.refusal($$UPDATE steam_rec.user_games SET playtime_category = 'obsessed'$$);
+SELECT * FROM regress.refusal($$UPDATE steam_rec.user_games SET engagement_score = 1.5$$);
+SELECT * FROM regress.refusal($$UPDATE steam_rec.user_games SET engagement_score = 'NaN'$$);
+SELECT * FROM regress.refusal($$UPDATE steam_rec.user_games SET playtime_category = 'obsessed'$$);
 
 -- Non-positive ids.
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.users (steam_id, username) VALUES (0, 'zero')$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.users (steam_id, username) VALUES (-76561197960265728, 'negative')$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.catalog_cache (appid, name) VALUES (-10, 'negative')$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid) VALUES (1001, 0)$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm) VALUES (1001, 20, 0, 0.5, 'popularity')$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.catalog_cache (appid, name, price_cents) VALUES (30, 'Priced', -1)$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.users (steam_id, username) VALUES (0, 'zero')$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.users (steam_id, username) VALUES (-76561197960265728, 'negative')$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.catalog_cache (appid, name) VALUES (-10, 'negative')$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid) VALUES (1001, 0)$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm) VALUES (1001, 20, 0, 0.5, 'popularity')$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.catalog_cache (appid, name, price_cents) VALUES (30, 'Priced', -1)$$);
 
 -- A duplicate (player, game), a game for an unknown player, a duplicate tag.
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (1001, 10, 7)$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid) VALUES (424242, 10)$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm) VALUES (424242, 10, 1, 0.5, 'popularity')$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.game_tags (appid, tag_name) VALUES (10, 'FPS'), (10, 'FPS')$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.game_tags (appid, tag_name) VALUES (99999, 'FPS')$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (1001, 10, 7)$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid) VALUES (424242, 10)$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm) VALUES (424242, 10, 1, 0.5, 'popularity')$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.game_tags (appid, tag_name) VALUES (10, 'FPS'), (10, 'FPS')$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.game_tags (appid, tag_name) VALUES (99999, 'FPS')$$);
 
 -- An over-long username or tag, a bad country code.
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.users (steam_id, username) VALUES (1002, repeat('x', 256))$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.users (steam_id, username) VALUES (1002, NULL)$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.game_tags (appid, tag_name) VALUES (10, repeat('t', 101))$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.users (steam_id, username, country) VALUES (1002, 'lower', 'se')$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.users (steam_id, username, country) VALUES (1002, 'digits', '12')$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.users (steam_id, username, country) VALUES (1002, 'three', 'SWE')$$);
-SELECT * FROM pg_temp.refusal($$UPDATE steam_rec.users SET country = 'S' WHERE steam_id = 1001$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.users (steam_id, username) VALUES (1002, repeat('x', 256))$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.users (steam_id, username) VALUES (1002, NULL)$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.game_tags (appid, tag_name) VALUES (10, repeat('t', 101))$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.users (steam_id, username, country) VALUES (1002, 'lower', 'se')$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.users (steam_id, username, country) VALUES (1002, 'digits', '12')$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.users (steam_id, username, country) VALUES (1002, 'three', 'SWE')$$);
+SELECT * FROM regress.refusal($$UPDATE steam_rec.users SET country = 'S' WHERE steam_id = 1001$$);
 
 -- A bulk insert with one bad row writes none of its rows.
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
     SELECT 1001, 100 + n, CASE WHEN n = 500 THEN -1 ELSE n END FROM generate_series(1, 1000) AS n$$);
 
 -- Nothing above changed a row.

@@ -2,30 +2,18 @@
 -- error, cancellation works, and SQL/library skew is refused with a hint.
 CREATE EXTENSION steam_rec;
 
-CREATE FUNCTION pg_temp.refusal(statement text)
-RETURNS TABLE (code text, message text, detail text, hint text) LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE statement;
-    RAISE EXCEPTION 'statement succeeded but should have failed: %', statement;
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                            detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
-    RETURN NEXT;
-END
-$$;
-
 SELECT steam_rec.version() ~ '^[0-9]+\.[0-9]+$' AS version_is_dotted;
 
 -- Success does real work in Eigen: sum of the solution of a 3x3 system, 16/9.
 SELECT round(steam_rec.boundary_selftest()::numeric, 12) AS checksum;
 
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.boundary_selftest('invalid_argument')$$);
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.boundary_selftest('bad_alloc')$$);
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.boundary_selftest('std_exception')$$);
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.boundary_selftest('unknown')$$);
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.boundary_selftest('glue_pg_error')$$);
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.boundary_selftest('glue_sql_error')$$);
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.boundary_selftest('no such fault')$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('invalid_argument')$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('bad_alloc')$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('std_exception')$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('unknown')$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('glue_pg_error')$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('glue_sql_error')$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('no such fault')$$);
 SELECT steam_rec.boundary_selftest(NULL) IS NULL AS strict_on_null;
 
 -- A statement timeout stops a C++ loop through the cancel check.
@@ -41,7 +29,7 @@ SELECT round(steam_rec.boundary_selftest('none')::numeric, 12) AS still_alive;
 DROP EXTENSION steam_rec;
 CREATE EXTENSION steam_rec VERSION '1.0';
 SELECT steam_rec.version();
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.boundary_selftest('none')$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('none')$$);
 ALTER EXTENSION steam_rec UPDATE;
 SELECT round(steam_rec.boundary_selftest('none')::numeric, 12) AS works_after_update;
 

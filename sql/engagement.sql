@@ -2,17 +2,6 @@
 -- statistics, the pure scoring function, and the service's summary queries.
 CREATE EXTENSION steam_rec;
 
-CREATE FUNCTION pg_temp.refusal(statement text)
-RETURNS TABLE (code text, message text, hint text) LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE statement;
-    RAISE EXCEPTION 'statement succeeded but should have failed: %', statement;
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, message = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
-    RETURN NEXT;
-END
-$$;
-
 -- Three games: a short puzzle game (players play 1 to 6.5 hours), a MOBA
 -- (players play 50 to 600 hours), and a niche game with a single player.
 INSERT INTO steam_rec.catalog_cache (appid, name) VALUES (100, 'Puzzle'), (200, 'MOBA'), (300, 'Niche');
@@ -79,7 +68,7 @@ SELECT ug.engagement_score > b.engagement_score AS recent_play_raised_it,
 -- only the hours of the player's games inserted before each row.
 SELECT steam_rec.refresh_engagement(1) AS changed_for_player_1;
 SELECT steam_rec.refresh_engagement(1) AS changed_again;
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.refresh_engagement(424242)$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.refresh_engagement(424242)$$);
 
 -- The pure function agrees with what refresh stored, row for row.
 SELECT count(*) AS disagreements
@@ -103,21 +92,21 @@ SELECT round(engagement_score::numeric, 6) AS score, round(game_position::numeri
   FROM steam_rec.score_engagement(9, 0, 10, ln(10), 1, NULL, NULL, ln(5.5), 1.5, 1);
 SELECT * FROM steam_rec.score_engagement(0);
 SELECT * FROM steam_rec.score_engagement(NULL);
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.score_engagement(-1)$$);
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.score_engagement('NaN')$$);
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.score_engagement(10, 337)$$);
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec.score_engagement(10, 1, -5)$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement(-1)$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement('NaN')$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement(10, 337)$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement(10, 1, -5)$$);
 SELECT provolatile, proparallel FROM pg_proc WHERE oid = 'steam_rec.score_engagement'::regproc;
 
 -- Bad recent play is refused, naming the row, and writes nothing.
-SELECT * FROM pg_temp.refusal($$UPDATE steam_rec.user_games SET playtime_2weeks_hours = 337 WHERE user_steam_id = 1$$);
-SELECT * FROM pg_temp.refusal($$UPDATE steam_rec.user_games SET playtime_2weeks_hours = 'NaN' WHERE user_steam_id = 1$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours, playtime_2weeks_hours) VALUES (2, 100, 5, -1)$$);
-SELECT * FROM pg_temp.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (2, 100, 'Infinity')$$);
+SELECT * FROM regress.refusal($$UPDATE steam_rec.user_games SET playtime_2weeks_hours = 337 WHERE user_steam_id = 1$$);
+SELECT * FROM regress.refusal($$UPDATE steam_rec.user_games SET playtime_2weeks_hours = 'NaN' WHERE user_steam_id = 1$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours, playtime_2weeks_hours) VALUES (2, 100, 5, -1)$$);
+SELECT * FROM regress.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (2, 100, 'Infinity')$$);
 SELECT count(*) AS rows_of_player_2 FROM steam_rec.user_games WHERE user_steam_id = 2;
 
 -- The internal scoring functions refuse to run outside a refresh.
-SELECT * FROM pg_temp.refusal($$SELECT steam_rec._rescore_score(1, 100, 1, 0, NULL)$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec._rescore_score(1, 100, 1, 0, NULL)$$);
 
 -- Only trusted roles may refresh.
 SELECT has_function_privilege('public', 'steam_rec.refresh_engagement(bigint)', 'EXECUTE') AS public_may_refresh,

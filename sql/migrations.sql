@@ -3,59 +3,6 @@
 -- what the older version has no place for, and the next upgrade restores it
 -- unchanged.
 
--- Everything that defines the installed schema, one line per fact.
-CREATE FUNCTION pg_temp.catalog_snapshot() RETURNS SETOF text LANGUAGE sql AS $$
-    SELECT format('column %s.%s %s null=%s default=%s identity=%s comment=%s',
-                  c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-                  pg_get_expr(d.adbin, d.adrelid), a.attidentity, col_description(c.oid, a.attnum))
-      FROM pg_class AS c
-      JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-      LEFT JOIN pg_attrdef AS d ON d.adrelid = c.oid AND d.adnum = a.attnum
-     WHERE c.relnamespace = 'steam_rec'::regnamespace AND c.relkind = 'r'
-    UNION ALL
-    SELECT format('relation %s kind=%s acl=%s comment=%s', relname, relkind, relacl,
-                  obj_description(oid, 'pg_class'))
-      FROM pg_class WHERE relnamespace = 'steam_rec'::regnamespace
-    UNION ALL
-    SELECT format('constraint %s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
-      FROM pg_constraint WHERE connamespace = 'steam_rec'::regnamespace
-    UNION ALL
-    SELECT format('index %s', indexdef) FROM pg_indexes WHERE schemaname = 'steam_rec'
-    UNION ALL
-    SELECT format('function %s acl=%s', pg_get_functiondef(oid), proacl)
-      FROM pg_proc WHERE pronamespace = 'steam_rec'::regnamespace
-    UNION ALL
-    SELECT format('member %s', pg_describe_object(classid, objid, 0))
-      FROM pg_depend
-     WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
-       AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'steam_rec')
-    UNION ALL
-    SELECT format('trigger %s', pg_get_triggerdef(t.oid))
-      FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
-     WHERE c.relnamespace = 'steam_rec'::regnamespace AND NOT t.tgisinternal
-    UNION ALL
-    SELECT format('dump mark %s', cfg::regclass)
-      FROM pg_extension, unnest(extconfig) AS cfg WHERE extname = 'steam_rec'
-$$;
-
--- A hash of every row of the named tables, in a stable order, without the
--- columns named in `ignored` (so rows can be compared across versions).
-CREATE FUNCTION pg_temp.rows_hash(tables text[], ignored text[] DEFAULT '{}') RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    name text;
-    one text;
-    result text := '';
-BEGIN
-    FOREACH name IN ARRAY tables LOOP
-        EXECUTE format('SELECT md5(coalesce(string_agg((to_jsonb(t) - %L::text[])::text, %L ORDER BY (to_jsonb(t) - %L::text[])::text), %L)) FROM steam_rec.%I AS t',
-                       ignored, E'\n', ignored, '', name) INTO one;
-        result := result || name || '=' || one || ' ';
-    END LOOP;
-    RETURN result;
-END
-$$;
-
 -- The tables holding data in each version.
 CREATE TEMP TABLE tables_of (version text, tables text[]);
 INSERT INTO tables_of VALUES
@@ -65,10 +12,10 @@ INSERT INTO tables_of VALUES
 
 -- 1. Fresh 1.1 and 1.2 installs, remembered.
 CREATE EXTENSION steam_rec VERSION '1.1';
-CREATE TEMP TABLE fresh_1_1 AS SELECT pg_temp.catalog_snapshot() AS fact;
+CREATE TEMP TABLE fresh_1_1 AS SELECT regress.catalog_snapshot() AS fact;
 DROP EXTENSION steam_rec;
 CREATE EXTENSION steam_rec VERSION '1.2';
-CREATE TEMP TABLE fresh_1_2 AS SELECT pg_temp.catalog_snapshot() AS fact;
+CREATE TEMP TABLE fresh_1_2 AS SELECT regress.catalog_snapshot() AS fact;
 DROP EXTENSION steam_rec;
 
 -- 2. Install 1.0 and fill it.
@@ -90,17 +37,17 @@ SELECT 76561197960265728 + p, appid, appid, 1.0 / appid, 'popularity'
 SELECT (SELECT count(*) FROM steam_rec.users) AS users,
        (SELECT count(*) FROM steam_rec.user_games) AS user_games,
        (SELECT count(*) FROM steam_rec.recommendations) AS recommendations;
-CREATE TEMP TABLE rows_at_1_0 AS SELECT pg_temp.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.0';
+CREATE TEMP TABLE rows_at_1_0 AS SELECT regress.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.0';
 
 -- 3. Upgrade: every row kept, and the same schema as a fresh 1.1.
 ALTER EXTENSION steam_rec UPDATE TO '1.1';
 SELECT extversion FROM pg_extension WHERE extname = 'steam_rec';
-SELECT hash = pg_temp.rows_hash(tables, '{country}') AS rows_kept FROM rows_at_1_0, tables_of WHERE version = '1.0';
-(SELECT 'only after upgrade' AS side, fact FROM pg_temp.catalog_snapshot() AS fact
+SELECT hash = regress.rows_hash(tables, '{country}') AS rows_kept FROM rows_at_1_0, tables_of WHERE version = '1.0';
+(SELECT 'only after upgrade' AS side, fact FROM regress.catalog_snapshot() AS fact
  EXCEPT SELECT 'only after upgrade', fact FROM fresh_1_1)
 UNION ALL
 (SELECT 'only in fresh install', fact FROM fresh_1_1
- EXCEPT SELECT 'only in fresh install', fact FROM pg_temp.catalog_snapshot() AS fact);
+ EXCEPT SELECT 'only in fresh install', fact FROM regress.catalog_snapshot() AS fact);
 
 -- 4. Use 1.1: countries and tags.
 UPDATE steam_rec.users SET country = (ARRAY['SE', 'DE', 'US'])[1 + steam_id % 3] WHERE steam_id % 2 = 0;
@@ -110,7 +57,7 @@ SELECT appid, tag, position
        unnest(ARRAY['Indie', 'Action', 'RPG']) WITH ORDINALITY AS t(tag, position)
  WHERE (appid + position) % 2 = 0;
 DELETE FROM steam_rec.game_tags WHERE id IN (SELECT max(id) FROM steam_rec.game_tags);
-CREATE TEMP TABLE rows_at_1_1 AS SELECT pg_temp.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.1';
+CREATE TEMP TABLE rows_at_1_1 AS SELECT regress.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.1';
 CREATE TEMP TABLE sequence_at_1_1 AS SELECT last_value, is_called FROM steam_rec.game_tags_id_seq;
 SELECT count(*) AS tags, (SELECT count(country) FROM steam_rec.users) AS countries FROM steam_rec.game_tags;
 
@@ -122,17 +69,17 @@ SELECT to_regclass('steam_rec.game_tags') AS game_tags,
        (SELECT count(*) FROM pg_attribute WHERE attrelid = 'steam_rec.users'::regclass
            AND attname = 'country' AND NOT attisdropped) AS country_columns;
 SELECT item, count(*) FROM steam_rec.migration_stash GROUP BY item ORDER BY item;
-SELECT hash = pg_temp.rows_hash(tables) AS rows_at_1_0_unchanged FROM rows_at_1_0, tables_of WHERE version = '1.0';
+SELECT hash = regress.rows_hash(tables) AS rows_at_1_0_unchanged FROM rows_at_1_0, tables_of WHERE version = '1.0';
 
 -- 6. Upgrade again: everything back, rows and sequence identical, stash empty.
 ALTER EXTENSION steam_rec UPDATE TO '1.1';
-SELECT hash = pg_temp.rows_hash(tables) AS rows_restored FROM rows_at_1_1, tables_of WHERE version = '1.1';
+SELECT hash = regress.rows_hash(tables) AS rows_restored FROM rows_at_1_1, tables_of WHERE version = '1.1';
 SELECT s.last_value = q.last_value AND s.is_called = q.is_called AS sequence_restored
   FROM sequence_at_1_1 AS s, steam_rec.game_tags_id_seq AS q;
 SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
-(SELECT fact FROM pg_temp.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_1)
+(SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_1)
 UNION ALL
-(SELECT fact FROM fresh_1_1 EXCEPT SELECT fact FROM pg_temp.catalog_snapshot() AS fact);
+(SELECT fact FROM fresh_1_1 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
 -- The next tag gets a new id: no collision with the restored ones.
 INSERT INTO steam_rec.game_tags (appid, tag_name) VALUES (1, 'Strategy')
 RETURNING id > (SELECT max(id) FROM steam_rec.game_tags WHERE tag_name <> 'Strategy') AS new_id_is_fresh;
@@ -157,36 +104,36 @@ SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
 
 -- 9. Upgrade 1.1 -> 1.2: rows kept (the new columns take their defaults),
 -- the same schema as a fresh 1.2, and existing rows can be scored.
-CREATE TEMP TABLE rows_before_1_2 AS SELECT pg_temp.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.1';
+CREATE TEMP TABLE rows_before_1_2 AS SELECT regress.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.1';
 ALTER EXTENSION steam_rec UPDATE TO '1.2';
-SELECT hash = pg_temp.rows_hash(tables, '{playtime_2weeks_hours,last_played}') AS rows_kept
+SELECT hash = regress.rows_hash(tables, '{playtime_2weeks_hours,last_played}') AS rows_kept
   FROM rows_before_1_2, tables_of WHERE version = '1.1';
-(SELECT fact FROM pg_temp.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_2)
+(SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_2)
 UNION ALL
-(SELECT fact FROM fresh_1_2 EXCEPT SELECT fact FROM pg_temp.catalog_snapshot() AS fact);
+(SELECT fact FROM fresh_1_2 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
 SELECT steam_rec.refresh_engagement() = (SELECT count(*) FROM steam_rec.user_games) AS every_row_scored;
 
 -- 10. Recent play survives a downgrade to 1.1 and back.
 UPDATE steam_rec.user_games SET playtime_2weeks_hours = 1.5, last_played = '2026-11-01 12:00+00'
  WHERE id % 7 = 0;
-CREATE TEMP TABLE rows_at_1_2 AS SELECT pg_temp.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.2';
+CREATE TEMP TABLE rows_at_1_2 AS SELECT regress.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.2';
 ALTER EXTENSION steam_rec UPDATE TO '1.1';
 SELECT item, count(*) FROM steam_rec.migration_stash GROUP BY item ORDER BY item;
 SELECT to_regclass('steam_rec.game_stats') AS game_stats,
        to_regprocedure('steam_rec.refresh_engagement(bigint)') AS refresh_engagement;
 ALTER EXTENSION steam_rec UPDATE TO '1.2';
-SELECT hash = pg_temp.rows_hash(tables) AS rows_restored FROM rows_at_1_2, tables_of WHERE version = '1.2';
+SELECT hash = regress.rows_hash(tables) AS rows_restored FROM rows_at_1_2, tables_of WHERE version = '1.2';
 SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
-(SELECT fact FROM pg_temp.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_2)
+(SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_2)
 UNION ALL
-(SELECT fact FROM fresh_1_2 EXCEPT SELECT fact FROM pg_temp.catalog_snapshot() AS fact);
+(SELECT fact FROM fresh_1_2 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
 
 -- 11. All the way down to 1.0 and straight back up to 1.2 in one command.
 ALTER EXTENSION steam_rec UPDATE TO '1.0';
 SELECT extversion FROM pg_extension WHERE extname = 'steam_rec';
 ALTER EXTENSION steam_rec UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'steam_rec';
-SELECT hash = pg_temp.rows_hash(tables) AS rows_restored FROM rows_at_1_2, tables_of WHERE version = '1.2';
+SELECT hash = regress.rows_hash(tables) AS rows_restored FROM rows_at_1_2, tables_of WHERE version = '1.2';
 SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
 
 DROP EXTENSION steam_rec;

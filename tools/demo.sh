@@ -63,6 +63,38 @@ HAVING count(*) >= 20
  ORDER BY median_hours DESC
  LIMIT 10"
 
+printf '\n## Engagement: steam_rec.refresh_engagement()\n'
+psql -X -q -d $DB -P footer=off -c '\timing on' -c 'SELECT steam_rec.refresh_engagement() AS rows_scored'
+
+show "How engaged are players? (playtime_category, from each game's own playtime distribution)" "
+SELECT playtime_category, count(*) AS owned_games, round(avg(engagement_score)::numeric, 3) AS avg_score,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY playtime_hours) AS median_hours
+  FROM steam_rec.user_games
+ GROUP BY playtime_category
+ ORDER BY avg_score"
+
+show "The same 10 hours, game by game: devotion in a short game, a first look in a long one" "
+SELECT c.name, round(gs.median_hours::numeric, 1) AS median_hours_of_players,
+       round(s.engagement_score::numeric, 3) AS score_of_10_hours, s.playtime_category
+  FROM steam_rec.game_stats AS gs
+  JOIN steam_rec.catalog_cache AS c USING (appid)
+ CROSS JOIN steam_rec.engagement_prior AS p
+ CROSS JOIN LATERAL steam_rec.score_engagement(10, 0, gs.players, gs.log_median, gs.log_spread,
+                                               NULL, NULL, p.log_median, p.log_spread, p.median_weight) AS s
+ WHERE gs.players >= 30
+ ORDER BY gs.players DESC
+ LIMIT 12"
+
+show "Games their owners are most engaged with (at least 50 owners)" "
+SELECT c.name, count(*) AS owners, round(avg(ug.engagement_score)::numeric, 3) AS avg_engagement,
+       count(*) FILTER (WHERE ug.playtime_category = 'dedicated') AS dedicated
+  FROM steam_rec.user_games AS ug
+  JOIN steam_rec.catalog_cache AS c USING (appid)
+ GROUP BY c.name
+HAVING count(*) >= 50
+ ORDER BY avg_engagement DESC
+ LIMIT 10"
+
 show "Most common tags among owned games" "
 SELECT t.tag_name, count(*) AS owned_games_with_tag
   FROM steam_rec.user_games AS ug
@@ -78,23 +110,28 @@ SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY games) AS median_games,
        count(*) FILTER (WHERE games > 100) AS players_with_over_100_games
   FROM (SELECT user_steam_id, count(*) AS games FROM steam_rec.user_games GROUP BY 1) AS libraries"
 
-show "One player's top 10 games by playtime (the player with the median library size)" "
+show "One player's top 10 games by engagement (the player with the median library of 10+ games)" "
 WITH sizes AS (SELECT user_steam_id, count(*) AS games FROM steam_rec.user_games GROUP BY 1),
      chosen AS (SELECT user_steam_id FROM sizes WHERE games >= 10 ORDER BY games, user_steam_id
                 LIMIT 1 OFFSET (SELECT count(*) / 2 FROM sizes WHERE games >= 10))
-SELECT u.username, ug.appid, coalesce(c.name, '(not in catalog)') AS name, ug.playtime_hours
+SELECT u.username, ug.appid, coalesce(c.name, '(not in catalog)') AS name, ug.playtime_hours,
+       round(ug.engagement_score::numeric, 3) AS engagement, ug.playtime_category
   FROM chosen
   JOIN steam_rec.users AS u ON u.steam_id = chosen.user_steam_id
   JOIN steam_rec.user_games AS ug ON ug.user_steam_id = u.steam_id
   LEFT JOIN steam_rec.catalog_cache AS c ON c.appid = ug.appid
- ORDER BY ug.playtime_hours DESC, ug.appid
+ ORDER BY ug.engagement_score DESC, ug.appid
  LIMIT 10"
 
-printf '\n## Migrations: downgrade to 1.0 (tags and countries stashed) and back to 1.1\n'
+printf '\n## Migrations: downgrade to 1.0 (what 1.0 has no place for is stashed) and back\n'
+before=$(psql -X -q -A -t -d $DB -c "SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM steam_rec.user_games AS t")
 psql -X -q -d $DB -c "ALTER EXTENSION steam_rec UPDATE TO '1.0'" 2>&1 | sed 's/^/  /'
 psql -X -q -d $DB -P footer=off -c "SELECT item, count(*) FROM steam_rec.migration_stash GROUP BY item ORDER BY item"
-psql -X -q -d $DB -c "ALTER EXTENSION steam_rec UPDATE TO '1.1'"
-psql -X -q -d $DB -P footer=off -c "SELECT extversion, (SELECT count(*) FROM steam_rec.game_tags) AS tags_restored
+psql -X -q -d $DB -c "ALTER EXTENSION steam_rec UPDATE"
+after=$(psql -X -q -A -t -d $DB -c "SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM steam_rec.user_games AS t")
+psql -X -q -d $DB -P footer=off -c "SELECT extversion, (SELECT count(*) FROM steam_rec.game_tags) AS tags_restored,
+       (SELECT count(*) FROM steam_rec.game_stats) AS game_stats_restored,
+       '$before' = '$after' AS user_games_identical
   FROM pg_extension WHERE extname = 'steam_rec'"
 
-printf '\nEngagement scores and recommendations are not built yet; see README.md.\n'
+printf '\nRecommendations are not built yet; see README.md.\n'

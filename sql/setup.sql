@@ -1,0 +1,75 @@
+-- Helpers shared by the regression tests that follow (pg_regress runs them
+-- in one database, in the order of REGRESS).
+CREATE SCHEMA regress;
+
+-- Runs a statement that must fail; shows its SQLSTATE, message, detail and
+-- hint (with times of day in a failing row masked, so output is stable).
+CREATE FUNCTION regress.refusal(statement text)
+RETURNS TABLE (code text, message text, detail text, hint text) LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE statement;
+    RAISE EXCEPTION 'statement succeeded but should have failed: %', statement;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                            detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+    detail := regexp_replace(detail, '\w{3} \w{3} \d+ [\d:.]+ \d{4} \w+', '<now>', 'g');
+    RETURN NEXT;
+END
+$$;
+
+-- Everything that defines the installed schema of steam_rec, one line per fact.
+CREATE FUNCTION regress.catalog_snapshot() RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY
+    SELECT format('column %s.%s %s null=%s default=%s identity=%s comment=%s',
+                  c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
+                  pg_get_expr(d.adbin, d.adrelid), a.attidentity, col_description(c.oid, a.attnum))
+      FROM pg_class AS c
+      JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      LEFT JOIN pg_attrdef AS d ON d.adrelid = c.oid AND d.adnum = a.attnum
+     WHERE c.relnamespace = 'steam_rec'::regnamespace AND c.relkind = 'r'
+    UNION ALL
+    SELECT format('relation %s kind=%s acl=%s comment=%s', relname, relkind, relacl,
+                  obj_description(oid, 'pg_class'))
+      FROM pg_class WHERE relnamespace = 'steam_rec'::regnamespace
+    UNION ALL
+    SELECT format('constraint %s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
+      FROM pg_constraint WHERE connamespace = 'steam_rec'::regnamespace
+    UNION ALL
+    SELECT format('index %s', indexdef) FROM pg_indexes WHERE schemaname = 'steam_rec'
+    UNION ALL
+    SELECT format('trigger %s', pg_get_triggerdef(t.oid))
+      FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
+     WHERE c.relnamespace = 'steam_rec'::regnamespace AND NOT t.tgisinternal
+    UNION ALL
+    SELECT format('function %s acl=%s', pg_get_functiondef(oid), proacl)
+      FROM pg_proc WHERE pronamespace = 'steam_rec'::regnamespace
+    UNION ALL
+    SELECT format('member %s', pg_describe_object(classid, objid, 0))
+      FROM pg_depend
+     WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+       AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'steam_rec')
+    UNION ALL
+    SELECT format('dump mark %s', cfg::regclass)
+      FROM pg_extension, unnest(extconfig) AS cfg WHERE extname = 'steam_rec';
+END
+$$;
+
+-- A hash of every row of the named steam_rec tables, in a stable order,
+-- without the columns named in `ignored` (to compare rows across versions).
+CREATE FUNCTION regress.rows_hash(tables text[], ignored text[] DEFAULT '{}') RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    name text;
+    one text;
+    result text := '';
+BEGIN
+    FOREACH name IN ARRAY tables LOOP
+        EXECUTE format('SELECT md5(coalesce(string_agg(r, %L ORDER BY r), %L))
+                          FROM (SELECT (to_jsonb(t) - %L::text[])::text AS r FROM steam_rec.%I AS t) AS rows',
+                       E'\n', '', ignored, name) INTO one;
+        result := result || name || '=' || one || ' ';
+    END LOOP;
+    RETURN result;
+END
+$$;
