@@ -48,3 +48,5 @@ UPDATE steam_rec.users AS u
 
 DELETE FROM steam_rec.migration_stash
  WHERE item IN ('game_tags', 'game_tags_id_seq', 'users.country');
+
+SELECT steam_rec._log_migration('1.0', '1.1');

@@ -23,3 +23,5 @@ ALTER EXTENSION steam_rec DROP TABLE steam_rec.game_tags;
 ALTER EXTENSION steam_rec DROP SEQUENCE steam_rec.game_tags_id_seq;
 DROP TABLE steam_rec.game_tags;
 ALTER TABLE steam_rec.users DROP COLUMN country;
+
+SELECT steam_rec._log_migration('1.1', '1.0');

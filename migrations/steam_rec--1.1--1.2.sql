@@ -135,3 +135,5 @@ COMMENT ON FUNCTION steam_rec._rescore_category(bigint, integer, double precisio
     'Internal to steam_rec.refresh_engagement().';
 COMMENT ON FUNCTION steam_rec._rescore_changed(bigint, integer, double precision, double precision, timestamptz, real, text) IS
     'Internal to steam_rec.refresh_engagement().';
+
+SELECT steam_rec._log_migration('1.1', '1.2');

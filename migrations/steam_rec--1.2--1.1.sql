@@ -37,3 +37,5 @@ DROP TABLE steam_rec.game_stats;
 ALTER TABLE steam_rec.user_games
     DROP COLUMN last_played,
     DROP COLUMN playtime_2weeks_hours;
+
+SELECT steam_rec._log_migration('1.2', '1.1');

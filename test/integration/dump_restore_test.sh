@@ -49,8 +49,14 @@ pg_restore --exit-on-error -d $target_db "$dump"
 after=$(psql_value $target_db "$fingerprint_sql")
 assert_equal "every row and sequence position survives dump and restore" "$before" "$after"
 
-assert_equal "restored at the same version" "1.1" \
-  "$(psql_value $target_db "SELECT extversion FROM pg_extension WHERE extname = 'steam_rec'")"
+version_sql="SELECT extversion FROM pg_extension WHERE extname = 'steam_rec'"
+assert_equal "restored at the same version" "$(psql_value $source_db "$version_sql")" \
+  "$(psql_value $target_db "$version_sql")"
+
+history_sql="SELECT string_agg(format('%s %s %s %s %s', id, from_version, to_version, script, applied_at), '; ' ORDER BY id)
+               FROM steam_rec.migration_history()"
+assert_equal "the migration history is the dump's, without duplicates" \
+  "$(psql_value $source_db "$history_sql")" "$(psql_value $target_db "$history_sql")"
 
 new_id=$(psql_value $target_db "INSERT INTO steam_rec.user_games (user_steam_id, appid) VALUES (76561197960265729, 99999) RETURNING id")
 max_before=$(psql_value $source_db "SELECT last_value FROM steam_rec.user_games_id_seq")
