@@ -309,7 +309,8 @@ CREATE FUNCTION steam_rec.migration_history()
     SET search_path = pg_catalog, pg_temp
     AS $$
     SELECT m.id, m.from_version, m.to_version, m.direction, m.script, m.checksum,
-           m.checksum = steam_rec._script_checksum(m.script), m.applied_at, m.applied_by, m.command
+           CASE WHEN m.direction <> 'adopt' THEN m.checksum = steam_rec._script_checksum(m.script) END,
+           m.applied_at, m.applied_by, m.command
       FROM steam_rec.applied_migrations AS m
      ORDER BY m.id
 $$;
