@@ -125,13 +125,19 @@ SELECT u.username, ug.appid, coalesce(c.name, '(not in catalog)') AS name, ug.pl
 
 printf '\n## Migrations: downgrade to 1.0 (what 1.0 has no place for is stashed) and back\n'
 before=$(psql -X -q -A -t -d $DB -c "SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM steam_rec.user_games AS t")
-psql -X -q -d $DB -c "ALTER EXTENSION steam_rec UPDATE TO '1.0'" 2>&1 | sed 's/^/  /'
+psql -X -q -d $DB -P footer=off -c "SELECT * FROM steam_rec.migrate('base')" 2>&1 | sed 's/^/  /'
 psql -X -q -d $DB -P footer=off -c "SELECT item, count(*) FROM steam_rec.migration_stash GROUP BY item ORDER BY item"
-psql -X -q -d $DB -c "ALTER EXTENSION steam_rec UPDATE"
+psql -X -q -d $DB -P footer=off -c "SELECT * FROM steam_rec.migrate()"
 after=$(psql -X -q -A -t -d $DB -c "SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM steam_rec.user_games AS t")
 psql -X -q -d $DB -P footer=off -c "SELECT extversion, (SELECT count(*) FROM steam_rec.game_tags) AS tags_restored,
        (SELECT count(*) FROM steam_rec.game_stats) AS game_stats_restored,
        '$before' = '$after' AS user_games_identical
   FROM pg_extension WHERE extname = 'steam_rec'"
+
+show "Migration status and history" "
+SELECT installed_version, newest_version, library_version, sql_matches_library, pending_steps, warnings
+  FROM steam_rec.migration_status()"
+psql -X -q -d $DB -P pager=off -P footer=off -c "
+SELECT id, from_version, to_version, direction, script, script_unchanged FROM steam_rec.migration_history()"
 
 printf '\nRecommendations are not built yet; see README.md.\n'
