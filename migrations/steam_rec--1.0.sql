@@ -337,10 +337,12 @@ DECLARE
     installed text := (SELECT extversion FROM pg_extension WHERE extname = 'steam_rec');
     position integer := array_position(versions, installed);
     wanted integer;
+    valid_targets text := 'Use ''head'', ''base'', ''current'', ''+N'', ''-N'' or a version: '
+                          || array_to_string(versions, ', ') || '.';
 BEGIN
     IF target IS NULL OR target = '' THEN
         RAISE EXCEPTION 'a migration target is required' USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Use ''head'', ''base'', ''current'', ''+N'', ''-N'' or a version: ' || array_to_string(versions, ', ') || '.';
+            HINT = valid_targets;
     END IF;
     IF lower(target) = 'head' THEN RETURN versions[cardinality(versions)]; END IF;
     IF lower(target) = 'base' THEN RETURN versions[1]; END IF;
@@ -357,7 +359,7 @@ BEGIN
     IF target = ANY (versions) THEN RETURN target; END IF;
     RAISE EXCEPTION 'unknown migration target "%"', target
         USING ERRCODE = 'invalid_parameter_value',
-              HINT = 'Use ''head'', ''base'', ''current'', ''+N'', ''-N'' or a version: ' || array_to_string(versions, ', ') || '.';
+              HINT = valid_targets;
 END
 $$;
 

@@ -1,72 +1,137 @@
 // The trigger that scores new and changed steam_rec.user_games rows at once,
 // from the stored statistics, so no row waits unscored for the next refresh.
 //
-// It runs for every inserted row, so it stays cheap: a never-played game is
-// 'unplayed' with no lookup at all; otherwise one prepared query fetches the
-// game's statistics, the prior and the player's hours in their other games.
-// A row the table's checks will refuse (negative, NaN or infinite hours) is
-// passed through unscored, for the check to report.
+// It runs for every inserted row, so it stays cheap.  A never-played game is
+// 'unplayed' with no lookup.  Otherwise it needs the game's statistics, the
+// prior and the player's total hours; it looks each up once per statement and
+// keeps them for the statement's other rows (a library sync inserts a
+// player's games in one statement), adding each row's hours to its player's
+// total as it goes.  A row the table's checks will refuse (negative, NaN or
+// infinite hours) is passed through unscored, for the check to report.
 #include <cmath>
+#include <unordered_map>
 
 #include "core/engagement.hpp"
 #include "pg/entry.hpp"
 #include "pg/user_games_scan.hpp"
 
 extern "C" {
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "storage/proc.h"
 }
 
 namespace steam_rec::pg {
 namespace {
 
-// Kept for the life of the backend (SPI_keepplan).
-SPIPlanPtr context_plan = nullptr;
+namespace engagement = steam_rec::engagement;
 
-SPIPlanPtr prepare_context_plan() {
-  if (context_plan != nullptr) return context_plan;
-  static const char* const kContext =
-      "SELECT gs.players, gs.log_median, gs.log_spread, p.log_median, p.log_spread, p.median_weight,"
-      "       (SELECT pg_catalog.sum(o.playtime_hours) FROM steam_rec.user_games AS o"
-      "         WHERE o.user_steam_id OPERATOR(pg_catalog.=) $1"
-      "           AND o.appid OPERATOR(pg_catalog.<>) $2)"
-      "  FROM (VALUES (1)) AS one"
-      "  LEFT JOIN steam_rec.game_stats AS gs ON gs.appid OPERATOR(pg_catalog.=) $2"
-      "  LEFT JOIN steam_rec.engagement_prior AS p ON true";
-  Oid types[2] = {INT8OID, INT4OID};
-  SPIPlanPtr plan = SPI_prepare(kContext, 2, types);
-  if (plan == nullptr || SPI_keepplan(plan) != 0)
-    elog(ERROR, "steam_rec: could not prepare the engagement trigger query");
-  context_plan = plan;
-  return plan;
+// A statement touching more players or games than this starts over with
+// fresh lookups rather than grow without bound.
+constexpr std::size_t kMaxCachedEntries = 1 << 20;
+
+// What the trigger has looked up during the current statement.
+struct StatementLookups {
+  LocalTransactionId transaction = InvalidLocalTransactionId;
+  CommandId command = InvalidCommandId;
+  bool has_prior = false;
+  engagement::Prior prior;
+  std::unordered_map<int32, engagement::LogHoursDistribution> games;
+  // The player's hours over all their games, as this statement has left them so far.
+  std::unordered_map<int64, double> player_hours;
+};
+
+StatementLookups lookups;
+
+// Prepared once per backend (SPI_keepplan).
+SPIPlanPtr game_plan = nullptr;
+SPIPlanPtr prior_plan = nullptr;
+SPIPlanPtr player_plan = nullptr;
+
+SPIPlanPtr keep_plan(SPIPlanPtr* plan, const char* sql, int count, Oid* types) {
+  if (*plan != nullptr) return *plan;
+  SPIPlanPtr prepared = SPI_prepare(sql, count, types);
+  if (prepared == nullptr || SPI_keepplan(prepared) != 0)
+    elog(ERROR, "steam_rec: could not prepare an engagement trigger query: %s", sql);
+  *plan = prepared;
+  return prepared;
 }
 
-double column_or(HeapTuple tuple, TupleDesc descriptor, int column, double fallback) {
-  bool is_null = true;
-  Datum value = SPI_getbinval(tuple, descriptor, column, &is_null);
-  if (is_null) return fallback;
-  return SPI_gettypeid(descriptor, column) == INT4OID ? DatumGetInt32(value) : DatumGetFloat8(value);
-}
-
-// The game's statistics, the prior and the player's other hours, into `play`.
-void load_context(int64 player, int32 appid, engagement::Play* play,
-                  engagement::LogHoursDistribution* game, engagement::Prior* prior) {
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
-  Datum values[2] = {Int64GetDatum(player), Int32GetDatum(appid)};
-  int result = SPI_execute_plan(prepare_context_plan(), values, nullptr, true, 1);
-  if (result != SPI_OK_SELECT || SPI_processed != 1)
+// Runs a kept plan returning at most one row; false when it returns none.
+bool fetch_row(SPIPlanPtr plan, Datum* values) {
+  int result = SPI_execute_plan(plan, values, nullptr, true, 1);
+  if (result != SPI_OK_SELECT)
     elog(ERROR, "steam_rec: engagement trigger query failed: %s", SPI_result_code_string(result));
-  HeapTuple tuple = SPI_tuptable->vals[0];
-  TupleDesc descriptor = SPI_tuptable->tupdesc;
-  prior->log_median = column_or(tuple, descriptor, 4, prior->log_median);
-  prior->log_spread = column_or(tuple, descriptor, 5, prior->log_spread);
-  prior->median_weight = column_or(tuple, descriptor, 6, prior->median_weight);
-  game->players = column_or(tuple, descriptor, 1, 0);
-  game->log_median = column_or(tuple, descriptor, 2, prior->log_median);
-  game->log_spread = column_or(tuple, descriptor, 3, prior->log_spread);
-  play->player_total_hours = play->hours + column_or(tuple, descriptor, 7, 0);
-  SPI_finish();
+  return SPI_processed == 1;
+}
+
+double float8_at(int column, double fallback) {
+  bool is_null = true;
+  Datum value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, &is_null);
+  return is_null ? fallback : DatumGetFloat8(value);
+}
+
+void start_statement_if_new() {
+  LocalTransactionId transaction = MyProc->lxid;
+  CommandId command = GetCurrentCommandId(false);
+  if (transaction == lookups.transaction && command == lookups.command &&
+      lookups.games.size() < kMaxCachedEntries && lookups.player_hours.size() < kMaxCachedEntries)
+    return;
+  lookups.games.clear();
+  lookups.player_hours.clear();
+  lookups.has_prior = false;
+  lookups.transaction = transaction;
+  lookups.command = command;
+}
+
+const engagement::Prior& prior() {
+  if (!lookups.has_prior) {
+    engagement::Prior loaded;
+    if (fetch_row(keep_plan(&prior_plan,
+                            "SELECT log_median, log_spread, median_weight FROM steam_rec.engagement_prior",
+                            0, nullptr),
+                  nullptr)) {
+      loaded.log_median = float8_at(1, loaded.log_median);
+      loaded.log_spread = float8_at(2, loaded.log_spread);
+      loaded.median_weight = float8_at(3, loaded.median_weight);
+    }
+    lookups.prior = loaded;
+    lookups.has_prior = true;
+  }
+  return lookups.prior;
+}
+
+engagement::LogHoursDistribution game(int32 appid) {
+  auto found = lookups.games.find(appid);
+  if (found != lookups.games.end()) return found->second;
+  // A game without statistics yet is scored against the typical game.
+  engagement::LogHoursDistribution loaded{0, prior().log_median, prior().log_spread};
+  Oid types[1] = {INT4OID};
+  Datum values[1] = {Int32GetDatum(appid)};
+  if (fetch_row(keep_plan(&game_plan,
+                          "SELECT players::pg_catalog.float8, log_median, log_spread FROM steam_rec.game_stats"
+                          " WHERE appid OPERATOR(pg_catalog.=) $1",
+                          1, types),
+                values))
+    loaded = {float8_at(1, 0), float8_at(2, loaded.log_median), float8_at(3, loaded.log_spread)};
+  lookups.games.emplace(appid, loaded);
+  return loaded;
+}
+
+// The player's hours as the statement found them (before its own rows).
+double& player_hours(int64 player) {
+  auto found = lookups.player_hours.find(player);
+  if (found != lookups.player_hours.end()) return found->second;
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {Int64GetDatum(player)};
+  fetch_row(keep_plan(&player_plan,
+                      "SELECT pg_catalog.sum(playtime_hours) FROM steam_rec.user_games"
+                      " WHERE user_steam_id OPERATOR(pg_catalog.=) $1",
+                      1, types),
+            values);
+  return lookups.player_hours.emplace(player, float8_at(1, 0)).first->second;
 }
 
 double float8_column(HeapTuple tuple, TupleDesc descriptor, AttrNumber column, double fallback) {
@@ -74,6 +139,13 @@ double float8_column(HeapTuple tuple, TupleDesc descriptor, AttrNumber column, d
   Datum value = heap_getattr(tuple, column, descriptor, &is_null);
   return is_null ? fallback : DatumGetFloat8(value);
 }
+
+int64 int64_column(HeapTuple tuple, TupleDesc descriptor, AttrNumber column) {
+  bool is_null = true;
+  return DatumGetInt64(heap_getattr(tuple, column, descriptor, &is_null));
+}
+
+bool valid_hours(double hours) { return std::isfinite(hours) && hours >= 0; }
 
 }  // namespace
 }  // namespace steam_rec::pg
@@ -95,8 +167,8 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_user_games_engagement_trigger,
     ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
                     errmsg("user_games_engagement_trigger() must run BEFORE INSERT OR UPDATE FOR EACH ROW")));
 
-  HeapTuple tuple = TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_newtuple
-                                                                : trigger->tg_trigtuple;
+  const bool is_update = TRIGGER_FIRED_BY_UPDATE(trigger->tg_event);
+  HeapTuple tuple = is_update ? trigger->tg_newtuple : trigger->tg_trigtuple;
   TupleDesc descriptor = RelationGetDescr(trigger->tg_relation);
   UserGamesScan columns;
   find_user_games_columns(descriptor, &columns);
@@ -104,21 +176,33 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_user_games_engagement_trigger,
   engagement::Play play;
   play.hours = float8_column(tuple, descriptor, columns.hours, 0);
   play.recent_hours = float8_column(tuple, descriptor, columns.recent_hours, 0);
-  if (!std::isfinite(play.hours) || play.hours < 0 || !std::isfinite(play.recent_hours) ||
-      play.recent_hours < 0)
+  if (!valid_hours(play.hours) || !valid_hours(play.recent_hours))
     return PointerGetDatum(tuple);  // the table's checks refuse it, naming the value
 
-  engagement::LogHoursDistribution game;
-  engagement::Prior prior;
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  start_statement_if_new();
+
+  // Keep the players' totals in step with this row: the old version's hours
+  // leave its player, the new version's join the new player.
+  int64 player = int64_column(tuple, descriptor, columns.player);
+  if (is_update) {
+    double old_hours = float8_column(trigger->tg_trigtuple, descriptor, columns.hours, 0);
+    int64 old_player = int64_column(trigger->tg_trigtuple, descriptor, columns.player);
+    if (valid_hours(old_hours) && (old_hours > 0 || old_player != player)) player_hours(old_player) -= old_hours;
+  }
+  engagement::LogHoursDistribution game_distribution;
   if (play.hours > 0) {
+    double& total = player_hours(player);
+    total += play.hours;
+    play.player_total_hours = total;
     bool is_null = true;
-    int64 player = DatumGetInt64(heap_getattr(tuple, columns.player, descriptor, &is_null));
     int32 appid = DatumGetInt32(heap_getattr(tuple, columns.appid, descriptor, &is_null));
+    game_distribution = game(appid);
     Datum last_played = heap_getattr(tuple, columns.last_played, descriptor, &is_null);
     if (!is_null) play.days_since_last_played = days_since(DatumGetTimestampTz(last_played), engagement_as_of());
-    load_context(player, appid, &play, &game, &prior);
   }
-  engagement::Engagement result = engagement::score(play, game, prior);
+  engagement::Engagement result = engagement::score(play, game_distribution, prior());
+  SPI_finish();
 
   int changed_columns[2] = {columns.score, columns.category};
   Datum values[2] = {Float4GetDatum(result.score),
