@@ -37,8 +37,8 @@ SELECT e.extversion AS sql_version, steam_rec.version() AS library_version,
 
 show "How much of what players own do they play?" "
 SELECT round(100.0 * count(*) FILTER (WHERE playtime_hours = 0) / count(*), 1) AS pct_never_played,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY playtime_hours) FILTER (WHERE playtime_hours > 0) AS median_hours_played,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY playtime_hours) FILTER (WHERE playtime_hours > 0) AS p90_hours_played,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY playtime_hours) FILTER (WHERE playtime_hours > 0))::numeric, 1) AS median_hours_played,
+       round((percentile_cont(0.9) WITHIN GROUP (ORDER BY playtime_hours) FILTER (WHERE playtime_hours > 0))::numeric, 1) AS p90_hours_played,
        max(playtime_hours) AS max_hours
   FROM steam_rec.user_games"
 
@@ -54,7 +54,7 @@ SELECT ug.appid, coalesce(c.name, '(not in catalog)') AS name, count(*) AS owner
 
 show "Most played games (median hours among players, at least 20 players)" "
 SELECT ug.appid, coalesce(c.name, '(not in catalog)') AS name, count(*) AS players,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY ug.playtime_hours) AS median_hours
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY ug.playtime_hours))::numeric, 1) AS median_hours
   FROM steam_rec.user_games AS ug
   LEFT JOIN steam_rec.catalog_cache AS c USING (appid)
  WHERE ug.playtime_hours > 0
@@ -68,7 +68,7 @@ psql -X -q -d $DB -P footer=off -c '\timing on' -c 'SELECT steam_rec.refresh_eng
 
 show "How engaged are players? (playtime_category, from each game's own playtime distribution)" "
 SELECT playtime_category, count(*) AS owned_games, round(avg(engagement_score)::numeric, 3) AS avg_score,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY playtime_hours) AS median_hours
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY playtime_hours))::numeric, 1) AS median_hours
   FROM steam_rec.user_games
  GROUP BY playtime_category
  ORDER BY avg_score"

@@ -53,8 +53,8 @@ SELECT 76561197960265728 + n, 'sample_player_' || n,
 -- games; about 40% of owned games are never played, playtime is heavy-tailed.
 INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
 SELECT 76561197960265728 + p, g.appid,
-       CASE WHEN hashint4(p * 7919 + g.rank) % 10 < 4 THEN 0
-            ELSE round((exp((abs(hashint4(p * 31 + g.rank)) % 700) / 100.0) / 10)::numeric, 1)::float8 END
+       CASE WHEN abs(hashint4((p * 7919 + g.rank)::integer)) % 10 < 4 THEN 0
+            ELSE round((exp((abs(hashint4((p * 31 + g.rank)::integer)) % 700) / 100.0) / 10)::numeric, 1)::float8 END
   FROM generate_series(1, 200) AS p,
        (SELECT appid, row_number() OVER (ORDER BY appid) AS rank FROM steam_rec.catalog_cache) AS g
- WHERE abs(hashint4(p * 104729 + g.rank)) % 100 < 60 - 2 * g.rank;
+ WHERE abs(hashint4((p * 104729 + g.rank)::integer)) % 100 < 60 - 2 * g.rank;
