@@ -703,4 +703,6 @@ COMMENT ON FUNCTION steam_rec.adopt_alembic(text) IS
     'into the extension''s tables, after verifying every table and column; refuses on any mismatch.';
 REVOKE ALL ON FUNCTION steam_rec.adopt_alembic(text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION steam_rec._log_migration(text, text) FROM PUBLIC;
+
 SELECT steam_rec._log_migration(NULL, '1.0');
