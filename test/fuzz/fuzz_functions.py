@@ -1,0 +1,204 @@
+#!/usr/bin/python3
+"""Calls every function of steam_rec with random and adversarial arguments.
+
+Runs against the libpq environment (inside pg_virtualenv). The functions are found in
+pg_catalog, so a function added by a later version is fuzzed without changing this file.
+Each call runs with a statement timeout; functions that change the extension itself
+(migrate, adopt_alembic) run inside a transaction that is rolled back. While it runs,
+another session keeps inserting, updating and deleting owned games.
+
+Fails when: the connection is lost (a crashed backend restarts every connection), a call
+ends in an internal error (SQLSTATE class XX: a bug, not bad input), or a failed call
+changed a table. Prints the counts.
+
+  test/fuzz/fuzz_functions.py [--calls N] [--seed S]
+"""
+import argparse
+import collections
+import hashlib
+import random
+import sys
+import threading
+import time
+
+import psycopg2
+import psycopg2.errors
+
+DATABASE = "steam_rec_fuzz"
+ROLLED_BACK = {"migrate", "adopt_alembic"}   # change the extension itself
+SKIPPED = {"boundary_selftest"}               # fails on purpose; tested on its own
+
+FIXTURE = """
+CREATE EXTENSION steam_rec;
+INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 30) AS g;
+INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 60) AS p;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT p, g, (p * g) % 23 FROM generate_series(1, 60) AS p, generate_series(1, 30) AS g WHERE (p + g) % 4 = 0;
+SELECT steam_rec.refresh_engagement();
+"""
+
+ODD_TEXT = ["", " ", "head", "base", "current", "+1", "-1", "+999999999", "-0", "1.0", "1.1", "1.2",
+            "9.9", "1..2", "1.2.3", "steam_rec--1.0.sql", "steam_rec--1.0--1.1.sql", "../../../etc/passwd",
+            "steam_rec--1.0--1.1.sql/../x", "public", "pg_catalog", "steam_rec", "none", "bad_alloc",
+            "'; DROP TABLE steam_rec.users; --", "\\", "%s%n%x", "ＳＴＥＡＭ", "ñ", "🎮" * 50, "\u202e\u0645",
+            "a" * 10000, "x" * 1_000_000]
+
+
+def random_text(rng):
+    if rng.random() < 0.6:
+        return rng.choice(ODD_TEXT)
+    alphabet = "abc.+-_/ 0123456789'\"\\é🎮\u0000"
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))).replace("\u0000", "")
+
+
+def value_for(type_name, rng):
+    """A random argument of the given SQL type, as a Python value (None is NULL)."""
+    if rng.random() < 0.1:
+        return None
+    if type_name in ("smallint", "integer", "bigint"):
+        limit = {"smallint": 2**15, "integer": 2**31, "bigint": 2**63}[type_name]
+        return rng.choice([0, 1, -1, 2, 10, 20, 60, 1000, limit - 1, -limit,
+                           rng.randint(-limit, limit - 1), rng.randint(-100, 100)])
+    if type_name in ("double precision", "real", "numeric"):
+        return rng.choice([0.0, -0.0, 1.0, -1.0, 0.5, 336.0, 337.0, 1e308, -1e308, 5e-324, float("nan"),
+                           float("inf"), float("-inf"), rng.uniform(-1e6, 1e6), rng.uniform(0, 100)])
+    if type_name == "boolean":
+        return rng.choice([True, False])
+    if type_name == "text":
+        return random_text(rng)
+    if type_name == "text[]":
+        return [random_text(rng) for _ in range(rng.choice([0, 1, 3, 1000]))]
+    if type_name == "timestamp with time zone":
+        return rng.choice(["infinity", "-infinity", "2026-11-01 00:00+00", "4713-01-01 00:00+00 BC",
+                           "294276-12-31 23:59:59+00", "2000-01-01"])
+    raise KeyError(type_name)
+
+
+def fingerprint(cursor):
+    cursor.execute("""SELECT string_agg(md5(t::text), '' ORDER BY t::text) FROM (
+                          SELECT format('%s', u) AS t FROM steam_rec.users AS u
+                          UNION ALL SELECT format('%s', g) FROM steam_rec.user_games AS g
+                          UNION ALL SELECT format('%s', s) FROM steam_rec.game_stats AS s) AS rows""")
+    return hashlib.md5((cursor.fetchone()[0] or "").encode()).hexdigest()
+
+
+def writer(stop, quiet, errors):
+    """Another session changing the tables while the fuzzer runs; it pauses while
+    the fuzzer holds `quiet` (to check that a failed call changed nothing)."""
+    connection = psycopg2.connect(dbname=DATABASE)
+    connection.autocommit = True
+    rng = random.Random(7)
+    with connection.cursor() as cur:
+        while not stop.is_set():
+            player, game = rng.randint(1, 60), rng.randint(1, 40)
+            quiet.acquire()
+            try:
+                action = rng.random()
+                if action < 0.5:
+                    cur.execute("INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)"
+                                " VALUES (%s, %s, %s) ON CONFLICT DO NOTHING", (player, game, rng.uniform(0, 50)))
+                elif action < 0.8:
+                    cur.execute("UPDATE steam_rec.user_games SET playtime_hours = playtime_hours + 1"
+                                " WHERE user_steam_id = %s", (player,))
+                else:
+                    cur.execute("DELETE FROM steam_rec.user_games WHERE user_steam_id = %s AND appid = %s",
+                                (player, game))
+            except psycopg2.errors.DeadlockDetected:
+                pass
+            except psycopg2.Error as error:
+                errors.append(f"writer: {error.pgcode} {error}")
+            finally:
+                quiet.release()
+            time.sleep(0.002)
+    connection.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+
+    admin = psycopg2.connect(dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+        cur.execute(f"CREATE DATABASE {DATABASE}")
+    connection = psycopg2.connect(dbname=DATABASE)
+    connection.autocommit = True
+    with connection.cursor() as cur:
+        cur.execute(FIXTURE)
+        cur.execute("SET statement_timeout = '5s'")
+        cur.execute("""SELECT p.proname, array(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) AS t)
+                         FROM pg_proc AS p
+                        WHERE p.pronamespace = 'steam_rec'::regnamespace AND p.prokind = 'f'
+                          AND p.prorettype NOT IN ('trigger'::regtype, 'event_trigger'::regtype)
+                        ORDER BY 1""")
+        functions = [(name, types) for name, types in cur.fetchall() if name not in SKIPPED]
+
+    stop, quiet, writer_errors = threading.Event(), threading.Lock(), []
+    background = threading.Thread(target=writer, args=(stop, quiet, writer_errors))
+    background.start()
+
+    outcomes = collections.Counter()
+    failures = []
+    try:
+        with connection.cursor() as cur:
+            for call in range(args.calls):
+                name, types = rng.choice(functions)
+                values = [value_for(t, rng) for t in types]
+                placeholders = ", ".join(f"%s::{t}" for t in types)
+                sql = f"SELECT * FROM steam_rec.{name}({placeholders})"
+                # Every fourth call runs with the writer paused, to check that a
+                # call that fails leaves the tables as they were.
+                checked = call % 4 == 0
+                if checked:
+                    quiet.acquire()
+                before = fingerprint(cur) if checked else None
+                rolled_back = name in ROLLED_BACK
+                if rolled_back:
+                    cur.execute("BEGIN")
+                try:
+                    cur.execute(sql, values)
+                    cur.fetchall()
+                    outcomes[(name, "ok")] += 1
+                except psycopg2.Error as error:
+                    if connection.closed or error.pgcode is None:
+                        failures.append(f"{name}{tuple(values)!r:.200}: the connection was lost: {error}")
+                        break
+                    code = error.pgcode
+                    outcomes[(name, code)] += 1
+                    if code.startswith("XX"):
+                        failures.append(f"{name}{tuple(values)!r:.200}: internal error {code}: {error}")
+                    if rolled_back:
+                        cur.execute("ROLLBACK")
+                        rolled_back = False
+                    if checked and fingerprint(cur) != before:
+                        failures.append(f"{name}{tuple(values)!r:.200}: failed but changed a table")
+                finally:
+                    if rolled_back:
+                        cur.execute("ROLLBACK")
+                    if checked:
+                        quiet.release()
+    finally:
+        stop.set()
+        background.join()
+
+    total = sum(outcomes.values())
+    errors = sum(n for (name, code), n in outcomes.items() if code != "ok")
+    print(f"fuzzed {total} calls of {len(functions)} functions: {total - errors} succeeded, "
+          f"{errors} refused with a SQL error, {len(failures)} failures")
+    by_code = collections.Counter()
+    for (name, code), n in outcomes.items():
+        by_code[code] += n
+    print("  outcomes by SQLSTATE: " + ", ".join(f"{code} {n}" for code, n in sorted(by_code.items())))
+    for failure in failures[:20] + writer_errors[:20]:
+        print("  FAIL " + failure)
+    with admin.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    return 1 if failures or writer_errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
