@@ -67,7 +67,7 @@ class PeakMemory:
 
 
 def timed(conn, sql):
-    pid = conn.info.backend_pid if hasattr(conn, "info") else conn.get_backend_pid()
+    pid = conn.get_backend_pid()
     with conn.cursor() as cur, PeakMemory(pid) as memory:
         start = time.perf_counter()
         cur.execute(sql)

@@ -154,6 +154,12 @@ REVOKE ALL ON FUNCTION steam_rec.boundary_selftest(text) FROM PUBLIC;
 -- itself and move to any other.
 --------------------------------------------------------------------------------
 
+-- The version recorded in pg_extension for this database.
+CREATE FUNCTION steam_rec._installed_version() RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    RETURN (SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'steam_rec');
+
 -- Orders versions numerically: '1.10' after '1.9'.
 CREATE FUNCTION steam_rec._version_order(version text) RETURNS integer[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -261,7 +267,7 @@ DECLARE
     installed text;
 BEGIN
     SELECT to_version INTO logged FROM steam_rec.applied_migrations ORDER BY id DESC LIMIT 1;
-    SELECT extversion INTO installed FROM pg_extension WHERE extname = 'steam_rec';
+    installed := steam_rec._installed_version();
     IF logged IS DISTINCT FROM installed THEN
         RAISE EXCEPTION 'the data being restored comes from steam_rec %, but steam_rec % is installed in this database',
                         logged, installed
@@ -334,7 +340,7 @@ CREATE FUNCTION steam_rec._resolve_target(target text) RETURNS text
     AS $$
 DECLARE
     versions text[] := steam_rec._available_versions();
-    installed text := (SELECT extversion FROM pg_extension WHERE extname = 'steam_rec');
+    installed text := steam_rec._installed_version();
     position integer := array_position(versions, installed);
     wanted integer;
     valid_targets text := 'Use ''head'', ''base'', ''current'', ''+N'', ''-N'' or a version: '
@@ -371,7 +377,7 @@ CREATE FUNCTION steam_rec.migration_plan(target text DEFAULT 'head')
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
-    installed text := (SELECT extversion FROM pg_extension WHERE extname = 'steam_rec');
+    installed text := steam_rec._installed_version();
     wanted text := steam_rec._resolve_target(target);
     path text[];
 BEGIN
@@ -414,7 +420,7 @@ DECLARE
     unmarked text;
     last_script text;
 BEGIN
-    installed_version := (SELECT extversion FROM pg_extension WHERE extname = 'steam_rec');
+    installed_version := steam_rec._installed_version();
     newest_version := steam_rec._resolve_target('head');
     default_version := (SELECT a.default_version FROM pg_available_extensions AS a WHERE a.name = 'steam_rec');
     library_version := steam_rec.version();
@@ -470,7 +476,7 @@ CREATE FUNCTION steam_rec.migrate(target text DEFAULT 'head', dry_run boolean DE
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
-    installed text := (SELECT extversion FROM pg_extension WHERE extname = 'steam_rec');
+    installed text := steam_rec._installed_version();
     wanted text := steam_rec._resolve_target(target);
     facts_before text[];
     rows_before jsonb;
@@ -693,9 +699,9 @@ BEGIN
     END LOOP;
 
     INSERT INTO steam_rec.applied_migrations (from_version, to_version, direction, script, checksum, command, schema_facts)
-    SELECT format('alembic %s.%s', source_schema, coalesce(alembic_revision, 'none')), extversion, 'adopt',
-           format('adopt_alembic(%L)', source_schema), '', left(current_query(), 1000), steam_rec._schema_facts()
-      FROM pg_extension WHERE extname = 'steam_rec';
+    VALUES (format('alembic %s.%s', source_schema, coalesce(alembic_revision, 'none')),
+            steam_rec._installed_version(), 'adopt', format('adopt_alembic(%L)', source_schema), '',
+            left(current_query(), 1000), steam_rec._schema_facts());
 END
 $$;
 COMMENT ON FUNCTION steam_rec.adopt_alembic(text) IS

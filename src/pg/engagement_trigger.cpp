@@ -1,8 +1,8 @@
 // The trigger that scores new and changed steam_rec.user_games rows at once,
 // from the stored statistics, so no row waits unscored for the next refresh.
 //
-// It runs for every inserted row, so it stays cheap.  A never-played game is
-// 'unplayed' with no lookup.  Otherwise it needs the game's statistics, the
+// It runs for every inserted row, so it stays cheap.  A never-played game
+// inserted is 'unplayed' with no lookup at all.  Otherwise it needs the game's statistics, the
 // prior and the player's total hours; it looks each up once per statement and
 // keeps them for the statement's other rows (a library sync inserts a
 // player's games in one statement), adding each row's hours to its player's
@@ -36,6 +36,8 @@ constexpr std::size_t kMaxCachedEntries = 1 << 20;
 struct StatementLookups {
   LocalTransactionId transaction = InvalidLocalTransactionId;
   CommandId command = InvalidCommandId;
+  bool has_columns = false;
+  UserGamesScan columns;  // attribute numbers; a statement sees one descriptor
   bool has_prior = false;
   engagement::Prior prior;
   std::unordered_map<int32, engagement::LogHoursDistribution> games;
@@ -81,6 +83,7 @@ void start_statement_if_new() {
     return;
   lookups.games.clear();
   lookups.player_hours.clear();
+  lookups.has_columns = false;
   lookups.has_prior = false;
   lookups.transaction = transaction;
   lookups.command = command;
@@ -170,8 +173,12 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_user_games_engagement_trigger,
   const bool is_update = TRIGGER_FIRED_BY_UPDATE(trigger->tg_event);
   HeapTuple tuple = is_update ? trigger->tg_newtuple : trigger->tg_trigtuple;
   TupleDesc descriptor = RelationGetDescr(trigger->tg_relation);
-  UserGamesScan columns;
-  find_user_games_columns(descriptor, &columns);
+  start_statement_if_new();
+  if (!lookups.has_columns) {
+    find_user_games_columns(descriptor, &lookups.columns);
+    lookups.has_columns = true;
+  }
+  const UserGamesScan& columns = lookups.columns;
 
   engagement::Play play;
   play.hours = float8_column(tuple, descriptor, columns.hours, 0);
@@ -179,30 +186,32 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_user_games_engagement_trigger,
   if (!valid_hours(play.hours) || !valid_hours(play.recent_hours))
     return PointerGetDatum(tuple);  // the table's checks refuse it, naming the value
 
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
-  start_statement_if_new();
-
-  // Keep the players' totals in step with this row: the old version's hours
-  // leave its player, the new version's join the new player.
-  int64 player = int64_column(tuple, descriptor, columns.player);
-  if (is_update) {
-    double old_hours = float8_column(trigger->tg_trigtuple, descriptor, columns.hours, 0);
-    int64 old_player = int64_column(trigger->tg_trigtuple, descriptor, columns.player);
-    if (valid_hours(old_hours) && (old_hours > 0 || old_player != player)) player_hours(old_player) -= old_hours;
+  // A never-played game inserted is 'unplayed', 0: nothing to look up.
+  engagement::Engagement result;
+  if (is_update || play.hours > 0) {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+    // Keep the players' totals in step with this row: the old version's hours
+    // leave its player, the new version's join the new player.
+    if (is_update) {
+      double old_hours = float8_column(trigger->tg_trigtuple, descriptor, columns.hours, 0);
+      if (valid_hours(old_hours) && old_hours > 0)
+        player_hours(int64_column(trigger->tg_trigtuple, descriptor, columns.player)) -= old_hours;
+    }
+    engagement::LogHoursDistribution game_distribution;
+    if (play.hours > 0) {
+      double& total = player_hours(int64_column(tuple, descriptor, columns.player));
+      total += play.hours;
+      play.player_total_hours = total;
+      bool is_null = true;
+      int32 appid = DatumGetInt32(heap_getattr(tuple, columns.appid, descriptor, &is_null));
+      game_distribution = game(appid);
+      Datum last_played = heap_getattr(tuple, columns.last_played, descriptor, &is_null);
+      if (!is_null)
+        play.days_since_last_played = days_since(DatumGetTimestampTz(last_played), engagement_as_of());
+    }
+    result = engagement::score(play, game_distribution, prior());
+    SPI_finish();
   }
-  engagement::LogHoursDistribution game_distribution;
-  if (play.hours > 0) {
-    double& total = player_hours(player);
-    total += play.hours;
-    play.player_total_hours = total;
-    bool is_null = true;
-    int32 appid = DatumGetInt32(heap_getattr(tuple, columns.appid, descriptor, &is_null));
-    game_distribution = game(appid);
-    Datum last_played = heap_getattr(tuple, columns.last_played, descriptor, &is_null);
-    if (!is_null) play.days_since_last_played = days_since(DatumGetTimestampTz(last_played), engagement_as_of());
-  }
-  engagement::Engagement result = engagement::score(play, game_distribution, prior());
-  SPI_finish();
 
   int changed_columns[2] = {columns.score, columns.category};
   Datum values[2] = {Float4GetDatum(result.score),
