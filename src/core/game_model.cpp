@@ -1,0 +1,62 @@
+#include "core/game_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/errors.hpp"
+
+namespace steam_rec::rec {
+
+std::int32_t GameModel::game_index(std::int32_t appid) const {
+  auto it = std::lower_bound(appids.begin(), appids.end(), appid);
+  if (it == appids.end() || *it != appid) return -1;
+  return static_cast<std::int32_t>(it - appids.begin());
+}
+
+std::int32_t GameModel::tag_index(const std::string& name) const {
+  auto it = std::find(tag_names.begin(), tag_names.end(), name);
+  return it == tag_names.end() ? -1 : static_cast<std::int32_t>(it - tag_names.begin());
+}
+
+namespace {
+
+void check_rows(const SparseRows& rows, std::int32_t expected_rows, std::int64_t columns, const char* what) {
+  if (rows.rows() <= 0 && rows.nonzeros() == 0) return;  // absent
+  if (rows.rows() != expected_rows) throw InvalidArgument(std::string("model ") + what + " has the wrong number of rows");
+  if (rows.index.size() != rows.value.size()) throw InvalidArgument(std::string("model ") + what + " is inconsistent");
+  for (std::int32_t r = 0; r < rows.rows(); ++r)
+    if (rows.offset[r] > rows.offset[r + 1]) throw InvalidArgument(std::string("model ") + what + " is inconsistent");
+  if (rows.offset.back() != rows.nonzeros()) throw InvalidArgument(std::string("model ") + what + " is inconsistent");
+  for (std::size_t i = 0; i < rows.index.size(); ++i) {
+    if (rows.index[i] < 0 || rows.index[i] >= columns) throw InvalidArgument(std::string("model ") + what + " refers to an unknown entry");
+    if (!std::isfinite(rows.value[i])) throw InvalidArgument(std::string("model ") + what + " holds a non-finite weight");
+  }
+}
+
+}  // namespace
+
+void GameModel::validate() const {
+  if (!std::is_sorted(appids.begin(), appids.end()) ||
+      std::adjacent_find(appids.begin(), appids.end()) != appids.end())
+    throw InvalidArgument("model games are not distinct and ascending");
+  if (popularity.size() != appids.size()) throw InvalidArgument("model popularity does not match its games");
+  for (float p : popularity)
+    if (!std::isfinite(p)) throw InvalidArgument("model popularity holds a non-finite value");
+  check_rows(neighbours, games(), games(), "neighbours");
+  check_rows(tags, games(), static_cast<std::int64_t>(tag_names.size()), "tags");
+  if (factors.size() > 0 && (factors.rows() != games() || !factors.allFinite()))
+    throw InvalidArgument("model factors do not match its games");
+}
+
+std::size_t GameModel::memory_bytes() const {
+  auto rows_bytes = [](const SparseRows& r) {
+    return r.offset.size() * sizeof(std::int64_t) + r.index.size() * sizeof(std::int32_t) + r.value.size() * sizeof(float);
+  };
+  std::size_t bytes = appids.size() * sizeof(std::int32_t) + popularity.size() * sizeof(float);
+  bytes += rows_bytes(neighbours) + rows_bytes(tags);
+  bytes += static_cast<std::size_t>(factors.size()) * sizeof(float);
+  for (const std::string& name : tag_names) bytes += sizeof(std::string) + name.capacity();
+  return bytes;
+}
+
+}  // namespace steam_rec::rec

@@ -1,0 +1,70 @@
+// A trained recommender in the form it is stored and served in.
+//
+// Every algorithm produces the same shape: per game a popularity, and any of
+//   - item-item neighbours (itemknn, ease, hybrid): a player's score for game j
+//     is the sum over the games g they own of weight(g) * neighbour_weight(g, j);
+//   - latent factors (ials): the player's vector is solved from the factors of
+//     the games they own ("fold-in"), so no per-player state is stored;
+//   - tag vectors (content, hybrid): TF-IDF over tags, compared with the
+//     player's engagement-weighted profile.
+// Scoring always starts from the player's current games, so games added after
+// training count at once.
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/training_set.hpp"
+
+namespace steam_rec::rec {
+
+// How a player's engagement with an owned game becomes its weight.
+struct InteractionWeight {
+  float engagement_weight = 0;  // weight = 1 + engagement_weight * engagement
+  float operator()(float engagement) const { return 1.0f + engagement_weight * engagement; }
+};
+
+// What iALS fold-in needs besides the item factors.
+struct FoldIn {
+  float regularization = 0;
+  float alpha = 1;              // confidence = 1 + alpha * weight
+  float unobserved_weight = 1;  // weight of every unobserved (player, game) pair
+  float exponent = 1;           // regularization * (owned + unobserved_weight * games)^exponent
+};
+
+// How the components' scores are mixed; each is first scaled to a maximum of 1.
+struct Blend {
+  float collaborative = 1;
+  float content = 0;
+  float popularity = 0.001f;  // small: orders games the other parts cannot tell apart
+};
+
+struct GameModel {
+  std::vector<std::int32_t> appids;  // ascending; a game's number is its position
+  std::vector<float> popularity;     // 0..1, 1 = the most engaged-with game
+
+  SparseRows neighbours;  // game x game, may be empty (no rows)
+  Eigen::MatrixXf factors;  // games x factors, may be empty
+
+  SparseRows tags;  // game x tag, TF-IDF, each row of unit length
+  std::vector<std::string> tag_names;
+
+  InteractionWeight weight;
+  FoldIn fold_in;
+  Blend blend;
+
+  std::int32_t games() const { return static_cast<std::int32_t>(appids.size()); }
+  bool has_neighbours() const { return neighbours.rows() == games() && neighbours.nonzeros() > 0; }
+  bool has_factors() const { return factors.rows() == games() && factors.cols() > 0; }
+  bool has_tags() const { return tags.rows() == games() && tags.nonzeros() > 0; }
+  std::int32_t game_index(std::int32_t appid) const;
+  std::int32_t tag_index(const std::string& name) const;
+  // Checks that the parts fit together; throws InvalidArgument when not.
+  void validate() const;
+  // Bytes held in memory, for the README's and the catalog's account.
+  std::size_t memory_bytes() const;
+};
+
+}  // namespace steam_rec::rec

@@ -1,0 +1,61 @@
+#include "core/spd_inverse.hpp"
+#include "core/top_k.hpp"
+#include "core/trainers.hpp"
+
+namespace steam_rec::rec {
+
+SparseRows train_ease(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
+  const std::int32_t games = data.games();
+  const SparseRows by_player = weighted_by_player(data, InteractionWeight{params.engagement_weight});
+
+  // Only games someone owns take part: the others have empty columns.
+  std::vector<std::int32_t> dense_of(static_cast<std::size_t>(games), -1);
+  std::vector<std::int32_t> game_of;
+  for (std::int32_t g = 0; g < games; ++g)
+    if (data.by_game().offset[g + 1] > data.by_game().offset[g]) {
+      dense_of[g] = static_cast<std::int32_t>(game_of.size());
+      game_of.push_back(g);
+    }
+  const Eigen::Index n = static_cast<Eigen::Index>(game_of.size());
+
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
+  for (std::int32_t u = 0; u < by_player.rows(); ++u) {
+    for (std::int64_t p = by_player.offset[u]; p < by_player.offset[u + 1]; ++p) {
+      const std::int32_t i = dense_of[by_player.index[p]];
+      const double x_ui = by_player.value[p];
+      // Columns ascend within a row, so i >= j fills the lower triangle.
+      for (std::int64_t q = by_player.offset[u]; q <= p; ++q)
+        gram(i, dense_of[by_player.index[q]]) += x_ui * by_player.value[q];
+    }
+    cancel.poll(64);
+  }
+  gram.diagonal().array() += params.lambda;
+  invert_spd(gram, cancel);
+
+  SparseRows neighbours;
+  neighbours.offset.assign(1, 0);
+  std::vector<Scored> candidates;
+  for (std::int32_t g = 0; g < games; ++g) {
+    const std::int32_t i = dense_of[g];
+    candidates.clear();
+    if (i >= 0) {
+      // B(i, j) = -P(i, j) / P(j, j); the matrix is symmetric, so read column i.
+      for (Eigen::Index j = 0; j < n; ++j) {
+        if (j == i) continue;
+        const double b = -gram(j, i) / gram(j, j);
+        if (b > 0) candidates.push_back(Scored{static_cast<float>(b), game_of[j]});
+      }
+      keep_best(candidates, static_cast<std::size_t>(params.neighbors));
+      std::sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) { return a.index < b.index; });
+    }
+    for (const Scored& c : candidates) {
+      neighbours.index.push_back(c.index);
+      neighbours.value.push_back(c.score);
+    }
+    neighbours.offset.push_back(neighbours.nonzeros());
+    cancel.poll(64);
+  }
+  return neighbours;
+}
+
+}  // namespace steam_rec::rec

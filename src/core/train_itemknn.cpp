@@ -1,0 +1,81 @@
+#include <cmath>
+
+#include "core/top_k.hpp"
+#include "core/trainers.hpp"
+
+namespace steam_rec::rec {
+namespace {
+
+// Reweights the player x game matrix in place (TF-IDF or BM25 over players'
+// libraries), as item-item recommenders commonly do to damp popular games.
+void apply_weighting(SparseRows& rows, std::int32_t games, const TrainParams& params) {
+  if (params.weighting == Weighting::none) return;
+  std::vector<std::int32_t> owners(static_cast<std::size_t>(games), 0);
+  for (std::int32_t g : rows.index) ++owners[g];
+  const double players = rows.rows();
+  double average_length = players > 0 ? static_cast<double>(rows.nonzeros()) / players : 0;
+  for (std::int32_t u = 0; u < rows.rows(); ++u) {
+    const double length = static_cast<double>(rows.offset[u + 1] - rows.offset[u]);
+    for (std::int64_t p = rows.offset[u]; p < rows.offset[u + 1]; ++p) {
+      const double idf = std::log(players / (1.0 + owners[rows.index[p]])) + 1.0;
+      const double x = rows.value[p];
+      if (params.weighting == Weighting::tfidf) {
+        rows.value[p] = static_cast<float>(std::sqrt(x) * idf);
+      } else {
+        const double norm = params.bm25_k1 * (1.0 - params.bm25_b + params.bm25_b * length / average_length);
+        rows.value[p] = static_cast<float>(x * (params.bm25_k1 + 1.0) / (norm + x) * idf);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
+  const std::int32_t games = data.games();
+  SparseRows by_player = weighted_by_player(data, InteractionWeight{params.engagement_weight});
+  apply_weighting(by_player, games, params);
+  const SparseRows by_game = transpose(by_player, games);
+
+  std::vector<double> norms(static_cast<std::size_t>(games), 0);
+  for (std::int32_t g = 0; g < games; ++g)
+    for (std::int64_t p = by_game.offset[g]; p < by_game.offset[g + 1]; ++p)
+      norms[g] += static_cast<double>(by_game.value[p]) * by_game.value[p];
+  for (double& n : norms) n = std::sqrt(n);
+
+  SparseRows neighbours;
+  neighbours.offset.reserve(static_cast<std::size_t>(games) + 1);
+  std::vector<double> dot(static_cast<std::size_t>(games), 0);
+  std::vector<std::int32_t> touched;
+  std::vector<Scored> candidates;
+  for (std::int32_t i = 0; i < games; ++i) {
+    for (std::int64_t p = by_game.offset[i]; p < by_game.offset[i + 1]; ++p) {
+      const std::int32_t u = by_game.index[p];
+      const double x_ui = by_game.value[p];
+      for (std::int64_t q = by_player.offset[u]; q < by_player.offset[u + 1]; ++q) {
+        const std::int32_t j = by_player.index[q];
+        if (dot[j] == 0) touched.push_back(j);
+        dot[j] += x_ui * by_player.value[q];
+      }
+      cancel.poll(256);
+    }
+    candidates.clear();
+    for (std::int32_t j : touched) {
+      if (j != i && dot[j] > 0)
+        candidates.push_back(Scored{static_cast<float>(dot[j] / (norms[i] * norms[j] + params.shrinkage)), j});
+      dot[j] = 0;
+    }
+    touched.clear();
+    keep_best(candidates, static_cast<std::size_t>(params.neighbors));
+    std::sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) { return a.index < b.index; });
+    for (const Scored& c : candidates) {
+      neighbours.index.push_back(c.index);
+      neighbours.value.push_back(c.score);
+    }
+    neighbours.offset.push_back(neighbours.nonzeros());
+    cancel.poll(64);
+  }
+  return neighbours;
+}
+
+}  // namespace steam_rec::rec

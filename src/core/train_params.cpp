@@ -1,0 +1,209 @@
+#include "core/train_params.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+#include "core/errors.hpp"
+
+namespace steam_rec::rec {
+namespace {
+
+struct AlgorithmName {
+  Algorithm algorithm;
+  const char* name;
+};
+constexpr AlgorithmName kAlgorithms[] = {
+    {Algorithm::popularity, "popularity"}, {Algorithm::itemknn, "itemknn"}, {Algorithm::ease, "ease"},
+    {Algorithm::ials, "ials"},             {Algorithm::content, "content"}, {Algorithm::hybrid, "hybrid"}};
+
+// One parameter: who takes it, its range, and how to read and write it.
+struct ParamSpec {
+  const char* key;
+  std::vector<Algorithm> used_by;
+  bool integer;
+  double min, max;
+  std::function<double(const TrainParams&)> get;
+  std::function<void(TrainParams&, double)> set;
+};
+
+constexpr double kHuge = 1e9;
+
+const std::vector<ParamSpec>& numeric_specs() {
+  using A = Algorithm;
+  static const std::vector<ParamSpec> specs = {
+      {"engagement_weight", {A::popularity, A::itemknn, A::ease, A::ials, A::content, A::hybrid}, false, 0, 100,
+       [](const TrainParams& p) { return p.engagement_weight; }, [](TrainParams& p, double v) { p.engagement_weight = float(v); }},
+      {"neighbors", {A::itemknn, A::ease, A::hybrid}, true, 1, 5000,
+       [](const TrainParams& p) { return p.neighbors; }, [](TrainParams& p, double v) { p.neighbors = int(v); }},
+      {"shrinkage", {A::itemknn, A::hybrid}, false, 0, kHuge,
+       [](const TrainParams& p) { return p.shrinkage; }, [](TrainParams& p, double v) { p.shrinkage = float(v); }},
+      {"bm25_k1", {A::itemknn, A::hybrid}, false, 0, 100,
+       [](const TrainParams& p) { return p.bm25_k1; }, [](TrainParams& p, double v) { p.bm25_k1 = float(v); }},
+      {"bm25_b", {A::itemknn, A::hybrid}, false, 0, 1,
+       [](const TrainParams& p) { return p.bm25_b; }, [](TrainParams& p, double v) { p.bm25_b = float(v); }},
+      {"lambda", {A::ease, A::hybrid}, false, 1e-3, kHuge,
+       [](const TrainParams& p) { return p.lambda; }, [](TrainParams& p, double v) { p.lambda = float(v); }},
+      {"factors", {A::ials, A::hybrid}, true, 1, 512,
+       [](const TrainParams& p) { return p.factors; }, [](TrainParams& p, double v) { p.factors = int(v); }},
+      {"iterations", {A::ials, A::hybrid}, true, 1, 200,
+       [](const TrainParams& p) { return p.iterations; }, [](TrainParams& p, double v) { p.iterations = int(v); }},
+      {"regularization", {A::ials, A::hybrid}, false, 0, kHuge,
+       [](const TrainParams& p) { return p.regularization; }, [](TrainParams& p, double v) { p.regularization = float(v); }},
+      {"alpha", {A::ials, A::hybrid}, false, 0, 1e6,
+       [](const TrainParams& p) { return p.alpha; }, [](TrainParams& p, double v) { p.alpha = float(v); }},
+      {"unobserved_weight", {A::ials, A::hybrid}, false, 1e-6, 1e3,
+       [](const TrainParams& p) { return p.unobserved_weight; }, [](TrainParams& p, double v) { p.unobserved_weight = float(v); }},
+      {"exponent", {A::ials, A::hybrid}, false, 0, 2,
+       [](const TrainParams& p) { return p.exponent; }, [](TrainParams& p, double v) { p.exponent = float(v); }},
+      {"seed", {A::ials, A::hybrid}, true, 0, 2147483647,
+       [](const TrainParams& p) { return p.seed; }, [](TrainParams& p, double v) { p.seed = int(v); }},
+      {"content_weight", {A::hybrid}, false, 0, 1,
+       [](const TrainParams& p) { return p.content_weight; }, [](TrainParams& p, double v) { p.content_weight = float(v); }},
+  };
+  return specs;
+}
+
+const char* const kWeightings[] = {"none", "tfidf", "bm25"};
+const char* const kBases[] = {"ease", "itemknn", "ials"};
+
+bool uses(const ParamSpec& spec, Algorithm algorithm) {
+  for (Algorithm a : spec.used_by)
+    if (a == algorithm) return true;
+  return false;
+}
+
+bool takes_text(Algorithm algorithm, const std::string& key) {
+  if (key == "weighting") return algorithm == Algorithm::itemknn || algorithm == Algorithm::hybrid;
+  if (key == "base") return algorithm == Algorithm::hybrid;
+  return false;
+}
+
+std::string allowed_keys(Algorithm algorithm) {
+  std::string keys;
+  auto add = [&](const char* key) {
+    if (!keys.empty()) keys += ", ";
+    keys += key;
+  };
+  if (takes_text(algorithm, "base")) add("base");
+  for (const ParamSpec& spec : numeric_specs())
+    if (uses(spec, algorithm)) add(spec.key);
+  if (takes_text(algorithm, "weighting")) add("weighting");
+  return keys;
+}
+
+std::string format_number(double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.10g", value);
+  return text;
+}
+
+void set_text(TrainParams& params, const ParamValue& value) {
+  if (!value.is_text)
+    throw InvalidArgument("parameter \"" + value.key + "\" must be a string, not " + format_number(value.number));
+  if (value.key == "weighting") {
+    for (int i = 0; i < 3; ++i)
+      if (value.text == kWeightings[i]) {
+        params.weighting = static_cast<Weighting>(i);
+        return;
+      }
+    throw InvalidArgument("parameter \"weighting\" must be one of none, tfidf, bm25, not \"" + value.text + "\"");
+  }
+  for (const char* base : kBases)
+    if (value.text == base) {
+      params.base = parse_algorithm(base);
+      return;
+    }
+  throw InvalidArgument("parameter \"base\" must be one of ease, itemknn, ials, not \"" + value.text + "\"");
+}
+
+void set_number(TrainParams& params, const ParamSpec& spec, const ParamValue& value) {
+  if (value.is_text)
+    throw InvalidArgument("parameter \"" + value.key + "\" must be a number, not \"" + value.text + "\"");
+  double v = value.number;
+  if (!std::isfinite(v) || v < spec.min || v > spec.max)
+    throw InvalidArgument("parameter \"" + value.key + "\" must be between " + format_number(spec.min) + " and " +
+                          format_number(spec.max) + ", not " + format_number(v));
+  if (spec.integer && v != std::floor(v))
+    throw InvalidArgument("parameter \"" + value.key + "\" must be a whole number, not " + format_number(v));
+  spec.set(params, v);
+}
+
+}  // namespace
+
+const char* algorithm_names() { return "popularity, itemknn, ease, ials, content, hybrid"; }
+
+const char* algorithm_name(Algorithm algorithm) {
+  for (const AlgorithmName& a : kAlgorithms)
+    if (a.algorithm == algorithm) return a.name;
+  return "unknown";
+}
+
+Algorithm parse_algorithm(const std::string& name) {
+  for (const AlgorithmName& a : kAlgorithms)
+    if (name == a.name) return a.algorithm;
+  throw InvalidArgument("unknown algorithm \"" + name + "\"; valid algorithms are " + algorithm_names());
+}
+
+TrainParams resolve_params(const std::string& algorithm, const std::vector<ParamValue>& given) {
+  TrainParams params;
+  params.algorithm = parse_algorithm(algorithm);
+  for (const ParamValue& value : given) {
+    if (takes_text(params.algorithm, value.key)) {
+      set_text(params, value);
+      continue;
+    }
+    const ParamSpec* spec = nullptr;
+    for (const ParamSpec& s : numeric_specs())
+      if (value.key == s.key && uses(s, params.algorithm)) spec = &s;
+    if (spec == nullptr)
+      throw InvalidArgument("unknown parameter \"" + value.key + "\" for algorithm " + algorithm +
+                            "; allowed parameters are " + allowed_keys(params.algorithm));
+    set_number(params, *spec, value);
+  }
+  return params;
+}
+
+std::vector<ParamValue> describe_params(const TrainParams& params) {
+  std::vector<ParamValue> result;
+  Algorithm a = params.algorithm;
+  if (takes_text(a, "base")) result.push_back(ParamValue{"base", true, 0, algorithm_name(params.base)});
+  for (const ParamSpec& spec : numeric_specs()) {
+    if (!uses(spec, a)) continue;
+    // A hybrid lists only the parameters of its own base.
+    if (a == Algorithm::hybrid && spec.key != std::string("engagement_weight") &&
+        spec.key != std::string("content_weight") && !uses(spec, params.base))
+      continue;
+    result.push_back(ParamValue{spec.key, false, spec.get(params), ""});
+  }
+  bool knn = a == Algorithm::itemknn || (a == Algorithm::hybrid && params.base == Algorithm::itemknn);
+  if (knn) result.push_back(ParamValue{"weighting", true, 0, kWeightings[static_cast<int>(params.weighting)]});
+  return result;
+}
+
+double training_memory_bytes(const TrainParams& params, const DataSize& size) {
+  const double games = static_cast<double>(size.games);
+  const double players = static_cast<double>(size.players);
+  // The training set in both orientations, its staging rows, and the stored model's tags and popularity.
+  double bytes = 40.0 * static_cast<double>(size.interactions) + 40.0 * static_cast<double>(size.tag_entries) +
+                 64.0 * players + 64.0 * games;
+  Algorithm collaborative = params.algorithm == Algorithm::hybrid ? params.base : params.algorithm;
+  const double neighbour_lists = games * params.neighbors * 8.0 * 2;
+  switch (collaborative) {
+    case Algorithm::itemknn:
+      bytes += neighbour_lists + games * 16.0;
+      break;
+    case Algorithm::ease:
+      bytes += 2 * games * games * sizeof(double) + neighbour_lists;
+      break;
+    case Algorithm::ials:
+      bytes += (players + games) * params.factors * sizeof(float) * 2 +
+               static_cast<double>(params.factors) * params.factors * sizeof(double) * 4;
+      break;
+    default:
+      break;
+  }
+  return bytes;
+}
+
+}  // namespace steam_rec::rec

@@ -1,0 +1,41 @@
+// The training algorithms, each filling its part of a GameModel.  train()
+// (trainer.hpp) chooses and combines them.
+#pragma once
+
+#include "core/cancel.hpp"
+#include "core/game_model.hpp"
+#include "core/train_params.hpp"
+#include "core/training_set.hpp"
+
+namespace steam_rec::rec {
+
+// The player x game matrix with each engagement turned into its weight.
+SparseRows weighted_by_player(const TrainingSet& data, const InteractionWeight& weight);
+
+// Sum of weights per game, scaled so the most engaged-with game has 1.
+std::vector<float> train_popularity(const TrainingSet& data, const InteractionWeight& weight);
+
+// Unit-length TF-IDF vectors over tags; a tag's term weight falls with its
+// position on the game's page (1 / log2(1 + position)).
+SparseRows train_content(const TrainingSet& data);
+
+// Cosine similarity with shrinkage, top `neighbors` per game.
+SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);
+
+// Steck's EASE: B = I - P diag(1/diag P), P = (X'X + lambda I)^-1, computed
+// over the games someone owns; each row keeps its `neighbors` largest
+// positive weights.
+SparseRows train_ease(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);
+
+// Implicit ALS (Hu, Koren & Volinsky confidences; the unobserved weight and
+// frequency-scaled regularization of Rendle et al., "iALS revisited").
+// Returns the game factors; player factors are recomputed at serving time.
+Eigen::MatrixXf train_ials(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);
+
+// Solves one player's factors from the games they own (fold-in): the same
+// step training uses for every player.  gram = factors' * factors.
+Eigen::VectorXf fold_in_player(const Eigen::MatrixXf& factors, const Eigen::MatrixXf& gram, const FoldIn& fold_in,
+                               const std::int32_t* games, const float* weights, std::size_t count,
+                               Eigen::LLT<Eigen::MatrixXf>* keep_solver = nullptr);
+
+}  // namespace steam_rec::rec

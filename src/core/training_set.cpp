@@ -1,0 +1,95 @@
+#include "core/training_set.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace steam_rec::rec {
+
+void TrainingSet::add_owned(std::int64_t player, std::int32_t appid, float engagement) {
+  auto [it, inserted] = player_numbers_.try_emplace(player, static_cast<std::int32_t>(player_numbers_.size()));
+  (void)inserted;
+  float e = std::isfinite(engagement) ? std::clamp(engagement, 0.0f, 1.0f) : 0.0f;
+  owned_.push_back(Owned{it->second, appid, e});
+  appids_.push_back(appid);
+}
+
+void TrainingSet::add_game(std::int32_t appid) { appids_.push_back(appid); }
+
+void TrainingSet::add_tag(std::int32_t appid, const std::string& tag, std::int32_t position) {
+  auto [it, inserted] = tag_numbers_.try_emplace(tag, static_cast<std::int32_t>(tag_names_.size()));
+  if (inserted) tag_names_.push_back(tag);
+  tagged_.push_back(Tagged{appid, it->second, position > 0 ? position : 0});
+  appids_.push_back(appid);
+}
+
+std::int32_t TrainingSet::game_index(std::int32_t appid) const {
+  auto it = std::lower_bound(appids_.begin(), appids_.end(), appid);
+  if (it == appids_.end() || *it != appid) return -1;
+  return static_cast<std::int32_t>(it - appids_.begin());
+}
+
+SparseRows transpose(const SparseRows& rows, std::int32_t columns) {
+  SparseRows result;
+  result.offset.assign(static_cast<std::size_t>(columns) + 1, 0);
+  for (std::int32_t c : rows.index) ++result.offset[static_cast<std::size_t>(c) + 1];
+  for (std::size_t c = 0; c < static_cast<std::size_t>(columns); ++c) result.offset[c + 1] += result.offset[c];
+  result.index.resize(rows.index.size());
+  result.value.resize(rows.value.size());
+  std::vector<std::int64_t> next(result.offset.begin(), result.offset.end() - 1);
+  for (std::int32_t r = 0; r < rows.rows(); ++r) {
+    for (std::int64_t p = rows.offset[r]; p < rows.offset[r + 1]; ++p) {
+      std::int64_t slot = next[rows.index[p]]++;
+      result.index[slot] = r;
+      result.value[slot] = rows.value[p];
+    }
+  }
+  return result;
+}
+
+namespace {
+
+// Rows sorted by (row, column); a repeated (row, column) keeps its last value.
+template <typename Entry, typename Row, typename Column, typename Value>
+SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row row, Column column,
+                      Value value, CancelCheck& cancel) {
+  std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+    return row(a) != row(b) ? row(a) < row(b) : column(a) < column(b);
+  });
+  cancel.poll_now();
+  SparseRows result;
+  result.offset.assign(static_cast<std::size_t>(row_count) + 1, 0);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    bool repeated = i + 1 < entries.size() && row(entries[i + 1]) == row(entries[i]) &&
+                    column(entries[i + 1]) == column(entries[i]);
+    if (repeated) continue;
+    result.index.push_back(column(entries[i]));
+    result.value.push_back(value(entries[i]));
+    ++result.offset[static_cast<std::size_t>(row(entries[i])) + 1];
+  }
+  for (std::size_t r = 0; r < static_cast<std::size_t>(row_count); ++r) result.offset[r + 1] += result.offset[r];
+  return result;
+}
+
+}  // namespace
+
+void TrainingSet::finish(CancelCheck& cancel) {
+  std::sort(appids_.begin(), appids_.end());
+  appids_.erase(std::unique(appids_.begin(), appids_.end()), appids_.end());
+  cancel.poll_now();
+
+  for (Owned& o : owned_) o.appid = game_index(o.appid);
+  by_player_ = build_rows(
+      owned_, static_cast<std::int32_t>(player_numbers_.size()), [](const Owned& o) { return o.player; },
+      [](const Owned& o) { return o.appid; }, [](const Owned& o) { return o.engagement; }, cancel);
+  by_game_ = transpose(by_player_, games());
+
+  for (Tagged& t : tagged_) t.appid = game_index(t.appid);
+  tags_by_game_ = build_rows(
+      tagged_, games(), [](const Tagged& t) { return t.appid; }, [](const Tagged& t) { return t.tag; },
+      [](const Tagged& t) { return static_cast<float>(t.position); }, cancel);
+
+  std::vector<Owned>().swap(owned_);
+  std::vector<Tagged>().swap(tagged_);
+}
+
+}  // namespace steam_rec::rec

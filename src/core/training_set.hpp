@@ -1,0 +1,75 @@
+// The data a recommender is trained on: who owns what (with engagement), the
+// games of the catalog and their tags.  The glue adds rows in batches of plain
+// data; finish() freezes them into the sparse matrices the trainers read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/cancel.hpp"
+
+namespace steam_rec::rec {
+
+// Compressed sparse rows: row r holds columns index[offset[r] .. offset[r+1]).
+struct SparseRows {
+  std::vector<std::int64_t> offset{0};
+  std::vector<std::int32_t> index;
+  std::vector<float> value;
+
+  std::int32_t rows() const { return static_cast<std::int32_t>(offset.size()) - 1; }
+  std::int64_t nonzeros() const { return static_cast<std::int64_t>(index.size()); }
+};
+
+class TrainingSet {
+ public:
+  // engagement is 0..1; NaN means unknown and counts as 0.
+  void add_owned(std::int64_t player, std::int32_t appid, float engagement);
+  void add_game(std::int32_t appid);
+  // position: 1 = the tag most players gave; <= 0 means unknown.
+  void add_tag(std::int32_t appid, const std::string& tag, std::int32_t position);
+
+  // Builds the matrices; games are numbered by ascending appid.
+  void finish(CancelCheck& cancel);
+
+  // After finish():
+  const std::vector<std::int32_t>& appids() const { return appids_; }
+  std::int32_t games() const { return static_cast<std::int32_t>(appids_.size()); }
+  std::int32_t players() const { return by_player_.rows(); }
+  std::int64_t interactions() const { return by_player_.nonzeros(); }
+  // player x game, values = engagement (0..1)
+  const SparseRows& by_player() const { return by_player_; }
+  // game x player, the transpose
+  const SparseRows& by_game() const { return by_game_; }
+  // game x tag, values = tag position (0 when unknown)
+  const SparseRows& tags_by_game() const { return tags_by_game_; }
+  const std::vector<std::string>& tag_names() const { return tag_names_; }
+  // The game number of an appid, or -1.
+  std::int32_t game_index(std::int32_t appid) const;
+
+ private:
+  struct Owned {
+    std::int32_t player;
+    std::int32_t appid;
+    float engagement;
+  };
+  struct Tagged {
+    std::int32_t appid;
+    std::int32_t tag;
+    std::int32_t position;
+  };
+
+  std::unordered_map<std::int64_t, std::int32_t> player_numbers_;
+  std::unordered_map<std::string, std::int32_t> tag_numbers_;
+  std::vector<Owned> owned_;
+  std::vector<Tagged> tagged_;
+  std::vector<std::int32_t> appids_;
+  std::vector<std::string> tag_names_;
+  SparseRows by_player_, by_game_, tags_by_game_;
+};
+
+// Transposes a sparse matrix with `columns` columns.
+SparseRows transpose(const SparseRows& rows, std::int32_t columns);
+
+}  // namespace steam_rec::rec
