@@ -24,9 +24,14 @@ void check_rows(const SparseRows& rows, std::int32_t expected_rows, std::int64_t
   if (rows.rows() <= 0 && rows.nonzeros() == 0) return;  // absent
   if (rows.rows() != expected_rows) throw InvalidArgument(std::string("model ") + what + " has the wrong number of rows");
   if (rows.index.size() != rows.value.size()) throw InvalidArgument(std::string("model ") + what + " is inconsistent");
-  for (std::int32_t r = 0; r < rows.rows(); ++r)
+  if (rows.offset.front() != 0 || rows.offset.back() != rows.nonzeros())
+    throw InvalidArgument(std::string("model ") + what + " is inconsistent");
+  for (std::int32_t r = 0; r < rows.rows(); ++r) {
     if (rows.offset[r] > rows.offset[r + 1]) throw InvalidArgument(std::string("model ") + what + " is inconsistent");
-  if (rows.offset.back() != rows.nonzeros()) throw InvalidArgument(std::string("model ") + what + " is inconsistent");
+    // Rows must ascend strictly: lookups binary-search them.
+    for (std::int64_t p = rows.offset[r] + 1; p < rows.offset[r + 1]; ++p)
+      if (rows.index[p] <= rows.index[p - 1]) throw InvalidArgument(std::string("model ") + what + " rows are not ascending");
+  }
   for (std::size_t i = 0; i < rows.index.size(); ++i) {
     if (rows.index[i] < 0 || rows.index[i] >= columns) throw InvalidArgument(std::string("model ") + what + " refers to an unknown entry");
     if (!std::isfinite(rows.value[i])) throw InvalidArgument(std::string("model ") + what + " holds a non-finite weight");

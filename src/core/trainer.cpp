@@ -16,7 +16,6 @@ void train_collaborative(Algorithm algorithm, const TrainingSet& data, const Tra
       break;
     case Algorithm::ials:
       model.factors = train_ials(data, params, cancel);
-      model.fold_in = FoldIn{params.regularization, params.alpha, params.unobserved_weight, params.exponent};
       break;
     default:
       break;
@@ -35,31 +34,40 @@ DataSize data_size(const TrainingSet& data) {
   return size;
 }
 
-GameModel train(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
-  GameModel model;
-  model.appids = data.appids();
+void apply_serving_settings(const TrainParams& params, GameModel& model) {
   model.weight = InteractionWeight{params.engagement_weight};
-  model.popularity = train_popularity(data, model.weight);
-  // Tags are kept by every model: recommend() filters by them.
-  model.tags = train_content(data);
-  model.tag_names = data.tag_names();
-
+  const float popularity = Blend{}.popularity;
   switch (params.algorithm) {
     case Algorithm::popularity:
       model.blend = Blend{0, 0, 1};
       break;
     case Algorithm::content:
-      model.blend = Blend{0, 1, Blend{}.popularity};
+      model.blend = Blend{0, 1, popularity};
       break;
     case Algorithm::hybrid:
-      train_collaborative(params.base, data, params, model, cancel);
-      model.blend = Blend{1 - params.content_weight, params.content_weight, Blend{}.popularity};
+      model.blend = Blend{1 - params.content_weight, params.content_weight, popularity};
       break;
     default:
-      train_collaborative(params.algorithm, data, params, model, cancel);
-      model.blend = Blend{1, 0, Blend{}.popularity};
+      model.blend = Blend{1, 0, popularity};
       break;
   }
+  Algorithm collaborative = params.algorithm == Algorithm::hybrid ? params.base : params.algorithm;
+  if (collaborative == Algorithm::ials)
+    model.fold_in = FoldIn{params.regularization, params.alpha, params.unobserved_weight, params.exponent};
+}
+
+GameModel train(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
+  GameModel model;
+  model.appids = data.appids();
+  apply_serving_settings(params, model);
+  model.popularity = train_popularity(data, model.weight);
+  // Tags are kept by every model: recommend() filters by them.
+  model.tags = train_content(data);
+  model.tag_names = data.tag_names();
+  if (params.algorithm == Algorithm::hybrid)
+    train_collaborative(params.base, data, params, model, cancel);
+  else
+    train_collaborative(params.algorithm, data, params, model, cancel);
   return model;
 }
 

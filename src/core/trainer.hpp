@@ -10,6 +10,10 @@ namespace steam_rec::rec {
 
 GameModel train(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);
 
+// Sets how a model of these parameters weighs, folds in and blends at serving
+// time; train() calls it, and so does loading a stored model.
+void apply_serving_settings(const TrainParams& params, GameModel& model);
+
 // The data sizes training will see, for its memory estimate.
 DataSize data_size(const TrainingSet& data);
 

@@ -1,9 +1,13 @@
-// The module itself: its magic block and steam_rec.version().
+// The module itself: its magic block, its settings and steam_rec.version().
 #include "pg/entry.hpp"
+#include "pg/settings.hpp"
 #include "pg/version_check.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;
+
+PGDLLEXPORT void _PG_init(void);
+void _PG_init(void) { steam_rec::pg::define_settings(); }
 }
 
 // steam_rec.version() returns the version of the loaded library.  It works

@@ -34,3 +34,23 @@ Datum float8_array(const double* values, int count) {
 }
 
 }  // namespace steam_rec::pg
+
+namespace steam_rec::pg {
+
+SPIPlanPtr saved_plan(SPIPlanPtr* slot, const char* sql, int count, const Oid* types) {
+  if (*slot == nullptr) {
+    SPIPlanPtr plan = SPI_prepare(sql, count, const_cast<Oid*>(types));
+    if (plan == nullptr) elog(ERROR, "steam_rec: cannot prepare %s: %s", sql, SPI_result_code_string(SPI_result));
+    if (SPI_keepplan(plan) != 0) elog(ERROR, "steam_rec: cannot keep the plan of %s", sql);
+    *slot = plan;
+  }
+  return *slot;
+}
+
+uint64 run_saved(SPIPlanPtr plan, const Datum* values) {
+  int result = SPI_execute_plan(plan, const_cast<Datum*>(values), nullptr, true, 0);
+  if (result != SPI_OK_SELECT) elog(ERROR, "steam_rec: internal query failed (%s)", SPI_result_code_string(result));
+  return SPI_processed;
+}
+
+}  // namespace steam_rec::pg

@@ -19,3 +19,15 @@ Datum int4_array(const int32* values, int count);
 Datum float8_array(const double* values, int count);
 
 }  // namespace steam_rec::pg
+
+namespace steam_rec::pg {
+
+// A plan prepared once per backend and kept: *slot caches it.  Statements
+// must name every object with its schema, since the plan outlives any
+// search_path.
+SPIPlanPtr saved_plan(SPIPlanPtr* slot, const char* sql, int count, const Oid* types);
+
+// Runs a saved plan read-only; fails unless it returns rows (SPI_OK_SELECT).
+uint64 run_saved(SPIPlanPtr plan, const Datum* values);
+
+}  // namespace steam_rec::pg

@@ -1,0 +1,25 @@
+// The active model, loaded once per backend.
+//
+// recommend() must not read a whole model per call.  The first call in a
+// backend (and the first after another model becomes active) reads the active
+// model's rows and keeps a rec::Recommender in this backend's memory; later
+// calls only check which model is active.  What one backend holds is reported
+// by steam_rec.model_memory() and documented in the README.
+#pragma once
+
+#include "core/recommender.hpp"
+#include "pg/postgres.hpp"
+
+namespace steam_rec::pg {
+
+struct ActiveModel {
+  int64 id;
+  const char* algorithm;  // palloc'd
+  const rec::Recommender* recommender;
+};
+
+// Must run inside SPI_connect.  Raises 55000 with a hint when no model is
+// active.  The Recommender stays valid until the next call.
+ActiveModel active_model();
+
+}  // namespace steam_rec::pg

@@ -1,0 +1,113 @@
+#include "pg/model_store.hpp"
+
+#include "pg/spi.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+}
+
+namespace steam_rec::pg {
+namespace {
+
+Datum float4_array(const float* values, int64 count) {
+  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
+  for (int64 i = 0; i < count; ++i) datums[i] = Float4GetDatum(values[i]);
+  Datum array = PointerGetDatum(construct_array(datums, static_cast<int>(count), FLOAT4OID, sizeof(float4), true,
+                                                TYPALIGN_INT));
+  pfree(datums);
+  return array;
+}
+
+Datum text_array(const std::vector<std::string>& names) {
+  const int count = static_cast<int>(names.size());
+  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
+  for (int i = 0; i < count; ++i) datums[i] = PointerGetDatum(cstring_to_text(names[i].c_str()));
+  return PointerGetDatum(construct_array(datums, count, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+// Offsets of a sparse matrix's rows, as int4 (PostgreSQL arrays hold far fewer
+// than 2^31 elements anyway).
+Datum offsets_array(const rec::SparseRows& rows, int games) {
+  int32* offsets = static_cast<int32*>(palloc(sizeof(int32) * (games + 1)));
+  for (int g = 0; g <= games; ++g) offsets[g] = rows.rows() == games ? static_cast<int32>(rows.offset[g]) : 0;
+  return int4_array(offsets, games + 1);
+}
+
+void check_fits_in_an_array(int64 elements) {
+  if (elements >= MaxArraySize)
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("the model is too large to store (%lld entries)", static_cast<long long>(elements)),
+                    errhint("Train with fewer neighbors or factors.")));
+}
+
+}  // namespace
+
+int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
+  Oid model_types[6] = {TEXTOID, TEXTOID, INT4OID, INT4OID, INT8OID, INT4OID};
+  Datum model_values[6] = {CStringGetTextDatum(facts.algorithm), CStringGetTextDatum(facts.params_json),
+                           Int32GetDatum(facts.players), Int32GetDatum(facts.games),
+                           Int64GetDatum(facts.interactions), Int32GetDatum(0)};
+  spi_run("INSERT INTO steam_rec.models (algorithm, params, players, games, interactions, seconds)"
+          " VALUES ($1, $2::pg_catalog.jsonb, $3, $4, $5, $6) RETURNING id",
+          6, model_types, model_values, SPI_OK_INSERT_RETURNING);
+  bool is_null = true;
+  const int64 id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+
+  Oid tag_types[2] = {INT8OID, TEXTARRAYOID};
+  Datum tag_values[2] = {Int64GetDatum(id), text_array(model.tag_names)};
+  spi_run("INSERT INTO steam_rec.model_tags (model_id, tag, tag_name)"
+          " SELECT $1, (u.n - 1)::integer, u.name FROM pg_catalog.unnest($2) WITH ORDINALITY AS u(name, n)",
+          2, tag_types, tag_values, SPI_OK_INSERT);
+
+  const int games = model.games();
+  const int factor_count = model.has_factors() ? static_cast<int>(model.factors.cols()) : 0;
+  check_fits_in_an_array(model.neighbours.nonzeros());
+  check_fits_in_an_array(static_cast<int64>(games) * factor_count);
+  check_fits_in_an_array(model.tags.nonzeros());
+
+  // Neighbours are stored as appids, so a row reads on its own.
+  const int64 neighbour_count = model.has_neighbours() ? model.neighbours.nonzeros() : 0;
+  int32* neighbour_appids = static_cast<int32*>(palloc(sizeof(int32) * (neighbour_count + 1)));
+  for (int64 p = 0; p < neighbour_count; ++p) neighbour_appids[p] = model.appids[model.neighbours.index[p]];
+  // Row-major factors: game g's are elements g*f+1 .. (g+1)*f of the array.
+  float* factors = static_cast<float*>(palloc(sizeof(float) * (static_cast<int64>(games) * factor_count + 1)));
+  for (int g = 0; g < games; ++g)
+    for (int f = 0; f < factor_count; ++f) factors[static_cast<int64>(g) * factor_count + f] = model.factors(g, f);
+
+  Oid types[11] = {INT8OID, INT4ARRAYOID, FLOAT4ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, FLOAT4ARRAYOID,
+                   FLOAT4ARRAYOID, INT4OID, INT4ARRAYOID, INT4ARRAYOID, FLOAT4ARRAYOID};
+  Datum values[11] = {Int64GetDatum(id),
+                      int4_array(model.appids.data(), games),
+                      float4_array(model.popularity.data(), games),
+                      offsets_array(model.neighbours, games),
+                      int4_array(neighbour_appids, static_cast<int>(neighbour_count)),
+                      float4_array(model.neighbours.value.data(), neighbour_count),
+                      float4_array(factors, static_cast<int64>(games) * factor_count),
+                      Int32GetDatum(factor_count),
+                      offsets_array(model.tags, games),
+                      int4_array(model.tags.index.data(), static_cast<int>(model.tags.nonzeros())),
+                      float4_array(model.tags.value.data(), model.tags.nonzeros())};
+  // Slicing fixed-width arrays is constant time, so one statement stores every game.
+  spi_run("INSERT INTO steam_rec.model_games"
+          "       (model_id, appid, popularity, neighbors, weights, factors, tags, tag_weights)"
+          " SELECT $1, $2[i], $3[i], $5[$4[i] + 1 : $4[i + 1]], $6[$4[i] + 1 : $4[i + 1]],"
+          "        CASE WHEN $8 > 0 THEN $7[(i - 1) * $8 + 1 : i * $8] END,"
+          "        $10[$9[i] + 1 : $9[i + 1]], $11[$9[i] + 1 : $9[i + 1]]"
+          "   FROM pg_catalog.generate_subscripts($2, 1) AS i",
+          11, types, values, SPI_OK_INSERT);
+  return id;
+}
+
+void finish_and_activate(int64 id, double seconds) {
+  Oid types[2] = {INT8OID, FLOAT4OID};
+  Datum values[2] = {Int64GetDatum(id), Float4GetDatum(static_cast<float>(seconds))};
+  spi_run("UPDATE steam_rec.models SET seconds = $2 WHERE id OPERATOR(pg_catalog.=) $1", 2, types, values,
+          SPI_OK_UPDATE);
+  spi_run("UPDATE steam_rec.models SET active = false WHERE active AND id OPERATOR(pg_catalog.<>) $1", 1, types,
+          values, SPI_OK_UPDATE);
+  spi_run("UPDATE steam_rec.models SET active = true WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values,
+          SPI_OK_UPDATE);
+}
+
+}  // namespace steam_rec::pg

@@ -1,0 +1,221 @@
+#include "pg/ranking_io.hpp"
+
+#include <cmath>
+
+#include "core/guard.hpp"
+#include "pg/core_object.hpp"
+#include "pg/entry.hpp"
+#include "pg/spi.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/lsyscache.h"
+}
+
+namespace steam_rec::pg {
+namespace {
+
+void check(const Status& status) {
+  if (!status.ok()) raise_core_failure(status, "recommend");
+}
+
+// The non-NULL elements of a text array as C strings.
+char** text_elements(ArrayType* array, int* count) {
+  Datum* values = nullptr;
+  bool* nulls = nullptr;
+  int n = 0;
+  deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
+  auto** texts = static_cast<char**>(palloc(sizeof(char*) * (n > 0 ? n : 1)));
+  *count = 0;
+  for (int i = 0; i < n; ++i)
+    if (!nulls[i]) texts[(*count)++] = TextDatumGetCString(values[i]);
+  return texts;
+}
+
+void connect() {
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+}
+
+struct Names {
+  int count;
+  int32* appids;
+  char** names;
+
+  const char* of(int32 appid) const {
+    for (int i = 0; i < count; ++i)
+      if (appids[i] == appid) return names[i];
+    return nullptr;
+  }
+};
+
+Names look_up_names(const Ranking* ranking) {
+  int wanted = 0;
+  auto* appids = static_cast<int32*>(palloc(sizeof(int32) * (ranking->results.size() * 4 + 1)));
+  for (const rec::Recommendation& r : ranking->results) {
+    appids[wanted++] = r.appid;
+    for (int b = 0; b < r.because_count; ++b) appids[wanted++] = r.because[b];
+  }
+  static SPIPlanPtr plan = nullptr;
+  Oid types[1] = {INT4ARRAYOID};
+  Datum values[1] = {int4_array(appids, wanted)};
+  uint64 rows = run_saved(saved_plan(&plan,
+                                     "SELECT appid, name FROM steam_rec.catalog_cache"
+                                     " WHERE appid OPERATOR(pg_catalog.=) ANY ($1)",
+                                     1, types),
+                          values);
+  Names names{static_cast<int>(rows), static_cast<int32*>(palloc(sizeof(int32) * (rows + 1))),
+              static_cast<char**>(palloc(sizeof(char*) * (rows + 1)))};
+  for (uint64 r = 0; r < rows; ++r) {
+    bool is_null = true;
+    names.appids[r] = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &is_null));
+    names.names[r] = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+  }
+  return names;
+}
+
+void append_name(StringInfo text, const Names& names, int32 appid) {
+  const char* name = names.of(appid);
+  if (name != nullptr)
+    appendStringInfoString(text, name);
+  else
+    appendStringInfo(text, "game %d", appid);
+}
+
+// "Because you played A", "... A and B", "... A, B and C".
+char* reason(const rec::Recommendation& r, const Names& names, ReasonStyle style) {
+  StringInfoData text;
+  initStringInfo(&text);
+  switch (r.basis) {
+    case rec::Basis::played:
+      appendStringInfoString(&text, style == ReasonStyle::player ? "Because you played " : "Similar to ");
+      for (int b = 0; b < r.because_count; ++b) {
+        if (b > 0) appendStringInfoString(&text, b == r.because_count - 1 ? " and " : ", ");
+        append_name(&text, names, r.because[b]);
+      }
+      break;
+    case rec::Basis::liked_tag:
+      appendStringInfo(&text, "Popular with players who like %s", r.tag.c_str());
+      break;
+    case rec::Basis::popular:
+      appendStringInfoString(&text, "Popular on Steam");
+      break;
+  }
+  return text.data;
+}
+
+}  // namespace
+
+Ranking* new_ranking() {
+  MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec ranking", ALLOCSET_SMALL_SIZES);
+  Ranking* ranking = new_in_context<Ranking>(work);
+  ranking->context = work;
+  return ranking;
+}
+
+void delete_ranking(Ranking* ranking) { MemoryContextDelete(ranking->context); }
+
+void require_argument(FunctionCallInfo fcinfo, int argument, const char* name) {
+  if (PG_ARGISNULL(argument))
+    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be NULL", name)));
+}
+
+void check_k(int32 k) {
+  if (k < 1 || k > kMaxK)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("k must be between 1 and %d, not %d", kMaxK, k),
+                    errhint("k is how many games to return.")));
+}
+
+Ranking* begin_ranking(FunctionCallInfo fcinfo, int first) {
+  require_argument(fcinfo, first, "k");
+  require_argument(fcinfo, first + 1, "exclude_owned");
+  require_argument(fcinfo, first + 5, "diversity");
+  const int32 k = PG_GETARG_INT32(first);
+  check_k(k);
+  const float diversity = PG_GETARG_FLOAT4(first + 5);
+  if (std::isnan(diversity) || diversity < 0 || diversity > 1)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("diversity must be between 0 and 1, not %g", static_cast<double>(diversity)),
+                    errhint("0 ranks by relevance alone; 1 favours games unlike those already listed.")));
+  int include_count = 0, exclude_count = 0, appid_count = 0;
+  char** include = PG_ARGISNULL(first + 2) ? nullptr : text_elements(PG_GETARG_ARRAYTYPE_P(first + 2), &include_count);
+  char** exclude = PG_ARGISNULL(first + 3) ? nullptr : text_elements(PG_GETARG_ARRAYTYPE_P(first + 3), &exclude_count);
+  int32* appids = PG_ARGISNULL(first + 4) ? nullptr
+                                          : int4_elements(PG_GETARG_ARRAYTYPE_P(first + 4), "exclude_appids", &appid_count);
+
+  InitMaterializedSRF(fcinfo, 0);
+  Ranking* ranking = new_ranking();
+  check(guard([&] {
+    rec::RankRequest& request = ranking->request;
+    request.k = k;
+    request.exclude_owned = PG_GETARG_BOOL(first + 1);
+    request.diversity = diversity;
+    request.include_tags.assign(include, include + include_count);
+    request.exclude_tags.assign(exclude, exclude + exclude_count);
+    request.exclude_appids.assign(appids, appids + appid_count);
+  }));
+  connect();
+  return ranking;
+}
+
+Ranking* begin_similar(FunctionCallInfo fcinfo, int k_argument) {
+  require_argument(fcinfo, k_argument, "k");
+  const int32 k = PG_GETARG_INT32(k_argument);
+  check_k(k);
+  InitMaterializedSRF(fcinfo, 0);
+  Ranking* ranking = new_ranking();
+  ranking->request.k = k;
+  connect();
+  return ranking;
+}
+
+void add_games(Ranking* ranking, const int32* appids, const float* engagement, int count) {
+  check(guard([&] {
+    for (int i = 0; i < count; ++i) ranking->request.games.push_back(rec::PlayerGame{appids[i], engagement[i]});
+  }));
+}
+
+int32* int4_elements(ArrayType* array, const char* name, int* count) {
+  if (ARR_ELEMTYPE(array) != INT4OID) elog(ERROR, "steam_rec: %s must be an integer array", name);
+  Datum* values = nullptr;
+  bool* nulls = nullptr;
+  int n = 0;
+  deconstruct_array(array, INT4OID, sizeof(int32), true, TYPALIGN_INT, &values, &nulls, &n);
+  auto* elements = static_cast<int32*>(palloc(sizeof(int32) * (n > 0 ? n : 1)));
+  *count = 0;
+  for (int i = 0; i < n; ++i)
+    if (!nulls[i]) elements[(*count)++] = DatumGetInt32(values[i]);
+  return elements;
+}
+
+void rank(Ranking* ranking, const ActiveModel& model) {
+  check(guard([&] { ranking->results = model.recommender->rank(ranking->request); }));
+}
+
+void rank_and_return(FunctionCallInfo fcinfo, Ranking* ranking, const ActiveModel& model, ReasonStyle style) {
+  rank(ranking, model);
+  Names names = look_up_names(ranking);
+  auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  const std::size_t rows = ranking->results.size();
+  for (std::size_t i = 0; i < rows; ++i) {
+    const rec::Recommendation& r = ranking->results[i];
+    Datum values[6];
+    bool nulls[6] = {false, false, false, false, false, false};
+    const char* name = names.of(r.appid);
+    values[0] = Int32GetDatum(static_cast<int32>(i + 1));
+    values[1] = Int32GetDatum(r.appid);
+    values[2] = name != nullptr ? CStringGetTextDatum(name) : (Datum)0;
+    nulls[2] = name == nullptr;
+    values[3] = Float4GetDatum(r.score);
+    if (style != ReasonStyle::similar) {
+      values[4] = int4_array(r.because, r.because_count);
+      values[5] = CStringGetTextDatum(reason(r, names, style));
+    }
+    tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
+  }
+  SPI_finish();
+  delete_ranking(ranking);
+}
+
+}  // namespace steam_rec::pg

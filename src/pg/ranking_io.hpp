@@ -1,0 +1,55 @@
+// What recommend(), recommend_for_games(), similar_games() and
+// refresh_recommendations() share: reading the filter arguments, handing
+// games to the core, and returning ranked rows with names and reasons.
+#pragma once
+
+#include <vector>
+
+#include "core/recommender.hpp"
+#include "pg/model_cache.hpp"
+#include "pg/postgres.hpp"
+
+extern "C" {
+#include "utils/array.h"
+}
+
+namespace steam_rec::pg {
+
+constexpr int32 kMaxK = 1000;
+
+// One ranking request and its answer; lives in its own memory context.
+struct Ranking {
+  rec::RankRequest request;
+  std::vector<rec::Recommendation> results;
+  MemoryContext context = nullptr;  // deleting it deletes the Ranking
+};
+
+enum class ReasonStyle { player, visitor, similar };
+
+// Raises 22004 naming the argument when it is NULL.
+void require_argument(FunctionCallInfo fcinfo, int argument, const char* name);
+// Raises 22023 unless 1 <= k <= 1000.
+void check_k(int32 k);
+
+// Validates k and the filters (arguments first_argument .. first_argument+5:
+// k, exclude_owned, include_tags, exclude_tags, exclude_appids, diversity),
+// prepares the result set and connects to SPI.
+Ranking* begin_ranking(FunctionCallInfo fcinfo, int first_argument);
+// The same for similar_games(appid, k): only k, owned game excluded.
+Ranking* begin_similar(FunctionCallInfo fcinfo, int k_argument);
+
+void add_games(Ranking* ranking, const int32* appids, const float* engagement, int count);
+// The non-NULL elements of an int4 array, palloc'd.
+int32* int4_elements(ArrayType* array, const char* name, int* count);
+
+// Ranks, looks up names, writes the result rows, and disconnects from SPI.
+void rank_and_return(FunctionCallInfo fcinfo, Ranking* ranking, const ActiveModel& model, ReasonStyle style);
+
+// Ranks into ranking->results (for callers that write rows themselves).
+void rank(Ranking* ranking, const ActiveModel& model);
+
+// A Ranking for callers that fill the request themselves.
+Ranking* new_ranking();
+void delete_ranking(Ranking* ranking);
+
+}  // namespace steam_rec::pg

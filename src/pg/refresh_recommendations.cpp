@@ -1,0 +1,199 @@
+// steam_rec.refresh_recommendations(steam_id bigint DEFAULT NULL, k integer DEFAULT 20) RETURNS bigint
+//
+// Writes the active model's top k of one player or of every player into
+// steam_rec.recommendations.  Players are read in steam_id order through a
+// cursor and written in batches; a batch first locks its players' rows (KEY
+// SHARE, the lock a foreign key takes), so a player deleted meanwhile is
+// skipped instead of failing the refresh, and a concurrent DELETE of a player
+// waits rather than deadlocks.  Each list is replaced inside the caller's
+// transaction, so readers see the old list or the new one, never a mix.
+#include "pg/entry.hpp"
+#include "pg/model_cache.hpp"
+#include "pg/ranking_io.hpp"
+#include "pg/spi.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+}
+
+namespace steam_rec::pg {
+namespace {
+
+constexpr int kBatchPlayers = 1000;
+constexpr long kFetchRows = 20000;
+
+// Rows waiting to be written, palloc'd for kBatchPlayers lists of k.
+struct Batch {
+  int players = 0;
+  int rows = 0;
+  int64* player_ids;
+  int64* row_players;
+  int32* appids;
+  int32* ranks;
+  float* scores;
+};
+
+Batch new_batch(int32 k) {
+  Batch batch;
+  const std::size_t capacity = static_cast<std::size_t>(kBatchPlayers) * k;
+  batch.player_ids = static_cast<int64*>(palloc(sizeof(int64) * kBatchPlayers));
+  batch.row_players = static_cast<int64*>(palloc(sizeof(int64) * capacity));
+  batch.appids = static_cast<int32*>(palloc(sizeof(int32) * capacity));
+  batch.ranks = static_cast<int32*>(palloc(sizeof(int32) * capacity));
+  batch.scores = static_cast<float*>(palloc(sizeof(float) * capacity));
+  return batch;
+}
+
+Datum int8_array(const int64* values, int count) {
+  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
+  for (int i = 0; i < count; ++i) datums[i] = Int64GetDatum(values[i]);
+  return PointerGetDatum(construct_array(datums, count, INT8OID, sizeof(int64), true, TYPALIGN_DOUBLE));
+}
+
+Datum float4_array(const float* values, int count) {
+  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
+  for (int i = 0; i < count; ++i) datums[i] = Float4GetDatum(values[i]);
+  return PointerGetDatum(construct_array(datums, count, FLOAT4OID, sizeof(float4), true, TYPALIGN_INT));
+}
+
+// Replaces the lists of the batch's players that still exist; returns rows
+// written.  Its arrays live in `scratch`, which is reset afterwards.
+int64 flush(Batch* batch, const char* algorithm, MemoryContext scratch) {
+  if (batch->players == 0) return 0;
+  MemoryContext caller = MemoryContextSwitchTo(scratch);
+  Oid lock_types[1] = {INT8ARRAYOID};
+  Datum lock_values[1] = {int8_array(batch->player_ids, batch->players)};
+  const uint64 alive = spi_run("SELECT steam_id FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.=) ANY ($1)"
+                               " ORDER BY steam_id FOR KEY SHARE",
+                               1, lock_types, lock_values, SPI_OK_SELECT);
+  auto* locked = static_cast<int64*>(palloc(sizeof(int64) * (alive + 1)));
+  for (uint64 r = 0; r < alive; ++r) {
+    bool is_null = true;
+    locked[r] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &is_null));
+  }
+  SPI_freetuptable(SPI_tuptable);
+  Datum locked_array = int8_array(locked, static_cast<int>(alive));
+  Oid delete_types[1] = {INT8ARRAYOID};
+  Datum delete_values[1] = {locked_array};
+  spi_run("DELETE FROM steam_rec.recommendations WHERE user_steam_id OPERATOR(pg_catalog.=) ANY ($1)", 1,
+          delete_types, delete_values, SPI_OK_DELETE);
+
+  Oid types[6] = {INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, FLOAT4ARRAYOID, TEXTOID, INT8ARRAYOID};
+  Datum values[6] = {int8_array(batch->row_players, batch->rows), int4_array(batch->appids, batch->rows),
+                     int4_array(batch->ranks, batch->rows), float4_array(batch->scores, batch->rows),
+                     CStringGetTextDatum(algorithm), locked_array};
+  const uint64 written = spi_run(
+      "INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm)"
+      " SELECT r.steam_id, r.appid, r.rank, r.score, $5"
+      "   FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
+      "                   pg_catalog.unnest($4)) AS r(steam_id, appid, rank, score)"
+      "  WHERE r.steam_id OPERATOR(pg_catalog.=) ANY ($6)",
+      6, types, values, SPI_OK_INSERT);
+  batch->players = 0;
+  batch->rows = 0;
+  MemoryContextSwitchTo(caller);
+  MemoryContextReset(scratch);
+  return static_cast<int64>(written);
+}
+
+void add_list(Batch* batch, int64 steam_id, const Ranking* ranking) {
+  batch->player_ids[batch->players++] = steam_id;
+  int32 rank = 0;
+  for (const rec::Recommendation& r : ranking->results) {
+    batch->row_players[batch->rows] = steam_id;
+    batch->appids[batch->rows] = r.appid;
+    batch->ranks[batch->rows] = ++rank;
+    batch->scores[batch->rows] = r.score;
+    ++batch->rows;
+  }
+}
+
+void require_player(int64 steam_id) {
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {Int64GetDatum(steam_id)};
+  if (spi_run("SELECT FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.=) $1", 1, types, values,
+              SPI_OK_SELECT, true) == 0)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("player %lld does not exist", static_cast<long long>(steam_id)),
+                    errhint("Players are rows of steam_rec.users; with no player every list is refreshed.")));
+}
+
+int64 count_players() {
+  spi_run("SELECT pg_catalog.count(*) FROM steam_rec.users", 0, nullptr, nullptr, SPI_OK_SELECT, true);
+  bool is_null = true;
+  return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+}
+
+}  // namespace
+}  // namespace steam_rec::pg
+
+STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
+  using namespace steam_rec::pg;
+  require_argument(fcinfo, 1, "k");
+  const int32 k = PG_GETARG_INT32(1);
+  check_k(k);
+  const bool one_player = !PG_ARGISNULL(0);
+  const int64 only = one_player ? PG_GETARG_INT64(0) : 0;
+
+  Ranking* ranking = new_ranking();
+  ranking->request.k = k;
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  ActiveModel model = active_model();
+  if (one_player) require_player(only);
+  const int64 total = one_player ? 1 : count_players();
+  const int64 notice_every = total >= 20 ? total / 20 : total + 1;
+
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {Int64GetDatum(only)};
+  Portal cursor = SPI_cursor_open_with_args(
+      "steam_rec_refresh_recommendations",
+      one_player ? "SELECT u.steam_id, ug.appid, ug.engagement_score FROM steam_rec.users AS u"
+                   "  LEFT JOIN steam_rec.user_games AS ug ON ug.user_steam_id OPERATOR(pg_catalog.=) u.steam_id"
+                   " WHERE u.steam_id OPERATOR(pg_catalog.=) $1"
+                 : "SELECT u.steam_id, ug.appid, ug.engagement_score FROM steam_rec.users AS u"
+                   "  LEFT JOIN steam_rec.user_games AS ug ON ug.user_steam_id OPERATOR(pg_catalog.=) u.steam_id"
+                   " ORDER BY u.steam_id",
+      one_player ? 1 : 0, types, values, nullptr, true, 0);
+  MemoryContext scratch =
+      AllocSetContextCreate(CurrentMemoryContext, "steam_rec refresh_recommendations batch", ALLOCSET_DEFAULT_SIZES);
+
+  Batch batch = new_batch(k);
+  int64 written = 0, done = 0;
+  bool have_player = false;
+  int64 current = 0;
+  auto finish_player = [&]() {
+    rank(ranking, model);
+    add_list(&batch, current, ranking);
+    ranking->request.games.clear();
+    if (batch.players == kBatchPlayers) written += flush(&batch, model.algorithm, scratch);
+    if (++done % notice_every == 0)
+      ereport(NOTICE, (errmsg("refresh_recommendations: %lld of %lld players (%lld%%)", static_cast<long long>(done),
+                              static_cast<long long>(total), static_cast<long long>(done * 100 / total))));
+  };
+  for (;;) {
+    SPI_cursor_fetch(cursor, true, kFetchRows);
+    if (SPI_processed == 0) break;
+    SPITupleTable* table = SPI_tuptable;
+    const uint64 rows = SPI_processed;
+    for (uint64 r = 0; r < rows; ++r) {
+      bool is_null = true;
+      const int64 steam_id = DatumGetInt64(SPI_getbinval(table->vals[r], table->tupdesc, 1, &is_null));
+      if (have_player && steam_id != current) finish_player();
+      have_player = true;
+      current = steam_id;
+      Datum appid = SPI_getbinval(table->vals[r], table->tupdesc, 2, &is_null);
+      if (is_null) continue;  // a player who owns nothing
+      Datum score = SPI_getbinval(table->vals[r], table->tupdesc, 3, &is_null);
+      int32 game = DatumGetInt32(appid);
+      float engagement = is_null ? 0.0f : DatumGetFloat4(score);
+      add_games(ranking, &game, &engagement, 1);
+    }
+    SPI_freetuptable(table);
+  }
+  if (have_player) finish_player();
+  written += flush(&batch, model.algorithm, scratch);
+  SPI_cursor_close(cursor);
+  SPI_finish();
+  delete_ranking(ranking);
+  PG_RETURN_INT64(written);
+}

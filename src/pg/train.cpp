@@ -1,0 +1,172 @@
+// steam_rec.train(algorithm text DEFAULT 'hybrid', params jsonb DEFAULT '{}') RETURNS bigint
+//
+// Reads user_games and game_tags, trains in the core, stores the model and
+// makes it the active one.  Trainings are serialised by an advisory lock; the
+// memory a training needs is estimated from row counts before any data is
+// read, and a training over steam_rec.training_memory_limit is refused.
+#include <chrono>
+
+#include "core/guard.hpp"
+#include "core/trainer.hpp"
+#include "pg/core_object.hpp"
+#include "pg/entry.hpp"
+#include "pg/model_store.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi.hpp"
+#include "pg/train_params_json.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "utils/jsonb.h"
+}
+
+namespace steam_rec::pg {
+namespace {
+
+constexpr int64 kTrainLockKey = 0x737465616d747261;  // "steamtra"
+constexpr long kFetchRows = 50000;
+
+struct Training {
+  rec::TrainParams params;
+  rec::TrainingSet data;
+  rec::GameModel model;
+  rec::DataSize size;
+  std::vector<rec::ParamValue> described;
+};
+
+void check(const Status& status) {
+  if (!status.ok()) raise_core_failure(status, "train");
+}
+
+// Counts what training will read, so its memory can be checked first.
+rec::DataSize count_data() {
+  // Players are counted from users (an upper bound that needs no sort).
+  spi_run("SELECT (SELECT pg_catalog.count(*) FROM steam_rec.users),"
+          "       (SELECT pg_catalog.count(*) FROM (SELECT DISTINCT appid FROM steam_rec.user_games) AS g),"
+          "       (SELECT pg_catalog.count(*) FROM steam_rec.user_games),"
+          "       (SELECT pg_catalog.count(*) FROM steam_rec.game_tags)",
+          0, nullptr, nullptr, SPI_OK_SELECT, true);
+  rec::DataSize size;
+  bool is_null = true;
+  HeapTuple tuple = SPI_tuptable->vals[0];
+  size.players = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
+  size.games = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &is_null));
+  size.interactions = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null));
+  size.tag_entries = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &is_null));
+  return size;
+}
+
+void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
+  const double need = rec::training_memory_bytes(params, size);
+  const double limit = static_cast<double>(training_memory_limit_mb) * 1024 * 1024;
+  if (need <= limit) return;
+  const double need_mb = need / (1024 * 1024);
+  ereport(ERROR,
+          (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+           errmsg("training %s on %lld games and %lld players needs about %.0f MB, more than "
+                  "steam_rec.training_memory_limit (%d MB)",
+                  rec::algorithm_name(params.algorithm), static_cast<long long>(size.games),
+                  static_cast<long long>(size.players), need_mb, training_memory_limit_mb),
+           errhint("Raise the limit (SET steam_rec.training_memory_limit = '%.0fMB') if the server has the memory, "
+                   "or choose an algorithm that needs less (itemknn or ials instead of ease).",
+                   need_mb * 1.1 + 1)));
+}
+
+void read_owned_games(Training* training) {
+  Portal cursor = SPI_cursor_open_with_args(
+      "steam_rec_train_owned", "SELECT user_steam_id, appid, engagement_score FROM steam_rec.user_games", 0, nullptr,
+      nullptr, nullptr, true, 0);
+  for (;;) {
+    SPI_cursor_fetch(cursor, true, kFetchRows);
+    if (SPI_processed == 0) break;
+    const uint64 rows = SPI_processed;
+    auto* players = static_cast<int64*>(palloc(sizeof(int64) * rows));
+    auto* appids = static_cast<int32*>(palloc(sizeof(int32) * rows));
+    auto* engagement = static_cast<float*>(palloc(sizeof(float) * rows));
+    for (uint64 r = 0; r < rows; ++r) {
+      bool is_null = true;
+      HeapTuple tuple = SPI_tuptable->vals[r];
+      players[r] = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
+      appids[r] = DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &is_null));
+      Datum score = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null);
+      engagement[r] = is_null ? 0.0f : DatumGetFloat4(score);
+    }
+    SPI_freetuptable(SPI_tuptable);
+    check(guard([&] {
+      for (uint64 r = 0; r < rows; ++r) training->data.add_owned(players[r], appids[r], engagement[r]);
+    }));
+    pfree(players);
+    pfree(appids);
+    pfree(engagement);
+  }
+  SPI_cursor_close(cursor);
+}
+
+void read_tags(Training* training) {
+  Portal cursor = SPI_cursor_open_with_args("steam_rec_train_tags",
+                                            "SELECT appid, tag_name, position FROM steam_rec.game_tags", 0, nullptr,
+                                            nullptr, nullptr, true, 0);
+  for (;;) {
+    SPI_cursor_fetch(cursor, true, kFetchRows);
+    if (SPI_processed == 0) break;
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+      bool is_null = true;
+      HeapTuple tuple = SPI_tuptable->vals[r];
+      const int32 appid = DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
+      const char* tag = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2);
+      Datum position = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null);
+      const int32 rank = is_null ? 0 : DatumGetInt32(position);
+      check(guard([&] { training->data.add_tag(appid, tag, rank); }));
+    }
+    SPI_freetuptable(SPI_tuptable);
+  }
+  SPI_cursor_close(cursor);
+}
+
+}  // namespace
+}  // namespace steam_rec::pg
+
+STEAM_REC_FUNCTION(steam_rec_train) {
+  using namespace steam_rec::pg;
+  using steam_rec::guard;
+  namespace rec = steam_rec::rec;
+  if (PG_ARGISNULL(0))
+    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("algorithm must not be NULL"),
+                    errhint("Valid algorithms are %s.", rec::algorithm_names())));
+  const char* algorithm = text_to_cstring(PG_GETARG_TEXT_PP(0));
+  int param_count = 0;
+  RawParam* raw = PG_ARGISNULL(1) ? nullptr : read_params(PG_GETARG_JSONB_P(1), &param_count);
+  const auto started = std::chrono::steady_clock::now();
+
+  MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train", ALLOCSET_DEFAULT_SIZES);
+  auto* training = new_in_context<Training>(work);
+  check(guard([&] { training->params = rec::resolve_params(algorithm, to_param_values(raw, param_count)); }));
+
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  Oid lock_types[1] = {INT8OID};
+  Datum lock_key[1] = {Int64GetDatum(kTrainLockKey)};
+  spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
+
+  refuse_if_too_large(training->params, count_data());
+  read_owned_games(training);
+  read_tags(training);
+  steam_rec::CancelCheck cancel = server_cancel_check();
+  check(guard([&] {
+    training->data.finish(cancel);
+    training->size = rec::data_size(training->data);
+    training->model = rec::train(training->data, training->params, cancel);
+    training->data = rec::TrainingSet();  // the model is all that is needed now
+    training->described = rec::describe_params(training->params);
+  }));
+
+  ModelFacts facts{rec::algorithm_name(training->params.algorithm), params_to_json(training->described),
+                   static_cast<int32>(training->size.players), training->model.games(), training->size.interactions};
+  const int64 id = store_model(training->model, facts);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  finish_and_activate(id, seconds);
+
+  SPI_finish();
+  MemoryContextDelete(work);
+  PG_RETURN_INT64(id);
+}

@@ -1,0 +1,82 @@
+#include "pg/train_params_json.hpp"
+
+extern "C" {
+#include "lib/stringinfo.h"
+#include "utils/json.h"
+#include "utils/numeric.h"
+}
+
+namespace steam_rec::pg {
+namespace {
+
+const char* type_name(const JsonbValue& value) {
+  switch (value.type) {
+    case jbvNull: return "null";
+    case jbvBool: return "a boolean";
+    case jbvBinary: return "an array or object";
+    default: return "not a number or string";
+  }
+}
+
+}  // namespace
+
+RawParam* read_params(Jsonb* params, int* count) {
+  *count = 0;
+  if (!JB_ROOT_IS_OBJECT(params) || JB_ROOT_IS_SCALAR(params))
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("params must be a JSON object"),
+                    errhint("For example: SELECT steam_rec.train('ease', '{\"lambda\": 300}');")));
+  int capacity = static_cast<int>(JB_ROOT_COUNT(params));
+  auto* raw = static_cast<RawParam*>(palloc0(sizeof(RawParam) * (capacity > 0 ? capacity : 1)));
+
+  JsonbIterator* it = JsonbIteratorInit(&params->root);
+  JsonbValue value;
+  JsonbIteratorToken token;
+  const char* key = nullptr;
+  while ((token = JsonbIteratorNext(&it, &value, true)) != WJB_DONE) {
+    if (token == WJB_KEY) {
+      key = pnstrdup(value.val.string.val, value.val.string.len);
+      continue;
+    }
+    if (token != WJB_VALUE) continue;
+    RawParam& param = raw[(*count)++];
+    param.key = key;
+    if (value.type == jbvString) {
+      param.is_text = true;
+      param.text = pnstrdup(value.val.string.val, value.val.string.len);
+    } else if (value.type == jbvNumeric) {
+      // Out-of-range numbers (beyond double) are refused here with 22003.
+      param.number = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(value.val.numeric)));
+      param.text = "";
+    } else {
+      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                      errmsg("parameter \"%s\" must be a number or a string, not %s", key, type_name(value))));
+    }
+  }
+  return raw;
+}
+
+std::vector<rec::ParamValue> to_param_values(const RawParam* raw, int count) {
+  std::vector<rec::ParamValue> values;
+  for (int i = 0; i < count; ++i)
+    values.push_back(rec::ParamValue{raw[i].key, raw[i].is_text, raw[i].number, raw[i].text});
+  return values;
+}
+
+char* params_to_json(const std::vector<rec::ParamValue>& params) {
+  StringInfoData json;
+  initStringInfo(&json);
+  appendStringInfoChar(&json, '{');
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (i > 0) appendStringInfoString(&json, ", ");
+    escape_json(&json, params[i].key.c_str());
+    appendStringInfoString(&json, ": ");
+    if (params[i].is_text)
+      escape_json(&json, params[i].text.c_str());
+    else
+      appendStringInfo(&json, "%.7g", params[i].number);
+  }
+  appendStringInfoChar(&json, '}');
+  return json.data;
+}
+
+}  // namespace steam_rec::pg
