@@ -13,7 +13,8 @@ INSERT INTO steam_rec.migration_stash (item, payload)
 SELECT 'model_tags', pg_catalog.to_jsonb(t) FROM steam_rec.model_tags AS t;
 INSERT INTO steam_rec.migration_stash (item, payload)
 SELECT 'models_id_seq', pg_catalog.jsonb_build_object('last_value', last_value, 'is_called', is_called)
-  FROM steam_rec.models_id_seq;
+  FROM steam_rec.models_id_seq
+ WHERE is_called;  -- an unused sequence needs nothing kept
 
 SELECT steam_rec._report_stash('1.3', '{models,model_games,model_tags}');
 

@@ -44,8 +44,9 @@ RawParam* read_params(Jsonb* params, int* count) {
       param.is_text = true;
       param.text = pnstrdup(value.val.string.val, value.val.string.len);
     } else if (value.type == jbvNumeric) {
-      // Out-of-range numbers (beyond double) are refused here with 22003.
-      param.number = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(value.val.numeric)));
+      // Beyond the range of a double becomes infinite, which the core refuses by range.
+      param.number = DatumGetFloat8(
+          DirectFunctionCall1(numeric_float8_no_overflow, NumericGetDatum(value.val.numeric)));
       param.text = "";
     } else {
       ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
