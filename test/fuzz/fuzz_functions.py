@@ -35,7 +35,20 @@ INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM g
 INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
 SELECT p, g, (p * g) % 23 FROM generate_series(1, 60) AS p, generate_series(1, 30) AS g WHERE (p + g) % 4 = 0;
 SELECT steam_rec.refresh_engagement();
+INSERT INTO steam_rec.game_tags (appid, tag_name, position)
+SELECT g, t, 1 + (g + length(t)) % 5 FROM generate_series(1, 30) AS g,
+       unnest('{Strategy,FPS,RPG,Indie,"Free to Play"}'::text[]) AS t WHERE (g + length(t)) % 3 = 0;
+SELECT steam_rec.train('itemknn');
 """
+
+ODD_JSON = ["{}", "[]", "null", "1", '"text"', "{bad json", '{"lambda": 1e400}', '{"lambda": -1}',
+            '{"lambda": "NaN"}', '{"lambda": null}', '{"lambda": true}', '{"factors": 1e9}',
+            '{"factors": 512, "iterations": 3}', '{"neighbors": 5000}', '{"alpha": 1e6, "regularization": 0}',
+            '{"base": "ials"}', '{"base": 7}', '{"base": "content"}', '{"weighting": "bm25", "bm25_k1": 0}',
+            '{"": 1}', '{"🎮": "ñ"}', '{"exponent": 2, "unobserved_weight": 1e-6}', '{"content_weight": 1}',
+            '{"seed": -1}', '{"shrinkage": 1e9}', '{"lambda": 0.001}', '{"engagement_weight": 100}',
+            "[" * 500 + "]" * 500, '{"a": ' * 200 + "1" + "}" * 200,
+            "{" + ", ".join(f'"k{i}": {i}' for i in range(2000)) + "}"]
 
 ODD_TEXT = ["", " ", "head", "base", "current", "+1", "-1", "+999999999", "-0", "1.0", "1.1", "1.2",
             "9.9", "1..2", "1.2.3", "steam_rec--1.0.sql", "steam_rec--1.0--1.1.sql", "../../../etc/passwd",
@@ -68,6 +81,11 @@ def value_for(type_name, rng):
         return random_text(rng)
     if type_name == "text[]":
         return [random_text(rng) for _ in range(rng.choice([0, 1, 3, 1000]))]
+    if type_name == "jsonb":
+        return rng.choice(ODD_JSON)
+    if type_name == "integer[]":
+        return rng.choice([[], [0], [-1], [2**31 - 1, -2**31], [None, 1], list(range(1, 31)), [5] * 100,
+                           [rng.randint(-5, 40) for _ in range(1000)], [None]])
     if type_name == "timestamp with time zone":
         return rng.choice(["infinity", "-infinity", "2026-11-01 00:00+00", "4713-01-01 00:00+00 BC",
                            "294276-12-31 23:59:59+00", "2000-01-01"])
@@ -78,7 +96,9 @@ def fingerprint(cursor):
     cursor.execute("""SELECT string_agg(md5(t::text), '' ORDER BY t::text) FROM (
                           SELECT format('%s', u) AS t FROM steam_rec.users AS u
                           UNION ALL SELECT format('%s', g) FROM steam_rec.user_games AS g
-                          UNION ALL SELECT format('%s', s) FROM steam_rec.game_stats AS s) AS rows""")
+                          UNION ALL SELECT format('%s', s) FROM steam_rec.game_stats AS s
+                          UNION ALL SELECT format('%s', r) FROM steam_rec.recommendations AS r
+                          UNION ALL SELECT format('%s %s', m.id, m.active) FROM steam_rec.models AS m) AS rows""")
     return hashlib.md5((cursor.fetchone()[0] or "").encode()).hexdigest()
 
 
