@@ -21,6 +21,7 @@ namespace {
 
 constexpr int kBatchPlayers = 1000;
 constexpr long kFetchRows = 20000;
+constexpr int64 kProgressFrom = 1000;  // players
 
 // Rows waiting to be written, palloc'd for kBatchPlayers lists of k.
 struct Batch {
@@ -141,7 +142,8 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
   ActiveModel model = active_model();
   if (one_player) require_player(only);
   const int64 total = one_player ? 1 : count_players();
-  const int64 notice_every = total >= 20 ? total / 20 : total + 1;
+  // Progress every 5%, for refreshes long enough to want it.
+  const int64 notice_every = total >= kProgressFrom ? total / 20 : total + 1;
 
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(only)};
