@@ -168,4 +168,10 @@ COMMENT ON FUNCTION steam_rec.refresh_recommendations(bigint, integer) IS
     'Returns the number of rows written.';
 REVOKE ALL ON FUNCTION steam_rec.refresh_recommendations(bigint, integer) FROM PUBLIC;
 
+CREATE FUNCTION steam_rec.model_cache_bytes() RETURNS bigint
+    LANGUAGE c VOLATILE PARALLEL RESTRICTED
+    AS 'MODULE_PATHNAME', 'steam_rec_model_cache_bytes';
+COMMENT ON FUNCTION steam_rec.model_cache_bytes() IS
+    'Bytes this backend holds for the model it serves recommendations from (0 before its first call).';
+
 SELECT steam_rec._log_migration('1.2', '1.3');

@@ -18,6 +18,7 @@ SELECT 'models_id_seq', pg_catalog.jsonb_build_object('last_value', last_value, 
 
 SELECT steam_rec._report_stash('1.3', '{models,model_games,model_tags}');
 
+DROP FUNCTION steam_rec.model_cache_bytes();
 DROP FUNCTION steam_rec.refresh_recommendations(bigint, integer);
 DROP FUNCTION steam_rec.similar_games(integer, integer);
 DROP FUNCTION steam_rec.recommend_for_games(integer[], integer, boolean, text[], text[], integer[], real);

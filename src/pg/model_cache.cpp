@@ -17,14 +17,17 @@ extern "C" {
 }
 
 namespace steam_rec::pg {
-namespace {
 
+// The model this backend serves from; one per backend, replaced when another
+// model becomes active.
 struct CachedModel {
   int64 id = 0;
   TimestampTz trained_at = 0;
   rec::Recommender* recommender = nullptr;
 };
 CachedModel cache;
+
+namespace {
 
 // A model being loaded: owned by a memory context until it is complete.
 struct Loading {
@@ -139,3 +142,10 @@ ActiveModel active_model() {
 }
 
 }  // namespace steam_rec::pg
+
+// steam_rec.model_cache_bytes() RETURNS bigint: what this backend holds for
+// the model it serves from (0 before its first recommend()).
+STEAM_REC_FUNCTION(steam_rec_model_cache_bytes) {
+  using steam_rec::pg::cache;
+  PG_RETURN_INT64(cache.recommender == nullptr ? 0 : static_cast<int64>(cache.recommender->memory_bytes()));
+}

@@ -4,7 +4,7 @@
 // backend (and the first after another model becomes active) reads the active
 // model's rows and keeps a rec::Recommender in this backend's memory; later
 // calls only check which model is active.  What one backend holds is reported
-// by steam_rec.model_memory() and documented in the README.
+// by steam_rec.model_cache_bytes() and documented in the README.
 #pragma once
 
 #include "core/recommender.hpp"
