@@ -1,6 +1,6 @@
 -- Item-item cosine over user_games in plain SQL: the same similarity as
 -- steam_rec.train('itemknn') with its defaults (every owned game weighs 1,
--- shrinkage 10, the 200 most similar games kept per game).
+-- shrinkage 10, the 100 most similar games kept per game).
 CREATE TEMP TABLE knn_plain_sql AS
 WITH norms AS (
     SELECT appid, sqrt(count(*)) AS norm FROM steam_rec.user_games GROUP BY appid
@@ -16,4 +16,4 @@ WITH norms AS (
 SELECT game, neighbour, similarity
   FROM (SELECT s.*, row_number() OVER (PARTITION BY game ORDER BY similarity DESC, neighbour) AS r
           FROM scored AS s) AS ranked
- WHERE r <= 200;
+ WHERE r <= 100;

@@ -33,30 +33,60 @@ CREATE TABLE steam_rec.model_games (
     popularity  real      NOT NULL,
     neighbors   integer[] NOT NULL DEFAULT '{}',
     weights     real[]    NOT NULL DEFAULT '{}',
+    content_neighbors integer[] NOT NULL DEFAULT '{}',
+    content_weights   real[]    NOT NULL DEFAULT '{}',
     factors     real[],
     tags        integer[] NOT NULL DEFAULT '{}',
     tag_weights real[]    NOT NULL DEFAULT '{}',
     CONSTRAINT model_games_pkey PRIMARY KEY (model_id, appid),
-    CONSTRAINT model_games_model_id_fkey FOREIGN KEY (model_id)
-        REFERENCES steam_rec.models (id) ON DELETE CASCADE,
     CONSTRAINT model_games_neighbors_match_weights
         CHECK (pg_catalog.cardinality(neighbors) = pg_catalog.cardinality(weights)),
+    CONSTRAINT model_games_content_neighbors_match_weights
+        CHECK (pg_catalog.cardinality(content_neighbors) = pg_catalog.cardinality(content_weights)),
     CONSTRAINT model_games_tags_match_weights
         CHECK (pg_catalog.cardinality(tags) = pg_catalog.cardinality(tag_weights))
 );
 COMMENT ON TABLE steam_rec.model_games IS
-    'Each game of each model: popularity (0..1), item-item neighbours (appids) with weights, '
-    'latent factors (ials), and TF-IDF tag weights (tag numbers of steam_rec.model_tags).';
+    'Each game of each model (rows deleted with their model): popularity (0..1), item-item neighbours (appids) '
+    'with weights, the games most alike by tags (content models), latent factors (ials), and TF-IDF tag weights '
+    '(tag numbers of steam_rec.model_tags).';
 
 CREATE TABLE steam_rec.model_tags (
     model_id bigint  NOT NULL,
     tag      integer NOT NULL,
     tag_name text    NOT NULL,
-    CONSTRAINT model_tags_pkey PRIMARY KEY (model_id, tag),
-    CONSTRAINT model_tags_model_id_fkey FOREIGN KEY (model_id)
-        REFERENCES steam_rec.models (id) ON DELETE CASCADE
+    CONSTRAINT model_tags_pkey PRIMARY KEY (model_id, tag)
 );
 COMMENT ON TABLE steam_rec.model_tags IS 'The tag names a model''s model_games.tags refer to.';
+
+-- A model's rows go with it.  A trigger rather than foreign keys: train()
+-- writes tens of thousands of rows per model, and a foreign key would check
+-- each one; only train() writes these tables.
+CREATE FUNCTION steam_rec._delete_model_rows() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    DELETE FROM steam_rec.model_games WHERE model_id = OLD.id;
+    DELETE FROM steam_rec.model_tags WHERE model_id = OLD.id;
+    RETURN OLD;
+END
+$$;
+REVOKE ALL ON FUNCTION steam_rec._delete_model_rows() FROM PUBLIC;
+CREATE TRIGGER models_delete_rows AFTER DELETE ON steam_rec.models
+    FOR EACH ROW EXECUTE FUNCTION steam_rec._delete_model_rows();
+CREATE FUNCTION steam_rec._truncate_model_rows() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    TRUNCATE steam_rec.model_games, steam_rec.model_tags;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION steam_rec._truncate_model_rows() FROM PUBLIC;
+CREATE TRIGGER models_truncate_rows AFTER TRUNCATE ON steam_rec.models
+    FOR EACH STATEMENT EXECUTE FUNCTION steam_rec._truncate_model_rows();
 
 SELECT pg_catalog.pg_extension_config_dump('steam_rec.models', '');
 SELECT pg_catalog.pg_extension_config_dump('steam_rec.models_id_seq', '');
@@ -116,6 +146,8 @@ COMMENT ON FUNCTION steam_rec.activate_model(bigint) IS
     'Makes a stored model the one recommend() uses (for rolling back to an earlier training).';
 REVOKE ALL ON FUNCTION steam_rec.activate_model(bigint) FROM PUBLIC;
 
+-- The serving functions have no SET search_path (it would cost every call a
+-- settings change): their queries name every object and operator with its schema.
 CREATE FUNCTION steam_rec.recommend(
         steam_id bigint,
         k integer DEFAULT 10,
@@ -126,7 +158,6 @@ CREATE FUNCTION steam_rec.recommend(
         diversity real DEFAULT 0)
     RETURNS TABLE(rank integer, appid integer, name text, score real, because_appids integer[], reason text)
     LANGUAGE c STABLE PARALLEL RESTRICTED ROWS 10
-    SET search_path = pg_catalog, pg_temp
     AS 'MODULE_PATHNAME', 'steam_rec_recommend';
 COMMENT ON FUNCTION steam_rec.recommend(bigint, integer, boolean, text[], text[], integer[], real) IS
     'The k games the active model ranks highest for a player, from the games they own now. '
@@ -143,7 +174,6 @@ CREATE FUNCTION steam_rec.recommend_for_games(
         diversity real DEFAULT 0)
     RETURNS TABLE(rank integer, appid integer, name text, score real, because_appids integer[], reason text)
     LANGUAGE c STABLE PARALLEL RESTRICTED ROWS 10
-    SET search_path = pg_catalog, pg_temp
     AS 'MODULE_PATHNAME', 'steam_rec_recommend_for_games';
 COMMENT ON FUNCTION steam_rec.recommend_for_games(integer[], integer, boolean, text[], text[], integer[], real) IS
     'Recommendations for a list of games (a visitor without an account, a wishlist, a cart); '
@@ -152,7 +182,6 @@ COMMENT ON FUNCTION steam_rec.recommend_for_games(integer[], integer, boolean, t
 CREATE FUNCTION steam_rec.similar_games(appid integer, k integer DEFAULT 10)
     RETURNS TABLE(rank integer, appid integer, name text, similarity real)
     LANGUAGE c STABLE PARALLEL RESTRICTED ROWS 10
-    SET search_path = pg_catalog, pg_temp
     AS 'MODULE_PATHNAME', 'steam_rec_similar_games';
 COMMENT ON FUNCTION steam_rec.similar_games(integer, integer) IS
     'The k games the active model finds most similar to a game (collaborative and tag similarity).';

@@ -25,6 +25,10 @@ DROP FUNCTION steam_rec.recommend_for_games(integer[], integer, boolean, text[],
 DROP FUNCTION steam_rec.recommend(bigint, integer, boolean, text[], text[], integer[], real);
 DROP FUNCTION steam_rec.activate_model(bigint);
 DROP FUNCTION steam_rec.train(text, jsonb);
+DROP TRIGGER models_delete_rows ON steam_rec.models;
+DROP TRIGGER models_truncate_rows ON steam_rec.models;
+DROP FUNCTION steam_rec._delete_model_rows();
+DROP FUNCTION steam_rec._truncate_model_rows();
 ALTER EXTENSION steam_rec DROP TABLE steam_rec.model_tags;
 ALTER EXTENSION steam_rec DROP TABLE steam_rec.model_games;
 ALTER EXTENSION steam_rec DROP TABLE steam_rec.models;

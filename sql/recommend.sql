@@ -96,6 +96,10 @@ SELECT reason FROM steam_rec.recommend(1, k => 1);
 SELECT steam_rec.activate_model(:hybrid_model);
 SELECT count(*) AS active_models FROM steam_rec.models WHERE active;
 SELECT reason LIKE 'Because you played %' AS hybrid_again FROM steam_rec.recommend(1, k => 1);
+-- Deleting a model deletes its rows.
+DELETE FROM steam_rec.models WHERE id = :knn_model;
+SELECT (SELECT count(*) FROM steam_rec.model_games WHERE model_id = :knn_model) AS games_left,
+       (SELECT count(*) FROM steam_rec.model_tags WHERE model_id = :knn_model) AS tags_left;
 
 -- 10. refresh_recommendations writes what recommend() returns, per player or for all.
 SELECT steam_rec.refresh_recommendations(k => 3) AS written_for_all;

@@ -5,8 +5,10 @@
 //     is the sum over the games g they own of weight(g) * neighbour_weight(g, j);
 //   - latent factors (ials): the player's vector is solved from the factors of
 //     the games they own ("fold-in"), so no per-player state is stored;
-//   - tag vectors (content, hybrid): TF-IDF over tags, compared with the
-//     player's engagement-weighted profile.
+//   - tag vectors (every model; content and hybrid score with them): TF-IDF
+//     over tags.  A player's content score for game j is the sum over their
+//     games g of weight(g) * cosine(g, j), read from each owned game's list of
+//     the games most like it by tags (content_neighbours).
 // Scoring always starts from the player's current games, so games added after
 // training count at once.
 #pragma once
@@ -49,6 +51,7 @@ struct GameModel {
   Eigen::MatrixXf factors;  // games x factors, may be empty
 
   SparseRows tags;  // game x tag, TF-IDF, each row of unit length
+  SparseRows content_neighbours;  // game x game, tag cosine, for games someone owned; may be empty
   std::vector<std::string> tag_names;
 
   InteractionWeight weight;
@@ -59,6 +62,9 @@ struct GameModel {
   bool has_neighbours() const { return neighbours.rows() == games() && neighbours.nonzeros() > 0; }
   bool has_factors() const { return factors.rows() == games() && factors.cols() > 0; }
   bool has_tags() const { return tags.rows() == games() && tags.nonzeros() > 0; }
+  bool has_content_neighbours() const {
+    return content_neighbours.rows() == games() && content_neighbours.nonzeros() > 0;
+  }
   std::int32_t game_index(std::int32_t appid) const;
   std::int32_t tag_index(const std::string& name) const;
   // Checks that the parts fit together; throws InvalidArgument when not.

@@ -11,21 +11,39 @@
 
 namespace steam_rec::rec {
 
+// A list of neighbours as stored: appids and weights.
+struct StoredNeighbours {
+  const std::int32_t* appids = nullptr;
+  const float* weights = nullptr;
+  std::int32_t count = 0;
+};
+
+// One model_games row, as plain arrays.
+struct StoredGame {
+  std::int32_t appid = 0;
+  float popularity = 0;
+  StoredNeighbours neighbours;
+  StoredNeighbours content_neighbours;
+  const float* factors = nullptr;
+  std::int32_t factor_count = 0;
+  const std::int32_t* tags = nullptr;
+  const float* tag_weights = nullptr;
+  std::int32_t tag_count = 0;
+};
+
 class ModelAssembler {
  public:
   // Tags in the order of their numbers, 0 first.
   void add_tag(const std::string& name) { tag_names_.push_back(name); }
   // Games in ascending appid order.
-  void add_game(std::int32_t appid, float popularity, const std::int32_t* neighbour_appids, const float* weights,
-                std::int32_t neighbours, const float* factors, std::int32_t factor_count, const std::int32_t* tags,
-                const float* tag_weights, std::int32_t tag_count);
+  void add_game(const StoredGame& game);
   // Throws InvalidArgument when the rows do not form a valid model.
   GameModel finish(const TrainParams& params);
 
  private:
   GameModel model_;
   std::vector<std::string> tag_names_;
-  std::vector<std::int32_t> neighbour_appids_;
+  std::vector<std::int32_t> neighbour_appids_, content_neighbour_appids_;
   std::vector<float> factors_;
   std::int32_t factor_count_ = -1;
 };

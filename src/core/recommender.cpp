@@ -2,91 +2,169 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
-#include "core/top_k.hpp"
 #include "core/trainers.hpp"
 
 namespace steam_rec::rec {
 
-struct Recommender::Scores {
-  std::vector<float> total;
-  // Each component is scaled by 1 / its maximum before blending (0 = absent).
-  float collaborative_scale = 0;
-  float content_scale = 0;
-  float profile_norm = 0;
+// Each component is scaled by 1 / its largest value for this player (0 = absent).
+struct Recommender::Scales {
+  float collaborative = 0;
+  float content = 0;
   Eigen::LLT<Eigen::MatrixXf> fold_in_solver;
+};
+
+// Which games a request allows.  Excluded games are marked in the
+// recommender's scratch (excluded_flag_), cleared when the call ends.
+struct Recommender::Eligibility {
+  std::vector<std::int32_t> include_tags, exclude_tags;
+  bool include_requested = false;
+
+  bool allows(const Recommender& r, std::int32_t game) const {
+    if (r.excluded_flag_[game]) return false;
+    for (std::int32_t t : exclude_tags)
+      if (r.has_tag(game, t)) return false;
+    if (!include_requested) return true;
+    for (std::int32_t t : include_tags)
+      if (r.has_tag(game, t)) return true;
+    return false;
+  }
 };
 
 Recommender::Recommender(GameModel model) : model_(std::move(model)) {
   model_.validate();
+  const std::size_t n = static_cast<std::size_t>(model_.games());
   games_by_tag_ = transpose(model_.tags, static_cast<std::int32_t>(model_.tag_names.size()));
-  max_neighbour_.assign(static_cast<std::size_t>(model_.games()), 0.0f);
+  max_neighbour_.assign(n, 0.0f);
   if (model_.has_neighbours())
     for (std::int32_t g = 0; g < model_.games(); ++g)
       for (std::int64_t p = model_.neighbours.offset[g]; p < model_.neighbours.offset[g + 1]; ++p)
         max_neighbour_[g] = std::max(max_neighbour_[g], model_.neighbours.value[p]);
   if (model_.has_factors()) gram_ = model_.factors.transpose() * model_.factors;
+  by_popularity_.resize(n);
+  std::iota(by_popularity_.begin(), by_popularity_.end(), 0);
+  std::stable_sort(by_popularity_.begin(), by_popularity_.end(),
+                   [&](std::int32_t a, std::int32_t b) { return model_.popularity[a] > model_.popularity[b]; });
+  collaborative_.assign(n, 0.0f);
+  content_.assign(n, 0.0f);
+  touched_flag_.assign(n, 0);
+  excluded_flag_.assign(n, 0);
 }
 
 std::size_t Recommender::memory_bytes() const {
   return model_.memory_bytes() + games_by_tag_.offset.size() * 8 + games_by_tag_.index.size() * 8 +
-         max_neighbour_.size() * 4 + static_cast<std::size_t>(gram_.size()) * 4;
+         max_neighbour_.size() * 4 + by_popularity_.size() * 4 + static_cast<std::size_t>(gram_.size()) * 4 +
+         collaborative_.size() * 9 + touched_.capacity() * 4;
 }
 
-namespace {
-
-float scale_of(const std::vector<float>& values) {
-  float top = 0;
-  for (float v : values) top = std::max(top, v);
-  return top > 0 ? 1.0f / top : 0.0f;
+void Recommender::touch(std::int32_t game) {
+  if (touched_flag_[game]) return;
+  touched_flag_[game] = 1;
+  touched_.push_back(game);
 }
 
-}  // namespace
+void Recommender::exclude(std::int32_t game) {
+  if (excluded_flag_[game]) return;
+  excluded_flag_[game] = 1;
+  excluded_.push_back(game);
+}
 
-Recommender::Scores Recommender::score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights) const {
-  const std::size_t n = static_cast<std::size_t>(model_.games());
-  const Blend& blend = model_.blend;
-  Scores scores;
-  scores.total.assign(n, 0.0f);
-  for (std::size_t j = 0; j < n; ++j) scores.total[j] = blend.popularity * model_.popularity[j];
-  if (owned.empty()) return scores;
-
-  if (blend.collaborative > 0 && (model_.has_neighbours() || model_.has_factors())) {
-    std::vector<float> collaborative(n, 0.0f);
-    if (model_.has_neighbours()) {
-      for (std::size_t o = 0; o < owned.size(); ++o)
-        for (std::int64_t p = model_.neighbours.offset[owned[o]]; p < model_.neighbours.offset[owned[o] + 1]; ++p)
-          collaborative[model_.neighbours.index[p]] += weights[o] * model_.neighbours.value[p];
-    } else {
-      Eigen::VectorXf player = fold_in_player(model_.factors, gram_, model_.fold_in, owned.data(), weights.data(),
-                                              owned.size(), &scores.fold_in_solver);
-      Eigen::Map<Eigen::VectorXf>(collaborative.data(), static_cast<Eigen::Index>(n)) = model_.factors * player;
-    }
-    scores.collaborative_scale = scale_of(collaborative);
-    for (std::size_t j = 0; j < n; ++j) scores.total[j] += blend.collaborative * scores.collaborative_scale * collaborative[j];
+void Recommender::clear_scratch() {
+  for (std::int32_t g : touched_) {
+    collaborative_[g] = 0;
+    content_[g] = 0;
+    touched_flag_[g] = 0;
   }
+  touched_.clear();
+  for (std::int32_t g : excluded_) excluded_flag_[g] = 0;
+  excluded_.clear();
+}
+
+Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights) {
+  const Blend& blend = model_.blend;
+  Scales scales;
+  if (owned.empty()) return scales;
+
+  // Scores only grow while they are summed, so the largest is kept as we go.
+  float top = 0;
+  if (blend.collaborative > 0 && model_.has_neighbours()) {
+    for (std::size_t o = 0; o < owned.size(); ++o)
+      for (std::int64_t p = model_.neighbours.offset[owned[o]]; p < model_.neighbours.offset[owned[o] + 1]; ++p) {
+        const std::int32_t j = model_.neighbours.index[p];
+        touch(j);
+        collaborative_[j] += weights[o] * model_.neighbours.value[p];
+        top = std::max(top, collaborative_[j]);
+      }
+  } else if (blend.collaborative > 0 && model_.has_factors()) {
+    Eigen::VectorXf player = fold_in_player(model_.factors, gram_, model_.fold_in, owned.data(), weights.data(),
+                                            owned.size(), &scales.fold_in_solver);
+    Eigen::Map<Eigen::VectorXf>(collaborative_.data(), model_.games()) = model_.factors * player;
+    for (std::int32_t j = 0; j < model_.games(); ++j) {
+      touch(j);
+      top = std::max(top, collaborative_[j]);
+    }
+  }
+  scales.collaborative = top > 0 ? 1.0f / top : 0.0f;
 
   if (blend.content > 0 && model_.has_tags()) {
-    std::vector<float> profile(model_.tag_names.size(), 0.0f);
-    for (std::size_t o = 0; o < owned.size(); ++o)
-      for (std::int64_t p = model_.tags.offset[owned[o]]; p < model_.tags.offset[owned[o] + 1]; ++p)
-        profile[model_.tags.index[p]] += weights[o] * model_.tags.value[p];
-    double norm = 0;
-    for (float v : profile) norm += static_cast<double>(v) * v;
-    scores.profile_norm = static_cast<float>(std::sqrt(norm));
-    if (scores.profile_norm > 0) {
-      std::vector<float> content(n, 0.0f);
-      for (std::size_t t = 0; t < profile.size(); ++t) {
-        if (profile[t] == 0) continue;
-        for (std::int64_t p = games_by_tag_.offset[t]; p < games_by_tag_.offset[t + 1]; ++p)
-          content[games_by_tag_.index[p]] += profile[t] * games_by_tag_.value[p];
-      }
-      for (float& c : content) c /= scores.profile_norm;
-      scores.content_scale = scale_of(content);
-      for (std::size_t j = 0; j < n; ++j) scores.total[j] += blend.content * scores.content_scale * content[j];
+    top = 0;
+    for (std::size_t o = 0; o < owned.size(); ++o) top = std::max(top, add_content(owned[o], weights[o]));
+    scales.content = top > 0 ? 1.0f / top : 0.0f;
+  }
+  return scales;
+}
+
+// Adds weight * cosine(game, j) to the content score of the games j most like
+// `game`: from its stored list, or, for a game nobody owned at training (it has
+// no list), through the games sharing each of its tags.  Returns the largest
+// content score it left.
+float Recommender::add_content(std::int32_t game, float weight) {
+  const SparseRows& list = model_.content_neighbours;
+  float top = 0;
+  if (model_.has_content_neighbours() && list.offset[game + 1] > list.offset[game]) {
+    for (std::int64_t p = list.offset[game]; p < list.offset[game + 1]; ++p) {
+      const std::int32_t j = list.index[p];
+      touch(j);
+      content_[j] += weight * list.value[p];
+      top = std::max(top, content_[j]);
+    }
+    return top;
+  }
+  for (std::int64_t p = model_.tags.offset[game]; p < model_.tags.offset[game + 1]; ++p) {
+    const std::int32_t t = model_.tags.index[p];
+    const float tag_weight = weight * model_.tags.value[p];
+    for (std::int64_t q = games_by_tag_.offset[t]; q < games_by_tag_.offset[t + 1]; ++q) {
+      const std::int32_t j = games_by_tag_.index[q];
+      if (j == game) continue;
+      touch(j);
+      content_[j] += tag_weight * games_by_tag_.value[q];
+      top = std::max(top, content_[j]);
     }
   }
-  return scores;
+  return top;
+}
+
+float Recommender::total(const Scales& scales, std::int32_t game) const {
+  const Blend& blend = model_.blend;
+  return blend.collaborative * scales.collaborative * collaborative_[game] +
+         blend.content * scales.content * content_[game] + blend.popularity * model_.popularity[game];
+}
+
+// The `pool` best eligible games: every touched game is scored; the others
+// score by popularity alone, so they are met in popularity order and the walk
+// stops as soon as none can enter the selection.
+std::vector<Scored> Recommender::select(const Scales& scales, const Eligibility& eligibility, std::size_t pool) const {
+  BestOf best(pool);
+  for (std::int32_t j : touched_)
+    if (eligibility.allows(*this, j)) best.offer(Scored{total(scales, j), j});
+  for (std::int32_t j : by_popularity_) {
+    if (touched_flag_[j]) continue;
+    const Scored candidate{model_.blend.popularity * model_.popularity[j], j};
+    if (best.full() && !best.would_keep(candidate)) break;
+    if (eligibility.allows(*this, j)) best.offer(candidate);
+  }
+  return best.take();
 }
 
 bool Recommender::has_tag(std::int32_t game, std::int32_t tag) const {
@@ -95,43 +173,23 @@ bool Recommender::has_tag(std::int32_t game, std::int32_t tag) const {
   return std::binary_search(begin, end, tag);
 }
 
-std::vector<std::uint8_t> Recommender::eligible(const RankRequest& request, const std::vector<std::int32_t>& owned) const {
-  const std::int32_t n = model_.games();
-  std::vector<std::uint8_t> ok(static_cast<std::size_t>(n), 1);
-  if (request.exclude_owned)
-    for (std::int32_t g : owned) ok[g] = 0;
-  for (std::int32_t appid : request.exclude_appids) {
-    std::int32_t g = model_.game_index(appid);
-    if (g >= 0) ok[g] = 0;
-  }
-  if (!model_.has_tags()) {
-    // Without tags no game carries a requested tag.
-    if (!request.include_tags.empty()) std::fill(ok.begin(), ok.end(), 0);
-    return ok;
-  }
-  if (!request.include_tags.empty()) {
-    std::vector<std::uint8_t> tagged(static_cast<std::size_t>(n), 0);
-    for (const std::string& name : request.include_tags) {
-      std::int32_t t = model_.tag_index(name);
-      if (t < 0) continue;
-      for (std::int64_t p = games_by_tag_.offset[t]; p < games_by_tag_.offset[t + 1]; ++p) tagged[games_by_tag_.index[p]] = 1;
-    }
-    for (std::int32_t g = 0; g < n; ++g) ok[g] &= tagged[g];
-  }
-  for (const std::string& name : request.exclude_tags) {
-    std::int32_t t = model_.tag_index(name);
-    if (t < 0) continue;
-    for (std::int64_t p = games_by_tag_.offset[t]; p < games_by_tag_.offset[t + 1]; ++p) ok[games_by_tag_.index[p]] = 0;
-  }
-  return ok;
-}
-
 float Recommender::neighbour_weight(std::int32_t from, std::int32_t to) const {
   const SparseRows& n = model_.neighbours;
   const auto begin = n.index.begin() + n.offset[from];
   const auto end = n.index.begin() + n.offset[from + 1];
   auto it = std::lower_bound(begin, end, to);
   return it != end && *it == to ? n.value[static_cast<std::size_t>(it - n.index.begin())] : 0.0f;
+}
+
+// What add_content() added for this pair: the stored tag cosine, or the
+// computed one for a game without a stored list.
+float Recommender::content_weight(std::int32_t from, std::int32_t to) const {
+  const SparseRows& list = model_.content_neighbours;
+  if (!model_.has_content_neighbours() || list.offset[from + 1] == list.offset[from]) return tag_cosine(from, to);
+  const auto begin = list.index.begin() + list.offset[from];
+  const auto end = list.index.begin() + list.offset[from + 1];
+  auto it = std::lower_bound(begin, end, to);
+  return it != end && *it == to ? list.value[static_cast<std::size_t>(it - list.index.begin())] : 0.0f;
 }
 
 float Recommender::tag_cosine(std::int32_t a, std::int32_t b) const {
@@ -159,26 +217,26 @@ float Recommender::similarity(std::int32_t a, std::int32_t b) const {
   return std::clamp(similar, 0.0f, 1.0f);
 }
 
-void Recommender::explain(const Scores& scores, const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
-                          const RankRequest& request, Recommendation& result, std::int32_t game) const {
+void Recommender::explain(const Scales& scales, const std::vector<std::int32_t>& owned,
+                          const std::vector<float>& weights, const RankRequest& request, Recommendation& result,
+                          std::int32_t game) const {
   const Blend& blend = model_.blend;
   std::vector<Scored> contributions;
   Eigen::VectorXf solved;
-  if (scores.collaborative_scale > 0 && model_.has_factors())
-    solved = scores.fold_in_solver.solve(model_.factors.row(game).transpose());
+  if (scales.collaborative > 0 && model_.has_factors())
+    solved = scales.fold_in_solver.solve(model_.factors.row(game).transpose());
   for (std::size_t o = 0; o < owned.size(); ++o) {
     const std::int32_t g = owned[o];
     float part = 0;
-    if (scores.collaborative_scale > 0) {
+    if (scales.collaborative > 0) {
       if (model_.has_neighbours()) {
-        part += blend.collaborative * scores.collaborative_scale * weights[o] * neighbour_weight(g, game);
+        part += blend.collaborative * scales.collaborative * weights[o] * neighbour_weight(g, game);
       } else if (model_.has_factors()) {
         const float confidence = 1.0f + model_.fold_in.alpha * weights[o];
-        part += blend.collaborative * scores.collaborative_scale * confidence * model_.factors.row(g).dot(solved);
+        part += blend.collaborative * scales.collaborative * confidence * model_.factors.row(g).dot(solved);
       }
     }
-    if (scores.content_scale > 0)
-      part += blend.content * scores.content_scale * weights[o] * tag_cosine(g, game) / scores.profile_norm;
+    if (scales.content > 0) part += blend.content * scales.content * weights[o] * content_weight(g, game);
     if (part > 0) contributions.push_back(Scored{part, g});
   }
   keep_best(contributions, 3);
@@ -198,7 +256,7 @@ void Recommender::explain(const Scores& scores, const std::vector<std::int32_t>&
   result.basis = Basis::popular;
 }
 
-std::vector<Recommendation> Recommender::rank(const RankRequest& request) const {
+std::vector<Recommendation> Recommender::rank(const RankRequest& request) {
   std::vector<std::int32_t> owned;
   std::vector<float> weights;
   for (const PlayerGame& game : request.games) {
@@ -207,15 +265,34 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request) const 
     owned.push_back(g);
     weights.push_back(model_.weight(std::isfinite(game.engagement) ? std::clamp(game.engagement, 0.0f, 1.0f) : 0.0f));
   }
-  const Scores scores = score(owned, weights);
-  const std::vector<std::uint8_t> ok = eligible(request, owned);
 
-  std::vector<Scored> pool;
-  for (std::int32_t j = 0; j < model_.games(); ++j)
-    if (ok[j]) pool.push_back(Scored{scores.total[j], j});
+  // Scratch is cleared however this call ends.
+  struct ClearOnExit {
+    Recommender* r;
+    ~ClearOnExit() { r->clear_scratch(); }
+  } clear_on_exit{this};
+
+  Eligibility eligibility;
+  if (request.exclude_owned)
+    for (std::int32_t g : owned) exclude(g);
+  for (std::int32_t appid : request.exclude_appids) {
+    std::int32_t g = model_.game_index(appid);
+    if (g >= 0) exclude(g);
+  }
+  eligibility.include_requested = !request.include_tags.empty();
+  for (const std::string& name : request.include_tags) {
+    std::int32_t t = model_.tag_index(name);
+    if (t >= 0) eligibility.include_tags.push_back(t);
+  }
+  for (const std::string& name : request.exclude_tags) {
+    std::int32_t t = model_.tag_index(name);
+    if (t >= 0) eligibility.exclude_tags.push_back(t);
+  }
+
   const std::size_t k = static_cast<std::size_t>(std::max(request.k, 0));
   const bool diversify = request.diversity > 0 && k > 1;
-  keep_best(pool, diversify ? std::max<std::size_t>(5 * k, 50) : k);
+  const Scales scales = score(owned, weights);
+  std::vector<Scored> pool = select(scales, eligibility, diversify ? std::max<std::size_t>(5 * k, 50) : k);
 
   std::vector<Scored> chosen;
   if (!diversify) {
@@ -247,7 +324,7 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request) const 
   for (std::size_t r = 0; r < chosen.size(); ++r) {
     results[r].appid = model_.appids[chosen[r].index];
     results[r].score = chosen[r].score;
-    explain(scores, owned, weights, request, results[r], chosen[r].index);
+    explain(scales, owned, weights, request, results[r], chosen[r].index);
   }
   return results;
 }

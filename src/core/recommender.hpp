@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/game_model.hpp"
+#include "core/top_k.hpp"
 
 namespace steam_rec::rec {
 
@@ -48,26 +49,42 @@ class Recommender {
   explicit Recommender(GameModel model);
 
   const GameModel& model() const { return model_; }
-  std::vector<Recommendation> rank(const RankRequest& request) const;
+  // Not reentrant: ranking reuses scratch space sized to the model, so a call
+  // costs time in proportion to the games it touches, not to every game.  A
+  // backend serves one call at a time.
+  std::vector<Recommendation> rank(const RankRequest& request);
   // How alike two games are, 0..1 (the largest of their tag cosine and their
   // collaborative similarity); used for diversity.
   float similarity(std::int32_t a, std::int32_t b) const;
   std::size_t memory_bytes() const;
 
  private:
-  struct Scores;
-  Scores score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights) const;
-  std::vector<std::uint8_t> eligible(const RankRequest& request, const std::vector<std::int32_t>& owned) const;
-  void explain(const Scores& scores, const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
+  struct Scales;
+  struct Eligibility;
+  Scales score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights);
+  void touch(std::int32_t game);
+  float add_content(std::int32_t game, float weight);
+  void exclude(std::int32_t game);
+  void clear_scratch();
+  float total(const Scales& scales, std::int32_t game) const;
+  std::vector<Scored> select(const Scales& scales, const Eligibility& eligibility, std::size_t pool) const;
+  void explain(const Scales& scales, const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
                const RankRequest& request, Recommendation& result, std::int32_t game) const;
   float neighbour_weight(std::int32_t from, std::int32_t to) const;
+  float content_weight(std::int32_t from, std::int32_t to) const;
   float tag_cosine(std::int32_t a, std::int32_t b) const;
   bool has_tag(std::int32_t game, std::int32_t tag) const;
 
   GameModel model_;
-  SparseRows games_by_tag_;          // tag x game, the TF-IDF weights
-  std::vector<float> max_neighbour_;  // per game, its largest neighbour weight
-  Eigen::MatrixXf gram_;             // factors' * factors
+  SparseRows games_by_tag_;                 // tag x game, the TF-IDF weights
+  std::vector<float> max_neighbour_;        // per game, its largest neighbour weight
+  std::vector<std::int32_t> by_popularity_;  // games, most popular first
+  Eigen::MatrixXf gram_;                    // factors' * factors
+
+  // Per-call scratch: component scores of the games touched so far.
+  std::vector<float> collaborative_, content_;
+  std::vector<std::uint8_t> touched_flag_, excluded_flag_;
+  std::vector<std::int32_t> touched_, excluded_;
 };
 
 }  // namespace steam_rec::rec

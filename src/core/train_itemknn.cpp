@@ -45,13 +45,13 @@ SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, Can
 
   SparseRows neighbours;
   neighbours.offset.reserve(static_cast<std::size_t>(games) + 1);
-  std::vector<double> dot(static_cast<std::size_t>(games), 0);
+  std::vector<float> dot(static_cast<std::size_t>(games), 0.0f);
   std::vector<std::int32_t> touched;
   std::vector<Scored> candidates;
   for (std::int32_t i = 0; i < games; ++i) {
     for (std::int64_t p = by_game.offset[i]; p < by_game.offset[i + 1]; ++p) {
       const std::int32_t u = by_game.index[p];
-      const double x_ui = by_game.value[p];
+      const float x_ui = by_game.value[p];
       for (std::int64_t q = by_player.offset[u]; q < by_player.offset[u + 1]; ++q) {
         const std::int32_t j = by_player.index[q];
         if (dot[j] == 0) touched.push_back(j);

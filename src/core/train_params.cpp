@@ -58,6 +58,8 @@ const std::vector<ParamSpec>& numeric_specs() {
        [](const TrainParams& p) { return p.exponent; }, [](TrainParams& p, double v) { p.exponent = float(v); }},
       {"seed", {A::ials, A::hybrid}, true, 0, 2147483647,
        [](const TrainParams& p) { return p.seed; }, [](TrainParams& p, double v) { p.seed = int(v); }},
+      {"content_neighbors", {A::content, A::hybrid}, true, 1, 5000,
+       [](const TrainParams& p) { return p.content_neighbors; }, [](TrainParams& p, double v) { p.content_neighbors = int(v); }},
       {"content_weight", {A::hybrid}, false, 0, 1,
        [](const TrainParams& p) { return p.content_weight; }, [](TrainParams& p, double v) { p.content_weight = float(v); }},
   };
@@ -171,8 +173,9 @@ std::vector<ParamValue> describe_params(const TrainParams& params) {
   for (const ParamSpec& spec : numeric_specs()) {
     if (!uses(spec, a)) continue;
     // A hybrid lists only the parameters of its own base.
-    if (a == Algorithm::hybrid && spec.key != std::string("engagement_weight") &&
-        spec.key != std::string("content_weight") && !uses(spec, params.base))
+    const std::string key = spec.key;
+    if (a == Algorithm::hybrid && key != "engagement_weight" && key != "content_weight" &&
+        key != "content_neighbors" && !uses(spec, params.base))
       continue;
     result.push_back(ParamValue{spec.key, false, spec.get(params), ""});
   }
@@ -203,6 +206,8 @@ double training_memory_bytes(const TrainParams& params, const DataSize& size) {
     default:
       break;
   }
+  if (params.algorithm == Algorithm::content || params.algorithm == Algorithm::hybrid)
+    bytes += games * params.content_neighbors * 8.0 * 2;
   return bytes;
 }
 

@@ -21,7 +21,7 @@ struct TrainParams {
   float engagement_weight = 0;
 
   // itemknn and ease: neighbours kept per game
-  std::int32_t neighbors = 200;
+  std::int32_t neighbors = 100;
   // itemknn
   float shrinkage = 10;
   Weighting weighting = Weighting::none;
@@ -37,6 +37,8 @@ struct TrainParams {
   float unobserved_weight = 0.1f;
   float exponent = 1;
   std::int32_t seed = 42;
+  // content and hybrid: games kept per owned game, by tag cosine
+  std::int32_t content_neighbors = 50;
   // hybrid
   float content_weight = 0.1f;
 };

@@ -64,6 +64,8 @@ GameModel train(const TrainingSet& data, const TrainParams& params, CancelCheck&
   // Tags are kept by every model: recommend() filters by them.
   model.tags = train_content(data);
   model.tag_names = data.tag_names();
+  if (params.algorithm == Algorithm::content || params.algorithm == Algorithm::hybrid)
+    model.content_neighbours = train_content_neighbours(data, model.tags, params.content_neighbors, cancel);
   if (params.algorithm == Algorithm::hybrid)
     train_collaborative(params.base, data, params, model, cancel);
   else

@@ -54,6 +54,21 @@ const T* array_elements(HeapTuple tuple, TupleDesc descriptor, int column, Oid e
   return reinterpret_cast<const T*>(ARR_DATA_PTR(array));
 }
 
+[[noreturn]] void malformed(int32 appid) {
+  ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("steam_rec.model_games row of game %d is malformed", appid),
+                  errhint("Train a new model: SELECT steam_rec.train();")));
+}
+
+// Two array columns side by side: neighbour appids, then their weights.
+rec::StoredNeighbours stored_neighbours(HeapTuple tuple, TupleDesc descriptor, int column, int32 appid) {
+  rec::StoredNeighbours stored;
+  int32 weights = 0;
+  stored.appids = array_elements<int32>(tuple, descriptor, column, INT4OID, &stored.count);
+  stored.weights = array_elements<float>(tuple, descriptor, column + 1, FLOAT4OID, &weights);
+  if (stored.count != weights) malformed(appid);
+  return stored;
+}
+
 void load_tags(Loading* loading, int64 id) {
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(id)};
@@ -69,27 +84,25 @@ void load_tags(Loading* loading, int64 id) {
 void load_games(Loading* loading, int64 id) {
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(id)};
-  uint64 rows = spi_run("SELECT appid, popularity, neighbors, weights, factors, tags, tag_weights"
+  uint64 rows = spi_run("SELECT appid, popularity, neighbors, weights, content_neighbors, content_weights,"
+                        "       factors, tags, tag_weights"
                         "  FROM steam_rec.model_games WHERE model_id OPERATOR(pg_catalog.=) $1 ORDER BY appid",
                         1, types, values, SPI_OK_SELECT, true);
   for (uint64 r = 0; r < rows; ++r) {
     HeapTuple tuple = SPI_tuptable->vals[r];
     TupleDesc descriptor = SPI_tuptable->tupdesc;
     bool is_null = true;
-    const int32 appid = DatumGetInt32(SPI_getbinval(tuple, descriptor, 1, &is_null));
-    const float popularity = DatumGetFloat4(SPI_getbinval(tuple, descriptor, 2, &is_null));
-    int32 neighbours = 0, weights = 0, factors = 0, tags = 0, tag_weights = 0;
-    const int32* neighbour_appids = array_elements<int32>(tuple, descriptor, 3, INT4OID, &neighbours);
-    const float* weight_values = array_elements<float>(tuple, descriptor, 4, FLOAT4OID, &weights);
-    const float* factor_values = array_elements<float>(tuple, descriptor, 5, FLOAT4OID, &factors);
-    const int32* tag_numbers = array_elements<int32>(tuple, descriptor, 6, INT4OID, &tags);
-    const float* tag_values = array_elements<float>(tuple, descriptor, 7, FLOAT4OID, &tag_weights);
-    if (neighbours != weights || tags != tag_weights)
-      ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("steam_rec.model_games row of game %d is malformed", appid)));
-    check(guard([&] {
-      loading->assembler.add_game(appid, popularity, neighbour_appids, weight_values, neighbours, factor_values,
-                                  factors, tag_numbers, tag_values, tags);
-    }));
+    rec::StoredGame game;
+    game.appid = DatumGetInt32(SPI_getbinval(tuple, descriptor, 1, &is_null));
+    game.popularity = DatumGetFloat4(SPI_getbinval(tuple, descriptor, 2, &is_null));
+    game.neighbours = stored_neighbours(tuple, descriptor, 3, game.appid);
+    game.content_neighbours = stored_neighbours(tuple, descriptor, 5, game.appid);
+    game.factors = array_elements<float>(tuple, descriptor, 7, FLOAT4OID, &game.factor_count);
+    int32 tag_weights = 0;
+    game.tags = array_elements<int32>(tuple, descriptor, 8, INT4OID, &game.tag_count);
+    game.tag_weights = array_elements<float>(tuple, descriptor, 9, FLOAT4OID, &tag_weights);
+    if (game.tag_count != tag_weights) malformed(game.appid);
+    check(guard([&] { loading->assembler.add_game(game); }));
   }
 }
 
@@ -113,31 +126,81 @@ void load(int64 id, TimestampTz trained_at, const char* algorithm, Jsonb* params
 
 }  // namespace
 
-ActiveModel active_model() {
-  static SPIPlanPtr plan = nullptr;
-  if (plan == nullptr) {
-    SPIPlanPtr prepared = SPI_prepare("SELECT id, trained_at, algorithm, params FROM steam_rec.models WHERE active",
-                                      0, nullptr);
-    if (prepared == nullptr || SPI_keepplan(prepared) != 0) elog(ERROR, "steam_rec: cannot prepare the model lookup");
-    plan = prepared;
-  }
-  if (SPI_execute_plan(plan, nullptr, nullptr, true, 1) != SPI_OK_SELECT)
+namespace {
+
+// Runs a saved lookup whose first four columns are the active model's id,
+// trained_at, algorithm and params; loads that model if this backend does
+// not hold it yet.  The lookup's row is left in *row for further columns.
+ActiveModel serve_active(SPIPlanPtr plan, const Datum* values, HeapTuple* row, TupleDesc* descriptor) {
+  if (SPI_execute_plan(plan, const_cast<Datum*>(values), nullptr, true, 1) != SPI_OK_SELECT)
     elog(ERROR, "steam_rec: the active model lookup failed");
   if (SPI_processed == 0)
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE), errmsg("no trained model is active"),
                     errhint("Train one first: SELECT steam_rec.train();")));
-  HeapTuple tuple = SPI_tuptable->vals[0];
-  TupleDesc descriptor = SPI_tuptable->tupdesc;
+  SPITupleTable* lookup = SPI_tuptable;
+  HeapTuple tuple = lookup->vals[0];
   bool is_null = true;
   ActiveModel active;
-  active.id = DatumGetInt64(SPI_getbinval(tuple, descriptor, 1, &is_null));
-  const TimestampTz trained_at = DatumGetTimestampTz(SPI_getbinval(tuple, descriptor, 2, &is_null));
-  active.algorithm = SPI_getvalue(tuple, descriptor, 3);
+  active.id = DatumGetInt64(SPI_getbinval(tuple, lookup->tupdesc, 1, &is_null));
+  const TimestampTz trained_at = DatumGetTimestampTz(SPI_getbinval(tuple, lookup->tupdesc, 2, &is_null));
+  active.algorithm = SPI_getvalue(tuple, lookup->tupdesc, 3);
   if (cache.recommender == nullptr || cache.id != active.id || cache.trained_at != trained_at) {
-    Jsonb* params = DatumGetJsonbP(SPI_getbinval(tuple, descriptor, 4, &is_null));
+    Jsonb* params = DatumGetJsonbP(SPI_getbinval(tuple, lookup->tupdesc, 4, &is_null));
     load(active.id, trained_at, active.algorithm, params);
   }
+  *row = tuple;
+  *descriptor = lookup->tupdesc;
   active.recommender = cache.recommender;
+  return active;
+}
+
+}  // namespace
+
+ActiveModel active_model() {
+  static SPIPlanPtr plan = nullptr;
+  HeapTuple row = nullptr;
+  TupleDesc descriptor = nullptr;
+  return serve_active(
+      saved_plan(&plan, "SELECT id, trained_at, algorithm, params FROM steam_rec.models WHERE active", 0, nullptr),
+      nullptr, &row, &descriptor);
+}
+
+ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
+  static SPIPlanPtr plan = nullptr;
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {Int64GetDatum(steam_id)};
+  // One query for both: serving does the least work per call.
+  HeapTuple tuple = nullptr;
+  TupleDesc descriptor = nullptr;
+  ActiveModel active = serve_active(
+      saved_plan(&plan,
+                 "SELECT m.id, m.trained_at, m.algorithm, m.params, g.appids, g.engagement"
+                 "  FROM steam_rec.models AS m"
+                 "  LEFT JOIN LATERAL (SELECT pg_catalog.array_agg(ug.appid) AS appids,"
+                 "                            pg_catalog.array_agg(ug.engagement_score) AS engagement"
+                 "                       FROM steam_rec.user_games AS ug"
+                 "                      WHERE ug.user_steam_id OPERATOR(pg_catalog.=) $1) AS g ON true"
+                 " WHERE m.active",
+                 1, types),
+      values, &tuple, &descriptor);
+  bool no_games = true, is_null = true;
+  Datum appids = SPI_getbinval(tuple, descriptor, 5, &no_games);
+  games->count = 0;
+  if (no_games) return active;
+  Datum* appid_values = nullptr;
+  Datum* score_values = nullptr;
+  bool* score_nulls = nullptr;
+  int scores = 0;
+  deconstruct_array(DatumGetArrayTypeP(appids), INT4OID, sizeof(int32), true, TYPALIGN_INT, &appid_values, nullptr,
+                    &games->count);
+  deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(tuple, descriptor, 6, &is_null)), FLOAT4OID, sizeof(float4),
+                    true, TYPALIGN_INT, &score_values, &score_nulls, &scores);
+  games->appids = static_cast<int32*>(palloc(sizeof(int32) * games->count));
+  games->engagement = static_cast<float*>(palloc(sizeof(float) * games->count));
+  for (int i = 0; i < games->count; ++i) {
+    games->appids[i] = DatumGetInt32(appid_values[i]);
+    games->engagement[i] = score_nulls[i] ? 0.0f : DatumGetFloat4(score_values[i]);
+  }
   return active;
 }
 

@@ -15,11 +15,22 @@ namespace steam_rec::pg {
 struct ActiveModel {
   int64 id;
   const char* algorithm;  // palloc'd
-  const rec::Recommender* recommender;
+  rec::Recommender* recommender;
 };
 
 // Must run inside SPI_connect.  Raises 55000 with a hint when no model is
 // active.  The Recommender stays valid until the next call.
 ActiveModel active_model();
+
+// A player's owned games, palloc'd; engagement 0 where not scored.
+struct PlayerGames {
+  int count;
+  int32* appids;
+  float* engagement;
+};
+
+// The same, reading the player's games in the same query (count 0 when the
+// player owns nothing or does not exist).
+ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games);
 
 }  // namespace steam_rec::pg

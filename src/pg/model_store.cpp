@@ -34,8 +34,16 @@ Datum offsets_array(const rec::SparseRows& rows, int games) {
   return int4_array(offsets, games + 1);
 }
 
+// The appids of a neighbour matrix's entries (stored as appids, so a row reads on its own).
+Datum neighbour_appids(const rec::GameModel& model, const rec::SparseRows& rows) {
+  const int64 count = rows.rows() == model.games() ? rows.nonzeros() : 0;
+  int32* appids = static_cast<int32*>(palloc(sizeof(int32) * (count + 1)));
+  for (int64 p = 0; p < count; ++p) appids[p] = model.appids[rows.index[p]];
+  return int4_array(appids, static_cast<int>(count));
+}
+
 void check_fits_in_an_array(int64 elements) {
-  if (elements >= MaxArraySize)
+  if (elements >= static_cast<int64>(MaxArraySize))
     ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                     errmsg("the model is too large to store (%lld entries)", static_cast<long long>(elements)),
                     errhint("Train with fewer neighbors or factors.")));
@@ -63,39 +71,41 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   const int games = model.games();
   const int factor_count = model.has_factors() ? static_cast<int>(model.factors.cols()) : 0;
   check_fits_in_an_array(model.neighbours.nonzeros());
+  check_fits_in_an_array(model.content_neighbours.nonzeros());
   check_fits_in_an_array(static_cast<int64>(games) * factor_count);
   check_fits_in_an_array(model.tags.nonzeros());
 
-  // Neighbours are stored as appids, so a row reads on its own.
-  const int64 neighbour_count = model.has_neighbours() ? model.neighbours.nonzeros() : 0;
-  int32* neighbour_appids = static_cast<int32*>(palloc(sizeof(int32) * (neighbour_count + 1)));
-  for (int64 p = 0; p < neighbour_count; ++p) neighbour_appids[p] = model.appids[model.neighbours.index[p]];
   // Row-major factors: game g's are elements g*f+1 .. (g+1)*f of the array.
   float* factors = static_cast<float*>(palloc(sizeof(float) * (static_cast<int64>(games) * factor_count + 1)));
   for (int g = 0; g < games; ++g)
     for (int f = 0; f < factor_count; ++f) factors[static_cast<int64>(g) * factor_count + f] = model.factors(g, f);
 
-  Oid types[11] = {INT8OID, INT4ARRAYOID, FLOAT4ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, FLOAT4ARRAYOID,
-                   FLOAT4ARRAYOID, INT4OID, INT4ARRAYOID, INT4ARRAYOID, FLOAT4ARRAYOID};
-  Datum values[11] = {Int64GetDatum(id),
+  Oid types[14] = {INT8OID,        INT4ARRAYOID,   FLOAT4ARRAYOID, INT4ARRAYOID, INT4ARRAYOID,
+                   FLOAT4ARRAYOID, INT4ARRAYOID,   INT4ARRAYOID,   FLOAT4ARRAYOID, FLOAT4ARRAYOID,
+                   INT4OID,        INT4ARRAYOID,   INT4ARRAYOID,   FLOAT4ARRAYOID};
+  Datum values[14] = {Int64GetDatum(id),
                       int4_array(model.appids.data(), games),
                       float4_array(model.popularity.data(), games),
                       offsets_array(model.neighbours, games),
-                      int4_array(neighbour_appids, static_cast<int>(neighbour_count)),
-                      float4_array(model.neighbours.value.data(), neighbour_count),
+                      neighbour_appids(model, model.neighbours),
+                      float4_array(model.neighbours.value.data(), model.neighbours.nonzeros()),
+                      offsets_array(model.content_neighbours, games),
+                      neighbour_appids(model, model.content_neighbours),
+                      float4_array(model.content_neighbours.value.data(), model.content_neighbours.nonzeros()),
                       float4_array(factors, static_cast<int64>(games) * factor_count),
                       Int32GetDatum(factor_count),
                       offsets_array(model.tags, games),
                       int4_array(model.tags.index.data(), static_cast<int>(model.tags.nonzeros())),
                       float4_array(model.tags.value.data(), model.tags.nonzeros())};
   // Slicing fixed-width arrays is constant time, so one statement stores every game.
-  spi_run("INSERT INTO steam_rec.model_games"
-          "       (model_id, appid, popularity, neighbors, weights, factors, tags, tag_weights)"
+  spi_run("INSERT INTO steam_rec.model_games (model_id, appid, popularity, neighbors, weights,"
+          "                                   content_neighbors, content_weights, factors, tags, tag_weights)"
           " SELECT $1, $2[i], $3[i], $5[$4[i] + 1 : $4[i + 1]], $6[$4[i] + 1 : $4[i + 1]],"
-          "        CASE WHEN $8 > 0 THEN $7[(i - 1) * $8 + 1 : i * $8] END,"
-          "        $10[$9[i] + 1 : $9[i + 1]], $11[$9[i] + 1 : $9[i + 1]]"
+          "        $8[$7[i] + 1 : $7[i + 1]], $9[$7[i] + 1 : $7[i + 1]],"
+          "        CASE WHEN $11 > 0 THEN $10[(i - 1) * $11 + 1 : i * $11] END,"
+          "        $13[$12[i] + 1 : $12[i + 1]], $14[$12[i] + 1 : $12[i + 1]]"
           "   FROM pg_catalog.generate_subscripts($2, 1) AS i",
-          11, types, values, SPI_OK_INSERT);
+          14, types, values, SPI_OK_INSERT);
   return id;
 }
 

@@ -19,35 +19,17 @@ namespace {
 // A visitor's listed games count as typically engaged-with.
 constexpr float kVisitorEngagement = 0.5f;
 
-int64 player_games(Ranking* ranking, int64 steam_id) {
-  static SPIPlanPtr games_plan = nullptr, player_plan = nullptr;
+// A player who owns nothing must at least exist.
+void require_player(int64 steam_id) {
+  static SPIPlanPtr plan = nullptr;
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(steam_id)};
-  SPIPlanPtr games = saved_plan(&games_plan,
-                                "SELECT appid, engagement_score FROM steam_rec.user_games"
-                                " WHERE user_steam_id OPERATOR(pg_catalog.=) $1",
-                                1, types);
-  const uint64 rows = run_saved(games, values);
-  if (rows == 0) {
-    SPIPlanPtr player = saved_plan(&player_plan,
-                                   "SELECT FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.=) $1", 1, types);
-    if (run_saved(player, values) == 0)
-      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                      errmsg("player %lld does not exist", static_cast<long long>(steam_id)),
-                      errhint("Players are rows of steam_rec.users; for a visitor without an account use "
-                              "steam_rec.recommend_for_games(appids).")));
-    return 0;
-  }
-  auto* appids = static_cast<int32*>(palloc(sizeof(int32) * rows));
-  auto* engagement = static_cast<float*>(palloc(sizeof(float) * rows));
-  for (uint64 r = 0; r < rows; ++r) {
-    bool is_null = true;
-    appids[r] = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &is_null));
-    Datum score = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &is_null);
-    engagement[r] = is_null ? 0.0f : DatumGetFloat4(score);
-  }
-  add_games(ranking, appids, engagement, static_cast<int>(rows));
-  return static_cast<int64>(rows);
+  if (run_saved(saved_plan(&plan, "SELECT FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.=) $1", 1, types),
+                values) == 0)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("player %lld does not exist", static_cast<long long>(steam_id)),
+                    errhint("Players are rows of steam_rec.users; for a visitor without an account use "
+                            "steam_rec.recommend_for_games(appids).")));
 }
 
 }  // namespace
@@ -59,8 +41,10 @@ STEAM_REC_FUNCTION(steam_rec_recommend) {
   require_argument(fcinfo, 0, "steam_id");
   const int64 steam_id = PG_GETARG_INT64(0);
   Ranking* ranking = begin_ranking(fcinfo, 1);
-  ActiveModel model = active_model();
-  player_games(ranking, steam_id);
+  PlayerGames games;
+  ActiveModel model = active_model_and_games(steam_id, &games);
+  if (games.count == 0) require_player(steam_id);
+  add_games(ranking, games.appids, games.engagement, games.count);
   rank_and_return(fcinfo, ranking, model, ReasonStyle::player);
   return (Datum)0;
 }

@@ -39,7 +39,9 @@ namespace steam_rec::pg {
 
 SPIPlanPtr saved_plan(SPIPlanPtr* slot, const char* sql, int count, const Oid* types) {
   if (*slot == nullptr) {
-    SPIPlanPtr plan = SPI_prepare(sql, count, const_cast<Oid*>(types));
+    // Always the generic plan: these queries are simple, and a custom plan
+    // would be planned again on every call.
+    SPIPlanPtr plan = SPI_prepare_cursor(sql, count, const_cast<Oid*>(types), CURSOR_OPT_GENERIC_PLAN);
     if (plan == nullptr) elog(ERROR, "steam_rec: cannot prepare %s: %s", sql, SPI_result_code_string(SPI_result));
     if (SPI_keepplan(plan) != 0) elog(ERROR, "steam_rec: cannot keep the plan of %s", sql);
     *slot = plan;
