@@ -8,10 +8,11 @@ Runs inside a throwaway cluster (bench/recommend.sh starts one). For each data s
               SQL (bench/itemknn_plain_sql.sql; skipped above --plain-sql-max-rows)
   default     steam_rec.train() (the hybrid), once
   refresh     steam_rec.refresh_recommendations(k => 10) for every player: players per second
-  serve       pgbench, --clients clients, --seconds per run, runs alternating:
+  serve       pgbench, --clients clients, --seconds per run, runs in rotating order:
               recommend(k => 10) against reading the same player's 10 rows of
-              steam_rec.recommendations; median latency (from pgbench's per-transaction log)
-              and transactions per second
+              steam_rec.recommendations, bare and with the games' names (what recommend()
+              returns); median latency (from pgbench's per-transaction log) and
+              transactions per second
   growth      train('itemknn') at each --growth size of synthetic data, with the fitted
               exponent of time against owned games (1.0 = linear)
 
@@ -127,23 +128,27 @@ def measure(db, label, args, rows):
          "-c", "ALTER TABLE public.bench_players ADD PRIMARY KEY (i)", "-c", "VACUUM ANALYZE")
     cache = value(db, "SELECT steam_rec.model_cache_bytes() FROM (SELECT count(*) FROM steam_rec.recommend("
                       "(SELECT steam_id FROM public.bench_players WHERE i = 1))) AS warm")
-    serve = {"recommend": [], "precomputed": []}
+    names = ["precomputed", "precomputed_named", "recommend"]
+    serve = {name: [] for name in names}
     for run in range(args.runs):
-        order = ["precomputed", "recommend"] if run % 2 == 0 else ["recommend", "precomputed"]
+        order = names[run % 3:] + names[:run % 3]
         for name in order:
             median_ms, tps = pgbench(db, os.path.join(HERE, "pgbench", f"{name}.sql"), args.clients, args.seconds,
                                      players)
             serve[name].append((median_ms, tps))
             print(f"  run {run + 1} {name:11s} median {median_ms:.3f} ms  {tps:,.0f} tps", flush=True)
-    base = statistics.median(m for m, _ in serve["precomputed"])
-    lines += [f"Serving, pgbench with {args.clients} clients, {args.runs} runs of {args.seconds} s in alternating order:",
-              "", "| query | median latency ms | min–max of run medians | ratio | transactions/s (median) |",
-              "| --- | ---: | ---: | ---: | ---: |"]
+    bare = statistics.median(m for m, _ in serve["precomputed"])
+    named = statistics.median(m for m, _ in serve["precomputed_named"])
+    lines += [f"Serving, pgbench with {args.clients} clients, {args.runs} runs of {args.seconds} s in rotating order:",
+              "", "| query | median latency ms | min–max of run medians | ratio to bare rows | ratio to rows with names "
+              "| transactions/s (median) |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for name, title in (("precomputed", "10 precomputed rows of `recommendations`"),
+                        ("precomputed_named", "the same rows joined to `catalog_cache` for names"),
                         ("recommend", "`recommend(steam_id, k => 10)`")):
         medians = [m for m, _ in serve[name]]
-        lines.append(f"| {title} | {statistics.median(medians):.3f} | {spread(medians)} | "
-                     f"{statistics.median(medians) / base:.2f}x | {statistics.median(t for _, t in serve[name]):,.0f} |")
+        median = statistics.median(medians)
+        lines.append(f"| {title} | {median:.3f} | {spread(medians)} | {median / bare:.2f}x | {median / named:.2f}x | "
+                     f"{statistics.median(t for _, t in serve[name]):,.0f} |")
     lines.append(f"\nOne backend holds {cache / 1048576:.1f} MiB for the active model (`model_cache_bytes()`).\n")
     return "\n".join(lines) + "\n"
 

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "core/spd_inverse.hpp"
 #include "core/top_k.hpp"
 #include "core/trainers.hpp"
@@ -8,24 +10,31 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
   const std::int32_t games = data.games();
   const SparseRows by_player = weighted_by_player(data, InteractionWeight{params.engagement_weight});
 
-  // Only games someone owns take part: the others have empty columns.
-  std::vector<std::int32_t> dense_of(static_cast<std::size_t>(games), -1);
+  // The max_games most-owned games take part (never a game nobody owns: its
+  // column is empty).  The rest are left to content and popularity.
+  auto owners = [&](std::int32_t g) { return data.by_game().offset[g + 1] - data.by_game().offset[g]; };
   std::vector<std::int32_t> game_of;
   for (std::int32_t g = 0; g < games; ++g)
-    if (data.by_game().offset[g + 1] > data.by_game().offset[g]) {
-      dense_of[g] = static_cast<std::int32_t>(game_of.size());
-      game_of.push_back(g);
-    }
+    if (owners(g) > 0) game_of.push_back(g);
+  std::stable_sort(game_of.begin(), game_of.end(), [&](std::int32_t a, std::int32_t b) { return owners(a) > owners(b); });
+  if (game_of.size() > static_cast<std::size_t>(params.max_games)) game_of.resize(static_cast<std::size_t>(params.max_games));
+  std::sort(game_of.begin(), game_of.end());
+  std::vector<std::int32_t> dense_of(static_cast<std::size_t>(games), -1);
+  for (std::size_t i = 0; i < game_of.size(); ++i) dense_of[game_of[i]] = static_cast<std::int32_t>(i);
   const Eigen::Index n = static_cast<Eigen::Index>(game_of.size());
 
   Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
   for (std::int32_t u = 0; u < by_player.rows(); ++u) {
     for (std::int64_t p = by_player.offset[u]; p < by_player.offset[u + 1]; ++p) {
       const std::int32_t i = dense_of[by_player.index[p]];
+      if (i < 0) continue;
       const double x_ui = by_player.value[p];
-      // Columns ascend within a row, so i >= j fills the lower triangle.
-      for (std::int64_t q = by_player.offset[u]; q <= p; ++q)
-        gram(i, dense_of[by_player.index[q]]) += x_ui * by_player.value[q];
+      // Columns ascend within a row and dense numbers follow them, so i >= j
+      // fills the lower triangle.
+      for (std::int64_t q = by_player.offset[u]; q <= p; ++q) {
+        const std::int32_t j = dense_of[by_player.index[q]];
+        if (j >= 0) gram(i, j) += x_ui * by_player.value[q];
+      }
     }
     cancel.poll(64);
   }

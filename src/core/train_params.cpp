@@ -1,5 +1,6 @@
 #include "core/train_params.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -44,6 +45,8 @@ const std::vector<ParamSpec>& numeric_specs() {
        [](const TrainParams& p) { return p.bm25_b; }, [](TrainParams& p, double v) { p.bm25_b = float(v); }},
       {"lambda", {A::ease, A::hybrid}, false, 1e-3, kHuge,
        [](const TrainParams& p) { return p.lambda; }, [](TrainParams& p, double v) { p.lambda = float(v); }},
+      {"max_games", {A::ease, A::hybrid}, true, 2, 100000,
+       [](const TrainParams& p) { return p.max_games; }, [](TrainParams& p, double v) { p.max_games = int(v); }},
       {"factors", {A::ials, A::hybrid}, true, 1, 512,
        [](const TrainParams& p) { return p.factors; }, [](TrainParams& p, double v) { p.factors = int(v); }},
       {"iterations", {A::ials, A::hybrid}, true, 1, 200,
@@ -196,8 +199,11 @@ double training_memory_bytes(const TrainParams& params, const DataSize& size) {
     case Algorithm::itemknn:
       bytes += neighbour_lists + games * 16.0;
       break;
-    case Algorithm::ease:
-      bytes += 2 * games * games * sizeof(double) + neighbour_lists;
+    case Algorithm::ease: {
+      const double covered = std::min(games, static_cast<double>(params.max_games));
+      bytes += 2 * covered * covered * sizeof(double) + neighbour_lists;
+      break;
+    }
       break;
     case Algorithm::ials:
       bytes += (players + games) * params.factors * sizeof(float) * 2 +

@@ -27,8 +27,10 @@ struct TrainParams {
   Weighting weighting = Weighting::none;
   float bm25_k1 = 1.2f;
   float bm25_b = 0.75f;
-  // ease
+  // ease: lambda, and how many of the most-owned games it covers (its
+  // memory and time grow with the square and cube of that number)
   float lambda = 300;
+  std::int32_t max_games = 5000;
   // ials
   std::int32_t factors = 64;
   std::int32_t iterations = 15;

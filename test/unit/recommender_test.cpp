@@ -108,6 +108,17 @@ TEST(Ease, TwoGameClosedFormMatchesHandComputation) {
   EXPECT_NEAR(b.value[1], 2.0 / 3.0, 1e-6);
 }
 
+TEST(Ease, CoversOnlyTheMostOwnedGamesWhenCapped) {
+  TrainingSet data = two_clusters();
+  TrainParams params = resolve_params("ease", {{"max_games", false, 2, ""}});
+  SparseRows b = train_ease(data, params, no_cancel);
+  // Game 40 (12 owners) and the first of the four-owner games (appid 10) are the two most owned.
+  std::set<std::int32_t> with_neighbours;
+  for (std::int32_t g = 0; g < b.rows(); ++g)
+    if (b.offset[g + 1] > b.offset[g]) with_neighbours.insert(data.appids()[g]);
+  EXPECT_EQ(with_neighbours, (std::set<std::int32_t>{10, 40}));
+}
+
 TEST(SpdInverse, MatchesEigenAcrossSeveralBlocks) {
   const Eigen::Index n = 300;  // more than two blocks
   Eigen::MatrixXd a = Eigen::MatrixXd::Random(n, n);
