@@ -8,6 +8,8 @@ SELECT p, g, (p * g) % 17 FROM generate_series(1, 40) AS p, generate_series(1, 2
 SELECT steam_rec.refresh_engagement() > 0 AS scored;
 CREATE TEMP TABLE clean AS SELECT id, engagement_score, playtime_category FROM steam_rec.user_games;
 CREATE TEMP TABLE clean_stats AS SELECT * FROM steam_rec.game_stats;
+INSERT INTO steam_rec.game_tags (appid, tag_name) SELECT g, CASE WHEN g % 2 = 0 THEN 'Even' ELSE 'Odd' END
+  FROM generate_series(1, 20) AS g;
 
 -- The traps: an "=" on bigint and integer that means "<>", a sum() that
 -- returns nothing useful, a now() in the past, decoy tables named like ours.
@@ -22,6 +24,8 @@ CREATE FUNCTION public.unnest(anyarray) RETURNS SETOF anyelement LANGUAGE sql AS
 CREATE TABLE public.user_games (user_steam_id bigint, appid integer, playtime_hours double precision);
 CREATE TABLE public.game_stats (appid integer);
 CREATE TABLE pg_temp.engagement_prior (log_median double precision);
+CREATE TABLE public.models (id bigint, algorithm text, params jsonb, trained_at timestamptz, active boolean);
+CREATE TABLE pg_temp.model_games (model_id bigint, appid integer);
 SET search_path = public, steam_rec, pg_catalog;
 
 -- Rescore everything with the traps in place; compare (with a clean search
@@ -49,13 +53,30 @@ SELECT ug.engagement_score = t.engagement_score AND ug.playtime_category = t.pla
   FROM steam_rec.user_games AS ug, by_trigger AS t WHERE ug.user_steam_id = 1 AND ug.appid = 19;
 SET search_path = public, steam_rec, pg_catalog;
 
+-- Training and serving with the traps in place give the same lists.
+RESET search_path;
+SELECT steam_rec.train('hybrid') > 0 AS trained;
+CREATE TEMP TABLE clean_recommendations AS
+SELECT p AS player, r.rank, r.appid, r.because_appids, r.reason
+  FROM generate_series(1, 5) AS p, steam_rec.recommend(p, k => 5) AS r;
+SET search_path = public, steam_rec, pg_catalog;
+SELECT steam_rec.train('hybrid') > 0 AS trained_again;
+CREATE TEMP TABLE trapped_recommendations AS
+SELECT p AS player, r.rank, r.appid, r.because_appids, r.reason
+  FROM generate_series(1, 5) AS p, steam_rec.recommend(p, k => 5) AS r;
+RESET search_path;
+SELECT count(*) AS recommendations, (SELECT count(*) FROM (SELECT * FROM clean_recommendations
+        EXCEPT SELECT * FROM trapped_recommendations) AS d) AS differing
+  FROM trapped_recommendations;
+SET search_path = public, steam_rec, pg_catalog;
+
 -- The migration tooling reads the real catalog and tables.
 SELECT installed_version, warnings FROM steam_rec.migration_status();
 SELECT count(*) AS history_rows FROM steam_rec.migration_history();
 SELECT kind, object FROM steam_rec.migrate('-1', dry_run => true) WHERE kind IN ('step', 'dry run');
 
 RESET search_path;
-DROP TABLE public.user_games, public.game_stats;
+DROP TABLE public.user_games, public.game_stats, public.models;
 DROP AGGREGATE public.sum(double precision);
 DROP FUNCTION public.trap_sum(double precision, double precision), public.now(), public.unnest(anyarray);
 DROP OPERATOR public.= (bigint, bigint);
