@@ -119,6 +119,19 @@ TEST(Ease, CoversOnlyTheMostOwnedGamesWhenCapped) {
   EXPECT_EQ(with_neighbours, (std::set<std::int32_t>{10, 40}));
 }
 
+TEST(Ials, FoldInMatchesHandComputation) {
+  // One factor; games' factors 1 and 2; the player owns game 0 with weight 1.
+  Eigen::MatrixXf factors(2, 1);
+  factors << 1, 2;
+  const Eigen::MatrixXf gram = factors.transpose() * factors;  // 5
+  const FoldIn fold_in{0.1f, 1.0f, 0.5f, 0.0f};  // regularization, alpha, unobserved weight, exponent
+  const std::int32_t owned[] = {0};
+  const float weights[] = {1};
+  // confidence c = 1 + 1 * 1 = 2; A = 0.5 * 5 + (2 - 0.5) * 1^2 + 0.1 * (1 + 0.5 * 2)^0 = 4.1; b = 2 * 1.
+  Eigen::VectorXf x = fold_in_player(factors, gram, fold_in, owned, weights, 1);
+  EXPECT_NEAR(x(0), 2.0 / 4.1, 1e-6);
+}
+
 TEST(SpdInverse, MatchesEigenAcrossSeveralBlocks) {
   const Eigen::Index n = 300;  // more than two blocks
   Eigen::MatrixXd a = Eigen::MatrixXd::Random(n, n);
