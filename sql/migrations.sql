@@ -10,9 +10,11 @@ INSERT INTO tables_of VALUES
     ('1.1', '{users,catalog_cache,user_games,recommendations,game_tags}'),
     ('1.2', '{users,catalog_cache,user_games,recommendations,game_tags,game_stats,engagement_prior}'),
     ('1.3', '{users,catalog_cache,user_games,recommendations,game_tags,game_stats,engagement_prior,'
+            'models,model_games,model_tags}'),
+    ('1.4', '{users,catalog_cache,user_games,recommendations,game_tags,game_stats,engagement_prior,'
             'models,model_games,model_tags}');
 
--- 1. Fresh 1.1, 1.2 and 1.3 installs, remembered.
+-- 1. Fresh 1.1, 1.2, 1.3 and 1.4 installs, remembered.
 CREATE EXTENSION steam_rec VERSION '1.1';
 CREATE TEMP TABLE fresh_1_1 AS SELECT regress.catalog_snapshot() AS fact;
 DROP EXTENSION steam_rec;
@@ -21,6 +23,9 @@ CREATE TEMP TABLE fresh_1_2 AS SELECT regress.catalog_snapshot() AS fact;
 DROP EXTENSION steam_rec;
 CREATE EXTENSION steam_rec VERSION '1.3';
 CREATE TEMP TABLE fresh_1_3 AS SELECT regress.catalog_snapshot() AS fact;
+DROP EXTENSION steam_rec;
+CREATE EXTENSION steam_rec VERSION '1.4';
+CREATE TEMP TABLE fresh_1_4 AS SELECT regress.catalog_snapshot() AS fact;
 DROP EXTENSION steam_rec;
 
 -- 2. Install 1.0 and fill it.
@@ -109,7 +114,7 @@ SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
 
 -- 9. Upgrade 1.1 -> 1.2: rows kept (the new columns take their defaults),
 -- the same schema as a fresh 1.2, and existing rows can be scored (by the
--- library of the newest version, so at 1.3, and back).
+-- library of the newest version, so at that version, and back).
 CREATE TEMP TABLE rows_before_1_2 AS SELECT regress.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.1';
 ALTER EXTENSION steam_rec UPDATE TO '1.2';
 SELECT hash = regress.rows_hash(tables, '{playtime_2weeks_hours,last_played}') AS rows_kept
@@ -117,7 +122,7 @@ SELECT hash = regress.rows_hash(tables, '{playtime_2weeks_hours,last_played}') A
 (SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_2)
 UNION ALL
 (SELECT fact FROM fresh_1_2 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
-ALTER EXTENSION steam_rec UPDATE TO '1.3';
+ALTER EXTENSION steam_rec UPDATE;
 SELECT steam_rec.refresh_engagement() = (SELECT count(*) FROM steam_rec.user_games) AS every_row_scored;
 ALTER EXTENSION steam_rec UPDATE TO '1.2';
 
@@ -143,12 +148,13 @@ ALTER EXTENSION steam_rec UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'steam_rec';
 SELECT hash = regress.rows_hash(tables) AS rows_restored FROM rows_at_1_2, tables_of WHERE version = '1.2';
 SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
-(SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_3)
+(SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_4)
 UNION ALL
-(SELECT fact FROM fresh_1_3 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
+(SELECT fact FROM fresh_1_4 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
 
--- 12. Trained models survive a downgrade to 1.2 and back: the same rows, the
--- same active model, the same recommendations, and new ids continue after them.
+-- 12. Trained models survive a downgrade to 1.2 and back up to the newest:
+-- the same rows, the same active model, the same recommendations, and new ids
+-- continue after them.
 SELECT steam_rec.train('itemknn') AS first_model \gset
 SELECT steam_rec.train('popularity') AS second_model \gset
 SELECT steam_rec.activate_model(:first_model);
@@ -158,7 +164,7 @@ CREATE TEMP TABLE rows_at_1_3 AS SELECT regress.rows_hash(tables) AS hash FROM t
 ALTER EXTENSION steam_rec UPDATE TO '1.2';
 SELECT item, count(*) > 0 AS stashed FROM steam_rec.migration_stash GROUP BY item ORDER BY item;
 SELECT to_regclass('steam_rec.models') AS models, to_regprocedure('steam_rec.train(text,jsonb)') AS train;
-ALTER EXTENSION steam_rec UPDATE TO '1.3';
+ALTER EXTENSION steam_rec UPDATE;
 SELECT hash = regress.rows_hash(tables) AS rows_restored FROM rows_at_1_3, tables_of WHERE version = '1.3';
 SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
 SELECT id = :first_model AS first_model_active FROM steam_rec.models WHERE active;
@@ -168,8 +174,8 @@ UNION ALL
 (SELECT * FROM recommended_at_1_3
  EXCEPT SELECT appid, rank, because_appids FROM steam_rec.recommend(76561197960265729, k => 5));
 SELECT steam_rec.train('popularity') > :second_model AS ids_continue;
-(SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_3)
+(SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_4)
 UNION ALL
-(SELECT fact FROM fresh_1_3 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
+(SELECT fact FROM fresh_1_4 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
 
 DROP EXTENSION steam_rec;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include "core/spd_inverse.hpp"
 #include "core/top_k.hpp"
@@ -49,17 +50,20 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
     candidates.clear();
     if (i >= 0) {
       // B(i, j) = -P(i, j) / P(j, j); the matrix is symmetric, so read column i.
+      // The largest weights by size are kept, negative ones too: they push
+      // down games unlike the player's (measured: better NDCG).
       for (Eigen::Index j = 0; j < n; ++j) {
         if (j == i) continue;
         const double b = -gram(j, i) / gram(j, j);
-        if (b > 0) candidates.push_back(Scored{static_cast<float>(b), game_of[j]});
+        if (b != 0) candidates.push_back(Scored{static_cast<float>(std::abs(b)), game_of[j]});
       }
       keep_best(candidates, static_cast<std::size_t>(params.neighbors));
       std::sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) { return a.index < b.index; });
     }
     for (const Scored& c : candidates) {
       neighbours.index.push_back(c.index);
-      neighbours.value.push_back(c.score);
+      const std::int32_t dj = dense_of[c.index];
+      neighbours.value.push_back(static_cast<float>(-gram(dj, i) / gram(dj, dj)));
     }
     neighbours.offset.push_back(neighbours.nonzeros());
     cancel.poll(64);

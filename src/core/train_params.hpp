@@ -24,25 +24,25 @@ struct TrainParams {
   std::int32_t neighbors = 100;
   // itemknn
   float shrinkage = 10;
-  Weighting weighting = Weighting::none;
+  Weighting weighting = Weighting::bm25;
   float bm25_k1 = 1.2f;
   float bm25_b = 0.75f;
   // ease: lambda, and how many of the most-owned games it covers (its
   // memory and time grow with the square and cube of that number)
-  float lambda = 300;
+  float lambda = 50;
   std::int32_t max_games = 5000;
   // ials
-  std::int32_t factors = 64;
+  std::int32_t factors = 128;
   std::int32_t iterations = 15;
-  float regularization = 0.002f;
-  float alpha = 10;
-  float unobserved_weight = 0.1f;
+  float regularization = 0.02f;
+  float alpha = 5;
+  float unobserved_weight = 0.5f;
   float exponent = 1;
   std::int32_t seed = 42;
   // content and hybrid: games kept per owned game, by tag cosine
   std::int32_t content_neighbors = 50;
   // hybrid
-  float content_weight = 0.1f;
+  float content_weight = 0.05f;
 };
 
 struct ParamValue {

@@ -28,8 +28,8 @@ SparseRows train_content_neighbours(const TrainingSet& data, const SparseRows& v
 SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);
 
 // Steck's EASE: B = I - P diag(1/diag P), P = (X'X + lambda I)^-1, computed
-// over the games someone owns; each row keeps its `neighbors` largest
-// positive weights.
+// over the max_games most-owned games; each row keeps its `neighbors`
+// weights of largest size (negative ones included).
 SparseRows train_ease(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);
 
 // Implicit ALS (Hu, Koren & Volinsky confidences; the unobserved weight and

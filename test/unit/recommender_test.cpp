@@ -75,7 +75,7 @@ TEST(Popularity, IsOwnersScaledToTheMostOwnedGame) {
 
 TEST(ItemKnn, CosineWithShrinkageMatchesHandComputation) {
   TrainingSet data = two_clusters();
-  TrainParams params = resolve_params("itemknn", {{"shrinkage", false, 2, ""}});
+  TrainParams params = resolve_params("itemknn", {{"shrinkage", false, 2, ""}, {"weighting", true, 0, "none"}});
   SparseRows neighbours = train_itemknn(data, params, no_cancel);
   // Games 10 and 11: 4 owners each, 2 in common (players 3 and 6); weights 1.
   // cos = 2 / (sqrt(4) * sqrt(4) + 2) = 1/3.

@@ -1,0 +1,161 @@
+#include "core/evaluation.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <random>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/errors.hpp"
+#include "core/ranking_metrics.hpp"
+#include "core/recommender.hpp"
+#include "core/trainer.hpp"
+
+namespace steam_rec::rec {
+namespace {
+
+// A uniform draw in [0, bound) from the standard mt19937 sequence, so splits
+// are the same on every platform (std::uniform_int_distribution is not).
+std::uint32_t draw(std::mt19937& random, std::uint32_t bound) {
+  return static_cast<std::uint32_t>(random() % bound);
+}
+
+// Splits `games` (already shuffled) into the first `held` and the rest.
+std::size_t held_count(std::size_t games, double share) {
+  if (games < 2 || share <= 0) return 0;
+  auto held = static_cast<std::size_t>(std::llround(share * static_cast<double>(games)));
+  return std::clamp<std::size_t>(held, 1, games - 1);
+}
+
+}  // namespace
+
+void Evaluation::add_tag(std::int32_t appid, const std::string& tag, std::int32_t position) {
+  tags_.push_back(Tag{appid, tag, position});
+}
+
+std::int64_t Evaluation::training_plays() const {
+  std::int64_t count = 0;
+  for (const auto& plays : train_) count += static_cast<std::int64_t>(plays.size());
+  return count;
+}
+
+void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
+  options_ = options;
+  // Each player's games, in (player, appid) order, duplicates dropped.
+  std::sort(plays_.begin(), plays_.end(), [](const EvalPlay& a, const EvalPlay& b) {
+    return a.player != b.player ? a.player < b.player : a.appid < b.appid;
+  });
+  plays_.erase(std::unique(plays_.begin(), plays_.end(),
+                           [](const EvalPlay& a, const EvalPlay& b) { return a.player == b.player && a.appid == b.appid; }),
+               plays_.end());
+  cancel.poll_now();
+
+  // Keep players and games with at least min_games, until both hold.
+  std::vector<std::uint8_t> kept(plays_.size(), 1);
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::unordered_map<std::int32_t, std::int32_t> owners;
+    std::unordered_map<std::int64_t, std::int32_t> library;
+    for (std::size_t i = 0; i < plays_.size(); ++i)
+      if (kept[i]) {
+        ++owners[plays_[i].appid];
+        ++library[plays_[i].player];
+      }
+    for (std::size_t i = 0; i < plays_.size(); ++i)
+      if (kept[i] && (owners[plays_[i].appid] < options.min_games || library[plays_[i].player] < options.min_games)) {
+        kept[i] = 0;
+        changed = true;
+      }
+    cancel.poll_now();
+  }
+
+  std::mt19937 random(options.seed);
+  std::mt19937 second_split(options.seed ^ 0x9e3779b9u);
+  player_ids_.clear();
+  train_.clear();
+  relevant_.clear();
+  std::unordered_set<std::int32_t> universe;
+  for (std::size_t begin = 0; begin < plays_.size();) {
+    std::size_t end = begin;
+    std::vector<Play> games;
+    while (end < plays_.size() && plays_[end].player == plays_[begin].player) {
+      if (kept[end]) games.push_back(Play{plays_[end].appid, plays_[end].engagement, plays_[end].hours});
+      ++end;
+    }
+    const std::int64_t player = plays_[begin].player;
+    begin = end;
+    if (games.empty()) continue;
+    for (const Play& play : games) universe.insert(play.appid);
+    // Fisher-Yates, then the first `held` games are held out.
+    for (std::size_t i = games.size() - 1; i > 0; --i)
+      std::swap(games[i], games[draw(random, static_cast<std::uint32_t>(i + 1))]);
+    std::size_t held = held_count(games.size(), options.holdout);
+    std::vector<Play> test(games.begin(), games.begin() + static_cast<std::ptrdiff_t>(held));
+    std::vector<Play> train(games.begin() + static_cast<std::ptrdiff_t>(held), games.end());
+    if (options.validation) {
+      // Tuning never sees the test games: split the training part again.
+      for (std::size_t i = train.size() > 0 ? train.size() - 1 : 0; i > 0; --i)
+        std::swap(train[i], train[draw(second_split, static_cast<std::uint32_t>(i + 1))]);
+      held = held_count(train.size(), options.holdout);
+      test.assign(train.begin(), train.begin() + static_cast<std::ptrdiff_t>(held));
+      train.erase(train.begin(), train.begin() + static_cast<std::ptrdiff_t>(held));
+    }
+    std::vector<std::int32_t> relevant;
+    for (const Play& play : test)
+      if (!options.engaged_only || play.hours >= kEngagedHours) relevant.push_back(play.appid);
+    std::sort(relevant.begin(), relevant.end());
+    player_ids_.push_back(player);
+    train_.push_back(std::move(train));
+    relevant_.push_back(std::move(relevant));
+    cancel.poll(256);
+  }
+  universe_.assign(universe.begin(), universe.end());
+  std::sort(universe_.begin(), universe_.end());
+  if (train_.empty())
+    throw InvalidArgument("no player is left to evaluate: fewer than min_games players own min_games games each");
+}
+
+EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) const {
+  const auto started = std::chrono::steady_clock::now();
+  TrainingSet data;
+  for (std::size_t p = 0; p < train_.size(); ++p)
+    for (const Play& play : train_[p]) data.add_owned(player_ids_[p], play.appid, play.engagement);
+  for (std::int32_t appid : universe_) data.add_game(appid);
+  for (const Tag& tag : tags_)
+    if (std::binary_search(universe_.begin(), universe_.end(), tag.appid)) data.add_tag(tag.appid, tag.name, tag.position);
+  data.finish(cancel);
+  Recommender recommender(train(data, params, cancel));
+  EvalScore score;
+  score.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  std::unordered_set<std::int32_t> recommended;
+  RankRequest request;
+  request.k = options_.k;
+  for (std::size_t p = 0; p < train_.size(); ++p) {
+    if (relevant_[p].empty()) continue;
+    request.games.clear();
+    for (const Play& play : train_[p]) request.games.push_back(PlayerGame{play.appid, play.engagement});
+    std::vector<std::int32_t> ranked;
+    for (const Recommendation& r : recommender.rank(request)) {
+      ranked.push_back(r.appid);
+      recommended.insert(r.appid);
+    }
+    const ListQuality quality = list_quality(ranked, relevant_[p], static_cast<std::size_t>(options_.k));
+    score.recall += quality.recall;
+    score.ndcg += quality.ndcg;
+    score.hit_rate += quality.hit ? 1 : 0;
+    ++score.players;
+    cancel.poll(16);
+  }
+  if (score.players > 0) {
+    score.recall /= score.players;
+    score.ndcg /= score.players;
+    score.hit_rate /= score.players;
+  }
+  score.coverage = universe_.empty() ? 0 : static_cast<double>(recommended.size()) / static_cast<double>(universe_.size());
+  return score;
+}
+
+}  // namespace steam_rec::rec

@@ -1,0 +1,81 @@
+// Offline evaluation: hold out part of each player's games, train on the
+// rest, and measure how well each algorithm ranks the held-out games.
+//
+// Protocol: keep players with at least min_games games and games with at
+// least min_games owners, repeating until both hold; hold out a seeded random
+// share of each remaining player's games; train on the rest; rank every game
+// the player does not own in the training part; Recall@k, NDCG@k (binary),
+// hit rate, and coverage (share of games recommended to anyone).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/cancel.hpp"
+#include "core/train_params.hpp"
+#include "core/training_set.hpp"
+
+namespace steam_rec::rec {
+
+struct EvalPlay {
+  std::int64_t player;
+  std::int32_t appid;
+  float engagement;  // NaN = not scored
+  double hours;
+};
+
+struct EvalOptions {
+  std::int32_t k = 20;
+  double holdout = 0.2;
+  std::uint32_t seed = 42;
+  std::int32_t min_games = 5;
+  bool engaged_only = false;  // a held-out game counts only if played at least 2 hours
+  bool validation = false;    // evaluate on a split carved from the training part (for tuning)
+};
+
+struct EvalScore {
+  double recall = 0;
+  double ndcg = 0;
+  double hit_rate = 0;
+  double coverage = 0;
+  std::int32_t players = 0;  // players with at least one relevant held-out game
+  double train_seconds = 0;
+};
+
+class Evaluation {
+ public:
+  static constexpr double kEngagedHours = 2.0;
+
+  void add_play(const EvalPlay& play) { plays_.push_back(play); }
+  void add_tag(std::int32_t appid, const std::string& tag, std::int32_t position);
+  // Filters and splits.  Throws InvalidArgument when no player is left.
+  void prepare(const EvalOptions& options, CancelCheck& cancel);
+  std::int32_t players() const { return static_cast<std::int32_t>(train_.size()); }
+  std::int32_t games() const { return static_cast<std::int32_t>(universe_.size()); }
+  std::int64_t training_plays() const;
+
+  EvalScore evaluate(const TrainParams& params, CancelCheck& cancel) const;
+
+ private:
+  struct Play {
+    std::int32_t appid;
+    float engagement;
+    double hours;
+  };
+  struct Tag {
+    std::int32_t appid;
+    std::string name;
+    std::int32_t position;
+  };
+
+  std::vector<EvalPlay> plays_;
+  std::vector<Tag> tags_;
+  EvalOptions options_;
+  std::vector<std::int64_t> player_ids_;        // per kept player
+  std::vector<std::vector<Play>> train_;        // per kept player, what training sees
+  std::vector<std::vector<std::int32_t>> relevant_;  // per kept player, sorted held-out appids that count
+  std::vector<std::int32_t> universe_;          // sorted appids that survived the filter
+};
+
+}  // namespace steam_rec::rec

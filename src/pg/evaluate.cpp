@@ -1,0 +1,233 @@
+// steam_rec.evaluate(algorithms text[], k, holdout, seed, min_games, target,
+//                    params jsonb, validation boolean) RETURNS TABLE(...)
+//
+// Measures ranking quality offline (core/evaluation.hpp): reads user_games
+// and game_tags, splits, trains each algorithm on the training part inside
+// the call and scores its lists.  Writes nothing: no stored model and no
+// active model changes.
+#include <cmath>
+#include <cstring>
+
+#include "core/evaluation.hpp"
+#include "core/guard.hpp"
+#include "pg/core_object.hpp"
+#include "pg/entry.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi.hpp"
+#include "pg/train_params_json.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/jsonb.h"
+}
+
+namespace steam_rec::pg {
+namespace {
+
+constexpr long kFetchRows = 50000;
+
+struct Job {
+  rec::Evaluation evaluation;
+  std::vector<rec::TrainParams> params;
+  std::vector<rec::ParamValue> given;
+  rec::EvalScore score;
+};
+
+void check(const Status& status) {
+  if (!status.ok()) raise_core_failure(status, "evaluate");
+}
+
+// The algorithms asked for, popularity first and always there, no repeats.
+char** chosen_algorithms(FunctionCallInfo fcinfo, int* count) {
+  static const char* const all[] = {"popularity", "itemknn", "ease", "ials", "content", "hybrid"};
+  auto** chosen = static_cast<char**>(palloc(sizeof(char*) * 7));
+  *count = 0;
+  chosen[(*count)++] = pstrdup("popularity");
+  if (PG_ARGISNULL(0)) {
+    for (int i = 1; i < 6; ++i) chosen[(*count)++] = pstrdup(all[i]);
+    return chosen;
+  }
+  Datum* values = nullptr;
+  bool* nulls = nullptr;
+  int n = 0;
+  deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
+  for (int i = 0; i < n; ++i) {
+    if (nulls[i]) continue;
+    char* name = TextDatumGetCString(values[i]);
+    bool known = false, repeated = false;
+    for (const char* a : all) known = known || strcmp(a, name) == 0;
+    if (!known)
+      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown algorithm \"%s\"", name),
+                      errhint("Valid algorithms are %s; NULL means all of them.", rec::algorithm_names())));
+    for (int j = 0; j < *count; ++j) repeated = repeated || strcmp(chosen[j], name) == 0;
+    if (!repeated) chosen[(*count)++] = name;
+  }
+  return chosen;
+}
+
+// The parameters for one algorithm: params ->> algorithm, an object, or none.
+RawParam* params_for(Jsonb* params, const char* algorithm, int* count) {
+  *count = 0;
+  if (params == nullptr) return nullptr;
+  JsonbValue* value = getKeyJsonValueFromContainer(&params->root, algorithm, static_cast<int>(strlen(algorithm)), nullptr);
+  if (value == nullptr) return nullptr;
+  if (value->type != jbvBinary || !JsonContainerIsObject(value->val.binary.data))
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("params -> '%s' must be a JSON object of that algorithm's parameters", algorithm),
+                    errhint("For example: '{\"ease\": {\"lambda\": 100}}'.")));
+  return read_params(JsonbValueToJsonb(value), count);
+}
+
+void refuse_unknown_algorithms_in(Jsonb* params, char** algorithms, int count) {
+  if (params == nullptr) return;
+  if (!JB_ROOT_IS_OBJECT(params) || JB_ROOT_IS_SCALAR(params))
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("params must be a JSON object keyed by algorithm"),
+                    errhint("For example: '{\"ease\": {\"lambda\": 100}}'.")));
+  JsonbIterator* it = JsonbIteratorInit(&params->root);
+  JsonbValue value;
+  JsonbIteratorToken token;
+  while ((token = JsonbIteratorNext(&it, &value, true)) != WJB_DONE) {
+    if (token != WJB_KEY) continue;
+    bool evaluated = false;
+    for (int i = 0; i < count; ++i)
+      evaluated = evaluated || (strlen(algorithms[i]) == static_cast<size_t>(value.val.string.len) &&
+                                strncmp(algorithms[i], value.val.string.val, value.val.string.len) == 0);
+    if (!evaluated)
+      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                      errmsg("params names \"%.*s\", which is not an algorithm being evaluated", value.val.string.len,
+                             value.val.string.val),
+                      errhint("Keys of params are algorithms (%s).", rec::algorithm_names())));
+  }
+}
+
+rec::EvalOptions read_options(FunctionCallInfo fcinfo) {
+  const char* names[] = {"k", "holdout", "seed", "min_games", "target", nullptr, "validation"};
+  for (int argument = 1; argument <= 7; ++argument)
+    if (names[argument - 1] != nullptr && PG_ARGISNULL(argument))
+      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be NULL", names[argument - 1])));
+  rec::EvalOptions options;
+  options.k = PG_GETARG_INT32(1);
+  if (options.k < 1 || options.k > 1000)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("k must be between 1 and 1000, not %d", options.k)));
+  const float holdout = PG_GETARG_FLOAT4(2);
+  if (!(holdout > 0 && holdout < 1))
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("holdout must be above 0 and below 1, not %g", static_cast<double>(holdout)),
+                    errhint("It is the share of each player's games held out for testing; 0.2 is usual.")));
+  options.holdout = holdout;
+  options.seed = static_cast<std::uint32_t>(PG_GETARG_INT32(3));
+  options.min_games = PG_GETARG_INT32(4);
+  if (options.min_games < 1 || options.min_games > 10000)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("min_games must be between 1 and 10000, not %d", options.min_games)));
+  const char* target = text_to_cstring(PG_GETARG_TEXT_PP(5));
+  if (strcmp(target, "owned") != 0 && strcmp(target, "engaged") != 0)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown target \"%s\"", target),
+                    errhint("'owned' counts every held-out game; 'engaged' only those played at least 2 hours.")));
+  options.engaged_only = strcmp(target, "engaged") == 0;
+  options.validation = PG_GETARG_BOOL(7);
+  return options;
+}
+
+void read_data(Job* job) {
+  Portal cursor = SPI_cursor_open_with_args(
+      "steam_rec_evaluate_plays",
+      "SELECT user_steam_id, appid, engagement_score, playtime_hours FROM steam_rec.user_games", 0, nullptr, nullptr,
+      nullptr, true, 0);
+  for (;;) {
+    SPI_cursor_fetch(cursor, true, kFetchRows);
+    if (SPI_processed == 0) break;
+    const uint64 rows = SPI_processed;
+    auto* plays = static_cast<rec::EvalPlay*>(palloc(sizeof(rec::EvalPlay) * rows));
+    for (uint64 r = 0; r < rows; ++r) {
+      bool is_null = true;
+      HeapTuple tuple = SPI_tuptable->vals[r];
+      plays[r].player = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
+      plays[r].appid = DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &is_null));
+      Datum score = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null);
+      plays[r].engagement = is_null ? NAN : DatumGetFloat4(score);
+      plays[r].hours = DatumGetFloat8(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &is_null));
+    }
+    SPI_freetuptable(SPI_tuptable);
+    check(guard([&] {
+      for (uint64 r = 0; r < rows; ++r) job->evaluation.add_play(plays[r]);
+    }));
+    pfree(plays);
+  }
+  SPI_cursor_close(cursor);
+
+  spi_run("SELECT appid, tag_name, position FROM steam_rec.game_tags", 0, nullptr, nullptr, SPI_OK_SELECT, true);
+  for (uint64 r = 0; r < SPI_processed; ++r) {
+    bool is_null = true;
+    HeapTuple tuple = SPI_tuptable->vals[r];
+    const int32 appid = DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
+    const char* tag = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2);
+    Datum position = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null);
+    const int32 rank = is_null ? 0 : DatumGetInt32(position);
+    check(guard([&] { job->evaluation.add_tag(appid, tag, rank); }));
+  }
+  SPI_freetuptable(SPI_tuptable);
+}
+
+void refuse_if_too_large(const rec::TrainParams& params, const rec::Evaluation& evaluation) {
+  rec::DataSize size;
+  size.players = evaluation.players();
+  size.games = evaluation.games();
+  size.interactions = evaluation.training_plays();
+  const double need = rec::training_memory_bytes(params, size);
+  if (need <= static_cast<double>(training_memory_limit_mb) * 1024 * 1024) return;
+  ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                  errmsg("evaluating %s needs about %.0f MB, more than steam_rec.training_memory_limit (%d MB)",
+                         rec::algorithm_name(params.algorithm), need / 1048576, training_memory_limit_mb),
+                  errhint("Raise steam_rec.training_memory_limit, or leave that algorithm out.")));
+}
+
+}  // namespace
+}  // namespace steam_rec::pg
+
+STEAM_REC_FUNCTION(steam_rec_evaluate) {
+  using namespace steam_rec::pg;
+  using steam_rec::guard;
+  namespace rec = steam_rec::rec;
+  const rec::EvalOptions options = read_options(fcinfo);
+  int algorithm_count = 0;
+  char** algorithms = chosen_algorithms(fcinfo, &algorithm_count);
+  Jsonb* params = PG_ARGISNULL(6) ? nullptr : PG_GETARG_JSONB_P(6);
+  refuse_unknown_algorithms_in(params, algorithms, algorithm_count);
+
+  InitMaterializedSRF(fcinfo, 0);
+  MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec evaluate", ALLOCSET_DEFAULT_SIZES);
+  Job* job = new_in_context<Job>(work);
+  for (int a = 0; a < algorithm_count; ++a) {
+    int count = 0;
+    RawParam* raw = params_for(params, algorithms[a], &count);
+    check(guard([&] { job->params.push_back(rec::resolve_params(algorithms[a], to_param_values(raw, count))); }));
+  }
+
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  read_data(job);
+  steam_rec::CancelCheck cancel = server_cancel_check();
+  check(guard([&] { job->evaluation.prepare(options, cancel); }));
+  for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, job->evaluation);
+  ereport(NOTICE, (errmsg("evaluate: %d players, %d games, %lld training plays", job->evaluation.players(),
+                          job->evaluation.games(), static_cast<long long>(job->evaluation.training_plays()))));
+
+  auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  for (int a = 0; a < algorithm_count; ++a) {
+    check(guard([&] { job->score = job->evaluation.evaluate(job->params[static_cast<std::size_t>(a)], cancel); }));
+    const rec::EvalScore& s = job->score;
+    ereport(NOTICE, (errmsg("evaluate: %s (%d of %d): recall@%d %.4f, ndcg@%d %.4f, trained in %.1f s", algorithms[a],
+                            a + 1, algorithm_count, options.k, s.recall, options.k, s.ndcg, s.train_seconds)));
+    Datum values[7] = {CStringGetTextDatum(algorithms[a]),    Float4GetDatum(static_cast<float>(s.recall)),
+                       Float4GetDatum(static_cast<float>(s.ndcg)), Float4GetDatum(static_cast<float>(s.hit_rate)),
+                       Float4GetDatum(static_cast<float>(s.coverage)), Int32GetDatum(s.players),
+                       Float4GetDatum(static_cast<float>(s.train_seconds))};
+    bool nulls[7] = {false, false, false, false, false, false, false};
+    tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
+  }
+  SPI_finish();
+  MemoryContextDelete(work);
+  return (Datum)0;
+}
