@@ -4,8 +4,9 @@
 Runs inside a throwaway cluster (bench/recommend.sh starts one). For each data set
 (the real Steam data when present, and a synthetic set of --synthetic-rows draws):
 
-  train       steam_rec.train('itemknn'), several runs, against the same cosine in plain
-              SQL (bench/itemknn_plain_sql.sql; skipped above --plain-sql-max-rows)
+  train       steam_rec.train('itemknn') with plain cosine (weighting none), several runs,
+              against the same cosine in plain SQL (bench/itemknn_plain_sql.sql; skipped
+              above --plain-sql-max-rows)
   default     steam_rec.train() (the hybrid), once
   refresh     steam_rec.refresh_recommendations(k => 10) for every player: players per second
   serve       pgbench, --clients clients, --seconds per run, runs in rotating order:
@@ -101,10 +102,10 @@ def measure(db, label, args, rows):
     lines.append(f"{players:,} players, {games:,} games owned by someone.\n")
 
     # Training: itemknn against the same cosine in plain SQL.
-    knn = [timed(db, "SELECT steam_rec.train('itemknn')") for _ in range(args.runs)]
+    knn = [timed(db, "SELECT steam_rec.train('itemknn', '{\"weighting\": \"none\"}')") for _ in range(args.runs)]
     knn_s = [s for s, _, _ in knn]
     lines += ["| training | median s | min–max s | peak backend memory | ratio |", "| --- | ---: | ---: | ---: | ---: |"]
-    lines.append(f"| `train('itemknn')` | {statistics.median(knn_s):.2f} | {spread(knn_s, '{:.2f}')} | "
+    lines.append(f"| `train('itemknn', '{{\"weighting\": \"none\"}}')` | {statistics.median(knn_s):.2f} | {spread(knn_s, '{:.2f}')} | "
                  f"{max(m for _, _, m in knn):.0f} MiB | 1x |")
     if rows <= args.plain_sql_max_rows:
         plain = [timed(db, open(os.path.join(HERE, "itemknn_plain_sql.sql")).read()) for _ in range(args.plain_sql_runs)]
