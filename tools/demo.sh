@@ -123,6 +123,30 @@ SELECT u.username, ug.appid, coalesce(c.name, '(not in catalog)') AS name, ug.pl
  ORDER BY ug.engagement_score DESC, ug.appid
  LIMIT 10"
 
+printf '\n## Recommendations: steam_rec.train() and steam_rec.recommend()\n'
+psql -X -q -d $DB -P footer=off -c '\timing on' -c 'SELECT steam_rec.train() AS model_id'
+
+show "The same player's top 5 recommendations, with the reasons" "
+WITH sizes AS (SELECT user_steam_id, count(*) AS games FROM steam_rec.user_games GROUP BY 1),
+     chosen AS (SELECT user_steam_id FROM sizes WHERE games >= 10 ORDER BY games, user_steam_id
+                LIMIT 1 OFFSET (SELECT count(*) / 2 FROM sizes WHERE games >= 10))
+SELECT r.rank, r.appid, r.name, round(r.score::numeric, 3) AS score, r.reason
+  FROM chosen CROSS JOIN LATERAL steam_rec.recommend(chosen.user_steam_id, k => 5) AS r"
+
+show "A visitor with no account who likes Portal 2: strategy games only" "
+SELECT rank, appid, name, reason
+  FROM steam_rec.recommend_for_games(ARRAY(SELECT appid FROM steam_rec.catalog_cache WHERE name = 'Portal 2'),
+                                     k => 5, include_tags => '{Strategy}')"
+
+# The real data with the standard protocol; the small sample with a shorter list.
+show "Ranking quality, measured in the database (20% of each library held out; recall and NDCG at k)" "
+WITH size AS (SELECT count(*) > 1000 AS real_data FROM steam_rec.users)
+SELECT e.algorithm, CASE WHEN real_data THEN 20 ELSE 5 END AS k, round(e.recall::numeric, 4) AS recall,
+       round(e.ndcg::numeric, 4) AS ndcg, round(e.hit_rate::numeric, 3) AS hit_rate, e.players,
+       round(e.train_seconds::numeric, 1) AS train_seconds
+  FROM size CROSS JOIN LATERAL steam_rec.evaluate(k => CASE WHEN real_data THEN 20 ELSE 5 END,
+                                                  min_games => CASE WHEN real_data THEN 5 ELSE 2 END) AS e"
+
 printf '\n## Migrations: downgrade to 1.0 (what 1.0 has no place for is stashed) and back\n'
 before=$(psql -X -q -A -t -d $DB -c "SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM steam_rec.user_games AS t")
 psql -X -q -d $DB -P footer=off -c "SELECT * FROM steam_rec.migrate('base')" 2>&1 | sed 's/^/  /'
