@@ -12,6 +12,7 @@
 #include "core/guard.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
+#include "pg/game_tags_reader.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/train_params_json.hpp"
@@ -158,17 +159,9 @@ void read_data(Job* job) {
   }
   SPI_cursor_close(cursor);
 
-  spi_run("SELECT appid, tag_name, position FROM steam_rec.game_tags", 0, nullptr, nullptr, SPI_OK_SELECT, true);
-  for (uint64 r = 0; r < SPI_processed; ++r) {
-    bool is_null = true;
-    HeapTuple tuple = SPI_tuptable->vals[r];
-    const int32 appid = DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
-    const char* tag = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2);
-    Datum position = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null);
-    const int32 rank = is_null ? 0 : DatumGetInt32(position);
-    check(guard([&] { job->evaluation.add_tag(appid, tag, rank); }));
-  }
-  SPI_freetuptable(SPI_tuptable);
+  read_game_tags([&](int32 appid, const char* tag, int32 position) {
+    check(guard([&] { job->evaluation.add_tag(appid, tag, position); }));
+  });
 }
 
 void refuse_if_too_large(const rec::TrainParams& params, const rec::Evaluation& evaluation) {

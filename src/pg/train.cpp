@@ -10,6 +10,7 @@
 #include "core/trainer.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
+#include "pg/game_tags_reader.hpp"
 #include "pg/model_store.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
@@ -102,27 +103,6 @@ void read_owned_games(Training* training) {
   SPI_cursor_close(cursor);
 }
 
-void read_tags(Training* training) {
-  Portal cursor = SPI_cursor_open_with_args("steam_rec_train_tags",
-                                            "SELECT appid, tag_name, position FROM steam_rec.game_tags", 0, nullptr,
-                                            nullptr, nullptr, true, 0);
-  for (;;) {
-    SPI_cursor_fetch(cursor, true, kFetchRows);
-    if (SPI_processed == 0) break;
-    for (uint64 r = 0; r < SPI_processed; ++r) {
-      bool is_null = true;
-      HeapTuple tuple = SPI_tuptable->vals[r];
-      const int32 appid = DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
-      const char* tag = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2);
-      Datum position = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null);
-      const int32 rank = is_null ? 0 : DatumGetInt32(position);
-      check(guard([&] { training->data.add_tag(appid, tag, rank); }));
-    }
-    SPI_freetuptable(SPI_tuptable);
-  }
-  SPI_cursor_close(cursor);
-}
-
 }  // namespace
 }  // namespace steam_rec::pg
 
@@ -149,7 +129,9 @@ STEAM_REC_FUNCTION(steam_rec_train) {
 
   refuse_if_too_large(training->params, count_data());
   read_owned_games(training);
-  read_tags(training);
+  read_game_tags([&](int32 appid, const char* tag, int32 position) {
+    check(guard([&] { training->data.add_tag(appid, tag, position); }));
+  });
   steam_rec::CancelCheck cancel = server_cancel_check();
   check(guard([&] {
     training->data.finish(cancel);

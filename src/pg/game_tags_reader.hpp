@@ -1,0 +1,39 @@
+// Reading steam_rec.game_tags for training and evaluation.
+#pragma once
+
+#include "pg/postgres.hpp"
+
+extern "C" {
+#include "executor/spi.h"
+}
+
+namespace steam_rec::pg {
+
+// Calls add(appid, tag, position) for every row of steam_rec.game_tags
+// (position 0 when unknown), through a cursor, inside SPI.  `add` must hold no
+// object with a destructor (capture by reference): it runs between server calls.
+template <typename Add>
+void read_game_tags(Add&& add) {
+  constexpr long kFetchRows = 50000;
+  Portal cursor = SPI_cursor_open_with_args("steam_rec_game_tags",
+                                            "SELECT appid, tag_name, position FROM steam_rec.game_tags", 0, nullptr,
+                                            nullptr, nullptr, true, 0);
+  for (;;) {
+    SPI_cursor_fetch(cursor, true, kFetchRows);
+    if (SPI_processed == 0) break;
+    SPITupleTable* table = SPI_tuptable;
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+      bool is_null = true;
+      HeapTuple tuple = table->vals[r];
+      const int32 appid = DatumGetInt32(SPI_getbinval(tuple, table->tupdesc, 1, &is_null));
+      char* tag = SPI_getvalue(tuple, table->tupdesc, 2);
+      Datum position = SPI_getbinval(tuple, table->tupdesc, 3, &is_null);
+      add(appid, tag, is_null ? 0 : DatumGetInt32(position));
+      pfree(tag);
+    }
+    SPI_freetuptable(table);
+  }
+  SPI_cursor_close(cursor);
+}
+
+}  // namespace steam_rec::pg
