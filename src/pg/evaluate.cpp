@@ -169,12 +169,8 @@ void refuse_if_too_large(const rec::TrainParams& params, const rec::Evaluation& 
   size.players = evaluation.players();
   size.games = evaluation.games();
   size.interactions = evaluation.training_plays();
-  const double need = rec::training_memory_bytes(params, size);
-  if (need <= static_cast<double>(training_memory_limit_mb) * 1024 * 1024) return;
-  ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                  errmsg("evaluating %s needs about %.0f MB, more than steam_rec.training_memory_limit (%d MB)",
-                         rec::algorithm_name(params.algorithm), need / 1048576, training_memory_limit_mb),
-                  errhint("Raise steam_rec.training_memory_limit, or leave that algorithm out.")));
+  refuse_over_training_memory_limit(rec::training_memory_bytes(params, size),
+                                    psprintf("evaluating %s", rec::algorithm_name(params.algorithm)));
 }
 
 }  // namespace

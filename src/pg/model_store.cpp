@@ -10,15 +10,6 @@ extern "C" {
 namespace steam_rec::pg {
 namespace {
 
-Datum float4_array(const float* values, int64 count) {
-  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
-  for (int64 i = 0; i < count; ++i) datums[i] = Float4GetDatum(values[i]);
-  Datum array = PointerGetDatum(construct_array(datums, static_cast<int>(count), FLOAT4OID, sizeof(float4), true,
-                                                TYPALIGN_INT));
-  pfree(datums);
-  return array;
-}
-
 Datum text_array(const std::vector<std::string>& names) {
   const int count = static_cast<int>(names.size());
   Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));

@@ -45,18 +45,6 @@ Batch new_batch(int32 k) {
   return batch;
 }
 
-Datum int8_array(const int64* values, int count) {
-  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
-  for (int i = 0; i < count; ++i) datums[i] = Int64GetDatum(values[i]);
-  return PointerGetDatum(construct_array(datums, count, INT8OID, sizeof(int64), true, TYPALIGN_DOUBLE));
-}
-
-Datum float4_array(const float* values, int count) {
-  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
-  for (int i = 0; i < count; ++i) datums[i] = Float4GetDatum(values[i]);
-  return PointerGetDatum(construct_array(datums, count, FLOAT4OID, sizeof(float4), true, TYPALIGN_INT));
-}
-
 // Replaces the lists of the batch's players that still exist; returns rows
 // written.  Its arrays live in `scratch`, which is reset afterwards.
 int64 flush(Batch* batch, const char* algorithm, MemoryContext scratch) {

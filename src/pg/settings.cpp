@@ -23,4 +23,17 @@ void define_settings() {
   // SQL as a plain placeholder setting and must stay settable.
 }
 
+void refuse_over_training_memory_limit(double need_bytes, const char* what) {
+  const double limit = static_cast<double>(training_memory_limit_mb) * 1024 * 1024;
+  if (need_bytes <= limit) return;
+  const double need_mb = need_bytes / (1024 * 1024);
+  ereport(ERROR,
+          (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+           errmsg("%s needs about %.0f MB, more than steam_rec.training_memory_limit (%d MB)", what, need_mb,
+                  training_memory_limit_mb),
+           errhint("Raise the limit (SET steam_rec.training_memory_limit = '%.0fMB') if the server has the memory, "
+                   "or choose an algorithm that needs less (itemknn or ials instead of ease).",
+                   need_mb * 1.1 + 1)));
+}
+
 }  // namespace steam_rec::pg

@@ -9,4 +9,8 @@ extern int training_memory_limit_mb;
 
 void define_settings();
 
+// Raises 54000 unless `need_bytes` fits in steam_rec.training_memory_limit;
+// `what` says what needs it ("training ease on 5000 games and 12393 players").
+void refuse_over_training_memory_limit(double need_bytes, const char* what);
+
 }  // namespace steam_rec::pg

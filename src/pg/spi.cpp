@@ -24,6 +24,23 @@ Datum int4_array(const int32* values, int count) {
   return array;
 }
 
+Datum int8_array(const int64* values, int count) {
+  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
+  for (int i = 0; i < count; ++i) datums[i] = Int64GetDatum(values[i]);
+  Datum array = PointerGetDatum(construct_array(datums, count, INT8OID, sizeof(int64), true, TYPALIGN_DOUBLE));
+  pfree(datums);
+  return array;
+}
+
+Datum float4_array(const float* values, int64 count) {
+  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
+  for (int64 i = 0; i < count; ++i) datums[i] = Float4GetDatum(values[i]);
+  Datum array = PointerGetDatum(
+      construct_array(datums, static_cast<int>(count), FLOAT4OID, sizeof(float4), true, TYPALIGN_INT));
+  pfree(datums);
+  return array;
+}
+
 Datum float8_array(const double* values, int count) {
   Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
   for (int i = 0; i < count; ++i) datums[i] = Float8GetDatum(values[i]);

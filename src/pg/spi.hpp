@@ -16,6 +16,8 @@ uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values
 
 // An array Datum of `count` values of a fixed-size, by-value or by-reference type.
 Datum int4_array(const int32* values, int count);
+Datum int8_array(const int64* values, int count);
+Datum float4_array(const float* values, int64 count);
 Datum float8_array(const double* values, int count);
 
 }  // namespace steam_rec::pg

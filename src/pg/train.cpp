@@ -58,19 +58,9 @@ rec::DataSize count_data() {
 }
 
 void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
-  const double need = rec::training_memory_bytes(params, size);
-  const double limit = static_cast<double>(training_memory_limit_mb) * 1024 * 1024;
-  if (need <= limit) return;
-  const double need_mb = need / (1024 * 1024);
-  ereport(ERROR,
-          (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-           errmsg("training %s on %lld games and %lld players needs about %.0f MB, more than "
-                  "steam_rec.training_memory_limit (%d MB)",
-                  rec::algorithm_name(params.algorithm), static_cast<long long>(size.games),
-                  static_cast<long long>(size.players), need_mb, training_memory_limit_mb),
-           errhint("Raise the limit (SET steam_rec.training_memory_limit = '%.0fMB') if the server has the memory, "
-                   "or choose an algorithm that needs less (itemknn or ials instead of ease).",
-                   need_mb * 1.1 + 1)));
+  char* what = psprintf("training %s on %lld games and %lld players", rec::algorithm_name(params.algorithm),
+                        static_cast<long long>(size.games), static_cast<long long>(size.players));
+  refuse_over_training_memory_limit(rec::training_memory_bytes(params, size), what);
 }
 
 void read_owned_games(Training* training) {

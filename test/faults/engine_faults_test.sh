@@ -11,14 +11,7 @@ source "$root/test/lib/assert.sh"
 source "$root/test/faults/fault_helpers.sh"
 db=steam_rec_engine_faults
 
-dropdb --if-exists $db 2>/dev/null || true
-createdb $db
-psql_in $db <<'SQL'
-CREATE EXTENSION steam_rec;
-CREATE EXTENSION amcheck;
-SQL
-psql -X -q -v ON_ERROR_STOP=1 -v rows=200000 -d $db -f "$root/bench/synthetic_steam.sql" >/dev/null
-psql_value $db "SELECT steam_rec.refresh_engagement()" >/dev/null
+new_fault_database $db 200000
 psql_value $db "SELECT steam_rec.train('itemknn')" >/dev/null
 psql_value $db "SELECT steam_rec.refresh_recommendations(k => 5)" >/dev/null 2>&1
 

@@ -1,5 +1,13 @@
 # Helpers shared by the fault-injection tests.  Source after test/lib/assert.sh.
 
+new_fault_database() {  # new_fault_database DB DRAWS: steam_rec and amcheck, synthetic data, scored
+  dropdb --if-exists "$1" 2>/dev/null || true
+  createdb "$1"
+  psql_in "$1" <<< "CREATE EXTENSION steam_rec; CREATE EXTENSION amcheck;"
+  psql -X -q -v ON_ERROR_STOP=1 -v rows="$2" -d "$1" -f "$root/bench/synthetic_steam.sql" >/dev/null
+  psql_value "$1" "SELECT steam_rec.refresh_engagement()" >/dev/null
+}
+
 wait_until_running() {  # wait_until_running DB QUERY-PREFIX: prints the pid of the backend running it
   for _ in $(seq 1 200); do
     pid=$(psql_value "$1" "SELECT pid FROM pg_stat_activity WHERE starts_with(query, \$\$$2\$\$)

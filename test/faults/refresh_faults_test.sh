@@ -10,14 +10,7 @@ source "$root/test/lib/assert.sh"
 source "$root/test/faults/fault_helpers.sh"
 db=steam_rec_faults
 
-dropdb --if-exists $db 2>/dev/null || true
-createdb $db
-psql_in $db <<'SQL'
-CREATE EXTENSION steam_rec;
-CREATE EXTENSION amcheck;
-SQL
-psql -X -q -v ON_ERROR_STOP=1 -v rows=400000 -d $db -f "$root/bench/synthetic_steam.sql" >/dev/null
-psql_value $db "SELECT steam_rec.refresh_engagement()" >/dev/null
+new_fault_database $db 400000
 
 scores_sql="SELECT md5(string_agg(engagement_score::text || playtime_category, ',' ORDER BY id)) FROM steam_rec.user_games"
 stats_sql="SELECT md5(string_agg(format('%s', s), ',' ORDER BY appid)) FROM steam_rec.game_stats AS s"
