@@ -9,7 +9,14 @@
 
 #include "pg/postgres.hpp"
 
+extern "C" {
+#include "datatype/timestamp.h"
+}
+
 namespace steam_rec::pg {
+
+// The relation (table or index) steam_rec.<name>, or InvalidOid.
+Oid steam_rec_relation(const char* name);
 
 // The relation steam_rec.<name> if the current user may read all of it
 // directly, else InvalidOid.
@@ -17,5 +24,20 @@ Oid directly_readable(const char* name);
 
 // names[i] = the catalog_cache name of appids[i] (palloc'd), or nullptr.
 void read_catalog_names(Oid catalog_cache, const int32* appids, int count, char** names);
+
+// The row of steam_rec.models WHERE active, read through its partial unique
+// index `one_active`; text and jsonb values are palloc'd copies.
+struct ModelRow {
+  int64 id;
+  TimestampTz trained_at;
+  char* algorithm;
+  Datum params;  // jsonb
+};
+bool read_active_model(Oid models, Oid one_active, ModelRow* row);
+
+// The appids and engagement scores (NULL read as 0) of one player's rows of
+// steam_rec.user_games, palloc'd, found through the index `by_player` that
+// leads with user_steam_id; returns how many.
+int read_player_games(Oid user_games, Oid by_player, int64 steam_id, int32** appids, float** engagement);
 
 }  // namespace steam_rec::pg

@@ -5,6 +5,7 @@
 #include "core/guard.hpp"
 #include "core/model_assembler.hpp"
 #include "pg/core_object.hpp"
+#include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
 #include "pg/spi.hpp"
 #include "pg/train_params_json.hpp"
@@ -128,51 +129,88 @@ void load(int64 id, TimestampTz trained_at, const char* algorithm, Jsonb* params
 
 namespace {
 
+[[noreturn]] void no_active_model() {
+  ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE), errmsg("no trained model is active"),
+                  errhint("Train one first: SELECT steam_rec.train();")));
+}
+
+// Serves the model of `row`, loading it if this backend does not hold it yet.
+ActiveModel serve(const ModelRow& row) {
+  if (cache.recommender == nullptr || cache.id != row.id || cache.trained_at != row.trained_at)
+    load(row.id, row.trained_at, row.algorithm, DatumGetJsonbP(row.params));
+  return ActiveModel{row.id, row.algorithm, cache.recommender};
+}
+
 // Runs a saved lookup whose first four columns are the active model's id,
-// trained_at, algorithm and params; loads that model if this backend does
-// not hold it yet.  The lookup's row is left in *row for further columns.
-ActiveModel serve_active(SPIPlanPtr plan, const Datum* values, HeapTuple* row, TupleDesc* descriptor) {
+// trained_at, algorithm and params; its row is left in *tuple for further
+// columns.
+ModelRow look_up_active(SPIPlanPtr plan, const Datum* values, HeapTuple* tuple, TupleDesc* descriptor) {
   if (SPI_execute_plan(plan, const_cast<Datum*>(values), nullptr, true, 1) != SPI_OK_SELECT)
     elog(ERROR, "steam_rec: the active model lookup failed");
-  if (SPI_processed == 0)
-    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE), errmsg("no trained model is active"),
-                    errhint("Train one first: SELECT steam_rec.train();")));
-  SPITupleTable* lookup = SPI_tuptable;
-  HeapTuple tuple = lookup->vals[0];
+  if (SPI_processed == 0) no_active_model();
+  *tuple = SPI_tuptable->vals[0];
+  *descriptor = SPI_tuptable->tupdesc;
   bool is_null = true;
-  ActiveModel active;
-  active.id = DatumGetInt64(SPI_getbinval(tuple, lookup->tupdesc, 1, &is_null));
-  const TimestampTz trained_at = DatumGetTimestampTz(SPI_getbinval(tuple, lookup->tupdesc, 2, &is_null));
-  active.algorithm = SPI_getvalue(tuple, lookup->tupdesc, 3);
-  if (cache.recommender == nullptr || cache.id != active.id || cache.trained_at != trained_at) {
-    Jsonb* params = DatumGetJsonbP(SPI_getbinval(tuple, lookup->tupdesc, 4, &is_null));
-    load(active.id, trained_at, active.algorithm, params);
-  }
-  *row = tuple;
-  *descriptor = lookup->tupdesc;
-  active.recommender = cache.recommender;
-  return active;
+  ModelRow row;
+  row.id = DatumGetInt64(SPI_getbinval(*tuple, *descriptor, 1, &is_null));
+  row.trained_at = DatumGetTimestampTz(SPI_getbinval(*tuple, *descriptor, 2, &is_null));
+  row.algorithm = SPI_getvalue(*tuple, *descriptor, 3);
+  row.params = SPI_getbinval(*tuple, *descriptor, 4, &is_null);
+  return row;
 }
+
+// The tables and indexes that serving reads without SQL when the caller may
+// read them whole (direct_read.hpp); else every Oid is InvalidOid.
+struct DirectReads {
+  Oid models = InvalidOid, one_active = InvalidOid, user_games = InvalidOid, by_player = InvalidOid;
+
+  static DirectReads find(bool with_games) {
+    DirectReads direct;
+    direct.models = directly_readable("models");
+    direct.one_active = steam_rec_relation("models_one_active");
+    if (with_games) {
+      direct.user_games = directly_readable("user_games");
+      direct.by_player = steam_rec_relation("user_games_user_steam_id_appid_key");
+    }
+    const bool usable = OidIsValid(direct.models) && OidIsValid(direct.one_active) &&
+                        (!with_games || (OidIsValid(direct.user_games) && OidIsValid(direct.by_player)));
+    return usable ? direct : DirectReads{};
+  }
+  bool usable() const { return OidIsValid(models); }
+};
 
 }  // namespace
 
 ActiveModel active_model() {
+  DirectReads direct = DirectReads::find(false);
+  if (direct.usable()) {
+    ModelRow row;
+    if (!read_active_model(direct.models, direct.one_active, &row)) no_active_model();
+    return serve(row);
+  }
   static SPIPlanPtr plan = nullptr;
-  HeapTuple row = nullptr;
+  HeapTuple tuple = nullptr;
   TupleDesc descriptor = nullptr;
-  return serve_active(
+  return serve(look_up_active(
       saved_plan(&plan, "SELECT id, trained_at, algorithm, params FROM steam_rec.models WHERE active", 0, nullptr),
-      nullptr, &row, &descriptor);
+      nullptr, &tuple, &descriptor));
 }
 
 ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
+  DirectReads direct = DirectReads::find(true);
+  if (direct.usable()) {
+    ModelRow row;
+    if (!read_active_model(direct.models, direct.one_active, &row)) no_active_model();
+    games->count = read_player_games(direct.user_games, direct.by_player, steam_id, &games->appids, &games->engagement);
+    return serve(row);
+  }
   static SPIPlanPtr plan = nullptr;
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(steam_id)};
-  // One query for both: serving does the least work per call.
+  // Through SQL (privileges and row-level security apply), one query for both.
   HeapTuple tuple = nullptr;
   TupleDesc descriptor = nullptr;
-  ActiveModel active = serve_active(
+  ActiveModel active = serve(look_up_active(
       saved_plan(&plan,
                  "SELECT m.id, m.trained_at, m.algorithm, m.params, g.appids, g.engagement"
                  "  FROM steam_rec.models AS m"
@@ -182,7 +220,7 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
                  "                      WHERE ug.user_steam_id OPERATOR(pg_catalog.=) $1) AS g ON true"
                  " WHERE m.active",
                  1, types),
-      values, &tuple, &descriptor);
+      values, &tuple, &descriptor));
   bool no_games = true, is_null = true;
   Datum appids = SPI_getbinval(tuple, descriptor, 5, &no_games);
   games->count = 0;

@@ -29,8 +29,9 @@ struct PlayerGames {
   float* engagement;
 };
 
-// The same, reading the player's games in the same query (count 0 when the
-// player owns nothing or does not exist).
+// The same, and the player's games (count 0 when the player owns nothing or
+// does not exist).  Both are read by index without SQL when the caller may
+// read models and user_games whole, else in one SQL query.
 ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games);
 
 }  // namespace steam_rec::pg

@@ -41,6 +41,11 @@ SELECT g, t, 1 + (g + length(t)) % 5 FROM generate_series(1, 30) AS g,
 SELECT steam_rec.train('itemknn');
 """
 
+# Tag names the content model must take as they come: empty, blank, the longest
+# allowed, wide and combining characters, right-to-left marks, quotes, tabs.
+ODD_TAGS = ["", " ", "ñ" * 100, "🎮" * 100, "ＳＴＥＡＭ", "e\u0301" * 50, "\u202e\u0645\u0631", "tab\there",
+            "a\"b'c", "Strategy ", "strategy", "NULL", "\\N", "%s", "x" * 99]
+
 ODD_JSON = ["{}", "[]", "null", "1", '"text"', "{bad json", '{"lambda": 1e400}', '{"lambda": -1}',
             '{"lambda": "NaN"}', '{"lambda": null}', '{"lambda": true}', '{"factors": 1e9}',
             '{"factors": 512, "iterations": 3}', '{"neighbors": 5000}', '{"alpha": 1e6, "regularization": 0}',
@@ -114,7 +119,13 @@ def writer(stop, quiet, errors):
             quiet.acquire()
             try:
                 action = rng.random()
-                if action < 0.5:
+                if action < 0.1:
+                    tag = rng.choice(ODD_TAGS)
+                    cur.execute("DELETE FROM steam_rec.game_tags WHERE appid = %s AND tag_name = %s", (game % 30 + 1, tag))
+                    if cur.rowcount == 0:
+                        cur.execute("INSERT INTO steam_rec.game_tags (appid, tag_name, position) VALUES (%s, %s, %s)"
+                                    " ON CONFLICT DO NOTHING", (game % 30 + 1, tag, rng.randint(1, 20)))
+                elif action < 0.5:
                     cur.execute("INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)"
                                 " VALUES (%s, %s, %s) ON CONFLICT DO NOTHING", (player, game, rng.uniform(0, 50)))
                 elif action < 0.8:
@@ -149,6 +160,10 @@ def main():
     connection.autocommit = True
     with connection.cursor() as cur:
         cur.execute(FIXTURE)
+        for i, tag in enumerate(ODD_TAGS):
+            cur.execute("INSERT INTO steam_rec.game_tags (appid, tag_name, position) VALUES (%s, %s, %s)",
+                        (i * 7 % 30 + 1, tag, i + 1))
+        cur.execute("SELECT steam_rec.train('content')")
         cur.execute("SET statement_timeout = '5s'")
         cur.execute("""SELECT p.proname, array(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) AS t)
                          FROM pg_proc AS p
