@@ -14,7 +14,9 @@ Runs inside a throwaway cluster (bench/run.sh starts one). Per scale (bench/gene
               and train('itemknn', plain cosine) vs the same cosine in plain SQL (small scales)
   serving     pgbench at each --clients count: recommend(k => 10) vs reading the player's 10
               precomputed rows of recommendations (bare, and joined to their names, which is
-              what recommend() returns); median latency and transactions per second
+              what recommend() returns); median latency and transactions per second once
+              every client is past its first call, and that first call (it loads the model)
+              measured on its own
   memory      peak private memory (RssAnon) of the backend for each statement
 
 then growth across the scales (time against owned games, fitted exponent; 1.0 = linear).
@@ -22,17 +24,19 @@ Writes bench/results/<date>.md and PNG plots next to it.
 """
 import argparse
 import datetime
+import glob
 import math
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import psycopg2
 
 from engagement_bench import PeakMemory, perturb_scores, psql, settle
-from recommend_bench import pgbench, spread, value
+from recommend_bench import spread, value
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALGORITHMS = ["popularity", "content", "itemknn", "ease", "ials", "hybrid"]
@@ -155,6 +159,41 @@ def _seconds_and_mib(timing):
     return seconds, mib
 
 
+def steady_pgbench(db, script, clients, seconds, players):
+    """pgbench over `seconds`; (median latency ms, transactions per second) once every
+    client is past its first transaction, which in a fresh backend loads the model and
+    is measured on its own (first_call)."""
+    with tempfile.TemporaryDirectory() as logs:
+        prefix = os.path.join(logs, "tx")
+        subprocess.run(["pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", str(min(clients, 2)),
+                        "-T", str(seconds), "-D", f"players={players}", "-f", script, "-l",
+                        f"--log-prefix={prefix}", db], check=True, capture_output=True, text=True)
+        transactions = []  # (client, number, latency us, end us)
+        for path in glob.glob(prefix + "*"):
+            with open(path) as log:
+                for line in log:
+                    client, number, latency, _, epoch, micros = line.split()[:6]
+                    transactions.append((int(client), int(number), int(latency), int(epoch) * 10**6 + int(micros)))
+    warm_from = max(end for _, number, _, end in transactions if number == 1)  # numbered from 1
+    steady = [(latency, end) for _, number, latency, end in transactions if number > 1 and end > warm_from]
+    window = (max(end for _, end in steady) - warm_from) / 1e6 if steady else 0
+    if not steady or window <= 0:
+        raise SystemExit(f"pgbench {script}: no transaction after every client's first one; raise --seconds")
+    return statistics.median(latency for latency, _ in steady) / 1000.0, len(steady) / window
+
+
+def first_call(db, runs):
+    """Seconds of recommend() in a fresh backend, which loads the active model."""
+    measure = Measure()
+    for _ in range(runs):
+        run = Run(db)
+        seconds, _, mib = run.timed("SELECT count(*) FROM steam_rec.recommend("
+                                    "(SELECT steam_id FROM public.bench_players WHERE i = 1))")
+        measure.add(seconds, mib)
+        run.close()
+    return measure
+
+
 def serving(db, runs, seconds, clients):
     psql(db, "-c", "DROP TABLE IF EXISTS public.bench_players",
          "-c", "CREATE TABLE public.bench_players AS SELECT row_number() OVER (ORDER BY steam_id)::int AS i, steam_id"
@@ -166,7 +205,8 @@ def serving(db, runs, seconds, clients):
         names = list(SERVING)
         for i in range(runs):
             for name in names[i % 3:] + names[:i % 3]:
-                median_ms, tps = pgbench(db, os.path.join(HERE, "pgbench", f"{name}.sql"), c, seconds, players)
+                median_ms, tps = steady_pgbench(db, os.path.join(HERE, "pgbench", f"{name}.sql"), c, seconds,
+                                                players)
                 results[(c, name)].append((median_ms, tps))
                 print(f"  serving: {c} clients {name:17s} median {median_ms:.3f} ms {tps:,.0f} tps", flush=True)
     # One backend serving 1,000 players: its memory with the model loaded.
@@ -176,7 +216,7 @@ def serving(db, runs, seconds, clients):
     cache = value(db, "SELECT steam_rec.model_cache_bytes() FROM (SELECT count(*) FROM steam_rec.recommend("
                       "(SELECT steam_id FROM public.bench_players WHERE i = 1))) AS warm")
     run.close()
-    return results, mib, cache
+    return results, mib, cache, first_call(db, runs)
 
 
 def fitted_exponent(points):
@@ -239,8 +279,11 @@ def scale_report(r, args):
                   "(its self-join grows with the square of each game's owners)."]
     lines.append("")
 
-    results, serve_mib, cache = r["serving"]
+    results, serve_mib, cache, load = r["serving"]
     lines += [f"### Serving (pgbench, {r['runs']} runs of {args.seconds} s per cell, rotating order)", "",
+              "Latency and throughput once every client is past its first call: the first `recommend()` "
+              f"in a fresh backend loads the active model, {load.median:.2f} s (min–max {spread(load.seconds)}, "
+              f"+{load.mib:.0f} MiB).", "",
               "| clients | query | median latency ms | min–max of run medians | ratio to bare rows | "
               "ratio to rows with names | transactions/s |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
     for c in args.clients:
@@ -273,6 +316,7 @@ def growth_series(results, clients):
             add(f"train('{a}')", m.median)
         latencies = [m for m, _ in r["serving"][0][(serving_clients, "recommend")]]
         add(f"recommend() median latency, {serving_clients} clients", statistics.median(latencies) / 1000)
+        add("recommend() first call in a fresh backend (loads the model)", r["serving"][3].median)
     return series
 
 
@@ -378,7 +422,7 @@ def main():
 def smoke_check(results, series):
     """Every benchmark ran and produced a positive, finite time."""
     r = results[0]
-    expected = 3 + 2 + 1 + len(ALGORITHMS) + 1
+    expected = 3 + 2 + 1 + len(ALGORITHMS) + 2
     times = [seconds for points in series.values() for seconds in points.values()]
     tps = [t for runs in r["serving"][0].values() for _, t in runs]
     if len(series) != expected or len(tps) != 6 or not all(0 < x < math.inf for x in times + tps):
