@@ -92,10 +92,6 @@ void read_catalog_names(Oid catalog_cache, const int32* appids, int count, char*
   table_close(heap, AccessShareLock);
 }
 
-}  // namespace steam_rec::pg
-
-namespace steam_rec::pg {
-
 bool read_active_model(Oid models, Oid one_active, ModelRow* row) {
   bool found = false;
   scan_equal(models, one_active, "active", F_BOOLEQ, BoolGetDatum(true), [&](Relation heap, TupleTableSlot* slot) {

@@ -40,7 +40,7 @@ def main(directory):
     for path in logs:
         for block in error_blocks(path):
             if not re.match(r"(Invalid|Conditional|Use of uninit|Syscall param|Mismatched|"
-                            r"Source and destination|Argument|.*uninitialised)", block[0]):
+                            r"Source and destination|Argument|Jump to|Process terminating|.*uninitialised)", block[0]):
                 continue  # valgrind's own notes, not an error
             if any(OURS.search(line) for line in block):
                 ours.append((os.path.basename(path), block))

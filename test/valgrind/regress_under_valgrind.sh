@@ -3,7 +3,7 @@
 #
 # Every backend of a throwaway cluster runs under valgrind; the regression
 # tests run as usual (they must still pass), and then every memcheck error
-# whose stack passes through steam_rec.so fails the run.  Errors inside
+# whose stack passes through our code fails the run.  Errors inside
 # PostgreSQL itself (it is not built for valgrind here) are counted and shown
 # but are not ours to fix.
 #
