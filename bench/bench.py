@@ -24,19 +24,17 @@ Writes bench/results/<date>.md and PNG plots next to it.
 """
 import argparse
 import datetime
-import glob
 import math
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 import psycopg2
 
 from engagement_bench import PeakMemory, perturb_scores, psql, settle
-from recommend_bench import spread, value
+from recommend_bench import spread, steady_pgbench, value
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALGORITHMS = ["popularity", "content", "itemknn", "ease", "ials", "hybrid"]
@@ -157,29 +155,6 @@ def training(db, runs, plain_sql_max_rows, rows, algorithms):
 def _seconds_and_mib(timing):
     seconds, _, mib = timing
     return seconds, mib
-
-
-def steady_pgbench(db, script, clients, seconds, players):
-    """pgbench over `seconds`; (median latency ms, transactions per second) once every
-    client is past its first transaction, which in a fresh backend loads the model and
-    is measured on its own (first_call)."""
-    with tempfile.TemporaryDirectory() as logs:
-        prefix = os.path.join(logs, "tx")
-        subprocess.run(["pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", str(min(clients, 2)),
-                        "-T", str(seconds), "-D", f"players={players}", "-f", script, "-l",
-                        f"--log-prefix={prefix}", db], check=True, capture_output=True, text=True)
-        transactions = []  # (client, number, latency us, end us)
-        for path in glob.glob(prefix + "*"):
-            with open(path) as log:
-                for line in log:
-                    client, number, latency, _, epoch, micros = line.split()[:6]
-                    transactions.append((int(client), int(number), int(latency), int(epoch) * 10**6 + int(micros)))
-    warm_from = max(end for _, number, _, end in transactions if number == 1)  # numbered from 1
-    steady = [(latency, end) for _, number, latency, end in transactions if number > 1 and end > warm_from]
-    window = (max(end for _, end in steady) - warm_from) / 1e6 if steady else 0
-    if not steady or window <= 0:
-        raise SystemExit(f"pgbench {script}: no transaction after every client's first one; raise --seconds")
-    return statistics.median(latency for latency, _ in steady) / 1000.0, len(steady) / window
 
 
 def first_call(db, runs):

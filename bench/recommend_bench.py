@@ -77,18 +77,27 @@ def value(db, sql):
     return result
 
 
-def pgbench(db, script, clients, seconds, players):
+def steady_pgbench(db, script, clients, seconds, players):
+    """pgbench over `seconds`; (median latency ms, transactions per second) once every
+    client is past its first transaction, which in a fresh backend loads the model and
+    is measured on its own (first_call)."""
     with tempfile.TemporaryDirectory() as logs:
         prefix = os.path.join(logs, "tx")
-        run = subprocess.run(["pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", str(min(clients, 2)),
-                              "-T", str(seconds), "-D", f"players={players}", "-f", script, "-l",
-                              f"--log-prefix={prefix}", db], check=True, capture_output=True, text=True)
-        latencies = []
+        subprocess.run(["pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", str(min(clients, 2)),
+                        "-T", str(seconds), "-D", f"players={players}", "-f", script, "-l",
+                        f"--log-prefix={prefix}", db], check=True, capture_output=True, text=True)
+        transactions = []  # (client, number, latency us, end us)
         for path in glob.glob(prefix + "*"):
             with open(path) as log:
-                latencies += [int(line.split()[2]) / 1000.0 for line in log if line.strip()]
-    tps = float(next(line for line in run.stdout.splitlines() if line.startswith("tps")).split()[2])
-    return statistics.median(latencies), tps
+                for line in log:
+                    client, number, latency, _, epoch, micros = line.split()[:6]
+                    transactions.append((int(client), int(number), int(latency), int(epoch) * 10**6 + int(micros)))
+    warm_from = max(end for _, number, _, end in transactions if number == 1)  # numbered from 1
+    steady = [(latency, end) for _, number, latency, end in transactions if number > 1 and end > warm_from]
+    window = (max(end for _, end in steady) - warm_from) / 1e6 if steady else 0
+    if not steady or window <= 0:
+        raise SystemExit(f"pgbench {script}: no transaction after every client's first one; raise --seconds")
+    return statistics.median(latency for latency, _ in steady) / 1000.0, len(steady) / window
 
 
 def spread(values, fmt="{:.3f}"):
@@ -134,8 +143,8 @@ def measure(db, label, args, rows):
     for run in range(args.runs):
         order = names[run % 3:] + names[:run % 3]
         for name in order:
-            median_ms, tps = pgbench(db, os.path.join(HERE, "pgbench", f"{name}.sql"), args.clients, args.seconds,
-                                     players)
+            median_ms, tps = steady_pgbench(db, os.path.join(HERE, "pgbench", f"{name}.sql"), args.clients,
+                                            args.seconds, players)
             serve[name].append((median_ms, tps))
             print(f"  run {run + 1} {name:11s} median {median_ms:.3f} ms  {tps:,.0f} tps", flush=True)
     bare = statistics.median(m for m, _ in serve["precomputed"])

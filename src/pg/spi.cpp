@@ -16,38 +16,37 @@ uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values
   return SPI_processed;
 }
 
-Datum int4_array(const int32* values, int count) {
+namespace {
+
+// One array Datum of `count` values, each turned into a Datum by `to_datum`.
+template <typename T, typename ToDatum>
+Datum build_array(const T* values, int64 count, Oid type, int16 width, bool by_value, char align, ToDatum to_datum) {
   Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
-  for (int i = 0; i < count; ++i) datums[i] = Int32GetDatum(values[i]);
-  Datum array = PointerGetDatum(construct_array(datums, count, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+  for (int64 i = 0; i < count; ++i) datums[i] = to_datum(values[i]);
+  Datum array = PointerGetDatum(construct_array(datums, static_cast<int>(count), type, width, by_value, align));
   pfree(datums);
   return array;
+}
+
+}  // namespace
+
+Datum int4_array(const int32* values, int count) {
+  return build_array(values, count, INT4OID, sizeof(int32), true, TYPALIGN_INT, [](int32 v) { return Int32GetDatum(v); });
 }
 
 Datum int8_array(const int64* values, int count) {
-  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
-  for (int i = 0; i < count; ++i) datums[i] = Int64GetDatum(values[i]);
-  Datum array = PointerGetDatum(construct_array(datums, count, INT8OID, sizeof(int64), true, TYPALIGN_DOUBLE));
-  pfree(datums);
-  return array;
+  return build_array(values, count, INT8OID, sizeof(int64), true, TYPALIGN_DOUBLE,
+                     [](int64 v) { return Int64GetDatum(v); });
 }
 
 Datum float4_array(const float* values, int64 count) {
-  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
-  for (int64 i = 0; i < count; ++i) datums[i] = Float4GetDatum(values[i]);
-  Datum array = PointerGetDatum(
-      construct_array(datums, static_cast<int>(count), FLOAT4OID, sizeof(float4), true, TYPALIGN_INT));
-  pfree(datums);
-  return array;
+  return build_array(values, count, FLOAT4OID, sizeof(float4), true, TYPALIGN_INT,
+                     [](float v) { return Float4GetDatum(v); });
 }
 
 Datum float8_array(const double* values, int count) {
-  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
-  for (int i = 0; i < count; ++i) datums[i] = Float8GetDatum(values[i]);
-  Datum array = PointerGetDatum(
-      construct_array(datums, count, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-  pfree(datums);
-  return array;
+  return build_array(values, count, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+                     [](double v) { return Float8GetDatum(v); });
 }
 
 }  // namespace steam_rec::pg
