@@ -24,13 +24,21 @@ RESET statement_timeout;
 -- After all of that, the same backend still works.
 SELECT round(steam_rec.boundary_selftest('none')::numeric, 12) AS still_alive;
 
--- The SQL at 1.0 under a 1.1 library: refused with the command that fixes it;
--- version() still answers, so the skew can be diagnosed.
+-- The SQL at 1.0 under the newest library: served, as every C symbol keeps
+-- the behaviour of the SQL that declares it (a downgraded database works).
 DROP EXTENSION steam_rec;
 CREATE EXTENSION steam_rec VERSION '1.0';
 SELECT steam_rec.version();
-SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('none')$$);
+SELECT round(steam_rec.boundary_selftest('none')::numeric, 12) AS served_at_1_0;
 ALTER EXTENSION steam_rec UPDATE;
 SELECT round(steam_rec.boundary_selftest('none')::numeric, 12) AS works_after_update;
+
+-- SQL newer than the library (a package downgraded under a database) is
+-- refused with the command that fixes it; version() still answers.
+BEGIN;
+UPDATE pg_extension SET extversion = '9.9' WHERE extname = 'steam_rec';
+SELECT steam_rec.version();
+SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('none')$$);
+ROLLBACK;
 
 DROP EXTENSION steam_rec;

@@ -74,13 +74,10 @@ void ensure_sql_matches_library() {
                     errmsg("extension \"steam_rec\" is not installed in this database"),
                     errhint("Run CREATE EXTENSION steam_rec.")));
 
+  // An older SQL version is served as it is: every C symbol keeps the
+  // behaviour its oldest SQL declaration expects, so a downgraded database
+  // keeps working with the newest library.
   int order = compare_versions(installed, kLibraryVersion);
-  if (order < 0)
-    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                    errmsg("steam_rec SQL version %s is older than the loaded library version %s",
-                           installed, kLibraryVersion),
-                    errhint("Run ALTER EXTENSION steam_rec UPDATE; to bring the SQL to %s.",
-                            kLibraryVersion)));
   if (order > 0)
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                     errmsg("steam_rec SQL version %s is newer than the loaded library version %s",

@@ -2,22 +2,24 @@
 //
 // steam_rec.so is one unversioned library serving every SQL version of the
 // extension.  After a package upgrade the library can be newer than the SQL
-// objects in a database (or older, after a downgrade of the package); running
-// then would read tables whose shape the library does not expect.
+// objects in a database (after ALTER EXTENSION ... UPDATE TO an older
+// version): it serves them, as every C symbol keeps the behaviour of the SQL
+// that declares it.  Only SQL newer than the library (a downgraded package)
+// is refused: it would read tables whose shape the library does not expect.
 #pragma once
 
 namespace steam_rec::pg {
 
 // The extension version this library was built for; equals default_version in
 // steam_rec.control (a regression test checks it).
-inline constexpr const char* kLibraryVersion = "1.4";
+inline constexpr const char* kLibraryVersion = "1.5";
 
 // The version recorded in pg_extension for this database, palloc'd; NULL when
 // the extension is not installed.
 char* installed_sql_version();
 
-// Raises a clear error, with the command that fixes it, unless the installed
-// SQL version equals kLibraryVersion.  Cheap: checks once per command.
+// Raises a clear error, with the command that fixes it, when the extension is
+// missing or its SQL is newer than kLibraryVersion.  Cheap: once per command.
 void ensure_sql_matches_library();
 
 }  // namespace steam_rec::pg
