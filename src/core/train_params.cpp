@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 
 #include "core/errors.hpp"
@@ -78,23 +79,57 @@ bool uses(const ParamSpec& spec, Algorithm algorithm) {
   return false;
 }
 
-bool takes_text(Algorithm algorithm, const std::string& key) {
-  if (key == "weighting") return algorithm == Algorithm::itemknn || algorithm == Algorithm::hybrid;
-  if (key == "base") return algorithm == Algorithm::hybrid;
+// A hybrid takes the parameters of its content part and of its one
+// collaborative base; the other bases' parameters would be stored and never used.
+bool applies(const ParamSpec& spec, const TrainParams& params) {
+  if (params.algorithm != Algorithm::hybrid) return uses(spec, params.algorithm);
+  if (!uses(spec, Algorithm::hybrid)) return false;
+  if (uses(spec, params.base) || uses(spec, Algorithm::content)) return true;
+  for (const char* base : kBases)
+    if (uses(spec, parse_algorithm(base))) return false;
+  return true;  // the hybrid's own, such as content_weight
+}
+
+bool takes_text(const TrainParams& params, const std::string& key) {
+  const Algorithm a = params.algorithm;
+  if (key == "weighting")
+    return a == Algorithm::itemknn || (a == Algorithm::hybrid && params.base == Algorithm::itemknn);
+  if (key == "base") return a == Algorithm::hybrid;
   return false;
 }
 
-std::string allowed_keys(Algorithm algorithm) {
+const ParamSpec* find_spec(const std::string& key) {
+  for (const ParamSpec& spec : numeric_specs())
+    if (key == spec.key) return &spec;
+  return nullptr;
+}
+
+std::string allowed_keys(const TrainParams& params) {
   std::string keys;
   auto add = [&](const char* key) {
     if (!keys.empty()) keys += ", ";
     keys += key;
   };
-  if (takes_text(algorithm, "base")) add("base");
+  if (takes_text(params, "base")) add("base");
   for (const ParamSpec& spec : numeric_specs())
-    if (uses(spec, algorithm)) add(spec.key);
-  if (takes_text(algorithm, "weighting")) add("weighting");
+    if (applies(spec, params)) add(spec.key);
+  if (takes_text(params, "weighting")) add("weighting");
   return keys;
+}
+
+// The bases of a hybrid that take `key`, e.g. "ease" or "itemknn or ease".
+std::string bases_taking(const std::string& key) {
+  std::string bases;
+  for (const char* base : kBases) {
+    TrainParams probe;
+    probe.algorithm = Algorithm::hybrid;
+    probe.base = parse_algorithm(base);
+    const ParamSpec* spec = find_spec(key);
+    if (spec != nullptr ? !applies(*spec, probe) : !takes_text(probe, key)) continue;
+    if (!bases.empty()) bases += " or ";
+    bases += base;
+  }
+  return bases;
 }
 
 std::string format_number(double value) {
@@ -153,38 +188,76 @@ Algorithm parse_algorithm(const std::string& name) {
 TrainParams resolve_params(const std::string& algorithm, const std::vector<ParamValue>& given) {
   TrainParams params;
   params.algorithm = parse_algorithm(algorithm);
+  // The base decides which other keys a hybrid takes, whatever their order.
+  for (const ParamValue& value : given)
+    if (value.key == "base" && takes_text(params, "base")) set_text(params, value);
   for (const ParamValue& value : given) {
-    if (takes_text(params.algorithm, value.key)) {
+    if (value.key == "base" && takes_text(params, "base")) continue;
+    if (takes_text(params, value.key)) {
       set_text(params, value);
       continue;
     }
-    const ParamSpec* spec = nullptr;
-    for (const ParamSpec& s : numeric_specs())
-      if (value.key == s.key && uses(s, params.algorithm)) spec = &s;
-    if (spec == nullptr)
-      throw InvalidArgument("unknown parameter \"" + value.key + "\" for algorithm " + algorithm +
-                            "; allowed parameters are " + allowed_keys(params.algorithm));
-    set_number(params, *spec, value);
+    const ParamSpec* spec = find_spec(value.key);
+    if (spec != nullptr && applies(*spec, params)) {
+      set_number(params, *spec, value);
+      continue;
+    }
+    const std::string bases = params.algorithm == Algorithm::hybrid ? bases_taking(value.key) : "";
+    if (!bases.empty())
+      throw InvalidArgument("parameter \"" + value.key + "\" belongs to a hybrid with base " + bases + ", not " +
+                            algorithm_name(params.base) + "; allowed parameters with base " +
+                            algorithm_name(params.base) + " are " + allowed_keys(params));
+    throw InvalidArgument("unknown parameter \"" + value.key + "\" for algorithm " + algorithm +
+                          "; allowed parameters are " + allowed_keys(params));
+  }
+  return params;
+}
+
+TrainParams restore_params(const std::string& algorithm, const std::vector<ParamValue>& stored) {
+  TrainParams params;
+  params.algorithm = parse_algorithm(algorithm);
+  for (const ParamValue& value : stored)
+    if (value.key == "base" && value.is_text && params.algorithm == Algorithm::hybrid)
+      for (const char* base : kBases)
+        if (value.text == base) params.base = parse_algorithm(base);
+  for (const ParamValue& value : stored) {
+    if (value.key == "weighting" && value.is_text) {
+      for (int i = 0; i < 3; ++i)
+        if (value.text == kWeightings[i]) params.weighting = static_cast<Weighting>(i);
+      continue;
+    }
+    const ParamSpec* spec = find_spec(value.key);
+    if (spec == nullptr || value.is_text || std::isnan(value.number)) continue;
+    double v = std::clamp(value.number, spec->min, spec->max);
+    spec->set(params, spec->integer ? std::round(v) : v);
   }
   return params;
 }
 
 std::vector<ParamValue> describe_params(const TrainParams& params) {
   std::vector<ParamValue> result;
-  Algorithm a = params.algorithm;
-  if (takes_text(a, "base")) result.push_back(ParamValue{"base", true, 0, algorithm_name(params.base)});
-  for (const ParamSpec& spec : numeric_specs()) {
-    if (!uses(spec, a)) continue;
-    // A hybrid lists only the parameters of its own base.
-    const std::string key = spec.key;
-    if (a == Algorithm::hybrid && key != "engagement_weight" && key != "content_weight" &&
-        key != "content_neighbors" && !uses(spec, params.base))
-      continue;
-    result.push_back(ParamValue{spec.key, false, spec.get(params), ""});
-  }
-  bool knn = a == Algorithm::itemknn || (a == Algorithm::hybrid && params.base == Algorithm::itemknn);
-  if (knn) result.push_back(ParamValue{"weighting", true, 0, kWeightings[static_cast<int>(params.weighting)]});
+  if (takes_text(params, "base")) result.push_back(ParamValue{"base", true, 0, algorithm_name(params.base)});
+  for (const ParamSpec& spec : numeric_specs())
+    if (applies(spec, params)) result.push_back(ParamValue{spec.key, false, spec.get(params), "", spec.integer});
+  if (takes_text(params, "weighting"))
+    result.push_back(ParamValue{"weighting", true, 0, kWeightings[static_cast<int>(params.weighting)]});
   return result;
+}
+
+std::string param_number_text(const ParamValue& value) {
+  char text[64];
+  if (value.is_integer) {
+    std::snprintf(text, sizeof text, "%lld", static_cast<long long>(value.number));
+    return text;
+  }
+  // Every float parameter is held as a float: 9 significant digits always
+  // read back to it; fewer usually do and read better (0.02, not 0.0199999996).
+  const float exact = static_cast<float>(value.number);
+  for (int digits = 1; digits <= 9; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, static_cast<double>(exact));
+    if (std::strtof(text, nullptr) == exact) break;
+  }
+  return text;
 }
 
 double training_memory_bytes(const TrainParams& params, const DataSize& size) {

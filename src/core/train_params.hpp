@@ -50,6 +50,7 @@ struct ParamValue {
   bool is_text = false;
   double number = 0;
   std::string text;
+  bool is_integer = false;  // set by describe_params(): stored without a fraction
 };
 
 // Every algorithm name, comma separated, for messages.
@@ -58,11 +59,22 @@ const char* algorithm_name(Algorithm algorithm);
 // Throws InvalidArgument naming the valid algorithms.
 Algorithm parse_algorithm(const std::string& name);
 
-// Throws InvalidArgument for an unknown key (listing the allowed ones), a value
-// of the wrong kind or out of range (naming the range).
+// Throws InvalidArgument for an unknown key (listing the allowed ones), a key
+// of another hybrid base (naming the base it belongs to), a value of the wrong
+// kind or out of range (naming the range).
 TrainParams resolve_params(const std::string& algorithm, const std::vector<ParamValue>& given);
+// The parameters of a stored model, for serving it.  Never throws for a value:
+// a stored model must always load, even if a later version narrowed a range
+// or dropped a key.  Unknown keys and unreadable text keep their defaults;
+// numbers are clamped into their range (which also keeps the casts defined).
+// Throws InvalidArgument only for an unknown algorithm.
+TrainParams restore_params(const std::string& algorithm, const std::vector<ParamValue>& stored);
 // The parameters that apply to the algorithm, defaults included.
 std::vector<ParamValue> describe_params(const TrainParams& params);
+// A described number as JSON text that reads back to the same value:
+// integers without a fraction, floats with the fewest digits that give back
+// the same float.
+std::string param_number_text(const ParamValue& value);
 
 struct DataSize {
   std::int64_t players = 0;

@@ -115,7 +115,7 @@ void load(int64 id, TimestampTz trained_at, const char* algorithm, Jsonb* params
   load_tags(loading, id);
   load_games(loading, id);
   check(guard([&] {
-    rec::TrainParams resolved = rec::resolve_params(algorithm, to_param_values(raw, param_count));
+    rec::TrainParams resolved = rec::restore_params(algorithm, to_param_values(raw, param_count));
     loading->recommender = std::make_unique<rec::Recommender>(loading->assembler.finish(resolved));
     delete cache.recommender;
     cache.recommender = loading->recommender.release();

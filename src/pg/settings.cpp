@@ -1,6 +1,8 @@
 #include "pg/settings.hpp"
 
+#include <cerrno>
 #include <climits>
+#include <cstdlib>
 
 #include "pg/postgres.hpp"
 
@@ -11,6 +13,25 @@ extern "C" {
 namespace steam_rec::pg {
 
 int training_memory_limit_mb = 2048;
+bool allow_drop = false;
+char* player = nullptr;
+
+namespace {
+
+// steam_rec.player is empty or a SteamID: row-level-security policies cast it
+// to bigint, so a typo fails at SET instead of inside every query.
+bool check_player(char** value, void**, GucSource) {
+  if (*value == nullptr || **value == '\0') return true;
+  char* end = nullptr;
+  errno = 0;
+  const long long id = strtoll(*value, &end, 10);
+  if (errno == 0 && *end == '\0' && id > 0) return true;
+  GUC_check_errcode(ERRCODE_INVALID_PARAMETER_VALUE);
+  GUC_check_errdetail("steam_rec.player is the SteamID (a positive bigint) a session acts for, or empty.");
+  return false;
+}
+
+}  // namespace
 
 void define_settings() {
   DefineCustomIntVariable("steam_rec.training_memory_limit",
@@ -19,8 +40,20 @@ void define_settings() {
                           "and refuses to start when the estimate exceeds this.",
                           &training_memory_limit_mb, 2048, 16, INT_MAX / 2, PGC_USERSET, GUC_UNIT_MB,
                           nullptr, nullptr, nullptr);
-  // No MarkGUCPrefixReserved("steam_rec"): steam_rec.allow_drop is read by
-  // SQL as a plain placeholder setting and must stay settable.
+  // Read by the DROP guard, which also runs in sessions that have not loaded
+  // this library (there it is a plain placeholder setting).
+  DefineCustomBoolVariable("steam_rec.allow_drop",
+                           "Lets DROP EXTENSION steam_rec (and drops that take it along) delete rows.",
+                           "Off: dropping the extension is refused while its tables hold rows.",
+                           &allow_drop, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable("steam_rec.player",
+                             "The player (SteamID) an application session acts for.",
+                             "Not read by steam_rec itself: for row-level-security policies, "
+                             "see the README. Empty means none.",
+                             &player, "", PGC_USERSET, 0, check_player, nullptr, nullptr);
+  // Every steam_rec.* name is now ours: a misspelt or invalid setting fails at
+  // SET instead of being kept as a placeholder nobody reads.
+  MarkGUCPrefixReserved("steam_rec");
 }
 
 void refuse_over_training_memory_limit(double need_bytes, const char* what) {

@@ -74,7 +74,7 @@ char* params_to_json(const std::vector<rec::ParamValue>& params) {
     if (params[i].is_text)
       escape_json(&json, params[i].text.c_str());
     else
-      appendStringInfo(&json, "%.7g", params[i].number);
+      appendStringInfoString(&json, rec::param_number_text(params[i]).c_str());
   }
   appendStringInfoChar(&json, '}');
   return json.data;
