@@ -14,6 +14,7 @@
 #include "pg/model_store.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/training_data_size.hpp"
 #include "pg/train_params_json.hpp"
 
 extern "C" {
@@ -37,24 +38,6 @@ struct Training {
 
 void check(const Status& status) {
   if (!status.ok()) raise_core_failure(status, "train");
-}
-
-// Counts what training will read, so its memory can be checked first.
-rec::DataSize count_data() {
-  // Players are counted from users (an upper bound that needs no sort).
-  spi_run("SELECT (SELECT pg_catalog.count(*) FROM steam_rec.users),"
-          "       (SELECT pg_catalog.count(*) FROM (SELECT DISTINCT appid FROM steam_rec.user_games) AS g),"
-          "       (SELECT pg_catalog.count(*) FROM steam_rec.user_games),"
-          "       (SELECT pg_catalog.count(*) FROM steam_rec.game_tags)",
-          0, nullptr, nullptr, SPI_OK_SELECT, true);
-  rec::DataSize size;
-  bool is_null = true;
-  HeapTuple tuple = SPI_tuptable->vals[0];
-  size.players = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
-  size.games = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &is_null));
-  size.interactions = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null));
-  size.tag_entries = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &is_null));
-  return size;
 }
 
 void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
@@ -117,7 +100,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   Datum lock_key[1] = {Int64GetDatum(kTrainLockKey)};
   spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
 
-  refuse_if_too_large(training->params, count_data());
+  refuse_if_too_large(training->params, count_training_data());
   read_owned_games(training);
   read_game_tags([&](int32 appid, const char* tag, int32 position) {
     check(guard([&] { training->data.add_tag(appid, tag, position); }));
