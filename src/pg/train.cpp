@@ -1,7 +1,8 @@
 // steam_rec.train(algorithm text DEFAULT 'hybrid', params jsonb DEFAULT '{}') RETURNS bigint
 //
 // Reads user_games and game_tags, trains in the core, stores the model and
-// makes it the active one.  Trainings are serialised by an advisory lock; the
+// makes it the active one.  Trainings are serialised by an advisory lock, and
+// their activation with activate_model() by a lock on steam_rec.models; the
 // memory a training needs is estimated from row counts before any data is
 // read, and a training over steam_rec.training_memory_limit is refused.
 #include <chrono>
@@ -116,6 +117,11 @@ STEAM_REC_FUNCTION(steam_rec_train) {
 
   ModelFacts facts{rec::algorithm_name(training->params.algorithm), params_to_json(training->described),
                    static_cast<int32>(training->size.players), training->model.games(), training->size.interactions};
+  // Activation is serialised with activate_model() and other trainings; the
+  // lock is taken only now, so nobody waits for the training itself.  It comes
+  // before the model's INSERT: upgrading that INSERT's ROW EXCLUSIVE lock to
+  // EXCLUSIVE later could deadlock with another session doing the same.
+  lock_models_for_activation();
   const int64 id = store_model(training->model, facts);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
