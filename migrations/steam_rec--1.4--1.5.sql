@@ -2,8 +2,6 @@
 -- DROP guard that reads what is dropped, privileges kept over migrations).
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
-SELECT steam_rec._log_migration('1.4', '1.5');
-
 -- #4 activate_model() serialised with itself and with train()'s activation.
 -- Both take an EXCLUSIVE lock on steam_rec.models before changing which model
 -- is active: it conflicts with every writer of the table and with itself, not
@@ -34,3 +32,6 @@ BEGIN
     UPDATE steam_rec.models AS m SET active = true WHERE m.id = activate_model.id AND NOT m.active;
 END
 $$;
+
+-- Last: the log records the schema as this step leaves it.
+SELECT steam_rec._log_migration('1.4', '1.5');

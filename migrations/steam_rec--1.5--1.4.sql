@@ -1,8 +1,6 @@
 -- steam_rec 1.5 -> 1.4: undoes every change of 1.5; it keeps no data of its own.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.4'" to load this file. \quit
 
-SELECT steam_rec._log_migration('1.5', '1.4');
-
 -- #4 activate_model() as in 1.4: without the lock that serialises activations.
 CREATE OR REPLACE FUNCTION steam_rec.activate_model(id bigint) RETURNS void
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -21,3 +19,6 @@ BEGIN
     UPDATE steam_rec.models AS m SET active = true WHERE m.id = activate_model.id AND NOT m.active;
 END
 $$;
+
+-- Last: the log records the schema as this step leaves it.
+SELECT steam_rec._log_migration('1.5', '1.4');
