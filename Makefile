@@ -12,10 +12,13 @@ OBJS        = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 DATA        = $(sort $(wildcard migrations/steam_rec--*.sql))
 
 # Regression tests run in this order; each creates and drops the extension.
-REGRESS      = setup schema service_queries bad_input boundary engagement recommend evaluate privileges row_level_security search_path migrations migration_tools adopt_alembic stored_params_round_trip hybrid_refuses_other_base_params settings_refused_at_set
+REGRESS      = setup schema service_queries bad_input boundary engagement recommend evaluate privileges row_level_security search_path migrations migration_tools adopt_alembic
+# Regression tests named after the review defects they hold.
+REGRESS     += stored_params_round_trip hybrid_refuses_other_base_params settings_refused_at_set
+REGRESS     += refresh_engagement_respects_rls
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
-ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency
+ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency activate_model_serialised refresh_recommendations_overlap
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3

@@ -66,4 +66,14 @@ SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate('{ease}', param
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate('{ease}', params => '{"ease": 5}')$$);
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate('{ease}', params => '{"ease": {"lamda": 5}}')$$);
 
+-- The memory check comes before any data is read, as train()'s does: with
+-- min_games no player meets, reading first would fail on "no player is left"
+-- instead.  3,000 players who own nothing (counted from users, an upper bound)
+-- make 512 ials factors need more than the smallest limit allows.
+INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'idle_' || p FROM generate_series(1001, 4000) AS p;
+SET steam_rec.training_memory_limit = '16MB';
+SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate('{ials}', min_games => 10000,
+                                                                  params => '{"ials": {"factors": 512}}')$$);
+RESET steam_rec.training_memory_limit;
+
 DROP EXTENSION steam_rec;

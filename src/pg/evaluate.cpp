@@ -16,6 +16,7 @@
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/train_params_json.hpp"
+#include "pg/training_data_size.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -164,13 +165,16 @@ void read_data(Job* job) {
   });
 }
 
-void refuse_if_too_large(const rec::TrainParams& params, const rec::Evaluation& evaluation) {
-  rec::DataSize size;
-  size.players = evaluation.players();
-  size.games = evaluation.games();
-  size.interactions = evaluation.training_plays();
-  refuse_over_training_memory_limit(rec::training_memory_bytes(params, size),
-                                    psprintf("evaluating %s", rec::algorithm_name(params.algorithm)));
+// Refuses an evaluation of `params` over steam_rec.training_memory_limit,
+// from the counts of what it will read (before reading any of it, as train()
+// does).  Besides the training, evaluate() keeps every play as read and again
+// split per player: counted as two EvalPlays each.
+void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
+  const double held_plays = 2.0 * sizeof(rec::EvalPlay) * static_cast<double>(size.interactions);
+  refuse_over_training_memory_limit(rec::training_memory_bytes(params, size) + held_plays,
+                                    psprintf("evaluating %s on %lld games and %lld players",
+                                             rec::algorithm_name(params.algorithm), static_cast<long long>(size.games),
+                                             static_cast<long long>(size.players)));
 }
 
 }  // namespace
@@ -196,10 +200,11 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
   }
 
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  const rec::DataSize size = count_training_data();
+  for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, size);
   read_data(job);
   steam_rec::CancelCheck cancel = server_cancel_check();
   check(guard([&] { job->evaluation.prepare(options, cancel); }));
-  for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, job->evaluation);
   ereport(NOTICE, (errmsg("evaluate: %d players, %d games, %lld training plays", job->evaluation.players(),
                           job->evaluation.games(), static_cast<long long>(job->evaluation.training_plays()))));
 

@@ -42,6 +42,10 @@ void check_fits_in_an_array(int64 elements) {
 
 }  // namespace
 
+void lock_models_for_activation() {
+  spi_run("LOCK TABLE steam_rec.models IN EXCLUSIVE MODE", 0, nullptr, nullptr, SPI_OK_UTILITY);
+}
+
 int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   Oid model_types[6] = {TEXTOID, TEXTOID, INT4OID, INT4OID, INT8OID, INT4OID};
   Datum model_values[6] = {CStringGetTextDatum(facts.algorithm), CStringGetTextDatum(facts.params_json),

@@ -15,11 +15,18 @@ struct ModelFacts {
   int64 interactions;
 };
 
+// Locks steam_rec.models IN EXCLUSIVE MODE until the transaction ends, the
+// lock activate_model() takes (SQL 1.5), so that activations happen one at a
+// time; plain SELECTs, and so recommend(), still read the table.
+void lock_models_for_activation();
+
 // Inserts the model (inactive, seconds 0) and returns its id.  Call inside
 // SPI with no C++ object on the stack: it only reads the model.
 int64 store_model(const rec::GameModel& model, const ModelFacts& facts);
 
-// Records how long training took and makes the model the active one.
+// Records how long training took and makes the model the active one.  Call
+// after lock_models_for_activation(): its statements take new snapshots (in
+// READ COMMITTED), so they see any activation that committed before the lock.
 void finish_and_activate(int64 id, double seconds);
 
 }  // namespace steam_rec::pg

@@ -2,11 +2,12 @@
 //
 // Writes the active model's top k of one player or of every player into
 // steam_rec.recommendations.  Players are read in steam_id order through a
-// cursor and written in batches; a batch first locks its players' rows (KEY
-// SHARE, the lock a foreign key takes), so a player deleted meanwhile is
-// skipped instead of failing the refresh, and a concurrent DELETE of a player
-// waits rather than deadlocks.  Each list is replaced inside the caller's
-// transaction, so readers see the old list or the new one, never a mix.
+// cursor and written in batches; a batch first locks its players' rows (see
+// flush()), so a player deleted meanwhile is skipped instead of failing the
+// refresh, a concurrent DELETE of a player waits rather than deadlocks, and two
+// refreshes of one player run one after the other.  Each list is replaced
+// inside the caller's transaction, so readers see the old list or the new one,
+// never a mix.
 #include "pg/entry.hpp"
 #include "pg/model_cache.hpp"
 #include "pg/ranking_io.hpp"
@@ -47,13 +48,31 @@ Batch new_batch(int32 k) {
 
 // Replaces the lists of the batch's players that still exist; returns rows
 // written.  Its arrays live in `scratch`, which is reset afterwards.
+//
+// The players' users rows are locked FOR NO KEY UPDATE, in steam_id order (no
+// deadlock between refreshes, which all lock in that order): the lock
+// conflicts with itself, so a second refresh of a player waits for the first
+// one's transaction to end, but not with the KEY SHARE locks foreign keys
+// take, so inserts of the player's games and recommendations go on.  Row
+// locks live in the rows, not in the shared lock table, so a refresh of every
+// player needs no more shared memory than one of a single player.  The price:
+// an UPDATE of a locked users row waits until the refresh commits.  A player
+// deleted meanwhile is not returned, and is skipped.
+//
+// The DELETE that follows runs with a new snapshot (SPI takes one per
+// statement in READ COMMITTED), taken after the lock, so it also removes the
+// list a refresh that committed while this one waited wrote; the INSERT then
+// writes over any row still in the way (one another writer added without
+// the lock) rather than fail.  In REPEATABLE READ the snapshot predates the
+// wait: the DELETE or INSERT meets the other refresh's rows and fails with a
+// serialization error (40001), PostgreSQL's usual answer there; retry.
 int64 flush(Batch* batch, const char* algorithm, MemoryContext scratch) {
   if (batch->players == 0) return 0;
   MemoryContext caller = MemoryContextSwitchTo(scratch);
   Oid lock_types[1] = {INT8ARRAYOID};
   Datum lock_values[1] = {int8_array(batch->player_ids, batch->players)};
   const uint64 alive = spi_run("SELECT steam_id FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.=) ANY ($1)"
-                               " ORDER BY steam_id FOR KEY SHARE",
+                               " ORDER BY steam_id FOR NO KEY UPDATE",
                                1, lock_types, lock_values, SPI_OK_SELECT);
   auto* locked = static_cast<int64*>(palloc(sizeof(int64) * (alive + 1)));
   for (uint64 r = 0; r < alive; ++r) {
@@ -76,7 +95,10 @@ int64 flush(Batch* batch, const char* algorithm, MemoryContext scratch) {
       " SELECT r.steam_id, r.appid, r.rank, r.score, $5"
       "   FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
       "                   pg_catalog.unnest($4)) AS r(steam_id, appid, rank, score)"
-      "  WHERE r.steam_id OPERATOR(pg_catalog.=) ANY ($6)",
+      "  WHERE r.steam_id OPERATOR(pg_catalog.=) ANY ($6)"
+      " ON CONFLICT (user_steam_id, appid) DO UPDATE"
+      "    SET rank = excluded.rank, score = excluded.score, algorithm = excluded.algorithm,"
+      "        generated_at = excluded.generated_at",
       6, types, values, SPI_OK_INSERT);
   batch->players = 0;
   batch->rows = 0;

@@ -1,7 +1,8 @@
 // steam_rec.train(algorithm text DEFAULT 'hybrid', params jsonb DEFAULT '{}') RETURNS bigint
 //
 // Reads user_games and game_tags, trains in the core, stores the model and
-// makes it the active one.  Trainings are serialised by an advisory lock; the
+// makes it the active one.  Trainings are serialised by an advisory lock, and
+// their activation with activate_model() by a lock on steam_rec.models; the
 // memory a training needs is estimated from row counts before any data is
 // read, and a training over steam_rec.training_memory_limit is refused.
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "pg/model_store.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/training_data_size.hpp"
 #include "pg/train_params_json.hpp"
 
 extern "C" {
@@ -37,24 +39,6 @@ struct Training {
 
 void check(const Status& status) {
   if (!status.ok()) raise_core_failure(status, "train");
-}
-
-// Counts what training will read, so its memory can be checked first.
-rec::DataSize count_data() {
-  // Players are counted from users (an upper bound that needs no sort).
-  spi_run("SELECT (SELECT pg_catalog.count(*) FROM steam_rec.users),"
-          "       (SELECT pg_catalog.count(*) FROM (SELECT DISTINCT appid FROM steam_rec.user_games) AS g),"
-          "       (SELECT pg_catalog.count(*) FROM steam_rec.user_games),"
-          "       (SELECT pg_catalog.count(*) FROM steam_rec.game_tags)",
-          0, nullptr, nullptr, SPI_OK_SELECT, true);
-  rec::DataSize size;
-  bool is_null = true;
-  HeapTuple tuple = SPI_tuptable->vals[0];
-  size.players = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
-  size.games = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &is_null));
-  size.interactions = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null));
-  size.tag_entries = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &is_null));
-  return size;
 }
 
 void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
@@ -117,7 +101,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   Datum lock_key[1] = {Int64GetDatum(kTrainLockKey)};
   spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
 
-  refuse_if_too_large(training->params, count_data());
+  refuse_if_too_large(training->params, count_training_data());
   read_owned_games(training);
   read_game_tags([&](int32 appid, const char* tag, int32 position) {
     check(guard([&] { training->data.add_tag(appid, tag, position); }));
@@ -133,6 +117,11 @@ STEAM_REC_FUNCTION(steam_rec_train) {
 
   ModelFacts facts{rec::algorithm_name(training->params.algorithm), params_to_json(training->described),
                    static_cast<int32>(training->size.players), training->model.games(), training->size.interactions};
+  // Activation is serialised with activate_model() and other trainings; the
+  // lock is taken only now, so nobody waits for the training itself.  It comes
+  // before the model's INSERT: upgrading that INSERT's ROW EXCLUSIVE lock to
+  // EXCLUSIVE later could deadlock with another session doing the same.
+  lock_models_for_activation();
   const int64 id = store_model(training->model, facts);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

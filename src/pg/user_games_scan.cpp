@@ -10,7 +10,10 @@ extern "C" {
 #include "catalog/namespace.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "utils/acl.h"
+#include "utils/rls.h"
 }
 
 namespace steam_rec::pg {
@@ -29,6 +32,33 @@ double double_or(TupleTableSlot* slot, AttrNumber column, double fallback) {
   bool is_null = true;
   Datum value = slot_getattr(slot, column, &is_null);
   return is_null ? fallback : DatumGetFloat8(value);
+}
+
+// Refuses a caller who may not read every row the scan reads.  The scan
+// bypasses the executor, and with it the privilege and row-level-security
+// checks a query would make, so it makes them here: without SELECT on the
+// columns it reads, PostgreSQL's own "permission denied"; under a policy,
+// a refusal naming it (statistics of rows the caller cannot see, written where
+// it can read them, would show it what the policy hides).
+void require_every_row_readable(Relation relation, const UserGamesScan& scan) {
+  const Oid relation_id = RelationGetRelid(relation);
+  const Oid user = GetUserId();
+  if (pg_class_aclcheck(relation_id, user, ACL_SELECT) != ACLCHECK_OK) {
+    const AttrNumber columns[] = {scan.player, scan.appid, scan.hours, scan.recent_hours, scan.last_played};
+    for (AttrNumber column : columns)
+      if (pg_attribute_aclcheck(relation_id, column, user, ACL_SELECT) != ACLCHECK_OK)
+        aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, RelationGetRelationName(relation));
+  }
+  if (check_enable_rls(relation_id, InvalidOid, true) == RLS_ENABLED)
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                    errmsg("refresh_engagement() measures every row of steam_rec.user_games, and row-level security "
+                           "hides some of them from role \"%s\"",
+                           GetUserNameFromId(user, false)),
+                    errdetail("The statistics it rebuilds (game_stats, engagement_prior) describe every player's "
+                              "games; built from the visible rows only, they would be wrong for everyone."),
+                    errhint("Run it as a role that row-level security does not apply to (the table's owner, or one "
+                            "with BYPASSRLS), or rescore one player's rows from the stored statistics with "
+                            "refresh_engagement(steam_id).")));
 }
 
 }  // namespace
@@ -75,6 +105,7 @@ Oid user_games_relation_id() {
 void user_games_scan_begin(UserGamesScan* scan, Oid relation_id, Snapshot snapshot) {
   scan->relation = table_open(relation_id, AccessShareLock);
   find_user_games_columns(RelationGetDescr(scan->relation), scan);
+  require_every_row_readable(scan->relation, *scan);
   scan->slot = table_slot_create(scan->relation, nullptr);
   scan->scan = table_beginscan(scan->relation, snapshot, 0, nullptr);
   scan->as_of = engagement_as_of();

@@ -1,5 +1,6 @@
 // Reading steam_rec.user_games for the engagement model: a plain heap scan
-// (no SPI row copies) that yields each row as the model's plain struct.
+// (no SPI row copies) that yields each row as the model's plain struct, for
+// callers who may read every row (it checks).
 #pragma once
 
 #include "core/engagement_refresh.hpp"
@@ -34,6 +35,8 @@ int category_from_name(const char* name, size_t length);
 // Finds the columns of steam_rec.user_games in `relation`'s descriptor.
 void find_user_games_columns(TupleDesc descriptor, UserGamesScan* scan);
 
+// Opens the scan; refuses (42501) a caller without SELECT on the columns it
+// reads or whom row-level security shows only some rows of the table.
 void user_games_scan_begin(UserGamesScan* scan, Oid relation_id, Snapshot snapshot);
 bool user_games_scan_next(UserGamesScan* scan, engagement::OwnedGame* row);
 void user_games_scan_end(UserGamesScan* scan);
