@@ -75,9 +75,9 @@ for name in include_tags recommend_for_games exclude_appids for_games_diverse mm
 done
 
 # pg_terminate_backend() ends a running call (the backend goes away).
-psql -X -q -d $db -c "$warm_up" -c "${heavy[mmr]}" >/dev/null 2>&1 &
+psql -X -q -d $db -c "$warm_up" -c "${heavy[for_games_diverse]}" >/dev/null 2>&1 &
 client=$!
-pid=$(wait_until_running $db "${heavy[mmr]}")
+pid=$(wait_until_running $db "${heavy[for_games_diverse]}")
 psql_value $db "SELECT pg_terminate_backend($pid, 5000)" >/dev/null
 if wait $client; then echo "FAIL the call survived pg_terminate_backend" >&2; exit 1; fi
 assert_equal "pg_terminate_backend ended the call" "0" \
