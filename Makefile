@@ -16,9 +16,11 @@ REGRESS      = setup schema service_queries bad_input boundary engagement recomm
 # Regression tests named after the review defects they hold.
 REGRESS     += stored_params_round_trip hybrid_refuses_other_base_params settings_refused_at_set
 REGRESS     += refresh_engagement_respects_rls
+REGRESS     += tag_filters_case_insensitive model_cache_key_survives_reinstall model_in_use_survives_reload
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
-ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency activate_model_serialised refresh_recommendations_overlap
+ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency
+ISOLATION     += activate_model_serialised refresh_recommendations_overlap recommend_during_downgrade
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3

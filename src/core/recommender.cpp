@@ -15,20 +15,28 @@ struct Recommender::Scales {
   Eigen::LLT<Eigen::MatrixXf> fold_in_solver;
 };
 
-// Which games a request allows.  Excluded games are marked in the
-// recommender's scratch (excluded_flag_), cleared when the call ends.
+constexpr std::uint8_t kIncludeTag = 1, kExcludeTag = 2;
+
+// Which games a request allows.  Excluded games and the filters' tags are
+// marked in the recommender's scratch (excluded_flag_, tag_filter_), cleared
+// when the call ends, so a test costs one look per tag of the game whatever
+// the number of tags requested.
 struct Recommender::Eligibility {
-  std::vector<std::int32_t> include_tags, exclude_tags;
+  std::vector<std::int32_t> include_in_order;  // distinct, in request order, for explanations
   bool include_requested = false;
+  bool any_tag_filter = false;
 
   bool allows(const Recommender& r, std::int32_t game) const {
     if (r.excluded_flag_[game]) return false;
-    for (std::int32_t t : exclude_tags)
-      if (r.has_tag(game, t)) return false;
-    if (!include_requested) return true;
-    for (std::int32_t t : include_tags)
-      if (r.has_tag(game, t)) return true;
-    return false;
+    if (!any_tag_filter) return true;
+    bool included = !include_requested;
+    const SparseRows& tags = r.model_.tags;
+    for (std::int64_t p = tags.offset[game]; p < tags.offset[game + 1]; ++p) {
+      const std::uint8_t filter = r.tag_filter_[tags.index[p]];
+      if (filter & kExcludeTag) return false;
+      if (filter & kIncludeTag) included = true;
+    }
+    return included;
   }
 };
 
@@ -46,16 +54,46 @@ Recommender::Recommender(GameModel model) : model_(std::move(model)) {
   std::iota(by_popularity_.begin(), by_popularity_.end(), 0);
   std::stable_sort(by_popularity_.begin(), by_popularity_.end(),
                    [&](std::int32_t a, std::int32_t b) { return model_.popularity[a] > model_.popularity[b]; });
+  for (std::size_t t = 0; t < model_.tag_names.size(); ++t)
+    tags_by_folded_name_[fold_tag_name(model_.tag_names[t])].push_back(static_cast<std::int32_t>(t));
   collaborative_.assign(n, 0.0f);
   content_.assign(n, 0.0f);
   touched_flag_.assign(n, 0);
   excluded_flag_.assign(n, 0);
+  owned_flag_.assign(n, 0);
+  tag_filter_.assign(model_.tag_names.size(), 0);
+}
+
+std::string Recommender::fold_tag_name(const std::string& name) {
+  std::string folded = name;
+  for (char& c : folded)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return folded;
+}
+
+const std::vector<std::int32_t>* Recommender::tags_named(const std::string& name) const {
+  auto it = tags_by_folded_name_.find(fold_tag_name(name));
+  return it == tags_by_folded_name_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Recommender::unknown_tags(const std::vector<std::string>& names) const {
+  std::vector<std::string> unknown;
+  std::unordered_map<std::string, bool> seen;
+  for (const std::string& name : names) {
+    std::string folded = fold_tag_name(name);
+    if (tags_by_folded_name_.count(folded) != 0 || !seen.emplace(std::move(folded), true).second) continue;
+    unknown.push_back(name);
+  }
+  return unknown;
 }
 
 std::size_t Recommender::memory_bytes() const {
+  std::size_t names = 0;
+  for (const auto& entry : tags_by_folded_name_) names += entry.first.capacity() + 64 + entry.second.capacity() * 4;
   return model_.memory_bytes() + games_by_tag_.offset.size() * 8 + games_by_tag_.index.size() * 8 +
          max_neighbour_.size() * 4 + by_popularity_.size() * 4 + static_cast<std::size_t>(gram_.size()) * 4 +
-         collaborative_.size() * 9 + touched_.capacity() * 4;
+         collaborative_.size() * 11 + tag_filter_.size() + names +
+         (touched_.capacity() + excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity()) * 4;
 }
 
 void Recommender::touch(std::int32_t game) {
@@ -79,9 +117,31 @@ void Recommender::clear_scratch() {
   touched_.clear();
   for (std::int32_t g : excluded_) excluded_flag_[g] = 0;
   excluded_.clear();
+  for (std::int32_t g : owned_list_) owned_flag_[g] = 0;
+  owned_list_.clear();
+  for (std::int32_t t : filtered_tags_) tag_filter_[t] = 0;
+  filtered_tags_.clear();
 }
 
-Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights) {
+// Sets `bit` on every tag the names match (ignoring case); repeated names
+// and names differing only in case add nothing.  in_order, when given,
+// receives each matched tag once, in request order.
+void Recommender::mark_tags(const std::vector<std::string>& names, std::uint8_t bit,
+                            std::vector<std::int32_t>* in_order) {
+  for (const std::string& name : names) {
+    const std::vector<std::int32_t>* tags = tags_named(name);
+    if (tags == nullptr) continue;
+    for (std::int32_t t : *tags) {
+      if (tag_filter_[t] & bit) continue;
+      if (tag_filter_[t] == 0) filtered_tags_.push_back(t);
+      tag_filter_[t] |= bit;
+      if (in_order != nullptr) in_order->push_back(t);
+    }
+  }
+}
+
+Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
+                                       CancelCheck& cancel) {
   const Blend& blend = model_.blend;
   Scales scales;
   if (owned.empty()) return scales;
@@ -91,6 +151,7 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
   if (blend.collaborative > 0 && model_.has_neighbours()) {
     for (std::size_t o = 0; o < owned.size(); ++o)
       for (std::int64_t p = model_.neighbours.offset[owned[o]]; p < model_.neighbours.offset[owned[o] + 1]; ++p) {
+        cancel.poll();
         const std::int32_t j = model_.neighbours.index[p];
         touch(j);
         collaborative_[j] += weights[o] * model_.neighbours.value[p];
@@ -101,6 +162,7 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
                                             owned.size(), &scales.fold_in_solver);
     Eigen::Map<Eigen::VectorXf>(collaborative_.data(), model_.games()) = model_.factors * player;
     for (std::int32_t j = 0; j < model_.games(); ++j) {
+      cancel.poll();
       touch(j);
       top = std::max(top, collaborative_[j]);
     }
@@ -109,7 +171,7 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
 
   if (blend.content > 0 && model_.has_tags()) {
     top = 0;
-    for (std::size_t o = 0; o < owned.size(); ++o) top = std::max(top, add_content(owned[o], weights[o]));
+    for (std::size_t o = 0; o < owned.size(); ++o) top = std::max(top, add_content(owned[o], weights[o], cancel));
     scales.content = top > 0 ? 1.0f / top : 0.0f;
   }
   return scales;
@@ -119,11 +181,12 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
 // `game`: from its stored list, or, for a game nobody owned at training (it has
 // no list), through the games sharing each of its tags.  Returns the largest
 // content score it left.
-float Recommender::add_content(std::int32_t game, float weight) {
+float Recommender::add_content(std::int32_t game, float weight, CancelCheck& cancel) {
   const SparseRows& list = model_.content_neighbours;
   float top = 0;
   if (model_.has_content_neighbours() && list.offset[game + 1] > list.offset[game]) {
     for (std::int64_t p = list.offset[game]; p < list.offset[game + 1]; ++p) {
+      cancel.poll();
       const std::int32_t j = list.index[p];
       touch(j);
       content_[j] += weight * list.value[p];
@@ -135,6 +198,7 @@ float Recommender::add_content(std::int32_t game, float weight) {
     const std::int32_t t = model_.tags.index[p];
     const float tag_weight = weight * model_.tags.value[p];
     for (std::int64_t q = games_by_tag_.offset[t]; q < games_by_tag_.offset[t + 1]; ++q) {
+      cancel.poll();
       const std::int32_t j = games_by_tag_.index[q];
       if (j == game) continue;
       touch(j);
@@ -154,11 +218,15 @@ float Recommender::total(const Scales& scales, std::int32_t game) const {
 // The `pool` best eligible games: every touched game is scored; the others
 // score by popularity alone, so they are met in popularity order and the walk
 // stops as soon as none can enter the selection.
-std::vector<Scored> Recommender::select(const Scales& scales, const Eligibility& eligibility, std::size_t pool) const {
+std::vector<Scored> Recommender::select(const Scales& scales, const Eligibility& eligibility, std::size_t pool,
+                                        CancelCheck& cancel) const {
   BestOf best(pool);
-  for (std::int32_t j : touched_)
+  for (std::int32_t j : touched_) {
+    cancel.poll();
     if (eligibility.allows(*this, j)) best.offer(Scored{total(scales, j), j});
+  }
   for (std::int32_t j : by_popularity_) {
+    cancel.poll();
     if (touched_flag_[j]) continue;
     const Scored candidate{model_.blend.popularity * model_.popularity[j], j};
     if (best.full() && !best.would_keep(candidate)) break;
@@ -218,14 +286,15 @@ float Recommender::similarity(std::int32_t a, std::int32_t b) const {
 }
 
 void Recommender::explain(const Scales& scales, const std::vector<std::int32_t>& owned,
-                          const std::vector<float>& weights, const RankRequest& request, Recommendation& result,
-                          std::int32_t game) const {
+                          const std::vector<float>& weights, const Eligibility& eligibility, Recommendation& result,
+                          std::int32_t game, CancelCheck& cancel) const {
   const Blend& blend = model_.blend;
   std::vector<Scored> contributions;
   Eigen::VectorXf solved;
   if (scales.collaborative > 0 && model_.has_factors())
     solved = scales.fold_in_solver.solve(model_.factors.row(game).transpose());
   for (std::size_t o = 0; o < owned.size(); ++o) {
+    cancel.poll();
     const std::int32_t g = owned[o];
     float part = 0;
     if (scales.collaborative > 0) {
@@ -245,86 +314,100 @@ void Recommender::explain(const Scales& scales, const std::vector<std::int32_t>&
     result.basis = Basis::played;
     return;
   }
-  for (const std::string& name : request.include_tags) {
-    std::int32_t t = model_.tag_index(name);
-    if (t >= 0 && has_tag(game, t)) {
+  for (std::int32_t t : eligibility.include_in_order) {
+    cancel.poll();
+    if (has_tag(game, t)) {
       result.basis = Basis::liked_tag;
-      result.tag = name;
+      result.tag = model_.tag_names[t];
       return;
     }
   }
   result.basis = Basis::popular;
 }
 
-std::vector<Recommendation> Recommender::rank(const RankRequest& request) {
-  std::vector<std::int32_t> owned;
-  std::vector<float> weights;
-  for (const PlayerGame& game : request.games) {
-    std::int32_t g = model_.game_index(game.appid);
-    if (g < 0 || std::find(owned.begin(), owned.end(), g) != owned.end()) continue;
-    owned.push_back(g);
-    weights.push_back(model_.weight(std::isfinite(game.engagement) ? std::clamp(game.engagement, 0.0f, 1.0f) : 0.0f));
+// Maximal marginal relevance over the pool (best first), relevance scaled to
+// 0..1: each step takes the candidate of the highest
+//   (1 - diversity) * relevance - diversity * max similarity to those taken,
+// the first of equals.  Each candidate keeps its largest similarity to the
+// games taken so far, raised by the one just taken only: O(k * pool).
+std::vector<Scored> Recommender::diversify(const std::vector<Scored>& pool, std::size_t k, float diversity,
+                                           CancelCheck& cancel) const {
+  std::vector<Scored> chosen;
+  if (pool.empty()) return chosen;
+  const float top = pool.front().score, bottom = pool.back().score;
+  const float range = top > bottom ? top - bottom : 1.0f;
+  std::vector<std::uint8_t> taken(pool.size(), 0);
+  std::vector<float> redundancy(pool.size(), 0.0f);
+  while (chosen.size() < std::min(k, pool.size())) {
+    std::size_t best = pool.size();
+    float best_value = 0;
+    for (std::size_t c = 0; c < pool.size(); ++c) {
+      cancel.poll();
+      if (taken[c]) continue;
+      if (!chosen.empty()) redundancy[c] = std::max(redundancy[c], similarity(pool[c].index, chosen.back().index));
+      const float value = (1 - diversity) * (pool[c].score - bottom) / range - diversity * redundancy[c];
+      if (best == pool.size() || value > best_value) {
+        best = c;
+        best_value = value;
+      }
+    }
+    taken[best] = 1;
+    chosen.push_back(pool[best]);
   }
+  return chosen;
+}
 
+std::vector<Recommendation> Recommender::rank(const RankRequest& request) {
+  CancelCheck never;
+  return rank(request, never);
+}
+
+std::vector<Recommendation> Recommender::rank(const RankRequest& request, CancelCheck& cancel) {
   // Scratch is cleared however this call ends.
   struct ClearOnExit {
     Recommender* r;
     ~ClearOnExit() { r->clear_scratch(); }
   } clear_on_exit{this};
 
+  // Each owned game once, with the engagement it was first listed with.
+  std::vector<std::int32_t> owned;
+  std::vector<float> weights;
+  for (const PlayerGame& game : request.games) {
+    cancel.poll();
+    std::int32_t g = model_.game_index(game.appid);
+    if (g < 0 || owned_flag_[g]) continue;
+    owned_flag_[g] = 1;
+    owned_list_.push_back(g);
+    owned.push_back(g);
+    weights.push_back(model_.weight(std::isfinite(game.engagement) ? std::clamp(game.engagement, 0.0f, 1.0f) : 0.0f));
+  }
+
   Eligibility eligibility;
   if (request.exclude_owned)
     for (std::int32_t g : owned) exclude(g);
   for (std::int32_t appid : request.exclude_appids) {
+    cancel.poll();
     std::int32_t g = model_.game_index(appid);
     if (g >= 0) exclude(g);
   }
   eligibility.include_requested = !request.include_tags.empty();
-  for (const std::string& name : request.include_tags) {
-    std::int32_t t = model_.tag_index(name);
-    if (t >= 0) eligibility.include_tags.push_back(t);
-  }
-  for (const std::string& name : request.exclude_tags) {
-    std::int32_t t = model_.tag_index(name);
-    if (t >= 0) eligibility.exclude_tags.push_back(t);
-  }
+  mark_tags(request.include_tags, kIncludeTag, &eligibility.include_in_order);
+  mark_tags(request.exclude_tags, kExcludeTag, nullptr);
+  eligibility.any_tag_filter = eligibility.include_requested || !filtered_tags_.empty();
+  cancel.poll_now();
 
   const std::size_t k = static_cast<std::size_t>(std::max(request.k, 0));
-  const bool diversify = request.diversity > 0 && k > 1;
-  const Scales scales = score(owned, weights);
-  std::vector<Scored> pool = select(scales, eligibility, diversify ? std::max<std::size_t>(5 * k, 50) : k);
-
-  std::vector<Scored> chosen;
-  if (!diversify) {
-    chosen = pool;
-  } else {
-    // Maximal marginal relevance over the pool, relevance scaled to 0..1.
-    const float top = pool.empty() ? 0 : pool.front().score, bottom = pool.empty() ? 0 : pool.back().score;
-    const float range = top > bottom ? top - bottom : 1.0f;
-    std::vector<std::uint8_t> taken(pool.size(), 0);
-    while (chosen.size() < std::min(k, pool.size())) {
-      std::size_t best = pool.size();
-      float best_value = 0;
-      for (std::size_t c = 0; c < pool.size(); ++c) {
-        if (taken[c]) continue;
-        float redundancy = 0;
-        for (const Scored& s : chosen) redundancy = std::max(redundancy, similarity(pool[c].index, s.index));
-        const float value = (1 - request.diversity) * (pool[c].score - bottom) / range - request.diversity * redundancy;
-        if (best == pool.size() || value > best_value) {
-          best = c;
-          best_value = value;
-        }
-      }
-      taken[best] = 1;
-      chosen.push_back(pool[best]);
-    }
-  }
+  const bool diversify_pool = request.diversity > 0 && k > 1;
+  const Scales scales = score(owned, weights, cancel);
+  std::vector<Scored> pool =
+      select(scales, eligibility, diversify_pool ? std::max<std::size_t>(5 * k, 50) : k, cancel);
+  const std::vector<Scored> chosen = diversify_pool ? diversify(pool, k, request.diversity, cancel) : pool;
 
   std::vector<Recommendation> results(chosen.size());
   for (std::size_t r = 0; r < chosen.size(); ++r) {
     results[r].appid = model_.appids[chosen[r].index];
     results[r].score = chosen[r].score;
-    explain(scales, owned, weights, request, results[r], chosen[r].index);
+    explain(scales, owned, weights, eligibility, results[r], chosen[r].index, cancel);
   }
   return results;
 }

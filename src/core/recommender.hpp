@@ -7,8 +7,10 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/game_model.hpp"
 #include "core/top_k.hpp"
 
@@ -24,6 +26,7 @@ struct RankRequest {
   std::int32_t k = 10;
   bool exclude_owned = true;
   std::vector<std::int32_t> exclude_appids;
+  // Tag names match whatever the case of their ASCII letters (fold_tag_name).
   std::vector<std::string> include_tags;  // empty = no restriction; else any of them
   std::vector<std::string> exclude_tags;
   float diversity = 0;  // 0 = pure relevance, 1 = pure novelty (maximal marginal relevance)
@@ -52,24 +55,39 @@ class Recommender {
   // Not reentrant: ranking reuses scratch space sized to the model, so a call
   // costs time in proportion to the games it touches, not to every game.  A
   // backend serves one call at a time.
+  // Every loop whose length a request controls polls `cancel`, which throws
+  // Cancelled to stop; inputs are deduplicated first, so repeating an appid or
+  // a tag costs nothing but reading it.
+  std::vector<Recommendation> rank(const RankRequest& request, CancelCheck& cancel);
   std::vector<Recommendation> rank(const RankRequest& request);
+  // The requested tag names that match no tag of the model, each once (its
+  // first spelling), in request order.
+  std::vector<std::string> unknown_tags(const std::vector<std::string>& names) const;
   // How alike two games are, 0..1 (the largest of their tag cosine and their
   // collaborative similarity); used for diversity.
   float similarity(std::int32_t a, std::int32_t b) const;
   std::size_t memory_bytes() const;
 
+  // A tag name with its ASCII letters lower-cased: the key tags match by.
+  static std::string fold_tag_name(const std::string& name);
+
  private:
   struct Scales;
   struct Eligibility;
-  Scales score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights);
+  Scales score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights, CancelCheck& cancel);
   void touch(std::int32_t game);
-  float add_content(std::int32_t game, float weight);
+  float add_content(std::int32_t game, float weight, CancelCheck& cancel);
   void exclude(std::int32_t game);
+  void mark_tags(const std::vector<std::string>& names, std::uint8_t bit, std::vector<std::int32_t>* in_order);
+  const std::vector<std::int32_t>* tags_named(const std::string& name) const;
   void clear_scratch();
   float total(const Scales& scales, std::int32_t game) const;
-  std::vector<Scored> select(const Scales& scales, const Eligibility& eligibility, std::size_t pool) const;
+  std::vector<Scored> select(const Scales& scales, const Eligibility& eligibility, std::size_t pool,
+                             CancelCheck& cancel) const;
+  std::vector<Scored> diversify(const std::vector<Scored>& pool, std::size_t k, float diversity,
+                                CancelCheck& cancel) const;
   void explain(const Scales& scales, const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
-               const RankRequest& request, Recommendation& result, std::int32_t game) const;
+               const Eligibility& eligibility, Recommendation& result, std::int32_t game, CancelCheck& cancel) const;
   float neighbour_weight(std::int32_t from, std::int32_t to) const;
   float content_weight(std::int32_t from, std::int32_t to) const;
   float tag_cosine(std::int32_t a, std::int32_t b) const;
@@ -80,11 +98,16 @@ class Recommender {
   std::vector<float> max_neighbour_;        // per game, its largest neighbour weight
   std::vector<std::int32_t> by_popularity_;  // games, most popular first
   Eigen::MatrixXf gram_;                    // factors' * factors
+  // Folded tag name -> the model's tags of that name (several when names
+  // differ only in case), built once so a lookup costs no scan of the names.
+  std::unordered_map<std::string, std::vector<std::int32_t>> tags_by_folded_name_;
 
-  // Per-call scratch: component scores of the games touched so far.
+  // Per-call scratch: component scores of the games touched so far, which
+  // games are owned or excluded, and which tags the filters name (bits
+  // kIncludeTag, kExcludeTag); each list says what to clear when the call ends.
   std::vector<float> collaborative_, content_;
-  std::vector<std::uint8_t> touched_flag_, excluded_flag_;
-  std::vector<std::int32_t> touched_, excluded_;
+  std::vector<std::uint8_t> touched_flag_, excluded_flag_, owned_flag_, tag_filter_;
+  std::vector<std::int32_t> touched_, excluded_, owned_list_, filtered_tags_;
 };
 
 }  // namespace steam_rec::rec

@@ -6,6 +6,7 @@ extern "C" {
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/namespace.h"
+#include "nodes/makefuncs.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
@@ -54,9 +55,13 @@ void scan_equal(Oid heap_oid, Oid index_oid, const char* column, RegProcedure eq
 
 }  // namespace
 
+// Resolves the name and locks what it found in one step: a relation dropped
+// by a transaction that commits while we wait for the lock is looked up again
+// and reported missing, never opened by a stale OID.  The lock is the one
+// reading takes, held to the end of the transaction.
 Oid steam_rec_relation(const char* name) {
-  Oid schema = get_namespace_oid("steam_rec", true);
-  return OidIsValid(schema) ? get_relname_relid(name, schema) : InvalidOid;
+  RangeVar* relation = makeRangeVar(const_cast<char*>("steam_rec"), const_cast<char*>(name), -1);
+  return RangeVarGetRelidExtended(relation, AccessShareLock, RVR_MISSING_OK, nullptr, nullptr);
 }
 
 Oid directly_readable(const char* name) {

@@ -15,7 +15,8 @@ extern "C" {
 
 namespace steam_rec::pg {
 
-// The relation (table or index) steam_rec.<name>, or InvalidOid.
+// The relation (table or index) steam_rec.<name>, locked for reading, or
+// InvalidOid when it does not exist (also when it was dropped while we waited).
 Oid steam_rec_relation(const char* name);
 
 // The relation steam_rec.<name> if the current user may read all of it

@@ -20,11 +20,16 @@ extern "C" {
 namespace steam_rec::pg {
 
 // The model this backend serves from; one per backend, replaced when another
-// model becomes active.
+// model becomes active.  Shared: a call that serves from it holds a pin
+// (pin_for_call), so replacing it frees it only when the last call using it
+// is over, whatever ran in between (a trigger or a policy that activates and
+// serves another model).  The key includes the models table's OID: after DROP
+// and CREATE EXTENSION in one transaction an id and trained_at can repeat.
 struct CachedModel {
+  Oid models_table = InvalidOid;
   int64 id = 0;
   TimestampTz trained_at = 0;
-  rec::Recommender* recommender = nullptr;
+  std::shared_ptr<rec::Recommender> recommender;
 };
 CachedModel cache;
 
@@ -33,7 +38,6 @@ namespace {
 // A model being loaded: owned by a memory context until it is complete.
 struct Loading {
   rec::ModelAssembler assembler;
-  std::unique_ptr<rec::Recommender> recommender;
 };
 
 void check(const Status& status) {
@@ -90,6 +94,7 @@ void load_games(Loading* loading, int64 id) {
                         "  FROM steam_rec.model_games WHERE model_id OPERATOR(pg_catalog.=) $1 ORDER BY appid",
                         1, types, values, SPI_OK_SELECT, true);
   for (uint64 r = 0; r < rows; ++r) {
+    CHECK_FOR_INTERRUPTS();  // nothing C++ lives on this frame; the assembler belongs to a memory context
     HeapTuple tuple = SPI_tuptable->vals[r];
     TupleDesc descriptor = SPI_tuptable->tupdesc;
     bool is_null = true;
@@ -107,7 +112,7 @@ void load_games(Loading* loading, int64 id) {
   }
 }
 
-void load(int64 id, TimestampTz trained_at, const char* algorithm, Jsonb* params) {
+void load(Oid models_table, int64 id, TimestampTz trained_at, const char* algorithm, Jsonb* params) {
   int param_count = 0;
   RawParam* raw = read_params(params, &param_count);
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec model load", ALLOCSET_DEFAULT_SIZES);
@@ -116,10 +121,9 @@ void load(int64 id, TimestampTz trained_at, const char* algorithm, Jsonb* params
   load_games(loading, id);
   check(guard([&] {
     rec::TrainParams resolved = rec::restore_params(algorithm, to_param_values(raw, param_count));
-    loading->recommender = std::make_unique<rec::Recommender>(loading->assembler.finish(resolved));
-    delete cache.recommender;
-    cache.recommender = loading->recommender.release();
+    cache.recommender = std::make_shared<rec::Recommender>(loading->assembler.finish(resolved));
   }));
+  cache.models_table = models_table;
   cache.id = id;
   cache.trained_at = trained_at;
   MemoryContextDelete(work);
@@ -134,11 +138,22 @@ namespace {
                   errhint("Train one first: SELECT steam_rec.train();")));
 }
 
-// Serves the model of `row`, loading it if this backend does not hold it yet.
-ActiveModel serve(const ModelRow& row) {
-  if (cache.recommender == nullptr || cache.id != row.id || cache.trained_at != row.trained_at)
-    load(row.id, row.trained_at, row.algorithm, DatumGetJsonbP(row.params));
-  return ActiveModel{row.id, row.algorithm, cache.recommender};
+// Keeps the cached model alive until the current memory context goes away
+// (the call ends, or its transaction aborts): the context owns a copy of the
+// shared pointer.
+rec::Recommender* pin_for_call() {
+  auto* pin = new_in_context<std::shared_ptr<rec::Recommender>>(CurrentMemoryContext);
+  *pin = cache.recommender;
+  return pin->get();
+}
+
+// Serves the model of `row` of the table `models_table`, loading it if this
+// backend does not hold it yet.
+ActiveModel serve(Oid models_table, const ModelRow& row) {
+  if (cache.recommender == nullptr || cache.models_table != models_table || cache.id != row.id ||
+      cache.trained_at != row.trained_at)
+    load(models_table, row.id, row.trained_at, row.algorithm, DatumGetJsonbP(row.params));
+  return ActiveModel{row.id, row.algorithm, pin_for_call()};
 }
 
 // Runs a saved lookup whose first four columns are the active model's id,
@@ -186,12 +201,12 @@ ActiveModel active_model() {
   if (direct.usable()) {
     ModelRow row;
     if (!read_active_model(direct.models, direct.one_active, &row)) no_active_model();
-    return serve(row);
+    return serve(direct.models, row);
   }
   static SPIPlanPtr plan = nullptr;
   HeapTuple tuple = nullptr;
   TupleDesc descriptor = nullptr;
-  return serve(look_up_active(
+  return serve(steam_rec_relation("models"), look_up_active(
       saved_plan(&plan, "SELECT id, trained_at, algorithm, params FROM steam_rec.models WHERE active", 0, nullptr),
       nullptr, &tuple, &descriptor));
 }
@@ -202,7 +217,7 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
     ModelRow row;
     if (!read_active_model(direct.models, direct.one_active, &row)) no_active_model();
     games->count = read_player_games(direct.user_games, direct.by_player, steam_id, &games->appids, &games->engagement);
-    return serve(row);
+    return serve(direct.models, row);
   }
   static SPIPlanPtr plan = nullptr;
   Oid types[1] = {INT8OID};
@@ -210,7 +225,7 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
   // Through SQL (privileges and row-level security apply), one query for both.
   HeapTuple tuple = nullptr;
   TupleDesc descriptor = nullptr;
-  ActiveModel active = serve(look_up_active(
+  ActiveModel active = serve(steam_rec_relation("models"), look_up_active(
       saved_plan(&plan,
                  "SELECT m.id, m.trained_at, m.algorithm, m.params, g.appids, g.engagement"
                  "  FROM steam_rec.models AS m"
@@ -236,6 +251,7 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
   games->appids = static_cast<int32*>(palloc(sizeof(int32) * games->count));
   games->engagement = static_cast<float*>(palloc(sizeof(float) * games->count));
   for (int i = 0; i < games->count; ++i) {
+    if (i % 65536 == 0) CHECK_FOR_INTERRUPTS();
     games->appids[i] = DatumGetInt32(appid_values[i]);
     games->engagement[i] = score_nulls[i] ? 0.0f : DatumGetFloat4(score_values[i]);
   }
@@ -248,5 +264,6 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
 // the model it serves from (0 before its first recommend()).
 STEAM_REC_FUNCTION(steam_rec_model_cache_bytes) {
   using steam_rec::pg::cache;
-  PG_RETURN_INT64(cache.recommender == nullptr ? 0 : static_cast<int64>(cache.recommender->memory_bytes()));
+  const steam_rec::rec::Recommender* served = cache.recommender.get();
+  PG_RETURN_INT64(served == nullptr ? 0 : static_cast<int64>(served->memory_bytes()));
 }

@@ -15,11 +15,13 @@ namespace steam_rec::pg {
 struct ActiveModel {
   int64 id;
   const char* algorithm;  // palloc'd
-  rec::Recommender* recommender;
+  rec::Recommender* recommender;  // pinned: see active_model()
 };
 
 // Must run inside SPI_connect.  Raises 55000 with a hint when no model is
-// active.  The Recommender stays valid until the next call.
+// active.  The Recommender stays alive until the memory context current at
+// the call is reset or deleted (normally the SPI procedure context, which
+// SPI_finish or an abort deletes), even if another model is loaded meanwhile.
 ActiveModel active_model();
 
 // A player's owned games, palloc'd; engagement 0 where not scored.

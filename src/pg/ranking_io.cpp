@@ -1,5 +1,6 @@
 #include "pg/ranking_io.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/guard.hpp"
@@ -12,6 +13,7 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 }
 
@@ -22,16 +24,23 @@ void check(const Status& status) {
   if (!status.ok()) raise_core_failure(status, "recommend");
 }
 
-// The non-NULL elements of a text array as C strings.
-char** text_elements(ArrayType* array, int* count) {
+// Elements read between two looks at the interrupt flags.
+constexpr int kInterruptEvery = 65536;
+
+// The non-NULL elements of a text array as C strings; *elements is how many
+// elements it had, NULLs included.
+char** text_elements(ArrayType* array, int* count, int* elements) {
   Datum* values = nullptr;
   bool* nulls = nullptr;
   int n = 0;
   deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
   auto** texts = static_cast<char**>(palloc(sizeof(char*) * (n > 0 ? n : 1)));
   *count = 0;
-  for (int i = 0; i < n; ++i)
+  *elements = n;
+  for (int i = 0; i < n; ++i) {
+    if (i % kInterruptEvery == 0) CHECK_FOR_INTERRUPTS();
     if (!nulls[i]) texts[(*count)++] = TextDatumGetCString(values[i]);
+  }
   return texts;
 }
 
@@ -39,30 +48,32 @@ void connect() {
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
 }
 
+// Game names by appid: appids sorted and distinct, names[i] that of appids[i]
+// (nullptr when the catalog has none), so a lookup is a binary search.
 struct Names {
   int count;
   int32* appids;
   char** names;
 
+  int position(int32 appid) const {
+    const int32* found = std::lower_bound(appids, appids + count, appid);
+    return found != appids + count && *found == appid ? static_cast<int>(found - appids) : -1;
+  }
   const char* of(int32 appid) const {
-    for (int i = 0; i < count; ++i)
-      if (appids[i] == appid) return names[i];
-    return nullptr;
+    const int i = position(appid);
+    return i < 0 ? nullptr : names[i];
   }
 };
 
 Names look_up_names(const Ranking* ranking) {
   int wanted = 0;
   auto* appids = static_cast<int32*>(palloc(sizeof(int32) * (ranking->results.size() * 4 + 1)));
-  auto want = [&](int32 appid) {
-    for (int i = 0; i < wanted; ++i)
-      if (appids[i] == appid) return;
-    appids[wanted++] = appid;
-  };
   for (const rec::Recommendation& r : ranking->results) {
-    want(r.appid);
-    for (int b = 0; b < r.because_count; ++b) want(r.because[b]);
+    appids[wanted++] = r.appid;
+    for (int b = 0; b < r.because_count; ++b) appids[wanted++] = r.because[b];
   }
+  std::sort(appids, appids + wanted);
+  wanted = static_cast<int>(std::unique(appids, appids + wanted) - appids);
   Names names{wanted, appids, static_cast<char**>(palloc(sizeof(char*) * (wanted + 1)))};
   Oid catalog = directly_readable("catalog_cache");
   if (OidIsValid(catalog)) {
@@ -82,10 +93,32 @@ Names look_up_names(const Ranking* ranking) {
   for (uint64 r = 0; r < rows; ++r) {
     bool is_null = true;
     const int32 appid = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &is_null));
-    for (int i = 0; i < wanted; ++i)
-      if (appids[i] == appid) names.names[i] = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+    const int i = names.position(appid);
+    if (i >= 0) names.names[i] = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
   }
   return names;
+}
+
+// Says which requested tags no game has (argument `what`).  The names live
+// in the Ranking, which its memory context owns, so nothing C++ is on the
+// stack if reporting fails.
+void notice_unknown_tags(const char* what, const std::vector<std::string>& names, bool only_nulls) {
+  if (only_nulls) {
+    ereport(NOTICE, (errmsg("%s holds only NULLs, so no game matches it", what),
+                     errhint("NULL elements of a tag list are ignored; pass NULL instead of the array for no filter.")));
+    return;
+  }
+  if (names.empty()) return;
+  StringInfoData list;
+  initStringInfo(&list);
+  constexpr std::size_t kListed = 20;  // a notice stays readable however many names were passed
+  for (std::size_t i = 0; i < names.size() && i < kListed; ++i) {
+    if (i > 0) appendStringInfoString(&list, ", ");
+    appendStringInfoString(&list, quote_literal_cstr(names[i].c_str()));
+  }
+  if (names.size() > kListed) appendStringInfo(&list, " and %zu more", names.size() - kListed);
+  ereport(NOTICE, (errmsg("%s: no game has the tag%s %s", what, names.size() > 1 ? "s" : "", list.data),
+                   errhint("Tags match ignoring the case of ASCII letters; the names are those of steam_rec.game_tags.")));
 }
 
 void append_name(StringInfo text, const Names& names, int32 appid) {
@@ -151,14 +184,20 @@ Ranking* begin_ranking(FunctionCallInfo fcinfo, int first) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("diversity must be between 0 and 1, not %g", static_cast<double>(diversity)),
                     errhint("0 ranks by relevance alone; 1 favours games unlike those already listed.")));
-  int include_count = 0, exclude_count = 0, appid_count = 0;
-  char** include = PG_ARGISNULL(first + 2) ? nullptr : text_elements(PG_GETARG_ARRAYTYPE_P(first + 2), &include_count);
-  char** exclude = PG_ARGISNULL(first + 3) ? nullptr : text_elements(PG_GETARG_ARRAYTYPE_P(first + 3), &exclude_count);
+  int include_count = 0, exclude_count = 0, appid_count = 0, include_elements = 0, exclude_elements = 0;
+  char** include = PG_ARGISNULL(first + 2)
+                       ? nullptr
+                       : text_elements(PG_GETARG_ARRAYTYPE_P(first + 2), &include_count, &include_elements);
+  char** exclude = PG_ARGISNULL(first + 3)
+                       ? nullptr
+                       : text_elements(PG_GETARG_ARRAYTYPE_P(first + 3), &exclude_count, &exclude_elements);
   int32* appids = PG_ARGISNULL(first + 4) ? nullptr
                                           : int4_elements(PG_GETARG_ARRAYTYPE_P(first + 4), "exclude_appids", &appid_count);
 
   InitMaterializedSRF(fcinfo, 0);
   Ranking* ranking = new_ranking();
+  // An include list of NULLs alone names no tag: it restricts to nothing.
+  ranking->include_only_nulls = include_elements > 0 && include_count == 0;
   check(guard([&] {
     rec::RankRequest& request = ranking->request;
     request.k = k;
@@ -197,17 +236,30 @@ int32* int4_elements(ArrayType* array, const char* name, int* count) {
   deconstruct_array(array, INT4OID, sizeof(int32), true, TYPALIGN_INT, &values, &nulls, &n);
   auto* elements = static_cast<int32*>(palloc(sizeof(int32) * (n > 0 ? n : 1)));
   *count = 0;
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < n; ++i) {
+    if (i % kInterruptEvery == 0) CHECK_FOR_INTERRUPTS();
     if (!nulls[i]) elements[(*count)++] = DatumGetInt32(values[i]);
+  }
   return elements;
 }
 
 void rank(Ranking* ranking, const ActiveModel& model) {
-  check(guard([&] { ranking->results = model.recommender->rank(ranking->request); }));
+  if (ranking->include_only_nulls) {
+    ranking->results.clear();
+    return;
+  }
+  CancelCheck cancel = server_cancel_check();
+  check(guard([&] {
+    ranking->results = model.recommender->rank(ranking->request, cancel);
+    ranking->unknown_include_tags = model.recommender->unknown_tags(ranking->request.include_tags);
+    ranking->unknown_exclude_tags = model.recommender->unknown_tags(ranking->request.exclude_tags);
+  }));
 }
 
 void rank_and_return(FunctionCallInfo fcinfo, Ranking* ranking, const ActiveModel& model, ReasonStyle style) {
   rank(ranking, model);
+  notice_unknown_tags("include_tags", ranking->unknown_include_tags, ranking->include_only_nulls);
+  notice_unknown_tags("exclude_tags", ranking->unknown_exclude_tags, false);
   Names names = look_up_names(ranking);
   auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   const std::size_t rows = ranking->results.size();

@@ -21,6 +21,8 @@ constexpr int32 kMaxK = 1000;
 struct Ranking {
   rec::RankRequest request;
   std::vector<rec::Recommendation> results;
+  std::vector<std::string> unknown_include_tags, unknown_exclude_tags;  // requested, matching no tag
+  bool include_only_nulls = false;  // include_tags had elements, all NULL: nothing is eligible
   MemoryContext context = nullptr;  // deleting it deletes the Ranking
 };
 
@@ -42,7 +44,8 @@ void add_games(Ranking* ranking, const int32* appids, const float* engagement, i
 // The non-NULL elements of an int4 array, palloc'd.
 int32* int4_elements(ArrayType* array, const char* name, int* count);
 
-// Ranks, looks up names, writes the result rows, and disconnects from SPI.
+// Ranks, says in a NOTICE which requested tags no game has, looks up names,
+// writes the result rows, and disconnects from SPI.
 void rank_and_return(FunctionCallInfo fcinfo, Ranking* ranking, const ActiveModel& model, ReasonStyle style);
 
 // Ranks into ranking->results (for callers that write rows themselves).

@@ -8,8 +8,11 @@ Each call runs with a statement timeout; functions that change the extension its
 another session keeps inserting, updating and deleting owned games.
 
 Fails when: the connection is lost (a crashed backend restarts every connection), a call
-ends in an internal error (SQLSTATE class XX: a bug, not bad input), or a failed call
-changed a table. Prints the counts.
+ends in an internal error (SQLSTATE class XX: a bug, not bad input), a call runs well past
+its statement timeout (it does not poll for cancellation), or a failed call changed a
+table. Every twentieth call is a serving call at its limits (k = 1000, diversity near 1,
+arrays of 500,000 elements full of duplicates and NULLs, thousands of repeated tags).
+Prints the counts.
 
   test/fuzz/fuzz_functions.py [--calls N] [--seed S]
 """
@@ -78,23 +81,57 @@ def value_for(type_name, rng):
         return rng.choice([0, 1, -1, 2, 10, 20, 60, 1000, limit - 1, -limit,
                            rng.randint(-limit, limit - 1), rng.randint(-100, 100)])
     if type_name in ("double precision", "real", "numeric"):
-        return rng.choice([0.0, -0.0, 1.0, -1.0, 0.5, 336.0, 337.0, 1e308, -1e308, 5e-324, float("nan"),
+        return rng.choice([0.0, -0.0, 1.0, -1.0, 0.5, 0.9, 0.99, 0.999, 336.0, 337.0, 1e308, -1e308, 5e-324, float("nan"),
                            float("inf"), float("-inf"), rng.uniform(-1e6, 1e6), rng.uniform(0, 100)])
     if type_name == "boolean":
         return rng.choice([True, False])
     if type_name == "text":
         return random_text(rng)
     if type_name == "text[]":
+        shape = rng.random()
+        if shape < 0.2:  # one tag repeated, in any case, with NULLs among the copies
+            tag = rng.choice(["Strategy", "strategy", "STRATEGY", "FPS", "No such tag"])
+            return [None if i % 97 == 0 else tag for i in range(rng.choice([100, 5000, 20000]))]
+        if shape < 0.3:
+            return [None] * rng.choice([1, 3, 1000])
+        if shape < 0.4:  # many distinct names, most unknown
+            return [f"tag {i}" for i in range(rng.choice([5000, 50000]))] + ["FPS"]
         return [random_text(rng) for _ in range(rng.choice([0, 1, 3, 1000]))]
     if type_name == "jsonb":
         return rng.choice(ODD_JSON)
     if type_name == "integer[]":
+        shape = rng.random()
+        if shape < 0.15:  # huge, full of duplicates and NULLs
+            size = rng.choice([100_000, 500_000])
+            return [None if i % 1013 == 0 else 1 + i % 30 for i in range(size)]
+        if shape < 0.25:
+            return [rng.choice([None, 7]) for _ in range(rng.choice([1000, 100_000]))]
         return rng.choice([[], [0], [-1], [2**31 - 1, -2**31], [None, 1], list(range(1, 31)), [5] * 100,
                            [rng.randint(-5, 40) for _ in range(1000)], [None]])
     if type_name == "timestamp with time zone":
         return rng.choice(["infinity", "-infinity", "2026-11-01 00:00+00", "4713-01-01 00:00+00 BC",
                            "294276-12-31 23:59:59+00", "2000-01-01"])
     raise KeyError(type_name)
+
+
+# Serving calls at their limits (k = 1000, diversity near 1, huge and repeated
+# inputs), mixed in with the random ones: each must end by itself or at the
+# statement timeout.
+def heavy_serving_call(rng):
+    diversity = rng.choice([0.9, 0.99, 1.0])
+    appids = [None if i % 101 == 0 else 1 + i % 30 for i in range(rng.choice([1000, 500_000]))]
+    tags = ["strategy"] * rng.choice([1, 5000]) + [None, "FPS", "no such tag"]
+    return rng.choice([
+        ("recommend", "SELECT * FROM steam_rec.recommend(%s, k => 1000, diversity => %s, include_tags => %s,"
+                      " exclude_appids => %s)", [rng.randint(1, 60), diversity, tags, appids]),
+        ("recommend_for_games", "SELECT * FROM steam_rec.recommend_for_games(%s, k => 1000, diversity => %s,"
+                                " exclude_tags => %s)", [appids, diversity, tags]),
+    ])
+
+
+STATEMENT_TIMEOUT = 5.0  # seconds
+# A call may end this long after its statement timeout (slow, shared machines).
+TIMEOUT_SLACK = 2.0
 
 
 def fingerprint(cursor):
@@ -164,7 +201,7 @@ def main():
             cur.execute("INSERT INTO steam_rec.game_tags (appid, tag_name, position) VALUES (%s, %s, %s)",
                         (i * 7 % 30 + 1, tag, i + 1))
         cur.execute("SELECT steam_rec.train('content')")
-        cur.execute("SET statement_timeout = '5s'")
+        cur.execute(f"SET statement_timeout = '{int(STATEMENT_TIMEOUT * 1000)}ms'")
         cur.execute("""SELECT p.proname, array(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) AS t)
                          FROM pg_proc AS p
                         WHERE p.pronamespace = 'steam_rec'::regnamespace AND p.prokind = 'f'
@@ -181,10 +218,13 @@ def main():
     try:
         with connection.cursor() as cur:
             for call in range(args.calls):
-                name, types = rng.choice(functions)
-                values = [value_for(t, rng) for t in types]
-                placeholders = ", ".join(f"%s::{t}" for t in types)
-                sql = f"SELECT * FROM steam_rec.{name}({placeholders})"
+                if call % 20 == 10:
+                    name, sql, values = heavy_serving_call(rng)
+                else:
+                    name, types = rng.choice(functions)
+                    values = [value_for(t, rng) for t in types]
+                    placeholders = ", ".join(f"%s::{t}" for t in types)
+                    sql = f"SELECT * FROM steam_rec.{name}({placeholders})"
                 # Every fourth call runs with the writer paused, to check that a
                 # call that fails leaves the tables as they were.
                 checked = call % 4 == 0
@@ -194,6 +234,7 @@ def main():
                 rolled_back = name in ROLLED_BACK
                 if rolled_back:
                     cur.execute("BEGIN")
+                started = time.monotonic()
                 try:
                     cur.execute(sql, values)
                     cur.fetchall()
@@ -212,6 +253,9 @@ def main():
                     if checked and fingerprint(cur) != before:
                         failures.append(f"{name}{tuple(values)!r:.200}: failed but changed a table")
                 finally:
+                    if time.monotonic() - started > STATEMENT_TIMEOUT + TIMEOUT_SLACK:
+                        failures.append(f"{name}{tuple(values)!r:.200}: ran {time.monotonic() - started:.1f} s, "
+                                        f"past its {STATEMENT_TIMEOUT:.0f} s statement timeout")
                     if rolled_back:
                         cur.execute("ROLLBACK")
                     if checked:

@@ -287,6 +287,122 @@ TEST(Recommender, GamesUnknownToTheModelAreIgnored) {
   EXPECT_EQ(appids_of(r.rank(player_owning({10, 11, 999}, 1))), appids_of(r.rank(player_owning({10, 11}, 1))));
 }
 
+// The diversity re-ranking as first written: for each step, every candidate's
+// redundancy is recomputed against every game taken so far (O(k^2 * pool)).
+std::vector<std::int32_t> quadratic_mmr(const Recommender& r, const std::vector<Recommendation>& pool, std::size_t k,
+                                        float diversity) {
+  std::vector<std::int32_t> chosen;
+  if (pool.empty()) return chosen;
+  const float top = pool.front().score, bottom = pool.back().score;
+  const float range = top > bottom ? top - bottom : 1.0f;
+  std::vector<bool> taken(pool.size(), false);
+  while (chosen.size() < std::min(k, pool.size())) {
+    std::size_t best = pool.size();
+    float best_value = 0;
+    for (std::size_t c = 0; c < pool.size(); ++c) {
+      if (taken[c]) continue;
+      float redundancy = 0;
+      for (std::int32_t s : chosen)
+        redundancy = std::max(redundancy, r.similarity(r.model().game_index(pool[c].appid), r.model().game_index(s)));
+      const float value = (1 - diversity) * (pool[c].score - bottom) / range - diversity * redundancy;
+      if (best == pool.size() || value > best_value) {
+        best = c;
+        best_value = value;
+      }
+    }
+    taken[best] = true;
+    chosen.push_back(pool[best].appid);
+  }
+  return chosen;
+}
+
+TEST(RecommendStopsAtStatementTimeout, MmrMatchesTheQuadraticDefinition) {
+  for (const char* algorithm : {"itemknn", "content", "ials", "hybrid"}) {
+    Recommender r = trained(algorithm);
+    for (float diversity : {0.1f, 0.5f, 0.9f, 1.0f})
+      for (std::int32_t k : {2, 4, 7}) {
+        RankRequest request = player_owning({10, 40}, k);
+        request.exclude_owned = false;
+        // The pool MMR picks from is the best max(5k, 50) games by relevance.
+        RankRequest whole = request;
+        whole.k = std::max(5 * k, 50);
+        const std::vector<Recommendation> pool = r.rank(whole);
+        request.diversity = diversity;
+        EXPECT_EQ(appids_of(r.rank(request)), quadratic_mmr(r, pool, static_cast<std::size_t>(k), diversity))
+            << algorithm << " diversity " << diversity << " k " << k;
+      }
+  }
+}
+
+bool stop_after_calls(void* calls) noexcept { return --*static_cast<int*>(calls) < 0; }
+
+TEST(RecommendStopsAtStatementTimeout, CancelCheckStopsRankAndLeavesNoScratch) {
+  Recommender r = trained("hybrid");
+  RankRequest request = player_owning({10, 11, 40}, 5);
+  request.diversity = 0.5f;
+  request.include_tags = {"Strategy", "FPS", "Casual"};
+  request.exclude_appids = {22};
+  const std::vector<std::int32_t> expected = appids_of(r.rank(request));
+  int calls = 0;
+  CancelCheck stop_now(stop_after_calls, &calls);
+  EXPECT_THROW(r.rank(request, stop_now), Cancelled);
+  // Long inputs are polled as they are read, not only between the steps.
+  RankRequest huge = request;
+  for (int i = 0; i < 100000; ++i) huge.exclude_appids.push_back(i);
+  int polls_left = 1000000;
+  CancelCheck counting(stop_after_calls, &polls_left);
+  r.rank(huge, counting);
+  EXPECT_GE(1000000 - polls_left, 100000 / 1024);
+  polls_left = 5;
+  CancelCheck stop_while_reading(stop_after_calls, &polls_left);
+  EXPECT_THROW(r.rank(huge, stop_while_reading), Cancelled);
+  // A cancelled call leaves nothing behind: the next one ranks as before.
+  EXPECT_EQ(appids_of(r.rank(request)), expected);
+}
+
+TEST(RecommendStopsAtStatementTimeout, DuplicatedInputsRankAsOnce) {
+  Recommender r = trained("hybrid");
+  RankRequest once = player_owning({10, 21, 40}, 6);
+  once.include_tags = {"Strategy", "FPS"};
+  once.exclude_tags = {"Casual"};
+  once.exclude_appids = {11, 999};
+  once.diversity = 0.3f;
+  RankRequest repeated = once;
+  repeated.games.clear();
+  repeated.include_tags.clear();
+  repeated.exclude_tags.clear();
+  repeated.exclude_appids.clear();
+  for (int i = 0; i < 5000; ++i) {
+    for (const PlayerGame& game : once.games) repeated.games.push_back(game);
+    repeated.include_tags.push_back(i % 2 ? "Strategy" : "fps");
+    repeated.include_tags.push_back("FPS");
+    repeated.exclude_tags.push_back("CASUAL");
+    repeated.exclude_appids.push_back(i % 2 ? 11 : 999);
+  }
+  const std::vector<Recommendation> a = r.rank(once), b = r.rank(repeated);
+  ASSERT_EQ(appids_of(a), appids_of(b));
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].score, b[i].score);
+    EXPECT_EQ(a[i].tag, b[i].tag);
+    EXPECT_EQ(std::vector<std::int32_t>(a[i].because, a[i].because + a[i].because_count),
+              std::vector<std::int32_t>(b[i].because, b[i].because + b[i].because_count));
+  }
+}
+
+TEST(TagFiltersCaseInsensitive, AnyCaseOfATagMatchesIt) {
+  Recommender r = trained("hybrid");
+  RankRequest exact = player_owning({}, 2);
+  exact.include_tags = {"FPS"};
+  RankRequest lower = exact;
+  lower.include_tags = {"fps"};
+  EXPECT_EQ(appids_of(r.rank(lower)), appids_of(r.rank(exact)));
+  EXPECT_EQ(r.rank(lower)[0].tag, "FPS");  // the reason names the tag as the model spells it
+  RankRequest excluded = player_owning({10}, 10);
+  excluded.exclude_tags = {"sTrAtEgY", "casual"};
+  for (std::int32_t appid : appids_of(r.rank(excluded))) EXPECT_TRUE((appid >= 20 && appid <= 22) || appid == 50);
+  EXPECT_EQ(r.unknown_tags({"fps", "Nope", "NOPE", "strategy", "Other"}), (std::vector<std::string>{"Nope", "Other"}));
+}
+
 TEST(Params, UnknownKeyListsTheAllowedOnes) {
   try {
     resolve_params("ease", {{"lamda", false, 10, ""}});

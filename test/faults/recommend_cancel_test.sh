@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# recommend_stops_at_statement_timeout: the serving functions are PUBLIC, so no
+# argument may make them run past a statement_timeout or ignore
+# pg_terminate_backend().  On a catalog of 30,000 tagged games, each heavy call
+# below must end within 0.2 s of a 300 ms statement_timeout (finished or
+# cancelled), and pg_terminate_backend() must end one that is running.
+# The model is loaded by a light call first, in the same session, so only
+# the ranking itself is timed.  The 0.2 s margin is the one the project
+# promises; the calls take several seconds to minutes when they do not poll.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$root/test/lib/assert.sh"
+source "$root/test/faults/fault_helpers.sh"
+db=steam_rec_recommend_cancel
+timeout_ms=300
+margin_ms=200
+
+dropdb --if-exists $db 2>/dev/null || true
+createdb $db
+psql_in $db <<'SQL'
+CREATE EXTENSION steam_rec;
+SET max_parallel_workers_per_gather = 0;
+-- 30,000 games with 8 of 300 common tags each; one game in 600 also has the tag Rare.
+INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 30000) AS g;
+INSERT INTO steam_rec.game_tags (appid, tag_name, position)
+SELECT g, 'Tag ' || ((g * 7 + i * 131) % 300), i FROM generate_series(1, 30000) AS g, generate_series(1, 8) AS i
+ON CONFLICT DO NOTHING;
+INSERT INTO steam_rec.game_tags (appid, tag_name, position) SELECT g, 'Rare', 9 FROM generate_series(1, 30000, 600) AS g;
+-- 4,000 players with 12 games each, spread over the whole catalog.
+INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 4000) AS p;
+ALTER TABLE steam_rec.user_games DISABLE TRIGGER user_games_engagement;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT p, 1 + (p * 37 + i * i * 7919) % 30000, (p * i) % 50 FROM generate_series(1, 4000) AS p, generate_series(1, 12) AS i
+ON CONFLICT DO NOTHING;
+ALTER TABLE steam_rec.user_games ENABLE TRIGGER user_games_engagement;
+SELECT steam_rec.refresh_engagement();
+SELECT steam_rec.train('hybrid', '{"base": "itemknn"}');
+-- The big arrays, built once so that building them is not what is timed.
+CREATE TABLE big_inputs AS
+SELECT (SELECT array_agg(CASE WHEN g % 1000 = 0 THEN NULL ELSE 1 + g % 15000 END)
+          FROM generate_series(1, 500000) AS g) AS appids,
+       (SELECT array_agg(CASE WHEN g % 2 = 0 THEN 'Rare' ELSE 'No such tag ' || g END)
+          FROM generate_series(1, 10000) AS g) AS tags;
+SQL
+
+# The heavy calls.  Each is a PUBLIC function with PUBLIC-sized arguments.
+declare -A heavy=(
+  [mmr]="SELECT count(*) FROM steam_rec.recommend(1, k => 1000, diversity => 0.9)"
+  [include_tags]="SELECT count(*) FROM big_inputs, steam_rec.recommend(2, k => 1000, include_tags => big_inputs.tags)"
+  [recommend_for_games]="SELECT count(*) FROM big_inputs, steam_rec.recommend_for_games(big_inputs.appids, k => 1000)"
+  [exclude_appids]="SELECT count(*) FROM big_inputs, steam_rec.recommend(3, k => 1000, diversity => 0.5, exclude_appids => big_inputs.appids[1:29000])"
+  [for_games_diverse]="SELECT count(*) FROM big_inputs, steam_rec.recommend_for_games(big_inputs.appids, k => 1000, diversity => 0.9)"
+)
+warm_up="SELECT count(*) FROM steam_rec.recommend_for_games('{1}', k => 1)"
+
+# Runs CALL after loading the model, under the timeout; prints the call's
+# milliseconds as psql's \timing measured them, then "cancelled" or "finished".
+timed_call() {
+  local output
+  output=$(psql -X -q -d $db 2>&1 <<SQL
+$warm_up;
+SET statement_timeout = $timeout_ms;
+\\timing on
+$1;
+SQL
+)
+  printf '%s ' "$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<< "$output" | tail -1)"
+  if grep -q 'canceling statement due to statement timeout' <<< "$output"; then echo cancelled; else echo finished; fi
+}
+
+for name in include_tags recommend_for_games exclude_appids for_games_diverse mmr; do
+  read -r elapsed outcome <<< "$(timed_call "${heavy[$name]}")"
+  assert_true "$name: the call ends within ${margin_ms} ms of its ${timeout_ms} ms statement_timeout ($outcome after ${elapsed} ms)" \
+    "awk 'BEGIN { exit !($elapsed <= $timeout_ms + $margin_ms) }'"
+done
+
+# pg_terminate_backend() ends a running call (the backend goes away).
+psql -X -q -d $db -c "$warm_up" -c "${heavy[for_games_diverse]}" >/dev/null 2>&1 &
+client=$!
+pid=$(wait_until_running $db "${heavy[for_games_diverse]}")
+psql_value $db "SELECT pg_terminate_backend($pid, 5000)" >/dev/null
+if wait $client; then echo "FAIL the call survived pg_terminate_backend" >&2; exit 1; fi
+assert_equal "pg_terminate_backend ended the call" "0" \
+  "$(psql_value $db "SELECT count(*) FROM pg_stat_activity WHERE pid = $pid")"
+
+# The same calls without a timeout still answer.
+assert_equal "without a timeout, MMR returns k games" "1000" "$(psql_value $db "${heavy[mmr]}")"
+dropdb $db
