@@ -156,7 +156,7 @@ BEGIN
     -- chose with the rights of the role adopting.
     SELECT array_agg(format('%I.%I is a %s', source_schema, c.relname,
                             CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-                                           WHEN 'f' THEN 'foreign table' ELSE 'relation of kind ' || c.relkind END)
+                                           WHEN 'f' THEN 'foreign table' ELSE 'relation of kind ' || c.relkind::text END)
                      ORDER BY c.relname)
       INTO not_tables
       FROM pg_class AS c
