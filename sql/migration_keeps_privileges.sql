@@ -35,6 +35,7 @@ GRANT SELECT ON steam_rec.model_tags TO regress_keep_app;
 RESET ROLE;
 REVOKE EXECUTE ON FUNCTION steam_rec.similar_games(integer, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION steam_rec.similar_games(integer, integer) TO regress_keep_app;
+GRANT EXECUTE ON FUNCTION steam_rec._delete_model_rows() TO regress_keep_maintainer;
 COMMENT ON FUNCTION steam_rec._delete_model_rows() IS 'A comment the DBA gave an uncommented function.';
 ALTER TABLE steam_rec.game_stats ENABLE ROW LEVEL SECURITY;
 CREATE POLICY regress_keep_popular ON steam_rec.game_stats FOR SELECT TO regress_keep_app USING (owners > 0);

@@ -5,14 +5,17 @@
 // creates again: the new objects have the privileges, comments, row-security
 // flags and policies a fresh install gives them, not the ones the DBA set.
 // So, when ALTER EXTENSION steam_rec UPDATE starts, this trigger writes the
-// privileges (as aclexplode() rows, with role names), comment, row-security
-// flags and policies of every member of the extension to
-// steam_rec.migration_stash (item 'privileges', with each object's OID).
+// privileges (as aclexplode() rows, with role names, beside the scripts' own
+// from pg_init_privs), comment, row-security flags and policies of every
+// member of the extension the DBA changed to steam_rec.migration_stash (item
+// 'privileges', with each object's OID).
 // When the command ends, it looks at every stashed object that exists again:
 //   - the same OID: the object survived the command and its state stands;
-//   - another OID: the command created it again, and the trigger puts back
-//     what it had with GRANT, REVOKE, COMMENT, ALTER TABLE and CREATE POLICY,
-//     so the role dependencies are recorded as for any grant;
+//   - another OID: the command created it again, and the trigger makes the
+//     DBA's changes again with GRANT, REVOKE, COMMENT, ALTER TABLE and CREATE
+//     POLICY, so the role dependencies are recorded as for any grant (the
+//     privileges the new scripts give stay; their comments win over the
+//     DBA's, which come back on objects the scripts leave uncommented);
 // and deletes those stash rows.  Objects that do not exist at the new version
 // keep their rows until an upgrade brings them back.  A stashed object whose
 // restore did not happen (the trigger was disabled) keeps its row too; the
@@ -94,8 +97,10 @@ constexpr const char* kMembers = R"sql(
                    AND d.refobjid = (SELECT e.oid FROM pg_extension AS e WHERE e.extname = 'steam_rec'))
 )sql";
 
-// Stashes every member's state, except objects that still wait for an
-// earlier restore (stashed with another OID than they have now).
+// Stashes the state of every member the DBA changed (privileges other than
+// the scripts', row security, policies), except objects that still wait for
+// an earlier restore (stashed with another OID than they have now).  Objects
+// as the scripts made them need nothing kept.
 constexpr const char* kStash = R"sql(
     , now AS (%s)
     , stale AS (DELETE FROM steam_rec.migration_stash AS s USING now AS n
@@ -105,7 +110,9 @@ constexpr const char* kStash = R"sql(
                    AND (s.payload -> 'oid', s.payload -> 'subid') = (n.payload -> 'oid', n.payload -> 'subid'))
     INSERT INTO steam_rec.migration_stash (item, payload)
     SELECT 'privileges', n.payload FROM now AS n
-     WHERE NOT EXISTS (SELECT FROM steam_rec.migration_stash AS s
+     WHERE (n.payload -> 'acl' <> n.payload -> 'initial_acl' OR n.payload -> 'policies' <> '[]'
+            OR (n.payload ->> 'row_security')::boolean OR (n.payload ->> 'force_row_security')::boolean)
+       AND NOT EXISTS (SELECT FROM steam_rec.migration_stash AS s
                         WHERE s.item = 'privileges'
                           AND (s.payload -> 'type', s.payload -> 'names', s.payload -> 'args')
                               = (n.payload -> 'type', n.payload -> 'names', n.payload -> 'args')
