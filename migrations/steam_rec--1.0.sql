@@ -590,6 +590,25 @@ CREATE EVENT TRIGGER steam_rec_guard_drop ON ddl_command_start
     WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
     EXECUTE FUNCTION steam_rec._guard_drop();
 
+-- ALTER EXTENSION steam_rec UPDATE keeps what the DBA gave the objects a
+-- downgrade drops and an upgrade creates again: privileges, comments,
+-- row-security flags and policies.  When the command starts, this trigger
+-- stashes them (steam_rec.migration_stash, item 'privileges'); when it ends,
+-- it puts them back on every object that was created again.  It runs outside
+-- the update scripts, so the grants it makes are not taken for the
+-- extension's own (pg_init_privs) and pg_dump keeps them.
+CREATE FUNCTION steam_rec._keep_privileges() RETURNS event_trigger
+    LANGUAGE c
+    SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'steam_rec_keep_privileges';
+REVOKE ALL ON FUNCTION steam_rec._keep_privileges() FROM PUBLIC;
+CREATE EVENT TRIGGER steam_rec_keep_privileges_stash ON ddl_command_start
+    WHEN TAG IN ('ALTER EXTENSION')
+    EXECUTE FUNCTION steam_rec._keep_privileges();
+CREATE EVENT TRIGGER steam_rec_keep_privileges_restore ON ddl_command_end
+    WHEN TAG IN ('ALTER EXTENSION')
+    EXECUTE FUNCTION steam_rec._keep_privileges();
+
 -- adopt_alembic(source_schema): brings the tables the Python service built
 -- with Alembic (users, catalog_cache, user_games, recommendations and, when
 -- present, game_tags, beside an alembic_version table) and every row in them

@@ -72,6 +72,27 @@ SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.adopt_alembic('nowhere')
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.adopt_alembic('regress')$$);
 SELECT count(*) AS users_copied FROM steam_rec.users;
 
+-- 2b. Only base tables are adopted: a view (whose function would run with
+-- the adopter's rights) or a foreign table is refused before anything is
+-- read, every one listed.
+CREATE SCHEMA viewed;
+CREATE TABLE viewed.calls (n integer);
+CREATE FUNCTION viewed.spy() RETURNS integer LANGUAGE sql AS 'INSERT INTO viewed.calls VALUES (1) RETURNING 1';
+CREATE VIEW viewed.alembic_version AS SELECT '4f2a1c9e7b10'::varchar(32) AS version_num WHERE viewed.spy() = 1;
+CREATE VIEW viewed.users AS SELECT *, viewed.spy() AS spied FROM service.users;
+CREATE TABLE viewed.catalog_cache (LIKE service.catalog_cache);
+CREATE FOREIGN DATA WRAPPER regress_adopt_wrapper;
+CREATE SERVER regress_adopt_server FOREIGN DATA WRAPPER regress_adopt_wrapper;
+CREATE FOREIGN TABLE viewed.user_games (id integer, user_steam_id bigint, appid integer)
+    SERVER regress_adopt_server;
+CREATE TABLE viewed.recommendations (LIKE service.recommendations);
+SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.adopt_alembic('viewed')$$);
+SELECT count(*) AS spy_calls FROM viewed.calls;
+SELECT count(*) AS users_copied FROM steam_rec.users;
+DROP SCHEMA viewed CASCADE;
+DROP SERVER regress_adopt_server;
+DROP FOREIGN DATA WRAPPER regress_adopt_wrapper;
+
 -- 3. The service's schema is adopted: every row, the same values.
 SELECT * FROM steam_rec.adopt_alembic('service');
 SELECT c.table_name, pg_temp.rows_of('service', c.table_name, c.columns) = pg_temp.rows_of('steam_rec', c.table_name, c.columns) AS same_rows

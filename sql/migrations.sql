@@ -184,3 +184,18 @@ UNION ALL
 (SELECT fact FROM fresh_1_5 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
 
 DROP EXTENSION steam_rec;
+
+-- 13. A database installed at 1.4 by an earlier release, whose base script
+-- had no triggers keeping privileges, updates to the same 1.5 as a fresh install.
+CREATE EXTENSION steam_rec VERSION '1.4';
+ALTER EXTENSION steam_rec DROP EVENT TRIGGER steam_rec_keep_privileges_stash;
+ALTER EXTENSION steam_rec DROP EVENT TRIGGER steam_rec_keep_privileges_restore;
+ALTER EXTENSION steam_rec DROP FUNCTION steam_rec._keep_privileges();
+DROP EVENT TRIGGER steam_rec_keep_privileges_stash;
+DROP EVENT TRIGGER steam_rec_keep_privileges_restore;
+DROP FUNCTION steam_rec._keep_privileges();
+ALTER EXTENSION steam_rec UPDATE TO '1.5';
+(SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_5)
+UNION ALL
+(SELECT fact FROM fresh_1_5 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
+DROP EXTENSION steam_rec;

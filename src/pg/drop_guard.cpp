@@ -1,0 +1,202 @@
+// The DROP guard: steam_rec._guard_drop(), an event trigger on
+// ddl_command_start for DROP EXTENSION, DROP SCHEMA and DROP OWNED.
+//
+// Dropping the extension deletes every row of its tables.  The guard refuses
+// a command that would drop it while those tables hold rows, unless
+// steam_rec.allow_drop is on.  It reads what the command drops from its parse
+// tree, so comments, odd spelling, quoting and dynamic SQL (EXECUTE in DO or
+// in a function) make no difference.  It must run at the start of the
+// command: an extension's own event triggers do not fire for the sql_drop of
+// the command that drops the extension.
+//
+// When the caller may not run the command at all (not the owner of the
+// extension or the schema, not a member of the role in DROP OWNED), the guard
+// stays silent and lets the server refuse in its own words.  It reads the
+// tables by a plain heap scan that stops at the first row, so it needs no
+// privilege on them and no row-level-security policy hides a row from it.
+//
+// It works at every SQL version that declares it and while the extension is
+// being dropped, so it skips the SQL/library version check.
+#include "pg/entry.hpp"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_namespace.h"
+#include "commands/event_trigger.h"
+#include "commands/extension.h"
+#include "executor/tuptable.h"
+#include "lib/stringinfo.h"
+#include "nodes/parsenodes.h"
+#include "utils/acl.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+}
+
+namespace {
+
+constexpr const char* kExtension = "steam_rec";
+
+// The migration log is not data the user would lose: it describes the schema.
+constexpr const char* kLogTable = "applied_migrations";
+
+// True when a name list of DROP EXTENSION / DROP SCHEMA names steam_rec.
+bool names_steam_rec(List* names) {
+  ListCell* cell;
+  foreach (cell, names) {
+    if (strcmp(strVal(lfirst(cell)), kExtension) == 0) return true;
+  }
+  return false;
+}
+
+// The owner of the installed extension, or InvalidOid.
+Oid extension_owner(Oid extension_oid) {
+  Relation catalog = table_open(ExtensionRelationId, AccessShareLock);
+  ScanKeyData key;
+  ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(extension_oid));
+  SysScanDesc scan = systable_beginscan(catalog, ExtensionOidIndexId, true, nullptr, 1, &key);
+  Oid owner = InvalidOid;
+  HeapTuple tuple = systable_getnext(scan);
+  if (HeapTupleIsValid(tuple)) owner = reinterpret_cast<Form_pg_extension>(GETSTRUCT(tuple))->extowner;
+  systable_endscan(scan);
+  table_close(catalog, AccessShareLock);
+  return owner;
+}
+
+// The owner of the steam_rec schema, or InvalidOid.
+Oid schema_owner(Oid namespace_oid) {
+  HeapTuple tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(namespace_oid));
+  if (!HeapTupleIsValid(tuple)) return InvalidOid;
+  Oid owner = reinterpret_cast<Form_pg_namespace>(GETSTRUCT(tuple))->nspowner;
+  ReleaseSysCache(tuple);
+  return owner;
+}
+
+// True when `owner` owns a table of the steam_rec schema.
+bool owns_a_table(Oid owner, Oid namespace_oid) {
+  Relation catalog = table_open(RelationRelationId, AccessShareLock);
+  ScanKeyData key;
+  ScanKeyInit(&key, Anum_pg_class_relnamespace, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(namespace_oid));
+  SysScanDesc scan = systable_beginscan(catalog, InvalidOid, false, nullptr, 1, &key);
+  bool owns = false;
+  HeapTuple tuple;
+  while (!owns && HeapTupleIsValid(tuple = systable_getnext(scan))) {
+    auto relation = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple));
+    owns = relation->relowner == owner &&
+           (relation->relkind == RELKIND_RELATION || relation->relkind == RELKIND_PARTITIONED_TABLE);
+  }
+  systable_endscan(scan);
+  table_close(catalog, AccessShareLock);
+  return owns;
+}
+
+// True when DROP OWNED BY these roles would drop the extension, its schema
+// or one of its tables, and the caller may run it (else the server refuses).
+bool drop_owned_reaches_steam_rec(DropOwnedStmt* statement, Oid extension_oid, Oid namespace_oid) {
+  Oid owner_of_extension = extension_owner(extension_oid);
+  Oid owner_of_schema = schema_owner(namespace_oid);
+  ListCell* cell;
+  foreach (cell, statement->roles) {
+    Oid role = get_rolespec_oid(lfirst_node(RoleSpec, cell), true);
+    if (!OidIsValid(role)) continue;
+    if (!has_privs_of_role(GetUserId(), role)) return false;  // "permission denied to drop objects"
+    if (role == owner_of_extension || role == owner_of_schema || owns_a_table(role, namespace_oid)) return true;
+  }
+  return false;
+}
+
+// The tables of the steam_rec schema that hold at least one row, as a
+// comma-separated list ("" when none).  Each scan stops at its first row.
+char* tables_holding_rows(Oid namespace_oid) {
+  StringInfoData found;
+  initStringInfo(&found);
+  Relation catalog = table_open(RelationRelationId, AccessShareLock);
+  ScanKeyData key;
+  ScanKeyInit(&key, Anum_pg_class_relnamespace, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(namespace_oid));
+  SysScanDesc scan = systable_beginscan(catalog, InvalidOid, false, nullptr, 1, &key);
+  List* tables = NIL;
+  HeapTuple tuple;
+  while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
+    auto relation = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple));
+    if (relation->relkind == RELKIND_RELATION && strcmp(NameStr(relation->relname), kLogTable) != 0)
+      tables = lappend_oid(tables, relation->oid);
+  }
+  systable_endscan(scan);
+  table_close(catalog, AccessShareLock);
+
+  // The newest committed rows count, and this transaction's own.
+  Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+  ListCell* cell;
+  foreach (cell, tables) {
+    Relation table = table_open(lfirst_oid(cell), AccessShareLock);
+    TableScanDesc rows = table_beginscan(table, snapshot, 0, nullptr);
+    TupleTableSlot* slot = table_slot_create(table, nullptr);
+    bool has_rows = table_scan_getnextslot(rows, ForwardScanDirection, slot);
+    ExecDropSingleTupleTableSlot(slot);
+    table_endscan(rows);
+    if (has_rows)
+      appendStringInfo(&found, "%s%s.%s", found.len > 0 ? ", " : "", kExtension,
+                       RelationGetRelationName(table));
+    table_close(table, AccessShareLock);
+  }
+  UnregisterSnapshot(snapshot);
+  return found.data;
+}
+
+// True when steam_rec.allow_drop is set to a true value.
+bool drop_allowed() {
+  const char* setting = GetConfigOption("steam_rec.allow_drop", true, false);
+  bool allowed = false;
+  return setting != nullptr && parse_bool(setting, &allowed) && allowed;
+}
+
+// True when the command drops steam_rec (or its schema, or its owner's
+// objects) and the caller is allowed to run it.
+bool command_drops_steam_rec(Node* command, Oid extension_oid, Oid namespace_oid) {
+  if (IsA(command, DropStmt)) {
+    auto drop = castNode(DropStmt, command);
+    if (drop->removeType == OBJECT_EXTENSION && names_steam_rec(drop->objects))
+      return pg_extension_ownercheck(extension_oid, GetUserId());  // else "must be owner of extension"
+    if (drop->removeType == OBJECT_SCHEMA && names_steam_rec(drop->objects))
+      return pg_namespace_ownercheck(namespace_oid, GetUserId());  // else "must be owner of schema"
+    return false;
+  }
+  if (IsA(command, DropOwnedStmt))
+    return drop_owned_reaches_steam_rec(castNode(DropOwnedStmt, command), extension_oid, namespace_oid);
+  return false;
+}
+
+}  // namespace
+
+// steam_rec._guard_drop() refuses a command that would drop steam_rec and its
+// rows, unless steam_rec.allow_drop is on.
+STEAM_REC_FUNCTION_CHECKED(steam_rec_guard_drop, steam_rec::pg::VersionCheck::skipped) {
+  if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
+                    errmsg("steam_rec._guard_drop() must be called as an event trigger")));
+  auto event = reinterpret_cast<EventTriggerData*>(fcinfo->context);
+  Oid extension_oid = get_extension_oid(kExtension, true);
+  Oid namespace_oid = get_namespace_oid(kExtension, true);
+  if (!OidIsValid(extension_oid) || !OidIsValid(namespace_oid)) PG_RETURN_VOID();
+  if (!command_drops_steam_rec(event->parsetree, extension_oid, namespace_oid)) PG_RETURN_VOID();
+  if (drop_allowed()) PG_RETURN_VOID();
+
+  char* tables = tables_holding_rows(namespace_oid);
+  if (tables[0] != '\0')
+    ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+                    errmsg("%s would drop extension steam_rec and delete the rows of its tables",
+                           GetCommandTagName(event->tag)),
+                    errdetail("These tables hold rows: %s.", tables),
+                    errhint("Take a dump first (pg_dump -Fc), then SET steam_rec.allow_drop = on; "
+                            "and run the command again.")));
+  PG_RETURN_VOID();
+}
