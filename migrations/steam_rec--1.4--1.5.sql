@@ -293,5 +293,37 @@ COMMENT ON FUNCTION steam_rec.adopt_alembic(text) IS
     'into the extension''s tables, after verifying every table and column; refuses on any mismatch.';
 REVOKE ALL ON FUNCTION steam_rec.adopt_alembic(text) FROM PUBLIC;
 
+-- Review of issue 13: a role that could write a 'privileges' row of
+-- steam_rec.migration_stash had the next ALTER EXTENSION steam_rec UPDATE run
+-- any statement as superuser.  Only superusers write those rows now.  The
+-- base script creates the trigger; a database installed before 1.5 gets it
+-- here.
+DO $stash$
+BEGIN
+    IF pg_catalog.to_regprocedure('steam_rec._privileges_stash_by_superusers()') IS NULL THEN
+        CREATE FUNCTION steam_rec._privileges_stash_by_superusers() RETURNS trigger
+            LANGUAGE plpgsql
+            SET search_path = pg_catalog, pg_temp
+            AS $$
+        BEGIN
+            IF (NEW.item = 'privileges' OR (TG_OP = 'UPDATE' AND OLD.item = 'privileges'))
+               AND NOT coalesce((SELECT r.rolsuper FROM pg_roles AS r WHERE r.rolname = current_user), false) THEN
+                RAISE EXCEPTION 'only a superuser may write rows of item ''privileges'' in steam_rec.migration_stash'
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = format('Role %I is not a superuser.', current_user),
+                          HINT = 'ALTER EXTENSION steam_rec UPDATE writes these rows itself and runs the GRANT statements '
+                                 'they describe as the superuser updating.';
+            END IF;
+            RETURN NEW;
+        END
+        $$;
+        REVOKE ALL ON FUNCTION steam_rec._privileges_stash_by_superusers() FROM PUBLIC;
+        CREATE TRIGGER migration_stash_privileges_by_superusers
+            BEFORE INSERT OR UPDATE ON steam_rec.migration_stash
+            FOR EACH ROW EXECUTE FUNCTION steam_rec._privileges_stash_by_superusers();
+    END IF;
+END
+$stash$;
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.4', '1.5');
