@@ -62,8 +62,17 @@ DROP FUNCTION steam_rec._guard_drop();
 CREATE FUNCTION steam_rec._guard_drop() RETURNS event_trigger
     LANGUAGE c
     AS 'MODULE_PATHNAME', 'steam_rec_guard_drop';
+-- Review of issue 13: every DROP command, since a CASCADE of another object
+-- (DROP EXTENSION plpgsql CASCADE, DROP SCHEMA public CASCADE after a member
+-- was moved there) drops steam_rec too.
 CREATE EVENT TRIGGER steam_rec_guard_drop ON ddl_command_start
-    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED')
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED', 'DROP ACCESS METHOD', 'DROP AGGREGATE',
+                 'DROP CAST', 'DROP COLLATION', 'DROP CONVERSION', 'DROP DOMAIN', 'DROP FOREIGN DATA WRAPPER',
+                 'DROP FOREIGN TABLE', 'DROP FUNCTION', 'DROP INDEX', 'DROP LANGUAGE', 'DROP MATERIALIZED VIEW',
+                 'DROP OPERATOR', 'DROP OPERATOR CLASS', 'DROP OPERATOR FAMILY', 'DROP PROCEDURE',
+                 'DROP ROUTINE', 'DROP SEQUENCE', 'DROP SERVER', 'DROP TABLE', 'DROP TEXT SEARCH CONFIGURATION',
+                 'DROP TEXT SEARCH DICTIONARY', 'DROP TEXT SEARCH PARSER', 'DROP TEXT SEARCH TEMPLATE',
+                 'DROP TRANSFORM', 'DROP TYPE', 'DROP VIEW')
     EXECUTE FUNCTION steam_rec._guard_drop();
 
 -- Issue 13 #9: migration_status() warns about privileges a migration did not put back.
