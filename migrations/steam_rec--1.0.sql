@@ -609,6 +609,31 @@ CREATE EVENT TRIGGER steam_rec_keep_privileges_restore ON ddl_command_end
     WHEN TAG IN ('ALTER EXTENSION')
     EXECUTE FUNCTION steam_rec._keep_privileges();
 
+-- The restore above runs, as the superuser updating, statements built from
+-- the 'privileges' rows of steam_rec.migration_stash: a role that could write
+-- one (after GRANT ... ON ALL TABLES IN SCHEMA steam_rec) could have any
+-- statement run as superuser.  So only superusers write those rows.
+CREATE FUNCTION steam_rec._privileges_stash_by_superusers() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF (NEW.item = 'privileges' OR (TG_OP = 'UPDATE' AND OLD.item = 'privileges'))
+       AND NOT coalesce((SELECT r.rolsuper FROM pg_roles AS r WHERE r.rolname = current_user), false) THEN
+        RAISE EXCEPTION 'only a superuser may write rows of item ''privileges'' in steam_rec.migration_stash'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('Role %I is not a superuser.', current_user),
+                  HINT = 'ALTER EXTENSION steam_rec UPDATE writes these rows itself and runs the GRANT statements '
+                         'they describe as the superuser updating.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+REVOKE ALL ON FUNCTION steam_rec._privileges_stash_by_superusers() FROM PUBLIC;
+CREATE TRIGGER migration_stash_privileges_by_superusers
+    BEFORE INSERT OR UPDATE ON steam_rec.migration_stash
+    FOR EACH ROW EXECUTE FUNCTION steam_rec._privileges_stash_by_superusers();
+
 -- adopt_alembic(source_schema): brings the tables the Python service built
 -- with Alembic (users, catalog_cache, user_games, recommendations and, when
 -- present, game_tags, beside an alembic_version table) and every row in them

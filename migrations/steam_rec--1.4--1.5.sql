@@ -62,8 +62,17 @@ DROP FUNCTION steam_rec._guard_drop();
 CREATE FUNCTION steam_rec._guard_drop() RETURNS event_trigger
     LANGUAGE c
     AS 'MODULE_PATHNAME', 'steam_rec_guard_drop';
+-- Review of issue 13: every DROP command, since a CASCADE of another object
+-- (DROP EXTENSION plpgsql CASCADE, DROP SCHEMA public CASCADE after a member
+-- was moved there) drops steam_rec too.
 CREATE EVENT TRIGGER steam_rec_guard_drop ON ddl_command_start
-    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED')
+    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA', 'DROP OWNED', 'DROP ACCESS METHOD', 'DROP AGGREGATE',
+                 'DROP CAST', 'DROP COLLATION', 'DROP CONVERSION', 'DROP DOMAIN', 'DROP FOREIGN DATA WRAPPER',
+                 'DROP FOREIGN TABLE', 'DROP FUNCTION', 'DROP INDEX', 'DROP LANGUAGE', 'DROP MATERIALIZED VIEW',
+                 'DROP OPERATOR', 'DROP OPERATOR CLASS', 'DROP OPERATOR FAMILY', 'DROP PROCEDURE',
+                 'DROP ROUTINE', 'DROP SEQUENCE', 'DROP SERVER', 'DROP TABLE', 'DROP TEXT SEARCH CONFIGURATION',
+                 'DROP TEXT SEARCH DICTIONARY', 'DROP TEXT SEARCH PARSER', 'DROP TEXT SEARCH TEMPLATE',
+                 'DROP TRANSFORM', 'DROP TYPE', 'DROP VIEW')
     EXECUTE FUNCTION steam_rec._guard_drop();
 
 -- Issue 13 #9: migration_status() warns about privileges a migration did not put back.
@@ -292,6 +301,38 @@ COMMENT ON FUNCTION steam_rec.adopt_alembic(text) IS
     'Copies the tables and rows of a database the Python service built with Alembic (schema source_schema) '
     'into the extension''s tables, after verifying every table and column; refuses on any mismatch.';
 REVOKE ALL ON FUNCTION steam_rec.adopt_alembic(text) FROM PUBLIC;
+
+-- Review of issue 13: a role that could write a 'privileges' row of
+-- steam_rec.migration_stash had the next ALTER EXTENSION steam_rec UPDATE run
+-- any statement as superuser.  Only superusers write those rows now.  The
+-- base script creates the trigger; a database installed before 1.5 gets it
+-- here.
+DO $stash$
+BEGIN
+    IF pg_catalog.to_regprocedure('steam_rec._privileges_stash_by_superusers()') IS NULL THEN
+        CREATE FUNCTION steam_rec._privileges_stash_by_superusers() RETURNS trigger
+            LANGUAGE plpgsql
+            SET search_path = pg_catalog, pg_temp
+            AS $$
+        BEGIN
+            IF (NEW.item = 'privileges' OR (TG_OP = 'UPDATE' AND OLD.item = 'privileges'))
+               AND NOT coalesce((SELECT r.rolsuper FROM pg_roles AS r WHERE r.rolname = current_user), false) THEN
+                RAISE EXCEPTION 'only a superuser may write rows of item ''privileges'' in steam_rec.migration_stash'
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = format('Role %I is not a superuser.', current_user),
+                          HINT = 'ALTER EXTENSION steam_rec UPDATE writes these rows itself and runs the GRANT statements '
+                                 'they describe as the superuser updating.';
+            END IF;
+            RETURN NEW;
+        END
+        $$;
+        REVOKE ALL ON FUNCTION steam_rec._privileges_stash_by_superusers() FROM PUBLIC;
+        CREATE TRIGGER migration_stash_privileges_by_superusers
+            BEFORE INSERT OR UPDATE ON steam_rec.migration_stash
+            FOR EACH ROW EXECUTE FUNCTION steam_rec._privileges_stash_by_superusers();
+    END IF;
+END
+$stash$;
 
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.4', '1.5');

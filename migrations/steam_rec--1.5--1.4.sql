@@ -230,5 +230,8 @@ CREATE EVENT TRIGGER steam_rec_guard_drop ON ddl_command_start
     WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
     EXECUTE FUNCTION steam_rec._guard_drop();
 
+-- Review of issue 13: the trigger that keeps non-superusers from writing the
+-- privilege stash belongs to every version (the base script creates it) and stays.
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.4');

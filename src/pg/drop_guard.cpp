@@ -1,5 +1,6 @@
 // The DROP guard: steam_rec._guard_drop(), an event trigger on
-// ddl_command_start for DROP EXTENSION, DROP SCHEMA and DROP OWNED.
+// ddl_command_start for DROP EXTENSION, DROP SCHEMA, DROP OWNED and the other
+// DROP commands (whose CASCADE can take steam_rec along).
 //
 // Dropping the extension deletes every row of its tables.  The guard refuses
 // a command that would drop it while those tables hold rows, unless
@@ -22,19 +23,25 @@
 extern "C" {
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "commands/extension.h"
+#include "catalog/objectaddress.h"
+#include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "lib/stringinfo.h"
 #include "nodes/parsenodes.h"
 #include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/rel.h"
@@ -159,6 +166,88 @@ bool drop_allowed() {
   return setting != nullptr && parse_bool(setting, &allowed) && allowed;
 }
 
+// Every object a drop of the roots takes along, through pg_depend, and
+// whether steam_rec is among them: a dependent goes with what it depends on
+// (a normal dependency only with CASCADE), and an object that goes as a
+// dependent takes its owner along (the extension of a member, the object an
+// internal or partition dependency ties it to), as PostgreSQL's
+// findDependentObjects() does.  A column reached drops the column, not its
+// table.
+constexpr const char* kCascadeReaches = R"sql(
+    WITH RECURSIVE reached (classid, objid, objsubid, root) AS (
+        SELECT r.classid, r.objid, 0, true
+          FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.oid[]), pg_catalog.unnest($2::pg_catalog.oid[]))
+               AS r (classid, objid)
+        UNION
+        SELECT next.* FROM reached AS r CROSS JOIN LATERAL (
+            SELECT d.classid, d.objid, d.objsubid, false
+              FROM pg_catalog.pg_depend AS d
+             WHERE d.refclassid OPERATOR(pg_catalog.=) r.classid AND d.refobjid OPERATOR(pg_catalog.=) r.objid
+               AND (r.objsubid OPERATOR(pg_catalog.=) 0 OR d.refobjsubid OPERATOR(pg_catalog.=) r.objsubid)
+               AND (d.deptype OPERATOR(pg_catalog.<>) 'n' OR $3)
+            UNION ALL
+            SELECT d.refclassid, d.refobjid, 0, false
+              FROM pg_catalog.pg_depend AS d
+             WHERE NOT r.root AND d.deptype OPERATOR(pg_catalog.=) ANY ('{i,e,P}'::"char"[])
+               AND d.classid OPERATOR(pg_catalog.=) r.classid AND d.objid OPERATOR(pg_catalog.=) r.objid
+               AND d.objsubid OPERATOR(pg_catalog.=) r.objsubid) AS next)
+    SELECT EXISTS (SELECT FROM reached
+                    WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
+                      AND objid OPERATOR(pg_catalog.=) $4)
+)sql";
+
+// True when the object is a member of some extension: the server refuses to
+// drop it by name ("extension ... requires it").
+bool extension_member(const ObjectAddress& object) {
+  return OidIsValid(getExtensionOfObject(object.classId, object.objectId));
+}
+
+// True when a DROP of other objects would take steam_rec along: DROP
+// EXTENSION plpgsql CASCADE (steam_rec's functions are written in it), DROP
+// SCHEMA public CASCADE after a member was moved there, and the like.  A
+// command naming a member itself is refused by the server ("extension
+// steam_rec requires it"), as is one by a caller who does not own what it
+// names, and one naming a member of another extension; the guard then stays
+// silent.
+bool drop_cascades_to_steam_rec(DropStmt* drop, Oid extension_oid) {
+  List* addresses = NIL;
+  ListCell* cell;
+  foreach (cell, drop->objects) {
+    Relation relation = nullptr;
+    ObjectAddress address =
+        get_object_address(drop->removeType, static_cast<Node*>(lfirst(cell)), &relation, AccessShareLock, true);
+    const bool named_member = OidIsValid(address.objectId) && extension_member(address);
+    if (OidIsValid(address.objectId) && !named_member)
+      check_object_ownership(GetUserId(), drop->removeType, address, static_cast<Node*>(lfirst(cell)), relation);
+    if (relation != nullptr) relation_close(relation, NoLock);
+    if (named_member) return false;
+    if (!OidIsValid(address.objectId)) continue;
+    auto* copy = static_cast<ObjectAddress*>(palloc(sizeof(ObjectAddress)));
+    *copy = address;
+    addresses = lappend(addresses, copy);
+  }
+  const int count = list_length(addresses);
+  if (count == 0) return false;
+  auto* classes = static_cast<Datum*>(palloc(sizeof(Datum) * count));
+  auto* objects = static_cast<Datum*>(palloc(sizeof(Datum) * count));
+  for (int i = 0; i < count; ++i) {
+    auto* address = static_cast<ObjectAddress*>(list_nth(addresses, i));
+    classes[i] = ObjectIdGetDatum(address->classId);
+    objects[i] = ObjectIdGetDatum(address->objectId);
+  }
+  Oid types[4] = {OIDARRAYOID, OIDARRAYOID, BOOLOID, OIDOID};
+  Datum values[4] = {PointerGetDatum(construct_array(classes, count, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
+                     PointerGetDatum(construct_array(objects, count, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
+                     BoolGetDatum(drop->behavior == DROP_CASCADE), ObjectIdGetDatum(extension_oid)};
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  if (SPI_execute_with_args(kCascadeReaches, 4, types, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+    elog(ERROR, "steam_rec: the DROP guard could not follow the dependencies");
+  bool is_null = true;
+  const bool reaches = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+  SPI_finish();
+  return reaches;
+}
+
 // True when the command drops steam_rec (or its schema, or its owner's
 // objects) and the caller is allowed to run it.
 bool command_drops_steam_rec(Node* command, Oid extension_oid, Oid namespace_oid) {
@@ -168,7 +257,9 @@ bool command_drops_steam_rec(Node* command, Oid extension_oid, Oid namespace_oid
       return pg_extension_ownercheck(extension_oid, GetUserId());  // else "must be owner of extension"
     if (drop->removeType == OBJECT_SCHEMA && names_steam_rec(drop->objects))
       return pg_namespace_ownercheck(namespace_oid, GetUserId());  // else "must be owner of schema"
-    return false;
+    // An extension script (ours drops and recreates members) is not a user's drop.
+    if (creating_extension) return false;
+    return drop_cascades_to_steam_rec(drop, extension_oid);
   }
   if (IsA(command, DropOwnedStmt))
     return drop_owned_reaches_steam_rec(castNode(DropOwnedStmt, command), extension_oid, namespace_oid);
