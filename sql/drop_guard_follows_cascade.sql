@@ -16,7 +16,16 @@ SELECT code, message FROM regress.refusal($q$DO $do$ BEGIN EXECUTE 'DROP EXTENSI
 CREATE SCHEMA regress_moved;
 ALTER TABLE steam_rec.game_tags SET SCHEMA regress_moved;
 SELECT code, message FROM regress.refusal($$DROP SCHEMA regress_moved CASCADE$$);
+-- The rows that count are those of every member table, wherever it was
+-- moved: here the moved table is the only one holding rows.
 ALTER TABLE regress_moved.game_tags SET SCHEMA steam_rec;
+DELETE FROM steam_rec.users;
+ALTER TABLE steam_rec.catalog_cache SET SCHEMA regress_moved;
+INSERT INTO regress_moved.catalog_cache (appid, name) VALUES (10, 'Ten');
+SELECT code, message, detail FROM regress.refusal($$DROP SCHEMA regress_moved CASCADE$$);
+DELETE FROM regress_moved.catalog_cache;
+ALTER TABLE regress_moved.catalog_cache SET SCHEMA steam_rec;
+INSERT INTO steam_rec.users (steam_id, username) VALUES (1, 'one');
 SELECT count(*) AS installed FROM pg_extension WHERE extname = 'steam_rec';
 
 -- 2. The server's own refusals stand: a member named itself, a language

@@ -30,6 +30,7 @@ extern "C" {
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
@@ -44,6 +45,7 @@ extern "C" {
 #include "utils/array.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -121,24 +123,30 @@ bool drop_owned_reaches_steam_rec(DropOwnedStmt* statement, Oid extension_oid, O
   return false;
 }
 
-// The tables of the steam_rec schema that hold at least one row, as a
-// comma-separated list ("" when none).  Each scan stops at its first row.
-char* tables_holding_rows(Oid namespace_oid) {
+// The tables of the extension that hold at least one row, as a
+// comma-separated list ("" when none).  Members are found through pg_depend,
+// not by schema, so a member table moved to another schema still counts.
+// Each scan stops at its first row.
+char* tables_holding_rows(Oid extension_oid) {
   StringInfoData found;
   initStringInfo(&found);
-  Relation catalog = table_open(RelationRelationId, AccessShareLock);
-  ScanKeyData key;
-  ScanKeyInit(&key, Anum_pg_class_relnamespace, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(namespace_oid));
-  SysScanDesc scan = systable_beginscan(catalog, InvalidOid, false, nullptr, 1, &key);
+  Relation depend = table_open(DependRelationId, AccessShareLock);
+  ScanKeyData keys[2];
+  ScanKeyInit(&keys[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ,
+              ObjectIdGetDatum(ExtensionRelationId));
+  ScanKeyInit(&keys[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(extension_oid));
+  SysScanDesc scan = systable_beginscan(depend, DependReferenceIndexId, true, nullptr, 2, keys);
   List* tables = NIL;
   HeapTuple tuple;
   while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
-    auto relation = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple));
-    if (relation->relkind == RELKIND_RELATION && strcmp(NameStr(relation->relname), kLogTable) != 0)
-      tables = lappend_oid(tables, relation->oid);
+    auto member = reinterpret_cast<Form_pg_depend>(GETSTRUCT(tuple));
+    if (member->classid != RelationRelationId || member->deptype != DEPENDENCY_EXTENSION) continue;
+    if (get_rel_relkind(member->objid) != RELKIND_RELATION) continue;
+    const char* name = get_rel_name(member->objid);
+    if (name != nullptr && strcmp(name, kLogTable) != 0) tables = lappend_oid(tables, member->objid);
   }
   systable_endscan(scan);
-  table_close(catalog, AccessShareLock);
+  table_close(depend, AccessShareLock);
 
   // The newest committed rows count, and this transaction's own.
   Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
@@ -151,8 +159,8 @@ char* tables_holding_rows(Oid namespace_oid) {
     ExecDropSingleTupleTableSlot(slot);
     table_endscan(rows);
     if (has_rows)
-      appendStringInfo(&found, "%s%s.%s", found.len > 0 ? ", " : "", kExtension,
-                       RelationGetRelationName(table));
+      appendStringInfo(&found, "%s%s.%s", found.len > 0 ? ", " : "",
+                       get_namespace_name(RelationGetNamespace(table)), RelationGetRelationName(table));
     table_close(table, AccessShareLock);
   }
   UnregisterSnapshot(snapshot);
@@ -281,7 +289,7 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_guard_drop, steam_rec::pg::VersionCheck::sk
   if (!command_drops_steam_rec(event->parsetree, extension_oid, namespace_oid)) PG_RETURN_VOID();
   if (drop_allowed()) PG_RETURN_VOID();
 
-  char* tables = tables_holding_rows(namespace_oid);
+  char* tables = tables_holding_rows(extension_oid);
   if (tables[0] != '\0')
     ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
                     errmsg("%s would drop extension steam_rec and delete the rows of its tables",
