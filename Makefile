@@ -19,6 +19,8 @@ REGRESS     += refresh_engagement_respects_rls
 REGRESS     += tag_filters_case_insensitive model_cache_key_survives_reinstall model_in_use_survives_reload
 REGRESS     += migration_keeps_privileges drop_guard_reads_parse_tree downgraded_database_serves
 REGRESS     += privilege_stash_written_by_superusers_only drop_guard_follows_cascade
+# Issue 14: one algorithm registry; the grants of the maintenance and catalog roles.
+REGRESS     += algorithm_registry role_maintenance role_catalog
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency

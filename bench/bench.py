@@ -37,7 +37,8 @@ from engagement_bench import PeakMemory, perturb_scores, psql, settle
 from recommend_bench import spread, steady_pgbench, value
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ALGORITHMS = ["popularity", "content", "itemknn", "ease", "ials", "hybrid"]
+# The algorithms come from the extension's registry (steam_rec.algorithms()), in its order.
+ALGORITHMS_SQL = "SELECT array_agg(name ORDER BY n) FROM steam_rec.algorithms() WITH ORDINALITY AS a(name, d, s, p, n)"
 READ_ONCE = "COPY (SELECT user_steam_id, appid, engagement_score FROM steam_rec.user_games) TO '/dev/null'"
 NOOP_UPDATE = "UPDATE steam_rec.user_games SET engagement_score = engagement_score"
 SERVING = {"precomputed": "10 precomputed rows of `recommendations`",
@@ -208,9 +209,10 @@ def measure_scale(args, scale):
     rows = value(db, "SELECT count(*) FROM steam_rec.user_games")
     players = value(db, "SELECT count(*) FROM steam_rec.users")
     runs = args.large_runs if scale == "L" else args.runs
-    algorithms = [a for a in ALGORITHMS if not (scale == "L" and a in args.large_skip)]
+    every_algorithm = value(db, ALGORITHMS_SQL)
+    algorithms = [a for a in every_algorithm if not (scale == "L" and a in args.large_skip)]
     result = {"scale": scale, "rows": rows, "players": players, "generated": generated, "load": load_seconds,
-              "runs": runs}
+              "runs": runs, "algorithms": every_algorithm}
     result["pipeline"] = pipeline(db)
     result["engagement"] = engagement(db, runs)
     result["training"] = training(db, runs, args.plain_sql_max_rows, rows, algorithms)
@@ -241,7 +243,7 @@ def scale_report(r, args):
               "peak backend memory |", "| --- | ---: | ---: | ---: | ---: |",
               f"| `{READ_ONCE}` | {read.cells()} |"]
     lines += [f"| `train('{a}')` | {trained[a].cells(read)} |" for a in trained]
-    skipped = [a for a in ALGORITHMS if a not in trained]
+    skipped = [a for a in r["algorithms"] if a not in trained]
     if skipped:
         lines += ["", f"Not run at this scale (`--large-skip`): {', '.join(skipped)}."]
     if knn.seconds:
@@ -397,7 +399,7 @@ def main():
 def smoke_check(results, series):
     """Every benchmark ran and produced a positive, finite time."""
     r = results[0]
-    expected = 3 + 2 + 1 + len(ALGORITHMS) + 2
+    expected = 3 + 2 + 1 + len(r["algorithms"]) + 2
     times = [seconds for points in series.values() for seconds in points.values()]
     tps = [t for runs in r["serving"][0].values() for _, t in runs]
     if len(series) != expected or len(tps) != 6 or not all(0 < x < math.inf for x in times + tps):

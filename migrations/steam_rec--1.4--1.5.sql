@@ -334,5 +334,17 @@ BEGIN
 END
 $stash$;
 
+-- Issue 14 #1: one registry of algorithms.  steam_rec.algorithms() lists it;
+-- train() validates against it, so the CHECK on models.algorithm goes and a
+-- new algorithm needs no schema version.
+CREATE FUNCTION steam_rec.algorithms()
+    RETURNS TABLE (name text, description text, stores text, parameters jsonb)
+    LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'steam_rec_algorithms';
+COMMENT ON FUNCTION steam_rec.algorithms() IS
+    'The algorithms train() and evaluate() accept: what each does, what its model stores, and each parameter '
+    'with its kind, default and range (or allowed values).';
+ALTER TABLE steam_rec.models DROP CONSTRAINT models_algorithm_must_be_known;
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.4', '1.5');

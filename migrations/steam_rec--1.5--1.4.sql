@@ -233,5 +233,27 @@ CREATE EVENT TRIGGER steam_rec_guard_drop ON ddl_command_start
 -- Review of issue 13: the trigger that keeps non-superusers from writing the
 -- privilege stash belongs to every version (the base script creates it) and stays.
 
+-- Issue 14 #1: the CHECK on models.algorithm as 1.4 had it.  A model of an
+-- algorithm 1.4 does not know would violate it: refuse rather than delete it.
+DO $known$
+DECLARE
+    unknown text;
+BEGIN
+    SELECT string_agg(DISTINCT format('%s (%s model(s))', m.algorithm, c.n), ', ') INTO unknown
+      FROM steam_rec.models AS m
+      JOIN (SELECT algorithm, count(*) AS n FROM steam_rec.models GROUP BY algorithm) AS c USING (algorithm)
+     WHERE m.algorithm NOT IN ('popularity', 'itemknn', 'ease', 'ials', 'content', 'hybrid');
+    IF unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot downgrade steam_rec to 1.4: steam_rec.models holds algorithms 1.4 does not know: %', unknown
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Delete those models (DELETE FROM steam_rec.models WHERE algorithm = ...) or stay on 1.5. '
+                         'Nothing was changed.';
+    END IF;
+END
+$known$;
+ALTER TABLE steam_rec.models ADD CONSTRAINT models_algorithm_must_be_known
+    CHECK (algorithm IN ('popularity', 'itemknn', 'ease', 'ials', 'content', 'hybrid'));
+DROP FUNCTION steam_rec.algorithms();
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.4');

@@ -81,7 +81,7 @@ SELECT count(*) AS empty_list_is_cold FROM steam_rec.recommend_for_games('{}', k
 SELECT a AS algorithm,
        (SELECT bool_and(appid BETWEEN 101 AND 107) FROM steam_rec.recommend(1, k => 2)) AS strategy_for_strategy_fan,
        (SELECT bool_and(appid BETWEEN 201 AND 206) FROM steam_rec.recommend(22, k => 2)) AS shooters_for_shooter_fan
-  FROM unnest('{itemknn,ease,ials,content,hybrid}'::text[]) AS a
+  FROM (SELECT name FROM steam_rec.algorithms() WHERE name <> 'popularity') AS r(a)
  CROSS JOIN LATERAL (SELECT steam_rec.train(a)) AS t;
 SELECT steam_rec.train('popularity') AS popularity_model \gset
 SELECT rank, appid, reason FROM steam_rec.recommend(1, k => 1);

@@ -1,8 +1,9 @@
 -- Defect 1: a parameter train() accepts must be stored exactly and the model
 -- must load and serve in any backend.  train('ials', '{"seed": 2147483647}')
 -- used to store 2147484000 (%.7g), after which every recommend() failed.
--- The parameters and their ranges are read from train()'s own refusals, so a
--- parameter added later is covered without editing this test.
+-- The algorithms come from steam_rec.algorithms(); their parameters and
+-- ranges from train()'s own refusals, so an algorithm or parameter added
+-- later is covered without editing this test.
 CREATE EXTENSION steam_rec;
 INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 20) AS g;
 INSERT INTO steam_rec.game_tags (appid, tag_name) SELECT g, CASE WHEN g <= 10 THEN 'Strategy' ELSE 'FPS' END
@@ -37,10 +38,10 @@ DECLARE
     params jsonb;
 BEGIN
     FOR variant IN
-        SELECT a AS algorithm, b.base
-          FROM unnest(ARRAY['popularity', 'itemknn', 'ease', 'ials', 'content', 'hybrid']) AS a
+        SELECT a.name AS algorithm, b.base
+          FROM steam_rec.algorithms() AS a
           LEFT JOIN LATERAL (SELECT jsonb_build_object('base', base) AS base
-                               FROM unnest(ARRAY['ease', 'itemknn', 'ials']) AS base WHERE a = 'hybrid') AS b ON true
+                               FROM jsonb_array_elements_text(a.parameters->'base'->'values') AS base) AS b ON true
     LOOP
         message := regress.train_refusal(variant.algorithm, coalesce(variant.base, '{}') || '{"no_such_key": 1}');
         FOREACH key IN ARRAY string_to_array(substring(message FROM 'are (.*)$'), ', ') LOOP

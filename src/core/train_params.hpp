@@ -1,4 +1,5 @@
-// The algorithms steam_rec trains and the parameters each accepts.
+// The parameters of a training, checked against the algorithm registry
+// (algorithm_registry.hpp).
 //
 // Parameters arrive as (key, value) pairs from the caller's jsonb; resolve()
 // checks every key and value and fills in the defaults, so a stored model
@@ -12,12 +13,13 @@
 
 namespace steam_rec::rec {
 
-enum class Algorithm { popularity, itemknn, ease, ials, content, hybrid };
+struct AlgorithmSpec;
 enum class Weighting { none, tfidf, bm25 };
 
+// Field initializers are the parameters' defaults (the registry reads them).
 struct TrainParams {
-  Algorithm algorithm = Algorithm::hybrid;
-  Algorithm base = Algorithm::ease;  // hybrid: the collaborative part
+  const AlgorithmSpec* algorithm = nullptr;  // set by resolve_params() and restore_params()
+  const AlgorithmSpec* base = nullptr;       // a combining algorithm's collaborative part
   float engagement_weight = 0;
 
   // itemknn and ease: neighbours kept per game
@@ -55,12 +57,12 @@ struct ParamValue {
 
 // Every algorithm name, comma separated, for messages.
 const char* algorithm_names();
-const char* algorithm_name(Algorithm algorithm);
+const char* algorithm_name(const AlgorithmSpec* algorithm);
 // Throws InvalidArgument naming the valid algorithms.
-Algorithm parse_algorithm(const std::string& name);
+const AlgorithmSpec* parse_algorithm(const std::string& name);
 
 // Throws InvalidArgument for an unknown key (listing the allowed ones), a key
-// of another hybrid base (naming the base it belongs to), a value of the wrong
+// of another base of a combining algorithm (naming the base it belongs to), a value of the wrong
 // kind or out of range (naming the range).
 TrainParams resolve_params(const std::string& algorithm, const std::vector<ParamValue>& given);
 // The parameters of a stored model, for serving it.  Never throws for a value:

@@ -29,10 +29,6 @@ constexpr int kBatchRows = 8192;
 // Serialises full refreshes: two at once would only do the same work twice.
 constexpr int64 kRefreshLockKey = 0x737465616d726563;  // "steamrec"
 
-void check(const Status& status) {
-  if (!status.ok()) raise_core_failure(status, "refresh_engagement");
-}
-
 // First pass: every row into the model, then fit the statistics.
 void measure_all_games(EngagementRefresh* model, Oid relation_id, Snapshot snapshot) {
   auto* batch = static_cast<engagement::OwnedGame*>(palloc(sizeof(engagement::OwnedGame) * kBatchRows));
@@ -43,7 +39,7 @@ void measure_all_games(EngagementRefresh* model, Oid relation_id, Snapshot snaps
     bool more = user_games_scan_next(&scan, &batch[count]);
     if (more) ++count;
     if (count == kBatchRows || (!more && count > 0)) {
-      check(guard([&] { model->observe(batch, static_cast<std::size_t>(count)); }));
+      check(guard([&] { model->observe(batch, static_cast<std::size_t>(count)); }), "refresh_engagement");
       count = 0;
       CHECK_FOR_INTERRUPTS();
     }
@@ -53,7 +49,7 @@ void measure_all_games(EngagementRefresh* model, Oid relation_id, Snapshot snaps
   pfree(batch);
 
   CancelCheck cancel = server_cancel_check();
-  check(guard([&] { model->fit(cancel); }));
+  check(guard([&] { model->fit(cancel); }), "refresh_engagement");
 }
 
 // Replaces the stored statistics with the model's.
@@ -173,14 +169,14 @@ int64 refresh_player(EngagementRefresh* model, MemoryContext work, int64 steam_i
     HeapTuple tuple = SPI_tuptable->vals[i];
     TupleDesc descriptor = SPI_tuptable->tupdesc;
     double hours = float8_or(tuple, descriptor, 1, 0);
-    check(guard([&] { model->add_player_hours(steam_id, hours); }));
+    check(guard([&] { model->add_player_hours(steam_id, hours); }), "refresh_engagement");
     bool no_stats = true;
     Datum appid = SPI_getbinval(tuple, descriptor, 2, &no_stats);
     if (no_stats) continue;
     bool is_null = true;
     LogHoursDistribution game{static_cast<double>(DatumGetInt32(SPI_getbinval(tuple, descriptor, 3, &is_null))),
                               float8_or(tuple, descriptor, 4, 0), float8_or(tuple, descriptor, 5, 0)};
-    check(guard([&] { model->set_game(DatumGetInt32(appid), game); }));
+    check(guard([&] { model->set_game(DatumGetInt32(appid), game); }), "refresh_engagement");
   }
   return rescore(model, work, "AND user_steam_id OPERATOR(pg_catalog.=) $1", 1, types, values);
 }
@@ -195,7 +191,7 @@ STEAM_REC_FUNCTION(steam_rec_refresh_engagement) {
   auto* model = new_in_context<steam_rec::engagement::EngagementRefresh>(work);
   MemoryContext caller = MemoryContextSwitchTo(work);
 
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  spi_connect();
   int64 written = PG_ARGISNULL(0) ? refresh_all(model, work)
                                   : refresh_player(model, work, PG_GETARG_INT64(0));
   SPI_finish();

@@ -13,6 +13,7 @@
 
 #include "core/engagement.hpp"
 #include "pg/entry.hpp"
+#include "pg/spi.hpp"
 #include "pg/user_games_scan.hpp"
 
 extern "C" {
@@ -189,7 +190,7 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_user_games_engagement_trigger,
   // A never-played game inserted is 'unplayed', 0: nothing to look up.
   engagement::Engagement result;
   if (is_update || play.hours > 0) {
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+    spi_connect();
     // Keep the players' totals in step with this row: the old version's hours
     // leave its player, the new version's join the new player.
     if (is_update) {

@@ -77,6 +77,12 @@ CancelCheck server_cancel_check() noexcept;
 // `what` names the operation, e.g. "train".  Call with no C++ object alive.
 [[noreturn]] void raise_core_failure(const Status& status, const char* what);
 
+// Raises the PostgreSQL error of a failed core Status; does nothing when it
+// succeeded.  Call with no C++ object alive, as raise_core_failure().
+inline void check(const Status& status, const char* what) {
+  if (!status.ok()) raise_core_failure(status, what);
+}
+
 }  // namespace steam_rec::pg
 
 // Defines the SQL-callable C function `name`; the braces that follow are its

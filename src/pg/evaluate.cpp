@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/algorithm_registry.hpp"
 #include "core/evaluation.hpp"
 #include "core/guard.hpp"
 #include "pg/core_object.hpp"
@@ -37,32 +38,30 @@ struct Job {
   rec::EvalScore score;
 };
 
-void check(const Status& status) {
-  if (!status.ok()) raise_core_failure(status, "evaluate");
-}
-
-// The algorithms asked for, popularity first and always there, no repeats.
+// The algorithms asked for, no repeats, after the registry's first one (the
+// baseline, always measured); NULL means every algorithm of the registry.
 char** chosen_algorithms(FunctionCallInfo fcinfo, int* count) {
-  static const char* const all[] = {"popularity", "itemknn", "ease", "ials", "content", "hybrid"};
-  auto** chosen = static_cast<char**>(palloc(sizeof(char*) * 7));
-  *count = 0;
-  chosen[(*count)++] = pstrdup("popularity");
-  if (PG_ARGISNULL(0)) {
-    for (int i = 1; i < 6; ++i) chosen[(*count)++] = pstrdup(all[i]);
-    return chosen;
-  }
+  const std::vector<rec::AlgorithmSpec>& all = rec::algorithms();
+  const int known = static_cast<int>(all.size());
   Datum* values = nullptr;
   bool* nulls = nullptr;
   int n = 0;
-  deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
+  if (!PG_ARGISNULL(0))
+    deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
+  auto** chosen = static_cast<char**>(palloc(sizeof(char*) * (known + n)));
+  *count = 0;
+  chosen[(*count)++] = pstrdup(all.front().name);
+  if (PG_ARGISNULL(0)) {
+    for (int i = 1; i < known; ++i) chosen[(*count)++] = pstrdup(all[i].name);
+    return chosen;
+  }
   for (int i = 0; i < n; ++i) {
     if (nulls[i]) continue;
     char* name = TextDatumGetCString(values[i]);
-    bool known = false, repeated = false;
-    for (const char* a : all) known = known || strcmp(a, name) == 0;
-    if (!known)
+    if (rec::find_algorithm(name) == nullptr)
       ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown algorithm \"%s\"", name),
                       errhint("Valid algorithms are %s; NULL means all of them.", rec::algorithm_names())));
+    bool repeated = false;
     for (int j = 0; j < *count; ++j) repeated = repeated || strcmp(chosen[j], name) == 0;
     if (!repeated) chosen[(*count)++] = name;
   }
@@ -105,10 +104,16 @@ void refuse_unknown_algorithms_in(Jsonb* params, char** algorithms, int count) {
 }
 
 rec::EvalOptions read_options(FunctionCallInfo fcinfo) {
-  const char* names[] = {"k", "holdout", "seed", "min_games", "target", nullptr, "validation"};
-  for (int argument = 1; argument <= 7; ++argument)
-    if (names[argument - 1] != nullptr && PG_ARGISNULL(argument))
-      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be NULL", names[argument - 1])));
+  // The arguments that must not be NULL (params, argument 6, may be).
+  struct Required {
+    int argument;
+    const char* name;
+  };
+  const Required required[] = {{1, "k"},         {2, "holdout"}, {3, "seed"},
+                               {4, "min_games"}, {5, "target"},  {7, "validation"}};
+  for (const Required& r : required)
+    if (PG_ARGISNULL(r.argument))
+      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be NULL", r.name)));
   rec::EvalOptions options;
   options.k = PG_GETARG_INT32(1);
   if (options.k < 1 || options.k > 1000)
@@ -155,13 +160,13 @@ void read_data(Job* job) {
     SPI_freetuptable(SPI_tuptable);
     check(guard([&] {
       for (uint64 r = 0; r < rows; ++r) job->evaluation.add_play(plays[r]);
-    }));
+    }), "evaluate");
     pfree(plays);
   }
   SPI_cursor_close(cursor);
 
   read_game_tags([&](int32 appid, const char* tag, int32 position) {
-    check(guard([&] { job->evaluation.add_tag(appid, tag, position); }));
+    check(guard([&] { job->evaluation.add_tag(appid, tag, position); }), "evaluate");
   });
 }
 
@@ -171,10 +176,7 @@ void read_data(Job* job) {
 // split per player: counted as two EvalPlays each.
 void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
   const double held_plays = 2.0 * sizeof(rec::EvalPlay) * static_cast<double>(size.interactions);
-  refuse_over_training_memory_limit(rec::training_memory_bytes(params, size) + held_plays,
-                                    psprintf("evaluating %s on %lld games and %lld players",
-                                             rec::algorithm_name(params.algorithm), static_cast<long long>(size.games),
-                                             static_cast<long long>(size.players)));
+  refuse_over_training_memory_limit("evaluating", params, size, held_plays);
 }
 
 }  // namespace
@@ -196,21 +198,23 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
   for (int a = 0; a < algorithm_count; ++a) {
     int count = 0;
     RawParam* raw = params_for(params, algorithms[a], &count);
-    check(guard([&] { job->params.push_back(rec::resolve_params(algorithms[a], to_param_values(raw, count))); }));
+    check(guard([&] { job->params.push_back(rec::resolve_params(algorithms[a], to_param_values(raw, count))); }),
+          "evaluate");
   }
 
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  spi_connect();
   const rec::DataSize size = count_training_data();
   for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, size);
   read_data(job);
   steam_rec::CancelCheck cancel = server_cancel_check();
-  check(guard([&] { job->evaluation.prepare(options, cancel); }));
+  check(guard([&] { job->evaluation.prepare(options, cancel); }), "evaluate");
   ereport(NOTICE, (errmsg("evaluate: %d players, %d games, %lld training plays", job->evaluation.players(),
                           job->evaluation.games(), static_cast<long long>(job->evaluation.training_plays()))));
 
   auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   for (int a = 0; a < algorithm_count; ++a) {
-    check(guard([&] { job->score = job->evaluation.evaluate(job->params[static_cast<std::size_t>(a)], cancel); }));
+    check(guard([&] { job->score = job->evaluation.evaluate(job->params[static_cast<std::size_t>(a)], cancel); }),
+          "evaluate");
     const rec::EvalScore& s = job->score;
     ereport(NOTICE, (errmsg("evaluate: %s (%d of %d): recall@%d %.4f, ndcg@%d %.4f, trained in %.1f s", algorithms[a],
                             a + 1, algorithm_count, options.k, s.recall, options.k, s.ndcg, s.train_seconds)));

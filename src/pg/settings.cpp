@@ -3,7 +3,11 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <string>
 
+#include "core/algorithm_registry.hpp"
+#include "core/guard.hpp"
+#include "pg/entry.hpp"
 #include "pg/postgres.hpp"
 
 extern "C" {
@@ -56,17 +60,32 @@ void define_settings() {
   MarkGUCPrefixReserved("steam_rec");
 }
 
-void refuse_over_training_memory_limit(double need_bytes, const char* what) {
+void refuse_over_training_memory_limit(const char* doing, const rec::TrainParams& params, const rec::DataSize& size,
+                                       double extra_bytes) {
   const double limit = static_cast<double>(training_memory_limit_mb) * 1024 * 1024;
+  const double need_bytes = rec::training_memory_bytes(params, size) + extra_bytes;
   if (need_bytes <= limit) return;
+  // Plain storage: the error below is raised with no C++ object alive.
+  char lighter[Status::kMessageSize] = {};
+  check(guard([&] {
+          const std::string names = rec::algorithms_within(limit - extra_bytes, size, params.algorithm);
+          strlcpy(lighter, names.c_str(), sizeof lighter);
+        }),
+        "the memory check");
   const double need_mb = need_bytes / (1024 * 1024);
   ereport(ERROR,
           (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-           errmsg("%s needs about %.0f MB, more than steam_rec.training_memory_limit (%d MB)", what, need_mb,
-                  training_memory_limit_mb),
-           errhint("Raise the limit (SET steam_rec.training_memory_limit = '%.0fMB') if the server has the memory, "
-                   "or choose an algorithm that needs less (itemknn or ials instead of ease).",
-                   need_mb * 1.1 + 1)));
+           errmsg("%s %s on %lld games and %lld players needs about %.0f MB, more than "
+                  "steam_rec.training_memory_limit (%d MB)",
+                  doing, rec::algorithm_name(params.algorithm), static_cast<long long>(size.games),
+                  static_cast<long long>(size.players), need_mb, training_memory_limit_mb),
+           lighter[0] != '\0'
+               ? errhint("Raise the limit (SET steam_rec.training_memory_limit = '%.0fMB') if the server has the "
+                         "memory, or choose an algorithm that fits on this data: %s.",
+                         need_mb * 1.1 + 1, lighter)
+               : errhint("Raise the limit (SET steam_rec.training_memory_limit = '%.0fMB') if the server has the "
+                         "memory; no algorithm fits in the present limit on this data.",
+                         need_mb * 1.1 + 1)));
 }
 
 }  // namespace steam_rec::pg

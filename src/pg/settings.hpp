@@ -1,6 +1,8 @@
 // The configuration settings (GUCs) steam_rec defines.
 #pragma once
 
+#include "core/train_params.hpp"
+
 namespace steam_rec::pg {
 
 // steam_rec.training_memory_limit, in megabytes: train() refuses a training
@@ -15,8 +17,11 @@ extern char* player;
 // other steam_rec.* name, and any invalid value, is refused at SET.
 void define_settings();
 
-// Raises 54000 unless `need_bytes` fits in steam_rec.training_memory_limit;
-// `what` says what needs it ("training ease on 5000 games and 12393 players").
-void refuse_over_training_memory_limit(double need_bytes, const char* what);
+// Raises 54000 unless training `params` on data of `size`, plus `extra_bytes`,
+// fits in steam_rec.training_memory_limit.  The message says what needs it
+// (`doing` = "training": "training ease on 5000 games and 12393 players"); the
+// hint names the algorithms of the registry that would fit.
+void refuse_over_training_memory_limit(const char* doing, const rec::TrainParams& params, const rec::DataSize& size,
+                                       double extra_bytes);
 
 }  // namespace steam_rec::pg

@@ -7,6 +7,10 @@ extern "C" {
 
 namespace steam_rec::pg {
 
+void spi_connect() {
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+}
+
 uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values, int expected,
                bool read_only) {
   int result = SPI_execute_with_args(sql, count, const_cast<Oid*>(types),

@@ -9,6 +9,9 @@ extern "C" {
 
 namespace steam_rec::pg {
 
+// Connects to SPI; raises an internal error if the server refuses.
+void spi_connect();
+
 // Runs `sql` with the given arguments (no NULLs) and fails unless SPI returns
 // `expected`.  Returns the number of rows processed.
 uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values, int expected,

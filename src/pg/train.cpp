@@ -37,16 +37,6 @@ struct Training {
   std::vector<rec::ParamValue> described;
 };
 
-void check(const Status& status) {
-  if (!status.ok()) raise_core_failure(status, "train");
-}
-
-void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
-  char* what = psprintf("training %s on %lld games and %lld players", rec::algorithm_name(params.algorithm),
-                        static_cast<long long>(size.games), static_cast<long long>(size.players));
-  refuse_over_training_memory_limit(rec::training_memory_bytes(params, size), what);
-}
-
 void read_owned_games(Training* training) {
   Portal cursor = SPI_cursor_open_with_args(
       "steam_rec_train_owned", "SELECT user_steam_id, appid, engagement_score FROM steam_rec.user_games", 0, nullptr,
@@ -69,7 +59,7 @@ void read_owned_games(Training* training) {
     SPI_freetuptable(SPI_tuptable);
     check(guard([&] {
       for (uint64 r = 0; r < rows; ++r) training->data.add_owned(players[r], appids[r], engagement[r]);
-    }));
+    }), "train");
     pfree(players);
     pfree(appids);
     pfree(engagement);
@@ -94,17 +84,18 @@ STEAM_REC_FUNCTION(steam_rec_train) {
 
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train", ALLOCSET_DEFAULT_SIZES);
   auto* training = new_in_context<Training>(work);
-  check(guard([&] { training->params = rec::resolve_params(algorithm, to_param_values(raw, param_count)); }));
+  check(guard([&] { training->params = rec::resolve_params(algorithm, to_param_values(raw, param_count)); }),
+        "train");
 
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  spi_connect();
   Oid lock_types[1] = {INT8OID};
   Datum lock_key[1] = {Int64GetDatum(kTrainLockKey)};
   spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
 
-  refuse_if_too_large(training->params, count_training_data());
+  refuse_over_training_memory_limit("training", training->params, count_training_data(), 0);
   read_owned_games(training);
   read_game_tags([&](int32 appid, const char* tag, int32 position) {
-    check(guard([&] { training->data.add_tag(appid, tag, position); }));
+    check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
   });
   steam_rec::CancelCheck cancel = server_cancel_check();
   check(guard([&] {
@@ -113,7 +104,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     training->model = rec::train(training->data, training->params, cancel);
     training->data = rec::TrainingSet();  // the model is all that is needed now
     training->described = rec::describe_params(training->params);
-  }));
+  }), "train");
 
   ModelFacts facts{rec::algorithm_name(training->params.algorithm), params_to_json(training->described),
                    static_cast<int32>(training->size.players), training->model.games(), training->size.interactions};

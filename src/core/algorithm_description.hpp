@@ -1,0 +1,16 @@
+// What steam_rec.algorithms() shows of a registry entry: its parameters as
+// JSON text, each with its kind, default and range or allowed values.
+#pragma once
+
+#include <string>
+
+#include "core/algorithm_registry.hpp"
+
+namespace steam_rec::rec {
+
+// {"key": {"kind": "integer"|"number"|"text", "default": ..., "min": ...,
+// "max": ...} or, for text, "values": [...]; a parameter only some bases of
+// a combining algorithm take also names them in "bases": [...]}.
+std::string parameters_json(const AlgorithmSpec& algorithm);
+
+}  // namespace steam_rec::rec

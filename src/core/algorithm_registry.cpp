@@ -1,0 +1,219 @@
+#include "core/algorithm_registry.hpp"
+
+#include <algorithm>
+
+#include "core/trainers.hpp"
+
+namespace steam_rec::rec {
+namespace {
+
+constexpr double kHuge = 1e9;
+const char* const kWeightings[] = {"none", "tfidf", "bm25"};
+
+// Neighbour lists of `count` entries per game: an index and a weight each,
+// held twice while they are sorted into place.
+double neighbour_lists(double games, double count) { return games * count * 8.0 * 2; }
+
+double popularity_memory(const TrainParams&, const DataSize&) { return 0; }
+
+double itemknn_memory(const TrainParams& params, const DataSize& size) {
+  const double games = static_cast<double>(size.games);
+  return neighbour_lists(games, params.neighbors) + games * 16.0;
+}
+
+// EASE inverts a dense Gram matrix over the games it covers: two of them in doubles.
+double ease_memory(const TrainParams& params, const DataSize& size) {
+  const double games = static_cast<double>(size.games);
+  const double covered = std::min(games, static_cast<double>(params.max_games));
+  return 2 * covered * covered * sizeof(double) + neighbour_lists(games, params.neighbors);
+}
+
+double ials_memory(const TrainParams& params, const DataSize& size) {
+  const double rows = static_cast<double>(size.players + size.games);
+  return rows * params.factors * sizeof(float) * 2 +
+         static_cast<double>(params.factors) * params.factors * sizeof(double) * 4;
+}
+
+double content_memory(const TrainParams& params, const DataSize& size) {
+  return neighbour_lists(static_cast<double>(size.games), params.content_neighbors);
+}
+
+double hybrid_memory(const TrainParams& params, const DataSize& size) {
+  return content_memory(params, size) + params.base->memory_bytes(params, size);
+}
+
+void train_nothing(const TrainingSet&, const TrainParams&, GameModel&, CancelCheck&) {}
+
+void train_itemknn_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
+  model.neighbours = train_itemknn(data, params, cancel);
+}
+
+void train_ease_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
+  model.neighbours = train_ease(data, params, cancel);
+}
+
+void train_ials_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
+  model.factors = train_ials(data, params, cancel);
+}
+
+void train_content_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
+  model.content_neighbours = train_content_neighbours(data, model.tags, params.content_neighbors, cancel);
+}
+
+void train_hybrid(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
+  train_content_part(data, params, model, cancel);
+  params.base->train(data, params, model, cancel);
+}
+
+Blend popularity_blend(const TrainParams&) { return Blend{0, 0, 1}; }
+Blend collaborative_blend(const TrainParams&) { return Blend{1, 0, Blend{}.popularity}; }
+Blend content_blend(const TrainParams&) { return Blend{0, 1, Blend{}.popularity}; }
+Blend hybrid_blend(const TrainParams& p) { return Blend{1 - p.content_weight, p.content_weight, Blend{}.popularity}; }
+
+// Factor models solve a player's vector at serving time with the training's settings.
+void prepare_fold_in(const TrainParams& p, GameModel& model) {
+  model.fold_in = FoldIn{p.regularization, p.alpha, p.unobserved_weight, p.exponent};
+}
+
+void prepare_base(const TrainParams& p, GameModel& model) {
+  if (p.base->prepare_serving != nullptr) p.base->prepare_serving(p, model);
+}
+
+std::vector<std::string> base_names() {
+  std::vector<std::string> names;
+  for (const AlgorithmSpec& a : algorithms())
+    if (a.can_be_base) names.emplace_back(a.name);
+  return names;
+}
+
+std::vector<std::string> weighting_names() { return {std::begin(kWeightings), std::end(kWeightings)}; }
+
+// A number parameter: its TrainParams field, kind and range.
+#define STEAM_REC_NUMBER(field, kind, every, min, max)                                                         \
+  ParameterSpec {                                                                                              \
+    #field, kind, every, min, max, [](const TrainParams& p) { return static_cast<double>(p.field); },          \
+        [](TrainParams& p, double v) { p.field = static_cast<decltype(p.field)>(v); }, nullptr, nullptr, nullptr \
+  }
+
+}  // namespace
+
+const std::vector<ParameterSpec>& parameter_specs() {
+  using K = ParamKind;
+  static const std::vector<ParameterSpec> specs = {
+      {"base", K::text, false, 0, 0, nullptr, nullptr, base_names,
+       [](const TrainParams& p) { return std::string(p.base != nullptr ? p.base->name : ""); },
+       [](TrainParams& p, const std::string& v) { p.base = find_algorithm(v); }},
+      STEAM_REC_NUMBER(engagement_weight, K::number, true, 0, 100),
+      STEAM_REC_NUMBER(neighbors, K::integer, false, 1, 5000),
+      STEAM_REC_NUMBER(shrinkage, K::number, false, 0, kHuge),
+      STEAM_REC_NUMBER(bm25_k1, K::number, false, 0, 100),
+      STEAM_REC_NUMBER(bm25_b, K::number, false, 0, 1),
+      STEAM_REC_NUMBER(lambda, K::number, false, 1e-3, kHuge),
+      STEAM_REC_NUMBER(max_games, K::integer, false, 2, 100000),
+      STEAM_REC_NUMBER(factors, K::integer, false, 1, 512),
+      STEAM_REC_NUMBER(iterations, K::integer, false, 1, 200),
+      STEAM_REC_NUMBER(regularization, K::number, false, 0, kHuge),
+      STEAM_REC_NUMBER(alpha, K::number, false, 0, 1e6),
+      STEAM_REC_NUMBER(unobserved_weight, K::number, false, 1e-6, 1e3),
+      STEAM_REC_NUMBER(exponent, K::number, false, 0, 2),
+      STEAM_REC_NUMBER(seed, K::integer, false, 0, 2147483647),
+      STEAM_REC_NUMBER(content_neighbors, K::integer, false, 1, 5000),
+      STEAM_REC_NUMBER(content_weight, K::number, false, 0, 1),
+      {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
+       [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
+       [](TrainParams& p, const std::string& v) {
+         for (int i = 0; i < 3; ++i)
+           if (v == kWeightings[i]) p.weighting = static_cast<Weighting>(i);
+       }},
+  };
+  return specs;
+}
+
+#undef STEAM_REC_NUMBER
+
+// The registry.  One entry per algorithm; its trainer lives in its own file
+// (train_<name>.cpp, declared in trainers.hpp).
+const std::vector<AlgorithmSpec>& algorithms() {
+  static const std::vector<AlgorithmSpec> list = {
+      {"popularity", "Ranks every game by how many players own it, weighted by engagement; the same list for everyone.",
+       "the popularity of each game", {}, false, nullptr, train_nothing, popularity_memory, popularity_blend,
+       nullptr},
+      {"itemknn", "Item-item cosine similarity with shrinkage over who owns what, weighted by BM25 or TF-IDF.",
+       "each game's most similar games (neighbors, weights)",
+       {"neighbors", "shrinkage", "bm25_k1", "bm25_b", "weighting"}, true, nullptr, train_itemknn_part,
+       itemknn_memory, collaborative_blend, nullptr},
+      {"ease", "Steck's EASE: a closed-form linear item-item model over the max_games most-owned games.",
+       "each game's largest EASE weights (neighbors, weights)", {"neighbors", "lambda", "max_games"}, true, nullptr,
+       train_ease_part, ease_memory, collaborative_blend, nullptr},
+      {"ials", "Implicit alternating least squares: game factors; a player's factors are solved at serving time.",
+       "each game's latent factors (factors)",
+       {"factors", "iterations", "regularization", "alpha", "unobserved_weight", "exponent", "seed"}, true, nullptr,
+       train_ials_part, ials_memory, collaborative_blend, prepare_fold_in},
+      {"content", "Tag similarity: games whose Steam tags are most like those of the games a player owns.",
+       "each game's most similar games by tags (content_neighbors, content_weights)", {"content_neighbors"}, false,
+       nullptr, train_content_part, content_memory, content_blend, nullptr},
+      {"hybrid", "A collaborative base (ease, itemknn or ials) blended with content by content_weight.",
+       "the base's parts and the content neighbours", {"base", "content_neighbors", "content_weight"}, false, "ease",
+       train_hybrid, hybrid_memory, hybrid_blend, prepare_base},
+  };
+  return list;
+}
+
+const AlgorithmSpec* find_algorithm(const std::string& name) {
+  for (const AlgorithmSpec& a : algorithms())
+    if (name == a.name) return &a;
+  return nullptr;
+}
+
+const ParameterSpec* find_parameter(const std::string& key) {
+  for (const ParameterSpec& spec : parameter_specs())
+    if (key == spec.key) return &spec;
+  return nullptr;
+}
+
+namespace {
+
+bool own_parameter(const AlgorithmSpec& algorithm, const ParameterSpec& spec) {
+  if (spec.every_algorithm) return true;
+  for (const char* key : algorithm.parameters)
+    if (std::string(key) == spec.key) return true;
+  return false;
+}
+
+}  // namespace
+
+bool takes_parameter(const ParameterSpec& spec, const TrainParams& params) {
+  if (own_parameter(*params.algorithm, spec)) return true;
+  return params.algorithm->default_base != nullptr && params.base != nullptr && own_parameter(*params.base, spec);
+}
+
+bool lists_parameter(const AlgorithmSpec& algorithm, const ParameterSpec& spec, std::string* bases) {
+  bases->clear();
+  if (own_parameter(algorithm, spec)) return true;
+  if (algorithm.default_base == nullptr) return false;
+  for (const AlgorithmSpec& base : algorithms()) {
+    if (!base.can_be_base || !own_parameter(base, spec)) continue;
+    if (!bases->empty()) *bases += " or ";
+    *bases += base.name;
+  }
+  return !bases->empty();
+}
+
+std::string algorithms_within(double budget_bytes, const DataSize& size, const AlgorithmSpec* except) {
+  std::vector<const char*> fitting;
+  for (const AlgorithmSpec& a : algorithms()) {
+    if (&a == except) continue;
+    TrainParams params;
+    params.algorithm = &a;
+    if (a.default_base != nullptr) params.base = find_algorithm(a.default_base);
+    if (training_memory_bytes(params, size) <= budget_bytes) fitting.push_back(a.name);
+  }
+  std::string text;
+  for (std::size_t i = 0; i < fitting.size(); ++i) {
+    if (i > 0) text += i + 1 == fitting.size() ? " or " : ", ";
+    text += fitting[i];
+  }
+  return text;
+}
+
+}  // namespace steam_rec::rec

@@ -1,0 +1,76 @@
+// The one list of the algorithms steam_rec trains and of the parameters they
+// take.  Everything else reads it: train()'s validation and error texts,
+// evaluate()'s list, the memory check and its hint, steam_rec.algorithms()
+// (and through it the SQL tests and the benchmark), and the unit tests.
+// Adding an algorithm is one entry in algorithm_registry.cpp (see the README,
+// "Adding an algorithm"); a test fails when another file lists the names.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/cancel.hpp"
+#include "core/game_model.hpp"
+#include "core/train_params.hpp"
+#include "core/training_set.hpp"
+
+namespace steam_rec::rec {
+
+enum class ParamKind { integer, number, text };
+
+// One training parameter: its key, kind, range or allowed values, and where
+// TrainParams keeps it.  A number's default is its value in TrainParams{}.
+struct ParameterSpec {
+  const char* key;
+  ParamKind kind;
+  bool every_algorithm;  // taken by every algorithm, not listed per algorithm
+  double min, max;       // numbers
+  double (*get)(const TrainParams&);
+  void (*set)(TrainParams&, double);
+  // Text parameters: the allowed values, reading and setting one of them.
+  std::vector<std::string> (*values)();
+  std::string (*get_text)(const TrainParams&);
+  void (*set_text)(TrainParams&, const std::string&);
+};
+
+// One algorithm: what it is, what it takes, how it trains, what it stores,
+// what it costs in memory and how serving blends its scores.
+struct AlgorithmSpec {
+  const char* name;
+  const char* description;
+  const char* stores;  // what a stored model of it holds besides popularity and tags
+  std::vector<const char*> parameters;  // its own keys (engagement_weight is everyone's)
+  bool can_be_base;         // a combining algorithm may use it as its collaborative part
+  const char* default_base; // non-null: combines with a base, this one unless "base" says otherwise
+  // Fills its parts of `model` (popularity and tags are every model's).
+  void (*train)(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel);
+  // Bytes its own parts need at the peak of training, beyond the shared part.
+  double (*memory_bytes)(const TrainParams& params, const DataSize& size);
+  // How serving mixes collaborative, content and popularity scores.
+  Blend (*blend)(const TrainParams& params);
+  // Serving settings it needs beyond the blend (nullptr: none).
+  void (*prepare_serving)(const TrainParams& params, GameModel& model);
+};
+
+// Every algorithm, in the order messages and evaluate() list them.
+const std::vector<AlgorithmSpec>& algorithms();
+// Every parameter, in the order messages and stored models list them.
+const std::vector<ParameterSpec>& parameter_specs();
+
+// The algorithm of that name, or nullptr.
+const AlgorithmSpec* find_algorithm(const std::string& name);
+// The parameter of that key, or nullptr.
+const ParameterSpec* find_parameter(const std::string& key);
+// Whether `params`' algorithm (with its base, if it takes one) takes `spec`.
+bool takes_parameter(const ParameterSpec& spec, const TrainParams& params);
+// Whether the algorithm takes `spec` whatever its base; for a combining
+// algorithm, *bases is set to the bases that bring it ("" when its own).
+bool lists_parameter(const AlgorithmSpec& algorithm, const ParameterSpec& spec, std::string* bases);
+
+// The algorithms whose default parameters fit in `budget_bytes` on data of
+// `size`, other than `except`, comma separated with "or" before the last;
+// empty when none does.  For the memory check's hint.
+std::string algorithms_within(double budget_bytes, const DataSize& size, const AlgorithmSpec* except);
+
+}  // namespace steam_rec::rec
