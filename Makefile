@@ -15,7 +15,7 @@ DATA        = $(sort $(wildcard migrations/steam_rec--*.sql))
 REGRESS      = setup schema service_queries bad_input boundary engagement recommend evaluate privileges row_level_security search_path migrations migration_tools adopt_alembic stored_params_round_trip hybrid_refuses_other_base_params settings_refused_at_set maintenance model_governance operations_migration
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
-ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency
+ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency maintain_concurrency
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
