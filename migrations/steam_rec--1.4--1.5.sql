@@ -421,7 +421,8 @@ CREATE FUNCTION steam_rec._duration_text(duration interval) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
-    SELECT CASE WHEN seconds < 120 THEN round(seconds) || ' s'
+    SELECT CASE WHEN seconds < 10 THEN round(seconds, 1) || ' s'
+                WHEN seconds < 120 THEN round(seconds) || ' s'
                 WHEN seconds < 7200 THEN round(seconds / 60) || ' min'
                 WHEN seconds < 172800 THEN round(seconds / 3600, 1) || ' hours'
                 ELSE round(seconds / 86400, 1) || ' days' END
@@ -453,7 +454,7 @@ BEGIN
     ELSE
         SELECT * INTO drift FROM steam_rec._model_drift(active.id);
         step_rows := drift.changed_rows;
-        age := date_trunc('second', clock_timestamp() - active.trained_at);
+        age := clock_timestamp() - active.trained_at;
         IF max_age > interval '0' AND age >= max_age THEN
             why := format('model %s is %s old, the limit is %s', active.id, steam_rec._duration_text(age),
                           steam_rec._duration_text(max_age));

@@ -64,11 +64,11 @@ SELECT count(*) AS players_with_lists, min(n) AS shortest, max(n) AS longest
 SET client_min_messages = warning;
 CALL steam_rec.maintain();
 RESET client_min_messages;
-SELECT id, status, decision, regexp_replace(reason, 'it is \d+ s old', 'it is N s old') AS reason,
+SELECT id, status, decision, regexp_replace(reason, 'it is [0-9.]+ s old', 'it is N s old') AS reason,
        trained_model, active_model_after
   FROM steam_rec.maintenance_log WHERE id = 2;
 SELECT s.step ->> 'step' AS step, s.step ->> 'rows' AS rows,
-       regexp_replace(s.step ->> 'detail', 'it is \d+ s old', 'it is N s old') AS detail
+       regexp_replace(s.step ->> 'detail', 'it is [0-9.]+ s old', 'it is N s old') AS detail
   FROM steam_rec.maintenance_log AS l, jsonb_array_elements(l.steps) AS s(step)
  WHERE l.id = 2 AND s.step ->> 'step' IN ('decide', 'evaluate', 'train');
 
