@@ -6,7 +6,7 @@
 # of it is left.  Removing the package deletes the extension's files from the
 # system: whoever runs this test reinstalls afterwards (tools/run test runs
 # it last and then make install).  Skips, saying why, without the build tools
-# or without root.
+# or without root.  STEAM_REC_DEB=path tests a package already built instead.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/test/lib/assert.sh"
@@ -33,23 +33,29 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A clean copy, as a fresh clone would be: tracked files and new ones, nothing built.
-mkdir "$work/steam-rec"
-if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
-  git -C "$root" ls-files -z --cached --others --exclude-standard |
-    tar -C "$root" --null -T - -cf - | tar -C "$work/steam-rec" -xf -
+if [ -n "${STEAM_REC_DEB:-}" ]; then
+  # A package built beforehand with this same script's build step (for a run
+  # that should hold the shared install only while it installs and removes).
+  deb=$STEAM_REC_DEB
+  echo "     (testing the package built before: $(basename "$deb"))"
 else
-  tar -C "$root" --exclude=./build --exclude='*.o' --exclude='*.so' -cf - . | tar -C "$work/steam-rec" -xf -
+  # A clean copy, as a fresh clone would be: tracked files and new ones, nothing built.
+  mkdir "$work/steam-rec"
+  if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+    git -C "$root" ls-files -z --cached --others --exclude-standard |
+      tar -C "$root" --null -T - -cf - | tar -C "$work/steam-rec" -xf -
+  else
+    tar -C "$root" --exclude=./build --exclude='*.o' --exclude='*.so' -cf - . | tar -C "$work/steam-rec" -xf -
+  fi
+  started=$(date +%s)
+  if ! (cd "$work/steam-rec" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b -j"$(nproc)") >"$work/build.log" 2>&1; then
+    tail -40 "$work/build.log"
+    echo "FAIL dpkg-buildpackage failed" >&2
+    exit 1
+  fi
+  deb=$(ls "$work"/postgresql-15-steam-rec_"$version"_*.deb)
+  echo "ok   dpkg-buildpackage -us -uc -b built $(basename "$deb") in $(( $(date +%s) - started )) s"
 fi
-
-started=$(date +%s)
-if ! (cd "$work/steam-rec" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b -j"$(nproc)") >"$work/build.log" 2>&1; then
-  tail -40 "$work/build.log"
-  echo "FAIL dpkg-buildpackage failed" >&2
-  exit 1
-fi
-deb=$(ls "$work"/postgresql-15-steam-rec_"$version"_*.deb)
-echo "ok   dpkg-buildpackage -us -uc -b built $(basename "$deb") in $(( $(date +%s) - started )) s"
 
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 libdir=$(pg_config --pkglibdir)
