@@ -963,6 +963,9 @@ REVOKE ALL ON FUNCTION steam_rec._maintain_begin() FROM PUBLIC;
 REVOKE ALL ON FUNCTION steam_rec._maintain_skipped(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION steam_rec._maintain_finish(bigint, text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION steam_rec._maintenance_measure(text, jsonb, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION steam_rec._maintenance_candidate() FROM PUBLIC;
+REVOKE ALL ON FUNCTION steam_rec._list_stats(jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION steam_rec._existing_model(bigint) FROM PUBLIC;
 
 SELECT pg_catalog.pg_extension_config_dump('steam_rec.maintenance_changed_settings', '');
 SELECT pg_catalog.pg_extension_config_dump('steam_rec.maintenance_log', '');
