@@ -148,8 +148,12 @@ SELECT e.algorithm, CASE WHEN real_data THEN 20 ELSE 5 END AS k, round(e.recall:
                                                   min_games => CASE WHEN real_data THEN 5 ELSE 2 END) AS e"
 
 printf '\n## Maintenance: CALL steam_rec.maintain(), what pg_cron runs every night\n'
-# The model trained above is a few seconds old: a limit of one second retrains it.
-psql -X -q -d $DB -A -t -c "SELECT 'retrain_max_age = ' || steam_rec.set_maintenance_setting('retrain_max_age', '1 second')"
+# A night's play: the first ten players played their games again.  With the
+# retraining limit at one changed row, that is enough for a new model.
+psql -X -q -d $DB -c "
+UPDATE steam_rec.user_games SET playtime_hours = playtime_hours + 1.5, last_played = now()
+ WHERE user_steam_id IN (SELECT steam_id FROM steam_rec.users ORDER BY steam_id LIMIT 10)"
+psql -X -q -d $DB -A -t -c "SELECT 'retrain_changed_rows = ' || steam_rec.set_maintenance_setting('retrain_changed_rows', '1')"
 psql -X -q -d $DB -c 'CALL steam_rec.maintain()' 2>&1 | grep -v '^CALL'
 show "The maintenance log" "
 SELECT id, status, decision, active_model_before AS model_before, active_model_after AS model_after,
@@ -165,7 +169,7 @@ SELECT model_id, algorithm, training_rows, players, games, pg_size_pretty(size_b
        round(coverage::numeric, 3) AS coverage, round(active_coverage::numeric, 3) AS active_coverage,
        round(mean_popularity_rank::numeric, 1) AS popularity_rank, round(active_mean_popularity_rank::numeric, 1) AS active_popularity_rank
   FROM steam_rec.model_report((SELECT min(id) FROM steam_rec.models))"
-psql -X -q -d $DB -A -t -c "SELECT 'retrain_max_age = ' || steam_rec.set_maintenance_setting('retrain_max_age', 'default')"
+psql -X -q -d $DB -A -t -c "SELECT 'retrain_changed_rows = ' || steam_rec.set_maintenance_setting('retrain_changed_rows', 'default')"
 
 printf '\n## Migrations: downgrade to 1.0 (what 1.0 has no place for is stashed) and back\n'
 before=$(psql -X -q -A -t -d $DB -c "SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM steam_rec.user_games AS t")
