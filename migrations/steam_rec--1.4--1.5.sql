@@ -489,7 +489,8 @@ END
 $$;
 
 -- Recall@k and friends of one configuration, measured by evaluate() on its
--- seeded held-out split of the current data, as JSON.
+-- seeded held-out split of the current data, as JSON.  Data too small for the
+-- split (a new installation) is no failure: it measures no player.
 CREATE FUNCTION steam_rec._maintenance_measure(algorithm text, params jsonb, k integer) RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
@@ -504,6 +505,11 @@ BEGIN
       FROM steam_rec.evaluate(ARRAY[$1], k => $3, params => jsonb_build_object($1, $2)) AS e
      WHERE e.algorithm = $1;
     RETURN measured;
+EXCEPTION WHEN invalid_parameter_value THEN
+    IF SQLERRM NOT LIKE 'no player is left to evaluate%' THEN
+        RAISE;
+    END IF;
+    RETURN jsonb_build_object('algorithm', $1, 'params', $2, 'players', 0, 'note', SQLERRM);
 END
 $$;
 
@@ -563,7 +569,8 @@ BEGIN
 
     IF measured IS NULL OR (measured ->> 'players')::integer = 0 THEN
         passed := true;
-        sentence := 'no player could be measured (too little data for the held-out split): activated without a comparison';
+        sentence := 'no player could be measured (too little data for the held-out split: fewer than 5 players '
+                    'own 5 games each): activated without a comparison';
     ELSIF reference IS NULL OR (reference ->> 'players')::integer = 0 THEN
         passed := true;
         sentence := format('Recall@%s %s, NDCG@%s %s; no reference (%s)', k, round((measured ->> 'recall')::numeric, 4),

@@ -160,3 +160,19 @@ SELECT p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_c
  ORDER BY 1;
 
 DROP EXTENSION steam_rec;
+
+-- 10. A new installation with too little data for a held-out split: the
+-- evaluation measures no player, and the model is activated without a
+-- comparison rather than the run failing every night.
+CREATE EXTENSION steam_rec;
+INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 3) AS p;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT p, g, 1 FROM generate_series(1, 3) AS p, generate_series(1, 2) AS g;
+SET client_min_messages = warning;
+CALL steam_rec.maintain();
+RESET client_min_messages;
+SELECT status, decision, trained_model, active_model_after, evaluation -> 'candidate' ->> 'players' AS measured,
+       regexp_replace(reason, '^.*evaluation: ', '') AS evaluation
+  FROM steam_rec.maintenance_log;
+
+DROP EXTENSION steam_rec;
