@@ -25,6 +25,9 @@ REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency
 ISOLATION     += activate_model_serialised refresh_recommendations_overlap recommend_during_downgrade
+ISOLATION     += maintain_concurrency
+# Issue 16: maintenance, model governance, the 1.5 operations migration.
+REGRESS     += maintenance model_governance operations_migration
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3

@@ -24,7 +24,7 @@ GRANT SELECT, UPDATE (engagement_score, playtime_category) ON steam_rec.user_gam
 GRANT SELECT, INSERT, DELETE ON steam_rec.game_stats TO regress_steam_maintenance;
 GRANT SELECT, INSERT, UPDATE ON steam_rec.engagement_prior TO regress_steam_maintenance;
 GRANT SELECT, INSERT, UPDATE ON steam_rec.models TO regress_steam_maintenance;
-GRANT SELECT, INSERT ON steam_rec.model_games, steam_rec.model_tags TO regress_steam_maintenance;
+GRANT SELECT, INSERT ON steam_rec.model_games, steam_rec.model_tags, steam_rec.model_governance TO regress_steam_maintenance;
 GRANT SELECT, INSERT, UPDATE, DELETE ON steam_rec.recommendations TO regress_steam_maintenance;
 GRANT USAGE ON SCHEMA regress TO regress_steam_maintenance;  -- the test helpers
 

@@ -147,6 +147,30 @@ SELECT e.algorithm, CASE WHEN real_data THEN 20 ELSE 5 END AS k, round(e.recall:
   FROM size CROSS JOIN LATERAL steam_rec.evaluate(k => CASE WHEN real_data THEN 20 ELSE 5 END,
                                                   min_games => CASE WHEN real_data THEN 5 ELSE 2 END) AS e"
 
+printf '\n## Maintenance: CALL steam_rec.maintain(), what pg_cron runs every night\n'
+# A night's play: the first ten players played their games again.  With the
+# retraining limit at one changed row, that is enough for a new model.
+psql -X -q -d $DB -c "
+UPDATE steam_rec.user_games SET playtime_hours = playtime_hours + 1.5, last_played = now()
+ WHERE user_steam_id IN (SELECT steam_id FROM steam_rec.users ORDER BY steam_id LIMIT 10)"
+psql -X -q -d $DB -A -t -c "SELECT 'retrain_changed_rows = ' || steam_rec.set_maintenance_setting('retrain_changed_rows', '1')"
+psql -X -q -d $DB -c 'CALL steam_rec.maintain()' 2>&1 | grep -v '^CALL'
+show "The maintenance log" "
+SELECT id, status, decision, active_model_before AS model_before, active_model_after AS model_after,
+       round(extract(epoch FROM finished_at - started_at)::numeric, 1) AS seconds, reason
+  FROM steam_rec.maintenance_log ORDER BY id"
+show "Its steps" "
+SELECT s.step ->> 'step' AS step, s.step ->> 'rows' AS rows, s.step ->> 'seconds' AS seconds, s.step ->> 'detail' AS detail
+  FROM steam_rec.maintenance_log AS l CROSS JOIN LATERAL jsonb_array_elements(l.steps) AS s(step)
+ WHERE l.id = (SELECT max(id) FROM steam_rec.maintenance_log)"
+show "model_report(): the model trained first, against the one maintain() activated" "
+SELECT model_id, algorithm, training_rows, players, games, pg_size_pretty(size_bytes) AS size, compared_with,
+       compared_players, round(top10_changed_share::numeric, 3) AS top10_changed,
+       round(coverage::numeric, 3) AS coverage, round(active_coverage::numeric, 3) AS active_coverage,
+       round(mean_popularity_rank::numeric, 1) AS popularity_rank, round(active_mean_popularity_rank::numeric, 1) AS active_popularity_rank
+  FROM steam_rec.model_report((SELECT min(id) FROM steam_rec.models))"
+psql -X -q -d $DB -A -t -c "SELECT 'retrain_changed_rows = ' || steam_rec.set_maintenance_setting('retrain_changed_rows', 'default')"
+
 printf '\n## Migrations: downgrade to 1.0 (what 1.0 has no place for is stashed) and back\n'
 before=$(psql -X -q -A -t -d $DB -c "SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM steam_rec.user_games AS t")
 psql -X -q -d $DB -P footer=off -c "SELECT * FROM steam_rec.migrate('base')" 2>&1 | sed 's/^/  /'

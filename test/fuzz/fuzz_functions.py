@@ -108,6 +108,11 @@ def value_for(type_name, rng):
             return [rng.choice([None, 7]) for _ in range(rng.choice([1000, 100_000]))]
         return rng.choice([[], [0], [-1], [2**31 - 1, -2**31], [None, 1], list(range(1, 31)), [5] * 100,
                            [rng.randint(-5, 40) for _ in range(1000)], [None]])
+    if type_name == "bigint[]":
+        return rng.choice([[], [1], [-1], [2**63 - 1, -2**63], [None, 1], list(range(1, 61)), [7] * 100,
+                           [rng.randint(-5, 70) for _ in range(1000)], [None]])
+    if type_name == "interval":
+        return rng.choice(["0", "1 microsecond", "1 second", "-1 day", "7 days", "100 years", "178000000 years"])
     if type_name == "timestamp with time zone":
         return rng.choice(["infinity", "-infinity", "2026-11-01 00:00+00", "4713-01-01 00:00+00 BC",
                            "294276-12-31 23:59:59+00", "2000-01-01"])

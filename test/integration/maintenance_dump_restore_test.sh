@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# pg_dump and pg_restore keep what maintain() and model governance wrote: the
+# changed settings, the maintenance log and its sequence, pins and the data
+# marks of the models.  Restoring the models does not record new marks over
+# the dumped ones (the restored rows carry their old trained_at), so the
+# restored database decides about retraining exactly as the source would.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$root/test/lib/assert.sh"
+source_db=steam_rec_maintenance_dump_source
+target_db=steam_rec_maintenance_dump_target
+dump=$(mktemp -t steam_rec_maintenance.XXXXXX)
+trap 'rm -f "$dump"; dropdb --if-exists $source_db 2>/dev/null; dropdb --if-exists $target_db 2>/dev/null' EXIT
+dropdb --if-exists $source_db 2>/dev/null
+dropdb --if-exists $target_db 2>/dev/null
+
+createdb $source_db
+psql_in $source_db <<< "CREATE EXTENSION steam_rec;"
+psql -X -q -v ON_ERROR_STOP=1 -d $source_db -f "$root/tools/sample_data.sql" >/dev/null
+psql_in $source_db <<'SQL'
+SET client_min_messages = warning;
+SELECT steam_rec.set_maintenance_setting('keep_previous', '2');
+CALL steam_rec.maintain();
+SELECT steam_rec.train('popularity');
+SELECT steam_rec.set_maintenance_setting('retrain_max_age', '0.001 seconds');
+CALL steam_rec.maintain();
+SELECT steam_rec.set_maintenance_setting('retrain_max_age', 'default');
+SELECT steam_rec.pin_model(1, 'first');
+SQL
+
+fingerprint_sql="
+SELECT string_agg(format('%s:%s', relname, n), ' ' ORDER BY relname) FROM (
+  SELECT 'models' AS relname, count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) AS n FROM steam_rec.models t
+  UNION ALL SELECT 'model_governance', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.model_governance t
+  UNION ALL SELECT 'maintenance_log', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.maintenance_log t
+  UNION ALL SELECT 'maintenance_changed_settings', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.maintenance_changed_settings t
+  UNION ALL SELECT 'maintenance_log_id_seq', last_value::text FROM steam_rec.maintenance_log_id_seq
+) AS facts"
+before=$(psql_value $source_db "$fingerprint_sql")
+assert_true "the source has a log, marks and a pin to keep ($before)" \
+  "grep -q 'maintenance_log:2/' <<<'$before' && grep -q 'model_governance:3/' <<<'$before'"
+
+pg_dump -Fc -f "$dump" $source_db
+createdb $target_db
+pg_restore --exit-on-error -d $target_db "$dump"
+assert_equal "every row of the models, marks, pins, log and settings survives dump and restore" \
+  "$before" "$(psql_value $target_db "$fingerprint_sql")"
+
+decision_sql="SELECT decision || ': ' || regexp_replace(reason, 'it is [0-9.]+ \w+ old', 'it is N old')
+                FROM steam_rec.maintenance_log ORDER BY id DESC LIMIT 1"
+PGOPTIONS='-c client_min_messages=warning' psql_value $source_db "CALL steam_rec.maintain()"
+PGOPTIONS='-c client_min_messages=warning' psql_value $target_db "CALL steam_rec.maintain()"
+assert_equal "the restored database decides like the source (the active model's mark came back)" \
+  "$(psql_value $source_db "$decision_sql")" "$(psql_value $target_db "$decision_sql")"
+assert_true "and that decision knows the changes: no retrain" \
+  "psql_value $target_db \"$decision_sql\" | grep -q '^no retrain: model 3: 0 owned-game rows changed'"
