@@ -52,20 +52,21 @@ consistency_sql="
                   WHERE NOT EXISTS (SELECT FROM steam_rec.models AS m WHERE m.id = g.model_id))
       || '/' || (SELECT count(*) FROM steam_rec.models WHERE active)"
 
-start_blocker() {  # start_blocker SQL: a session that holds the lock until released
-  PGAPPNAME=fault_blocker psql -X -q -d $db -c "BEGIN" -c "$1" -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
+start_blocker() {  # start_blocker SQL [NAME]: a session that holds the lock until released
+  local name=${2:-fault_blocker}
+  PGAPPNAME=$name psql -X -q -d $db -c "BEGIN" -c "$1" -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
   for _ in $(seq 1 100); do
-    [ -n "$(psql_value $db "SELECT pid FROM pg_stat_activity WHERE application_name = 'fault_blocker'
+    [ -n "$(psql_value $db "SELECT pid FROM pg_stat_activity WHERE application_name = '$name'
                              AND query LIKE 'SELECT pg_sleep%'")" ] && return
     sleep 0.05
   done
   echo "FAIL the blocking session did not start" >&2; exit 1
 }
 
-release_blocker() {
+release_blocker() {  # release_blocker [NAME]: ends the blocking session(s), all by default
   psql_value $db "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                   WHERE application_name = 'fault_blocker'" >/dev/null 2>&1 || true
-  wait "$blocker" 2>/dev/null || true
+                   WHERE application_name LIKE '${1:-fault_blocker}%'" >/dev/null 2>&1 || true
+  [ -n "${1:-}" ] || wait "$blocker" 2>/dev/null || true
 }
 
 wait_in_step() {  # wait_in_step N: the maintain() backend waits on a lock after N committed steps
@@ -93,11 +94,22 @@ for fault in pg_cancel_backend pg_terminate_backend kill-9; do
     served_before=$(psql_value $db "$serve_sql")
     models_before=$(psql_value $db "SELECT count(*) FROM steam_rec.models")
 
-    start_blocker "${hold[$step]}"
+    # A row lock on models holds up the training's activation (it locks the
+    # table EXCLUSIVE), so the pruned model's row is locked only once
+    # maintain() waits in the step before pruning.
+    first_hold=$step
+    [ "$step" = prune_models ] && first_hold=refresh_recommendations
+    start_blocker "${hold[$first_hold]}"
     blocker=$!
     PGAPPNAME=maintain_run PGOPTIONS='-c client_min_messages=warning' \
       psql -X -q -d $db -c "CALL steam_rec.maintain()" >/dev/null 2>&1 &
     client=$!
+    if [ "$step" = prune_models ]; then
+      wait_in_step $((index - 1)) >/dev/null
+      start_blocker "${hold[prune_models]}" fault_blocker_prune
+      psql_value $db "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                       WHERE application_name = 'fault_blocker'" >/dev/null
+    fi
     pid=$(wait_in_step "$index")
     run=$(psql_value $db "SELECT max(id) FROM steam_rec.maintenance_log WHERE status = 'running'")
     if [ "$fault" = kill-9 ]; then kill -9 "$pid"; else psql_value $db "SELECT $fault($pid)" >/dev/null; fi
