@@ -18,6 +18,8 @@ REGRESS     += stored_params_round_trip hybrid_refuses_other_base_params setting
 REGRESS     += refresh_engagement_respects_rls
 REGRESS     += tag_filters_case_insensitive model_cache_key_survives_reinstall model_in_use_survives_reload
 REGRESS     += migration_keeps_privileges drop_guard_reads_parse_tree downgraded_database_serves
+# Regression tests of issue 19 (threads in the core).
+REGRESS     += max_threads_identical_results
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency
@@ -26,8 +28,8 @@ ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS   = -I$(CURDIR)/src -isystem $(EIGEN_INCLUDE)
-PG_CXXFLAGS   = -std=c++17 -Wno-register -fvisibility=hidden -DEIGEN_NO_DEBUG
-SHLIB_LINK    = -lstdc++
+PG_CXXFLAGS   = -std=c++17 -Wno-register -fvisibility=hidden -DEIGEN_NO_DEBUG -pthread
+SHLIB_LINK    = -lstdc++ -pthread
 
 # Debian's server is built with LLVM JIT support, which makes PGXS compile every
 # object to bitcode with clang and without PG_CXXFLAGS; C++17 fails there.

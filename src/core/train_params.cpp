@@ -62,6 +62,8 @@ const std::vector<ParamSpec>& numeric_specs() {
        [](const TrainParams& p) { return p.exponent; }, [](TrainParams& p, double v) { p.exponent = float(v); }},
       {"seed", {A::ials, A::hybrid}, true, 0, 2147483647,
        [](const TrainParams& p) { return p.seed; }, [](TrainParams& p, double v) { p.seed = int(v); }},
+      {"cg_steps", {A::ials, A::hybrid}, true, 1, 64,
+       [](const TrainParams& p) { return p.cg_steps; }, [](TrainParams& p, double v) { p.cg_steps = int(v); }},
       {"content_neighbors", {A::content, A::hybrid}, true, 1, 5000,
        [](const TrainParams& p) { return p.content_neighbors; }, [](TrainParams& p, double v) { p.content_neighbors = int(v); }},
       {"content_weight", {A::hybrid}, false, 0, 1,
@@ -72,6 +74,7 @@ const std::vector<ParamSpec>& numeric_specs() {
 
 const char* const kWeightings[] = {"none", "tfidf", "bm25"};
 const char* const kBases[] = {"ease", "itemknn", "ials"};
+const char* const kSolvers[] = {"cg", "cholesky"};
 
 bool uses(const ParamSpec& spec, Algorithm algorithm) {
   for (Algorithm a : spec.used_by)
@@ -95,6 +98,7 @@ bool takes_text(const TrainParams& params, const std::string& key) {
   if (key == "weighting")
     return a == Algorithm::itemknn || (a == Algorithm::hybrid && params.base == Algorithm::itemknn);
   if (key == "base") return a == Algorithm::hybrid;
+  if (key == "solver") return a == Algorithm::ials || (a == Algorithm::hybrid && params.base == Algorithm::ials);
   return false;
 }
 
@@ -114,6 +118,7 @@ std::string allowed_keys(const TrainParams& params) {
   for (const ParamSpec& spec : numeric_specs())
     if (applies(spec, params)) add(spec.key);
   if (takes_text(params, "weighting")) add("weighting");
+  if (takes_text(params, "solver")) add("solver");
   return keys;
 }
 
@@ -148,6 +153,14 @@ void set_text(TrainParams& params, const ParamValue& value) {
         return;
       }
     throw InvalidArgument("parameter \"weighting\" must be one of none, tfidf, bm25, not \"" + value.text + "\"");
+  }
+  if (value.key == "solver") {
+    for (int i = 0; i < 2; ++i)
+      if (value.text == kSolvers[i]) {
+        params.solver = static_cast<Solver>(i);
+        return;
+      }
+    throw InvalidArgument("parameter \"solver\" must be one of cg, cholesky, not \"" + value.text + "\"");
   }
   for (const char* base : kBases)
     if (value.text == base) {
@@ -226,6 +239,11 @@ TrainParams restore_params(const std::string& algorithm, const std::vector<Param
         if (value.text == kWeightings[i]) params.weighting = static_cast<Weighting>(i);
       continue;
     }
+    if (value.key == "solver" && value.is_text) {
+      for (int i = 0; i < 2; ++i)
+        if (value.text == kSolvers[i]) params.solver = static_cast<Solver>(i);
+      continue;
+    }
     const ParamSpec* spec = find_spec(value.key);
     if (spec == nullptr || value.is_text || std::isnan(value.number)) continue;
     double v = std::clamp(value.number, spec->min, spec->max);
@@ -241,6 +259,8 @@ std::vector<ParamValue> describe_params(const TrainParams& params) {
     if (applies(spec, params)) result.push_back(ParamValue{spec.key, false, spec.get(params), "", spec.integer});
   if (takes_text(params, "weighting"))
     result.push_back(ParamValue{"weighting", true, 0, kWeightings[static_cast<int>(params.weighting)]});
+  if (takes_text(params, "solver"))
+    result.push_back(ParamValue{"solver", true, 0, kSolvers[static_cast<int>(params.solver)]});
   return result;
 }
 

@@ -10,6 +10,8 @@
 
 #include "core/evaluation.hpp"
 #include "core/guard.hpp"
+#include "core/parallel.hpp"
+#include "core/thread_scratch.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
 #include "pg/game_tags_reader.hpp"
@@ -171,7 +173,8 @@ void read_data(Job* job) {
 // split per player: counted as two EvalPlays each.
 void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
   const double held_plays = 2.0 * sizeof(rec::EvalPlay) * static_cast<double>(size.interactions);
-  refuse_over_training_memory_limit(rec::training_memory_bytes(params, size) + held_plays,
+  const double threads = rec::thread_scratch_bytes(params, size, steam_rec::max_threads(), true);
+  refuse_over_training_memory_limit(rec::training_memory_bytes(params, size) + held_plays + threads,
                                     psprintf("evaluating %s on %lld games and %lld players",
                                              rec::algorithm_name(params.algorithm), static_cast<long long>(size.games),
                                              static_cast<long long>(size.players)));

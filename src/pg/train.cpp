@@ -8,6 +8,8 @@
 #include <chrono>
 
 #include "core/guard.hpp"
+#include "core/parallel.hpp"
+#include "core/thread_scratch.hpp"
 #include "core/trainer.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
@@ -44,7 +46,8 @@ void check(const Status& status) {
 void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
   char* what = psprintf("training %s on %lld games and %lld players", rec::algorithm_name(params.algorithm),
                         static_cast<long long>(size.games), static_cast<long long>(size.players));
-  refuse_over_training_memory_limit(rec::training_memory_bytes(params, size), what);
+  const double threads = rec::thread_scratch_bytes(params, size, steam_rec::max_threads(), false);
+  refuse_over_training_memory_limit(rec::training_memory_bytes(params, size) + threads, what);
 }
 
 void read_owned_games(Training* training) {
