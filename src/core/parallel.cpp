@@ -41,6 +41,8 @@ struct Job {
 
 // Set on worker threads: the stop flag of the job they serve.
 thread_local const std::atomic<bool>* worker_stop = nullptr;
+// Set on the calling thread while it runs chunks itself: its cancel check.
+thread_local CancelCheck* serial_cancel = nullptr;
 
 Chunk chunk_at(std::int64_t number, std::int64_t count, std::int64_t grain) {
   const std::int64_t begin = number * grain;
@@ -90,6 +92,12 @@ bool start_worker(std::vector<std::thread>& workers, Job& job, int worker) {
 // Runs every chunk in order on this thread.
 void run_serially(std::int64_t count, std::int64_t grain, const ChunkBody& body, CancelCheck& cancel) {
   const std::int64_t chunks = chunk_count(count, grain);
+  // Restores the outer cancel check when a nested call returns or throws.
+  struct Scope {
+    CancelCheck* previous;
+    ~Scope() { serial_cancel = previous; }
+  } scope{serial_cancel};
+  if (worker_stop == nullptr) serial_cancel = &cancel;
   for (std::int64_t number = 0; number < chunks; ++number) {
     // A nested call on a worker must not touch the caller's CancelCheck.
     if (worker_stop != nullptr) {
@@ -162,6 +170,14 @@ void parallel_for(std::int64_t count, std::int64_t grain, const ChunkBody& body,
   for (std::thread& worker : workers) worker.join();
   if (cancelled) throw Cancelled{};
   if (job.error) std::rethrow_exception(job.error);
+}
+
+void stop_point() {
+  if (worker_stop != nullptr) {
+    if (worker_stop->load(std::memory_order_relaxed)) throw Cancelled{};
+  } else if (serial_cancel != nullptr) {
+    serial_cancel->poll_now();
+  }
 }
 
 }  // namespace steam_rec

@@ -56,4 +56,9 @@ using ChunkBody = std::function<void(const Chunk& chunk, int worker)>;
 // it runs serially on that worker.
 void parallel_for(std::int64_t count, std::int64_t grain, const ChunkBody& body, CancelCheck& cancel);
 
+// Called inside a chunk that runs long (a large triangular solve): throws
+// Cancelled if the job is being stopped.  On a worker it reads the stop flag;
+// on the calling thread (no workers) it polls the CancelCheck.
+void stop_point();
+
 }  // namespace steam_rec

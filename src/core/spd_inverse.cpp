@@ -45,14 +45,27 @@ void invert_spd(Eigen::MatrixXd& matrix, CancelCheck& cancel) {
   if (matrix.cols() != n) throw InvalidArgument("invert_spd needs a square matrix");
   cholesky_in_place(matrix, cancel);
   Eigen::MatrixXd inverse = Eigen::MatrixXd::Zero(n, n);
-  // Each block of columns of the inverse is solved on its own.
+  // Each block of columns of the inverse is solved on its own, L L' X = I,
+  // one kBlock-row panel at a time, with a stop point per panel: a column
+  // block costs n^2 * kBlock, too long to wait for at a cancel.
   parallel_for(n, kBlock, [&](const Chunk& c, int) {
     const Eigen::Index j = c.begin, jb = c.end - c.begin;
-    auto columns = inverse.middleCols(j, jb);
-    columns.block(j, 0, jb, jb).setIdentity();
-    // L x = e_j is zero above row j: solve only the part below.
-    matrix.bottomRightCorner(n - j, n - j).triangularView<Eigen::Lower>().solveInPlace(columns.bottomRows(n - j));
-    matrix.transpose().triangularView<Eigen::Upper>().solveInPlace(columns);
+    auto x = inverse.middleCols(j, jb);
+    x.block(j, 0, jb, jb).setIdentity();
+    // Forward, L y = e: y is zero above row j.
+    for (Eigen::Index r = j; r < n; r += kBlock) {
+      const Eigen::Index rb = std::min(kBlock, n - r);
+      if (r > j) x.middleRows(r, rb).noalias() -= matrix.block(r, j, rb, r - j) * x.middleRows(j, r - j);
+      matrix.block(r, r, rb, rb).triangularView<Eigen::Lower>().solveInPlace(x.middleRows(r, rb));
+      stop_point();
+    }
+    // Backward, L' x = y, from the last panel up.
+    for (Eigen::Index end = n; end > 0; end -= std::min(kBlock, end)) {
+      const Eigen::Index rb = std::min(kBlock, end), r = end - rb;
+      if (end < n) x.middleRows(r, rb).noalias() -= matrix.block(end, r, n - end, rb).transpose() * x.middleRows(end, n - end);
+      matrix.block(r, r, rb, rb).triangularView<Eigen::Lower>().transpose().solveInPlace(x.middleRows(r, rb));
+      stop_point();
+    }
   }, cancel);
   matrix.swap(inverse);
 }
