@@ -21,6 +21,8 @@ REGRESS     += migration_keeps_privileges drop_guard_reads_parse_tree downgraded
 REGRESS     += privilege_stash_written_by_superusers_only drop_guard_follows_cascade
 # Issue 14: one algorithm registry; the grants of the maintenance and catalog roles.
 REGRESS     += algorithm_registry role_maintenance role_catalog
+# Regression tests of issue 19 (threads in the core).
+REGRESS     += max_threads_identical_results
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency
@@ -32,8 +34,8 @@ ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS   = -I$(CURDIR)/src -isystem $(EIGEN_INCLUDE)
-PG_CXXFLAGS   = -std=c++17 -Wno-register -fvisibility=hidden -DEIGEN_NO_DEBUG
-SHLIB_LINK    = -lstdc++
+PG_CXXFLAGS   = -std=c++17 -Wno-register -fvisibility=hidden -DEIGEN_NO_DEBUG -pthread
+SHLIB_LINK    = -lstdc++ -pthread
 
 # Debian's server is built with LLVM JIT support, which makes PGXS compile every
 # object to bitcode with clang and without PG_CXXFLAGS; C++17 fails there.

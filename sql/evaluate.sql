@@ -72,8 +72,10 @@ SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate('{ease}', param
 -- make 512 ials factors need more than the smallest limit allows.
 INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'idle_' || p FROM generate_series(1001, 4000) AS p;
 SET steam_rec.training_memory_limit = '16MB';
+SET steam_rec.max_threads = 2;  -- each thread's scratch counts: the same number on any machine
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate('{ials}', min_games => 10000,
                                                                   params => '{"ials": {"factors": 512}}')$$);
 RESET steam_rec.training_memory_limit;
+RESET steam_rec.max_threads;
 
 DROP EXTENSION steam_rec;

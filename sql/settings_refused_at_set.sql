@@ -15,10 +15,12 @@ SHOW steam_rec.training_memory_limit;
 SET steam_rec.training_memory_limit = '64MB';
 SET steam_rec.player = '76561197960287930';
 SET steam_rec.allow_drop = on;
+SET steam_rec.max_threads = 2;
 SELECT name, setting, unit, context, short_desc FROM pg_settings WHERE name LIKE 'steam\_rec.%' ORDER BY name;
 RESET steam_rec.training_memory_limit;
 RESET steam_rec.player;
 RESET steam_rec.allow_drop;
+RESET steam_rec.max_threads;
 -- The row-level-security idiom of the README reads an unset player as NULL.
 SELECT nullif(current_setting('steam_rec.player', true), '')::bigint AS no_player;
 

@@ -1,6 +1,7 @@
 #include "core/algorithm_registry.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/trainers.hpp"
 
@@ -9,6 +10,7 @@ namespace {
 
 constexpr double kHuge = 1e9;
 const char* const kWeightings[] = {"none", "tfidf", "bm25"};
+const char* const kSolvers[] = {"cg", "cholesky"};
 
 // Neighbour lists of `count` entries per game: an index and a weight each,
 // held twice while they are sorted into place.
@@ -40,6 +42,49 @@ double content_memory(const TrainParams& params, const DataSize& size) {
 
 double hybrid_memory(const TrainParams& params, const DataSize& size) {
   return content_memory(params, size) + params.base->memory_bytes(params, size);
+}
+
+// Per thread: a float accumulator, a touched list and candidates per game.
+double row_scratch(const DataSize& size, int threads) { return threads * static_cast<double>(size.games) * 16.0; }
+
+double no_thread_bytes(const TrainParams&, const DataSize&, int) { return 0; }
+double itemknn_thread_bytes(const TrainParams&, const DataSize& size, int threads) {
+  return row_scratch(size, threads);
+}
+// A column of the Gram matrix per thread.
+double ease_thread_bytes(const TrainParams& params, const DataSize& size, int threads) {
+  return threads * std::min(static_cast<double>(size.games), static_cast<double>(params.max_games)) * 8.0;
+}
+// Per thread a normal matrix and its factorisation (Cholesky) or four vectors
+// (conjugate gradient); and the Gram matrix's partial sums, one per 1,024 rows
+// and at most 32 (train_ials.cpp), plus their total.
+double ials_thread_bytes(const TrainParams& params, const DataSize& size, int threads) {
+  const double factors = params.factors;
+  const double rows = std::max(static_cast<double>(size.players), static_cast<double>(size.games));
+  return threads * (2 * factors * factors * 4.0 + 4 * factors * 4.0) +
+         (std::min(32.0, std::ceil(rows / 1024)) + 1) * factors * factors * 4.0;
+}
+double content_thread_bytes(const TrainParams&, const DataSize& size, int threads) {
+  return row_scratch(size, threads);
+}
+// The content part and the base train one after the other.
+double hybrid_thread_bytes(const TrainParams& params, const DataSize& size, int threads) {
+  return std::max(content_thread_bytes(params, size, threads), params.base->thread_bytes(params, size, threads));
+}
+
+double no_model_bytes(const TrainParams&, const DataSize&) { return 0; }
+double neighbours_model_bytes(const TrainParams& params, const DataSize& size) {
+  return static_cast<double>(size.games) * params.neighbors * 8.0;
+}
+double ials_model_bytes(const TrainParams& params, const DataSize& size) {
+  const double factors = params.factors;
+  return static_cast<double>(size.games) * factors * 4.0 + factors * factors * 4.0;
+}
+double content_model_bytes(const TrainParams& params, const DataSize& size) {
+  return static_cast<double>(size.games) * params.content_neighbors * 8.0;
+}
+double hybrid_model_bytes(const TrainParams& params, const DataSize& size) {
+  return content_model_bytes(params, size) + params.base->model_bytes(params, size);
 }
 
 void train_nothing(const TrainingSet&, const TrainParams&, GameModel&, CancelCheck&) {}
@@ -87,6 +132,7 @@ std::vector<std::string> base_names() {
 }
 
 std::vector<std::string> weighting_names() { return {std::begin(kWeightings), std::end(kWeightings)}; }
+std::vector<std::string> solver_names() { return {std::begin(kSolvers), std::end(kSolvers)}; }
 
 // A number parameter: its TrainParams field, kind and range.
 #define STEAM_REC_NUMBER(field, kind, every, min, max)                                                         \
@@ -117,6 +163,13 @@ const std::vector<ParameterSpec>& parameter_specs() {
       STEAM_REC_NUMBER(unobserved_weight, K::number, false, 1e-6, 1e3),
       STEAM_REC_NUMBER(exponent, K::number, false, 0, 2),
       STEAM_REC_NUMBER(seed, K::integer, false, 0, 2147483647),
+      STEAM_REC_NUMBER(cg_steps, K::integer, false, 1, 64),
+      {"solver", K::text, false, 0, 0, nullptr, nullptr, solver_names,
+       [](const TrainParams& p) { return std::string(kSolvers[static_cast<int>(p.solver)]); },
+       [](TrainParams& p, const std::string& v) {
+         for (int i = 0; i < 2; ++i)
+           if (v == kSolvers[i]) p.solver = static_cast<Solver>(i);
+       }},
       STEAM_REC_NUMBER(content_neighbors, K::integer, false, 1, 5000),
       STEAM_REC_NUMBER(content_weight, K::number, false, 0, 1),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
@@ -136,25 +189,27 @@ const std::vector<ParameterSpec>& parameter_specs() {
 const std::vector<AlgorithmSpec>& algorithms() {
   static const std::vector<AlgorithmSpec> list = {
       {"popularity", "Ranks every game by how many players own it, weighted by engagement; the same list for everyone.",
-       "the popularity of each game", {}, false, nullptr, train_nothing, popularity_memory, popularity_blend,
+       "the popularity of each game", {}, false, nullptr, train_nothing, popularity_memory, no_thread_bytes, no_model_bytes, popularity_blend,
        nullptr},
       {"itemknn", "Item-item cosine similarity with shrinkage over who owns what, weighted by BM25 or TF-IDF.",
        "each game's most similar games (neighbors, weights)",
        {"neighbors", "shrinkage", "bm25_k1", "bm25_b", "weighting"}, true, nullptr, train_itemknn_part,
-       itemknn_memory, collaborative_blend, nullptr},
+       itemknn_memory, itemknn_thread_bytes, neighbours_model_bytes, collaborative_blend, nullptr},
       {"ease", "Steck's EASE: a closed-form linear item-item model over the max_games most-owned games.",
        "each game's largest EASE weights (neighbors, weights)", {"neighbors", "lambda", "max_games"}, true, nullptr,
-       train_ease_part, ease_memory, collaborative_blend, nullptr},
+       train_ease_part, ease_memory, ease_thread_bytes, neighbours_model_bytes, collaborative_blend, nullptr},
       {"ials", "Implicit alternating least squares: game factors; a player's factors are solved at serving time.",
        "each game's latent factors (factors)",
-       {"factors", "iterations", "regularization", "alpha", "unobserved_weight", "exponent", "seed"}, true, nullptr,
-       train_ials_part, ials_memory, collaborative_blend, prepare_fold_in},
+       {"factors", "iterations", "regularization", "alpha", "unobserved_weight", "exponent", "seed", "solver",
+        "cg_steps"},
+       true, nullptr,
+       train_ials_part, ials_memory, ials_thread_bytes, ials_model_bytes, collaborative_blend, prepare_fold_in},
       {"content", "Tag similarity: games whose Steam tags are most like those of the games a player owns.",
        "each game's most similar games by tags (content_neighbors, content_weights)", {"content_neighbors"}, false,
-       nullptr, train_content_part, content_memory, content_blend, nullptr},
+       nullptr, train_content_part, content_memory, content_thread_bytes, content_model_bytes, content_blend, nullptr},
       {"hybrid", "A collaborative base (ease, itemknn or ials) blended with content by content_weight.",
        "the base's parts and the content neighbours", {"base", "content_neighbors", "content_weight"}, false, "ease",
-       train_hybrid, hybrid_memory, hybrid_blend, prepare_base},
+       train_hybrid, hybrid_memory, hybrid_thread_bytes, hybrid_model_bytes, hybrid_blend, prepare_base},
   };
   return list;
 }

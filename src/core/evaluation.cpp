@@ -4,17 +4,22 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <random>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "core/errors.hpp"
+#include "core/parallel.hpp"
 #include "core/ranking_metrics.hpp"
 #include "core/recommender.hpp"
 #include "core/trainer.hpp"
 
 namespace steam_rec::rec {
 namespace {
+
+// Players per chunk of the parallel ranking.
+constexpr std::int64_t kPlayersPerChunk = 32;
 
 // A uniform draw in [0, bound) from the standard mt19937 sequence, so splits
 // are the same on every platform (std::uniform_int_distribution is not).
@@ -130,24 +135,36 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
   EvalScore score;
   score.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
+  // Players are ranked in parallel.  A Recommender reuses scratch space per
+  // call, so every thread ranks with a copy of its own; each player's list
+  // quality lands in its own slot and is summed in player order below, so the
+  // sums do not depend on the thread count.
+  const auto players = static_cast<std::int64_t>(train_.size());
+  const int threads = threads_for(players, kPlayersPerChunk);
+  std::vector<std::unique_ptr<Recommender>> copies;
+  for (int t = 1; t < threads; ++t) copies.push_back(std::make_unique<Recommender>(recommender));
+  std::vector<ListQuality> quality(train_.size());
+  std::vector<std::vector<std::int32_t>> ranked(train_.size());
+  parallel_for(players, kPlayersPerChunk, [&](const Chunk& chunk, int worker) {
+    Recommender& ranker = worker == 0 ? recommender : *copies[static_cast<std::size_t>(worker - 1)];
+    RankRequest request;
+    request.k = options_.k;
+    for (std::int64_t p = chunk.begin; p < chunk.end; ++p) {
+      if (relevant_[p].empty()) continue;
+      request.games.clear();
+      for (const Play& play : train_[p]) request.games.push_back(PlayerGame{play.appid, play.engagement});
+      for (const Recommendation& r : ranker.rank(request)) ranked[p].push_back(r.appid);
+      quality[p] = list_quality(ranked[p], relevant_[p], static_cast<std::size_t>(options_.k));
+    }
+  }, cancel);
   std::unordered_set<std::int32_t> recommended;
-  RankRequest request;
-  request.k = options_.k;
   for (std::size_t p = 0; p < train_.size(); ++p) {
     if (relevant_[p].empty()) continue;
-    request.games.clear();
-    for (const Play& play : train_[p]) request.games.push_back(PlayerGame{play.appid, play.engagement});
-    std::vector<std::int32_t> ranked;
-    for (const Recommendation& r : recommender.rank(request)) {
-      ranked.push_back(r.appid);
-      recommended.insert(r.appid);
-    }
-    const ListQuality quality = list_quality(ranked, relevant_[p], static_cast<std::size_t>(options_.k));
-    score.recall += quality.recall;
-    score.ndcg += quality.ndcg;
-    score.hit_rate += quality.hit ? 1 : 0;
+    recommended.insert(ranked[p].begin(), ranked[p].end());
+    score.recall += quality[p].recall;
+    score.ndcg += quality[p].ndcg;
+    score.hit_rate += quality[p].hit ? 1 : 0;
     ++score.players;
-    cancel.poll(16);
   }
   if (score.players > 0) {
     score.recall /= score.players;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/errors.hpp"
+#include "core/parallel.hpp"
 
 namespace steam_rec::rec {
 namespace {
@@ -10,6 +11,9 @@ namespace {
 constexpr Eigen::Index kBlock = 128;
 
 // Right-looking blocked Cholesky: afterwards the lower triangle holds L.
+// Within a step, the panel's row blocks and the trailing update's column
+// blocks are independent and run in parallel; each block is computed the same
+// way on any thread, so L does not depend on the thread count.
 void cholesky_in_place(Eigen::MatrixXd& a, CancelCheck& cancel) {
   const Eigen::Index n = a.rows();
   for (Eigen::Index k = 0; k < n; k += kBlock) {
@@ -19,14 +23,18 @@ void cholesky_in_place(Eigen::MatrixXd& a, CancelCheck& cancel) {
     if (diagonal.info() != Eigen::Success) throw InvalidArgument("the Gram matrix is not positive definite");
     const Eigen::Index rest = n - k - kb;
     if (rest == 0) break;
-    auto a21 = a.block(k + kb, k, rest, kb);
-    a11.triangularView<Eigen::Lower>().transpose().solveInPlace<Eigen::OnTheRight>(a21);
-    for (Eigen::Index j = 0; j < rest; j += kBlock) {
-      const Eigen::Index jb = std::min(kBlock, rest - j);
+    // A21 = A21 L11^-T, by row blocks.
+    parallel_for(rest, kBlock, [&](const Chunk& c, int) {
+      auto rows = a.block(k + kb + c.begin, k, c.end - c.begin, kb);
+      a11.triangularView<Eigen::Lower>().transpose().solveInPlace<Eigen::OnTheRight>(rows);
+    }, cancel);
+    const auto a21 = a.block(k + kb, k, rest, kb);
+    // A22 -= A21 A21', the lower part, by column blocks.
+    parallel_for(rest, kBlock, [&](const Chunk& c, int) {
+      const Eigen::Index j = c.begin, jb = c.end - c.begin;
       a.block(k + kb + j, k + kb + j, rest - j, jb).noalias() -=
           a21.bottomRows(rest - j) * a21.middleRows(j, jb).transpose();
-      cancel.poll_now();
-    }
+    }, cancel);
   }
 }
 
@@ -37,15 +45,28 @@ void invert_spd(Eigen::MatrixXd& matrix, CancelCheck& cancel) {
   if (matrix.cols() != n) throw InvalidArgument("invert_spd needs a square matrix");
   cholesky_in_place(matrix, cancel);
   Eigen::MatrixXd inverse = Eigen::MatrixXd::Zero(n, n);
-  for (Eigen::Index j = 0; j < n; j += kBlock) {
-    const Eigen::Index jb = std::min(kBlock, n - j);
-    auto columns = inverse.middleCols(j, jb);
-    columns.block(j, 0, jb, jb).setIdentity();
-    // L x = e_j is zero above row j: solve only the part below.
-    matrix.bottomRightCorner(n - j, n - j).triangularView<Eigen::Lower>().solveInPlace(columns.bottomRows(n - j));
-    matrix.transpose().triangularView<Eigen::Upper>().solveInPlace(columns);
-    cancel.poll_now();
-  }
+  // Each block of columns of the inverse is solved on its own, L L' X = I,
+  // one kBlock-row panel at a time, with a stop point per panel: a column
+  // block costs n^2 * kBlock, too long to wait for at a cancel.
+  parallel_for(n, kBlock, [&](const Chunk& c, int) {
+    const Eigen::Index j = c.begin, jb = c.end - c.begin;
+    auto x = inverse.middleCols(j, jb);
+    x.block(j, 0, jb, jb).setIdentity();
+    // Forward, L y = e: y is zero above row j.
+    for (Eigen::Index r = j; r < n; r += kBlock) {
+      const Eigen::Index rb = std::min(kBlock, n - r);
+      if (r > j) x.middleRows(r, rb).noalias() -= matrix.block(r, j, rb, r - j) * x.middleRows(j, r - j);
+      matrix.block(r, r, rb, rb).triangularView<Eigen::Lower>().solveInPlace(x.middleRows(r, rb));
+      stop_point();
+    }
+    // Backward, L' x = y, from the last panel up.
+    for (Eigen::Index end = n; end > 0; end -= std::min(kBlock, end)) {
+      const Eigen::Index rb = std::min(kBlock, end), r = end - rb;
+      if (end < n) x.middleRows(r, rb).noalias() -= matrix.block(end, r, n - end, rb).transpose() * x.middleRows(end, n - end);
+      matrix.block(r, r, rb, rb).triangularView<Eigen::Lower>().transpose().solveInPlace(x.middleRows(r, rb));
+      stop_point();
+    }
+  }, cancel);
   matrix.swap(inverse);
 }
 

@@ -1,5 +1,7 @@
 #include <cmath>
 
+#include "core/parallel.hpp"
+#include "core/row_parts.hpp"
 #include "core/top_k.hpp"
 #include "core/trainers.hpp"
 
@@ -40,39 +42,39 @@ SparseRows train_content_neighbours(const TrainingSet& data, const SparseRows& v
                                     CancelCheck& cancel) {
   const std::int32_t games = vectors.rows();
   const SparseRows by_tag = transpose(vectors, static_cast<std::int32_t>(data.tag_names().size()));
-  SparseRows neighbours;
-  std::vector<float> dot(static_cast<std::size_t>(games), 0.0f);
-  std::vector<std::int32_t> touched;
-  std::vector<Scored> candidates;
-  for (std::int32_t g = 0; g < games; ++g) {
-    // Only owned games are ever the source of a content score.
-    const bool owned = data.by_game().offset[g + 1] > data.by_game().offset[g];
-    candidates.clear();
-    if (owned) {
-      for (std::int64_t p = vectors.offset[g]; p < vectors.offset[g + 1]; ++p) {
-        const std::int32_t t = vectors.index[p];
-        for (std::int64_t q = by_tag.offset[t]; q < by_tag.offset[t + 1]; ++q) {
-          const std::int32_t j = by_tag.index[q];
-          if (dot[j] == 0) touched.push_back(j);
-          dot[j] += vectors.value[p] * by_tag.value[q];
+  // Rows in parallel, each thread with its own accumulator, joined in order.
+  constexpr std::int64_t kRowsPerChunk = 32;
+  std::vector<RowScratch> scratch(static_cast<std::size_t>(threads_for(games, kRowsPerChunk)));
+  std::vector<SparseRows> parts(static_cast<std::size_t>(chunk_count(games, kRowsPerChunk)));
+  parallel_for(games, kRowsPerChunk, [&](const Chunk& chunk, int worker) {
+    RowScratch& s = scratch[static_cast<std::size_t>(worker)];
+    s.dot.resize(static_cast<std::size_t>(games), 0.0f);
+    SparseRows& part = parts[static_cast<std::size_t>(chunk.number)];
+    for (std::int64_t row = chunk.begin; row < chunk.end; ++row) {
+      const auto g = static_cast<std::int32_t>(row);
+      // Only owned games are ever the source of a content score.
+      const bool owned = data.by_game().offset[g + 1] > data.by_game().offset[g];
+      s.candidates.clear();
+      if (owned) {
+        for (std::int64_t p = vectors.offset[g]; p < vectors.offset[g + 1]; ++p) {
+          const std::int32_t t = vectors.index[p];
+          for (std::int64_t q = by_tag.offset[t]; q < by_tag.offset[t + 1]; ++q) {
+            const std::int32_t j = by_tag.index[q];
+            if (s.dot[j] == 0) s.touched.push_back(j);
+            s.dot[j] += vectors.value[p] * by_tag.value[q];
+          }
         }
-        cancel.poll(16);
+        for (std::int32_t j : s.touched) {
+          if (j != g) s.candidates.push_back(Scored{s.dot[j], j});
+          s.dot[j] = 0;
+        }
+        s.touched.clear();
+        keep_best(s.candidates, static_cast<std::size_t>(count));
       }
-      for (std::int32_t j : touched) {
-        if (j != g) candidates.push_back(Scored{dot[j], j});
-        dot[j] = 0;
-      }
-      touched.clear();
-      keep_best(candidates, static_cast<std::size_t>(count));
-      std::sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) { return a.index < b.index; });
+      append_by_index(s.candidates, part);
     }
-    for (const Scored& c : candidates) {
-      neighbours.index.push_back(c.index);
-      neighbours.value.push_back(c.score);
-    }
-    neighbours.offset.push_back(neighbours.nonzeros());
-  }
-  return neighbours;
+  }, cancel);
+  return concatenate(parts);
 }
 
 }  // namespace steam_rec::rec

@@ -1,11 +1,19 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/parallel.hpp"
+#include "core/row_parts.hpp"
 #include "core/spd_inverse.hpp"
 #include "core/top_k.hpp"
 #include "core/trainers.hpp"
 
 namespace steam_rec::rec {
+namespace {
+
+// Covered games per chunk of the Gram matrix and of the neighbour lists.
+constexpr std::int64_t kGamesPerChunk = 16;
+
+}  // namespace
 
 SparseRows train_ease(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
   const std::int32_t games = data.games();
@@ -24,51 +32,62 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
   for (std::size_t i = 0; i < game_of.size(); ++i) dense_of[game_of[i]] = static_cast<std::int32_t>(i);
   const Eigen::Index n = static_cast<Eigen::Index>(game_of.size());
 
+  // X'X, one covered game per task: column i gets, for j <= i, the sum over
+  // i's owners u (in ascending order, whatever the thread count) of
+  // x_ui * x_uj.  Columns ascend within a player's row and dense numbers
+  // follow them, so i's own position ends the scan.  The upper triangle is
+  // filled (contiguous per task) and mirrored into the lower, which the
+  // inverse reads.
+  const SparseRows by_game = transpose(by_player, games);
   Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
-  for (std::int32_t u = 0; u < by_player.rows(); ++u) {
-    for (std::int64_t p = by_player.offset[u]; p < by_player.offset[u + 1]; ++p) {
-      const std::int32_t i = dense_of[by_player.index[p]];
-      if (i < 0) continue;
-      const double x_ui = by_player.value[p];
-      // Columns ascend within a row and dense numbers follow them, so i >= j
-      // fills the lower triangle.
-      for (std::int64_t q = by_player.offset[u]; q <= p; ++q) {
-        const std::int32_t j = dense_of[by_player.index[q]];
-        if (j >= 0) gram(i, j) += x_ui * by_player.value[q];
+  parallel_for(n, kGamesPerChunk, [&](const Chunk& chunk, int) {
+    for (std::int64_t i = chunk.begin; i < chunk.end; ++i) {
+      const std::int32_t g = game_of[static_cast<std::size_t>(i)];
+      double* column = &gram(0, static_cast<Eigen::Index>(i));
+      for (std::int64_t p = by_game.offset[g]; p < by_game.offset[g + 1]; ++p) {
+        const std::int32_t u = by_game.index[p];
+        const double x_ui = by_game.value[p];
+        for (std::int64_t q = by_player.offset[u]; q < by_player.offset[u + 1]; ++q) {
+          const std::int32_t j = dense_of[by_player.index[q]];
+          if (j > i) break;
+          if (j >= 0) column[j] += x_ui * by_player.value[q];
+        }
       }
     }
-    cancel.poll(64);
-  }
+  }, cancel);
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index i = j + 1; i < n; ++i) gram(i, j) = gram(j, i);
   gram.diagonal().array() += params.lambda;
   invert_spd(gram, cancel);
 
-  SparseRows neighbours;
-  neighbours.offset.assign(1, 0);
-  std::vector<Scored> candidates;
-  for (std::int32_t g = 0; g < games; ++g) {
-    const std::int32_t i = dense_of[g];
-    candidates.clear();
-    if (i >= 0) {
-      // B(i, j) = -P(i, j) / P(j, j); the matrix is symmetric, so read column i.
-      // The largest weights by size are kept, negative ones too: they push
-      // down games unlike the player's (measured: better NDCG).
-      for (Eigen::Index j = 0; j < n; ++j) {
-        if (j == i) continue;
-        const double b = -gram(j, i) / gram(j, j);
-        if (b != 0) candidates.push_back(Scored{static_cast<float>(std::abs(b)), game_of[j]});
+  // Rows in parallel, joined in order.
+  std::vector<std::vector<Scored>> scratch(static_cast<std::size_t>(threads_for(games, kGamesPerChunk)));
+  std::vector<SparseRows> parts(static_cast<std::size_t>(chunk_count(games, kGamesPerChunk)));
+  parallel_for(games, kGamesPerChunk, [&](const Chunk& chunk, int worker) {
+    std::vector<Scored>& candidates = scratch[static_cast<std::size_t>(worker)];
+    for (std::int64_t g = chunk.begin; g < chunk.end; ++g) {
+      const std::int32_t i = dense_of[static_cast<std::size_t>(g)];
+      candidates.clear();
+      if (i >= 0) {
+        // B(i, j) = -P(i, j) / P(j, j); the matrix is symmetric, so read column i.
+        // The largest weights by size are kept, negative ones too: they push
+        // down games unlike the player's (measured: better NDCG).  They are
+        // stored as sizes here and signed again below.
+        for (Eigen::Index j = 0; j < n; ++j) {
+          if (j == i) continue;
+          const double b = -gram(j, i) / gram(j, j);
+          if (b != 0) candidates.push_back(Scored{static_cast<float>(std::abs(b)), game_of[j]});
+        }
+        keep_best(candidates, static_cast<std::size_t>(params.neighbors));
+        for (Scored& c : candidates) {
+          const std::int32_t dj = dense_of[c.index];
+          c.score = static_cast<float>(-gram(dj, i) / gram(dj, dj));
+        }
       }
-      keep_best(candidates, static_cast<std::size_t>(params.neighbors));
-      std::sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) { return a.index < b.index; });
+      append_by_index(candidates, parts[static_cast<std::size_t>(chunk.number)]);
     }
-    for (const Scored& c : candidates) {
-      neighbours.index.push_back(c.index);
-      const std::int32_t dj = dense_of[c.index];
-      neighbours.value.push_back(static_cast<float>(-gram(dj, i) / gram(dj, dj)));
-    }
-    neighbours.offset.push_back(neighbours.nonzeros());
-    cancel.poll(64);
-  }
-  return neighbours;
+  }, cancel);
+  return concatenate(parts);
 }
 
 }  // namespace steam_rec::rec

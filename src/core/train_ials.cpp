@@ -2,25 +2,146 @@
 #include <random>
 
 #include "core/errors.hpp"
+#include "core/parallel.hpp"
 #include "core/trainers.hpp"
 
 namespace steam_rec::rec {
 namespace {
 
-// Solves every row of `solved` from the factors of the other side.
-void solve_side(const SparseRows& rows, const Eigen::MatrixXf& other, const FoldIn& fold_in, Eigen::MatrixXf& solved,
-                CancelCheck& cancel) {
-  const Eigen::MatrixXf gram = other.transpose() * other;
-  for (std::int32_t r = 0; r < rows.rows(); ++r) {
-    const std::int64_t begin = rows.offset[r];
-    const std::size_t count = static_cast<std::size_t>(rows.offset[r + 1] - begin);
-    if (count == 0) {
-      solved.row(r).setZero();
-      continue;
-    }
-    solved.row(r) = fold_in_player(other, gram, fold_in, &rows.index[begin], &rows.value[begin], count).transpose();
-    cancel.poll(64);
+// Training keeps factors one row per player or game, contiguous, so a solve
+// reads the rows it needs without striding across the whole matrix.
+using Factors = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Rows per chunk of the per-row solves, and of the Gram matrix's partial sums
+// (at most kGramParts partials, so their memory stays small at any size).
+constexpr std::int64_t kSolveGrain = 64;
+constexpr std::int64_t kGramParts = 32;
+constexpr std::int64_t kGramMinGrain = 1024;
+
+// One row's normal equations, A x = b, from "iALS revisited":
+//   A = u * G + lambda_r * I + sum_{i in row} (c_i - u) y_i y_i'
+//   b = sum_{i in row} c_i y_i
+// with G = Y'Y (every other row, the unobserved part), u the unobserved
+// weight, c_i = 1 + alpha * w_i the confidence and
+// lambda_r = regularization * (|row| + u * |Y|)^exponent.
+struct RowSystem {
+  const Factors& other;
+  const Eigen::MatrixXf& gram;
+  const FoldIn& fold_in;
+  const std::int32_t* columns;
+  const float* weights;
+  std::size_t count;
+
+  float regularization() const {
+    const double others = static_cast<double>(other.rows());
+    return static_cast<float>(fold_in.regularization *
+                              std::pow(static_cast<double>(count) + fold_in.unobserved_weight * others, fold_in.exponent));
   }
+  float confidence(std::size_t p) const { return 1.0f + fold_in.alpha * weights[p]; }
+
+  // out = A v, without forming A: the Gram matrix covers the unobserved part,
+  // and only the row's own columns add their correction.
+  void multiply(const Eigen::VectorXf& v, float lambda, Eigen::VectorXf& out) const {
+    out.noalias() = fold_in.unobserved_weight * (gram * v);
+    out += lambda * v;
+    for (std::size_t p = 0; p < count; ++p) {
+      const auto y = other.row(columns[p]);
+      out += ((confidence(p) - fold_in.unobserved_weight) * y.dot(v.transpose())) * y.transpose();
+    }
+  }
+};
+
+// Solves the row exactly: forms A (factors^2 per column) and factorises it
+// (factors^3).
+void solve_by_cholesky(const RowSystem& row, Eigen::MatrixXf& a, Eigen::Ref<Eigen::RowVectorXf> x) {
+  a = row.fold_in.unobserved_weight * row.gram;
+  a.diagonal().array() += row.regularization();
+  Eigen::VectorXf b = Eigen::VectorXf::Zero(row.gram.rows());
+  for (std::size_t p = 0; p < row.count; ++p) {
+    const auto y = row.other.row(row.columns[p]).transpose();
+    const float confidence = row.confidence(p);
+    a.selfadjointView<Eigen::Lower>().rankUpdate(y, confidence - row.fold_in.unobserved_weight);
+    b += confidence * y;
+  }
+  Eigen::LLT<Eigen::MatrixXf> solver(a);
+  if (solver.info() != Eigen::Success) {
+    x.setZero();
+    return;
+  }
+  x = solver.solve(b).transpose();
+}
+
+// Scratch of one thread's conjugate-gradient solves.
+struct CgScratch {
+  Eigen::VectorXf x, r, p, ap;
+};
+
+// Improves the row's previous solution by `steps` conjugate-gradient steps
+// (Takacs, Pilaszy & Tikk 2011, as the `implicit` library does): each step
+// costs factors * (|row| + factors) instead of a factorisation, and starting
+// from the last iteration's factors a few steps suffice.
+void solve_by_cg(const RowSystem& row, std::int32_t steps, CgScratch& s, Eigen::Ref<Eigen::RowVectorXf> x_row) {
+  const float lambda = row.regularization();
+  s.x = x_row.transpose();
+  // r = b - A x
+  row.multiply(s.x, lambda, s.r);
+  s.r = -s.r;
+  for (std::size_t p = 0; p < row.count; ++p) s.r += row.confidence(p) * row.other.row(row.columns[p]).transpose();
+  s.p = s.r;
+  float r_norm = s.r.squaredNorm();
+  for (std::int32_t step = 0; step < steps && r_norm > 1e-20f; ++step) {
+    row.multiply(s.p, lambda, s.ap);
+    const float curvature = s.p.dot(s.ap);
+    if (!(curvature > 0)) break;
+    const float step_size = r_norm / curvature;
+    s.x += step_size * s.p;
+    s.r -= step_size * s.ap;
+    const float next_norm = s.r.squaredNorm();
+    s.p = s.r + (next_norm / r_norm) * s.p;
+    r_norm = next_norm;
+  }
+  x_row = s.x.transpose();
+}
+
+// G = Y'Y, summed over fixed row blocks in block order, so the sum is the
+// same for every thread count.
+Eigen::MatrixXf gram_of(const Factors& y, CancelCheck& cancel) {
+  const std::int64_t rows = y.rows();
+  const std::int64_t grain = std::max(kGramMinGrain, (rows + kGramParts - 1) / kGramParts);
+  std::vector<Eigen::MatrixXf> parts(static_cast<std::size_t>(chunk_count(rows, grain)));
+  parallel_for(rows, grain, [&](const Chunk& c, int) {
+    const auto block = y.middleRows(c.begin, c.end - c.begin);
+    parts[static_cast<std::size_t>(c.number)].noalias() = block.transpose() * block;
+  }, cancel);
+  Eigen::MatrixXf gram = Eigen::MatrixXf::Zero(y.cols(), y.cols());
+  for (const Eigen::MatrixXf& part : parts) gram += part;
+  return gram;
+}
+
+// Solves every row of `solved` from the factors of the other side, rows in
+// parallel; each row's result depends only on its own inputs.
+void solve_side(const SparseRows& rows, const Factors& other, const TrainParams& params, const FoldIn& fold_in,
+                Factors& solved, CancelCheck& cancel) {
+  const Eigen::MatrixXf gram = gram_of(other, cancel);
+  const std::int64_t count = rows.rows();
+  const int threads = threads_for(count, kSolveGrain);
+  std::vector<CgScratch> cg(static_cast<std::size_t>(threads));
+  std::vector<Eigen::MatrixXf> normal(static_cast<std::size_t>(threads));
+  parallel_for(count, kSolveGrain, [&](const Chunk& c, int worker) {
+    for (std::int64_t r = c.begin; r < c.end; ++r) {
+      const std::int64_t begin = rows.offset[r];
+      const std::size_t owned = static_cast<std::size_t>(rows.offset[r + 1] - begin);
+      if (owned == 0) {
+        solved.row(r).setZero();
+        continue;
+      }
+      const RowSystem row{other, gram, fold_in, &rows.index[begin], &rows.value[begin], owned};
+      if (params.solver == Solver::cholesky)
+        solve_by_cholesky(row, normal[static_cast<std::size_t>(worker)], solved.row(r));
+      else
+        solve_by_cg(row, params.cg_steps, cg[static_cast<std::size_t>(worker)], solved.row(r));
+    }
+  }, cancel);
 }
 
 }  // namespace
@@ -55,15 +176,19 @@ Eigen::MatrixXf train_ials(const TrainingSet& data, const TrainParams& params, C
 
   std::mt19937 random(static_cast<std::uint32_t>(params.seed));
   std::normal_distribution<float> normal(0.0f, 1.0f / std::sqrt(static_cast<float>(params.factors)));
-  Eigen::MatrixXf games = Eigen::MatrixXf::NullaryExpr(data.games(), params.factors, [&]() { return normal(random); });
+  // Drawn column by column, as before the factors were kept by rows.
+  const Eigen::MatrixXf start = Eigen::MatrixXf::NullaryExpr(data.games(), params.factors, [&]() { return normal(random); });
+  Factors games = start;
   // Games nobody owns never get a gradient: keep them at zero so they score 0.
   for (std::int32_t g = 0; g < data.games(); ++g)
     if (by_game.offset[g + 1] == by_game.offset[g]) games.row(g).setZero();
-  Eigen::MatrixXf players(by_player.rows(), params.factors);
+  // Conjugate gradient starts from these; the first iteration's steps move
+  // them from zero towards the exact solution.
+  Factors players = Factors::Zero(by_player.rows(), params.factors);
 
   for (std::int32_t iteration = 0; iteration < params.iterations; ++iteration) {
-    solve_side(by_player, games, fold_in, players, cancel);
-    solve_side(by_game, players, fold_in, games, cancel);
+    solve_side(by_player, games, params, fold_in, players, cancel);
+    solve_side(by_game, players, params, fold_in, games, cancel);
   }
   if (!games.allFinite()) throw InvalidArgument("ials diverged; lower alpha or raise regularization");
   return games;

@@ -1,10 +1,15 @@
 #include <cmath>
 
+#include "core/parallel.hpp"
+#include "core/row_parts.hpp"
 #include "core/top_k.hpp"
 #include "core/trainers.hpp"
 
 namespace steam_rec::rec {
 namespace {
+
+// Games per chunk of the parallel similarity rows.
+constexpr std::int64_t kRowsPerChunk = 16;
 
 // Reweights the player x game matrix in place (TF-IDF or BM25 over players'
 // libraries), as item-item recommenders commonly do to damp popular games.
@@ -43,39 +48,38 @@ SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, Can
       norms[g] += static_cast<double>(by_game.value[p]) * by_game.value[p];
   for (double& n : norms) n = std::sqrt(n);
 
-  SparseRows neighbours;
-  neighbours.offset.reserve(static_cast<std::size_t>(games) + 1);
-  std::vector<float> dot(static_cast<std::size_t>(games), 0.0f);
-  std::vector<std::int32_t> touched;
-  std::vector<Scored> candidates;
-  for (std::int32_t i = 0; i < games; ++i) {
-    for (std::int64_t p = by_game.offset[i]; p < by_game.offset[i + 1]; ++p) {
-      const std::int32_t u = by_game.index[p];
-      const float x_ui = by_game.value[p];
-      for (std::int64_t q = by_player.offset[u]; q < by_player.offset[u + 1]; ++q) {
-        const std::int32_t j = by_player.index[q];
-        if (dot[j] == 0) touched.push_back(j);
-        dot[j] += x_ui * by_player.value[q];
+  // Each game's row depends only on the inputs: rows are computed in
+  // parallel, each thread with its own accumulator, and joined in order.
+  const int threads = threads_for(games, kRowsPerChunk);
+  std::vector<RowScratch> scratch(static_cast<std::size_t>(threads));
+  std::vector<SparseRows> parts(static_cast<std::size_t>(chunk_count(games, kRowsPerChunk)));
+  parallel_for(games, kRowsPerChunk, [&](const Chunk& chunk, int worker) {
+    RowScratch& s = scratch[static_cast<std::size_t>(worker)];
+    s.dot.resize(static_cast<std::size_t>(games), 0.0f);
+    SparseRows& part = parts[static_cast<std::size_t>(chunk.number)];
+    for (std::int64_t row = chunk.begin; row < chunk.end; ++row) {
+      const auto i = static_cast<std::int32_t>(row);
+      for (std::int64_t p = by_game.offset[i]; p < by_game.offset[i + 1]; ++p) {
+        const std::int32_t u = by_game.index[p];
+        const float x_ui = by_game.value[p];
+        for (std::int64_t q = by_player.offset[u]; q < by_player.offset[u + 1]; ++q) {
+          const std::int32_t j = by_player.index[q];
+          if (s.dot[j] == 0) s.touched.push_back(j);
+          s.dot[j] += x_ui * by_player.value[q];
+        }
       }
-      cancel.poll(256);
+      s.candidates.clear();
+      for (std::int32_t j : s.touched) {
+        if (j != i && s.dot[j] > 0)
+          s.candidates.push_back(Scored{static_cast<float>(s.dot[j] / (norms[i] * norms[j] + params.shrinkage)), j});
+        s.dot[j] = 0;
+      }
+      s.touched.clear();
+      keep_best(s.candidates, static_cast<std::size_t>(params.neighbors));
+      append_by_index(s.candidates, part);
     }
-    candidates.clear();
-    for (std::int32_t j : touched) {
-      if (j != i && dot[j] > 0)
-        candidates.push_back(Scored{static_cast<float>(dot[j] / (norms[i] * norms[j] + params.shrinkage)), j});
-      dot[j] = 0;
-    }
-    touched.clear();
-    keep_best(candidates, static_cast<std::size_t>(params.neighbors));
-    std::sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) { return a.index < b.index; });
-    for (const Scored& c : candidates) {
-      neighbours.index.push_back(c.index);
-      neighbours.value.push_back(c.score);
-    }
-    neighbours.offset.push_back(neighbours.nonzeros());
-    cancel.poll(64);
-  }
-  return neighbours;
+  }, cancel);
+  return concatenate(parts);
 }
 
 }  // namespace steam_rec::rec

@@ -15,6 +15,8 @@ namespace steam_rec::rec {
 
 struct AlgorithmSpec;
 enum class Weighting { none, tfidf, bm25 };
+// How iALS solves each player's and game's factors.
+enum class Solver { cg, cholesky };
 
 // Field initializers are the parameters' defaults (the registry reads them).
 struct TrainParams {
@@ -41,6 +43,8 @@ struct TrainParams {
   float unobserved_weight = 0.5f;
   float exponent = 1;
   std::int32_t seed = 42;
+  Solver solver = Solver::cg;
+  std::int32_t cg_steps = 3;  // conjugate-gradient steps per row and iteration
   // content and hybrid: games kept per owned game, by tag cosine
   std::int32_t content_neighbors = 50;
   // hybrid

@@ -11,6 +11,8 @@
 #include "core/algorithm_registry.hpp"
 #include "core/evaluation.hpp"
 #include "core/guard.hpp"
+#include "core/parallel.hpp"
+#include "core/thread_scratch.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
 #include "pg/game_tags_reader.hpp"
@@ -176,7 +178,8 @@ void read_data(Job* job) {
 // split per player: counted as two EvalPlays each.
 void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
   const double held_plays = 2.0 * sizeof(rec::EvalPlay) * static_cast<double>(size.interactions);
-  refuse_over_training_memory_limit("evaluating", params, size, held_plays);
+  refuse_over_training_memory_limit("evaluating", params, size,
+                                    held_plays + rec::thread_scratch_bytes(params, size, steam_rec::max_threads(), true));
 }
 
 }  // namespace

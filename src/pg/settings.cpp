@@ -8,6 +8,7 @@
 #include "core/algorithm_registry.hpp"
 #include "core/guard.hpp"
 #include "pg/entry.hpp"
+#include "core/parallel.hpp"
 #include "pg/postgres.hpp"
 
 extern "C" {
@@ -37,7 +38,30 @@ bool check_player(char** value, void**, GucSource) {
 
 }  // namespace
 
+namespace {
+
+int max_threads_setting = 1;
+
+// Hands steam_rec.max_threads to the core, which starts at most that many
+// threads per parallel loop.  Only stores an int: safe in any GUC context.
+void assign_max_threads(int value, void*) { steam_rec::set_max_threads(value); }
+
+// Defines steam_rec.max_threads.  The threads are the core's own, inside the
+// backend's process, for the duration of one loop: they are not background
+// workers and do not count against max_worker_processes.
+void define_max_threads() {
+  DefineCustomIntVariable("steam_rec.max_threads",
+                          "Most threads one steam_rec call runs training, evaluate() and scoring on.",
+                          "1 runs everything on the backend's own thread. The default is the number of cores. "
+                          "Each backend starts its own threads: with many concurrent callers, lower it.",
+                          &max_threads_setting, steam_rec::default_max_threads(), 1, steam_rec::kMaxThreads,
+                          PGC_USERSET, 0, nullptr, assign_max_threads, nullptr);
+}
+
+}  // namespace
+
 void define_settings() {
+  define_max_threads();
   DefineCustomIntVariable("steam_rec.training_memory_limit",
                           "Largest memory a steam_rec.train() call may use.",
                           "train() estimates its peak memory from the data before it reads it, "

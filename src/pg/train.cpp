@@ -8,6 +8,8 @@
 #include <chrono>
 
 #include "core/guard.hpp"
+#include "core/parallel.hpp"
+#include "core/thread_scratch.hpp"
 #include "core/trainer.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
@@ -92,7 +94,9 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   Datum lock_key[1] = {Int64GetDatum(kTrainLockKey)};
   spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
 
-  refuse_over_training_memory_limit("training", training->params, count_training_data(), 0);
+  const rec::DataSize size = count_training_data();
+  refuse_over_training_memory_limit("training", training->params, size,
+                                    rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false));
   read_owned_games(training);
   read_game_tags([&](int32 appid, const char* tag, int32 position) {
     check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");

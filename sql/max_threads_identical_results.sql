@@ -1,0 +1,69 @@
+-- Issue 19: training and evaluate() run on up to steam_rec.max_threads
+-- threads of the core; a model trained, and a score measured, on one thread
+-- and on several are identical (fixed chunks, sums in chunk order).
+CREATE EXTENSION steam_rec;
+
+-- The setting: 1 (no threads) up to 64; anything else is refused at SET.
+SELECT current_setting('steam_rec.max_threads')::int BETWEEN 1 AND 64 AS default_in_range;
+SELECT * FROM regress.refusal($$SET steam_rec.max_threads = 0$$);
+SELECT * FROM regress.refusal($$SET steam_rec.max_threads = 65$$);
+SELECT context FROM pg_settings WHERE name = 'steam_rec.max_threads';
+
+-- 400 players over 60 games in 3 taste groups, with tags: several chunks of
+-- every parallel loop.
+INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 60) AS g;
+INSERT INTO steam_rec.game_tags (appid, tag_name, position)
+SELECT g, t, n FROM generate_series(1, 60) AS g,
+       LATERAL (VALUES ('Group ' || g % 3, 1), ('Tag ' || g % 7, 2), ('Tag ' || (g % 5 + 10), 3)) AS tag(t, n);
+INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 400) AS p;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT p, g, 1 + (p * g) % 41 FROM generate_series(1, 400) AS p, generate_series(1, 60) AS g
+ WHERE (g % 3 = p % 3 AND (p + g) % 4 <> 0) OR (p * 7 + g * 13) % 23 = 0;
+SELECT steam_rec.refresh_engagement() > 0 AS scored;
+
+-- Everything a model stores, as one hash (real[] prints exactly).
+CREATE FUNCTION regress.model_hash(id bigint) RETURNS text LANGUAGE sql AS $$
+    SELECT md5(string_agg(format('%s %s %s %s %s %s %s %s %s', appid, popularity, neighbors, weights,
+                                 content_neighbors, content_weights, factors, tags, tag_weights), ';' ORDER BY appid))
+      FROM steam_rec.model_games WHERE model_id = id
+$$;
+
+CREATE TABLE regress.thread_models (algorithm text, threads int, hash text);
+DO $$
+DECLARE
+    algorithm text;
+    threads int;
+BEGIN
+    FOREACH algorithm IN ARRAY ARRAY['popularity', 'itemknn', 'ease', 'ials', 'content', 'hybrid'] LOOP
+        FOREACH threads IN ARRAY ARRAY[1, 2, 3] LOOP
+            PERFORM set_config('steam_rec.max_threads', threads::text, true);
+            INSERT INTO regress.thread_models
+            SELECT algorithm, threads,
+                   regress.model_hash(steam_rec.train(algorithm, CASE algorithm WHEN 'ials'
+                                      THEN '{"factors": 16, "iterations": 4}' ELSE '{}' END::jsonb));
+        END LOOP;
+    END LOOP;
+END
+$$;
+SELECT algorithm, count(*) AS trainings, count(DISTINCT hash) AS different_models
+  FROM regress.thread_models GROUP BY algorithm ORDER BY algorithm;
+
+-- evaluate(): the same scores on 1 and 2 threads.
+SET client_min_messages = warning;
+SET steam_rec.max_threads = 1;
+CREATE TABLE regress.one_thread AS
+SELECT * FROM steam_rec.evaluate(params => '{"ials": {"factors": 16, "iterations": 4}}');
+SET steam_rec.max_threads = 2;
+CREATE TABLE regress.two_threads AS
+SELECT * FROM steam_rec.evaluate(params => '{"ials": {"factors": 16, "iterations": 4}}');
+RESET client_min_messages;
+RESET steam_rec.max_threads;
+SELECT o.algorithm, o.recall = t.recall AND o.ndcg = t.ndcg AND o.hit_rate = t.hit_rate
+                    AND o.coverage = t.coverage AND o.players = t.players AS same_score, o.recall > 0 AS ranks
+  FROM regress.one_thread AS o JOIN regress.two_threads AS t USING (algorithm) ORDER BY o.algorithm;
+
+DROP TABLE regress.thread_models, regress.one_thread, regress.two_threads;
+DROP FUNCTION regress.model_hash(bigint);
+SET steam_rec.allow_drop = on;
+DROP EXTENSION steam_rec;
+RESET steam_rec.allow_drop;

@@ -1,0 +1,183 @@
+#include "core/parallel.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace steam_rec {
+namespace {
+
+int configured_threads = 1;
+
+// How often the calling thread polls for cancel while workers run: a cancel
+// is noticed within this, plus the time to finish the chunks in flight.
+constexpr auto kPollInterval = std::chrono::milliseconds(5);
+
+// What one parallel_for() shares with its workers.
+struct Job {
+  Job(const ChunkBody& body, std::int64_t count, std::int64_t grain)
+      : body(body), count(count), grain(grain), chunks(chunk_count(count, grain)) {}
+
+  const ChunkBody& body;
+  std::int64_t count;
+  std::int64_t grain;
+  std::int64_t chunks;
+  std::atomic<std::int64_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::condition_variable finished_one;
+  int finished = 0;
+  std::exception_ptr error;  // of the lowest chunk that threw, so the message is the same for any thread count
+  std::int64_t error_chunk = -1;
+};
+
+// Set on worker threads: the stop flag of the job they serve.
+thread_local const std::atomic<bool>* worker_stop = nullptr;
+// Set on the calling thread while it runs chunks itself: its cancel check.
+thread_local CancelCheck* serial_cancel = nullptr;
+
+Chunk chunk_at(std::int64_t number, std::int64_t count, std::int64_t grain) {
+  const std::int64_t begin = number * grain;
+  return Chunk{number, begin, std::min(count, begin + grain)};
+}
+
+// Takes chunks until none is left or the job stops; records the first error.
+void work(Job& job, int worker) noexcept {
+  worker_stop = &job.stop;
+  for (;;) {
+    if (job.stop.load(std::memory_order_relaxed)) break;
+    const std::int64_t number = job.next.fetch_add(1, std::memory_order_relaxed);
+    if (number >= job.chunks) break;
+    try {
+      job.body(chunk_at(number, job.count, job.grain), worker);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(job.mutex);
+      if (job.error_chunk < 0 || number < job.error_chunk) {
+        job.error = std::current_exception();
+        job.error_chunk = number;
+      }
+      job.stop.store(true);
+    }
+  }
+  worker_stop = nullptr;
+  std::lock_guard<std::mutex> lock(job.mutex);
+  ++job.finished;
+  job.finished_one.notify_one();
+}
+
+// Starts one worker with every signal blocked, so the server's handlers run
+// only on the backend's own thread.  Returns false if no thread could start.
+bool start_worker(std::vector<std::thread>& workers, Job& job, int worker) {
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
+  bool started = true;
+  try {
+    workers.emplace_back(work, std::ref(job), worker);
+  } catch (...) {
+    started = false;
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return started;
+}
+
+// Runs every chunk in order on this thread.
+void run_serially(std::int64_t count, std::int64_t grain, const ChunkBody& body, CancelCheck& cancel) {
+  const std::int64_t chunks = chunk_count(count, grain);
+  // Restores the outer cancel check when a nested call returns or throws.
+  struct Scope {
+    CancelCheck* previous;
+    ~Scope() { serial_cancel = previous; }
+  } scope{serial_cancel};
+  if (worker_stop == nullptr) serial_cancel = &cancel;
+  for (std::int64_t number = 0; number < chunks; ++number) {
+    // A nested call on a worker must not touch the caller's CancelCheck.
+    if (worker_stop != nullptr) {
+      if (worker_stop->load(std::memory_order_relaxed)) throw Cancelled{};
+    } else {
+      cancel.poll_now();
+    }
+    body(chunk_at(number, count, grain), 0);
+  }
+}
+
+}  // namespace
+
+void set_max_threads(int threads) noexcept { configured_threads = std::clamp(threads, 1, kMaxThreads); }
+
+int max_threads() noexcept { return configured_threads; }
+
+int default_max_threads() noexcept {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return std::clamp(static_cast<int>(cores), 1, kMaxThreads);
+}
+
+std::int64_t chunk_count(std::int64_t count, std::int64_t grain) noexcept {
+  if (count <= 0) return 0;
+  grain = std::max<std::int64_t>(grain, 1);
+  return (count + grain - 1) / grain;
+}
+
+int threads_for(std::int64_t count, std::int64_t grain) noexcept {
+  if (worker_stop != nullptr) return 1;
+  const std::int64_t chunks = chunk_count(count, grain);
+  return static_cast<int>(std::max<std::int64_t>(1, std::min<std::int64_t>(configured_threads, chunks)));
+}
+
+void parallel_for(std::int64_t count, std::int64_t grain, const ChunkBody& body, CancelCheck& cancel) {
+  grain = std::max<std::int64_t>(grain, 1);
+  const int threads = threads_for(count, grain);
+  if (threads <= 1) {
+    run_serially(count, grain, body, cancel);
+    return;
+  }
+  cancel.poll_now();
+  Job job(body, count, grain);
+  std::vector<std::thread> workers;
+  workers.reserve(static_cast<std::size_t>(threads));
+  for (int worker = 0; worker < threads; ++worker)
+    if (!start_worker(workers, job, worker)) break;
+  if (workers.empty()) {
+    // No thread could start (a process limit): do the work here instead.
+    run_serially(count, grain, body, cancel);
+    return;
+  }
+
+  bool cancelled = false;
+  {
+    std::unique_lock<std::mutex> lock(job.mutex);
+    while (job.finished < static_cast<int>(workers.size())) {
+      job.finished_one.wait_for(lock, kPollInterval);
+      if (cancelled) continue;
+      lock.unlock();
+      try {
+        cancel.poll_now();
+      } catch (const Cancelled&) {
+        cancelled = true;
+        job.stop.store(true);
+      }
+      lock.lock();
+    }
+  }
+  for (std::thread& worker : workers) worker.join();
+  if (cancelled) throw Cancelled{};
+  if (job.error) std::rethrow_exception(job.error);
+}
+
+void stop_point() {
+  if (worker_stop != nullptr) {
+    if (worker_stop->load(std::memory_order_relaxed)) throw Cancelled{};
+  } else if (serial_cancel != nullptr) {
+    serial_cancel->poll_now();
+  }
+}
+
+}  // namespace steam_rec

@@ -1,0 +1,64 @@
+// Running the core's long loops on several threads, inside one call.
+//
+// PostgreSQL backends are single-threaded processes, so the threads live only
+// for one parallel_for(): they are started with every signal blocked (the
+// server's signal handlers keep running on the backend's own thread), they
+// never call the server, and they are joined before parallel_for() returns,
+// on success, error and cancel alike.  No thread outlives a call, so an idle
+// backend holds no threads and no per-thread memory.
+//
+// Results never depend on the thread count: [0, count) is cut into chunks of
+// a fixed size chosen by the caller, each chunk writes only its own outputs,
+// and whatever is summed across chunks is summed by the caller in chunk order.
+//
+// Cancellation: the calling thread does no work of its own while workers run;
+// it waits and polls the CancelCheck (a read of the server's interrupt flags,
+// safe only on that thread) every few milliseconds, and raises an atomic stop
+// flag that workers read before each chunk.  An exception thrown by a chunk
+// (std::bad_alloc, InvalidArgument) stops the others too and is rethrown on
+// the calling thread after every worker has been joined.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "core/cancel.hpp"
+
+namespace steam_rec {
+
+// The most threads parallel_for() may start (the glue sets it from
+// steam_rec.max_threads).  1 means none: chunks run on the calling thread.
+// One value per process; a backend runs one statement at a time.
+void set_max_threads(int threads) noexcept;
+int max_threads() noexcept;
+// The machine's cores (at least 1, at most kMaxThreads): the default.
+int default_max_threads() noexcept;
+constexpr int kMaxThreads = 64;
+
+struct Chunk {
+  std::int64_t number;  // 0, 1, ... in order of begin
+  std::int64_t begin;
+  std::int64_t end;     // exclusive
+};
+
+// How many chunks of `grain` items cover `count` items.
+std::int64_t chunk_count(std::int64_t count, std::int64_t grain) noexcept;
+// How many threads parallel_for(count, grain, ...) runs its chunks on now;
+// `worker` in the body is below this.  Size per-thread scratch by it.
+int threads_for(std::int64_t count, std::int64_t grain) noexcept;
+
+using ChunkBody = std::function<void(const Chunk& chunk, int worker)>;
+
+// Runs body(chunk, worker) once for every chunk of `grain` items of
+// [0, count), on threads_for(count, grain) threads.  `worker` only names the
+// thread's scratch; it must not change results.  Throws Cancelled when
+// `cancel` asks to stop, or what a chunk threw.  Called from inside a chunk
+// it runs serially on that worker.
+void parallel_for(std::int64_t count, std::int64_t grain, const ChunkBody& body, CancelCheck& cancel);
+
+// Called inside a chunk that runs long (a large triangular solve): throws
+// Cancelled if the job is being stopped.  On a worker it reads the stop flag;
+// on the calling thread (no workers) it polls the CancelCheck.
+void stop_point();
+
+}  // namespace steam_rec

@@ -1,0 +1,35 @@
+#include "core/row_parts.hpp"
+
+#include <algorithm>
+
+namespace steam_rec::rec {
+
+void append_by_index(std::vector<Scored>& candidates, SparseRows& part) {
+  std::sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) { return a.index < b.index; });
+  for (const Scored& c : candidates) {
+    part.index.push_back(c.index);
+    part.value.push_back(c.score);
+  }
+  part.offset.push_back(part.nonzeros());
+}
+
+SparseRows concatenate(const std::vector<SparseRows>& parts) {
+  SparseRows joined;
+  std::size_t rows = 0, nonzeros = 0;
+  for (const SparseRows& part : parts) {
+    rows += static_cast<std::size_t>(part.rows());
+    nonzeros += static_cast<std::size_t>(part.nonzeros());
+  }
+  joined.offset.reserve(rows + 1);
+  joined.index.reserve(nonzeros);
+  joined.value.reserve(nonzeros);
+  for (const SparseRows& part : parts) {
+    const std::int64_t base = joined.nonzeros();
+    for (std::int32_t r = 0; r < part.rows(); ++r) joined.offset.push_back(base + part.offset[r + 1]);
+    joined.index.insert(joined.index.end(), part.index.begin(), part.index.end());
+    joined.value.insert(joined.value.end(), part.value.begin(), part.value.end());
+  }
+  return joined;
+}
+
+}  // namespace steam_rec::rec
