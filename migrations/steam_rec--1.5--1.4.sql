@@ -230,5 +230,14 @@ CREATE EVENT TRIGGER steam_rec_guard_drop ON ddl_command_start
     WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
     EXECUTE FUNCTION steam_rec._guard_drop();
 
+-- Issue 15: back to the one-number model_cache_bytes() of 1.4, without model_image().
+DROP FUNCTION steam_rec.model_image();
+DROP FUNCTION steam_rec.model_cache_bytes();
+CREATE FUNCTION steam_rec.model_cache_bytes() RETURNS bigint
+    LANGUAGE c VOLATILE PARALLEL RESTRICTED
+    AS 'MODULE_PATHNAME', 'steam_rec_model_cache_bytes';
+COMMENT ON FUNCTION steam_rec.model_cache_bytes() IS
+    'Bytes this backend holds for the model it serves recommendations from (0 before its first call).';
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.4');

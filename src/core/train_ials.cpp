@@ -25,7 +25,8 @@ void solve_side(const SparseRows& rows, const Eigen::MatrixXf& other, const Fold
 
 }  // namespace
 
-Eigen::VectorXf fold_in_player(const Eigen::MatrixXf& factors, const Eigen::MatrixXf& gram, const FoldIn& fold_in,
+Eigen::VectorXf fold_in_player(const Eigen::Ref<const Eigen::MatrixXf>& factors,
+                               const Eigen::Ref<const Eigen::MatrixXf>& gram, const FoldIn& fold_in,
                                const std::int32_t* games, const float* weights, std::size_t count,
                                Eigen::LLT<Eigen::MatrixXf>* keep_solver) {
   const Eigen::Index f = factors.cols();
