@@ -16,6 +16,7 @@
 extern "C" {
 #include "common/file_perm.h"
 #include "storage/fd.h"
+#include "utils/syscache.h"
 }
 
 namespace steam_rec::pg {
@@ -65,19 +66,28 @@ bool builder_is_gone(const char* name) {
   return pid != MyProcPid && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
-// Removes the images of this database's other models, their build logs,
-// unheld locks, and temporary files whose builders died.  A backend still
-// mapping a removed image keeps reading it: the file lives until unmapped.
+// Whether the file `name` belongs to this database or to one that no
+// longer exists (its name starts with the database's OID).
+bool ours_or_orphaned(const char* name, Oid database) {
+  char* end = nullptr;
+  const unsigned long oid = strtoul(name, &end, 10);
+  if (end == name || *end != '_') return false;
+  return oid == database || !SearchSysCacheExists1(DATABASEOID, ObjectIdGetDatum(static_cast<Oid>(oid)));
+}
+
+// Removes the images of this database's other models and of dropped
+// databases, their build logs, unheld locks, and temporary files whose
+// builders died.  A backend still mapping a removed image keeps reading it:
+// the file lives until unmapped.
 void remove_other_files(const ImageFiles& files) {
-  char directory[MAXPGPATH], database[32], own[MAXPGPATH], path[MAXPGPATH * 2];
+  char directory[MAXPGPATH], own[MAXPGPATH], path[MAXPGPATH * 2];
   image_directory(directory);
-  snprintf(database, sizeof database, "%u_", files.key.database);
   snprintf(own, sizeof own, "%s.", files.prefix);
   DIR* dir = AllocateDir(directory);
   struct dirent* entry;
   while ((entry = ReadDirExtended(dir, directory, LOG)) != nullptr) {
     const char* name = entry->d_name;
-    if (strncmp(name, database, strlen(database)) != 0) continue;
+    if (!ours_or_orphaned(name, files.key.database)) continue;
     snprintf(path, sizeof path, "%s/%s", directory, name);
     const bool mine = strncmp(name, own, strlen(own)) == 0;
     if (ends_with(name, ".tmp")) {
