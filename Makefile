@@ -22,6 +22,7 @@ REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency
 ISOLATION     += activate_model_serialised refresh_recommendations_overlap recommend_during_downgrade
+ISOLATION     += model_image_activation_orders
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
