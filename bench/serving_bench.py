@@ -80,7 +80,8 @@ def prepare(db, scale, seed):
 
 
 def first_calls(db, runs):
-    """(seconds of the call that builds the image, [seconds of later fresh backends' first calls])."""
+    """(seconds of the call that builds the image, [seconds of later fresh backends' first calls],
+    [seconds of a fresh backend's first read of 10 precomputed rows with names])."""
     conn = connect(db)
     # As after a new activation: no image yet (training again would be slow, so remove it).
     query(conn, FIRST)
@@ -97,10 +98,23 @@ def first_calls(db, runs):
         query(conn, FIRST)
         timings.append(time.perf_counter() - started)
         conn.close()
-    return timings[0], timings[1:]
+    named = open(os.path.join(HERE, "pgbench", "precomputed_named.sql")).read().split("\n", 1)[1].replace(":i", "1")
+    reads = []
+    for _ in range(runs):
+        conn = connect(db)
+        query(conn, "SELECT 1")
+        started = time.perf_counter()
+        query(conn, named)
+        reads.append(time.perf_counter() - started)
+        conn.close()
+    return timings[0], timings[1:], reads
 
 
 def one_backend_memory(db):
+    """What one backend adds by serving 1,000 players while another backend maps the image too, as in
+    any pool (a page mapped by one process alone counts as private)."""
+    holder = connect(db)
+    query(holder, FIRST)
     conn = connect(db)
     pid = conn.get_backend_pid()
     query(conn, "SELECT count(*) FROM public.bench_players WHERE i = 1")
@@ -110,7 +124,9 @@ def one_backend_memory(db):
     shared, private = query(conn, "SELECT * FROM steam_rec.model_cache_bytes()")
     image, = query(conn, "SELECT file_bytes FROM steam_rec.model_image()")
     conn.close()
+    holder.close()
     return {"private_kb": private_kb(after) - private_kb(before), "pss_kb": after["Pss"] - before["Pss"],
+            "anonymous_kb": after["Anonymous"] - before["Anonymous"],
             "shared_bytes": shared, "private_bytes": private, "image_bytes": image}
 
 
@@ -153,14 +169,18 @@ def medians(results, c, name):
     return (statistics.median(m for m, _ in results[(c, name)]), statistics.median(t for _, t in results[(c, name)]))
 
 
-def report(scale, generated, build, firsts, one, many, backends, results, clients, runs, seconds):
+def report(scale, generated, build, firsts, reads, one, many, backends, results, clients, runs, seconds):
     mib = 1024
     lines = [f"## Scale {scale}", "", f"`{generated}`", "",
              "### First `recommend()` in a fresh backend", "",
              "| call | median ms | min–max ms |", "| --- | ---: | ---: |",
              f"| the one that builds the activation's image (once per server) | {build * 1000:.1f} | |",
              f"| any later fresh backend: maps and validates the image | {statistics.median(firsts) * 1000:.2f} | "
-             f"{spread([f * 1000 for f in firsts], '{:.2f}')} |", "",
+             f"{spread([f * 1000 for f in firsts], '{:.2f}')} |",
+             f"| for comparison: a fresh backend's first read of 10 precomputed rows with names | "
+             f"{statistics.median(reads) * 1000:.2f} | {spread([r * 1000 for r in reads], '{:.2f}')} |", "",
+             "Each first call includes loading the library, the check for the active model and this "
+             "backend's first reads of the tables (catalog caches); the row for comparison pays the last of these.", "",
              "### Memory", "",
              f"The image file is {one['image_bytes'] / 2**20:.1f} MiB (`model_image()`); `model_cache_bytes()` "
              f"reports {one['shared_bytes'] / 2**20:.1f} MiB shared and {one['private_bytes'] / 2**20:.2f} MiB "
@@ -168,6 +188,7 @@ def report(scale, generated, build, firsts, one, many, backends, results, client
              "| what | MiB |", "| --- | ---: |",
              f"| one backend after 1,000 calls: Private_Clean + Private_Dirty added | {one['private_kb'] / mib:.2f} |",
              f"| the same backend: Pss added | {one['pss_kb'] / mib:.2f} |",
+             f"| the same backend: anonymous memory (heap) added | {one['anonymous_kb'] / mib:.2f} |",
              f"| {backends} concurrent backends after 1,000 calls each: Pss added, in total | {many['pss_kb'] / mib:.1f} |",
              f"| the same: private memory added, in total | {many['private_kb'] / mib:.1f} |", "",
              f"### Latency and throughput (pgbench `-M prepared`, {runs} runs of {seconds} s per cell, rotating order)",
@@ -226,13 +247,14 @@ def main():
         print(f"scale {scale}", flush=True)
         generated = prepare(db, scale, args.seed)
         players = value(db, "SELECT count(*) FROM steam_rec.users")
-        build, firsts = first_calls(db, args.runs * 3)
+        build, firsts, reads = first_calls(db, args.runs * 3)
         print(f"  first call: build {build * 1000:.1f} ms, mapped {statistics.median(firsts) * 1000:.2f} ms", flush=True)
+        results = latencies(db, args.runs, args.seconds, args.clients, players)
+        # After the latency runs, as in a server that has been serving: the rows' buffers are in use.
         one = one_backend_memory(db)
         many = many_backends(db, args.backends, players)
         print(f"  memory: one {one}, {args.backends} backends {many}", flush=True)
-        results = latencies(db, args.runs, args.seconds, args.clients, players)
-        sections.append(report(scale, generated, build, firsts, one, many, args.backends, results, args.clients,
+        sections.append(report(scale, generated, build, firsts, reads, one, many, args.backends, results, args.clients,
                                args.runs, args.seconds))
         image = os.path.splitext(args.output)[0] + f"-{scale}.png"
         plot(results, args.clients, image, scale)
