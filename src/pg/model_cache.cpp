@@ -207,14 +207,17 @@ rec::Recommender* pin_for_call() {
 }
 
 // Whether this backend holds the model of `row` and, when it maps the model's
-// image file, the file is still the one it mapped (not replaced, rewritten,
-// truncated or deleted since): one stat() per call.
+// image file, the file is still the one it mapped (not replaced, rewritten or
+// truncated since): one stat() per call.  A deleted file is still intact for
+// whoever maps it, so its backends keep serving from it (a backend whose
+// snapshot still sees an older model would otherwise rebuild that model's
+// image and remove the newer one, over and over); fresh backends rebuild it.
 bool holds(Oid models_table, const ModelRow& row) {
   if (cache.recommender == nullptr || cache.models_table != models_table || cache.id != row.id ||
       cache.trained_at != row.trained_at)
     return false;
   FileIdentity now;
-  return !cache.mapped || (current_identity(cache.image_path, &now) && now == cache.identity);
+  return !cache.mapped || !current_identity(cache.image_path, &now) || now == cache.identity;
 }
 
 // Serves the model of `row` of the table `models_table`, loading it if this

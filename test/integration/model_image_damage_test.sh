@@ -26,12 +26,16 @@ file=$(image_file $db)
 assert_true "the active model is served from a file under the data directory" "[ -f '$file' ]"
 chown postgres: "$dir" 2>/dev/null || true
 
-# One backend serves, then its image is damaged; each next call (same
-# backend) must give the same lists.  Shell steps run between the calls.
+# One backend serves, then its image is damaged (its header, one byte of its
+# body, its length); each next call (same backend) must give the same lists.
+# Shell steps run between the calls.
 session_output=$(psql -X -q -A -t -v ON_ERROR_STOP=1 -d $db 2>&1 <<SQL
 $lists_sql;
 SELECT served_from FROM steam_rec.model_image();
 \! printf 'garbage!' | dd of='$file' bs=1 seek=300 conv=notrunc status=none
+$lists_sql;
+SELECT served_from || ' ' || builds FROM steam_rec.model_image();
+\! printf '\\001' | dd of='$file' bs=1 seek=2100 conv=notrunc status=none
 $lists_sql;
 SELECT served_from || ' ' || builds FROM steam_rec.model_image();
 \! truncate -s 200 '$file'
@@ -42,9 +46,13 @@ $lists_sql;
 SELECT served_from || ' ' || builds FROM steam_rec.model_image();
 SQL
 )
-assert_equal "corrupt, truncated and deleted images are rebuilt with the same lists" \
-  "$(printf '%s\nfile\n%s\nfile 2\n%s\nfile 3\n%s\nfile 4' "$expected" "$expected" "$expected" "$expected")" \
+# A deleted file stays intact for the backend mapping it: it keeps serving
+# (builds 4); the next fresh backend rebuilds it (builds 5).
+assert_equal "corrupt and truncated images are rebuilt, a deleted one still serves, with the same lists" \
+  "$(printf '%s\nfile\n%s\nfile 2\n%s\nfile 3\n%s\nfile 4\n%s\nfile 4' "$expected" "$expected" "$expected" "$expected" "$expected")" \
   "$session_output"
+assert_equal "a fresh backend rebuilds a deleted image" "$expected file 5" \
+  "$(psql -X -q -A -t -d $db -c "$lists_sql" -c "SELECT served_from || ' ' || builds FROM steam_rec.model_image()" | tr '\n' ' ' | sed 's/ $//')"
 assert_true "the rebuilt image is in place" "[ -f '$file' ]"
 
 # Another model's image under this model's name is refused by its key.
