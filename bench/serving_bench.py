@@ -66,10 +66,12 @@ def query(conn, sql):
         return cur.fetchone()
 
 
-def prepare(db, scale, seed):
+def prepare(db, scale, seed, latency):
     load_seconds, generated = load_scale(db, scale, seed)
-    for sql in ("SELECT steam_rec.refresh_engagement()", "SELECT steam_rec.train()",
-                "SELECT steam_rec.refresh_recommendations(k => 10)"):
+    steps = ["SELECT steam_rec.refresh_engagement()", "SELECT steam_rec.train()"]
+    if latency:  # the precomputed rows the latency runs compare with
+        steps.append("SELECT steam_rec.refresh_recommendations(k => 10)")
+    for sql in steps:
         started = time.perf_counter()
         psql(db, "-c", sql)
         print(f"  {sql} {time.perf_counter() - started:.1f} s", flush=True)
@@ -79,7 +81,7 @@ def prepare(db, scale, seed):
     return generated
 
 
-def first_calls(db, runs):
+def first_calls(db, runs, latency):
     """(seconds of the call that builds the image, [seconds of later fresh backends' first calls],
     [seconds of a fresh backend's first read of 10 precomputed rows with names])."""
     conn = connect(db)
@@ -100,7 +102,7 @@ def first_calls(db, runs):
         conn.close()
     named = open(os.path.join(HERE, "pgbench", "precomputed_named.sql")).read().split("\n", 1)[1].replace(":i", "1")
     reads = []
-    for _ in range(runs):
+    for _ in range(runs if latency else 0):
         conn = connect(db)
         query(conn, "SELECT 1")
         started = time.perf_counter()
@@ -177,8 +179,9 @@ def report(scale, generated, build, firsts, reads, one, many, backends, results,
              f"| the one that builds the activation's image (once per server) | {build * 1000:.1f} | |",
              f"| any later fresh backend: maps and validates the image | {statistics.median(firsts) * 1000:.2f} | "
              f"{spread([f * 1000 for f in firsts], '{:.2f}')} |",
-             f"| for comparison: a fresh backend's first read of 10 precomputed rows with names | "
-             f"{statistics.median(reads) * 1000:.2f} | {spread([r * 1000 for r in reads], '{:.2f}')} |", "",
+             *([f"| for comparison: a fresh backend's first read of 10 precomputed rows with names | "
+                f"{statistics.median(reads) * 1000:.2f} | {spread([r * 1000 for r in reads], '{:.2f}')} |"] if reads else []),
+             "",
              "Each first call includes loading the library, the check for the active model and this "
              "backend's first reads of the tables (catalog caches); the row for comparison pays the last of these.", "",
              "### Memory", "",
@@ -190,8 +193,10 @@ def report(scale, generated, build, firsts, reads, one, many, backends, results,
              f"| the same backend: Pss added | {one['pss_kb'] / mib:.2f} |",
              f"| the same backend: anonymous memory (heap) added | {one['anonymous_kb'] / mib:.2f} |",
              f"| {backends} concurrent backends after 1,000 calls each: Pss added, in total | {many['pss_kb'] / mib:.1f} |",
-             f"| the same: private memory added, in total | {many['private_kb'] / mib:.1f} |", "",
-             f"### Latency and throughput (pgbench `-M prepared`, {runs} runs of {seconds} s per cell, rotating order)",
+             f"| the same: private memory added, in total | {many['private_kb'] / mib:.1f} |", ""]
+    if not clients:
+        return "\n".join(lines + ["Latency not measured at this scale (`--skip-latency`).", ""])
+    lines += [f"### Latency and throughput (pgbench `-M prepared`, {runs} runs of {seconds} s per cell, rotating order)",
              "", "| clients | query | median latency ms | min–max of run medians | ratio to bare rows | "
              "ratio to rows with names | transactions/s |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
     for c in clients:
@@ -236,6 +241,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 16])
     parser.add_argument("--backends", type=int, default=64)
+    parser.add_argument("--skip-latency", action="store_true",
+                        help="first call and memory only (no precomputed rows, no pgbench): for scale L")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--output", default=os.path.join(HERE, "results", f"serving-{datetime.date.today()}.md"))
     args = parser.parse_args()
@@ -245,20 +252,22 @@ def main():
     for scale in args.scales:
         db = f"bench_serving_{scale.lower()}"
         print(f"scale {scale}", flush=True)
-        generated = prepare(db, scale, args.seed)
+        generated = prepare(db, scale, args.seed, not args.skip_latency)
         players = value(db, "SELECT count(*) FROM steam_rec.users")
-        build, firsts, reads = first_calls(db, args.runs * 3)
+        build, firsts, reads = first_calls(db, args.runs * 3, not args.skip_latency)
         print(f"  first call: build {build * 1000:.1f} ms, mapped {statistics.median(firsts) * 1000:.2f} ms", flush=True)
-        results = latencies(db, args.runs, args.seconds, args.clients, players)
+        clients = [] if args.skip_latency else args.clients
+        results = latencies(db, args.runs, args.seconds, clients, players)
         # After the latency runs, as in a server that has been serving: the rows' buffers are in use.
         one = one_backend_memory(db)
         many = many_backends(db, args.backends, players)
         print(f"  memory: one {one}, {args.backends} backends {many}", flush=True)
-        sections.append(report(scale, generated, build, firsts, reads, one, many, args.backends, results, args.clients,
+        sections.append(report(scale, generated, build, firsts, reads, one, many, args.backends, results, clients,
                                args.runs, args.seconds))
-        image = os.path.splitext(args.output)[0] + f"-{scale}.png"
-        plot(results, args.clients, image, scale)
-        images.append(image)
+        if clients:
+            image = os.path.splitext(args.output)[0] + f"-{scale}.png"
+            plot(results, clients, image, scale)
+            images.append(image)
         psql("postgres", "-c", f"DROP DATABASE {db}")
     sections.append("\n".join(f"![{os.path.basename(p)}]({os.path.basename(p)})" for p in images) + "\n")
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
