@@ -30,6 +30,7 @@ ISOLATION     += activate_model_serialised refresh_recommendations_overlap recom
 ISOLATION     += maintain_concurrency
 # Issue 16: maintenance, model governance, the 1.5 operations migration.
 REGRESS     += maintenance model_governance operations_migration
+ISOLATION     += model_image_activation_orders
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3

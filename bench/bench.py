@@ -15,7 +15,7 @@ Runs inside a throwaway cluster (bench/run.sh starts one). Per scale (bench/gene
   serving     pgbench at each --clients count: recommend(k => 10) vs reading the player's 10
               precomputed rows of recommendations (bare, and joined to their names, which is
               what recommend() returns); median latency and transactions per second once
-              every client is past its first call, and that first call (it loads the model)
+              every client is past its first call, and that first call (it maps the model's image)
               measured on its own
   memory      peak private memory (RssAnon) of the backend for each statement
 
@@ -159,7 +159,7 @@ def _seconds_and_mib(timing):
 
 
 def first_call(db, runs):
-    """Seconds of recommend() in a fresh backend, which loads the active model."""
+    """Seconds of recommend() in a fresh backend, which maps the active model's image."""
     measure = Measure()
     for _ in range(runs):
         run = Run(db)
@@ -189,7 +189,8 @@ def serving(db, runs, seconds, clients):
     run = Run(db)
     _, _, mib = run.timed("SELECT count(*) FROM public.bench_players AS p, "
                           "LATERAL steam_rec.recommend(p.steam_id, k => 10) WHERE p.i <= 1000")
-    cache = value(db, "SELECT steam_rec.model_cache_bytes() FROM (SELECT count(*) FROM steam_rec.recommend("
+    cache = value(db, "SELECT (steam_rec.model_cache_bytes()).shared_bytes + (steam_rec.model_cache_bytes()).private_bytes"
+                      " FROM (SELECT count(*) FROM steam_rec.recommend("
                       "(SELECT steam_id FROM public.bench_players WHERE i = 1))) AS warm")
     run.close()
     return results, mib, cache, first_call(db, runs)
@@ -259,7 +260,7 @@ def scale_report(r, args):
     results, serve_mib, cache, load = r["serving"]
     lines += [f"### Serving (pgbench, {r['runs']} runs of {args.seconds} s per cell, rotating order)", "",
               "Latency and throughput once every client is past its first call: the first `recommend()` "
-              f"in a fresh backend loads the active model, {load.median:.2f} s (min–max {spread(load.seconds)}, "
+              f"in a fresh backend maps the active model's image, {load.median:.2f} s (min–max {spread(load.seconds)}, "
               f"+{load.mib:.0f} MiB).", "",
               "| clients | query | median latency ms | min–max of run medians | ratio to bare rows | "
               "ratio to rows with names | transactions/s |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -293,7 +294,7 @@ def growth_series(results, clients):
             add(f"train('{a}')", m.median)
         latencies = [m for m, _ in r["serving"][0][(serving_clients, "recommend")]]
         add(f"recommend() median latency, {serving_clients} clients", statistics.median(latencies) / 1000)
-        add("recommend() first call in a fresh backend (loads the model)", r["serving"][3].median)
+        add("recommend() first call in a fresh backend (maps the image)", r["serving"][3].median)
     return series
 
 
@@ -338,19 +339,29 @@ def plots(results, series, prefix, clients):
     fig.tight_layout()
     fig.savefig(prefix + "-training.png", dpi=100)
     made.append(prefix + "-training.png")
-    fig, (latency, throughput) = plt.subplots(1, 2, figsize=(10, 4))
+    # Latency on a log axis (one slow cell must not hide the others), the ratio to the
+    # precomputed reads beside it, then throughput.
+    fig, (latency, ratio, throughput) = plt.subplots(1, 3, figsize=(14, 4))
+    median_of = {}
     for name in SERVING:
         rows = [last["serving"][0][(c, name)] for c in clients]
-        latency.plot(clients, [statistics.median(m for m, _ in r) for r in rows], marker="o", label=name)
+        median_of[name] = [statistics.median(m for m, _ in r) for r in rows]
+        latency.plot(clients, median_of[name], marker="o", label=name)
         throughput.plot(clients, [statistics.median(t for _, t in r) for r in rows], marker="o", label=name)
-    latency.set(xlabel="clients", ylabel="median latency ms", title=f"Serving, scale {last['scale']}")
+    for base in ("precomputed", "precomputed_named"):
+        ratio.plot(clients, [a / b for a, b in zip(median_of["recommend"], median_of[base])], marker="o",
+                   label=f"recommend / {base}")
+    latency.set(yscale="log", xlabel="clients", ylabel="median latency ms (log)",
+                title=f"Serving, scale {last['scale']}")
+    ratio.set(xlabel="clients", ylabel="ratio", title="recommend() against the precomputed reads")
     throughput.set(xlabel="clients", ylabel="transactions/s")
-    for ax in (latency, throughput):
+    for ax in (latency, ratio, throughput):
         ax.set_xscale("log", base=2)
         ax.set_xticks(clients, [str(c) for c in clients])
         ax.minorticks_off()
+        ax.legend(fontsize=7)
+    for ax in (ratio, throughput):
         ax.set_ylim(bottom=0)
-    latency.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(prefix + "-serving.png", dpi=100)
     made.append(prefix + "-serving.png")

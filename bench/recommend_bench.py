@@ -136,7 +136,8 @@ def measure(db, label, args, rows):
          "-c", "CREATE TABLE public.bench_players AS SELECT row_number() OVER (ORDER BY steam_id)::int AS i, steam_id"
                " FROM steam_rec.users",
          "-c", "ALTER TABLE public.bench_players ADD PRIMARY KEY (i)", "-c", "VACUUM ANALYZE")
-    cache = value(db, "SELECT steam_rec.model_cache_bytes() FROM (SELECT count(*) FROM steam_rec.recommend("
+    cache = value(db, "SELECT (steam_rec.model_cache_bytes()).shared_bytes + (steam_rec.model_cache_bytes()).private_bytes"
+                      " FROM (SELECT count(*) FROM steam_rec.recommend("
                       "(SELECT steam_id FROM public.bench_players WHERE i = 1))) AS warm")
     names = ["precomputed", "precomputed_named", "recommend"]
     serve = {name: [] for name in names}

@@ -1344,5 +1344,24 @@ SELECT pg_catalog.setval('steam_rec.maintenance_log_id_seq',
 DELETE FROM steam_rec.migration_stash
  WHERE item IN ('maintenance_changed_settings', 'maintenance_log', 'model_governance', 'maintenance_log_id_seq');
 
+-- Issue 15: one shared model image per server.  Every backend maps the same
+-- image file of the active model, so model_cache_bytes() tells the bytes
+-- shared with the other backends from this backend's own, and model_image()
+-- says which image it serves from and how often the server built it.
+DROP FUNCTION steam_rec.model_cache_bytes();
+CREATE FUNCTION steam_rec.model_cache_bytes(OUT shared_bytes bigint, OUT private_bytes bigint)
+    LANGUAGE c VOLATILE PARALLEL RESTRICTED
+    AS 'MODULE_PATHNAME', 'steam_rec_model_cache_bytes_split';
+COMMENT ON FUNCTION steam_rec.model_cache_bytes() IS
+    'Bytes of the model this backend serves recommendations from: shared_bytes, the image file every '
+    'backend of the server maps; private_bytes, what this backend holds alone (0 before its first call).';
+CREATE FUNCTION steam_rec.model_image(OUT file text, OUT file_bytes bigint, OUT builds integer, OUT served_from text)
+    LANGUAGE c VOLATILE PARALLEL RESTRICTED
+    AS 'MODULE_PATHNAME', 'steam_rec_model_image';
+COMMENT ON FUNCTION steam_rec.model_image() IS
+    'The image of the model this backend serves from (NULLs before its first call): its file under '
+    '$PGDATA/steam_rec, its size, how many times this server built it, and whether this backend maps '
+    'the file (file) or holds the image in its own memory because the file could not be written (memory).';
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.4', '1.5');

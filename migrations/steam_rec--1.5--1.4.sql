@@ -1,6 +1,15 @@
 -- steam_rec 1.5 -> 1.4: undoes every change of 1.5; data of 1.5's tables is stashed for the next upgrade.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.4'" to load this file. \quit
 
+-- Issue 15: back to the one-number model_cache_bytes() of 1.4, without model_image().
+DROP FUNCTION steam_rec.model_image();
+DROP FUNCTION steam_rec.model_cache_bytes();
+CREATE FUNCTION steam_rec.model_cache_bytes() RETURNS bigint
+    LANGUAGE c VOLATILE PARALLEL RESTRICTED
+    AS 'MODULE_PATHNAME', 'steam_rec_model_cache_bytes';
+COMMENT ON FUNCTION steam_rec.model_cache_bytes() IS
+    'Bytes this backend holds for the model it serves recommendations from (0 before its first call).';
+
 -- ---------------------------------------------------------------------------
 -- Operations (issue 16): removes maintain() and model governance.  The
 -- settings, the maintenance log and the pins and data marks are stashed in

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <unordered_set>
 
+#include "core/errors.hpp"
+#include "core/model_image.hpp"
 #include "core/trainers.hpp"
 
 namespace steam_rec::rec {
@@ -30,8 +33,8 @@ struct Recommender::Eligibility {
     if (r.excluded_flag_[game]) return false;
     if (!any_tag_filter) return true;
     bool included = !include_requested;
-    const SparseRows& tags = r.model_.tags;
-    for (std::int64_t p = tags.offset[game]; p < tags.offset[game + 1]; ++p) {
+    const SparseView& tags = r.view_.tags;
+    for (std::int64_t p = tags.begin(game); p < tags.end(game); ++p) {
       const std::uint8_t filter = r.tag_filter_[tags.index[p]];
       if (filter & kExcludeTag) return false;
       if (filter & kIncludeTag) included = true;
@@ -40,28 +43,28 @@ struct Recommender::Eligibility {
   }
 };
 
-Recommender::Recommender(GameModel model) : model_(std::move(model)) {
-  model_.validate();
-  const std::size_t n = static_cast<std::size_t>(model_.games());
-  games_by_tag_ = transpose(model_.tags, static_cast<std::int32_t>(model_.tag_names.size()));
-  max_neighbour_.assign(n, 0.0f);
-  if (model_.has_neighbours())
-    for (std::int32_t g = 0; g < model_.games(); ++g)
-      for (std::int64_t p = model_.neighbours.offset[g]; p < model_.neighbours.offset[g + 1]; ++p)
-        max_neighbour_[g] = std::max(max_neighbour_[g], model_.neighbours.value[p]);
-  if (model_.has_factors()) gram_ = model_.factors.transpose() * model_.factors;
-  by_popularity_.resize(n);
-  std::iota(by_popularity_.begin(), by_popularity_.end(), 0);
-  std::stable_sort(by_popularity_.begin(), by_popularity_.end(),
-                   [&](std::int32_t a, std::int32_t b) { return model_.popularity[a] > model_.popularity[b]; });
-  for (std::size_t t = 0; t < model_.tag_names.size(); ++t)
-    tags_by_folded_name_[fold_tag_name(model_.tag_names[t])].push_back(static_cast<std::int32_t>(t));
+Recommender::Recommender(const GameModel& model) {
+  auto image = std::make_shared<std::vector<unsigned char>>();
+  Status built = build_model_image(model, ImageKey{}, image.get());
+  if (built.ok()) built = open_model_image(image->data(), image->size(), nullptr, &view_);
+  if (!built.ok()) throw InvalidArgument(built.message);
+  owner_ = std::move(image);
+  allocate_scratch();
+}
+
+Recommender::Recommender(std::shared_ptr<const void> owner, const ModelView& view)
+    : owner_(std::move(owner)), view_(view) {
+  allocate_scratch();
+}
+
+void Recommender::allocate_scratch() {
+  const std::size_t n = static_cast<std::size_t>(view_.games());
   collaborative_.assign(n, 0.0f);
   content_.assign(n, 0.0f);
   touched_flag_.assign(n, 0);
   excluded_flag_.assign(n, 0);
   owned_flag_.assign(n, 0);
-  tag_filter_.assign(model_.tag_names.size(), 0);
+  tag_filter_.assign(static_cast<std::size_t>(view_.tag_count), 0);
 }
 
 std::string Recommender::fold_tag_name(const std::string& name) {
@@ -71,28 +74,21 @@ std::string Recommender::fold_tag_name(const std::string& name) {
   return folded;
 }
 
-const std::vector<std::int32_t>* Recommender::tags_named(const std::string& name) const {
-  auto it = tags_by_folded_name_.find(fold_tag_name(name));
-  return it == tags_by_folded_name_.end() ? nullptr : &it->second;
-}
-
 std::vector<std::string> Recommender::unknown_tags(const std::vector<std::string>& names) const {
   std::vector<std::string> unknown;
-  std::unordered_map<std::string, bool> seen;
+  std::unordered_set<std::string> seen;
   for (const std::string& name : names) {
-    std::string folded = fold_tag_name(name);
-    if (tags_by_folded_name_.count(folded) != 0 || !seen.emplace(std::move(folded), true).second) continue;
+    const std::int32_t *first = nullptr, *last = nullptr;
+    view_.tags_named(name, &first, &last);
+    if (first != last || !seen.insert(fold_tag_name(name)).second) continue;
     unknown.push_back(name);
   }
   return unknown;
 }
 
-std::size_t Recommender::memory_bytes() const {
-  std::size_t names = 0;
-  for (const auto& entry : tags_by_folded_name_) names += entry.first.capacity() + 64 + entry.second.capacity() * 4;
-  return model_.memory_bytes() + games_by_tag_.offset.size() * 8 + games_by_tag_.index.size() * 8 +
-         max_neighbour_.size() * 4 + by_popularity_.size() * 4 + static_cast<std::size_t>(gram_.size()) * 4 +
-         collaborative_.size() * 11 + tag_filter_.size() + names +
+std::size_t Recommender::scratch_bytes() const {
+  return collaborative_.capacity() * 4 + content_.capacity() * 4 + touched_flag_.capacity() +
+         excluded_flag_.capacity() + owned_flag_.capacity() + tag_filter_.capacity() +
          (touched_.capacity() + excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity()) * 4;
 }
 
@@ -129,9 +125,10 @@ void Recommender::clear_scratch() {
 void Recommender::mark_tags(const std::vector<std::string>& names, std::uint8_t bit,
                             std::vector<std::int32_t>* in_order) {
   for (const std::string& name : names) {
-    const std::vector<std::int32_t>* tags = tags_named(name);
-    if (tags == nullptr) continue;
-    for (std::int32_t t : *tags) {
+    const std::int32_t *first = nullptr, *last = nullptr;
+    view_.tags_named(name, &first, &last);
+    for (const std::int32_t* tag = first; tag != last; ++tag) {
+      const std::int32_t t = *tag;
       if (tag_filter_[t] & bit) continue;
       if (tag_filter_[t] == 0) filtered_tags_.push_back(t);
       tag_filter_[t] |= bit;
@@ -142,26 +139,27 @@ void Recommender::mark_tags(const std::vector<std::string>& names, std::uint8_t 
 
 Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
                                        CancelCheck& cancel) {
-  const Blend& blend = model_.blend;
+  const Blend& blend = view_.blend;
   Scales scales;
   if (owned.empty()) return scales;
 
   // Scores only grow while they are summed, so the largest is kept as we go.
   float top = 0;
-  if (blend.collaborative > 0 && model_.has_neighbours()) {
+  if (blend.collaborative > 0 && view_.has_neighbours()) {
+    const SparseView& neighbours = view_.neighbours;
     for (std::size_t o = 0; o < owned.size(); ++o)
-      for (std::int64_t p = model_.neighbours.offset[owned[o]]; p < model_.neighbours.offset[owned[o] + 1]; ++p) {
+      for (std::int64_t p = neighbours.begin(owned[o]); p < neighbours.end(owned[o]); ++p) {
         cancel.poll();
-        const std::int32_t j = model_.neighbours.index[p];
+        const std::int32_t j = neighbours.index[p];
         touch(j);
-        collaborative_[j] += weights[o] * model_.neighbours.value[p];
+        collaborative_[j] += weights[o] * neighbours.value[p];
         top = std::max(top, collaborative_[j]);
       }
-  } else if (blend.collaborative > 0 && model_.has_factors()) {
-    Eigen::VectorXf player = fold_in_player(model_.factors, gram_, model_.fold_in, owned.data(), weights.data(),
-                                            owned.size(), &scales.fold_in_solver);
-    Eigen::Map<Eigen::VectorXf>(collaborative_.data(), model_.games()) = model_.factors * player;
-    for (std::int32_t j = 0; j < model_.games(); ++j) {
+  } else if (blend.collaborative > 0 && view_.has_factors()) {
+    Eigen::VectorXf player = fold_in_player(view_.factors(), view_.gram(), view_.fold_in, owned.data(),
+                                            weights.data(), owned.size(), &scales.fold_in_solver);
+    Eigen::Map<Eigen::VectorXf>(collaborative_.data(), view_.games()) = view_.factors() * player;
+    for (std::int32_t j = 0; j < view_.games(); ++j) {
       cancel.poll();
       touch(j);
       top = std::max(top, collaborative_[j]);
@@ -169,7 +167,7 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
   }
   scales.collaborative = top > 0 ? 1.0f / top : 0.0f;
 
-  if (blend.content > 0 && model_.has_tags()) {
+  if (blend.content > 0 && view_.has_tags()) {
     top = 0;
     for (std::size_t o = 0; o < owned.size(); ++o) top = std::max(top, add_content(owned[o], weights[o], cancel));
     scales.content = top > 0 ? 1.0f / top : 0.0f;
@@ -182,10 +180,10 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
 // no list), through the games sharing each of its tags.  Returns the largest
 // content score it left.
 float Recommender::add_content(std::int32_t game, float weight, CancelCheck& cancel) {
-  const SparseRows& list = model_.content_neighbours;
+  const SparseView& list = view_.content_neighbours;
   float top = 0;
-  if (model_.has_content_neighbours() && list.offset[game + 1] > list.offset[game]) {
-    for (std::int64_t p = list.offset[game]; p < list.offset[game + 1]; ++p) {
+  if (view_.has_content_neighbours() && list.end(game) > list.begin(game)) {
+    for (std::int64_t p = list.begin(game); p < list.end(game); ++p) {
       cancel.poll();
       const std::int32_t j = list.index[p];
       touch(j);
@@ -194,15 +192,17 @@ float Recommender::add_content(std::int32_t game, float weight, CancelCheck& can
     }
     return top;
   }
-  for (std::int64_t p = model_.tags.offset[game]; p < model_.tags.offset[game + 1]; ++p) {
-    const std::int32_t t = model_.tags.index[p];
-    const float tag_weight = weight * model_.tags.value[p];
-    for (std::int64_t q = games_by_tag_.offset[t]; q < games_by_tag_.offset[t + 1]; ++q) {
+  const SparseView& tags = view_.tags;
+  const SparseView& games_by_tag = view_.games_by_tag;
+  for (std::int64_t p = tags.begin(game); p < tags.end(game); ++p) {
+    const std::int32_t t = tags.index[p];
+    const float tag_weight = weight * tags.value[p];
+    for (std::int64_t q = games_by_tag.begin(t); q < games_by_tag.end(t); ++q) {
       cancel.poll();
-      const std::int32_t j = games_by_tag_.index[q];
+      const std::int32_t j = games_by_tag.index[q];
       if (j == game) continue;
       touch(j);
-      content_[j] += tag_weight * games_by_tag_.value[q];
+      content_[j] += tag_weight * games_by_tag.value[q];
       top = std::max(top, content_[j]);
     }
   }
@@ -210,9 +210,9 @@ float Recommender::add_content(std::int32_t game, float weight, CancelCheck& can
 }
 
 float Recommender::total(const Scales& scales, std::int32_t game) const {
-  const Blend& blend = model_.blend;
+  const Blend& blend = view_.blend;
   return blend.collaborative * scales.collaborative * collaborative_[game] +
-         blend.content * scales.content * content_[game] + blend.popularity * model_.popularity[game];
+         blend.content * scales.content * content_[game] + blend.popularity * view_.popularity[game];
 }
 
 // The `pool` best eligible games: every touched game is scored; the others
@@ -225,10 +225,11 @@ std::vector<Scored> Recommender::select(const Scales& scales, const Eligibility&
     cancel.poll();
     if (eligibility.allows(*this, j)) best.offer(Scored{total(scales, j), j});
   }
-  for (std::int32_t j : by_popularity_) {
+  for (std::int32_t rank = 0; rank < view_.games(); ++rank) {
     cancel.poll();
+    const std::int32_t j = view_.by_popularity[rank];
     if (touched_flag_[j]) continue;
-    const Scored candidate{model_.blend.popularity * model_.popularity[j], j};
+    const Scored candidate{view_.blend.popularity * view_.popularity[j], j};
     if (best.full() && !best.would_keep(candidate)) break;
     if (eligibility.allows(*this, j)) best.offer(candidate);
   }
@@ -236,35 +237,26 @@ std::vector<Scored> Recommender::select(const Scales& scales, const Eligibility&
 }
 
 bool Recommender::has_tag(std::int32_t game, std::int32_t tag) const {
-  const auto begin = model_.tags.index.begin() + model_.tags.offset[game];
-  const auto end = model_.tags.index.begin() + model_.tags.offset[game + 1];
-  return std::binary_search(begin, end, tag);
+  const SparseView& tags = view_.tags;
+  return std::binary_search(tags.index + tags.begin(game), tags.index + tags.end(game), tag);
 }
 
-float Recommender::neighbour_weight(std::int32_t from, std::int32_t to) const {
-  const SparseRows& n = model_.neighbours;
-  const auto begin = n.index.begin() + n.offset[from];
-  const auto end = n.index.begin() + n.offset[from + 1];
-  auto it = std::lower_bound(begin, end, to);
-  return it != end && *it == to ? n.value[static_cast<std::size_t>(it - n.index.begin())] : 0.0f;
-}
+float Recommender::neighbour_weight(std::int32_t from, std::int32_t to) const { return view_.neighbours.find(from, to); }
 
 // What add_content() added for this pair: the stored tag cosine, or the
 // computed one for a game without a stored list.
 float Recommender::content_weight(std::int32_t from, std::int32_t to) const {
-  const SparseRows& list = model_.content_neighbours;
-  if (!model_.has_content_neighbours() || list.offset[from + 1] == list.offset[from]) return tag_cosine(from, to);
-  const auto begin = list.index.begin() + list.offset[from];
-  const auto end = list.index.begin() + list.offset[from + 1];
-  auto it = std::lower_bound(begin, end, to);
-  return it != end && *it == to ? list.value[static_cast<std::size_t>(it - list.index.begin())] : 0.0f;
+  const SparseView& list = view_.content_neighbours;
+  if (!view_.has_content_neighbours() || list.end(from) == list.begin(from)) return tag_cosine(from, to);
+  return list.find(from, to);
 }
 
 float Recommender::tag_cosine(std::int32_t a, std::int32_t b) const {
-  const SparseRows& t = model_.tags;
-  std::int64_t p = t.offset[a], q = t.offset[b];
+  const SparseView& t = view_.tags;
+  std::int64_t p = t.begin(a), q = t.begin(b);
+  const std::int64_t a_end = t.end(a), b_end = t.end(b);
   double dot = 0;
-  while (p < t.offset[a + 1] && q < t.offset[b + 1]) {
+  while (p < a_end && q < b_end) {
     if (t.index[p] == t.index[q]) dot += static_cast<double>(t.value[p++]) * t.value[q++];
     else if (t.index[p] < t.index[q]) ++p;
     else ++q;
@@ -273,14 +265,16 @@ float Recommender::tag_cosine(std::int32_t a, std::int32_t b) const {
 }
 
 float Recommender::similarity(std::int32_t a, std::int32_t b) const {
-  float similar = model_.has_tags() ? tag_cosine(a, b) : 0.0f;
-  if (model_.has_neighbours()) {
-    float ab = max_neighbour_[a] > 0 ? neighbour_weight(a, b) / max_neighbour_[a] : 0.0f;
-    float ba = max_neighbour_[b] > 0 ? neighbour_weight(b, a) / max_neighbour_[b] : 0.0f;
+  float similar = view_.has_tags() ? tag_cosine(a, b) : 0.0f;
+  if (view_.has_neighbours()) {
+    const float* max_neighbour = view_.max_neighbour;
+    float ab = max_neighbour[a] > 0 ? neighbour_weight(a, b) / max_neighbour[a] : 0.0f;
+    float ba = max_neighbour[b] > 0 ? neighbour_weight(b, a) / max_neighbour[b] : 0.0f;
     similar = std::max(similar, std::max(ab, ba));
-  } else if (model_.has_factors()) {
-    float na = model_.factors.row(a).norm(), nb = model_.factors.row(b).norm();
-    if (na > 0 && nb > 0) similar = std::max(similar, model_.factors.row(a).dot(model_.factors.row(b)) / (na * nb));
+  } else if (view_.has_factors()) {
+    const ModelView::ConstMatrix factors = view_.factors();
+    float na = factors.row(a).norm(), nb = factors.row(b).norm();
+    if (na > 0 && nb > 0) similar = std::max(similar, factors.row(a).dot(factors.row(b)) / (na * nb));
   }
   return std::clamp(similar, 0.0f, 1.0f);
 }
@@ -288,28 +282,28 @@ float Recommender::similarity(std::int32_t a, std::int32_t b) const {
 void Recommender::explain(const Scales& scales, const std::vector<std::int32_t>& owned,
                           const std::vector<float>& weights, const Eligibility& eligibility, Recommendation& result,
                           std::int32_t game, CancelCheck& cancel) const {
-  const Blend& blend = model_.blend;
+  const Blend& blend = view_.blend;
   std::vector<Scored> contributions;
   Eigen::VectorXf solved;
-  if (scales.collaborative > 0 && model_.has_factors())
-    solved = scales.fold_in_solver.solve(model_.factors.row(game).transpose());
+  if (scales.collaborative > 0 && view_.has_factors())
+    solved = scales.fold_in_solver.solve(view_.factors().row(game).transpose());
   for (std::size_t o = 0; o < owned.size(); ++o) {
     cancel.poll();
     const std::int32_t g = owned[o];
     float part = 0;
     if (scales.collaborative > 0) {
-      if (model_.has_neighbours()) {
+      if (view_.has_neighbours()) {
         part += blend.collaborative * scales.collaborative * weights[o] * neighbour_weight(g, game);
-      } else if (model_.has_factors()) {
-        const float confidence = 1.0f + model_.fold_in.alpha * weights[o];
-        part += blend.collaborative * scales.collaborative * confidence * model_.factors.row(g).dot(solved);
+      } else if (view_.has_factors()) {
+        const float confidence = 1.0f + view_.fold_in.alpha * weights[o];
+        part += blend.collaborative * scales.collaborative * confidence * view_.factors().row(g).dot(solved);
       }
     }
     if (scales.content > 0) part += blend.content * scales.content * weights[o] * content_weight(g, game);
     if (part > 0) contributions.push_back(Scored{part, g});
   }
   keep_best(contributions, 3);
-  for (const Scored& c : contributions) result.because[result.because_count++] = model_.appids[c.index];
+  for (const Scored& c : contributions) result.because[result.because_count++] = view_.appids[c.index];
   if (result.because_count > 0) {
     result.basis = Basis::played;
     return;
@@ -318,7 +312,7 @@ void Recommender::explain(const Scales& scales, const std::vector<std::int32_t>&
     cancel.poll();
     if (has_tag(game, t)) {
       result.basis = Basis::liked_tag;
-      result.tag = model_.tag_names[t];
+      result.tag = std::string(view_.tag_name(t));
       return;
     }
   }
@@ -374,12 +368,12 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   std::vector<float> weights;
   for (const PlayerGame& game : request.games) {
     cancel.poll();
-    std::int32_t g = model_.game_index(game.appid);
+    std::int32_t g = view_.game_index(game.appid);
     if (g < 0 || owned_flag_[g]) continue;
     owned_flag_[g] = 1;
     owned_list_.push_back(g);
     owned.push_back(g);
-    weights.push_back(model_.weight(std::isfinite(game.engagement) ? std::clamp(game.engagement, 0.0f, 1.0f) : 0.0f));
+    weights.push_back(view_.weight(std::isfinite(game.engagement) ? std::clamp(game.engagement, 0.0f, 1.0f) : 0.0f));
   }
 
   Eligibility eligibility;
@@ -387,7 +381,7 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
     for (std::int32_t g : owned) exclude(g);
   for (std::int32_t appid : request.exclude_appids) {
     cancel.poll();
-    std::int32_t g = model_.game_index(appid);
+    std::int32_t g = view_.game_index(appid);
     if (g >= 0) exclude(g);
   }
   eligibility.include_requested = !request.include_tags.empty();
@@ -405,7 +399,7 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
 
   std::vector<Recommendation> results(chosen.size());
   for (std::size_t r = 0; r < chosen.size(); ++r) {
-    results[r].appid = model_.appids[chosen[r].index];
+    results[r].appid = view_.appids[chosen[r].index];
     results[r].score = chosen[r].score;
     explain(scales, owned, weights, eligibility, results[r], chosen[r].index, cancel);
   }

@@ -1,17 +1,20 @@
-// Serving: ranks games for one player from a trained GameModel.
+// Serving: ranks games for one player from a model image (model_image.hpp).
 //
-// A Recommender owns its model plus the indexes that make scoring fast (tag ->
-// games, the factors' Gram matrix).  rank() reads only; one Recommender can
-// serve any number of calls.
+// A Recommender reads its model in place through a ModelView, which points
+// into a buffer it keeps alive (a std::vector, or a file mapped by every
+// backend of the server); the only memory of its own is the per-call scratch
+// sized to the games.  rank() reads the model only; one Recommender can serve
+// any number of calls.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/cancel.hpp"
 #include "core/game_model.hpp"
+#include "core/model_view.hpp"
 #include "core/top_k.hpp"
 
 namespace steam_rec::rec {
@@ -49,9 +52,14 @@ struct Recommendation {
 
 class Recommender {
  public:
-  explicit Recommender(GameModel model);
+  // Builds the model's image in memory and serves from it; throws
+  // InvalidArgument for a model whose parts do not fit together.
+  explicit Recommender(const GameModel& model);
+  // Serves from an opened image; `owner` keeps the buffer behind `view` alive
+  // as long as this Recommender lives.
+  Recommender(std::shared_ptr<const void> owner, const ModelView& view);
 
-  const GameModel& model() const { return model_; }
+  const ModelView& view() const { return view_; }
   // Not reentrant: ranking reuses scratch space sized to the model, so a call
   // costs time in proportion to the games it touches, not to every game.  A
   // backend serves one call at a time.
@@ -66,7 +74,10 @@ class Recommender {
   // How alike two games are, 0..1 (the largest of their tag cosine and their
   // collaborative similarity); used for diversity.
   float similarity(std::int32_t a, std::int32_t b) const;
-  std::size_t memory_bytes() const;
+  // Bytes of the image it reads (shared when the image is a mapped file).
+  std::size_t image_bytes() const { return view_.image_bytes; }
+  // Bytes of its own: the per-call scratch.
+  std::size_t scratch_bytes() const;
 
   // A tag name with its ASCII letters lower-cased: the key tags match by.
   static std::string fold_tag_name(const std::string& name);
@@ -79,7 +90,6 @@ class Recommender {
   float add_content(std::int32_t game, float weight, CancelCheck& cancel);
   void exclude(std::int32_t game);
   void mark_tags(const std::vector<std::string>& names, std::uint8_t bit, std::vector<std::int32_t>* in_order);
-  const std::vector<std::int32_t>* tags_named(const std::string& name) const;
   void clear_scratch();
   float total(const Scales& scales, std::int32_t game) const;
   std::vector<Scored> select(const Scales& scales, const Eligibility& eligibility, std::size_t pool,
@@ -93,14 +103,10 @@ class Recommender {
   float tag_cosine(std::int32_t a, std::int32_t b) const;
   bool has_tag(std::int32_t game, std::int32_t tag) const;
 
-  GameModel model_;
-  SparseRows games_by_tag_;                 // tag x game, the TF-IDF weights
-  std::vector<float> max_neighbour_;        // per game, its largest neighbour weight
-  std::vector<std::int32_t> by_popularity_;  // games, most popular first
-  Eigen::MatrixXf gram_;                    // factors' * factors
-  // Folded tag name -> the model's tags of that name (several when names
-  // differ only in case), built once so a lookup costs no scan of the names.
-  std::unordered_map<std::string, std::vector<std::int32_t>> tags_by_folded_name_;
+  void allocate_scratch();
+
+  std::shared_ptr<const void> owner_;  // the buffer view_ points into
+  ModelView view_;
 
   // Per-call scratch: component scores of the games touched so far, which
   // games are owned or excluded, and which tags the filters name (bits

@@ -146,7 +146,8 @@ void solve_side(const SparseRows& rows, const Factors& other, const TrainParams&
 
 }  // namespace
 
-Eigen::VectorXf fold_in_player(const Eigen::MatrixXf& factors, const Eigen::MatrixXf& gram, const FoldIn& fold_in,
+Eigen::VectorXf fold_in_player(const Eigen::Ref<const Eigen::MatrixXf>& factors,
+                               const Eigen::Ref<const Eigen::MatrixXf>& gram, const FoldIn& fold_in,
                                const std::int32_t* games, const float* weights, std::size_t count,
                                Eigen::LLT<Eigen::MatrixXf>* keep_solver) {
   const Eigen::Index f = factors.cols();

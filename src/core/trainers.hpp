@@ -39,7 +39,8 @@ Eigen::MatrixXf train_ials(const TrainingSet& data, const TrainParams& params, C
 
 // Solves one player's factors from the games they own (fold-in): the same
 // step training uses for every player.  gram = factors' * factors.
-Eigen::VectorXf fold_in_player(const Eigen::MatrixXf& factors, const Eigen::MatrixXf& gram, const FoldIn& fold_in,
+Eigen::VectorXf fold_in_player(const Eigen::Ref<const Eigen::MatrixXf>& factors,
+                               const Eigen::Ref<const Eigen::MatrixXf>& gram, const FoldIn& fold_in,
                                const std::int32_t* games, const float* weights, std::size_t count,
                                Eigen::LLT<Eigen::MatrixXf>* keep_solver = nullptr);
 

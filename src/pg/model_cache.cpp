@@ -7,11 +7,14 @@
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
+#include "pg/model_image_file.hpp"
 #include "pg/spi.hpp"
 #include "pg/train_params_json.hpp"
 
 extern "C" {
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "funcapi.h"
 #include "utils/array.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
@@ -20,16 +23,23 @@ extern "C" {
 namespace steam_rec::pg {
 
 // The model this backend serves from; one per backend, replaced when another
-// model becomes active.  Shared: a call that serves from it holds a pin
-// (pin_for_call), so replacing it frees it only when the last call using it
-// is over, whatever ran in between (a trigger or a policy that activates and
-// serves another model).  The key includes the models table's OID: after DROP
-// and CREATE EXTENSION in one transaction an id and trained_at can repeat.
+// model becomes active.  Its Recommender reads the model's image, mapped from
+// the server's image file (model_image_file.hpp) or, when the file cannot be
+// written, held in this backend's memory.  Shared: a call that serves from it
+// holds a pin (pin_for_call), so replacing it frees it (and unmaps the image)
+// only when the last call using it is over, whatever ran in between (a trigger
+// or a policy that activates and serves another model).  The key includes the
+// database and the models table's OID: after DROP and CREATE EXTENSION in one
+// transaction, or a restore, an id and trained_at can repeat.
 struct CachedModel {
   Oid models_table = InvalidOid;
   int64 id = 0;
   TimestampTz trained_at = 0;
   std::shared_ptr<rec::Recommender> recommender;
+  bool mapped = false;    // from the image file, else from memory
+  FileIdentity identity;  // of the mapped file, to notice it replaced, changed or gone
+  char image_path[MAXPGPATH] = {};
+  char image_name[MAXPGPATH] = {};
 };
 CachedModel cache;
 
@@ -38,6 +48,7 @@ namespace {
 // A model being loaded: owned by a memory context until it is complete.
 struct Loading {
   rec::ModelAssembler assembler;
+  std::shared_ptr<std::vector<unsigned char>> image = std::make_shared<std::vector<unsigned char>>();
 };
 
 void check(const Status& status) {
@@ -112,20 +123,68 @@ void load_games(Loading* loading, int64 id) {
   }
 }
 
-void load(Oid models_table, int64 id, TimestampTz trained_at, const char* algorithm, Jsonb* params) {
+void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bool mapped) {
+  cache.models_table = models_table;
+  cache.id = row.id;
+  cache.trained_at = row.trained_at;
+  cache.mapped = mapped;
+  strlcpy(cache.image_path, files.image, sizeof cache.image_path);
+  snprintf(cache.image_name, sizeof cache.image_name, "%s.img", files.prefix);
+}
+
+// Serves the model from its image file if a valid one exists.
+bool serve_mapped(const ImageFiles& files, Oid models_table, const ModelRow& row) {
+  FileIdentity identity;
+  if (!map_image_file(files, &cache.recommender, &identity)) return false;
+  cache.identity = identity;
+  remember(files, models_table, row, true);
+  return true;
+}
+
+// Builds the model's image from its rows: steam_rec.model_tags and model_games.
+void build_image(Loading* loading, const ImageFiles& files, const ModelRow& row) {
   int param_count = 0;
-  RawParam* raw = read_params(params, &param_count);
+  RawParam* raw = read_params(DatumGetJsonbP(row.params), &param_count);
+  load_tags(loading, row.id);
+  load_games(loading, row.id);
+  Status built;
+  check(guard([&] {
+    rec::TrainParams resolved = rec::restore_params(row.algorithm, to_param_values(raw, param_count));
+    built = rec::build_model_image(loading->assembler.finish(resolved), files.key, loading->image.get());
+  }));
+  check(built);
+}
+
+// Serves the model from the image this backend built, kept in its memory.
+void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_table, const ModelRow& row) {
+  Status opened;
+  check(guard([&] {
+    rec::ModelView view;
+    opened = rec::open_model_image(loading->image->data(), loading->image->size(), &files.key, &view);
+    if (opened.ok()) cache.recommender = std::make_shared<rec::Recommender>(loading->image, view);
+  }));
+  check(opened);
+  remember(files, models_table, row, false);
+}
+
+// Serves the model of `row`: maps its image file, or builds the file first
+// (one backend at a time per model; the others wait and map what it wrote).
+// When the file cannot be written the image this backend built is served
+// from its own memory.
+void load(Oid models_table, const ModelRow& row) {
+  const ImageFiles files(rec::ImageKey{MyDatabaseId, models_table, row.id, row.trained_at});
+  if (serve_mapped(files, models_table, row)) return;
+  const int lock = take_build_lock(files);
+  if (serve_mapped(files, models_table, row)) {
+    release_build_lock(lock);
+    return;
+  }
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec model load", ALLOCSET_DEFAULT_SIZES);
   auto* loading = new_in_context<Loading>(work);
-  load_tags(loading, id);
-  load_games(loading, id);
-  check(guard([&] {
-    rec::TrainParams resolved = rec::restore_params(algorithm, to_param_values(raw, param_count));
-    cache.recommender = std::make_shared<rec::Recommender>(loading->assembler.finish(resolved));
-  }));
-  cache.models_table = models_table;
-  cache.id = id;
-  cache.trained_at = trained_at;
+  build_image(loading, files, row);
+  const bool written = lock >= 0 && write_image_file(files, loading->image->data(), loading->image->size());
+  release_build_lock(lock);
+  if (!written || !serve_mapped(files, models_table, row)) serve_from_memory(loading, files, models_table, row);
   MemoryContextDelete(work);
 }
 
@@ -147,12 +206,24 @@ rec::Recommender* pin_for_call() {
   return pin->get();
 }
 
+// Whether this backend holds the model of `row` and, when it maps the model's
+// image file, the file is still the one it mapped (not replaced, rewritten or
+// truncated since): one stat() per call.  A deleted file is still intact for
+// whoever maps it, so its backends keep serving from it (a backend whose
+// snapshot still sees an older model would otherwise rebuild that model's
+// image and remove the newer one, over and over); fresh backends rebuild it.
+bool holds(Oid models_table, const ModelRow& row) {
+  if (cache.recommender == nullptr || cache.models_table != models_table || cache.id != row.id ||
+      cache.trained_at != row.trained_at)
+    return false;
+  FileIdentity now;
+  return !cache.mapped || !current_identity(cache.image_path, &now) || now == cache.identity;
+}
+
 // Serves the model of `row` of the table `models_table`, loading it if this
 // backend does not hold it yet.
 ActiveModel serve(Oid models_table, const ModelRow& row) {
-  if (cache.recommender == nullptr || cache.models_table != models_table || cache.id != row.id ||
-      cache.trained_at != row.trained_at)
-    load(models_table, row.id, row.trained_at, row.algorithm, DatumGetJsonbP(row.params));
+  if (!holds(models_table, row)) load(models_table, row);
   return ActiveModel{row.id, row.algorithm, pin_for_call()};
 }
 
@@ -260,10 +331,67 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
 
 }  // namespace steam_rec::pg
 
-// steam_rec.model_cache_bytes() RETURNS bigint: what this backend holds for
-// the model it serves from (0 before its first recommend()).
+namespace {
+
+// Bytes of the served model shared with other backends (the mapped image
+// file, counted whole) and this backend's own (scratch, or an image it holds
+// in memory).
+void cache_bytes(int64* shared, int64* own) {
+  const steam_rec::rec::Recommender* served = steam_rec::pg::cache.recommender.get();
+  *shared = *own = 0;
+  if (served == nullptr) return;
+  const auto image = static_cast<int64>(served->image_bytes());
+  *shared = steam_rec::pg::cache.mapped ? image : 0;
+  *own = static_cast<int64>(served->scratch_bytes()) + (steam_rec::pg::cache.mapped ? 0 : image);
+}
+
+Datum return_record(FunctionCallInfo fcinfo, Datum* values, bool* nulls) {
+  TupleDesc descriptor;
+  if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
+    elog(ERROR, "steam_rec: a function returning a record was called in a context that cannot take one");
+  descriptor = BlessTupleDesc(descriptor);
+  return HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls));
+}
+
+}  // namespace
+
+// steam_rec.model_cache_bytes() RETURNS bigint (SQL 1.3 and 1.4): all bytes
+// this backend reads for the model it serves from, shared and its own (0
+// before its first recommend()).
 STEAM_REC_FUNCTION(steam_rec_model_cache_bytes) {
+  int64 shared = 0, own = 0;
+  cache_bytes(&shared, &own);
+  PG_RETURN_INT64(shared + own);
+}
+
+// steam_rec.model_cache_bytes(OUT shared_bytes, OUT private_bytes) (SQL 1.5):
+// the same, split into the image shared with every backend of the server and
+// what this backend holds alone.
+STEAM_REC_FUNCTION(steam_rec_model_cache_bytes_split) {
+  int64 shared = 0, own = 0;
+  cache_bytes(&shared, &own);
+  Datum values[2] = {Int64GetDatum(shared), Int64GetDatum(own)};
+  bool nulls[2] = {false, false};
+  return return_record(fcinfo, values, nulls);
+}
+
+// steam_rec.model_image(OUT file, OUT file_bytes, OUT builds, OUT served_from):
+// the image of the model this backend serves from (NULLs before its first
+// call): its file name under $PGDATA/steam_rec, its size, how many times this
+// server built it, and whether this backend maps the file or holds the image
+// in memory (when the file could not be written).
+STEAM_REC_FUNCTION(steam_rec_model_image) {
   using steam_rec::pg::cache;
-  const steam_rec::rec::Recommender* served = cache.recommender.get();
-  PG_RETURN_INT64(served == nullptr ? 0 : static_cast<int64>(served->memory_bytes()));
+  Datum values[4] = {0, 0, 0, 0};
+  bool nulls[4] = {true, true, true, true};
+  if (cache.recommender != nullptr) {
+    const steam_rec::pg::ImageFiles files(steam_rec::rec::ImageKey{MyDatabaseId, cache.models_table, cache.id,
+                                                                   cache.trained_at});
+    values[0] = CStringGetTextDatum(cache.image_name);
+    values[1] = Int64GetDatum(static_cast<int64>(cache.recommender->image_bytes()));
+    values[2] = Int32GetDatum(steam_rec::pg::image_builds(files));
+    values[3] = CStringGetTextDatum(cache.mapped ? "file" : "memory");
+    nulls[0] = nulls[1] = nulls[2] = nulls[3] = false;
+  }
+  return return_record(fcinfo, values, nulls);
 }

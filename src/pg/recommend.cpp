@@ -68,7 +68,7 @@ STEAM_REC_FUNCTION(steam_rec_similar_games) {
   int32 appid = PG_GETARG_INT32(0);
   Ranking* ranking = begin_similar(fcinfo, 1);
   ActiveModel model = active_model();
-  if (model.recommender->model().game_index(appid) < 0)
+  if (model.recommender->view().game_index(appid) < 0)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("game %d is not known to the active model", appid),
                     errdetail("The model knows the games someone owned or that had tags when it was trained."),

@@ -312,7 +312,7 @@ std::vector<std::int32_t> quadratic_mmr(const Recommender& r, const std::vector<
       if (taken[c]) continue;
       float redundancy = 0;
       for (std::int32_t s : chosen)
-        redundancy = std::max(redundancy, r.similarity(r.model().game_index(pool[c].appid), r.model().game_index(s)));
+        redundancy = std::max(redundancy, r.similarity(r.view().game_index(pool[c].appid), r.view().game_index(s)));
       const float value = (1 - diversity) * (pool[c].score - bottom) / range - diversity * redundancy;
       if (best == pool.size() || value > best_value) {
         best = c;

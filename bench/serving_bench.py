@@ -1,0 +1,280 @@
+#!/usr/bin/python3
+"""Serving from the shared model image, per scale, against reading precomputed rows.
+
+Runs inside a throwaway cluster (bench/run.sh serving M starts one). Per scale
+(bench/generate_steam.py): scores, trains the default hybrid and stores every player's
+10 recommendations, then measures
+
+  first call   recommend() in a fresh backend: the call that builds the activation's image
+               (once per server), then fresh backends that only map and validate it
+  memory       what one serving backend adds after 1,000 calls (Private_Clean +
+               Private_Dirty from /proc/<pid>/smaps_rollup, and Pss), and what 64 concurrent
+               backends add in total (sum of their Pss growth: shared pages counted once)
+  latency      pgbench at each --clients count: recommend(k => 10) vs the 10 precomputed
+               rows, bare and with names; median latency and transactions per second once
+               every client is past its first call
+
+Writes bench/results/serving-<date>.md and a plot next to it: latency on a log axis, and
+beside it the ratio of recommend() to each precomputed read.
+"""
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import threading
+import time
+
+import psycopg2
+
+from bench import load_scale
+from engagement_bench import psql
+from recommend_bench import spread, steady_pgbench, value
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+READS = {"precomputed": "10 precomputed rows", "precomputed_named": "the same rows with names",
+         "recommend": "`recommend(steam_id, k => 10)`"}
+FIRST = "SELECT count(*) FROM steam_rec.recommend((SELECT steam_id FROM public.bench_players WHERE i = 1), k => 10)"
+THOUSAND = ("SELECT count(*) FROM public.bench_players AS p, LATERAL steam_rec.recommend(p.steam_id, k => 10) "
+            "WHERE p.i BETWEEN {start} AND {start} + 999")
+
+
+def smaps(pid):
+    """{field: kB} of /proc/<pid>/smaps_rollup."""
+    fields = {}
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "kB":
+                fields[parts[0].rstrip(":")] = int(parts[1])
+    return fields
+
+
+def private_kb(fields):
+    return fields["Private_Clean"] + fields["Private_Dirty"]
+
+
+def connect(db):
+    conn = psycopg2.connect(dbname=db)
+    conn.autocommit = True
+    return conn
+
+
+def query(conn, sql):
+    with conn.cursor() as cur:
+        cur.execute(sql)
+        return cur.fetchone()
+
+
+def prepare(db, scale, seed, latency):
+    load_seconds, generated = load_scale(db, scale, seed)
+    steps = ["SELECT steam_rec.refresh_engagement()", "SELECT steam_rec.train()"]
+    if latency:  # the precomputed rows the latency runs compare with
+        steps.append("SELECT steam_rec.refresh_recommendations(k => 10)")
+    for sql in steps:
+        started = time.perf_counter()
+        psql(db, "-c", sql)
+        print(f"  {sql} {time.perf_counter() - started:.1f} s", flush=True)
+    psql(db, "-c", "CREATE TABLE public.bench_players AS SELECT row_number() OVER (ORDER BY steam_id)::int AS i,"
+                   " steam_id FROM steam_rec.users",
+         "-c", "ALTER TABLE public.bench_players ADD PRIMARY KEY (i)", "-c", "VACUUM ANALYZE")
+    return generated
+
+
+def first_calls(db, runs, latency):
+    """(seconds of the call that builds the image, [seconds of later fresh backends' first calls],
+    [seconds of a fresh backend's first read of 10 precomputed rows with names])."""
+    conn = connect(db)
+    # As after a new activation: no image yet (training again would be slow, so remove it).
+    query(conn, FIRST)
+    file, = query(conn, "SELECT file FROM steam_rec.model_image()")
+    data_dir, = query(conn, "SHOW data_directory")
+    conn.close()
+    if file:
+        os.unlink(os.path.join(data_dir, "steam_rec", file))
+    timings = []
+    for _ in range(runs + 1):
+        conn = connect(db)
+        query(conn, "SELECT 1")
+        started = time.perf_counter()
+        query(conn, FIRST)
+        timings.append(time.perf_counter() - started)
+        conn.close()
+    named = open(os.path.join(HERE, "pgbench", "precomputed_named.sql")).read().split("\n", 1)[1].replace(":i", "1")
+    reads = []
+    for _ in range(runs if latency else 0):
+        conn = connect(db)
+        query(conn, "SELECT 1")
+        started = time.perf_counter()
+        query(conn, named)
+        reads.append(time.perf_counter() - started)
+        conn.close()
+    return timings[0], timings[1:], reads
+
+
+def one_backend_memory(db):
+    """What one backend adds by serving 1,000 players while another backend maps the image too, as in
+    any pool (a page mapped by one process alone counts as private)."""
+    holder = connect(db)
+    query(holder, FIRST)
+    conn = connect(db)
+    pid = conn.get_backend_pid()
+    query(conn, "SELECT count(*) FROM public.bench_players WHERE i = 1")
+    before = smaps(pid)
+    query(conn, THOUSAND.format(start=1))
+    after = smaps(pid)
+    shared, private = query(conn, "SELECT * FROM steam_rec.model_cache_bytes()")
+    image, = query(conn, "SELECT file_bytes FROM steam_rec.model_image()")
+    conn.close()
+    holder.close()
+    return {"private_kb": private_kb(after) - private_kb(before), "pss_kb": after["Pss"] - before["Pss"],
+            "anonymous_kb": after["Anonymous"] - before["Anonymous"],
+            "shared_bytes": shared, "private_bytes": private, "image_bytes": image}
+
+
+def many_backends(db, count, players):
+    """Sum over `count` concurrent backends of their Pss and private growth after 1,000 calls each."""
+    conns = [connect(db) for _ in range(count)]
+    for conn in conns:
+        query(conn, "SELECT count(*) FROM public.bench_players WHERE i = 1")
+    before = [smaps(conn.get_backend_pid()) for conn in conns]
+
+    def serve(i, conn):
+        query(conn, THOUSAND.format(start=1 + (i * 1000) % max(1, players - 1000)))
+
+    threads = [threading.Thread(target=serve, args=(i, conn)) for i, conn in enumerate(conns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    after = [smaps(conn.get_backend_pid()) for conn in conns]
+    for conn in conns:
+        conn.close()
+    return {"pss_kb": sum(a["Pss"] - b["Pss"] for a, b in zip(after, before)),
+            "private_kb": sum(private_kb(a) - private_kb(b) for a, b in zip(after, before))}
+
+
+def latencies(db, runs, seconds, clients, players):
+    results = {(c, name): [] for c in clients for name in READS}
+    for c in clients:
+        names = list(READS)
+        for i in range(runs):
+            for name in names[i % 3:] + names[:i % 3]:
+                results[(c, name)].append(steady_pgbench(db, os.path.join(HERE, "pgbench", f"{name}.sql"), c,
+                                                         seconds, players))
+                median_ms, tps = results[(c, name)][-1]
+                print(f"  {c} clients {name:17s} median {median_ms:.3f} ms {tps:,.0f} tps", flush=True)
+    return results
+
+
+def medians(results, c, name):
+    return (statistics.median(m for m, _ in results[(c, name)]), statistics.median(t for _, t in results[(c, name)]))
+
+
+def report(scale, generated, build, firsts, reads, one, many, backends, results, clients, runs, seconds):
+    mib = 1024
+    lines = [f"## Scale {scale}", "", f"`{generated}`", "",
+             "### First `recommend()` in a fresh backend", "",
+             "| call | median ms | min–max ms |", "| --- | ---: | ---: |",
+             f"| the one that builds the activation's image (once per server) | {build * 1000:.1f} | |",
+             f"| any later fresh backend: maps and validates the image | {statistics.median(firsts) * 1000:.2f} | "
+             f"{spread([f * 1000 for f in firsts], '{:.2f}')} |",
+             *([f"| for comparison: a fresh backend's first read of 10 precomputed rows with names | "
+                f"{statistics.median(reads) * 1000:.2f} | {spread([r * 1000 for r in reads], '{:.2f}')} |"] if reads else []),
+             "",
+             "Each first call includes loading the library, the check for the active model and this "
+             "backend's first reads of the tables (catalog caches); the row for comparison pays the last of these.", "",
+             "### Memory", "",
+             f"The image file is {one['image_bytes'] / 2**20:.1f} MiB (`model_image()`); `model_cache_bytes()` "
+             f"reports {one['shared_bytes'] / 2**20:.1f} MiB shared and {one['private_bytes'] / 2**20:.2f} MiB "
+             "private.", "",
+             "| what | MiB |", "| --- | ---: |",
+             f"| one backend after 1,000 calls: Private_Clean + Private_Dirty added | {one['private_kb'] / mib:.2f} |",
+             f"| the same backend: Pss added | {one['pss_kb'] / mib:.2f} |",
+             f"| the same backend: anonymous memory (heap) added | {one['anonymous_kb'] / mib:.2f} |",
+             f"| {backends} concurrent backends after 1,000 calls each: Pss added, in total | {many['pss_kb'] / mib:.1f} |",
+             f"| the same: private memory added, in total | {many['private_kb'] / mib:.1f} |", ""]
+    if not clients:
+        return "\n".join(lines + ["Latency not measured at this scale (`--skip-latency`).", ""])
+    lines += [f"### Latency and throughput (pgbench `-M prepared`, {runs} runs of {seconds} s per cell, rotating order)",
+             "", "| clients | query | median latency ms | min–max of run medians | ratio to bare rows | "
+             "ratio to rows with names | transactions/s |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for c in clients:
+        bare, _ = medians(results, c, "precomputed")
+        named, _ = medians(results, c, "precomputed_named")
+        for name, title in READS.items():
+            median, tps = medians(results, c, name)
+            lines.append(f"| {c} | {title} | {median:.3f} | {spread([m for m, _ in results[(c, name)]])} | "
+                         f"{median / bare:.2f}x | {median / named:.2f}x | {tps:,.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+def plot(results, clients, path, scale):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (latency, ratio) = plt.subplots(1, 2, figsize=(11, 4))
+    for name, title in READS.items():
+        latency.plot(clients, [medians(results, c, name)[0] for c in clients], marker="o", label=title)
+    for base in ("precomputed", "precomputed_named"):
+        ratio.plot(clients, [medians(results, c, "recommend")[0] / medians(results, c, base)[0] for c in clients],
+                   marker="o", label=f"recommend() / {READS[base]}")
+    latency.set(yscale="log", xlabel="clients", ylabel="median latency ms (log)", title=f"Serving, scale {scale}")
+    ratio.set(xlabel="clients", ylabel="ratio", title="recommend() against the precomputed read")
+    ratio.axhline(1.5, color="grey", linestyle=":", linewidth=1)
+    for ax in (latency, ratio):
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(clients, [str(c) for c in clients])
+        ax.minorticks_off()
+        ax.legend(fontsize=7)
+    ratio.set_ylim(bottom=0)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("scales", nargs="*", default=["M"])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 16])
+    parser.add_argument("--backends", type=int, default=64)
+    parser.add_argument("--skip-latency", action="store_true",
+                        help="first call and memory only (no precomputed rows, no pgbench): for scale L")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--output", default=os.path.join(HERE, "results", f"serving-{datetime.date.today()}.md"))
+    args = parser.parse_args()
+    sections = [f"# steam_rec serving from the shared model image, {datetime.date.today()}\n\n"
+                f"{os.cpu_count()} cores. Produced by `bench/run.sh serving {' '.join(sys.argv[1:])}`.\n"]
+    images = []
+    for scale in args.scales:
+        db = f"bench_serving_{scale.lower()}"
+        print(f"scale {scale}", flush=True)
+        generated = prepare(db, scale, args.seed, not args.skip_latency)
+        players = value(db, "SELECT count(*) FROM steam_rec.users")
+        build, firsts, reads = first_calls(db, args.runs * 3, not args.skip_latency)
+        print(f"  first call: build {build * 1000:.1f} ms, mapped {statistics.median(firsts) * 1000:.2f} ms", flush=True)
+        clients = [] if args.skip_latency else args.clients
+        results = latencies(db, args.runs, args.seconds, clients, players)
+        # After the latency runs, as in a server that has been serving: the rows' buffers are in use.
+        one = one_backend_memory(db)
+        many = many_backends(db, args.backends, players)
+        print(f"  memory: one {one}, {args.backends} backends {many}", flush=True)
+        sections.append(report(scale, generated, build, firsts, reads, one, many, args.backends, results, clients,
+                               args.runs, args.seconds))
+        if clients:
+            image = os.path.splitext(args.output)[0] + f"-{scale}.png"
+            plot(results, clients, image, scale)
+            images.append(image)
+        psql("postgres", "-c", f"DROP DATABASE {db}")
+    sections.append("\n".join(f"![{os.path.basename(p)}]({os.path.basename(p)})" for p in images) + "\n")
+    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+    with open(args.output, "w") as out:
+        out.write("\n".join(sections))
+    print(open(args.output).read())
+
+
+if __name__ == "__main__":
+    main()

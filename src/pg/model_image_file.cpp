@@ -1,0 +1,258 @@
+#include "pg/model_image_file.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "core/guard.hpp"
+
+extern "C" {
+#include "common/file_perm.h"
+#include "storage/fd.h"
+#include "utils/syscache.h"
+}
+
+namespace steam_rec::pg {
+namespace {
+
+// The directory of every image of this server: the data directory is the
+// server's own (a standby's included), and a base backup carries it along.
+void image_directory(char* path) { snprintf(path, MAXPGPATH, "%s/steam_rec", DataDir); }
+
+// A mapping of an image file, unmapped when the last Recommender reading it
+// (and the last call pinning that Recommender) is gone.
+class MappedImage {
+ public:
+  MappedImage(void* address, std::size_t bytes) : address_(address), bytes_(bytes) {}
+  MappedImage(const MappedImage&) = delete;
+  MappedImage& operator=(const MappedImage&) = delete;
+  ~MappedImage() { munmap(address_, bytes_); }
+
+ private:
+  void* address_;
+  std::size_t bytes_;
+};
+
+FileIdentity identity_of(const struct stat& st) {
+  FileIdentity identity;
+  identity.device = st.st_dev;
+  identity.inode = st.st_ino;
+  identity.size = st.st_size;
+  identity.mtime_seconds = st.st_mtim.tv_sec;
+  identity.mtime_nanoseconds = st.st_mtim.tv_nsec;
+  return identity;
+}
+
+bool ends_with(const char* name, const char* suffix) {
+  const std::size_t n = strlen(name), s = strlen(suffix);
+  return n >= s && strcmp(name + n - s, suffix) == 0;
+}
+
+// Whether the builder that named a temporary file "<prefix>.<pid>.tmp" is
+// gone, so the file is debris of a crash.
+bool builder_is_gone(const char* name) {
+  const char* end = name + strlen(name) - strlen(".tmp");
+  const char* dot = end;
+  while (dot > name && dot[-1] != '.') --dot;
+  const long pid = strtol(dot, nullptr, 10);
+  if (pid <= 0) return true;
+  return pid != MyProcPid && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+// Whether the file `name` belongs to this database or to one that no
+// longer exists (its name starts with the database's OID).
+bool ours_or_orphaned(const char* name, Oid database) {
+  char* end = nullptr;
+  const unsigned long oid = strtoul(name, &end, 10);
+  if (end == name || *end != '_') return false;
+  return oid == database || !SearchSysCacheExists1(DATABASEOID, ObjectIdGetDatum(static_cast<Oid>(oid)));
+}
+
+// Removes the images of this database's other models and of dropped
+// databases, their build logs, unheld locks, and temporary files whose
+// builders died.  A backend still mapping a removed image keeps reading it:
+// the file lives until unmapped.
+void remove_other_files(const ImageFiles& files) {
+  char directory[MAXPGPATH], own[MAXPGPATH], path[MAXPGPATH * 2];
+  image_directory(directory);
+  snprintf(own, sizeof own, "%s.", files.prefix);
+  DIR* dir = AllocateDir(directory);
+  struct dirent* entry;
+  while ((entry = ReadDirExtended(dir, directory, LOG)) != nullptr) {
+    const char* name = entry->d_name;
+    if (!ours_or_orphaned(name, files.key.database)) continue;
+    snprintf(path, sizeof path, "%s/%s", directory, name);
+    const bool mine = strncmp(name, own, strlen(own)) == 0;
+    if (ends_with(name, ".tmp")) {
+      if (builder_is_gone(name)) unlink(path);
+    } else if (mine) {
+      continue;
+    } else if (ends_with(name, ".img") || ends_with(name, ".builds")) {
+      unlink(path);
+    } else if (ends_with(name, ".lock")) {
+      const int fd = open(path, O_RDWR | O_CLOEXEC);
+      if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) unlink(path);
+      if (fd >= 0) close(fd);
+    }
+  }
+  FreeDir(dir);
+}
+
+// Writes all bytes, retrying short writes; false with errno set on failure.
+bool write_all(int fd, const unsigned char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t written = write(fd, data, size > (1u << 30) ? (1u << 30) : size);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) {
+      if (written == 0) errno = ENOSPC;
+      return false;
+    }
+    data += written;
+    size -= static_cast<std::size_t>(written);
+  }
+  return true;
+}
+
+}  // namespace
+
+ImageFiles::ImageFiles(const rec::ImageKey& image_key) : key(image_key) {
+  char directory[MAXPGPATH];
+  image_directory(directory);
+  snprintf(prefix, sizeof prefix, "%u_%u_%lld_%lld", key.database, key.models_table,
+           static_cast<long long>(key.model_id), static_cast<long long>(key.trained_at));
+  snprintf(image, sizeof image, "%s/%s.img", directory, prefix);
+  snprintf(lock, sizeof lock, "%s/%s.lock", directory, prefix);
+  snprintf(builds, sizeof builds, "%s/%s.builds", directory, prefix);
+}
+
+bool current_identity(const char* path, FileIdentity* identity) {
+  struct stat st;
+  if (stat(path, &st) != 0) return false;
+  *identity = identity_of(st);
+  return true;
+}
+
+bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* served, FileIdentity* identity) {
+  const int fd = open(files.image, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno != ENOENT) ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not open model image \"%s\": %m", files.image)));
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_size <= 0) {
+    close(fd);
+    ereport(LOG, (errmsg("steam_rec: model image \"%s\" is empty; rebuilding it", files.image)));
+    return false;
+  }
+  const auto bytes = static_cast<std::size_t>(st.st_size);
+  // MAP_POPULATE: the whole image is read for its checksum anyway, and
+  // populating the page table in one go is cheaper than a fault per page.
+  void* address = mmap(nullptr, bytes, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+  close(fd);
+  if (address == MAP_FAILED) {
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not map model image \"%s\": %m", files.image)));
+    return false;
+  }
+  rec::ModelView view;
+  Status status = rec::open_model_image(address, bytes, &files.key, &view);
+  if (status.ok()) {
+    std::shared_ptr<MappedImage> mapping;
+    status = guard([&] {
+      mapping = std::make_shared<MappedImage>(address, bytes);
+      address = nullptr;  // the mapping owns it now
+      *served = std::make_shared<rec::Recommender>(mapping, view);
+    });
+  }
+  if (!status.ok()) {
+    if (address != nullptr) munmap(address, bytes);
+    ereport(LOG, (errmsg("steam_rec: model image \"%s\" is not used: %s; rebuilding it", files.image, status.message)));
+    return false;
+  }
+  *identity = identity_of(st);
+  return true;
+}
+
+int take_build_lock(const ImageFiles& files) {
+  char directory[MAXPGPATH];
+  image_directory(directory);
+  if (MakePGDirectory(directory) != 0 && errno != EEXIST) {
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not create directory \"%s\": %m", directory)));
+    return -1;
+  }
+  const int fd = OpenTransientFilePerm(files.lock, O_RDWR | O_CREAT | PG_BINARY, pg_file_create_mode);
+  if (fd < 0) {
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not open \"%s\": %m", files.lock)));
+    return -1;
+  }
+  // Polled, so a cancel or termination is served while another backend builds.
+  while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not lock \"%s\": %m", files.lock)));
+      CloseTransientFile(fd);
+      return -1;
+    }
+    pg_usleep(2000L);
+    CHECK_FOR_INTERRUPTS();
+  }
+  return fd;
+}
+
+void release_build_lock(int lock) {
+  if (lock >= 0) CloseTransientFile(lock);
+}
+
+bool write_image_file(const ImageFiles& files, const unsigned char* image, std::size_t size) {
+  char temporary[MAXPGPATH + 32];
+  snprintf(temporary, sizeof temporary, "%s.%d.tmp", files.image, MyProcPid);
+  unlink(temporary);  // debris of an earlier process with this pid
+  const int fd = OpenTransientFilePerm(temporary, O_WRONLY | O_CREAT | O_EXCL | PG_BINARY, pg_file_create_mode);
+  if (fd < 0) {
+    ereport(LOG, (errcode_for_file_access(),
+                  errmsg("steam_rec: could not create model image \"%s\": %m; serving from memory", temporary)));
+    return false;
+  }
+  if (!write_all(fd, image, size) || pg_fsync(fd) != 0) {
+    const int saved = errno;
+    CloseTransientFile(fd);
+    unlink(temporary);
+    errno = saved;
+    ereport(LOG, (errcode_for_file_access(),
+                  errmsg("steam_rec: could not write model image \"%s\": %m; serving from memory", temporary)));
+    return false;
+  }
+  CloseTransientFile(fd);
+  if (durable_rename(temporary, files.image, LOG) != 0) {
+    unlink(temporary);
+    return false;
+  }
+  const int log = open(files.builds, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, pg_file_create_mode);
+  if (log >= 0) {
+    char line[32];
+    const int length = snprintf(line, sizeof line, "%d\n", MyProcPid);
+    if (write(log, line, static_cast<std::size_t>(length)) != length) { /* the count is informative only */ }
+    close(log);
+  }
+  remove_other_files(files);
+  return true;
+}
+
+int image_builds(const ImageFiles& files) {
+  const int fd = open(files.builds, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  int lines = 0;
+  char buffer[4096];
+  ssize_t got;
+  while ((got = read(fd, buffer, sizeof buffer)) > 0)
+    for (ssize_t i = 0; i < got; ++i) lines += buffer[i] == '\n';
+  close(fd);
+  return lines;
+}
+
+}  // namespace steam_rec::pg

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# model_image_build_killed: a backend killed with SIGKILL while it writes a
+# model image leaves at most its temporary file, which is never served: after
+# the server's crash restart the next call builds a valid image, serves the
+# same lists as before, and the build removes the temporary file.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$root/test/lib/assert.sh"
+source "$root/test/faults/fault_helpers.sh"
+db=steam_rec_image_killed
+
+dropdb --if-exists $db 2>/dev/null || true
+createdb $db
+# 30,000 tagged games: an image of tens of MiB, so writing it takes a while.
+psql_in $db <<'SQL'
+CREATE EXTENSION steam_rec;
+INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 30000) AS g;
+INSERT INTO steam_rec.game_tags (appid, tag_name, position)
+SELECT g, 'Tag ' || ((g * 7 + i * 131) % 300), i FROM generate_series(1, 30000) AS g, generate_series(1, 8) AS i
+ON CONFLICT DO NOTHING;
+INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 2000) AS p;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT p, 1 + (p * 7919 + i * 104729) % 30000, 1 + i FROM generate_series(1, 2000) AS p, generate_series(1, 12) AS i
+ON CONFLICT DO NOTHING;
+SELECT steam_rec.refresh_engagement();
+SELECT steam_rec.train('content');
+SQL
+lists_sql="SELECT md5(string_agg(format('%s %s %s', p, r.appid, r.reason), ';'))
+             FROM generate_series(1, 2000, 97) AS p, LATERAL steam_rec.recommend(p, k => 5) AS r"
+expected=$(psql_value $db "$lists_sql")
+dir="$(psql_value $db 'SHOW data_directory')/steam_rec"
+file="$dir/$(psql -X -q -A -t -d $db -c "SELECT count(*) FROM steam_rec.recommend(1)" -c "SELECT file FROM steam_rec.model_image()" | tail -n 1)"
+assert_true "the image is a file" "[ -f '$file' ]"
+
+killed=no
+for attempt in 1 2 3 4 5; do
+  rm -f "$file"
+  psql -X -q -d $db -c "SELECT count(*) FROM steam_rec.recommend(1)" >/dev/null 2>&1 &
+  client=$!
+  # Kill the builder as soon as its temporary file appears.
+  for _ in $(seq 1 20000); do
+    temporary=$(ls "$dir" 2>/dev/null | grep -m1 "^$(basename "$file")\.[0-9]*\.tmp\$" || true)
+    if [ -n "$temporary" ]; then
+      pid=${temporary%.tmp}
+      pid=${pid##*.}
+      kill -9 "$pid" 2>/dev/null && killed=yes
+      break
+    fi
+    [ -e "$file" ] && break
+  done
+  wait $client 2>/dev/null || true
+  [ $killed = yes ] && break
+done
+assert_equal "a builder was killed while it wrote the image" "yes" "$killed"
+wait_for_server $db
+assert_true "the killed build left no image" "[ ! -e '$file' ]"
+assert_equal "the next call serves the same lists" "$expected" "$(psql_value $db "$lists_sql")"
+# Builds counted: the first one, and the one after the crash; the killed one never finished.
+assert_equal "from a valid image; the killed build does not count" "file 2" \
+  "$(psql -X -q -A -t -d $db -c "SELECT count(*) FROM steam_rec.recommend(1)" -c "SELECT served_from || ' ' || builds FROM steam_rec.model_image()" | tail -n 1)"
+assert_equal "and the killed builder's temporary file is gone" "" "$(ls "$dir" | grep '\.tmp$' || true)"
+psql -X -q -d $db -c "SET steam_rec.allow_drop = on; DROP EXTENSION steam_rec" >/dev/null
+dropdb $db

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# hot_standby_serves: a streaming replica (pg_basebackup -R) serves
+# recommend(), recommend_for_games() and similar_games() with the primary's
+# lists, from an image it builds itself from the replayed tables (a standby
+# writes files under its own data directory, never a table), and picks up a
+# model trained and activated on the primary once that is replayed.
+# Both clusters are created here, on ports of their own, and removed after.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$root/test/lib/assert.sh"
+source "$root/test/integration/model_image_helpers.sh"
+bin=$(pg_config --bindir)
+base=$(mktemp -d -t steam_rec_standby.XXXXXX)
+primary_port=${STEAM_REC_PRIMARY_PORT:-5481}
+standby_port=${STEAM_REC_STANDBY_PORT:-5482}
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+stop_all() {
+  for cluster in standby primary; do
+    [ -f "$base/$cluster/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$base/$cluster" -m immediate stop >/dev/null 2>&1
+  done
+  rm -rf "$base"
+}
+trap stop_all EXIT
+[ "$(id -u)" = 0 ] && chown postgres: "$base"
+
+as_postgres "$bin/initdb" -D "$base/primary" -A trust -U postgres >/dev/null
+cat >> "$base/primary/postgresql.conf" <<CONF
+port = $primary_port
+listen_addresses = ''
+unix_socket_directories = '$base'
+wal_level = replica
+max_wal_senders = 4
+hot_standby = on
+CONF
+as_postgres "$bin/pg_ctl" -D "$base/primary" -l "$base/primary.log" -w start >/dev/null
+export PGHOST=$base PGUSER=postgres PGPORT=$primary_port
+db=steam_rec_standby
+make_trained_db $db
+
+as_postgres "$bin/pg_basebackup" -h "$base" -p $primary_port -U postgres -D "$base/standby" -R -X stream
+rm -rf "$base/standby/steam_rec"  # the standby builds its own image
+sed -i "s/^port = $primary_port/port = $standby_port/" "$base/standby/postgresql.conf"
+as_postgres "$bin/pg_ctl" -D "$base/standby" -l "$base/standby.log" -w start >/dev/null
+
+# caught_up: waits until the standby has replayed everything the primary wrote.
+caught_up() {
+  local target
+  target=$(PGPORT=$primary_port psql_value $db "SELECT pg_current_wal_lsn()")
+  for _ in $(seq 1 300); do
+    [ "$(PGPORT=$standby_port psql_value $db "SELECT pg_last_wal_replay_lsn() >= '$target'::pg_lsn")" = t ] && return 0
+    sleep 0.1
+  done
+  echo "FAIL the standby did not catch up" >&2
+  exit 1
+}
+
+caught_up
+assert_equal "the standby is in recovery" "t" "$(PGPORT=$standby_port psql_value $db "SELECT pg_is_in_recovery()")"
+primary_lists=$(PGPORT=$primary_port psql_value $db "$lists_sql")
+assert_equal "the standby serves the primary's lists" "$primary_lists" \
+  "$(PGPORT=$standby_port psql_value $db "$lists_sql")"
+assert_equal "from an image file it built itself" "file 1" "$(PGPORT=$standby_port served $db "served_from || ' ' || builds")"
+assert_true "under its own data directory" "ls '$base/standby/steam_rec/' | grep -q '\.img$'"
+
+PGPORT=$primary_port psql_value $db "SELECT steam_rec.train('content')" >/dev/null
+caught_up
+new_lists=$(PGPORT=$primary_port psql_value $db "$lists_sql")
+assert_true "the primary serves the new model" "[ '$new_lists' != '$primary_lists' ]"
+assert_equal "the standby serves the new model after replay" "$new_lists" \
+  "$(PGPORT=$standby_port psql_value $db "$lists_sql")"
+assert_equal "the standby's log has no error" "" "$(grep -E 'ERROR|terminated by signal' "$base/standby.log" || true)"
