@@ -74,10 +74,11 @@ std::string Recommender::fold_tag_name(const std::string& name) {
   return folded;
 }
 
-std::vector<std::string> Recommender::unknown_tags(const std::vector<std::string>& names) const {
+std::vector<std::string> Recommender::unknown_tags(const std::vector<std::string>& names, CancelCheck& cancel) const {
   std::vector<std::string> unknown;
   std::unordered_set<std::string> seen;
   for (const std::string& name : names) {
+    cancel.poll();
     const std::int32_t *first = nullptr, *last = nullptr;
     view_.tags_named(name, &first, &last);
     if (first != last || !seen.insert(fold_tag_name(name)).second) continue;
@@ -123,8 +124,9 @@ void Recommender::clear_scratch() {
 // and names differing only in case add nothing.  in_order, when given,
 // receives each matched tag once, in request order.
 void Recommender::mark_tags(const std::vector<std::string>& names, std::uint8_t bit,
-                            std::vector<std::int32_t>* in_order) {
+                            std::vector<std::int32_t>* in_order, CancelCheck& cancel) {
   for (const std::string& name : names) {
+    cancel.poll();
     const std::int32_t *first = nullptr, *last = nullptr;
     view_.tags_named(name, &first, &last);
     for (const std::int32_t* tag = first; tag != last; ++tag) {
@@ -385,8 +387,8 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
     if (g >= 0) exclude(g);
   }
   eligibility.include_requested = !request.include_tags.empty();
-  mark_tags(request.include_tags, kIncludeTag, &eligibility.include_in_order);
-  mark_tags(request.exclude_tags, kExcludeTag, nullptr);
+  mark_tags(request.include_tags, kIncludeTag, &eligibility.include_in_order, cancel);
+  mark_tags(request.exclude_tags, kExcludeTag, nullptr, cancel);
   eligibility.any_tag_filter = eligibility.include_requested || !filtered_tags_.empty();
   cancel.poll_now();
 

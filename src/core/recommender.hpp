@@ -70,7 +70,7 @@ class Recommender {
   std::vector<Recommendation> rank(const RankRequest& request);
   // The requested tag names that match no tag of the model, each once (its
   // first spelling), in request order.
-  std::vector<std::string> unknown_tags(const std::vector<std::string>& names) const;
+  std::vector<std::string> unknown_tags(const std::vector<std::string>& names, CancelCheck& cancel) const;
   // How alike two games are, 0..1 (the largest of their tag cosine and their
   // collaborative similarity); used for diversity.
   float similarity(std::int32_t a, std::int32_t b) const;
@@ -89,7 +89,8 @@ class Recommender {
   void touch(std::int32_t game);
   float add_content(std::int32_t game, float weight, CancelCheck& cancel);
   void exclude(std::int32_t game);
-  void mark_tags(const std::vector<std::string>& names, std::uint8_t bit, std::vector<std::int32_t>* in_order);
+  void mark_tags(const std::vector<std::string>& names, std::uint8_t bit, std::vector<std::int32_t>* in_order,
+                 CancelCheck& cancel);
   void clear_scratch();
   float total(const Scales& scales, std::int32_t game) const;
   std::vector<Scored> select(const Scales& scales, const Eligibility& eligibility, std::size_t pool,

@@ -44,6 +44,16 @@ char** text_elements(ArrayType* array, int* count, int* elements) {
   return texts;
 }
 
+// Copies tag names into the request, polling for cancel: a PUBLIC caller may
+// pass millions of them.
+void copy_names(char** names, int count, std::vector<std::string>& into, CancelCheck& cancel) {
+  into.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    cancel.poll();
+    into.emplace_back(names[i]);
+  }
+}
+
 void connect() {
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
 }
@@ -198,13 +208,14 @@ Ranking* begin_ranking(FunctionCallInfo fcinfo, int first) {
   Ranking* ranking = new_ranking();
   // An include list of NULLs alone names no tag: it restricts to nothing.
   ranking->include_only_nulls = include_elements > 0 && include_count == 0;
+  CancelCheck cancel = server_cancel_check();
   check(guard([&] {
     rec::RankRequest& request = ranking->request;
     request.k = k;
     request.exclude_owned = PG_GETARG_BOOL(first + 1);
     request.diversity = diversity;
-    request.include_tags.assign(include, include + include_count);
-    request.exclude_tags.assign(exclude, exclude + exclude_count);
+    copy_names(include, include_count, request.include_tags, cancel);
+    copy_names(exclude, exclude_count, request.exclude_tags, cancel);
     request.exclude_appids.assign(appids, appids + appid_count);
   }));
   connect();
@@ -251,8 +262,8 @@ void rank(Ranking* ranking, const ActiveModel& model) {
   CancelCheck cancel = server_cancel_check();
   check(guard([&] {
     ranking->results = model.recommender->rank(ranking->request, cancel);
-    ranking->unknown_include_tags = model.recommender->unknown_tags(ranking->request.include_tags);
-    ranking->unknown_exclude_tags = model.recommender->unknown_tags(ranking->request.exclude_tags);
+    ranking->unknown_include_tags = model.recommender->unknown_tags(ranking->request.include_tags, cancel);
+    ranking->unknown_exclude_tags = model.recommender->unknown_tags(ranking->request.exclude_tags, cancel);
   }));
 }
 

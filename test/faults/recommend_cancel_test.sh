@@ -40,13 +40,15 @@ CREATE TABLE big_inputs AS
 SELECT (SELECT array_agg(CASE WHEN g % 1000 = 0 THEN NULL ELSE 1 + g % 15000 END)
           FROM generate_series(1, 500000) AS g) AS appids,
        (SELECT array_agg(CASE WHEN g % 2 = 0 THEN 'Rare' ELSE 'No such tag ' || g END)
-          FROM generate_series(1, 10000) AS g) AS tags;
+          FROM generate_series(1, 10000) AS g) AS tags,
+       (SELECT array_agg('No such tag number ' || g) FROM generate_series(1, 3000000) AS g) AS many_tags;
 SQL
 
 # The heavy calls.  Each is a PUBLIC function with PUBLIC-sized arguments.
 declare -A heavy=(
   [mmr]="SELECT count(*) FROM steam_rec.recommend(1, k => 1000, diversity => 0.9)"
   [include_tags]="SELECT count(*) FROM big_inputs, steam_rec.recommend(2, k => 1000, include_tags => big_inputs.tags)"
+  [many_tags]="SELECT count(*) FROM big_inputs, steam_rec.recommend(2, k => 10, include_tags => big_inputs.many_tags, exclude_tags => big_inputs.many_tags)"
   [recommend_for_games]="SELECT count(*) FROM big_inputs, steam_rec.recommend_for_games(big_inputs.appids, k => 1000)"
   [exclude_appids]="SELECT count(*) FROM big_inputs, steam_rec.recommend(3, k => 1000, diversity => 0.5, exclude_appids => big_inputs.appids[1:29000])"
   [for_games_diverse]="SELECT count(*) FROM big_inputs, steam_rec.recommend_for_games(big_inputs.appids, k => 1000, diversity => 0.9)"
@@ -68,7 +70,7 @@ SQL
   if grep -q 'canceling statement due to statement timeout' <<< "$output"; then echo cancelled; else echo finished; fi
 }
 
-for name in include_tags recommend_for_games exclude_appids for_games_diverse mmr; do
+for name in include_tags many_tags recommend_for_games exclude_appids for_games_diverse mmr; do
   read -r elapsed outcome <<< "$(timed_call "${heavy[$name]}")"
   assert_true "$name: the call ends within ${margin_ms} ms of its ${timeout_ms} ms statement_timeout ($outcome after ${elapsed} ms)" \
     "awk 'BEGIN { exit !($elapsed <= $timeout_ms + $margin_ms) }'"
