@@ -1,5 +1,5 @@
--- Issue 14: the grants of a maintenance role, exactly as the README lists them
--- ("Installing", the maintenance role), and that with them the role does its
+-- Issue 14: the grants of a maintenance role, exactly as docs/security.md lists
+-- them ("Privileges", the maintenance role), and that with them the role does its
 -- nightly work: refresh_engagement, train, activate_model,
 -- refresh_recommendations and evaluate.  With EXECUTE alone each of them
 -- failed on a table (game_stats, users, models).
@@ -13,7 +13,7 @@ SELECT p, g, 1 + (p * g) % 37 FROM generate_series(1, 30) AS p, generate_series(
  WHERE (p <= 15) = (g <= 10) AND (p + g) % 3 <> 0;
 
 CREATE ROLE regress_steam_maintenance NOLOGIN;
--- The README's list, verbatim.
+-- docs/security.md's list, verbatim.
 GRANT USAGE ON SCHEMA steam_rec TO regress_steam_maintenance;
 GRANT EXECUTE ON FUNCTION steam_rec.refresh_engagement(bigint), steam_rec.train(text, jsonb),
       steam_rec.activate_model(bigint), steam_rec.refresh_recommendations(bigint, integer),
