@@ -13,9 +13,6 @@ import time
 
 import psycopg2
 
-ALGORITHMS = ["popularity", "content", "itemknn", "ease", "ials", "hybrid"]
-
-
 def trained_in(db, algorithm, params, threads):
     """Seconds train(algorithm, params) takes on `threads` threads."""
     with db.cursor() as cur:
@@ -31,11 +28,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dbname", required=True)
     parser.add_argument("--threads", type=lambda s: [int(x) for x in s.split(",")], default=[2])
-    parser.add_argument("--algorithms", type=lambda s: s.split(","), default=ALGORITHMS)
+    parser.add_argument("--algorithms", type=lambda s: s.split(","), default=None,
+                        help="comma separated; default: every algorithm steam_rec.algorithms() lists")
     parser.add_argument("--params", action="append", default=[], help="ALGORITHM=JSON, e.g. ials={\"iterations\": 3}")
     args = parser.parse_args()
     params = dict(p.split("=", 1) for p in args.params)
     db = psycopg2.connect(dbname=args.dbname)
+    if args.algorithms is None:
+        with db.cursor() as cursor:
+            cursor.execute("SELECT name FROM steam_rec.algorithms()")
+            args.algorithms = [name for (name,) in cursor.fetchall()]
     header = "| algorithm | params | 1 thread s | " + " | ".join(f"{t} threads s | speed-up" for t in args.threads) + " |"
     print(header)
     print("| --- | --- | ---: | " + " | ".join("---: | ---:" for _ in args.threads) + " |")

@@ -34,7 +34,7 @@ DECLARE
     algorithm text;
     threads int;
 BEGIN
-    FOREACH algorithm IN ARRAY ARRAY['popularity', 'itemknn', 'ease', 'ials', 'content', 'hybrid'] LOOP
+    FOR algorithm IN SELECT a.name FROM steam_rec.algorithms() AS a LOOP
         FOREACH threads IN ARRAY ARRAY[1, 2, 3] LOOP
             PERFORM set_config('steam_rec.max_threads', threads::text, true);
             INSERT INTO regress.thread_models

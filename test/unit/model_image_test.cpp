@@ -4,7 +4,10 @@
 
 #include <cstring>
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "core/algorithm_registry.hpp"
 #include "core/model_image.hpp"
 #include "core/recommender.hpp"
 #include "core/trainer.hpp"
@@ -68,8 +71,13 @@ TEST_P(ImageOfEveryAlgorithm, AnOpenedImageRanksLikeTheModel) {
   EXPECT_EQ(from_image.view().games(), static_cast<std::int32_t>(model.appids.size()));
 }
 
-INSTANTIATE_TEST_SUITE_P(ModelImage, ImageOfEveryAlgorithm,
-                         ::testing::Values("popularity", "itemknn", "ease", "ials", "content", "hybrid"));
+std::vector<std::string> every_algorithm() {
+  std::vector<std::string> names;
+  for (const AlgorithmSpec& a : algorithms()) names.emplace_back(a.name);
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(ModelImage, ImageOfEveryAlgorithm, ::testing::ValuesIn(every_algorithm()));
 
 TEST(ModelImage, TagNamesMatchIgnoringCaseInTagOrder) {
   auto image = image_of(trained("hybrid"));
