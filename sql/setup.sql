@@ -76,6 +76,21 @@ BEGIN
 END
 $$;
 
+-- Two taste clusters: 30 players, the first 15 owning among games 1-10 (tag
+-- Strategy), the others among games 11-20 (tag FPS).  For tests that need a
+-- small trained model and do not care about its exact lists.
+CREATE FUNCTION regress.load_two_clusters() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 20) AS g;
+INSERT INTO steam_rec.game_tags (appid, tag_name) SELECT g, CASE WHEN g <= 10 THEN 'Strategy' ELSE 'FPS' END
+  FROM generate_series(1, 20) AS g;
+INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 30) AS p;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT p, g, 1 + (p * g) % 37 FROM generate_series(1, 30) AS p, generate_series(1, 20) AS g
+ WHERE (p <= 15) = (g <= 10) AND (p + g) % 3 <> 0;
+END
+$$;
+
 -- The tests drop the extension with rows in it; the guard against that is
 -- tested on its own (migration_tools).
 SELECT format('ALTER DATABASE %I SET steam_rec.allow_drop = on', current_database()) \gexec

@@ -5,13 +5,7 @@
 -- ranges from train()'s own refusals, so an algorithm or parameter added
 -- later is covered without editing this test.
 CREATE EXTENSION steam_rec;
-INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 20) AS g;
-INSERT INTO steam_rec.game_tags (appid, tag_name) SELECT g, CASE WHEN g <= 10 THEN 'Strategy' ELSE 'FPS' END
-  FROM generate_series(1, 20) AS g;
-INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 30) AS p;
-INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
-SELECT p, g, 1 + (p * g) % 37 FROM generate_series(1, 30) AS p, generate_series(1, 20) AS g
- WHERE (p <= 15) = (g <= 10) AND (p + g) % 3 <> 0;
+SELECT regress.load_two_clusters();
 
 -- The message of a refused train() call.
 CREATE FUNCTION regress.train_refusal(algorithm text, params jsonb) RETURNS text LANGUAGE plpgsql AS $$
