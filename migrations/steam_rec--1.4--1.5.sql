@@ -642,6 +642,10 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'It is the number of models to keep besides the active and the pinned ones.';
     END IF;
+    -- Waits for activations and pins (pin_model() locks the model's row) to
+    -- commit, so the statement below sees them: a model pinned or activated
+    -- meanwhile is kept.
+    LOCK TABLE steam_rec.models IN EXCLUSIVE MODE;
     RETURN QUERY
     WITH previous AS (
         SELECT m.id, row_number() OVER (ORDER BY m.id DESC) AS newest
@@ -958,6 +962,13 @@ BEGIN
                                     ELSE 'skipped: no retrain needed' END;
         RETURN;
     END IF;
+    -- The evaluation compared against the model active then; a model activated
+    -- by hand since (a rollback, say) is not overridden by this run.
+    IF (SELECT m.id FROM steam_rec.models AS m WHERE m.active) IS DISTINCT FROM
+       (SELECT l.active_model_before FROM steam_rec.maintenance_log AS l WHERE l.id = run_id) THEN
+        step_detail := 'skipped: another model was activated since the evaluation';
+        RETURN;
+    END IF;
     SELECT * INTO candidate FROM steam_rec._maintenance_candidate();
     new_id := steam_rec.train(candidate.algorithm, candidate.params);
     SELECT * INTO trained FROM steam_rec.models AS m WHERE m.id = new_id;
@@ -1087,6 +1098,27 @@ CREATE FUNCTION steam_rec._refuse_in_transaction_block(what text) RETURNS void
 COMMENT ON FUNCTION steam_rec._refuse_in_transaction_block(text) IS
     'Refuses to run inside a transaction block (used by procedures that commit between steps).';
 
+-- Releases maintain()'s session lock however many times this session holds
+-- it: a cancel that lands between two statements of maintain() (outside its
+-- exception blocks) leaves a hold behind, which would make every later run of
+-- any session skip.
+CREATE FUNCTION steam_rec._maintain_unlock(lock_key bigint) RETURNS void
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    WHILE EXISTS (SELECT FROM pg_catalog.pg_locks AS l
+                   WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory'
+                     AND l.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
+                     AND l.classid OPERATOR(pg_catalog.=) (lock_key >> 32)::oid
+                     AND l.objid OPERATOR(pg_catalog.=) (lock_key & 4294967295)::oid
+                     AND l.objsubid OPERATOR(pg_catalog.=) 1) LOOP
+        PERFORM pg_catalog.pg_advisory_unlock(lock_key);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION steam_rec._maintain_unlock(bigint) FROM PUBLIC;
+
 -- The nightly job.  A procedure, so each step commits on its own: a cancel or
 -- crash loses only the step it interrupts, and the previous model stays
 -- active until the step that trains the new one commits.  A second call while
@@ -1114,7 +1146,7 @@ BEGIN
     BEGIN
         run_id := steam_rec._maintain_begin();
     EXCEPTION WHEN OTHERS OR query_canceled THEN
-        PERFORM pg_catalog.pg_advisory_unlock(lock_key);
+        PERFORM steam_rec._maintain_unlock(lock_key);
         RAISE;
     END;
     COMMIT;
@@ -1133,11 +1165,11 @@ BEGIN
     BEGIN
         PERFORM steam_rec._maintain_finish(run_id, failed_step, failed_state, failed_message);
     EXCEPTION WHEN OTHERS OR query_canceled THEN
-        PERFORM pg_catalog.pg_advisory_unlock(lock_key);
+        PERFORM steam_rec._maintain_unlock(lock_key);
         RAISE;
     END;
     COMMIT;
-    PERFORM pg_catalog.pg_advisory_unlock(lock_key);
+    PERFORM steam_rec._maintain_unlock(lock_key);
     IF failed_step IS NOT NULL THEN
         failed_message := pg_catalog.format('maintain() stopped in step %s: %s', failed_step, failed_message);
         failed_hint := pg_catalog.format('The model active before this step stays active. '

@@ -37,6 +37,7 @@ DROP FUNCTION steam_rec._list_stats(jsonb);
 DROP FUNCTION steam_rec._top10_lists(bigint[]);
 DROP FUNCTION steam_rec._maintain_finish(bigint, text, text, text);
 DROP FUNCTION steam_rec._maintain_skipped(bigint);
+DROP FUNCTION steam_rec._maintain_unlock(bigint);
 DROP FUNCTION steam_rec._maintain_begin();
 DROP FUNCTION steam_rec._maintain_step(bigint, text);
 DROP FUNCTION steam_rec._maintain_train(bigint);

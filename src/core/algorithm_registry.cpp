@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "core/trainers.hpp"
 
@@ -70,21 +71,6 @@ double content_thread_bytes(const TrainParams&, const DataSize& size, int thread
 // The content part and the base train one after the other.
 double hybrid_thread_bytes(const TrainParams& params, const DataSize& size, int threads) {
   return std::max(content_thread_bytes(params, size, threads), params.base->thread_bytes(params, size, threads));
-}
-
-double no_model_bytes(const TrainParams&, const DataSize&) { return 0; }
-double neighbours_model_bytes(const TrainParams& params, const DataSize& size) {
-  return static_cast<double>(size.games) * params.neighbors * 8.0;
-}
-double ials_model_bytes(const TrainParams& params, const DataSize& size) {
-  const double factors = params.factors;
-  return static_cast<double>(size.games) * factors * 4.0 + factors * factors * 4.0;
-}
-double content_model_bytes(const TrainParams& params, const DataSize& size) {
-  return static_cast<double>(size.games) * params.content_neighbors * 8.0;
-}
-double hybrid_model_bytes(const TrainParams& params, const DataSize& size) {
-  return content_model_bytes(params, size) + params.base->model_bytes(params, size);
 }
 
 void train_nothing(const TrainingSet&, const TrainParams&, GameModel&, CancelCheck&) {}
@@ -167,7 +153,7 @@ const std::vector<ParameterSpec>& parameter_specs() {
       {"solver", K::text, false, 0, 0, nullptr, nullptr, solver_names,
        [](const TrainParams& p) { return std::string(kSolvers[static_cast<int>(p.solver)]); },
        [](TrainParams& p, const std::string& v) {
-         for (int i = 0; i < 2; ++i)
+         for (std::size_t i = 0; i < std::size(kSolvers); ++i)
            if (v == kSolvers[i]) p.solver = static_cast<Solver>(i);
        }},
       STEAM_REC_NUMBER(content_neighbors, K::integer, false, 1, 5000),
@@ -175,7 +161,7 @@ const std::vector<ParameterSpec>& parameter_specs() {
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
        [](TrainParams& p, const std::string& v) {
-         for (int i = 0; i < 3; ++i)
+         for (std::size_t i = 0; i < std::size(kWeightings); ++i)
            if (v == kWeightings[i]) p.weighting = static_cast<Weighting>(i);
        }},
   };
@@ -189,27 +175,27 @@ const std::vector<ParameterSpec>& parameter_specs() {
 const std::vector<AlgorithmSpec>& algorithms() {
   static const std::vector<AlgorithmSpec> list = {
       {"popularity", "Ranks every game by how many players own it, weighted by engagement; the same list for everyone.",
-       "the popularity of each game", {}, false, nullptr, train_nothing, popularity_memory, no_thread_bytes, no_model_bytes, popularity_blend,
+       "the popularity of each game", {}, false, nullptr, train_nothing, popularity_memory, no_thread_bytes, popularity_blend,
        nullptr},
       {"itemknn", "Item-item cosine similarity with shrinkage over who owns what, weighted by BM25 or TF-IDF.",
        "each game's most similar games (neighbors, weights)",
        {"neighbors", "shrinkage", "bm25_k1", "bm25_b", "weighting"}, true, nullptr, train_itemknn_part,
-       itemknn_memory, itemknn_thread_bytes, neighbours_model_bytes, collaborative_blend, nullptr},
+       itemknn_memory, itemknn_thread_bytes, collaborative_blend, nullptr},
       {"ease", "Steck's EASE: a closed-form linear item-item model over the max_games most-owned games.",
        "each game's largest EASE weights (neighbors, weights)", {"neighbors", "lambda", "max_games"}, true, nullptr,
-       train_ease_part, ease_memory, ease_thread_bytes, neighbours_model_bytes, collaborative_blend, nullptr},
+       train_ease_part, ease_memory, ease_thread_bytes, collaborative_blend, nullptr},
       {"ials", "Implicit alternating least squares: game factors; a player's factors are solved at serving time.",
        "each game's latent factors (factors)",
        {"factors", "iterations", "regularization", "alpha", "unobserved_weight", "exponent", "seed", "solver",
         "cg_steps"},
        true, nullptr,
-       train_ials_part, ials_memory, ials_thread_bytes, ials_model_bytes, collaborative_blend, prepare_fold_in},
+       train_ials_part, ials_memory, ials_thread_bytes, collaborative_blend, prepare_fold_in},
       {"content", "Tag similarity: games whose Steam tags are most like those of the games a player owns.",
        "each game's most similar games by tags (content_neighbors, content_weights)", {"content_neighbors"}, false,
-       nullptr, train_content_part, content_memory, content_thread_bytes, content_model_bytes, content_blend, nullptr},
+       nullptr, train_content_part, content_memory, content_thread_bytes, content_blend, nullptr},
       {"hybrid", "A collaborative base (ease, itemknn or ials) blended with content by content_weight.",
        "the base's parts and the content neighbours", {"base", "content_neighbors", "content_weight"}, false, "ease",
-       train_hybrid, hybrid_memory, hybrid_thread_bytes, hybrid_model_bytes, hybrid_blend, prepare_base},
+       train_hybrid, hybrid_memory, hybrid_thread_bytes, hybrid_blend, prepare_base},
   };
   return list;
 }

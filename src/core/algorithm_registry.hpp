@@ -50,8 +50,6 @@ struct AlgorithmSpec {
   // Bytes `threads` threads add to its training: each thread's scratch and
   // any partial sums kept for a fixed reduction order.
   double (*thread_bytes)(const TrainParams& params, const DataSize& size, int threads);
-  // Bytes of its parts of a trained model (evaluate() ranks with a copy per extra thread).
-  double (*model_bytes)(const TrainParams& params, const DataSize& size);
   // How serving mixes collaborative, content and popularity scores.
   Blend (*blend)(const TrainParams& params);
   // Serving settings it needs beyond the blend (nullptr: none).

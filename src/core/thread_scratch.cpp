@@ -4,14 +4,15 @@
 
 namespace steam_rec::rec {
 
+// A Recommender's per-call scratch, per game: two float score arrays, three
+// flags, a tag filter byte and the lists of touched and excluded games.
+constexpr double kRankingScratchPerGame = 17.0;
+
 double thread_scratch_bytes(const TrainParams& params, const DataSize& size, int threads, bool ranking) {
   double bytes = params.algorithm->thread_bytes(params, size, threads);
-  if (ranking && threads > 1) {
-    // evaluate() ranks with a copy of the model per extra thread: popularity
-    // and tags (every model's), and the algorithm's own parts.
-    const double shared_parts = static_cast<double>(size.games) * 64.0 + 16.0 * static_cast<double>(size.tag_entries);
-    bytes += (threads - 1) * (shared_parts + params.algorithm->model_bytes(params, size));
-  }
+  // evaluate() ranks on each extra thread with a Recommender of its own,
+  // which shares the model's image and adds only its scratch.
+  if (ranking && threads > 1) bytes += (threads - 1) * kRankingScratchPerGame * static_cast<double>(size.games);
   return bytes;
 }
 

@@ -7,8 +7,8 @@
 namespace steam_rec::rec {
 
 // Bytes that `threads` threads add to training `params` on data of `size`;
-// with `ranking`, also what evaluate()'s parallel ranking adds (a copy of the
-// trained model per extra thread).  An upper estimate.
+// with `ranking`, also what evaluate()'s parallel ranking adds (each extra
+// thread's ranking scratch; the model's image is shared).  An upper estimate.
 double thread_scratch_bytes(const TrainParams& params, const DataSize& size, int threads, bool ranking);
 
 }  // namespace steam_rec::rec

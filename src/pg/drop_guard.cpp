@@ -19,6 +19,7 @@
 // It works at every SQL version that declares it and while the extension is
 // being dropped, so it skips the SQL/library version check.
 #include "pg/entry.hpp"
+#include "pg/settings.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -167,13 +168,6 @@ char* tables_holding_rows(Oid extension_oid) {
   return found.data;
 }
 
-// True when steam_rec.allow_drop is set to a true value.
-bool drop_allowed() {
-  const char* setting = GetConfigOption("steam_rec.allow_drop", true, false);
-  bool allowed = false;
-  return setting != nullptr && parse_bool(setting, &allowed) && allowed;
-}
-
 // Every object a drop of the roots takes along, through pg_depend, and
 // whether steam_rec is among them: a dependent goes with what it depends on
 // (a normal dependency only with CASCADE), and an object that goes as a
@@ -265,8 +259,8 @@ bool command_drops_steam_rec(Node* command, Oid extension_oid, Oid namespace_oid
       return pg_extension_ownercheck(extension_oid, GetUserId());  // else "must be owner of extension"
     if (drop->removeType == OBJECT_SCHEMA && names_steam_rec(drop->objects))
       return pg_namespace_ownercheck(namespace_oid, GetUserId());  // else "must be owner of schema"
-    // An extension script (ours drops and recreates members) is not a user's drop.
-    if (creating_extension) return false;
+    // Our own scripts drop and recreate members; another extension's script is checked.
+    if (creating_extension && CurrentExtensionObject == extension_oid) return false;
     return drop_cascades_to_steam_rec(drop, extension_oid);
   }
   if (IsA(command, DropOwnedStmt))
@@ -287,7 +281,7 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_guard_drop, steam_rec::pg::VersionCheck::sk
   Oid namespace_oid = get_namespace_oid(kExtension, true);
   if (!OidIsValid(extension_oid) || !OidIsValid(namespace_oid)) PG_RETURN_VOID();
   if (!command_drops_steam_rec(event->parsetree, extension_oid, namespace_oid)) PG_RETURN_VOID();
-  if (drop_allowed()) PG_RETURN_VOID();
+  if (steam_rec::pg::allow_drop) PG_RETURN_VOID();
 
   char* tables = tables_holding_rows(extension_oid);
   if (tables[0] != '\0')

@@ -170,12 +170,16 @@ void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_tab
 // Serves the model of `row`: maps its image file, or builds the file first
 // (one backend at a time per model; the others wait and map what it wrote).
 // When the file cannot be written the image this backend built is served
-// from its own memory.
+// from its own memory.  The file is shared by every backend of the server,
+// so only a caller who reads the model tables whole (no row-level security,
+// no missing privilege) serves from it or writes it; any other caller builds
+// from the rows it may see and serves that from its own memory.
 void load(Oid models_table, const ModelRow& row) {
   const ImageFiles files(rec::ImageKey{MyDatabaseId, models_table, row.id, row.trained_at});
-  if (serve_mapped(files, models_table, row)) return;
-  const int lock = take_build_lock(files);
-  if (serve_mapped(files, models_table, row)) {
+  const bool shared = OidIsValid(directly_readable("model_games")) && OidIsValid(directly_readable("model_tags"));
+  if (shared && serve_mapped(files, models_table, row)) return;
+  const int lock = shared ? take_build_lock(files) : -1;
+  if (shared && serve_mapped(files, models_table, row)) {
     release_build_lock(lock);
     return;
   }

@@ -75,10 +75,21 @@ bool ours_or_orphaned(const char* name, Oid database) {
   return oid == database || !SearchSysCacheExists1(DATABASEOID, ObjectIdGetDatum(static_cast<Oid>(oid)));
 }
 
-// Removes the images of this database's other models and of dropped
+// The trained_at of an image file's model: the last number of its name
+// ("<db>_<table>_<id>_<trained_at>.<suffix>").
+long long trained_at_of(const char* name) {
+  const char* dot = strchr(name, '.');
+  const char* end = dot != nullptr ? dot : name + strlen(name);
+  const char* underscore = end;
+  while (underscore > name && underscore[-1] != '_') --underscore;
+  return strtoll(underscore, nullptr, 10);
+}
+
+// Removes the images of this database's older models and of dropped
 // databases, their build logs, unheld locks, and temporary files whose
-// builders died.  A backend still mapping a removed image keeps reading it:
-// the file lives until unmapped.
+// builders died.  Only older ones: a backend whose snapshot still sees an
+// older model must not remove the newer active one's image.  A backend still
+// mapping a removed image keeps reading it: the file lives until unmapped.
 void remove_other_files(const ImageFiles& files) {
   char directory[MAXPGPATH], own[MAXPGPATH], path[MAXPGPATH * 2];
   image_directory(directory);
@@ -92,7 +103,8 @@ void remove_other_files(const ImageFiles& files) {
     const bool mine = strncmp(name, own, strlen(own)) == 0;
     if (ends_with(name, ".tmp")) {
       if (builder_is_gone(name)) unlink(path);
-    } else if (mine) {
+    } else if (mine || (strtoul(name, nullptr, 10) == files.key.database &&
+                        trained_at_of(name) > static_cast<long long>(files.key.trained_at))) {
       continue;
     } else if (ends_with(name, ".img") || ends_with(name, ".builds")) {
       unlink(path);

@@ -19,9 +19,11 @@ namespace steam_rec::pg {
 
 int training_memory_limit_mb = 2048;
 bool allow_drop = false;
-char* player = nullptr;
 
 namespace {
+
+// steam_rec.player's storage: the setting is for policies, steam_rec reads none of it.
+char* player = nullptr;
 
 // steam_rec.player is empty or a SteamID: row-level-security policies cast it
 // to bigint, so a typo fails at SET instead of inside every query.

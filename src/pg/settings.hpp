@@ -8,10 +8,8 @@ namespace steam_rec::pg {
 // steam_rec.training_memory_limit, in megabytes: train() refuses a training
 // whose estimated peak memory exceeds it.
 extern int training_memory_limit_mb;
-// steam_rec.allow_drop: DROP EXTENSION may delete rows.
+// steam_rec.allow_drop: a drop that takes steam_rec along may delete rows (the DROP guard reads it).
 extern bool allow_drop;
-// steam_rec.player: the SteamID an application session acts for ("" = none).
-extern char* player;
 
 // Defines the settings above and reserves the steam_rec. prefix, so that any
 // other steam_rec.* name, and any invalid value, is refused at SET.
