@@ -23,6 +23,7 @@ REGRESS     += privilege_stash_written_by_superusers_only drop_guard_follows_cas
 REGRESS     += algorithm_registry role_maintenance role_catalog
 # Regression tests of issue 19 (threads in the core).
 REGRESS     += max_threads_identical_results
+REGRESS     += model_image_not_shared_by_restricted_caller
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency
@@ -31,6 +32,8 @@ ISOLATION     += maintain_concurrency
 # Issue 16: maintenance, model governance, the 1.5 operations migration.
 REGRESS     += maintenance model_governance operations_migration
 ISOLATION     += model_image_activation_orders
+# Found by re-reading the 1.5 change as an attacker.
+ISOLATION     += prune_waits_for_pin
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
