@@ -291,16 +291,18 @@ bool write_image_file(const ImageFiles& files, const unsigned char* image, std::
     return false;
   }
   CloseTransientFile(fd);
-  if (durable_rename(temporary, files.image, LOG) != 0) {
-    unlink(temporary);
-    return false;
-  }
+  // Counted before the rename: a backend that maps the file the moment it
+  // appears must already see its build counted.
   const int log = open(files.builds, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, pg_file_create_mode);
   if (log >= 0) {
     char line[32];
     const int length = snprintf(line, sizeof line, "%d\n", MyProcPid);
     if (write(log, line, static_cast<std::size_t>(length)) != length) { /* the count is informative only */ }
     close(log);
+  }
+  if (durable_rename(temporary, files.image, LOG) != 0) {
+    unlink(temporary);
+    return false;
   }
   remove_other_files(files);
   return true;
