@@ -1,5 +1,6 @@
 #include "core/model_image.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <numeric>
 #include <string>
@@ -253,6 +254,18 @@ bool valid_rows(const SparseView& rows, std::int32_t columns) {
 
 [[noreturn]] void corrupt(const std::string& what) { throw InvalidArgument("model image " + what); }
 
+// Games whose factors are not all zero: those with interactions in training
+// (the fold-in's regularization counts them, as training did).
+std::int64_t nonzero_factor_rows(const ModelView& v) {
+  if (v.factor_count <= 0 || v.game_count <= 0) return 0;
+  std::vector<std::uint8_t> nonzero(static_cast<std::size_t>(v.game_count), 0);
+  for (std::int64_t c = 0; c < v.factor_count; ++c) {
+    const float* column = v.factor_data + c * v.game_count;
+    for (std::int32_t g = 0; g < v.game_count; ++g) nonzero[g] |= column[g] != 0.0f ? 1 : 0;
+  }
+  return std::count(nonzero.begin(), nonzero.end(), std::uint8_t{1});
+}
+
 void open(const unsigned char* image, std::size_t size, const ImageKey* expected, ModelView* out) {
   if (reinterpret_cast<std::uintptr_t>(image) % 8 != 0) corrupt("is not aligned");
   if (size < sizeof(Header)) corrupt("is shorter than its header");
@@ -300,6 +313,7 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
   v.by_popularity = reinterpret_cast<const std::int32_t*>(at(kByPopularity));
   v.weight = InteractionWeight{h.engagement_weight};
   v.fold_in = FoldIn{h.regularization, h.alpha, h.unobserved_weight, h.exponent};
+  v.fold_in.observed = nonzero_factor_rows(v);
   v.blend = Blend{h.blend_collaborative, h.blend_content, h.blend_popularity};
   v.image_bytes = size;
 

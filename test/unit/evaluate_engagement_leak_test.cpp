@@ -33,7 +33,7 @@ EvalScore weighted_score(Evaluation& e) {
   options.k = 3;
   options.min_games = 3;
   e.prepare(options, no_cancel);
-  TrainParams params = resolve_params("itemknn", {ParamValue{"engagement_weight", false, 3}});
+  TrainParams params = resolve_params("itemknn", {ParamValue{"engagement_weight", false, 3, ""}});
   return e.evaluate(params, no_cancel);
 }
 
