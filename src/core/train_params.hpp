@@ -38,6 +38,9 @@ struct TrainParams {
   // ease: weights into game j are divided by owners(j)^popularity_exponent
   // (0: plain EASE), so popular games need more evidence to be recommended
   float popularity_exponent = 0;
+  // ease: share of itemknn's neighbours (with itemknn's defaults) blended
+  // into EASE's (0: EASE alone)
+  float knn_weight = 0;
   // ials
   std::int32_t factors = 128;
   std::int32_t iterations = 15;

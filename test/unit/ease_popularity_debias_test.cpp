@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "core/neighbour_blend.hpp"
 #include "core/trainers.hpp"
 
 using namespace steam_rec::rec;
@@ -55,4 +56,22 @@ TEST(EasePopularityDebias, ZeroIsPlainEase) {
       train_ease(d, resolve_params("ease", {ParamValue{"popularity_exponent", false, 0, ""}}), no_cancel);
   EXPECT_EQ(plain.index, zero.index);
   EXPECT_EQ(plain.value, zero.value);
+}
+
+// knn_weight blends itemknn's neighbours into EASE's, each scaled to a mean
+// weight size of 1 first.
+TEST(EaseKnnBlend, MixesBothMatricesByTheirMeanSize) {
+  SparseRows a, b;
+  a.offset = {0, 2, 2};
+  a.index = {1, 2};
+  a.value = {2.0f, -4.0f};  // mean size 3
+  b.offset = {0, 1, 2};
+  b.index = {2, 0};
+  b.value = {0.5f, 0.5f};  // mean size 0.5
+  const SparseRows m = blend_neighbours(a, b, 0.25);
+  ASSERT_EQ(m.offset, (std::vector<std::int64_t>{0, 2, 3}));
+  EXPECT_EQ(m.index, (std::vector<std::int32_t>{1, 2, 0}));
+  EXPECT_NEAR(m.value[0], 0.75 * 2 / 3, 1e-6);
+  EXPECT_NEAR(m.value[1], 0.75 * -4 / 3 + 0.25 * 1, 1e-6);
+  EXPECT_NEAR(m.value[2], 0.25 * 1, 1e-6);
 }
