@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iterator>
 
+#include "core/neighbour_blend.hpp"
 #include "core/trainers.hpp"
 
 namespace steam_rec::rec {
@@ -28,7 +29,8 @@ double itemknn_memory(const TrainParams& params, const DataSize& size) {
 double ease_memory(const TrainParams& params, const DataSize& size) {
   const double games = static_cast<double>(size.games);
   const double covered = std::min(games, static_cast<double>(params.max_games));
-  return 2 * covered * covered * sizeof(double) + neighbour_lists(games, params.neighbors);
+  return 2 * covered * covered * sizeof(double) + neighbour_lists(games, params.neighbors) *
+         (params.knn_weight > 0 ? 3 : 1);
 }
 
 double ials_memory(const TrainParams& params, const DataSize& size) {
@@ -54,7 +56,8 @@ double itemknn_thread_bytes(const TrainParams&, const DataSize& size, int thread
 }
 // A column of the Gram matrix per thread.
 double ease_thread_bytes(const TrainParams& params, const DataSize& size, int threads) {
-  return threads * std::min(static_cast<double>(size.games), static_cast<double>(params.max_games)) * 8.0;
+  const double ease = threads * std::min(static_cast<double>(size.games), static_cast<double>(params.max_games)) * 8.0;
+  return params.knn_weight > 0 ? std::max(ease, row_scratch(size, threads)) : ease;
 }
 // Per thread a normal matrix and its factorisation (Cholesky) or four vectors
 // (conjugate gradient); and the Gram matrix's partial sums, one per 1,024 rows
@@ -81,6 +84,13 @@ void train_itemknn_part(const TrainingSet& data, const TrainParams& params, Game
 
 void train_ease_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
   model.neighbours = train_ease(data, params, cancel);
+  if (params.knn_weight > 0) {
+    // itemknn with its own defaults, whatever the ease parameters say.
+    TrainParams knn;
+    knn.engagement_weight = params.engagement_weight;
+    knn.neighbors = params.neighbors;
+    model.neighbours = blend_neighbours(model.neighbours, train_itemknn(data, knn, cancel), params.knn_weight);
+  }
 }
 
 void train_ials_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
@@ -142,6 +152,8 @@ const std::vector<ParameterSpec>& parameter_specs() {
       STEAM_REC_NUMBER(bm25_b, K::number, false, 0, 1),
       STEAM_REC_NUMBER(lambda, K::number, false, 1e-3, kHuge),
       STEAM_REC_NUMBER(max_games, K::integer, false, 2, 100000),
+      STEAM_REC_NUMBER(popularity_exponent, K::number, false, 0, 2),
+      STEAM_REC_NUMBER(knn_weight, K::number, false, 0, 1),
       STEAM_REC_NUMBER(factors, K::integer, false, 1, 512),
       STEAM_REC_NUMBER(iterations, K::integer, false, 1, 200),
       STEAM_REC_NUMBER(regularization, K::number, false, 0, kHuge),
@@ -182,7 +194,7 @@ const std::vector<AlgorithmSpec>& algorithms() {
        {"neighbors", "shrinkage", "bm25_k1", "bm25_b", "weighting"}, true, nullptr, train_itemknn_part,
        itemknn_memory, itemknn_thread_bytes, collaborative_blend, nullptr},
       {"ease", "Steck's EASE: a closed-form linear item-item model over the max_games most-owned games.",
-       "each game's largest EASE weights (neighbors, weights)", {"neighbors", "lambda", "max_games"}, true, nullptr,
+       "each game's largest EASE weights (neighbors, weights)", {"neighbors", "lambda", "max_games", "popularity_exponent", "knn_weight"}, true, nullptr,
        train_ease_part, ease_memory, ease_thread_bytes, collaborative_blend, nullptr},
       {"ials", "Implicit alternating least squares: game factors; a player's factors are solved at serving time.",
        "each game's latent factors (factors)",

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/engagement_refresh.hpp"
 #include "core/errors.hpp"
 #include "core/parallel.hpp"
 #include "core/ranking_metrics.hpp"
@@ -44,6 +45,14 @@ std::int64_t Evaluation::training_plays() const {
   std::int64_t count = 0;
   for (const auto& plays : train_) count += static_cast<std::int64_t>(plays.size());
   return count;
+}
+
+float Evaluation::training_engagement(std::int64_t player, std::int32_t appid) const {
+  const auto at = std::lower_bound(player_ids_.begin(), player_ids_.end(), player);
+  if (at == player_ids_.end() || *at != player) return NAN;
+  for (const Play& play : train_[static_cast<std::size_t>(at - player_ids_.begin())])
+    if (play.appid == appid) return play.engagement;
+  return NAN;
 }
 
 void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
@@ -86,7 +95,9 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
     std::size_t end = begin;
     std::vector<Play> games;
     while (end < plays_.size() && plays_[end].player == plays_[begin].player) {
-      if (kept[end]) games.push_back(Play{plays_[end].appid, plays_[end].engagement, plays_[end].hours});
+      if (kept[end])
+        games.push_back(Play{plays_[end].appid, plays_[end].engagement, plays_[end].hours, plays_[end].recent_hours,
+                             plays_[end].days_since_last_played});
       ++end;
     }
     const std::int64_t player = plays_[begin].player;
@@ -120,6 +131,29 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
   std::sort(universe_.begin(), universe_.end());
   if (train_.empty())
     throw InvalidArgument("no player is left to evaluate: fewer than min_games players own min_games games each");
+  refit_engagement(cancel);
+}
+
+void Evaluation::refit_engagement(CancelCheck& cancel) {
+  // The stored scores were fitted on every row, held-out games included (a
+  // game's playtime statistics saw its held-out players, a player's total
+  // hours counted the held-out games): refit on what training sees.
+  engagement::EngagementRefresh refresh;
+  std::vector<engagement::OwnedGame> rows;
+  for (std::size_t p = 0; p < train_.size(); ++p) {
+    rows.clear();
+    for (const Play& play : train_[p])
+      rows.push_back(engagement::OwnedGame{player_ids_[p], play.appid, play.hours, play.recent_hours,
+                                           play.days_since_last_played});
+    refresh.observe(rows.data(), rows.size());
+  }
+  refresh.fit(cancel);
+  for (std::size_t p = 0; p < train_.size(); ++p)
+    for (Play& play : train_[p])
+      play.engagement = refresh
+                            .score(engagement::OwnedGame{player_ids_[p], play.appid, play.hours, play.recent_hours,
+                                                         play.days_since_last_played})
+                            .score;
 }
 
 EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) const {

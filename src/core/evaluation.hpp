@@ -21,8 +21,10 @@ namespace steam_rec::rec {
 struct EvalPlay {
   std::int64_t player;
   std::int32_t appid;
-  float engagement;  // NaN = not scored
+  float engagement;  // the stored score; prepare() replaces it by a refit on the training part
   double hours;
+  double recent_hours = 0;             // last two weeks
+  double days_since_last_played = -1;  // < 0: unknown
 };
 
 struct EvalOptions {
@@ -54,6 +56,9 @@ class Evaluation {
   std::int32_t players() const { return static_cast<std::int32_t>(train_.size()); }
   std::int32_t games() const { return static_cast<std::int32_t>(universe_.size()); }
   std::int64_t training_plays() const;
+  // The engagement score training uses for a play; NaN when the play is not
+  // in the training part (held out, filtered, or never owned).
+  float training_engagement(std::int64_t player, std::int32_t appid) const;
 
   EvalScore evaluate(const TrainParams& params, CancelCheck& cancel) const;
 
@@ -62,12 +67,18 @@ class Evaluation {
     std::int32_t appid;
     float engagement;
     double hours;
+    double recent_hours;
+    double days_since_last_played;
   };
   struct Tag {
     std::int32_t appid;
     std::string name;
     std::int32_t position;
   };
+
+  // Scores every training play with engagement statistics fitted on the
+  // training plays alone, so no held-out playtime leaks into the weights.
+  void refit_engagement(CancelCheck& cancel);
 
   std::vector<EvalPlay> plays_;
   std::vector<Tag> tags_;

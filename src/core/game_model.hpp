@@ -33,7 +33,12 @@ struct FoldIn {
   float regularization = 0;
   float alpha = 1;              // confidence = 1 + alpha * weight
   float unobserved_weight = 1;  // weight of every unobserved (player, game) pair
-  float exponent = 1;           // regularization * (owned + unobserved_weight * games)^exponent
+  float exponent = 1;           // regularization * (owned + unobserved_weight * observed)^exponent
+  // Games with interactions (non-zero factors); < 0: every row of the factors.
+  // Games known only from their tags have zero factors and add nothing to the
+  // unobserved part, so they must not raise the regularization: counting them
+  // made a lambda tuned on one catalog wrong on a larger one.
+  std::int64_t observed = -1;
 };
 
 // How the components' scores are mixed; each is first scaled to a maximum of 1.

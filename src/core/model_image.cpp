@@ -1,5 +1,6 @@
 #include "core/model_image.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <numeric>
 #include <string>
@@ -51,7 +52,8 @@ struct Header {
   std::uint64_t file_bytes;
   std::uint64_t checksum;  // of the whole image with this field 0
   ImageKey key;
-  std::int32_t games, tags, factors, unused;
+  std::int32_t games, tags, factors;
+  std::int32_t observed_games;  // games with non-zero factors (the fold-in's count)
   std::int64_t neighbour_nonzeros, content_nonzeros, tag_nonzeros, tag_name_bytes;
   float engagement_weight, regularization, alpha, unobserved_weight, exponent;
   float blend_collaborative, blend_content, blend_popularity;
@@ -59,6 +61,13 @@ struct Header {
 };
 static_assert(sizeof(ImageKey) == 24, "the image key has no padding");
 static_assert(sizeof(Header) % 8 == 0, "sections after the header stay aligned");
+
+// Games whose factors are not all zero: those with interactions in training
+// (the fold-in's regularization counts them, as training did).
+std::int32_t nonzero_factor_rows(const Eigen::MatrixXf& factors) {
+  if (factors.cols() == 0) return 0;
+  return static_cast<std::int32_t>((factors.array() != 0.0f).rowwise().any().count());
+}
 
 // The element count of each section implied by the header's counts; false
 // when a count is negative.
@@ -174,6 +183,8 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
   header.alpha = model.fold_in.alpha;
   header.unobserved_weight = model.fold_in.unobserved_weight;
   header.exponent = model.fold_in.exponent;
+  header.observed_games = static_cast<std::int32_t>(
+      model.fold_in.observed >= 0 ? model.fold_in.observed : nonzero_factor_rows(model.factors));
   header.blend_collaborative = model.blend.collaborative;
   header.blend_content = model.blend.content;
   header.blend_popularity = model.blend.popularity;
@@ -302,6 +313,8 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
   v.by_popularity = reinterpret_cast<const std::int32_t*>(at(kByPopularity));
   v.weight = InteractionWeight{h.engagement_weight};
   v.fold_in = FoldIn{h.regularization, h.alpha, h.unobserved_weight, h.exponent};
+  if (h.observed_games < 0 || h.observed_games > h.games) corrupt("counts more observed games than games");
+  v.fold_in.observed = h.observed_games;
   v.blend = Blend{h.blend_collaborative, h.blend_content, h.blend_popularity};
   v.image_bytes = size;
 

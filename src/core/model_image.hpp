@@ -19,7 +19,7 @@
 
 namespace steam_rec::rec {
 
-constexpr std::uint32_t kImageFormatVersion = 1;
+constexpr std::uint32_t kImageFormatVersion = 2;
 
 // What an image was built from.  Two images with the same key hold the same
 // model: the models table is the table's OID (a new one after DROP and CREATE

@@ -60,6 +60,14 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
   gram.diagonal().array() += params.lambda;
   invert_spd(gram, cancel);
 
+  // Popularity debiasing: the weight into game j is divided by
+  // owners(j)^popularity_exponent (1 when the exponent is 0).
+  std::vector<double> debias(static_cast<std::size_t>(n), 1.0);
+  if (params.popularity_exponent > 0)
+    for (Eigen::Index j = 0; j < n; ++j)
+      debias[static_cast<std::size_t>(j)] =
+          std::pow(static_cast<double>(owners(game_of[static_cast<std::size_t>(j)])), -params.popularity_exponent);
+
   // Rows in parallel, joined in order.
   std::vector<std::vector<Scored>> scratch(static_cast<std::size_t>(threads_for(games, kGamesPerChunk)));
   std::vector<SparseRows> parts(static_cast<std::size_t>(chunk_count(games, kGamesPerChunk)));
@@ -75,13 +83,13 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
         // stored as sizes here and signed again below.
         for (Eigen::Index j = 0; j < n; ++j) {
           if (j == i) continue;
-          const double b = -gram(j, i) / gram(j, j);
+          const double b = -gram(j, i) / gram(j, j) * debias[static_cast<std::size_t>(j)];
           if (b != 0) candidates.push_back(Scored{static_cast<float>(std::abs(b)), game_of[j]});
         }
         keep_best(candidates, static_cast<std::size_t>(params.neighbors));
         for (Scored& c : candidates) {
           const std::int32_t dj = dense_of[c.index];
-          c.score = static_cast<float>(-gram(dj, i) / gram(dj, dj));
+          c.score = static_cast<float>(-gram(dj, i) / gram(dj, dj) * debias[static_cast<std::size_t>(dj)]);
         }
       }
       append_by_index(candidates, parts[static_cast<std::size_t>(chunk.number)]);

@@ -23,17 +23,20 @@ constexpr std::int64_t kGramMinGrain = 1024;
 //   b = sum_{i in row} c_i y_i
 // with G = Y'Y (every other row, the unobserved part), u the unobserved
 // weight, c_i = 1 + alpha * w_i the confidence and
-// lambda_r = regularization * (|row| + u * |Y|)^exponent.
+// lambda_r = regularization * (|row| + u * |Y|)^exponent, where |Y| counts
+// only the rows of Y with interactions (scale-free: rows known only from tags
+// are zero and add nothing to G).
 struct RowSystem {
   const Factors& other;
   const Eigen::MatrixXf& gram;
   const FoldIn& fold_in;
+  std::int64_t observed_others;  // rows of `other` with interactions
   const std::int32_t* columns;
   const float* weights;
   std::size_t count;
 
   float regularization() const {
-    const double others = static_cast<double>(other.rows());
+    const double others = static_cast<double>(observed_others);
     return static_cast<float>(fold_in.regularization *
                               std::pow(static_cast<double>(count) + fold_in.unobserved_weight * others, fold_in.exponent));
   }
@@ -120,8 +123,15 @@ Eigen::MatrixXf gram_of(const Factors& y, CancelCheck& cancel) {
 
 // Solves every row of `solved` from the factors of the other side, rows in
 // parallel; each row's result depends only on its own inputs.
-void solve_side(const SparseRows& rows, const Factors& other, const TrainParams& params, const FoldIn& fold_in,
-                Factors& solved, CancelCheck& cancel) {
+// Rows of a side with at least one interaction.
+std::int64_t rows_with_interactions(const SparseRows& rows) {
+  std::int64_t count = 0;
+  for (std::int64_t r = 0; r < rows.rows(); ++r) count += rows.offset[r + 1] > rows.offset[r] ? 1 : 0;
+  return count;
+}
+
+void solve_side(const SparseRows& rows, const Factors& other, std::int64_t observed_others, const TrainParams& params,
+                const FoldIn& fold_in, Factors& solved, CancelCheck& cancel) {
   const Eigen::MatrixXf gram = gram_of(other, cancel);
   const std::int64_t count = rows.rows();
   const int threads = threads_for(count, kSolveGrain);
@@ -135,7 +145,7 @@ void solve_side(const SparseRows& rows, const Factors& other, const TrainParams&
         solved.row(r).setZero();
         continue;
       }
-      const RowSystem row{other, gram, fold_in, &rows.index[begin], &rows.value[begin], owned};
+      const RowSystem row{other, gram, fold_in, observed_others, &rows.index[begin], &rows.value[begin], owned};
       if (params.solver == Solver::cholesky)
         solve_by_cholesky(row, normal[static_cast<std::size_t>(worker)], solved.row(r));
       else
@@ -151,7 +161,7 @@ Eigen::VectorXf fold_in_player(const Eigen::Ref<const Eigen::MatrixXf>& factors,
                                const std::int32_t* games, const float* weights, std::size_t count,
                                Eigen::LLT<Eigen::MatrixXf>* keep_solver) {
   const Eigen::Index f = factors.cols();
-  const double others = static_cast<double>(factors.rows());
+  const double others = static_cast<double>(fold_in.observed >= 0 ? fold_in.observed : factors.rows());
   const float regularization = static_cast<float>(
       fold_in.regularization * std::pow(static_cast<double>(count) + fold_in.unobserved_weight * others, fold_in.exponent));
   Eigen::MatrixXf a = fold_in.unobserved_weight * gram;
@@ -186,10 +196,12 @@ Eigen::MatrixXf train_ials(const TrainingSet& data, const TrainParams& params, C
   // Conjugate gradient starts from these; the first iteration's steps move
   // them from zero towards the exact solution.
   Factors players = Factors::Zero(by_player.rows(), params.factors);
+  const std::int64_t observed_games = rows_with_interactions(by_game);
+  const std::int64_t observed_players = rows_with_interactions(by_player);
 
   for (std::int32_t iteration = 0; iteration < params.iterations; ++iteration) {
-    solve_side(by_player, games, params, fold_in, players, cancel);
-    solve_side(by_game, players, params, fold_in, games, cancel);
+    solve_side(by_player, games, observed_games, params, fold_in, players, cancel);
+    solve_side(by_game, players, observed_players, params, fold_in, games, cancel);
   }
   if (!games.allFinite()) throw InvalidArgument("ials diverged; lower alpha or raise regularization");
   return games;

@@ -35,6 +35,12 @@ struct TrainParams {
   // memory and time grow with the square and cube of that number)
   float lambda = 50;
   std::int32_t max_games = 5000;
+  // ease: weights into game j are divided by owners(j)^popularity_exponent
+  // (0: plain EASE), so popular games need more evidence to be recommended
+  float popularity_exponent = 0;
+  // ease: share of itemknn's neighbours (with itemknn's defaults) blended
+  // into EASE's (0: EASE alone)
+  float knn_weight = 0;
   // ials
   std::int32_t factors = 128;
   std::int32_t iterations = 15;

@@ -20,6 +20,7 @@
 #include "pg/spi.hpp"
 #include "pg/train_params_json.hpp"
 #include "pg/training_data_size.hpp"
+#include "pg/user_games_scan.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -143,8 +144,11 @@ rec::EvalOptions read_options(FunctionCallInfo fcinfo) {
 void read_data(Job* job) {
   Portal cursor = SPI_cursor_open_with_args(
       "steam_rec_evaluate_plays",
-      "SELECT user_steam_id, appid, engagement_score, playtime_hours FROM steam_rec.user_games", 0, nullptr, nullptr,
+      "SELECT user_steam_id, appid, engagement_score, playtime_hours, playtime_2weeks_hours, last_played"
+      "  FROM steam_rec.user_games",
+      0, nullptr, nullptr,
       nullptr, true, 0);
+  const TimestampTz as_of = engagement_as_of();
   for (;;) {
     SPI_cursor_fetch(cursor, true, kFetchRows);
     if (SPI_processed == 0) break;
@@ -158,6 +162,10 @@ void read_data(Job* job) {
       Datum score = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null);
       plays[r].engagement = is_null ? NAN : DatumGetFloat4(score);
       plays[r].hours = DatumGetFloat8(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &is_null));
+      Datum recent = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 5, &is_null);
+      plays[r].recent_hours = is_null ? 0 : DatumGetFloat8(recent);
+      Datum last_played = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 6, &is_null);
+      plays[r].days_since_last_played = is_null ? -1 : days_since(DatumGetTimestampTz(last_played), as_of);
     }
     SPI_freetuptable(SPI_tuptable);
     check(guard([&] {

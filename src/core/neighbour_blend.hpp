@@ -1,0 +1,13 @@
+// Mixing two game x game neighbour matrices (EASE and itemknn) into one, so a
+// blend is served exactly like either of them.
+#pragma once
+
+#include "core/training_set.hpp"
+
+namespace steam_rec::rec {
+
+// (1 - b_weight) * a / mean|a| + b_weight * b / mean|b|, row by row (each
+// matrix first scaled to a mean weight size of 1); rows ascend by index.
+SparseRows blend_neighbours(const SparseRows& a, const SparseRows& b, double b_weight);
+
+}  // namespace steam_rec::rec
