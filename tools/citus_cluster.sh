@@ -52,8 +52,11 @@ fsync = off
 log_min_messages = warning
 CONF
   done
+  # The servers outlive this script: they must not keep the caller's open
+  # files (a lock held on descriptor 9, say), so only 0-2 are passed on.
   for i in 0 1 2; do
-    as_postgres "$BIN/pg_ctl" -D "$dir/${NODES[$i]}" -l "$dir/${NODES[$i]}.log" -w start >/dev/null
+    as_postgres "$BIN/pg_ctl" -D "$dir/${NODES[$i]}" -l "$dir/${NODES[$i]}.log" -w start \
+      >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
   done
   cat >"$dir/env" <<ENV
 CITUS_DIR=$dir
