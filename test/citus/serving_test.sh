@@ -24,12 +24,14 @@ single -c "SELECT steam_rec.train('$ALGORITHM')" >/dev/null
 players=$(single -c "SELECT string_agg(steam_id::text, ' ' ORDER BY steam_id) FROM
                        (SELECT steam_id, row_number() OVER (ORDER BY steam_id) AS n FROM steam_rec.users) AS p
                       WHERE n % 10 = 1")
+single_list=$(mktemp); cluster_list=$(mktemp)
+trap 'rm -f "$single_list" "$cluster_list"' EXIT
 compared=0
 for player in $players; do
   query="SELECT rank || '|' || appid || '|' || score FROM steam_rec.recommend($player, 10) ORDER BY rank"
-  single -c "$query" >/tmp/steam_rec_citus_single.$$
-  coordinator -c "$query" >/tmp/steam_rec_citus_cluster.$$
-  differences=$(python3 - /tmp/steam_rec_citus_single.$$ /tmp/steam_rec_citus_cluster.$$ <<'PY'
+  single -c "$query" >"$single_list"
+  coordinator -c "$query" >"$cluster_list"
+  differences=$(python3 - "$single_list" "$cluster_list" <<'PY'
 import sys
 one, two = ([line.split('|') for line in open(f).read().split()] for f in sys.argv[1:3])
 bad = len(one) != len(two) or len(one) == 0
@@ -39,12 +41,11 @@ print(1 if bad else 0)
 PY
 )
   if [ "$differences" != 0 ]; then
-    echo "player $player: single node / cluster"; paste /tmp/steam_rec_citus_single.$$ /tmp/steam_rec_citus_cluster.$$
+    echo "player $player: single node / cluster"; paste "$single_list" "$cluster_list"
   fi
   assert_equal "player $player: the cluster's list equals the single node's" "0" "$differences" >/dev/null
   compared=$((compared + 1))
 done
-rm -f /tmp/steam_rec_citus_single.$$ /tmp/steam_rec_citus_cluster.$$
 assert_true "$compared sampled players: same appids, same order, scores within 1e-5" "[ $compared -ge 15 ]"
 
 # The call is delegated whole to one worker, which reads its own shard.
