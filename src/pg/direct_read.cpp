@@ -6,7 +6,9 @@ extern "C" {
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/namespace.h"
+#include "commands/extension.h"
 #include "nodes/makefuncs.h"
+#include "storage/proc.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
@@ -58,6 +60,21 @@ void scan_equal(Oid heap_oid, Oid index_oid, const char* column, RegProcedure eq
 
 }  // namespace
 
+// Citus keeps the rows of the
+// tables it distributes or replicates in shards, while the table of that name
+// stays empty; only SQL, which Citus routes to the shards, reads them.
+// Looked up once per transaction (CREATE EXTENSION citus cannot happen in the
+// middle of a recommend() call).
+bool citus_installed() {
+  static LocalTransactionId looked_up_in = InvalidLocalTransactionId;
+  static bool installed = false;
+  if (looked_up_in != MyProc->lxid) {
+    installed = OidIsValid(get_extension_oid("citus", true));
+    looked_up_in = MyProc->lxid;
+  }
+  return installed;
+}
+
 // Resolves the name and locks what it found in one step: a relation dropped
 // by a transaction that commits while we wait for the lock is looked up again
 // and reported missing, never opened by a stale OID.  The lock is the one
@@ -68,6 +85,7 @@ Oid steam_rec_relation(const char* name) {
 }
 
 Oid directly_readable(const char* name) {
+  if (citus_installed()) return InvalidOid;
   Oid relation = steam_rec_relation(name);
   if (!OidIsValid(relation)) return InvalidOid;
   if (pg_class_aclcheck(relation, GetUserId(), ACL_SELECT) != ACLCHECK_OK) return InvalidOid;

@@ -4,7 +4,7 @@
 // costs more than the ranking itself.  When the caller may read a whole
 // table (SELECT on it and no row-level security applies) these helpers read
 // it directly through an index; otherwise the caller goes through SQL, which
-// applies privileges and policies row by row.
+// applies privileges and policies row by row (and reaches Citus's shards).
 #pragma once
 
 #include "pg/postgres.hpp"
@@ -19,8 +19,12 @@ namespace steam_rec::pg {
 // InvalidOid when it does not exist (also when it was dropped while we waited).
 Oid steam_rec_relation(const char* name);
 
+// Whether Citus is installed in this database.
+bool citus_installed();
+
 // The relation steam_rec.<name> if the current user may read all of it
-// directly, else InvalidOid.
+// directly, else InvalidOid.  Always InvalidOid in a database with Citus,
+// whose tables keep their rows in shards.
 Oid directly_readable(const char* name);
 
 // names[i] = the catalog_cache name of appids[i] (palloc'd), or nullptr.

@@ -300,17 +300,26 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
   // Through SQL (privileges and row-level security apply), one query for both.
   HeapTuple tuple = nullptr;
   TupleDesc descriptor = nullptr;
-  ActiveModel active = serve(steam_rec_relation("models"), look_up_active(
-      saved_plan(&plan,
-                 "SELECT m.id, m.trained_at, m.algorithm, m.params, g.appids, g.engagement"
-                 "  FROM steam_rec.models AS m"
-                 "  LEFT JOIN LATERAL (SELECT pg_catalog.array_agg(ug.appid) AS appids,"
-                 "                            pg_catalog.array_agg(ug.engagement_score) AS engagement"
-                 "                       FROM steam_rec.user_games AS ug"
-                 "                      WHERE ug.user_steam_id OPERATOR(pg_catalog.=) $1) AS g ON true"
-                 " WHERE m.active",
-                 1, types),
-      values, &tuple, &descriptor));
+  static const char* const query =
+      "SELECT m.id, m.trained_at, m.algorithm, m.params, g.appids, g.engagement"
+      "  FROM steam_rec.models AS m"
+      "  LEFT JOIN LATERAL (SELECT pg_catalog.array_agg(ug.appid) AS appids,"
+      "                            pg_catalog.array_agg(ug.engagement_score) AS engagement"
+      "                       FROM steam_rec.user_games AS ug"
+      "                      WHERE ug.user_steam_id OPERATOR(pg_catalog.=) %s) AS g ON true"
+      " WHERE m.active";
+  // Citus cannot plan this join of a reference and a distributed table with
+  // the player as a parameter (a saved, generic plan): there the player goes
+  // into the statement as a literal, planned for this call only, which Citus
+  // routes to the player's shard.
+  SPIPlanPtr lookup = nullptr;
+  if (citus_installed()) {
+    lookup = SPI_prepare(psprintf(query, psprintf(INT64_FORMAT, steam_id)), 0, nullptr);
+    if (lookup == nullptr) elog(ERROR, "steam_rec: the active model lookup failed to plan");
+  } else {
+    lookup = plan != nullptr ? plan : saved_plan(&plan, psprintf(query, "$1"), 1, types);
+  }
+  ActiveModel active = serve(steam_rec_relation("models"), look_up_active(lookup, values, &tuple, &descriptor));
   bool no_games = true, is_null = true;
   Datum appids = SPI_getbinval(tuple, descriptor, 5, &no_games);
   games->count = 0;
