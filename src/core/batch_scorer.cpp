@@ -25,7 +25,9 @@ void BatchScorer::open(const Recommender& model, std::int32_t k, int batch_playe
   reset();
   k_ = k;
   batch_players_ = std::max(batch_players, 1);
-  threads_ = threads_for(batch_players_, kPlayersPerChunk);
+  // The caller reads and writes tables meanwhile: one thread fewer ranks.
+  threads_ = std::max(1, threads_for(batch_players_, kPlayersPerChunk) - 1);
+  workers_ = max_threads() > 1 ? threads_ : 0;
   for (int t = 0; t < threads_; ++t) rankers_.push_back(std::make_unique<Recommender>(model));
   const std::size_t slots = static_cast<std::size_t>(batch_players_) * static_cast<std::size_t>(k_);
   slot_appids_.resize(slots);
@@ -124,7 +126,7 @@ void BatchScorer::submit(CancelCheck& cancel) {
   filling_.clear();
   ranking_.first_game.push_back(ranking_.games.size());
   background_.start(static_cast<std::int64_t>(ranking_.ids.size()), kPlayersPerChunk,
-                    [this](const Chunk& chunk, int worker) { rank_chunk(chunk, worker); });
+                    [this](const Chunk& chunk, int worker) { rank_chunk(chunk, worker); }, workers_);
 }
 
 }  // namespace steam_rec::rec

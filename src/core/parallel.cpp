@@ -189,13 +189,15 @@ BackgroundFor::BackgroundFor() noexcept = default;
 
 BackgroundFor::~BackgroundFor() { stop(); }
 
-void BackgroundFor::start(std::int64_t count, std::int64_t grain, ChunkBody body) {
+void BackgroundFor::start(std::int64_t count, std::int64_t grain, ChunkBody body, int workers) {
   stop();
   grain = std::max<std::int64_t>(grain, 1);
   job_ = std::make_unique<State>(std::move(body), count, grain);
   started_ = true;
-  const int threads = threads_for(count, grain);
-  if (threads <= 1) return;  // wait() runs the chunks
+  int threads = threads_for(count, grain);
+  if (workers < 0 && threads <= 1) return;  // wait() runs the chunks
+  if (workers >= 0 && worker_stop != nullptr) return;  // nested: serially, as parallel_for()
+  if (workers >= 0) threads = static_cast<int>(std::min<std::int64_t>(workers, chunk_count(count, grain)));
   job_->workers.reserve(static_cast<std::size_t>(threads));
   for (int worker = 0; worker < threads; ++worker)
     if (!start_worker(job_->workers, job_->shared, worker)) break;

@@ -71,9 +71,13 @@ class BackgroundFor {
   BackgroundFor(const BackgroundFor&) = delete;
   BackgroundFor& operator=(const BackgroundFor&) = delete;
 
-  // Starts body over [0, count) in chunks of `grain`, as parallel_for();
-  // at most one job runs at a time (call wait() before the next start()).
-  void start(std::int64_t count, std::int64_t grain, ChunkBody body);
+  // Starts body over [0, count) in chunks of `grain`, as parallel_for(), on
+  // `workers` threads (at most one per chunk; 0 runs the chunks inside
+  // wait(); -1: threads_for(count, grain), none when that is 1).  A caller
+  // that keeps busy meanwhile asks for one fewer than max_threads(), so the
+  // job and the caller together use max_threads() cores.  At most one job
+  // runs at a time (call wait() before the next start()).
+  void start(std::int64_t count, std::int64_t grain, ChunkBody body, int workers = -1);
   // Waits for the started job; throws Cancelled or what a chunk threw.
   // Does nothing when no job was started.
   void wait(CancelCheck& cancel);
