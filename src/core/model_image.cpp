@@ -253,7 +253,9 @@ bool valid_rows(const SparseView& rows, std::int32_t columns) {
 
 [[noreturn]] void corrupt(const std::string& what) { throw InvalidArgument("model image " + what); }
 
-void open(const unsigned char* image, std::size_t size, const ImageKey* expected, ModelView* out) {
+// Opens the image; `whole` also checks the checksum and every element bound,
+// else only the header, the section layout and the key.
+void open(const unsigned char* image, std::size_t size, const ImageKey* expected, bool whole, ModelView* out) {
   if (reinterpret_cast<std::uintptr_t>(image) % 8 != 0) corrupt("is not aligned");
   if (size < sizeof(Header)) corrupt("is shorter than its header");
   Header h;
@@ -272,7 +274,7 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
     if (elements[s] > size / element_bytes[s] || elements[s] * element_bytes[s] != place.bytes)
       corrupt("has section " + std::to_string(s) + " of the wrong size");
   }
-  if (checksum_of(image, h, size) != h.checksum) corrupt("fails its checksum");
+  if (whole && checksum_of(image, h, size) != h.checksum) corrupt("fails its checksum");
   if (expected != nullptr && !(*expected == h.key)) corrupt("belongs to another model");
 
   auto at = [&](Section s) { return image + h.sections[s].offset; };
@@ -303,6 +305,10 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
   v.blend = Blend{h.blend_collaborative, h.blend_content, h.blend_popularity};
   v.image_bytes = size;
 
+  if (!whole) {
+    *out = v;
+    return;
+  }
   // Bounds: whatever the checksum missed, ranking never reads outside the image.
   for (std::int32_t g = 1; g < v.game_count; ++g)
     if (v.appids[g] <= v.appids[g - 1]) corrupt("has games out of order");
@@ -345,7 +351,11 @@ Status build_model_image(const GameModel& model, const ImageKey& key, std::vecto
 }
 
 Status open_model_image(const void* data, std::size_t size, const ImageKey* expected, ModelView* view) noexcept {
-  return guard([&] { open(static_cast<const unsigned char*>(data), size, expected, view); });
+  return guard([&] { open(static_cast<const unsigned char*>(data), size, expected, true, view); });
+}
+
+Status open_checked_model_image(const void* data, std::size_t size, const ImageKey* expected, ModelView* view) noexcept {
+  return guard([&] { open(static_cast<const unsigned char*>(data), size, expected, false, view); });
 }
 
 bool read_image_key(const void* data, std::size_t size, ImageKey* key) noexcept {

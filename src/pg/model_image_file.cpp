@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include "core/guard.hpp"
 
@@ -47,7 +48,49 @@ FileIdentity identity_of(const struct stat& st) {
   identity.size = st.st_size;
   identity.mtime_seconds = st.st_mtim.tv_sec;
   identity.mtime_nanoseconds = st.st_mtim.tv_nsec;
+  identity.ctime_seconds = st.st_ctim.tv_sec;
+  identity.ctime_nanoseconds = st.st_ctim.tv_nsec;
   return identity;
+}
+
+// Checked stamps.  Checking an image whole (checksum and every bound) reads
+// all of it, about 1 ms per 10 MiB: most of a fresh backend's first call.
+// The first backend that checks a file whole leaves an empty stamp named
+// after the file's identity (device, inode, size, change time); a backend
+// that finds the stamp of the file it opened checks only the header.  Any
+// write to the image, its truncation or its replacement changes that identity
+// (the change time moves on every write and cannot be set back), so a stamp
+// never vouches for bytes nobody checked.  The change time advances in clock
+// ticks, so a file is stamped only when its last change is older than
+// kStampAfterSeconds: a write in the tick of the check must still show.
+constexpr long kStampAfterSeconds = 2;
+
+void stamp_path(const ImageFiles& files, const FileIdentity& id, char* path, std::size_t size) {
+  char directory[MAXPGPATH];
+  image_directory(directory);
+  snprintf(path, size, "%s/%s.checked-%llx-%llx-%lld-%ld.%09ld", directory, files.prefix,
+           static_cast<unsigned long long>(id.device), static_cast<unsigned long long>(id.inode),
+           static_cast<long long>(id.size), id.ctime_seconds, id.ctime_nanoseconds);
+}
+
+bool has_stamp(const ImageFiles& files, const FileIdentity& id) {
+  char path[MAXPGPATH * 2];
+  stamp_path(files, id, path, sizeof path);
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+// Stamps the file at `fd` as checked whole when it is still the file
+// `checked` and its last change is old enough; a failure only costs later
+// backends a whole check.
+void leave_stamp(const ImageFiles& files, int fd, const FileIdentity& checked) {
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !(identity_of(st) == checked)) return;
+  if (static_cast<long>(time(nullptr)) - checked.ctime_seconds < kStampAfterSeconds) return;
+  char path[MAXPGPATH * 2];
+  stamp_path(files, checked, path, sizeof path);
+  const int stamp = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, pg_file_create_mode);
+  if (stamp >= 0) close(stamp);
 }
 
 bool ends_with(const char* name, const char* suffix) {
@@ -103,10 +146,12 @@ void remove_other_files(const ImageFiles& files) {
     const bool mine = strncmp(name, own, strlen(own)) == 0;
     if (ends_with(name, ".tmp")) {
       if (builder_is_gone(name)) unlink(path);
+    } else if (mine && strstr(name, ".checked-") != nullptr) {
+      unlink(path);  // stamps a file this build replaced; the new one is too fresh to have any
     } else if (mine || (strtoul(name, nullptr, 10) == files.key.database &&
                         trained_at_of(name) > static_cast<long long>(files.key.trained_at))) {
       continue;
-    } else if (ends_with(name, ".img") || ends_with(name, ".builds")) {
+    } else if (ends_with(name, ".img") || ends_with(name, ".builds") || strstr(name, ".checked-") != nullptr) {
       unlink(path);
     } else if (ends_with(name, ".lock")) {
       const int fd = open(path, O_RDWR | O_CLOEXEC);
@@ -163,17 +208,23 @@ bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* 
     ereport(LOG, (errmsg("steam_rec: model image \"%s\" is empty; rebuilding it", files.image)));
     return false;
   }
+  const FileIdentity opened = identity_of(st);
+  const bool checked = has_stamp(files, opened);
   const auto bytes = static_cast<std::size_t>(st.st_size);
-  // MAP_POPULATE: the whole image is read for its checksum anyway, and
-  // populating the page table in one go is cheaper than a fault per page.
-  void* address = mmap(nullptr, bytes, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
-  close(fd);
+  // MAP_POPULATE for a whole check, which reads every page anyway: one pass
+  // over the page table is cheaper than a fault per page.  A checked file's
+  // pages are faulted in as ranking reads them.
+  void* address = mmap(nullptr, bytes, PROT_READ, MAP_SHARED | (checked ? 0 : MAP_POPULATE), fd, 0);
   if (address == MAP_FAILED) {
+    close(fd);
     ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not map model image \"%s\": %m", files.image)));
     return false;
   }
   rec::ModelView view;
-  Status status = rec::open_model_image(address, bytes, &files.key, &view);
+  Status status = checked ? rec::open_checked_model_image(address, bytes, &files.key, &view)
+                          : rec::open_model_image(address, bytes, &files.key, &view);
+  if (status.ok() && !checked) leave_stamp(files, fd, opened);
+  close(fd);
   if (status.ok()) {
     std::shared_ptr<MappedImage> mapping;
     status = guard([&] {
@@ -187,7 +238,7 @@ bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* 
     ereport(LOG, (errmsg("steam_rec: model image \"%s\" is not used: %s; rebuilding it", files.image, status.message)));
     return false;
   }
-  *identity = identity_of(st);
+  *identity = opened;
   return true;
 }
 
@@ -240,16 +291,18 @@ bool write_image_file(const ImageFiles& files, const unsigned char* image, std::
     return false;
   }
   CloseTransientFile(fd);
-  if (durable_rename(temporary, files.image, LOG) != 0) {
-    unlink(temporary);
-    return false;
-  }
+  // Counted before the rename: a backend that maps the file the moment it
+  // appears must already see its build counted.
   const int log = open(files.builds, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, pg_file_create_mode);
   if (log >= 0) {
     char line[32];
     const int length = snprintf(line, sizeof line, "%d\n", MyProcPid);
     if (write(log, line, static_cast<std::size_t>(length)) != length) { /* the count is informative only */ }
     close(log);
+  }
+  if (durable_rename(temporary, files.image, LOG) != 0) {
+    unlink(temporary);
+    return false;
   }
   remove_other_files(files);
   return true;

@@ -38,15 +38,18 @@ struct FileIdentity {
   ino_t inode = 0;
   off_t size = 0;
   long mtime_seconds = 0, mtime_nanoseconds = 0;
+  long ctime_seconds = 0, ctime_nanoseconds = 0;  // no write or rename leaves it as it was
   bool operator==(const FileIdentity& o) const {
     return device == o.device && inode == o.inode && size == o.size && mtime_seconds == o.mtime_seconds &&
-           mtime_nanoseconds == o.mtime_nanoseconds;
+           mtime_nanoseconds == o.mtime_nanoseconds && ctime_seconds == o.ctime_seconds &&
+           ctime_nanoseconds == o.ctime_nanoseconds;
   }
 };
 
 // Maps the image file and validates it whole (header, key, bounds,
-// checksum); on success *served ranks from the mapping, which is unmapped
-// when the last reference goes.  A missing file returns false quietly; an
+// checksum), or only its header when this server already validated the very
+// same file (see model_image_file.cpp, "checked stamps"); on success *served
+// ranks from the mapping, which is unmapped when the last reference goes.  A missing file returns false quietly; an
 // unusable one is logged (LOG) with the reason and returns false.
 bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* served, FileIdentity* identity);
 

@@ -126,6 +126,29 @@ TEST(ModelImage, EveryFlippedByteIsRefused) {
   }
 }
 
+// A checked image (its bytes already accepted whole) opens from its header
+// alone into the same view, and its header is still held to the key and
+// the length.
+TEST(ModelImage, ACheckedImageOpensFromItsHeaderAlike) {
+  const GameModel model = trained("hybrid");
+  auto image = std::make_shared<std::vector<unsigned char>>(image_of(model));
+  ModelView header_only;
+  Status opened = open_checked_model_image(image->data(), image->size(), &kKey, &header_only);
+  ASSERT_TRUE(opened.ok()) << opened.message;
+  Recommender from_image(image, header_only);
+  Recommender from_model(model);
+  RankRequest request;
+  request.games.push_back(PlayerGame{20, 0.5f});
+  request.k = 5;
+  EXPECT_EQ(ranked(from_image, request), ranked(from_model, request));
+  const ImageKey other{16384, 24576, 8, 810000000000};
+  EXPECT_FALSE(open_checked_model_image(image->data(), image->size(), &other, &header_only).ok());
+  EXPECT_FALSE(open_checked_model_image(image->data(), image->size() - 8, &kKey, &header_only).ok());
+  std::vector<unsigned char> unsigned_image = *image;
+  unsigned_image[0] ^= 0x5A;
+  EXPECT_FALSE(open_checked_model_image(unsigned_image.data(), unsigned_image.size(), &kKey, &header_only).ok());
+}
+
 TEST(ModelImage, GarbageIsRefusedWithAReason) {
   std::vector<unsigned char> garbage(4096, 0xEE);
   ModelView view;
