@@ -62,7 +62,41 @@ SELECT o.algorithm, o.recall = t.recall AND o.ndcg = t.ndcg AND o.hit_rate = t.h
                     AND o.coverage = t.coverage AND o.players = t.players AS same_score, o.recall > 0 AS ranks
   FROM regress.one_thread AS o JOIN regress.two_threads AS t USING (algorithm) ORDER BY o.algorithm;
 
-DROP TABLE regress.thread_models, regress.one_thread, regress.two_threads;
+-- refresh_recommendations() ranks batches on the threads while the backend
+-- writes the previous batch: the stored lists are the same on 1 and 2
+-- threads, for a model with collaborative and content parts, and for k
+-- large enough that players' lists differ in length.
+-- 2,000 more players, so the refresh runs in many batches (of 120 players:
+-- a batch is at most a 5% progress step).
+SELECT steam_rec.train('hybrid') > 0 AS trained;
+INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(401, 2400) AS p;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT p, g, 1 + (p * g) % 41 FROM generate_series(401, 2400) AS p, generate_series(1, 60) AS g
+ WHERE (p * 7 + g * 13) % 11 = 0 OR (g % 3 = p % 3 AND (p + g) % 9 = 0);
+CREATE TABLE regress.thread_lists (threads int, k int, lists text, rows bigint);
+DO $$
+DECLARE
+    threads int;
+    k int;
+    written bigint;
+BEGIN
+    FOREACH k IN ARRAY ARRAY[5, 50] LOOP
+        FOREACH threads IN ARRAY ARRAY[1, 2] LOOP
+            PERFORM set_config('steam_rec.max_threads', threads::text, true);
+            DELETE FROM steam_rec.recommendations;
+            written := steam_rec.refresh_recommendations(k => k);
+            INSERT INTO regress.thread_lists
+            SELECT threads, k, md5(string_agg(format('%s %s %s %s %s', user_steam_id, rank, appid, score, algorithm),
+                                              ';' ORDER BY user_steam_id, rank)), written
+              FROM steam_rec.recommendations;
+        END LOOP;
+    END LOOP;
+END
+$$;
+SELECT k, count(*) AS refreshes, count(DISTINCT lists) AS different_lists, min(rows) = max(rows) AS same_rows, min(rows) AS rows
+  FROM regress.thread_lists GROUP BY k ORDER BY k;
+
+DROP TABLE regress.thread_models, regress.one_thread, regress.two_threads, regress.thread_lists;
 DROP FUNCTION regress.model_hash(bigint);
 SET steam_rec.allow_drop = on;
 DROP EXTENSION steam_rec;

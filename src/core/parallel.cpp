@@ -23,10 +23,10 @@ constexpr auto kPollInterval = std::chrono::milliseconds(5);
 
 // What one parallel_for() shares with its workers.
 struct Job {
-  Job(const ChunkBody& body, std::int64_t count, std::int64_t grain)
-      : body(body), count(count), grain(grain), chunks(chunk_count(count, grain)) {}
+  Job(ChunkBody body, std::int64_t count, std::int64_t grain)
+      : body(std::move(body)), count(count), grain(grain), chunks(chunk_count(count, grain)) {}
 
-  const ChunkBody& body;
+  const ChunkBody body;
   std::int64_t count;
   std::int64_t grain;
   std::int64_t chunks;
@@ -109,6 +109,31 @@ void run_serially(std::int64_t count, std::int64_t grain, const ChunkBody& body,
   }
 }
 
+// Waits until every worker has finished, polling `cancel` meanwhile (a cancel
+// raises the stop flag), joins them, and throws Cancelled or a chunk's error.
+void wait_for_workers(Job& job, std::vector<std::thread>& workers, CancelCheck& cancel) {
+  bool cancelled = false;
+  {
+    std::unique_lock<std::mutex> lock(job.mutex);
+    while (job.finished < static_cast<int>(workers.size())) {
+      job.finished_one.wait_for(lock, kPollInterval);
+      if (cancelled) continue;
+      lock.unlock();
+      try {
+        cancel.poll_now();
+      } catch (const Cancelled&) {
+        cancelled = true;
+        job.stop.store(true);
+      }
+      lock.lock();
+    }
+  }
+  for (std::thread& worker : workers) worker.join();
+  workers.clear();
+  if (cancelled) throw Cancelled{};
+  if (job.error) std::rethrow_exception(job.error);
+}
+
 }  // namespace
 
 void set_max_threads(int threads) noexcept { configured_threads = std::clamp(threads, 1, kMaxThreads); }
@@ -151,25 +176,55 @@ void parallel_for(std::int64_t count, std::int64_t grain, const ChunkBody& body,
     return;
   }
 
-  bool cancelled = false;
-  {
-    std::unique_lock<std::mutex> lock(job.mutex);
-    while (job.finished < static_cast<int>(workers.size())) {
-      job.finished_one.wait_for(lock, kPollInterval);
-      if (cancelled) continue;
-      lock.unlock();
-      try {
-        cancel.poll_now();
-      } catch (const Cancelled&) {
-        cancelled = true;
-        job.stop.store(true);
-      }
-      lock.lock();
-    }
+  wait_for_workers(job, workers, cancel);
+}
+
+struct BackgroundFor::State {
+  State(ChunkBody body, std::int64_t count, std::int64_t grain) : shared(std::move(body), count, grain) {}
+  Job shared;
+  std::vector<std::thread> workers;
+};
+
+BackgroundFor::BackgroundFor() noexcept = default;
+
+BackgroundFor::~BackgroundFor() { stop(); }
+
+void BackgroundFor::start(std::int64_t count, std::int64_t grain, ChunkBody body, int workers) {
+  stop();
+  grain = std::max<std::int64_t>(grain, 1);
+  job_ = std::make_unique<State>(std::move(body), count, grain);
+  started_ = true;
+  int threads = threads_for(count, grain);
+  if (workers < 0 && threads <= 1) return;  // wait() runs the chunks
+  if (workers >= 0 && worker_stop != nullptr) return;  // nested: serially, as parallel_for()
+  if (workers >= 0) threads = static_cast<int>(std::min<std::int64_t>(workers, chunk_count(count, grain)));
+  job_->workers.reserve(static_cast<std::size_t>(threads));
+  for (int worker = 0; worker < threads; ++worker)
+    if (!start_worker(job_->workers, job_->shared, worker)) break;
+}
+
+void BackgroundFor::wait(CancelCheck& cancel) {
+  if (!started_) return;
+  started_ = false;
+  // Whatever happens below, the job is over when wait() returns or throws.
+  struct Done {
+    BackgroundFor* self;
+    ~Done() { self->stop(); }
+  } done{this};
+  State& job = *job_;
+  if (job.workers.empty()) {
+    run_serially(job.shared.count, job.shared.grain, job.shared.body, cancel);
+    return;
   }
-  for (std::thread& worker : workers) worker.join();
-  if (cancelled) throw Cancelled{};
-  if (job.error) std::rethrow_exception(job.error);
+  wait_for_workers(job.shared, job.workers, cancel);
+}
+
+void BackgroundFor::stop() noexcept {
+  started_ = false;
+  if (!job_) return;
+  job_->shared.stop.store(true);
+  for (std::thread& worker : job_->workers) worker.join();
+  job_.reset();
 }
 
 void stop_point() {

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 
 #include "core/cancel.hpp"
 
@@ -55,6 +56,40 @@ using ChunkBody = std::function<void(const Chunk& chunk, int worker)>;
 // `cancel` asks to stop, or what a chunk threw.  Called from inside a chunk
 // it runs serially on that worker.
 void parallel_for(std::int64_t count, std::int64_t grain, const ChunkBody& body, CancelCheck& cancel);
+
+// parallel_for() split in two, so the calling thread can do work of its own
+// (read and write tables) while the workers run the chunks: start() returns
+// at once, wait() blocks until every chunk is done, polling the CancelCheck.
+// With one thread (or when no thread can start) the chunks run inside wait()
+// on the calling thread.  The destructor stops the workers after their chunk
+// in hand and joins them, so an error raised on the calling thread between
+// start() and wait() leaves no thread behind once this object is deleted.
+class BackgroundFor {
+ public:
+  BackgroundFor() noexcept;
+  ~BackgroundFor();
+  BackgroundFor(const BackgroundFor&) = delete;
+  BackgroundFor& operator=(const BackgroundFor&) = delete;
+
+  // Starts body over [0, count) in chunks of `grain`, as parallel_for(), on
+  // `workers` threads (at most one per chunk; 0 runs the chunks inside
+  // wait(); -1: threads_for(count, grain), none when that is 1).  A caller
+  // that keeps busy meanwhile asks for one fewer than max_threads(), so the
+  // job and the caller together use max_threads() cores.  At most one job
+  // runs at a time (call wait() before the next start()).
+  void start(std::int64_t count, std::int64_t grain, ChunkBody body, int workers = -1);
+  // Waits for the started job; throws Cancelled or what a chunk threw.
+  // Does nothing when no job was started.
+  void wait(CancelCheck& cancel);
+  bool running() const noexcept { return started_; }
+  // Stops the workers after their chunk in hand, joins them, drops the job.
+  void stop() noexcept;
+
+ private:
+  struct State;
+  std::unique_ptr<State> job_;
+  bool started_ = false;
+};
 
 // Called inside a chunk that runs long (a large triangular solve): throws
 // Cancelled if the job is being stopped.  On a worker it reads the stop flag;

@@ -8,9 +8,20 @@
 // refreshes of one player run one after the other.  Each list is replaced
 // inside the caller's transaction, so readers see the old list or the new one,
 // never a mix.
+//
+// Ranking runs on the core's threads (rec::BatchScorer), double buffered:
+// while the workers rank one batch, this backend's own thread reads the next
+// players and writes the previous batch's lists; it alone calls the server.
+// The lists do not depend on steam_rec.max_threads.
+#include <algorithm>
+
+#include "core/batch_scorer.hpp"
+#include "core/guard.hpp"
+#include "pg/core_object.hpp"
 #include "pg/entry.hpp"
 #include "pg/model_cache.hpp"
 #include "pg/ranking_io.hpp"
+#include "pg/settings.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {
@@ -23,28 +34,6 @@ namespace {
 constexpr int kBatchPlayers = 1000;
 constexpr long kFetchRows = 20000;
 constexpr int64 kProgressFrom = 1000;  // players
-
-// Rows waiting to be written, palloc'd for kBatchPlayers lists of k.
-struct Batch {
-  int players = 0;
-  int rows = 0;
-  int64* player_ids;
-  int64* row_players;
-  int32* appids;
-  int32* ranks;
-  float* scores;
-};
-
-Batch new_batch(int32 k) {
-  Batch batch;
-  const std::size_t capacity = static_cast<std::size_t>(kBatchPlayers) * k;
-  batch.player_ids = static_cast<int64*>(palloc(sizeof(int64) * kBatchPlayers));
-  batch.row_players = static_cast<int64*>(palloc(sizeof(int64) * capacity));
-  batch.appids = static_cast<int32*>(palloc(sizeof(int32) * capacity));
-  batch.ranks = static_cast<int32*>(palloc(sizeof(int32) * capacity));
-  batch.scores = static_cast<float*>(palloc(sizeof(float) * capacity));
-  return batch;
-}
 
 // Replaces the lists of the batch's players that still exist; returns rows
 // written.  Its arrays live in `scratch`, which is reset afterwards.
@@ -66,11 +55,11 @@ Batch new_batch(int32 k) {
 // the lock) rather than fail.  In REPEATABLE READ the snapshot predates the
 // wait: the DELETE or INSERT meets the other refresh's rows and fails with a
 // serialization error (40001), PostgreSQL's usual answer there; retry.
-int64 flush(Batch* batch, const char* algorithm, MemoryContext scratch) {
-  if (batch->players == 0) return 0;
+int64 flush(const rec::ScoredLists& batch, const char* algorithm, MemoryContext scratch) {
+  if (batch.players.empty()) return 0;
   MemoryContext caller = MemoryContextSwitchTo(scratch);
   Oid lock_types[1] = {INT8ARRAYOID};
-  Datum lock_values[1] = {int8_array(batch->player_ids, batch->players)};
+  Datum lock_values[1] = {int8_array(batch.players.data(), static_cast<int>(batch.players.size()))};
   const uint64 alive = spi_run("SELECT steam_id FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.=) ANY ($1)"
                                " ORDER BY steam_id FOR NO KEY UPDATE",
                                1, lock_types, lock_values, SPI_OK_SELECT);
@@ -86,9 +75,10 @@ int64 flush(Batch* batch, const char* algorithm, MemoryContext scratch) {
   spi_run("DELETE FROM steam_rec.recommendations WHERE user_steam_id OPERATOR(pg_catalog.=) ANY ($1)", 1,
           delete_types, delete_values, SPI_OK_DELETE);
 
+  const int rows = static_cast<int>(batch.row_players.size());
   Oid types[6] = {INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, FLOAT4ARRAYOID, TEXTOID, INT8ARRAYOID};
-  Datum values[6] = {int8_array(batch->row_players, batch->rows), int4_array(batch->appids, batch->rows),
-                     int4_array(batch->ranks, batch->rows), float4_array(batch->scores, batch->rows),
+  Datum values[6] = {int8_array(batch.row_players.data(), rows), int4_array(batch.appids.data(), rows),
+                     int4_array(batch.ranks.data(), rows), float4_array(batch.scores.data(), rows),
                      CStringGetTextDatum(algorithm), locked_array};
   const uint64 written = spi_run(
       "INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm)"
@@ -100,23 +90,9 @@ int64 flush(Batch* batch, const char* algorithm, MemoryContext scratch) {
       "    SET rank = excluded.rank, score = excluded.score, algorithm = excluded.algorithm,"
       "        generated_at = excluded.generated_at",
       6, types, values, SPI_OK_INSERT);
-  batch->players = 0;
-  batch->rows = 0;
   MemoryContextSwitchTo(caller);
   MemoryContextReset(scratch);
   return static_cast<int64>(written);
-}
-
-void add_list(Batch* batch, int64 steam_id, const Ranking* ranking) {
-  batch->player_ids[batch->players++] = steam_id;
-  int32 rank = 0;
-  for (const rec::Recommendation& r : ranking->results) {
-    batch->row_players[batch->rows] = steam_id;
-    batch->appids[batch->rows] = r.appid;
-    batch->ranks[batch->rows] = ++rank;
-    batch->scores[batch->rows] = r.score;
-    ++batch->rows;
-  }
 }
 
 void require_player(int64 steam_id) {
@@ -135,25 +111,104 @@ int64 count_players() {
   return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
 }
 
+// Raises 54000 when the ranking threads' scratch and the two batches' lists
+// exceed steam_rec.training_memory_limit (with a 100,000-game model, 1.7 MB
+// a thread: a limit this low is a typo, but it is the budget of long jobs).
+void refuse_over_memory_limit(const rec::Recommender& model, int32 k, int batch_players) {
+  const int threads = max_threads();
+  const double bytes = rec::BatchScorer::estimate_bytes(model, k, batch_players, threads);
+  const double limit = static_cast<double>(training_memory_limit_mb) * 1024.0 * 1024.0;
+  if (bytes > limit)
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("refreshing lists of %d games on %d threads needs about %.0f MB, over "
+                           "steam_rec.training_memory_limit (%d MB)",
+                           k, threads, bytes / (1024.0 * 1024.0) + 1, training_memory_limit_mb),
+                    errhint("Lower steam_rec.max_threads or k, or raise steam_rec.training_memory_limit.")));
+}
+
+// A fetched page of the cursor: player, game (0 = owns nothing), engagement.
+struct FetchedRows {
+  uint64 rows;
+  int64* players;
+  int32* appids;
+  float* engagement;
+  bool* has_game;
+};
+
+FetchedRows read_page(SPITupleTable* table, uint64 rows) {
+  FetchedRows page{rows, static_cast<int64*>(palloc(sizeof(int64) * rows)), static_cast<int32*>(palloc(sizeof(int32) * rows)),
+            static_cast<float*>(palloc(sizeof(float) * rows)), static_cast<bool*>(palloc(sizeof(bool) * rows))};
+  for (uint64 r = 0; r < rows; ++r) {
+    bool is_null = true;
+    page.players[r] = DatumGetInt64(SPI_getbinval(table->vals[r], table->tupdesc, 1, &is_null));
+    Datum appid = SPI_getbinval(table->vals[r], table->tupdesc, 2, &is_null);
+    page.has_game[r] = !is_null;  // a player who owns nothing has one row of NULLs
+    page.appids[r] = is_null ? 0 : DatumGetInt32(appid);
+    Datum score = SPI_getbinval(table->vals[r], table->tupdesc, 3, &is_null);
+    page.engagement[r] = is_null ? 0.0f : DatumGetFloat4(score);
+  }
+  return page;
+}
+
+// Hands rows [*next, page.rows) to the scorer, player by player, until the
+// batch being filled is full and a new player begins; returns whether it
+// stopped there (the batch must be submitted first).
+bool fill(rec::BatchScorer* scorer, const FetchedRows& page, uint64* next, bool* have_player, int64* current) {
+  bool full = false;
+  check(guard([&] {
+    for (; *next < page.rows; ++*next) {
+      const uint64 r = *next;
+      if (!*have_player || page.players[r] != *current) {
+        if (scorer->filled_players() == scorer->batch_players()) {
+          full = true;
+          return;
+        }
+        scorer->add_player(page.players[r]);
+        *have_player = true;
+        *current = page.players[r];
+      }
+      if (page.has_game[r]) scorer->add_game(page.appids[r], page.engagement[r]);
+    }
+  }), "refresh_recommendations");
+  return full;
+}
+
+// Progress, every 5%, for refreshes long enough to want it.
+struct Progress {
+  int64 total;
+  int64 every;
+  int64 done = 0;
+
+  void add(int64 players) {
+    const int64 before = done / every;
+    done += players;
+    if (done / every != before)
+      ereport(NOTICE, (errmsg("refresh_recommendations: %lld of %lld players (%lld%%)", static_cast<long long>(done),
+                              static_cast<long long>(total), static_cast<long long>(done * 100 / total))));
+  }
+};
+
 }  // namespace
 }  // namespace steam_rec::pg
 
 STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
   using namespace steam_rec::pg;
+  using steam_rec::guard;
+  namespace rec = steam_rec::rec;
   require_argument(fcinfo, 1, "k");
   const int32 k = PG_GETARG_INT32(1);
   check_k(k);
   const bool one_player = !PG_ARGISNULL(0);
   const int64 only = one_player ? PG_GETARG_INT64(0) : 0;
 
-  Ranking* ranking = new_ranking();
-  ranking->request.k = k;
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
   ActiveModel model = active_model();
   if (one_player) require_player(only);
   const int64 total = one_player ? 1 : count_players();
-  // Progress every 5%, for refreshes long enough to want it.
-  const int64 notice_every = total >= kProgressFrom ? total / 20 : total + 1;
+  Progress progress{total, total >= kProgressFrom ? total / 20 : total + 1};
+  // Batches no larger than a progress step, so every step gets its notice.
+  const int batch_players = static_cast<int>(std::max<int64>(1, std::min<int64>(kBatchPlayers, progress.every)));
+  refuse_over_memory_limit(*model.recommender, k, batch_players);
 
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(only)};
@@ -168,44 +223,42 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
       one_player ? 1 : 0, types, values, nullptr, true, 0);
   MemoryContext scratch =
       AllocSetContextCreate(CurrentMemoryContext, "steam_rec refresh_recommendations batch", ALLOCSET_DEFAULT_SIZES);
+  // The scorer lives in a child of the context that pins the model, so on an
+  // error its workers are stopped and joined before the model can go.
+  MemoryContext scoring =
+      AllocSetContextCreate(CurrentMemoryContext, "steam_rec refresh_recommendations scoring", ALLOCSET_SMALL_SIZES);
+  MemoryContext pages =
+      AllocSetContextCreate(CurrentMemoryContext, "steam_rec refresh_recommendations page", ALLOCSET_DEFAULT_SIZES);
+  rec::BatchScorer* scorer = new_in_context<rec::BatchScorer>(scoring);
+  check(guard([&] { scorer->open(*model.recommender, k, batch_players); }), "refresh_recommendations");
+  steam_rec::CancelCheck cancel = server_cancel_check();
 
-  Batch batch = new_batch(k);
-  int64 written = 0, done = 0;
+  int64 written = 0;
   bool have_player = false;
   int64 current = 0;
-  auto finish_player = [&]() {
-    rank(ranking, model);
-    add_list(&batch, current, ranking);
-    ranking->request.games.clear();
-    if (batch.players == kBatchPlayers) written += flush(&batch, model.algorithm, scratch);
-    if (++done % notice_every == 0)
-      ereport(NOTICE, (errmsg("refresh_recommendations: %lld of %lld players (%lld%%)", static_cast<long long>(done),
-                              static_cast<long long>(total), static_cast<long long>(done * 100 / total))));
+  // Starts ranking the filled batch and writes the one ranked before it.
+  auto submit_and_write = [&]() {
+    check(guard([&] { scorer->submit(cancel); }), "refresh_recommendations");
+    written += flush(scorer->done(), model.algorithm, scratch);
+    progress.add(static_cast<int64>(scorer->done().players.size()));
   };
   for (;;) {
     SPI_cursor_fetch(cursor, true, kFetchRows);
     if (SPI_processed == 0) break;
-    SPITupleTable* table = SPI_tuptable;
-    const uint64 rows = SPI_processed;
-    for (uint64 r = 0; r < rows; ++r) {
-      bool is_null = true;
-      const int64 steam_id = DatumGetInt64(SPI_getbinval(table->vals[r], table->tupdesc, 1, &is_null));
-      if (have_player && steam_id != current) finish_player();
-      have_player = true;
-      current = steam_id;
-      Datum appid = SPI_getbinval(table->vals[r], table->tupdesc, 2, &is_null);
-      if (is_null) continue;  // a player who owns nothing
-      Datum score = SPI_getbinval(table->vals[r], table->tupdesc, 3, &is_null);
-      int32 game = DatumGetInt32(appid);
-      float engagement = is_null ? 0.0f : DatumGetFloat4(score);
-      add_games(ranking, &game, &engagement, 1);
-    }
-    SPI_freetuptable(table);
+    MemoryContext caller = MemoryContextSwitchTo(pages);
+    const FetchedRows page = read_page(SPI_tuptable, SPI_processed);
+    MemoryContextSwitchTo(caller);
+    SPI_freetuptable(SPI_tuptable);
+    uint64 next = 0;
+    while (fill(scorer, page, &next, &have_player, &current)) submit_and_write();
+    MemoryContextReset(pages);
   }
-  if (have_player) finish_player();
-  written += flush(&batch, model.algorithm, scratch);
+  submit_and_write();
+  check(guard([&] { scorer->drain(cancel); }), "refresh_recommendations");
+  written += flush(scorer->done(), model.algorithm, scratch);
+  progress.add(static_cast<int64>(scorer->done().players.size()));
+  MemoryContextDelete(scoring);
   SPI_cursor_close(cursor);
   SPI_finish();
-  delete_ranking(ranking);
   PG_RETURN_INT64(written);
 }

@@ -7,7 +7,9 @@
 # the failed statement), so client start-up does not count; the bound is the
 # issue's 0.2 s, about ten times the expected 5-20 ms.  Trainings whose
 # parallel loops on this fixture last well past the timeout: iALS by
-# conjugate gradient and by Cholesky, a hybrid on iALS, and EASE on 4,000 games.
+# conjugate gradient and by Cholesky, a hybrid on iALS, and EASE on 4,000 games;
+# and refresh_recommendations(), whose workers rank a batch while the
+# backend's thread reads players and writes the previous batch.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/test/lib/assert.sh"
@@ -51,4 +53,21 @@ for share in 40 70; do
   assert_true "ease on 4,000 games on 2 busy threads stopped ${late} ms after its ${timeout} ms statement_timeout, ${share}% of its ${whole%.*} ms run (bound 200 ms)" "[ $late -le 200 ]"
 done
 assert_equal "no model was stored by a stopped training" "$models" "$(psql_value $db "SELECT count(*) FROM steam_rec.models")"
+
+# refresh_recommendations() of every player, with the EASE model just
+# trained: timeouts at 30% and 60% of its whole run, with k = 200 so ranking
+# keeps both threads busy.  A stopped refresh writes no list.
+refresh="SELECT steam_rec.refresh_recommendations(k => 200)"
+whole=$(psql -X -q -d $db -c "SET steam_rec.max_threads = 2" -c '\timing on' -c "$refresh" |
+        sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)
+lists=$(psql_value $db "SELECT count(*) || ' ' || sum(hashtext(user_steam_id || ' ' || appid || ' ' || rank))
+                       FROM steam_rec.recommendations")
+for share in 30 60; do
+  timeout=$(awk -v w="$whole" -v s="$share" 'BEGIN { printf "%.0f", w * s / 100 }')
+  late=$(stopped_after $timeout "$refresh")
+  assert_true "refresh_recommendations on 2 busy threads stopped ${late} ms after its ${timeout} ms statement_timeout, ${share}% of its ${whole%.*} ms run (bound 200 ms)" "[ $late -le 200 ]"
+done
+assert_equal "a stopped refresh changed no list" "$lists" \
+  "$(psql_value $db "SELECT count(*) || ' ' || sum(hashtext(user_steam_id || ' ' || appid || ' ' || rank))
+                    FROM steam_rec.recommendations")"
 dropdb $db

@@ -5,6 +5,7 @@
 #include <random>
 #include <string>
 
+#include "core/batch_scorer.hpp"
 #include "core/evaluation.hpp"
 #include "core/parallel.hpp"
 #include "core/trainer.hpp"
@@ -124,6 +125,73 @@ TEST(ThreadsIdentical, EvaluateScoresTheSameOnOneAndOnThreeThreads) {
     EXPECT_GT(one.players, 500);
   }
   set_max_threads(previous);
+}
+
+// BatchScorer (refresh_recommendations()): the lists of every player, ranked
+// in double-buffered batches on one, two and three threads, are those
+// Recommender::rank gives one player at a time.
+TEST(ThreadsIdentical, BatchScorerListsAreEachPlayersOwnRankingOnAnyThreadCount) {
+  const TrainParams params = resolve_params("itemknn", {});
+  Recommender model(train_on(1, params));
+  std::vector<std::int64_t> players;
+  std::vector<std::vector<PlayerGame>> owned;
+  synthetic_plays([&](std::int64_t player, std::int32_t appid, float engagement) {
+    if (players.empty() || players.back() != player) {
+      players.push_back(player);
+      owned.emplace_back();
+    }
+    owned.back().push_back(PlayerGame{appid, engagement});
+  });
+  ScoredLists expected;
+  for (std::size_t p = 0; p < players.size(); ++p) {
+    RankRequest request;
+    request.k = 7;
+    request.games = owned[p];
+    std::int32_t rank = 0;
+    expected.players.push_back(players[p]);
+    for (const Recommendation& r : model.rank(request)) {
+      expected.row_players.push_back(players[p]);
+      expected.appids.push_back(r.appid);
+      expected.ranks.push_back(++rank);
+      expected.scores.push_back(r.score);
+    }
+  }
+  const int previous = max_threads();
+  for (int threads : {1, 2, 3}) {
+    SCOPED_TRACE(threads);
+    set_max_threads(threads);
+    BatchScorer scorer;
+    scorer.open(model, 7, 100);
+    EXPECT_EQ(scorer.threads(), threads > 1 ? threads - 1 : 1);
+    ScoredLists got;
+    auto take = [&](const ScoredLists& done) {
+      got.players.insert(got.players.end(), done.players.begin(), done.players.end());
+      got.row_players.insert(got.row_players.end(), done.row_players.begin(), done.row_players.end());
+      got.appids.insert(got.appids.end(), done.appids.begin(), done.appids.end());
+      got.ranks.insert(got.ranks.end(), done.ranks.begin(), done.ranks.end());
+      got.scores.insert(got.scores.end(), done.scores.begin(), done.scores.end());
+    };
+    for (std::size_t p = 0; p < players.size(); ++p) {
+      if (scorer.filled_players() == scorer.batch_players()) {
+        scorer.submit(no_cancel);
+        take(scorer.done());
+      }
+      scorer.add_player(players[p]);
+      for (const PlayerGame& game : owned[p]) scorer.add_game(game.appid, game.engagement);
+    }
+    scorer.submit(no_cancel);
+    take(scorer.done());
+    scorer.drain(no_cancel);
+    take(scorer.done());
+    EXPECT_EQ(got.players, expected.players);
+    EXPECT_EQ(got.row_players, expected.row_players);
+    EXPECT_EQ(got.appids, expected.appids);
+    EXPECT_EQ(got.ranks, expected.ranks);
+    EXPECT_EQ(got.scores, expected.scores);  // exact float equality
+  }
+  set_max_threads(previous);
+  EXPECT_EQ(expected.players.size(), 1200u);
+  EXPECT_GT(expected.appids.size(), 1200u * 5);
 }
 
 // Conjugate gradient, warm-started, reaches the exact (Cholesky) solution's
