@@ -19,6 +19,7 @@
 // It works at every SQL version that declares it and while the extension is
 // being dropped, so it skips the SQL/library version check.
 #include "pg/entry.hpp"
+#include "pg/spi.hpp"
 #include "pg/settings.hpp"
 
 extern "C" {
@@ -241,12 +242,12 @@ bool drop_cascades_to_steam_rec(DropStmt* drop, Oid extension_oid) {
   Datum values[4] = {PointerGetDatum(construct_array(classes, count, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
                      PointerGetDatum(construct_array(objects, count, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
                      BoolGetDatum(drop->behavior == DROP_CASCADE), ObjectIdGetDatum(extension_oid)};
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  steam_rec::pg::SpiSession spi;
   if (SPI_execute_with_args(kCascadeReaches, 4, types, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
     elog(ERROR, "steam_rec: the DROP guard could not follow the dependencies");
   bool is_null = true;
   const bool reaches = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
-  SPI_finish();
+  spi.finish();
   return reaches;
 }
 

@@ -10,7 +10,9 @@
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
 #include "pg/engagement_rescore.hpp"
+#include "pg/players.hpp"
 #include "pg/spi.hpp"
+#include "pg/sql_contracts.hpp"
 #include "pg/user_games_scan.hpp"
 
 extern "C" {
@@ -148,15 +150,10 @@ void load_prior(EngagementRefresh* model) {
 }
 
 int64 refresh_player(EngagementRefresh* model, MemoryContext work, int64 steam_id) {
+  require_player(steam_id);
+  load_prior(model);
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(steam_id)};
-  if (spi_run("SELECT FROM steam_rec.users WHERE steam_id = $1", 1, types, values, SPI_OK_SELECT,
-              true) == 0)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("player %lld does not exist", static_cast<long long>(steam_id)),
-                    errhint("Players are rows of steam_rec.users; refresh_engagement() with no "
-                            "argument rescores everyone.")));
-  load_prior(model);
 
   // The player's total hours, and the stored statistics of their games.
   uint64 rows = spi_run(
@@ -186,15 +183,16 @@ int64 refresh_player(EngagementRefresh* model, MemoryContext work, int64 steam_i
 
 STEAM_REC_FUNCTION(steam_rec_refresh_engagement) {
   using namespace steam_rec::pg;
+  const Arguments arguments(fcinfo, contracts::refresh_engagement);
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec refresh_engagement",
                                              ALLOCSET_DEFAULT_SIZES);
   auto* model = new_in_context<steam_rec::engagement::EngagementRefresh>(work);
   MemoryContext caller = MemoryContextSwitchTo(work);
 
-  spi_connect();
-  int64 written = PG_ARGISNULL(0) ? refresh_all(model, work)
-                                  : refresh_player(model, work, PG_GETARG_INT64(0));
-  SPI_finish();
+  SpiSession spi;
+  int64 written = arguments.is_null("steam_id") ? refresh_all(model, work)
+                                                : refresh_player(model, work, arguments.get<int64>("steam_id"));
+  spi.finish();
 
   MemoryContextSwitchTo(caller);
   MemoryContextDelete(work);  // deletes the model too

@@ -190,7 +190,7 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_user_games_engagement_trigger,
   // A never-played game inserted is 'unplayed', 0: nothing to look up.
   engagement::Engagement result;
   if (is_update || play.hours > 0) {
-    spi_connect();
+    SpiSession spi;
     // Keep the players' totals in step with this row: the old version's hours
     // leave its player, the new version's join the new player.
     if (is_update) {
@@ -211,7 +211,7 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_user_games_engagement_trigger,
         play.days_since_last_played = days_since(DatumGetTimestampTz(last_played), engagement_as_of());
     }
     result = engagement::score(play, game_distribution, prior());
-    SPI_finish();
+    spi.finish();
   }
 
   int changed_columns[2] = {columns.score, columns.category};

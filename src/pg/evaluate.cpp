@@ -15,6 +15,7 @@
 #include "core/thread_scratch.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
+#include "pg/sql_contracts.hpp"
 #include "pg/game_tags_reader.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
@@ -42,18 +43,19 @@ struct Job {
 
 // The algorithms asked for, no repeats, after the registry's first one (the
 // baseline, always measured); NULL means every algorithm of the registry.
-char** chosen_algorithms(FunctionCallInfo fcinfo, int* count) {
+char** chosen_algorithms(const Arguments& arguments, int* count) {
   const std::vector<rec::AlgorithmSpec>& all = rec::algorithms();
   const int known = static_cast<int>(all.size());
   Datum* values = nullptr;
   bool* nulls = nullptr;
   int n = 0;
-  if (!PG_ARGISNULL(0))
-    deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
+  const bool every = arguments.is_null("algorithms");
+  if (!every)
+    deconstruct_array(arguments.get<ArrayType*>("algorithms"), TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
   auto** chosen = static_cast<char**>(palloc(sizeof(char*) * (known + n)));
   *count = 0;
   chosen[(*count)++] = pstrdup(all.front().name);
-  if (PG_ARGISNULL(0)) {
+  if (every) {
     for (int i = 1; i < known; ++i) chosen[(*count)++] = pstrdup(all[i].name);
     return chosen;
   }
@@ -105,38 +107,30 @@ void refuse_unknown_algorithms_in(Jsonb* params, char** algorithms, int count) {
   }
 }
 
-rec::EvalOptions read_options(FunctionCallInfo fcinfo) {
-  // The arguments that must not be NULL (params, argument 6, may be).
-  struct Required {
-    int argument;
-    const char* name;
-  };
-  const Required required[] = {{1, "k"},         {2, "holdout"}, {3, "seed"},
-                               {4, "min_games"}, {5, "target"},  {7, "validation"}};
-  for (const Required& r : required)
-    if (PG_ARGISNULL(r.argument))
-      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be NULL", r.name)));
+rec::EvalOptions read_options(const Arguments& arguments) {
+  // Every argument but algorithms and params must be given.
+  for (const char* name : {"k", "holdout", "seed", "min_games", "target", "validation"}) arguments.require(name);
   rec::EvalOptions options;
-  options.k = PG_GETARG_INT32(1);
+  options.k = arguments.get<int32>("k");
   if (options.k < 1 || options.k > 1000)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("k must be between 1 and 1000, not %d", options.k)));
-  const float holdout = PG_GETARG_FLOAT4(2);
+  const float holdout = arguments.get<float4>("holdout");
   if (!(holdout > 0 && holdout < 1))
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("holdout must be above 0 and below 1, not %g", static_cast<double>(holdout)),
                     errhint("It is the share of each player's games held out for testing; 0.2 is usual.")));
   options.holdout = holdout;
-  options.seed = static_cast<std::uint32_t>(PG_GETARG_INT32(3));
-  options.min_games = PG_GETARG_INT32(4);
+  options.seed = static_cast<std::uint32_t>(arguments.get<int32>("seed"));
+  options.min_games = arguments.get<int32>("min_games");
   if (options.min_games < 1 || options.min_games > 10000)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("min_games must be between 1 and 10000, not %d", options.min_games)));
-  const char* target = text_to_cstring(PG_GETARG_TEXT_PP(5));
+  const char* target = text_to_cstring(arguments.get<text*>("target"));
   if (strcmp(target, "owned") != 0 && strcmp(target, "engaged") != 0)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown target \"%s\"", target),
                     errhint("'owned' counts every held-out game; 'engaged' only those played at least 2 hours.")));
   options.engaged_only = strcmp(target, "engaged") == 0;
-  options.validation = PG_GETARG_BOOL(7);
+  options.validation = arguments.get<bool>("validation");
   return options;
 }
 
@@ -189,10 +183,11 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
   using namespace steam_rec::pg;
   using steam_rec::guard;
   namespace rec = steam_rec::rec;
-  const rec::EvalOptions options = read_options(fcinfo);
+  const Arguments arguments(fcinfo, contracts::evaluate);
+  const rec::EvalOptions options = read_options(arguments);
   int algorithm_count = 0;
-  char** algorithms = chosen_algorithms(fcinfo, &algorithm_count);
-  Jsonb* params = PG_ARGISNULL(6) ? nullptr : PG_GETARG_JSONB_P(6);
+  char** algorithms = chosen_algorithms(arguments, &algorithm_count);
+  Jsonb* params = arguments.is_null("params") ? nullptr : arguments.get<Jsonb*>("params");
   refuse_unknown_algorithms_in(params, algorithms, algorithm_count);
 
   InitMaterializedSRF(fcinfo, 0);
@@ -205,7 +200,7 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
           "evaluate");
   }
 
-  spi_connect();
+  SpiSession spi;
   const rec::DataSize size = count_training_data();
   for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, size);
   read_data(job);
@@ -228,7 +223,7 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
     bool nulls[7] = {false, false, false, false, false, false, false};
     tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
   }
-  SPI_finish();
+  spi.finish();
   MemoryContextDelete(work);
   return (Datum)0;
 }

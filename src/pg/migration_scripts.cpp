@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "pg/entry.hpp"
+#include "pg/sql_contracts.hpp"
 
 extern "C" {
 #include "common/md5.h"
@@ -77,11 +78,15 @@ text* read_script(text* name_text) {
 }  // namespace
 
 STEAM_REC_FUNCTION_CHECKED(steam_rec_script_text, steam_rec::pg::VersionCheck::skipped) {
-  PG_RETURN_TEXT_P(read_script(PG_GETARG_TEXT_PP(0)));
+  const steam_rec::pg::Arguments arguments(fcinfo, steam_rec::pg::contracts::script_text);
+  arguments.require("script");
+  PG_RETURN_TEXT_P(read_script(arguments.get<text*>("script")));
 }
 
 STEAM_REC_FUNCTION_CHECKED(steam_rec_script_checksum, steam_rec::pg::VersionCheck::skipped) {
-  text* script = read_script(PG_GETARG_TEXT_PP(0));
+  const steam_rec::pg::Arguments arguments(fcinfo, steam_rec::pg::contracts::script_checksum);
+  arguments.require("script");
+  text* script = read_script(arguments.get<text*>("script"));
   char hex[33];
   const char* problem = nullptr;
   if (!pg_md5_hash(VARDATA_ANY(script), VARSIZE_ANY_EXHDR(script), hex, &problem))

@@ -54,10 +54,6 @@ void copy_names(char** names, int count, std::vector<std::string>& into, CancelC
   }
 }
 
-void connect() {
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
-}
-
 // Game names by appid: appids sorted and distinct, names[i] that of appids[i]
 // (nullptr when the catalog has none), so a lookup is a binary search.
 struct Names {
@@ -172,37 +168,34 @@ Ranking* new_ranking() {
 
 void delete_ranking(Ranking* ranking) { MemoryContextDelete(ranking->context); }
 
-void require_argument(FunctionCallInfo fcinfo, int argument, const char* name) {
-  if (PG_ARGISNULL(argument))
-    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be NULL", name)));
-}
-
 void check_k(int32 k) {
   if (k < 1 || k > kMaxK)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("k must be between 1 and %d, not %d", kMaxK, k),
                     errhint("k is how many games to return.")));
 }
 
-Ranking* begin_ranking(FunctionCallInfo fcinfo, int first) {
-  require_argument(fcinfo, first, "k");
-  require_argument(fcinfo, first + 1, "exclude_owned");
-  require_argument(fcinfo, first + 5, "diversity");
-  const int32 k = PG_GETARG_INT32(first);
+Ranking* begin_ranking(FunctionCallInfo fcinfo, const Arguments& arguments) {
+  arguments.require("k");
+  arguments.require("exclude_owned");
+  arguments.require("diversity");
+  const int32 k = arguments.get<int32>("k");
   check_k(k);
-  const float diversity = PG_GETARG_FLOAT4(first + 5);
+  const float diversity = arguments.get<float4>("diversity");
   if (std::isnan(diversity) || diversity < 0 || diversity > 1)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("diversity must be between 0 and 1, not %g", static_cast<double>(diversity)),
                     errhint("0 ranks by relevance alone; 1 favours games unlike those already listed.")));
   int include_count = 0, exclude_count = 0, appid_count = 0, include_elements = 0, exclude_elements = 0;
-  char** include = PG_ARGISNULL(first + 2)
+  char** include = arguments.is_null("include_tags")
                        ? nullptr
-                       : text_elements(PG_GETARG_ARRAYTYPE_P(first + 2), &include_count, &include_elements);
-  char** exclude = PG_ARGISNULL(first + 3)
+                       : text_elements(arguments.get<ArrayType*>("include_tags"), &include_count, &include_elements);
+  char** exclude = arguments.is_null("exclude_tags")
                        ? nullptr
-                       : text_elements(PG_GETARG_ARRAYTYPE_P(first + 3), &exclude_count, &exclude_elements);
-  int32* appids = PG_ARGISNULL(first + 4) ? nullptr
-                                          : int4_elements(PG_GETARG_ARRAYTYPE_P(first + 4), "exclude_appids", &appid_count);
+                       : text_elements(arguments.get<ArrayType*>("exclude_tags"), &exclude_count, &exclude_elements);
+  int32* appids = arguments.is_null("exclude_appids")
+                      ? nullptr
+                      : int4_elements(arguments.get<ArrayType*>("exclude_appids"), "exclude_appids", &appid_count);
+  const bool exclude_owned = arguments.get<bool>("exclude_owned");
 
   InitMaterializedSRF(fcinfo, 0);
   Ranking* ranking = new_ranking();
@@ -212,24 +205,22 @@ Ranking* begin_ranking(FunctionCallInfo fcinfo, int first) {
   check(guard([&] {
     rec::RankRequest& request = ranking->request;
     request.k = k;
-    request.exclude_owned = PG_GETARG_BOOL(first + 1);
+    request.exclude_owned = exclude_owned;
     request.diversity = diversity;
     copy_names(include, include_count, request.include_tags, cancel);
     copy_names(exclude, exclude_count, request.exclude_tags, cancel);
     request.exclude_appids.assign(appids, appids + appid_count);
   }));
-  connect();
   return ranking;
 }
 
-Ranking* begin_similar(FunctionCallInfo fcinfo, int k_argument) {
-  require_argument(fcinfo, k_argument, "k");
-  const int32 k = PG_GETARG_INT32(k_argument);
+Ranking* begin_similar(FunctionCallInfo fcinfo, const Arguments& arguments) {
+  arguments.require("k");
+  const int32 k = arguments.get<int32>("k");
   check_k(k);
   InitMaterializedSRF(fcinfo, 0);
   Ranking* ranking = new_ranking();
   ranking->request.k = k;
-  connect();
   return ranking;
 }
 
@@ -290,7 +281,6 @@ void rank_and_return(FunctionCallInfo fcinfo, Ranking* ranking, const ActiveMode
     }
     tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
   }
-  SPI_finish();
   delete_ranking(ranking);
 }
 

@@ -10,8 +10,10 @@
 // never a mix.
 #include "pg/entry.hpp"
 #include "pg/model_cache.hpp"
+#include "pg/players.hpp"
 #include "pg/ranking_io.hpp"
 #include "pg/spi.hpp"
+#include "pg/sql_contracts.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -119,16 +121,6 @@ void add_list(Batch* batch, int64 steam_id, const Ranking* ranking) {
   }
 }
 
-void require_player(int64 steam_id) {
-  Oid types[1] = {INT8OID};
-  Datum values[1] = {Int64GetDatum(steam_id)};
-  if (spi_run("SELECT FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.=) $1", 1, types, values,
-              SPI_OK_SELECT, true) == 0)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("player %lld does not exist", static_cast<long long>(steam_id)),
-                    errhint("Players are rows of steam_rec.users; with no player every list is refreshed.")));
-}
-
 int64 count_players() {
   spi_run("SELECT pg_catalog.count(*) FROM steam_rec.users", 0, nullptr, nullptr, SPI_OK_SELECT, true);
   bool is_null = true;
@@ -140,15 +132,16 @@ int64 count_players() {
 
 STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
   using namespace steam_rec::pg;
-  require_argument(fcinfo, 1, "k");
-  const int32 k = PG_GETARG_INT32(1);
+  const Arguments arguments(fcinfo, contracts::refresh_recommendations);
+  arguments.require("k");
+  const int32 k = arguments.get<int32>("k");
   check_k(k);
-  const bool one_player = !PG_ARGISNULL(0);
-  const int64 only = one_player ? PG_GETARG_INT64(0) : 0;
+  const bool one_player = !arguments.is_null("steam_id");
+  const int64 only = one_player ? arguments.get<int64>("steam_id") : 0;
 
   Ranking* ranking = new_ranking();
   ranking->request.k = k;
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  SpiSession spi;
   ActiveModel model = active_model();
   if (one_player) require_player(only);
   const int64 total = one_player ? 1 : count_players();
@@ -205,7 +198,7 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
   if (have_player) finish_player();
   written += flush(&batch, model.algorithm, scratch);
   SPI_cursor_close(cursor);
-  SPI_finish();
+  spi.finish();
   delete_ranking(ranking);
   PG_RETURN_INT64(written);
 }

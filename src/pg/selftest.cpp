@@ -8,6 +8,7 @@
 
 #include "core/selftest.hpp"
 #include "pg/entry.hpp"
+#include "pg/sql_contracts.hpp"
 
 namespace {
 
@@ -32,7 +33,9 @@ double throw_sql_error() {
 }  // namespace
 
 STEAM_REC_FUNCTION(steam_rec_boundary_selftest) {
-  const char* fault_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+  const steam_rec::pg::Arguments arguments(fcinfo, steam_rec::pg::contracts::boundary_selftest);
+  arguments.require("fault");
+  const char* fault_name = text_to_cstring(arguments.get<text*>("fault"));
   if (std::strcmp(fault_name, "glue_pg_error") == 0)
     PG_RETURN_FLOAT8(raise_server_error_over_cpp_object());
   if (std::strcmp(fault_name, "glue_sql_error") == 0) PG_RETURN_FLOAT8(throw_sql_error());

@@ -7,8 +7,15 @@ extern "C" {
 
 namespace steam_rec::pg {
 
-void spi_connect() {
+SpiSession::SpiSession() {
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  connected_ = true;
+}
+
+void SpiSession::finish() noexcept {
+  if (!connected_) return;
+  connected_ = false;
+  SPI_finish();  // reports failure by its result, never by ereport
 }
 
 uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values, int expected,

@@ -9,8 +9,33 @@ extern "C" {
 
 namespace steam_rec::pg {
 
-// Connects to SPI; raises an internal error if the server refuses.
-void spi_connect();
+// One SPI connection, as a scoped object: the constructor connects (or
+// raises an internal error), finish() or the end of the scope disconnects.
+//
+// How it meets the C/C++ boundary rules (entry.hpp): an ereport(ERROR)
+// longjmps over the destructor, and that is harmless, because the
+// transaction (or subtransaction) abort that follows the error finishes any
+// SPI connection left open (AtEOXact_SPI / AtEOSubXact_SPI).  A C++ exception
+// (PgError from pg_guard(), SqlError, bad_alloc) unwinds normally and the
+// destructor disconnects before the entry point re-raises it.  So this is
+// the one C++ object a body may keep alive across ereport().
+//
+// SPI_connect switches to a memory context that SPI_finish deletes: call
+// finish() where the data read through SPI is no longer needed, and never
+// return a pass-by-reference Datum allocated inside the session.
+class SpiSession {
+ public:
+  SpiSession();
+  ~SpiSession() { finish(); }
+  SpiSession(const SpiSession&) = delete;
+  SpiSession& operator=(const SpiSession&) = delete;
+
+  // Disconnects; does nothing the second time.
+  void finish() noexcept;
+
+ private:
+  bool connected_ = false;
+};
 
 // Runs `sql` with the given arguments (no NULLs) and fails unless SPI returns
 // `expected`.  Returns the number of rows processed.

@@ -13,6 +13,7 @@
 #include "core/trainer.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
+#include "pg/sql_contracts.hpp"
 #include "pg/game_tags_reader.hpp"
 #include "pg/model_store.hpp"
 #include "pg/settings.hpp"
@@ -76,12 +77,13 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   using namespace steam_rec::pg;
   using steam_rec::guard;
   namespace rec = steam_rec::rec;
-  if (PG_ARGISNULL(0))
+  const Arguments arguments(fcinfo, contracts::train);
+  if (arguments.is_null("algorithm"))
     ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("algorithm must not be NULL"),
                     errhint("Valid algorithms are %s.", rec::algorithm_names())));
-  const char* algorithm = text_to_cstring(PG_GETARG_TEXT_PP(0));
+  const char* algorithm = text_to_cstring(arguments.get<text*>("algorithm"));
   int param_count = 0;
-  RawParam* raw = PG_ARGISNULL(1) ? nullptr : read_params(PG_GETARG_JSONB_P(1), &param_count);
+  RawParam* raw = arguments.is_null("params") ? nullptr : read_params(arguments.get<Jsonb*>("params"), &param_count);
   const auto started = std::chrono::steady_clock::now();
 
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train", ALLOCSET_DEFAULT_SIZES);
@@ -89,7 +91,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   check(guard([&] { training->params = rec::resolve_params(algorithm, to_param_values(raw, param_count)); }),
         "train");
 
-  spi_connect();
+  SpiSession spi;
   Oid lock_types[1] = {INT8OID};
   Datum lock_key[1] = {Int64GetDatum(kTrainLockKey)};
   spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
@@ -122,7 +124,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   finish_and_activate(id, seconds);
 
-  SPI_finish();
+  spi.finish();
   MemoryContextDelete(work);
   PG_RETURN_INT64(id);
 }
