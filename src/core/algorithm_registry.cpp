@@ -4,7 +4,7 @@
 #include <cmath>
 #include <iterator>
 
-#include "core/trainers.hpp"
+#include "core/algorithm_trainers.hpp"
 
 namespace steam_rec::rec {
 namespace {
@@ -171,7 +171,7 @@ const std::vector<ParameterSpec>& parameter_specs() {
 #undef STEAM_REC_NUMBER
 
 // The registry.  One entry per algorithm; its trainer lives in its own file
-// (train_<name>.cpp, declared in trainers.hpp).
+// (train_<name>.cpp, declared in algorithm_trainers.hpp).
 const std::vector<AlgorithmSpec>& algorithms() {
   static const std::vector<AlgorithmSpec> list = {
       {"popularity", "Ranks every game by how many players own it, weighted by engagement; the same list for everyone.",
@@ -204,6 +204,15 @@ const AlgorithmSpec* find_algorithm(const std::string& name) {
   for (const AlgorithmSpec& a : algorithms())
     if (name == a.name) return &a;
   return nullptr;
+}
+
+const AlgorithmSpec* default_algorithm() {
+  static const AlgorithmSpec* const found = find_algorithm(kDefaultAlgorithm);
+  return found;
+}
+
+const AlgorithmSpec* default_base_of(const AlgorithmSpec* algorithm) {
+  return algorithm != nullptr && algorithm->default_base != nullptr ? find_algorithm(algorithm->default_base) : nullptr;
 }
 
 const ParameterSpec* find_parameter(const std::string& key) {
@@ -246,7 +255,7 @@ std::string algorithms_within(double budget_bytes, const DataSize& size, const A
     if (&a == except) continue;
     TrainParams params;
     params.algorithm = &a;
-    if (a.default_base != nullptr) params.base = find_algorithm(a.default_base);
+    params.base = default_base_of(&a);
     if (training_memory_bytes(params, size) <= budget_bytes) fitting.push_back(a.name);
   }
   std::string text;

@@ -7,7 +7,7 @@
 
 #include "core/errors.hpp"
 #include "core/model_image.hpp"
-#include "core/trainers.hpp"
+#include "core/algorithm_trainers.hpp"
 
 namespace steam_rec::rec {
 

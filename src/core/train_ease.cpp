@@ -5,7 +5,7 @@
 #include "core/row_parts.hpp"
 #include "core/spd_inverse.hpp"
 #include "core/top_k.hpp"
-#include "core/trainers.hpp"
+#include "core/algorithm_trainers.hpp"
 
 namespace steam_rec::rec {
 namespace {

@@ -3,7 +3,7 @@
 
 #include "core/errors.hpp"
 #include "core/parallel.hpp"
-#include "core/trainers.hpp"
+#include "core/algorithm_trainers.hpp"
 
 namespace steam_rec::rec {
 namespace {

@@ -3,7 +3,7 @@
 #include "core/parallel.hpp"
 #include "core/row_parts.hpp"
 #include "core/top_k.hpp"
-#include "core/trainers.hpp"
+#include "core/algorithm_trainers.hpp"
 
 namespace steam_rec::rec {
 namespace {

@@ -31,7 +31,7 @@ std::string joined(const std::vector<std::string>& values) {
 TrainParams defaults_of(const std::string& algorithm) {
   TrainParams params;
   params.algorithm = parse_algorithm(algorithm);
-  if (params.algorithm->default_base != nullptr) params.base = find_algorithm(params.algorithm->default_base);
+  params.base = default_base_of(params.algorithm);
   return params;
 }
 

@@ -18,10 +18,18 @@ enum class Weighting { none, tfidf, bm25 };
 // How iALS solves each player's and game's factors.
 enum class Solver { cg, cholesky };
 
+// The algorithm train() uses when none is named (SQL: train(algorithm text
+// DEFAULT 'hybrid')); a default TrainParams is one of it.
+inline constexpr const char* kDefaultAlgorithm = "hybrid";
+// The registry's entry of kDefaultAlgorithm.
+const AlgorithmSpec* default_algorithm();
+// The base a combining algorithm uses unless told otherwise; nullptr for the others.
+const AlgorithmSpec* default_base_of(const AlgorithmSpec* algorithm);
+
 // Field initializers are the parameters' defaults (the registry reads them).
 struct TrainParams {
-  const AlgorithmSpec* algorithm = nullptr;  // set by resolve_params() and restore_params()
-  const AlgorithmSpec* base = nullptr;       // a combining algorithm's collaborative part
+  const AlgorithmSpec* algorithm = default_algorithm();  // resolve_params() and restore_params() set it
+  const AlgorithmSpec* base = default_base_of(algorithm);  // a combining algorithm's collaborative part
   float engagement_weight = 0;
 
   // itemknn and ease: neighbours kept per game

@@ -14,7 +14,7 @@
 // refuse to run.
 #pragma once
 
-#include "core/engagement_refresh.hpp"
+#include "core/engagement_refresh_model.hpp"
 #include "pg/postgres.hpp"
 
 extern "C" {

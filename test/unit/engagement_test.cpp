@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/engagement.hpp"
-#include "core/engagement_refresh.hpp"
+#include "core/engagement_refresh_model.hpp"
 #include "core/game_stats.hpp"
 
 namespace steam_rec::engagement {

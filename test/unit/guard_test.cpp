@@ -6,7 +6,7 @@
 
 #include "core/cancel.hpp"
 #include "core/guard.hpp"
-#include "core/selftest.hpp"
+#include "core/fault_injection.hpp"
 
 namespace steam_rec {
 namespace {

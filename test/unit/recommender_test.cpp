@@ -9,7 +9,7 @@
 #include "core/recommender.hpp"
 #include "core/spd_inverse.hpp"
 #include "core/trainer.hpp"
-#include "core/trainers.hpp"
+#include "core/algorithm_trainers.hpp"
 
 namespace steam_rec::rec {
 namespace {

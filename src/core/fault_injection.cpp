@@ -1,4 +1,4 @@
-#include "core/selftest.hpp"
+#include "core/fault_injection.hpp"
 
 #include <Eigen/Dense>
 #include <cstring>

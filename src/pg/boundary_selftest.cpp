@@ -1,12 +1,12 @@
 // steam_rec.boundary_selftest(fault text): fails on purpose in the requested
 // way, to prove that each kind of failure becomes a clean SQL error and never
 // a crashed backend.  Faults named glue_* happen in this file, with C++
-// objects alive; the others happen in the core (core/selftest.hpp).
+// objects alive; the others happen in the core (core/fault_injection.hpp).
 #include <cstring>
 #include <string>
 #include <vector>
 
-#include "core/selftest.hpp"
+#include "core/fault_injection.hpp"
 #include "pg/entry.hpp"
 #include "pg/sql_contracts.hpp"
 

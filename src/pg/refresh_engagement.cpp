@@ -5,7 +5,7 @@
 // every row of steam_rec.user_games.  With a player: rescores that player's
 // rows from the stored statistics.  Either way only rows whose score or
 // category changes are written; returns how many.
-#include "core/engagement_refresh.hpp"
+#include "core/engagement_refresh_model.hpp"
 #include "core/guard.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"

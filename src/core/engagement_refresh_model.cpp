@@ -1,4 +1,4 @@
-#include "core/engagement_refresh.hpp"
+#include "core/engagement_refresh_model.hpp"
 
 #include <cmath>
 
