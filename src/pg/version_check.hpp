@@ -12,7 +12,7 @@ namespace steam_rec::pg {
 
 // The extension version this library was built for; equals default_version in
 // steam_rec.control (a regression test checks it).
-inline constexpr const char* kLibraryVersion = "1.5";
+inline constexpr const char* kLibraryVersion = "1.6";
 
 // The version recorded in pg_extension for this database, palloc'd; NULL when
 // the extension is not installed.

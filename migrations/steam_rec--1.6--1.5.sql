@@ -1,0 +1,5 @@
+-- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
+\echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
+
+-- Last: the log records the schema as this step leaves it.
+SELECT steam_rec._log_migration('1.6', '1.5');
