@@ -32,8 +32,6 @@ extern "C" {
 namespace steam_rec::pg {
 namespace {
 
-constexpr long kFetchRows = 50000;
-
 struct Job {
   rec::Evaluation evaluation;
   std::vector<rec::TrainParams> params;
@@ -135,31 +133,24 @@ rec::EvalOptions read_options(const Arguments& arguments) {
 }
 
 void read_data(Job* job) {
-  Portal cursor = SPI_cursor_open_with_args(
-      "steam_rec_evaluate_plays",
-      "SELECT user_steam_id, appid, engagement_score, playtime_hours FROM steam_rec.user_games", 0, nullptr, nullptr,
-      nullptr, true, 0);
-  for (;;) {
-    SPI_cursor_fetch(cursor, true, kFetchRows);
-    if (SPI_processed == 0) break;
-    const uint64 rows = SPI_processed;
+  for_each_batch("steam_rec_evaluate_plays",
+                 "SELECT user_steam_id, appid, engagement_score, playtime_hours FROM steam_rec.user_games", 0, nullptr,
+                 nullptr, [&](SPITupleTable* table, uint64 rows) {
     auto* plays = static_cast<rec::EvalPlay*>(palloc(sizeof(rec::EvalPlay) * rows));
     for (uint64 r = 0; r < rows; ++r) {
       bool is_null = true;
-      HeapTuple tuple = SPI_tuptable->vals[r];
-      plays[r].player = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
-      plays[r].appid = DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &is_null));
-      Datum score = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null);
+      HeapTuple tuple = table->vals[r];
+      plays[r].player = DatumGetInt64(SPI_getbinval(tuple, table->tupdesc, 1, &is_null));
+      plays[r].appid = DatumGetInt32(SPI_getbinval(tuple, table->tupdesc, 2, &is_null));
+      Datum score = SPI_getbinval(tuple, table->tupdesc, 3, &is_null);
       plays[r].engagement = is_null ? NAN : DatumGetFloat4(score);
-      plays[r].hours = DatumGetFloat8(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &is_null));
+      plays[r].hours = DatumGetFloat8(SPI_getbinval(tuple, table->tupdesc, 4, &is_null));
     }
-    SPI_freetuptable(SPI_tuptable);
     check(guard([&] {
       for (uint64 r = 0; r < rows; ++r) job->evaluation.add_play(plays[r]);
     }), "evaluate");
     pfree(plays);
-  }
-  SPI_cursor_close(cursor);
+  });
 
   read_game_tags([&](int32 appid, const char* tag, int32 position) {
     check(guard([&] { job->evaluation.add_tag(appid, tag, position); }), "evaluate");

@@ -51,9 +51,7 @@ struct Loading {
   std::shared_ptr<std::vector<unsigned char>> image = std::make_shared<std::vector<unsigned char>>();
 };
 
-void check(const Status& status) {
-  if (!status.ok()) raise_core_failure(status, "loading the active model");
-}
+constexpr const char* kLoading = "loading the active model";  // names the operation in core failures
 
 // The elements of a non-null one-dimensional array column, or none.
 template <typename T>
@@ -93,7 +91,7 @@ void load_tags(Loading* loading, int64 id) {
                         1, types, values, SPI_OK_SELECT, true);
   for (uint64 r = 0; r < rows; ++r) {
     const char* name = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
-    check(guard([&] { loading->assembler.add_tag(name); }));
+    check(guard([&] { loading->assembler.add_tag(name); }), kLoading);
   }
 }
 
@@ -119,7 +117,7 @@ void load_games(Loading* loading, int64 id) {
     game.tags = array_elements<int32>(tuple, descriptor, 8, INT4OID, &game.tag_count);
     game.tag_weights = array_elements<float>(tuple, descriptor, 9, FLOAT4OID, &tag_weights);
     if (game.tag_count != tag_weights) malformed(game.appid);
-    check(guard([&] { loading->assembler.add_game(game); }));
+    check(guard([&] { loading->assembler.add_game(game); }), kLoading);
   }
 }
 
@@ -151,8 +149,8 @@ void build_image(Loading* loading, const ImageFiles& files, const ModelRow& row)
   check(guard([&] {
     rec::TrainParams resolved = rec::restore_params(row.algorithm, to_param_values(raw, param_count));
     built = rec::build_model_image(loading->assembler.finish(resolved), files.key, loading->image.get());
-  }));
-  check(built);
+  }), kLoading);
+  check(built, kLoading);
 }
 
 // Serves the model from the image this backend built, kept in its memory.
@@ -162,8 +160,8 @@ void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_tab
     rec::ModelView view;
     opened = rec::open_model_image(loading->image->data(), loading->image->size(), &files.key, &view);
     if (opened.ok()) cache.recommender = std::make_shared<rec::Recommender>(loading->image, view);
-  }));
-  check(opened);
+  }), kLoading);
+  check(opened, kLoading);
   remember(files, models_table, row, false);
 }
 

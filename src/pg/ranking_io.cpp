@@ -20,9 +20,7 @@ extern "C" {
 namespace steam_rec::pg {
 namespace {
 
-void check(const Status& status) {
-  if (!status.ok()) raise_core_failure(status, "recommend");
-}
+constexpr const char* kRanking = "recommend";  // names the operation in core failures
 
 // Elements read between two looks at the interrupt flags.
 constexpr int kInterruptEvery = 65536;
@@ -210,7 +208,7 @@ Ranking* begin_ranking(FunctionCallInfo fcinfo, const Arguments& arguments) {
     copy_names(include, include_count, request.include_tags, cancel);
     copy_names(exclude, exclude_count, request.exclude_tags, cancel);
     request.exclude_appids.assign(appids, appids + appid_count);
-  }));
+  }), kRanking);
   return ranking;
 }
 
@@ -227,7 +225,7 @@ Ranking* begin_similar(FunctionCallInfo fcinfo, const Arguments& arguments) {
 void add_games(Ranking* ranking, const int32* appids, const float* engagement, int count) {
   check(guard([&] {
     for (int i = 0; i < count; ++i) ranking->request.games.push_back(rec::PlayerGame{appids[i], engagement[i]});
-  }));
+  }), kRanking);
 }
 
 int32* int4_elements(ArrayType* array, const char* name, int* count) {
@@ -255,7 +253,7 @@ void rank(Ranking* ranking, const ActiveModel& model) {
     ranking->results = model.recommender->rank(ranking->request, cancel);
     ranking->unknown_include_tags = model.recommender->unknown_tags(ranking->request.include_tags, cancel);
     ranking->unknown_exclude_tags = model.recommender->unknown_tags(ranking->request.exclude_tags, cancel);
-  }));
+  }), kRanking);
 }
 
 void rank_and_return(FunctionCallInfo fcinfo, Ranking* ranking, const ActiveModel& model, ReasonStyle style) {

@@ -23,7 +23,6 @@ namespace steam_rec::pg {
 namespace {
 
 constexpr int kBatchPlayers = 1000;
-constexpr long kFetchRows = 20000;
 constexpr int64 kProgressFrom = 1000;  // players
 
 // Rows waiting to be written, palloc'd for kBatchPlayers lists of k.
@@ -150,15 +149,13 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
 
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(only)};
-  Portal cursor = SPI_cursor_open_with_args(
-      "steam_rec_refresh_recommendations",
+  const char* players_and_games =
       one_player ? "SELECT u.steam_id, ug.appid, ug.engagement_score FROM steam_rec.users AS u"
                    "  LEFT JOIN steam_rec.user_games AS ug ON ug.user_steam_id OPERATOR(pg_catalog.=) u.steam_id"
                    " WHERE u.steam_id OPERATOR(pg_catalog.=) $1"
                  : "SELECT u.steam_id, ug.appid, ug.engagement_score FROM steam_rec.users AS u"
                    "  LEFT JOIN steam_rec.user_games AS ug ON ug.user_steam_id OPERATOR(pg_catalog.=) u.steam_id"
-                   " ORDER BY u.steam_id",
-      one_player ? 1 : 0, types, values, nullptr, true, 0);
+                   " ORDER BY u.steam_id";
   MemoryContext scratch =
       AllocSetContextCreate(CurrentMemoryContext, "steam_rec refresh_recommendations batch", ALLOCSET_DEFAULT_SIZES);
 
@@ -175,11 +172,8 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
       ereport(NOTICE, (errmsg("refresh_recommendations: %lld of %lld players (%lld%%)", static_cast<long long>(done),
                               static_cast<long long>(total), static_cast<long long>(done * 100 / total))));
   };
-  for (;;) {
-    SPI_cursor_fetch(cursor, true, kFetchRows);
-    if (SPI_processed == 0) break;
-    SPITupleTable* table = SPI_tuptable;
-    const uint64 rows = SPI_processed;
+  for_each_batch("steam_rec_refresh_recommendations", players_and_games, one_player ? 1 : 0, types, values,
+                 [&](SPITupleTable* table, uint64 rows) {
     for (uint64 r = 0; r < rows; ++r) {
       bool is_null = true;
       const int64 steam_id = DatumGetInt64(SPI_getbinval(table->vals[r], table->tupdesc, 1, &is_null));
@@ -193,11 +187,9 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
       float engagement = is_null ? 0.0f : DatumGetFloat4(score);
       add_games(ranking, &game, &engagement, 1);
     }
-    SPI_freetuptable(table);
-  }
+  });
   if (have_player) finish_player();
   written += flush(&batch, model.algorithm, scratch);
-  SPI_cursor_close(cursor);
   spi.finish();
   delete_ranking(ranking);
   PG_RETURN_INT64(written);

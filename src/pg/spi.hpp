@@ -52,6 +52,27 @@ Datum float8_array(const double* values, int count);
 
 namespace steam_rec::pg {
 
+// Rows read from a cursor at a time: bounded memory per batch, few round trips.
+constexpr long kCursorBatchRows = 50000;
+
+// Reads the rows of a read-only query through a cursor named `name`, handing
+// each batch to each_batch(table, rows) and freeing it afterwards.  The
+// callback may run other SPI statements (it gets the batch's own table).
+template <typename EachBatch>
+void for_each_batch(const char* name, const char* sql, int count, const Oid* types, const Datum* values,
+                    EachBatch&& each_batch) {
+  Portal cursor = SPI_cursor_open_with_args(name, sql, count, const_cast<Oid*>(types), const_cast<Datum*>(values),
+                                            nullptr, true, 0);
+  for (;;) {
+    SPI_cursor_fetch(cursor, true, kCursorBatchRows);
+    if (SPI_processed == 0) break;
+    SPITupleTable* table = SPI_tuptable;
+    each_batch(table, SPI_processed);
+    SPI_freetuptable(table);
+  }
+  SPI_cursor_close(cursor);
+}
+
 // A plan prepared once per backend and kept: *slot caches it.  Statements
 // must name every object with its schema, since the plan outlives any
 // search_path.

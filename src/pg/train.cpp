@@ -30,7 +30,6 @@ namespace steam_rec::pg {
 namespace {
 
 constexpr int64 kTrainLockKey = 0x737465616d747261;  // "steamtra"
-constexpr long kFetchRows = 50000;
 
 struct Training {
   rec::TrainParams params;
@@ -41,33 +40,26 @@ struct Training {
 };
 
 void read_owned_games(Training* training) {
-  Portal cursor = SPI_cursor_open_with_args(
-      "steam_rec_train_owned", "SELECT user_steam_id, appid, engagement_score FROM steam_rec.user_games", 0, nullptr,
-      nullptr, nullptr, true, 0);
-  for (;;) {
-    SPI_cursor_fetch(cursor, true, kFetchRows);
-    if (SPI_processed == 0) break;
-    const uint64 rows = SPI_processed;
+  for_each_batch("steam_rec_train_owned", "SELECT user_steam_id, appid, engagement_score FROM steam_rec.user_games",
+                 0, nullptr, nullptr, [&](SPITupleTable* table, uint64 rows) {
     auto* players = static_cast<int64*>(palloc(sizeof(int64) * rows));
     auto* appids = static_cast<int32*>(palloc(sizeof(int32) * rows));
     auto* engagement = static_cast<float*>(palloc(sizeof(float) * rows));
     for (uint64 r = 0; r < rows; ++r) {
       bool is_null = true;
-      HeapTuple tuple = SPI_tuptable->vals[r];
-      players[r] = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
-      appids[r] = DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &is_null));
-      Datum score = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null);
+      HeapTuple tuple = table->vals[r];
+      players[r] = DatumGetInt64(SPI_getbinval(tuple, table->tupdesc, 1, &is_null));
+      appids[r] = DatumGetInt32(SPI_getbinval(tuple, table->tupdesc, 2, &is_null));
+      Datum score = SPI_getbinval(tuple, table->tupdesc, 3, &is_null);
       engagement[r] = is_null ? 0.0f : DatumGetFloat4(score);
     }
-    SPI_freetuptable(SPI_tuptable);
     check(guard([&] {
       for (uint64 r = 0; r < rows; ++r) training->data.add_owned(players[r], appids[r], engagement[r]);
     }), "train");
     pfree(players);
     pfree(appids);
     pfree(engagement);
-  }
-  SPI_cursor_close(cursor);
+  });
 }
 
 }  // namespace
