@@ -7,6 +7,7 @@
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
+#include "pg/model_games_table.hpp"
 #include "pg/model_image_file.hpp"
 #include "pg/spi.hpp"
 #include "pg/train_params_json.hpp"
@@ -73,12 +74,15 @@ const T* array_elements(HeapTuple tuple, TupleDesc descriptor, int column, Oid e
                   errhint("Train a new model: SELECT steam_rec.train();")));
 }
 
-// Two array columns side by side: neighbour appids, then their weights.
-rec::StoredNeighbours stored_neighbours(HeapTuple tuple, TupleDesc descriptor, int column, int32 appid) {
+// Two array columns: neighbour appids and their weights.
+rec::StoredNeighbours stored_neighbours(HeapTuple tuple, TupleDesc descriptor, const char* appids_column,
+                                        const char* weights_column, int32 appid) {
   rec::StoredNeighbours stored;
   int32 weights = 0;
-  stored.appids = array_elements<int32>(tuple, descriptor, column, INT4OID, &stored.count);
-  stored.weights = array_elements<float>(tuple, descriptor, column + 1, FLOAT4OID, &weights);
+  stored.appids = array_elements<int32>(tuple, descriptor, model_games_attribute(descriptor, appids_column), INT4OID,
+                                        &stored.count);
+  stored.weights = array_elements<float>(tuple, descriptor, model_games_attribute(descriptor, weights_column),
+                                         FLOAT4OID, &weights);
   if (stored.count != weights) malformed(appid);
   return stored;
 }
@@ -98,25 +102,30 @@ void load_tags(Loading* loading, int64 id) {
 void load_games(Loading* loading, int64 id) {
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(id)};
-  uint64 rows = spi_run("SELECT appid, popularity, neighbors, weights, content_neighbors, content_weights,"
-                        "       factors, tags, tag_weights"
-                        "  FROM steam_rec.model_games WHERE model_id OPERATOR(pg_catalog.=) $1 ORDER BY appid",
-                        1, types, values, SPI_OK_SELECT, true);
+  const char* query = psprintf("SELECT %s FROM steam_rec.model_games WHERE model_id OPERATOR(pg_catalog.=) $1"
+                               " ORDER BY appid",
+                               model_games_column_list());
+  uint64 rows = spi_run(query, 1, types, values, SPI_OK_SELECT, true);
+  const int appid = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "appid") : 0;
+  const int popularity = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "popularity") : 0;
+  const int factors = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "factors") : 0;
+  const int tags = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "tags") : 0;
+  const int tag_weights = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "tag_weights") : 0;
   for (uint64 r = 0; r < rows; ++r) {
     CHECK_FOR_INTERRUPTS();  // nothing C++ lives on this frame; the assembler belongs to a memory context
     HeapTuple tuple = SPI_tuptable->vals[r];
     TupleDesc descriptor = SPI_tuptable->tupdesc;
     bool is_null = true;
     rec::StoredGame game;
-    game.appid = DatumGetInt32(SPI_getbinval(tuple, descriptor, 1, &is_null));
-    game.popularity = DatumGetFloat4(SPI_getbinval(tuple, descriptor, 2, &is_null));
-    game.neighbours = stored_neighbours(tuple, descriptor, 3, game.appid);
-    game.content_neighbours = stored_neighbours(tuple, descriptor, 5, game.appid);
-    game.factors = array_elements<float>(tuple, descriptor, 7, FLOAT4OID, &game.factor_count);
-    int32 tag_weights = 0;
-    game.tags = array_elements<int32>(tuple, descriptor, 8, INT4OID, &game.tag_count);
-    game.tag_weights = array_elements<float>(tuple, descriptor, 9, FLOAT4OID, &tag_weights);
-    if (game.tag_count != tag_weights) malformed(game.appid);
+    game.appid = DatumGetInt32(SPI_getbinval(tuple, descriptor, appid, &is_null));
+    game.popularity = DatumGetFloat4(SPI_getbinval(tuple, descriptor, popularity, &is_null));
+    game.neighbours = stored_neighbours(tuple, descriptor, "neighbors", "weights", game.appid);
+    game.content_neighbours = stored_neighbours(tuple, descriptor, "content_neighbors", "content_weights", game.appid);
+    game.factors = array_elements<float>(tuple, descriptor, factors, FLOAT4OID, &game.factor_count);
+    int32 tag_weight_count = 0;
+    game.tags = array_elements<int32>(tuple, descriptor, tags, INT4OID, &game.tag_count);
+    game.tag_weights = array_elements<float>(tuple, descriptor, tag_weights, FLOAT4OID, &tag_weight_count);
+    if (game.tag_count != tag_weight_count) malformed(game.appid);
     check(guard([&] { loading->assembler.add_game(game); }), kLoading);
   }
 }

@@ -1,9 +1,13 @@
 #include "pg/model_store.hpp"
 
+#include <cstring>
+
+#include "pg/model_games_table.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
 #include "utils/array.h"
 }
 
@@ -75,32 +79,61 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   for (int g = 0; g < games; ++g)
     for (int f = 0; f < factor_count; ++f) factors[static_cast<int64>(g) * factor_count + f] = model.factors(g, f);
 
-  Oid types[14] = {INT8OID,        INT4ARRAYOID,   FLOAT4ARRAYOID, INT4ARRAYOID, INT4ARRAYOID,
-                   FLOAT4ARRAYOID, INT4ARRAYOID,   INT4ARRAYOID,   FLOAT4ARRAYOID, FLOAT4ARRAYOID,
-                   INT4OID,        INT4ARRAYOID,   INT4ARRAYOID,   FLOAT4ARRAYOID};
-  Datum values[14] = {Int64GetDatum(id),
-                      int4_array(model.appids.data(), games),
-                      float4_array(model.popularity.data(), games),
-                      offsets_array(model.neighbours, games),
-                      neighbour_appids(model, model.neighbours),
-                      float4_array(model.neighbours.value.data(), model.neighbours.nonzeros()),
-                      offsets_array(model.content_neighbours, games),
-                      neighbour_appids(model, model.content_neighbours),
-                      float4_array(model.content_neighbours.value.data(), model.content_neighbours.nonzeros()),
-                      float4_array(factors, static_cast<int64>(games) * factor_count),
-                      Int32GetDatum(factor_count),
-                      offsets_array(model.tags, games),
-                      int4_array(model.tags.index.data(), static_cast<int>(model.tags.nonzeros())),
-                      float4_array(model.tags.value.data(), model.tags.nonzeros())};
-  // Slicing fixed-width arrays is constant time, so one statement stores every game.
-  spi_run("INSERT INTO steam_rec.model_games (model_id, appid, popularity, neighbors, weights,"
-          "                                   content_neighbors, content_weights, factors, tags, tag_weights)"
-          " SELECT $1, $2[i], $3[i], $5[$4[i] + 1 : $4[i + 1]], $6[$4[i] + 1 : $4[i + 1]],"
-          "        $8[$7[i] + 1 : $7[i + 1]], $9[$7[i] + 1 : $7[i + 1]],"
-          "        CASE WHEN $11 > 0 THEN $10[(i - 1) * $11 + 1 : i * $11] END,"
-          "        $13[$12[i] + 1 : $12[i + 1]], $14[$12[i] + 1 : $12[i + 1]]"
-          "   FROM pg_catalog.generate_subscripts($2, 1) AS i",
-          14, types, values, SPI_OK_INSERT);
+  // The statement's parameters, each named: whole-model arrays that each
+  // game's row slices (slicing fixed-width arrays is constant time, so one
+  // statement stores every game).
+  enum Param {
+    kModelId = 1, kAppids, kPopularity, kNeighbourOffsets, kNeighbourAppids, kNeighbourWeights, kContentOffsets,
+    kContentAppids, kContentWeights, kFactors, kFactorCount, kTagOffsets, kTags, kTagWeights, kParams = kTagWeights
+  };
+  Oid types[kParams];
+  Datum values[kParams];
+  auto bind = [&](Param param, Oid type, Datum value) {
+    types[param - 1] = type;
+    values[param - 1] = value;
+  };
+  bind(kModelId, INT8OID, Int64GetDatum(id));
+  bind(kAppids, INT4ARRAYOID, int4_array(model.appids.data(), games));
+  bind(kPopularity, FLOAT4ARRAYOID, float4_array(model.popularity.data(), games));
+  bind(kNeighbourOffsets, INT4ARRAYOID, offsets_array(model.neighbours, games));
+  bind(kNeighbourAppids, INT4ARRAYOID, neighbour_appids(model, model.neighbours));
+  bind(kNeighbourWeights, FLOAT4ARRAYOID, float4_array(model.neighbours.value.data(), model.neighbours.nonzeros()));
+  bind(kContentOffsets, INT4ARRAYOID, offsets_array(model.content_neighbours, games));
+  bind(kContentAppids, INT4ARRAYOID, neighbour_appids(model, model.content_neighbours));
+  bind(kContentWeights, FLOAT4ARRAYOID,
+       float4_array(model.content_neighbours.value.data(), model.content_neighbours.nonzeros()));
+  bind(kFactors, FLOAT4ARRAYOID, float4_array(factors, static_cast<int64>(games) * factor_count));
+  bind(kFactorCount, INT4OID, Int32GetDatum(factor_count));
+  bind(kTagOffsets, INT4ARRAYOID, offsets_array(model.tags, games));
+  bind(kTags, INT4ARRAYOID, int4_array(model.tags.index.data(), static_cast<int>(model.tags.nonzeros())));
+  bind(kTagWeights, FLOAT4ARRAYOID, float4_array(model.tags.value.data(), model.tags.nonzeros()));
+
+  // Each column of game i's row (model_games_table.hpp names them), from the parameters.
+  auto slice = [](int elements, int offsets) {
+    return psprintf("$%d[$%d[i] + 1 : $%d[i + 1]]", elements, offsets, offsets);
+  };
+  auto source_of = [&](const char* column) -> char* {
+    if (strcmp(column, "appid") == 0) return psprintf("$%d[i]", kAppids);
+    if (strcmp(column, "popularity") == 0) return psprintf("$%d[i]", kPopularity);
+    if (strcmp(column, "neighbors") == 0) return slice(kNeighbourAppids, kNeighbourOffsets);
+    if (strcmp(column, "weights") == 0) return slice(kNeighbourWeights, kNeighbourOffsets);
+    if (strcmp(column, "content_neighbors") == 0) return slice(kContentAppids, kContentOffsets);
+    if (strcmp(column, "content_weights") == 0) return slice(kContentWeights, kContentOffsets);
+    if (strcmp(column, "factors") == 0)
+      return psprintf("CASE WHEN $%d > 0 THEN $%d[(i - 1) * $%d + 1 : i * $%d] END", kFactorCount, kFactors,
+                      kFactorCount, kFactorCount);
+    if (strcmp(column, "tags") == 0) return slice(kTags, kTagOffsets);
+    if (strcmp(column, "tag_weights") == 0) return slice(kTagWeights, kTagOffsets);
+    elog(ERROR, "steam_rec: no source for model_games column \"%s\"", column);
+    return nullptr;
+  };
+  StringInfoData sources;
+  initStringInfo(&sources);
+  for (const char* column : kModelGamesColumns) appendStringInfo(&sources, ", %s", source_of(column));
+  spi_run(psprintf("INSERT INTO steam_rec.model_games (model_id, %s) SELECT $%d%s"
+                   "  FROM pg_catalog.generate_subscripts($%d, 1) AS i",
+                   model_games_column_list(), kModelId, sources.data, kAppids),
+          kParams, types, values, SPI_OK_INSERT);
   return id;
 }
 
