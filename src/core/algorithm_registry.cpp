@@ -13,22 +13,22 @@ constexpr double kHuge = 1e9;
 const char* const kWeightings[] = {"none", "tfidf", "bm25"};
 const char* const kSolvers[] = {"cg", "cholesky"};
 
-// Neighbour lists of `count` entries per game: an index and a weight each,
+// Neighbor lists of `count` entries per game: an index and a weight each,
 // held twice while they are sorted into place.
-double neighbour_lists(double games, double count) { return games * count * 8.0 * 2; }
+double neighbor_lists(double games, double count) { return games * count * 8.0 * 2; }
 
 double popularity_memory(const TrainParams&, const DataSize&) { return 0; }
 
 double itemknn_memory(const TrainParams& params, const DataSize& size) {
   const double games = static_cast<double>(size.games);
-  return neighbour_lists(games, params.neighbors) + games * 16.0;
+  return neighbor_lists(games, params.neighbors) + games * 16.0;
 }
 
 // EASE inverts a dense Gram matrix over the games it covers: two of them in doubles.
 double ease_memory(const TrainParams& params, const DataSize& size) {
   const double games = static_cast<double>(size.games);
   const double covered = std::min(games, static_cast<double>(params.max_games));
-  return 2 * covered * covered * sizeof(double) + neighbour_lists(games, params.neighbors);
+  return 2 * covered * covered * sizeof(double) + neighbor_lists(games, params.neighbors);
 }
 
 double ials_memory(const TrainParams& params, const DataSize& size) {
@@ -38,7 +38,7 @@ double ials_memory(const TrainParams& params, const DataSize& size) {
 }
 
 double content_memory(const TrainParams& params, const DataSize& size) {
-  return neighbour_lists(static_cast<double>(size.games), params.content_neighbors);
+  return neighbor_lists(static_cast<double>(size.games), params.content_neighbors);
 }
 
 double hybrid_memory(const TrainParams& params, const DataSize& size) {
@@ -76,11 +76,11 @@ double hybrid_thread_bytes(const TrainParams& params, const DataSize& size, int 
 void train_nothing(const TrainingSet&, const TrainParams&, GameModel&, CancelCheck&) {}
 
 void train_itemknn_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
-  model.neighbours = train_itemknn(data, params, cancel);
+  model.neighbors = train_itemknn(data, params, cancel);
 }
 
 void train_ease_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
-  model.neighbours = train_ease(data, params, cancel);
+  model.neighbors = train_ease(data, params, cancel);
 }
 
 void train_ials_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
@@ -88,7 +88,7 @@ void train_ials_part(const TrainingSet& data, const TrainParams& params, GameMod
 }
 
 void train_content_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
-  model.content_neighbours = train_content_neighbours(data, model.tags, params.content_neighbors, cancel);
+  model.content_neighbors = train_content_neighbors(data, model.tags, params.content_neighbors, cancel);
 }
 
 void train_hybrid(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {

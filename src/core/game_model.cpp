@@ -47,9 +47,9 @@ void GameModel::validate() const {
   if (popularity.size() != appids.size()) throw InvalidArgument("model popularity does not match its games");
   for (float p : popularity)
     if (!std::isfinite(p)) throw InvalidArgument("model popularity holds a non-finite value");
-  check_rows(neighbours, games(), games(), "neighbours");
+  check_rows(neighbors, games(), games(), "neighbours");
   check_rows(tags, games(), static_cast<std::int64_t>(tag_names.size()), "tags");
-  check_rows(content_neighbours, games(), games(), "content neighbours");
+  check_rows(content_neighbors, games(), games(), "content neighbours");
   if (factors.size() > 0 && (factors.rows() != games() || !factors.allFinite()))
     throw InvalidArgument("model factors do not match its games");
 }
@@ -59,7 +59,7 @@ std::size_t GameModel::memory_bytes() const {
     return r.offset.size() * sizeof(std::int64_t) + r.index.size() * sizeof(std::int32_t) + r.value.size() * sizeof(float);
   };
   std::size_t bytes = appids.size() * sizeof(std::int32_t) + popularity.size() * sizeof(float);
-  bytes += rows_bytes(neighbours) + rows_bytes(tags) + rows_bytes(content_neighbours);
+  bytes += rows_bytes(neighbors) + rows_bytes(tags) + rows_bytes(content_neighbors);
   bytes += static_cast<std::size_t>(factors.size()) * sizeof(float);
   for (const std::string& name : tag_names) bytes += sizeof(std::string) + name.capacity();
   return bytes;

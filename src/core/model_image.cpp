@@ -17,9 +17,9 @@ constexpr std::size_t kAlignment = 64;
 enum Section : int {
   kAppids,
   kPopularity,
-  kNeighbourOffset,
-  kNeighbourIndex,
-  kNeighbourValue,
+  kNeighborOffset,
+  kNeighborIndex,
+  kNeighborValue,
   kContentOffset,
   kContentIndex,
   kContentValue,
@@ -32,7 +32,7 @@ enum Section : int {
   kGamesByTagOffset,
   kGamesByTagIndex,
   kGamesByTagValue,
-  kMaxNeighbour,
+  kMaxNeighbor,
   kByPopularity,
   kGram,
   kTagsByFoldedName,
@@ -52,7 +52,7 @@ struct Header {
   std::uint64_t checksum;  // of the whole image with this field 0
   ImageKey key;
   std::int32_t games, tags, factors, unused;
-  std::int64_t neighbour_nonzeros, content_nonzeros, tag_nonzeros, tag_name_bytes;
+  std::int64_t neighbor_nonzeros, content_nonzeros, tag_nonzeros, tag_name_bytes;
   float engagement_weight, regularization, alpha, unobserved_weight, exponent;
   float blend_collaborative, blend_content, blend_popularity;
   SectionPlace sections[kSectionCount];
@@ -63,15 +63,15 @@ static_assert(sizeof(Header) % 8 == 0, "sections after the header stay aligned")
 // The element count of each section implied by the header's counts; false
 // when a count is negative.
 bool section_elements(const Header& h, std::uint64_t elements[kSectionCount], std::uint64_t element_bytes[kSectionCount]) {
-  if (h.games < 0 || h.tags < 0 || h.factors < 0 || h.neighbour_nonzeros < 0 || h.content_nonzeros < 0 ||
+  if (h.games < 0 || h.tags < 0 || h.factors < 0 || h.neighbor_nonzeros < 0 || h.content_nonzeros < 0 ||
       h.tag_nonzeros < 0 || h.tag_name_bytes < 0)
     return false;
   const std::uint64_t n = static_cast<std::uint64_t>(h.games), t = static_cast<std::uint64_t>(h.tags),
                       f = static_cast<std::uint64_t>(h.factors);
   const std::uint64_t counts[kSectionCount] = {
       n, n,                                                                      // appids, popularity
-      n + 1, std::uint64_t(h.neighbour_nonzeros), std::uint64_t(h.neighbour_nonzeros),  // neighbours
-      n + 1, std::uint64_t(h.content_nonzeros), std::uint64_t(h.content_nonzeros),      // content neighbours
+      n + 1, std::uint64_t(h.neighbor_nonzeros), std::uint64_t(h.neighbor_nonzeros),  // neighbors
+      n + 1, std::uint64_t(h.content_nonzeros), std::uint64_t(h.content_nonzeros),      // content neighbors
       n + 1, std::uint64_t(h.tag_nonzeros), std::uint64_t(h.tag_nonzeros),              // tags
       n * f,                                                                     // factors (each < 2^31)
       t + 1, std::uint64_t(h.tag_name_bytes),                                    // tag names
@@ -128,16 +128,16 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
   const std::int32_t n = model.games();
   const auto t = static_cast<std::int32_t>(model.tag_names.size());
   const auto f = static_cast<std::int32_t>(model.factors.size() > 0 ? model.factors.cols() : 0);
-  const SparseRows neighbours = rows_or_empty(model.neighbours, n);
-  const SparseRows content = rows_or_empty(model.content_neighbours, n);
+  const SparseRows neighbors = rows_or_empty(model.neighbors, n);
+  const SparseRows content = rows_or_empty(model.content_neighbors, n);
   const SparseRows tags = rows_or_empty(model.tags, n);
   const SparseRows games_by_tag = transpose(tags, t);
 
-  std::vector<float> max_neighbour(static_cast<std::size_t>(n), 0.0f);
-  if (model.has_neighbours())
+  std::vector<float> max_neighbor(static_cast<std::size_t>(n), 0.0f);
+  if (model.has_neighbors())
     for (std::int32_t g = 0; g < n; ++g)
-      for (std::int64_t p = neighbours.offset[g]; p < neighbours.offset[g + 1]; ++p)
-        max_neighbour[g] = std::max(max_neighbour[g], neighbours.value[p]);
+      for (std::int64_t p = neighbors.offset[g]; p < neighbors.offset[g + 1]; ++p)
+        max_neighbor[g] = std::max(max_neighbor[g], neighbors.value[p]);
   std::vector<std::int32_t> by_popularity(static_cast<std::size_t>(n));
   std::iota(by_popularity.begin(), by_popularity.end(), 0);
   std::stable_sort(by_popularity.begin(), by_popularity.end(),
@@ -165,7 +165,7 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
   header.games = n;
   header.tags = t;
   header.factors = f;
-  header.neighbour_nonzeros = neighbours.nonzeros();
+  header.neighbor_nonzeros = neighbors.nonzeros();
   header.content_nonzeros = content.nonzeros();
   header.tag_nonzeros = tags.nonzeros();
   header.tag_name_bytes = static_cast<std::int64_t>(name_chars.size());
@@ -187,8 +187,8 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
 
   copy(image, header, kAppids, model.appids.data(), model.appids.size());
   copy(image, header, kPopularity, model.popularity.data(), model.popularity.size());
-  const SparseRows* csr[4] = {&neighbours, &content, &tags, &games_by_tag};
-  const Section csr_first[4] = {kNeighbourOffset, kContentOffset, kTagOffset, kGamesByTagOffset};
+  const SparseRows* csr[4] = {&neighbors, &content, &tags, &games_by_tag};
+  const Section csr_first[4] = {kNeighborOffset, kContentOffset, kTagOffset, kGamesByTagOffset};
   for (int m = 0; m < 4; ++m) {
     copy(image, header, csr_first[m], csr[m]->offset.data(), csr[m]->offset.size());
     copy(image, header, static_cast<Section>(csr_first[m] + 1), csr[m]->index.data(), csr[m]->index.size());
@@ -197,7 +197,7 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
   if (f > 0) copy(image, header, kFactors, model.factors.data(), static_cast<std::size_t>(model.factors.size()));
   copy(image, header, kTagNameOffset, name_offset.data(), name_offset.size());
   copy(image, header, kTagNameChars, name_chars.data(), name_chars.size());
-  copy(image, header, kMaxNeighbour, max_neighbour.data(), max_neighbour.size());
+  copy(image, header, kMaxNeighbor, max_neighbor.data(), max_neighbor.size());
   copy(image, header, kByPopularity, by_popularity.data(), by_popularity.size());
   if (f > 0) copy(image, header, kGram, gram.data(), static_cast<std::size_t>(gram.size()));
   copy(image, header, kTagsByFoldedName, by_folded_name.data(), by_folded_name.size());
@@ -287,8 +287,8 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
                       reinterpret_cast<const std::int32_t*>(at(static_cast<Section>(first + 1))),
                       reinterpret_cast<const float*>(at(static_cast<Section>(first + 2))), rows, nonzeros};
   };
-  v.neighbours = sparse(kNeighbourOffset, h.games, h.neighbour_nonzeros);
-  v.content_neighbours = sparse(kContentOffset, h.games, h.content_nonzeros);
+  v.neighbors = sparse(kNeighborOffset, h.games, h.neighbor_nonzeros);
+  v.content_neighbors = sparse(kContentOffset, h.games, h.content_nonzeros);
   v.tags = sparse(kTagOffset, h.games, h.tag_nonzeros);
   v.games_by_tag = sparse(kGamesByTagOffset, h.tags, h.tag_nonzeros);
   v.factor_data = reinterpret_cast<const float*>(at(kFactors));
@@ -296,7 +296,7 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
   v.tag_name_offset = reinterpret_cast<const std::uint32_t*>(at(kTagNameOffset));
   v.tag_name_chars = reinterpret_cast<const char*>(at(kTagNameChars));
   v.tags_by_folded_name = reinterpret_cast<const std::int32_t*>(at(kTagsByFoldedName));
-  v.max_neighbour = reinterpret_cast<const float*>(at(kMaxNeighbour));
+  v.max_neighbor = reinterpret_cast<const float*>(at(kMaxNeighbor));
   v.by_popularity = reinterpret_cast<const std::int32_t*>(at(kByPopularity));
   v.weight = InteractionWeight{h.engagement_weight};
   v.fold_in = FoldIn{h.regularization, h.alpha, h.unobserved_weight, h.exponent};
@@ -306,7 +306,7 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
   // Bounds: whatever the checksum missed, ranking never reads outside the image.
   for (std::int32_t g = 1; g < v.game_count; ++g)
     if (v.appids[g] <= v.appids[g - 1]) corrupt("has games out of order");
-  if (!valid_rows(v.neighbours, h.games) || !valid_rows(v.content_neighbours, h.games) ||
+  if (!valid_rows(v.neighbors, h.games) || !valid_rows(v.content_neighbors, h.games) ||
       !valid_rows(v.tags, h.tags) || !valid_rows(v.games_by_tag, h.games))
     corrupt("has a malformed sparse section");
   if (!all_below(v.by_popularity, h.games, h.games) || !all_below(v.tags_by_folded_name, h.tags, h.tags))

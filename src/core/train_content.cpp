@@ -38,7 +38,7 @@ SparseRows train_content(const TrainingSet& data) {
 
 namespace steam_rec::rec {
 
-SparseRows train_content_neighbours(const TrainingSet& data, const SparseRows& vectors, std::int32_t count,
+SparseRows train_content_neighbors(const TrainingSet& data, const SparseRows& vectors, std::int32_t count,
                                     CancelCheck& cancel) {
   const std::int32_t games = vectors.rows();
   const SparseRows by_tag = transpose(vectors, static_cast<std::int32_t>(data.tag_names().size()));

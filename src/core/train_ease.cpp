@@ -10,7 +10,7 @@
 namespace steam_rec::rec {
 namespace {
 
-// Covered games per chunk of the Gram matrix and of the neighbour lists.
+// Covered games per chunk of the Gram matrix and of the neighbor lists.
 constexpr std::int64_t kGamesPerChunk = 16;
 
 }  // namespace

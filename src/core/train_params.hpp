@@ -32,7 +32,7 @@ struct TrainParams {
   const AlgorithmSpec* base = default_base_of(algorithm);  // a combining algorithm's collaborative part
   float engagement_weight = 0;
 
-  // itemknn and ease: neighbours kept per game
+  // itemknn and ease: neighbors kept per game
   std::int32_t neighbors = 100;
   // itemknn
   float shrinkage = 10;

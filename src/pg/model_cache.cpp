@@ -74,10 +74,10 @@ const T* array_elements(HeapTuple tuple, TupleDesc descriptor, int column, Oid e
                   errhint("Train a new model: SELECT steam_rec.train();")));
 }
 
-// Two array columns: neighbour appids and their weights.
-rec::StoredNeighbours stored_neighbours(HeapTuple tuple, TupleDesc descriptor, const char* appids_column,
+// Two array columns: neighbor appids and their weights.
+rec::StoredNeighbors stored_neighbors(HeapTuple tuple, TupleDesc descriptor, const char* appids_column,
                                         const char* weights_column, int32 appid) {
-  rec::StoredNeighbours stored;
+  rec::StoredNeighbors stored;
   int32 weights = 0;
   stored.appids = array_elements<int32>(tuple, descriptor, model_games_attribute(descriptor, appids_column), INT4OID,
                                         &stored.count);
@@ -119,8 +119,8 @@ void load_games(Loading* loading, int64 id) {
     rec::StoredGame game;
     game.appid = DatumGetInt32(SPI_getbinval(tuple, descriptor, appid, &is_null));
     game.popularity = DatumGetFloat4(SPI_getbinval(tuple, descriptor, popularity, &is_null));
-    game.neighbours = stored_neighbours(tuple, descriptor, "neighbors", "weights", game.appid);
-    game.content_neighbours = stored_neighbours(tuple, descriptor, "content_neighbors", "content_weights", game.appid);
+    game.neighbors = stored_neighbors(tuple, descriptor, "neighbors", "weights", game.appid);
+    game.content_neighbors = stored_neighbors(tuple, descriptor, "content_neighbors", "content_weights", game.appid);
     game.factors = array_elements<float>(tuple, descriptor, factors, FLOAT4OID, &game.factor_count);
     int32 tag_weight_count = 0;
     game.tags = array_elements<int32>(tuple, descriptor, tags, INT4OID, &game.tag_count);

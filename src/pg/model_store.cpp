@@ -29,8 +29,8 @@ Datum offsets_array(const rec::SparseRows& rows, int games) {
   return int4_array(offsets, games + 1);
 }
 
-// The appids of a neighbour matrix's entries (stored as appids, so a row reads on its own).
-Datum neighbour_appids(const rec::GameModel& model, const rec::SparseRows& rows) {
+// The appids of a neighbor matrix's entries (stored as appids, so a row reads on its own).
+Datum neighbor_appids(const rec::GameModel& model, const rec::SparseRows& rows) {
   const int64 count = rows.rows() == model.games() ? rows.nonzeros() : 0;
   int32* appids = static_cast<int32*>(palloc(sizeof(int32) * (count + 1)));
   for (int64 p = 0; p < count; ++p) appids[p] = model.appids[rows.index[p]];
@@ -69,8 +69,8 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
 
   const int games = model.games();
   const int factor_count = model.has_factors() ? static_cast<int>(model.factors.cols()) : 0;
-  check_fits_in_an_array(model.neighbours.nonzeros());
-  check_fits_in_an_array(model.content_neighbours.nonzeros());
+  check_fits_in_an_array(model.neighbors.nonzeros());
+  check_fits_in_an_array(model.content_neighbors.nonzeros());
   check_fits_in_an_array(static_cast<int64>(games) * factor_count);
   check_fits_in_an_array(model.tags.nonzeros());
 
@@ -83,7 +83,7 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   // game's row slices (slicing fixed-width arrays is constant time, so one
   // statement stores every game).
   enum Param {
-    kModelId = 1, kAppids, kPopularity, kNeighbourOffsets, kNeighbourAppids, kNeighbourWeights, kContentOffsets,
+    kModelId = 1, kAppids, kPopularity, kNeighborOffsets, kNeighborAppids, kNeighborWeights, kContentOffsets,
     kContentAppids, kContentWeights, kFactors, kFactorCount, kTagOffsets, kTags, kTagWeights, kParams = kTagWeights
   };
   Oid types[kParams];
@@ -95,13 +95,13 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   bind(kModelId, INT8OID, Int64GetDatum(id));
   bind(kAppids, INT4ARRAYOID, int4_array(model.appids.data(), games));
   bind(kPopularity, FLOAT4ARRAYOID, float4_array(model.popularity.data(), games));
-  bind(kNeighbourOffsets, INT4ARRAYOID, offsets_array(model.neighbours, games));
-  bind(kNeighbourAppids, INT4ARRAYOID, neighbour_appids(model, model.neighbours));
-  bind(kNeighbourWeights, FLOAT4ARRAYOID, float4_array(model.neighbours.value.data(), model.neighbours.nonzeros()));
-  bind(kContentOffsets, INT4ARRAYOID, offsets_array(model.content_neighbours, games));
-  bind(kContentAppids, INT4ARRAYOID, neighbour_appids(model, model.content_neighbours));
+  bind(kNeighborOffsets, INT4ARRAYOID, offsets_array(model.neighbors, games));
+  bind(kNeighborAppids, INT4ARRAYOID, neighbor_appids(model, model.neighbors));
+  bind(kNeighborWeights, FLOAT4ARRAYOID, float4_array(model.neighbors.value.data(), model.neighbors.nonzeros()));
+  bind(kContentOffsets, INT4ARRAYOID, offsets_array(model.content_neighbors, games));
+  bind(kContentAppids, INT4ARRAYOID, neighbor_appids(model, model.content_neighbors));
   bind(kContentWeights, FLOAT4ARRAYOID,
-       float4_array(model.content_neighbours.value.data(), model.content_neighbours.nonzeros()));
+       float4_array(model.content_neighbors.value.data(), model.content_neighbors.nonzeros()));
   bind(kFactors, FLOAT4ARRAYOID, float4_array(factors, static_cast<int64>(games) * factor_count));
   bind(kFactorCount, INT4OID, Int32GetDatum(factor_count));
   bind(kTagOffsets, INT4ARRAYOID, offsets_array(model.tags, games));
@@ -115,8 +115,8 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   auto source_of = [&](const char* column) -> char* {
     if (strcmp(column, "appid") == 0) return psprintf("$%d[i]", kAppids);
     if (strcmp(column, "popularity") == 0) return psprintf("$%d[i]", kPopularity);
-    if (strcmp(column, "neighbors") == 0) return slice(kNeighbourAppids, kNeighbourOffsets);
-    if (strcmp(column, "weights") == 0) return slice(kNeighbourWeights, kNeighbourOffsets);
+    if (strcmp(column, "neighbors") == 0) return slice(kNeighborAppids, kNeighborOffsets);
+    if (strcmp(column, "weights") == 0) return slice(kNeighborWeights, kNeighborOffsets);
     if (strcmp(column, "content_neighbors") == 0) return slice(kContentAppids, kContentOffsets);
     if (strcmp(column, "content_weights") == 0) return slice(kContentWeights, kContentOffsets);
     if (strcmp(column, "factors") == 0)

@@ -85,14 +85,14 @@ TEST(ThreadsIdentical, EveryTrainerGivesTheSameModelOnOneAndOnThreeThreads) {
     const GameModel one = train_on(1, params);
     const GameModel three = train_on(3, params);
     EXPECT_EQ(one.popularity, three.popularity);
-    expect_same_rows(one.neighbours, three.neighbours, "neighbours");
-    expect_same_rows(one.content_neighbours, three.content_neighbours, "content neighbours");
+    expect_same_rows(one.neighbors, three.neighbors, "neighbours");
+    expect_same_rows(one.content_neighbors, three.content_neighbors, "content neighbours");
     expect_same_rows(one.tags, three.tags, "tags");
     ASSERT_EQ(one.factors.rows(), three.factors.rows());
     ASSERT_EQ(one.factors.cols(), three.factors.cols());
     EXPECT_TRUE((one.factors.array() == three.factors.array()).all());
     if (std::string(c.algorithm) == "itemknn" || std::string(c.algorithm) == "ease") {
-      EXPECT_GT(one.neighbours.nonzeros(), 1000);
+      EXPECT_GT(one.neighbors.nonzeros(), 1000);
     }
     if (std::string(c.algorithm) == "ials") {
       EXPECT_GT(one.factors.cwiseAbs().sum(), 0.0f);
