@@ -21,6 +21,8 @@ REGRESS     += migration_keeps_privileges drop_guard_reads_parse_tree downgraded
 REGRESS     += privilege_stash_written_by_superusers_only drop_guard_follows_cascade
 # Issue 14: one algorithm registry; the grants of the maintenance and catalog roles.
 REGRESS     += algorithm_registry role_maintenance role_catalog
+# Issue 14: arguments read by name from one declaration per function.
+REGRESS     += arguments_read_by_declared_name
 # Regression tests of issue 19 (threads in the core).
 REGRESS     += max_threads_identical_results
 REGRESS     += model_image_not_shared_by_restricted_caller

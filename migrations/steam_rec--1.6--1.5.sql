@@ -1,5 +1,8 @@
 -- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
+-- migration_plan_sql() is new in 1.6.
+DROP FUNCTION steam_rec.migration_plan_sql(text);
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.6', '1.5');

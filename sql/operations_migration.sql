@@ -1,8 +1,9 @@
 -- The tables of 1.5's operations (maintenance settings, the maintenance log,
 -- pins and data marks) survive a downgrade to 1.4 and back: the downgrade
 -- stashes their rows with a warning, the upgrade restores them unchanged, the
--- log's ids continue after them, and the schema is a fresh 1.5's.
-CREATE EXTENSION steam_rec;
+-- log's ids continue after them, and the schema is a fresh 1.5's (installed as
+-- 1.5, so later versions' objects do not count as missing).
+CREATE EXTENSION steam_rec VERSION '1.5';
 CREATE TEMP TABLE fresh_1_5 AS SELECT regress.catalog_snapshot() AS fact;
 
 INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 12) AS g;

@@ -37,9 +37,12 @@ std::vector<std::string> split_bases(const std::string& bases) {
 
 const char* kind_name(ParamKind kind) {
   switch (kind) {
-    case ParamKind::integer: return "integer";
-    case ParamKind::number: return "number";
-    default: return "text";
+    case ParamKind::integer:
+      return "integer";
+    case ParamKind::number:
+      return "number";
+    default:
+      return "text";
   }
 }
 

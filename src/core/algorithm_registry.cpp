@@ -4,8 +4,8 @@
 #include <cmath>
 #include <iterator>
 
-#include "core/neighbour_blend.hpp"
-#include "core/trainers.hpp"
+#include "core/algorithm_trainers.hpp"
+#include "core/neighbor_blend.hpp"
 
 namespace steam_rec::rec {
 namespace {
@@ -14,23 +14,23 @@ constexpr double kHuge = 1e9;
 const char* const kWeightings[] = {"none", "tfidf", "bm25"};
 const char* const kSolvers[] = {"cg", "cholesky"};
 
-// Neighbour lists of `count` entries per game: an index and a weight each,
+// Neighbor lists of `count` entries per game: an index and a weight each,
 // held twice while they are sorted into place.
-double neighbour_lists(double games, double count) { return games * count * 8.0 * 2; }
+double neighbor_lists(double games, double count) { return games * count * 8.0 * 2; }
 
 double popularity_memory(const TrainParams&, const DataSize&) { return 0; }
 
 double itemknn_memory(const TrainParams& params, const DataSize& size) {
   const double games = static_cast<double>(size.games);
-  return neighbour_lists(games, params.neighbors) + games * 16.0;
+  return neighbor_lists(games, params.neighbors) + games * 16.0;
 }
 
 // EASE inverts a dense Gram matrix over the games it covers: two of them in doubles.
 double ease_memory(const TrainParams& params, const DataSize& size) {
   const double games = static_cast<double>(size.games);
   const double covered = std::min(games, static_cast<double>(params.max_games));
-  return 2 * covered * covered * sizeof(double) + neighbour_lists(games, params.neighbors) *
-         (params.knn_weight > 0 ? 3 : 1);
+  return 2 * covered * covered * sizeof(double) +
+         neighbor_lists(games, params.neighbors) * (params.knn_weight > 0 ? 3 : 1);
 }
 
 double ials_memory(const TrainParams& params, const DataSize& size) {
@@ -40,7 +40,7 @@ double ials_memory(const TrainParams& params, const DataSize& size) {
 }
 
 double content_memory(const TrainParams& params, const DataSize& size) {
-  return neighbour_lists(static_cast<double>(size.games), params.content_neighbors);
+  return neighbor_lists(static_cast<double>(size.games), params.content_neighbors);
 }
 
 double hybrid_memory(const TrainParams& params, const DataSize& size) {
@@ -79,17 +79,17 @@ double hybrid_thread_bytes(const TrainParams& params, const DataSize& size, int 
 void train_nothing(const TrainingSet&, const TrainParams&, GameModel&, CancelCheck&) {}
 
 void train_itemknn_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
-  model.neighbours = train_itemknn(data, params, cancel);
+  model.neighbors = train_itemknn(data, params, cancel);
 }
 
 void train_ease_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
-  model.neighbours = train_ease(data, params, cancel);
+  model.neighbors = train_ease(data, params, cancel);
   if (params.knn_weight > 0) {
     // itemknn with its own defaults, whatever the ease parameters say.
     TrainParams knn;
     knn.engagement_weight = params.engagement_weight;
     knn.neighbors = params.neighbors;
-    model.neighbours = blend_neighbours(model.neighbours, train_itemknn(data, knn, cancel), params.knn_weight);
+    model.neighbors = blend_neighbors(model.neighbors, train_itemknn(data, knn, cancel), params.knn_weight);
   }
 }
 
@@ -98,7 +98,7 @@ void train_ials_part(const TrainingSet& data, const TrainParams& params, GameMod
 }
 
 void train_content_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
-  model.content_neighbours = train_content_neighbours(data, model.tags, params.content_neighbors, cancel);
+  model.content_neighbors = train_content_neighbors(data, model.tags, params.content_neighbors, cancel);
 }
 
 void train_hybrid(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
@@ -131,10 +131,17 @@ std::vector<std::string> weighting_names() { return {std::begin(kWeightings), st
 std::vector<std::string> solver_names() { return {std::begin(kSolvers), std::end(kSolvers)}; }
 
 // A number parameter: its TrainParams field, kind and range.
-#define STEAM_REC_NUMBER(field, kind, every, min, max)                                                         \
-  ParameterSpec {                                                                                              \
-    #field, kind, every, min, max, [](const TrainParams& p) { return static_cast<double>(p.field); },          \
-        [](TrainParams& p, double v) { p.field = static_cast<decltype(p.field)>(v); }, nullptr, nullptr, nullptr \
+#define STEAM_REC_NUMBER(field, kind, every, min, max)                                                                     \
+  ParameterSpec {                                                                                                          \
+#field, kind, every, min, max,                                                                                         \
+        [](const TrainParams&                                                                                              \
+               p) { return static_cast<double>(p.field); },                                                                \
+                                                         [](TrainParams & p,                                               \
+                                                            double                                                         \
+                                                                v) { p.field = static_cast<decltype(p.field)>(v); },       \
+                                                                                                                  nullptr, \
+                                                                                                                  nullptr, \
+                                                                                                                  nullptr  \
   }
 
 }  // namespace
@@ -183,31 +190,76 @@ const std::vector<ParameterSpec>& parameter_specs() {
 #undef STEAM_REC_NUMBER
 
 // The registry.  One entry per algorithm; its trainer lives in its own file
-// (train_<name>.cpp, declared in trainers.hpp).
+// (train_<name>.cpp, declared in algorithm_trainers.hpp).
 const std::vector<AlgorithmSpec>& algorithms() {
   static const std::vector<AlgorithmSpec> list = {
-      {"popularity", "Ranks every game by how many players own it, weighted by engagement; the same list for everyone.",
-       "the popularity of each game", {}, false, nullptr, train_nothing, popularity_memory, no_thread_bytes, popularity_blend,
+      {"popularity",
+       "Ranks every game by how many players own it, weighted by engagement; the same list for everyone.",
+       "the popularity of each game",
+       {},
+       false,
+       nullptr,
+       train_nothing,
+       popularity_memory,
+       no_thread_bytes,
+       popularity_blend,
        nullptr},
-      {"itemknn", "Item-item cosine similarity with shrinkage over who owns what, weighted by BM25 or TF-IDF.",
+      {"itemknn",
+       "Item-item cosine similarity with shrinkage over who owns what, weighted by BM25 or TF-IDF.",
        "each game's most similar games (neighbors, weights)",
-       {"neighbors", "shrinkage", "bm25_k1", "bm25_b", "weighting"}, true, nullptr, train_itemknn_part,
-       itemknn_memory, itemknn_thread_bytes, collaborative_blend, nullptr},
-      {"ease", "Steck's EASE: a closed-form linear item-item model over the max_games most-owned games.",
-       "each game's largest EASE weights (neighbors, weights)", {"neighbors", "lambda", "max_games", "popularity_exponent", "knn_weight"}, true, nullptr,
-       train_ease_part, ease_memory, ease_thread_bytes, collaborative_blend, nullptr},
-      {"ials", "Implicit alternating least squares: game factors; a player's factors are solved at serving time.",
+       {"neighbors", "shrinkage", "bm25_k1", "bm25_b", "weighting"},
+       true,
+       nullptr,
+       train_itemknn_part,
+       itemknn_memory,
+       itemknn_thread_bytes,
+       collaborative_blend,
+       nullptr},
+      {"ease",
+       "Steck's EASE: a closed-form linear item-item model over the max_games most-owned games.",
+       "each game's largest EASE weights (neighbors, weights)",
+       {"neighbors", "lambda", "max_games", "popularity_exponent", "knn_weight"},
+       true,
+       nullptr,
+       train_ease_part,
+       ease_memory,
+       ease_thread_bytes,
+       collaborative_blend,
+       nullptr},
+      {"ials",
+       "Implicit alternating least squares: game factors; a player's factors are solved at serving time.",
        "each game's latent factors (factors)",
        {"factors", "iterations", "regularization", "alpha", "unobserved_weight", "exponent", "seed", "solver",
         "cg_steps"},
-       true, nullptr,
-       train_ials_part, ials_memory, ials_thread_bytes, collaborative_blend, prepare_fold_in},
-      {"content", "Tag similarity: games whose Steam tags are most like those of the games a player owns.",
-       "each game's most similar games by tags (content_neighbors, content_weights)", {"content_neighbors"}, false,
-       nullptr, train_content_part, content_memory, content_thread_bytes, content_blend, nullptr},
-      {"hybrid", "A collaborative base (ease, itemknn or ials) blended with content by content_weight.",
-       "the base's parts and the content neighbours", {"base", "content_neighbors", "content_weight"}, false, "ease",
-       train_hybrid, hybrid_memory, hybrid_thread_bytes, hybrid_blend, prepare_base},
+       true,
+       nullptr,
+       train_ials_part,
+       ials_memory,
+       ials_thread_bytes,
+       collaborative_blend,
+       prepare_fold_in},
+      {"content",
+       "Tag similarity: games whose Steam tags are most like those of the games a player owns.",
+       "each game's most similar games by tags (content_neighbors, content_weights)",
+       {"content_neighbors"},
+       false,
+       nullptr,
+       train_content_part,
+       content_memory,
+       content_thread_bytes,
+       content_blend,
+       nullptr},
+      {"hybrid",
+       "A collaborative base (ease, itemknn or ials) blended with content by content_weight.",
+       "the base's parts and the content neighbours",
+       {"base", "content_neighbors", "content_weight"},
+       false,
+       "ease",
+       train_hybrid,
+       hybrid_memory,
+       hybrid_thread_bytes,
+       hybrid_blend,
+       prepare_base},
   };
   return list;
 }
@@ -216,6 +268,15 @@ const AlgorithmSpec* find_algorithm(const std::string& name) {
   for (const AlgorithmSpec& a : algorithms())
     if (name == a.name) return &a;
   return nullptr;
+}
+
+const AlgorithmSpec* default_algorithm() {
+  static const AlgorithmSpec* const found = find_algorithm(kDefaultAlgorithm);
+  return found;
+}
+
+const AlgorithmSpec* default_base_of(const AlgorithmSpec* algorithm) {
+  return algorithm != nullptr && algorithm->default_base != nullptr ? find_algorithm(algorithm->default_base) : nullptr;
 }
 
 const ParameterSpec* find_parameter(const std::string& key) {
@@ -258,7 +319,7 @@ std::string algorithms_within(double budget_bytes, const DataSize& size, const A
     if (&a == except) continue;
     TrainParams params;
     params.algorithm = &a;
-    if (a.default_base != nullptr) params.base = find_algorithm(a.default_base);
+    params.base = default_base_of(&a);
     if (training_memory_bytes(params, size) <= budget_bytes) fitting.push_back(a.name);
   }
   std::string text;

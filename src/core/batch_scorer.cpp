@@ -125,8 +125,9 @@ void BatchScorer::submit(CancelCheck& cancel) {
   std::swap(filling_, ranking_);
   filling_.clear();
   ranking_.first_game.push_back(ranking_.games.size());
-  background_.start(static_cast<std::int64_t>(ranking_.ids.size()), kPlayersPerChunk,
-                    [this](const Chunk& chunk, int worker) { rank_chunk(chunk, worker); }, workers_);
+  background_.start(
+      static_cast<std::int64_t>(ranking_.ids.size()), kPlayersPerChunk,
+      [this](const Chunk& chunk, int worker) { rank_chunk(chunk, worker); }, workers_);
 }
 
 }  // namespace steam_rec::rec

@@ -74,8 +74,8 @@ class BatchScorer {
 
   std::int32_t k_ = 0;
   int batch_players_ = 0;
-  int threads_ = 1;  // rankers
-  int workers_ = 0;  // threads ranking in the background (0: inside submit/drain)
+  int threads_ = 1;                                    // rankers
+  int workers_ = 0;                                    // threads ranking in the background (0: inside submit/drain)
   std::vector<std::unique_ptr<Recommender>> rankers_;  // one per thread
   Players filling_, ranking_;
   // Per player of the batch being ranked: up to k appids and scores, and how many.

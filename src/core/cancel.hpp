@@ -18,8 +18,7 @@ class CancelCheck {
   using Callback = bool (*)(void* context) noexcept;
 
   CancelCheck() noexcept = default;
-  CancelCheck(Callback should_stop, void* context) noexcept
-      : should_stop_(should_stop), context_(context) {}
+  CancelCheck(Callback should_stop, void* context) noexcept : should_stop_(should_stop), context_(context) {}
 
   // Asks the callback every `every` calls, so hot loops can call this per item.
   void poll(std::uint32_t every = 1024) {

@@ -11,9 +11,7 @@ double clamp01(double value) {
   return value < 1 ? value : 1;
 }
 
-double finite_or(double value, double fallback) {
-  return std::isfinite(value) ? value : fallback;
-}
+double finite_or(double value, double fallback) { return std::isfinite(value) ? value : fallback; }
 
 double standard_normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
@@ -22,8 +20,8 @@ LogHoursDistribution shrink(const LogHoursDistribution& game, const Prior& prior
   const double n = std::max(0.0, finite_or(game.players, 0));
   const double prior_median = finite_or(prior.log_median, kDefaultPriorLogMedian);
   const double prior_spread = finite_or(prior.log_spread, kDefaultPriorLogSpread);
-  const double k_m = std::clamp(finite_or(prior.median_weight, kDefaultMedianWeight),
-                                kMinMedianWeight, kMaxMedianWeight);
+  const double k_m =
+      std::clamp(finite_or(prior.median_weight, kDefaultMedianWeight), kMinMedianWeight, kMaxMedianWeight);
   const double k_s = kSpreadPriorWeight;
   const double game_median = finite_or(game.log_median, prior_median);
   const double game_spread = finite_or(game.log_spread, prior_spread);
@@ -52,11 +50,16 @@ Category category_of(double position, double hours) {
 
 const char* category_name(Category category) noexcept {
   switch (category) {
-    case Category::unplayed: return "unplayed";
-    case Category::tried: return "tried";
-    case Category::casual: return "casual";
-    case Category::regular: return "regular";
-    case Category::dedicated: return "dedicated";
+    case Category::unplayed:
+      return "unplayed";
+    case Category::tried:
+      return "tried";
+    case Category::casual:
+      return "casual";
+    case Category::regular:
+      return "regular";
+    case Category::dedicated:
+      return "dedicated";
   }
   return "unplayed";
 }

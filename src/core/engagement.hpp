@@ -23,17 +23,17 @@
 
 namespace steam_rec::engagement {
 
-inline constexpr double kSpreadPriorWeight = 10.0; // k_s: for the spread the prior counts as 10 players
-inline constexpr double kDefaultMedianWeight = 1.0; // k_m until a refresh measures it
-inline constexpr double kMinMedianWeight = 0.1;     // bounds on the measured k_m
+inline constexpr double kSpreadPriorWeight = 10.0;   // k_s: for the spread the prior counts as 10 players
+inline constexpr double kDefaultMedianWeight = 1.0;  // k_m until a refresh measures it
+inline constexpr double kMinMedianWeight = 0.1;      // bounds on the measured k_m
 inline constexpr double kMaxMedianWeight = 20.0;
-inline constexpr double kMinLogSpread = 0.1;       // keeps z finite for games with one player
-inline constexpr double kShareWeight = 0.3;        // a game that is all a player plays scores >= 0.3
-inline constexpr double kRecencyWeight = 0.25;     // recent play closes at most 25% of the gap to 1
-inline constexpr double kRecentHoursScale = 4.0;   // 4 h in two weeks gives 63% of the recency boost
-inline constexpr double kLastPlayedWeight = 0.5;   // playing at all lately counts half of heavy recent play
-inline constexpr double kLastPlayedDays = 30.0;    // ... and fades over a month
-inline constexpr double kMinPlayedScore = 1e-4;    // any play scores above "never played"
+inline constexpr double kMinLogSpread = 0.1;      // keeps z finite for games with one player
+inline constexpr double kShareWeight = 0.3;       // a game that is all a player plays scores >= 0.3
+inline constexpr double kRecencyWeight = 0.25;    // recent play closes at most 25% of the gap to 1
+inline constexpr double kRecentHoursScale = 4.0;  // 4 h in two weeks gives 63% of the recency boost
+inline constexpr double kLastPlayedWeight = 0.5;  // playing at all lately counts half of heavy recent play
+inline constexpr double kLastPlayedDays = 30.0;   // ... and fades over a month
+inline constexpr double kMinPlayedScore = 1e-4;   // any play scores above "never played"
 
 // Used until the first full refresh has measured the real distribution:
 // steam-200k's median of 4.5 hours among players, and its spread.
@@ -73,15 +73,15 @@ struct Prior {
 };
 
 struct Play {
-  double hours = 0;                   // lifetime, finite, >= 0
-  double recent_hours = 0;            // last two weeks, finite, >= 0
-  double player_total_hours = 0;      // all the player's games; <= 0 or NaN: unknown
-  double days_since_last_played = -1; // < 0 or NaN: unknown
+  double hours = 0;                    // lifetime, finite, >= 0
+  double recent_hours = 0;             // last two weeks, finite, >= 0
+  double player_total_hours = 0;       // all the player's games; <= 0 or NaN: unknown
+  double days_since_last_played = -1;  // < 0 or NaN: unknown
 };
 
 struct Engagement {
-  float score = 0;        // [0, 1]
-  double position = 0;    // game-relative position p in [0, 1]; 0 when unplayed
+  float score = 0;      // [0, 1]
+  double position = 0;  // game-relative position p in [0, 1]; 0 when unplayed
   Category category = Category::unplayed;
 };
 

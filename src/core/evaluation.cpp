@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "core/engagement_refresh.hpp"
+#include "core/engagement_refresh_model.hpp"
 #include "core/errors.hpp"
 #include "core/parallel.hpp"
 #include "core/ranking_metrics.hpp"
@@ -24,9 +24,7 @@ constexpr std::int64_t kPlayersPerChunk = 32;
 
 // A uniform draw in [0, bound) from the standard mt19937 sequence, so splits
 // are the same on every platform (std::uniform_int_distribution is not).
-std::uint32_t draw(std::mt19937& random, std::uint32_t bound) {
-  return static_cast<std::uint32_t>(random() % bound);
-}
+std::uint32_t draw(std::mt19937& random, std::uint32_t bound) { return static_cast<std::uint32_t>(random() % bound); }
 
 // Splits `games` (already shuffled) into the first `held` and the rest.
 std::size_t held_count(std::size_t games, double share) {
@@ -61,9 +59,10 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
   std::sort(plays_.begin(), plays_.end(), [](const EvalPlay& a, const EvalPlay& b) {
     return a.player != b.player ? a.player < b.player : a.appid < b.appid;
   });
-  plays_.erase(std::unique(plays_.begin(), plays_.end(),
-                           [](const EvalPlay& a, const EvalPlay& b) { return a.player == b.player && a.appid == b.appid; }),
-               plays_.end());
+  plays_.erase(
+      std::unique(plays_.begin(), plays_.end(),
+                  [](const EvalPlay& a, const EvalPlay& b) { return a.player == b.player && a.appid == b.appid; }),
+      plays_.end());
   cancel.poll_now();
 
   // Keep players and games with at least min_games, until both hold.
@@ -163,7 +162,8 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
     for (const Play& play : train_[p]) data.add_owned(player_ids_[p], play.appid, play.engagement);
   for (std::int32_t appid : universe_) data.add_game(appid);
   for (const Tag& tag : tags_)
-    if (std::binary_search(universe_.begin(), universe_.end(), tag.appid)) data.add_tag(tag.appid, tag.name, tag.position);
+    if (std::binary_search(universe_.begin(), universe_.end(), tag.appid))
+      data.add_tag(tag.appid, tag.name, tag.position);
   data.finish(cancel);
   Recommender recommender(train(data, params, cancel));
   EvalScore score;
@@ -179,18 +179,21 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
   for (int t = 1; t < threads; ++t) copies.push_back(std::make_unique<Recommender>(recommender));
   std::vector<ListQuality> quality(train_.size());
   std::vector<std::vector<std::int32_t>> ranked(train_.size());
-  parallel_for(players, kPlayersPerChunk, [&](const Chunk& chunk, int worker) {
-    Recommender& ranker = worker == 0 ? recommender : *copies[static_cast<std::size_t>(worker - 1)];
-    RankRequest request;
-    request.k = options_.k;
-    for (std::int64_t p = chunk.begin; p < chunk.end; ++p) {
-      if (relevant_[p].empty()) continue;
-      request.games.clear();
-      for (const Play& play : train_[p]) request.games.push_back(PlayerGame{play.appid, play.engagement});
-      for (const Recommendation& r : ranker.rank(request)) ranked[p].push_back(r.appid);
-      quality[p] = list_quality(ranked[p], relevant_[p], static_cast<std::size_t>(options_.k));
-    }
-  }, cancel);
+  parallel_for(
+      players, kPlayersPerChunk,
+      [&](const Chunk& chunk, int worker) {
+        Recommender& ranker = worker == 0 ? recommender : *copies[static_cast<std::size_t>(worker - 1)];
+        RankRequest request;
+        request.k = options_.k;
+        for (std::int64_t p = chunk.begin; p < chunk.end; ++p) {
+          if (relevant_[p].empty()) continue;
+          request.games.clear();
+          for (const Play& play : train_[p]) request.games.push_back(PlayerGame{play.appid, play.engagement});
+          for (const Recommendation& r : ranker.rank(request)) ranked[p].push_back(r.appid);
+          quality[p] = list_quality(ranked[p], relevant_[p], static_cast<std::size_t>(options_.k));
+        }
+      },
+      cancel);
   std::unordered_set<std::int32_t> recommended;
   for (std::size_t p = 0; p < train_.size(); ++p) {
     if (relevant_[p].empty()) continue;
@@ -205,7 +208,8 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
     score.ndcg /= score.players;
     score.hit_rate /= score.players;
   }
-  score.coverage = universe_.empty() ? 0 : static_cast<double>(recommended.size()) / static_cast<double>(universe_.size());
+  score.coverage =
+      universe_.empty() ? 0 : static_cast<double>(recommended.size()) / static_cast<double>(universe_.size());
   return score;
 }
 

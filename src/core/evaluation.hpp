@@ -83,10 +83,10 @@ class Evaluation {
   std::vector<EvalPlay> plays_;
   std::vector<Tag> tags_;
   EvalOptions options_;
-  std::vector<std::int64_t> player_ids_;        // per kept player
-  std::vector<std::vector<Play>> train_;        // per kept player, what training sees
+  std::vector<std::int64_t> player_ids_;             // per kept player
+  std::vector<std::vector<Play>> train_;             // per kept player, what training sees
   std::vector<std::vector<std::int32_t>> relevant_;  // per kept player, sorted held-out appids that count
-  std::vector<std::int32_t> universe_;          // sorted appids that survived the filter
+  std::vector<std::int32_t> universe_;               // sorted appids that survived the filter
 };
 
 }  // namespace steam_rec::rec

@@ -22,7 +22,8 @@ namespace {
 
 void check_rows(const SparseRows& rows, std::int32_t expected_rows, std::int64_t columns, const char* what) {
   if (rows.rows() <= 0 && rows.nonzeros() == 0) return;  // absent
-  if (rows.rows() != expected_rows) throw InvalidArgument(std::string("model ") + what + " has the wrong number of rows");
+  if (rows.rows() != expected_rows)
+    throw InvalidArgument(std::string("model ") + what + " has the wrong number of rows");
   if (rows.index.size() != rows.value.size()) throw InvalidArgument(std::string("model ") + what + " is inconsistent");
   if (rows.offset.front() != 0 || rows.offset.back() != rows.nonzeros())
     throw InvalidArgument(std::string("model ") + what + " is inconsistent");
@@ -30,36 +31,39 @@ void check_rows(const SparseRows& rows, std::int32_t expected_rows, std::int64_t
     if (rows.offset[r] > rows.offset[r + 1]) throw InvalidArgument(std::string("model ") + what + " is inconsistent");
     // Rows must ascend strictly: lookups binary-search them.
     for (std::int64_t p = rows.offset[r] + 1; p < rows.offset[r + 1]; ++p)
-      if (rows.index[p] <= rows.index[p - 1]) throw InvalidArgument(std::string("model ") + what + " rows are not ascending");
+      if (rows.index[p] <= rows.index[p - 1])
+        throw InvalidArgument(std::string("model ") + what + " rows are not ascending");
   }
   for (std::size_t i = 0; i < rows.index.size(); ++i) {
-    if (rows.index[i] < 0 || rows.index[i] >= columns) throw InvalidArgument(std::string("model ") + what + " refers to an unknown entry");
-    if (!std::isfinite(rows.value[i])) throw InvalidArgument(std::string("model ") + what + " holds a non-finite weight");
+    if (rows.index[i] < 0 || rows.index[i] >= columns)
+      throw InvalidArgument(std::string("model ") + what + " refers to an unknown entry");
+    if (!std::isfinite(rows.value[i]))
+      throw InvalidArgument(std::string("model ") + what + " holds a non-finite weight");
   }
 }
 
 }  // namespace
 
 void GameModel::validate() const {
-  if (!std::is_sorted(appids.begin(), appids.end()) ||
-      std::adjacent_find(appids.begin(), appids.end()) != appids.end())
+  if (!std::is_sorted(appids.begin(), appids.end()) || std::adjacent_find(appids.begin(), appids.end()) != appids.end())
     throw InvalidArgument("model games are not distinct and ascending");
   if (popularity.size() != appids.size()) throw InvalidArgument("model popularity does not match its games");
   for (float p : popularity)
     if (!std::isfinite(p)) throw InvalidArgument("model popularity holds a non-finite value");
-  check_rows(neighbours, games(), games(), "neighbours");
+  check_rows(neighbors, games(), games(), "neighbours");
   check_rows(tags, games(), static_cast<std::int64_t>(tag_names.size()), "tags");
-  check_rows(content_neighbours, games(), games(), "content neighbours");
+  check_rows(content_neighbors, games(), games(), "content neighbours");
   if (factors.size() > 0 && (factors.rows() != games() || !factors.allFinite()))
     throw InvalidArgument("model factors do not match its games");
 }
 
 std::size_t GameModel::memory_bytes() const {
   auto rows_bytes = [](const SparseRows& r) {
-    return r.offset.size() * sizeof(std::int64_t) + r.index.size() * sizeof(std::int32_t) + r.value.size() * sizeof(float);
+    return r.offset.size() * sizeof(std::int64_t) + r.index.size() * sizeof(std::int32_t) +
+           r.value.size() * sizeof(float);
   };
   std::size_t bytes = appids.size() * sizeof(std::int32_t) + popularity.size() * sizeof(float);
-  bytes += rows_bytes(neighbours) + rows_bytes(tags) + rows_bytes(content_neighbours);
+  bytes += rows_bytes(neighbors) + rows_bytes(tags) + rows_bytes(content_neighbors);
   bytes += static_cast<std::size_t>(factors.size()) * sizeof(float);
   for (const std::string& name : tag_names) bytes += sizeof(std::string) + name.capacity();
   return bytes;

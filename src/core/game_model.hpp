@@ -1,14 +1,14 @@
 // A trained recommender in the form it is stored and served in.
 //
 // Every algorithm produces the same shape: per game a popularity, and any of
-//   - item-item neighbours (itemknn, ease, hybrid): a player's score for game j
-//     is the sum over the games g they own of weight(g) * neighbour_weight(g, j);
+//   - item-item neighbors (itemknn, ease, hybrid): a player's score for game j
+//     is the sum over the games g they own of weight(g) * neighbor_weight(g, j);
 //   - latent factors (ials): the player's vector is solved from the factors of
 //     the games they own ("fold-in"), so no per-player state is stored;
 //   - tag vectors (every model; content and hybrid score with them): TF-IDF
 //     over tags.  A player's content score for game j is the sum over their
 //     games g of weight(g) * cosine(g, j), read from each owned game's list of
-//     the games most like it by tags (content_neighbours).
+//     the games most like it by tags (content_neighbors).
 // Scoring always starts from the player's current games, so games added after
 // training count at once.
 #pragma once
@@ -52,11 +52,11 @@ struct GameModel {
   std::vector<std::int32_t> appids;  // ascending; a game's number is its position
   std::vector<float> popularity;     // 0..1, 1 = the most engaged-with game
 
-  SparseRows neighbours;  // game x game, may be empty (no rows)
+  SparseRows neighbors;     // game x game, may be empty (no rows)
   Eigen::MatrixXf factors;  // games x factors, may be empty
 
-  SparseRows tags;  // game x tag, TF-IDF, each row of unit length
-  SparseRows content_neighbours;  // game x game, tag cosine, for games someone owned; may be empty
+  SparseRows tags;               // game x tag, TF-IDF, each row of unit length
+  SparseRows content_neighbors;  // game x game, tag cosine, for games someone owned; may be empty
   std::vector<std::string> tag_names;
 
   InteractionWeight weight;
@@ -64,12 +64,10 @@ struct GameModel {
   Blend blend;
 
   std::int32_t games() const { return static_cast<std::int32_t>(appids.size()); }
-  bool has_neighbours() const { return neighbours.rows() == games() && neighbours.nonzeros() > 0; }
+  bool has_neighbors() const { return neighbors.rows() == games() && neighbors.nonzeros() > 0; }
   bool has_factors() const { return factors.rows() == games() && factors.cols() > 0; }
   bool has_tags() const { return tags.rows() == games() && tags.nonzeros() > 0; }
-  bool has_content_neighbours() const {
-    return content_neighbours.rows() == games() && content_neighbours.nonzeros() > 0;
-  }
+  bool has_content_neighbors() const { return content_neighbors.rows() == games() && content_neighbors.nonzeros() > 0; }
   std::int32_t game_index(std::int32_t appid) const;
   std::int32_t tag_index(const std::string& name) const;
   // Checks that the parts fit together; throws InvalidArgument when not.

@@ -92,8 +92,8 @@ void GameStatsBuilder::build(CancelCheck& cancel, std::vector<GameStats>* games,
     for (double median : settled_medians) deviations.push_back(std::fabs(median - center));
     const double tau = kSigmaPerMad * median_of(deviations, 0);
     if (tau > 0)
-      prior->median_weight = std::clamp(prior->log_spread * prior->log_spread / (tau * tau),
-                                        kMinMedianWeight, kMaxMedianWeight);
+      prior->median_weight =
+          std::clamp(prior->log_spread * prior->log_spread / (tau * tau), kMinMedianWeight, kMaxMedianWeight);
   }
   samples_.clear();
   samples_.shrink_to_fit();

@@ -6,7 +6,7 @@
 namespace steam_rec::rec {
 namespace {
 
-void append(SparseRows& rows, std::vector<std::int32_t>& appids, const StoredNeighbours& stored) {
+void append(SparseRows& rows, std::vector<std::int32_t>& appids, const StoredNeighbors& stored) {
   appids.insert(appids.end(), stored.appids, stored.appids + stored.count);
   rows.value.insert(rows.value.end(), stored.weights, stored.weights + stored.count);
   rows.offset.push_back(static_cast<std::int64_t>(appids.size()));
@@ -31,8 +31,8 @@ void ModelAssembler::add_game(const StoredGame& game) {
   factor_count_ = game.factor_count;
   model_.appids.push_back(game.appid);
   model_.popularity.push_back(game.popularity);
-  append(model_.neighbours, neighbour_appids_, game.neighbours);
-  append(model_.content_neighbours, content_neighbour_appids_, game.content_neighbours);
+  append(model_.neighbors, neighbor_appids_, game.neighbors);
+  append(model_.content_neighbors, content_neighbor_appids_, game.content_neighbors);
   factors_.insert(factors_.end(), game.factors, game.factors + game.factor_count);
   model_.tags.index.insert(model_.tags.index.end(), game.tags, game.tags + game.tag_count);
   model_.tags.value.insert(model_.tags.value.end(), game.tag_weights, game.tag_weights + game.tag_count);
@@ -42,8 +42,8 @@ void ModelAssembler::add_game(const StoredGame& game) {
 GameModel ModelAssembler::finish(const TrainParams& params) {
   GameModel model = std::move(model_);
   model.tag_names = std::move(tag_names_);
-  number(model.neighbours, neighbour_appids_, model);
-  number(model.content_neighbours, content_neighbour_appids_, model);
+  number(model.neighbors, neighbor_appids_, model);
+  number(model.content_neighbors, content_neighbor_appids_, model);
   if (factor_count_ > 0) {
     model.factors = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
         factors_.data(), model.games(), factor_count_);

@@ -1,5 +1,5 @@
 // Rebuilds a GameModel from its stored rows (steam_rec.model_games and
-// model_tags), in which neighbours are appids rather than game numbers.
+// model_tags), in which neighbors are appids rather than game numbers.
 #pragma once
 
 #include <cstdint>
@@ -11,8 +11,8 @@
 
 namespace steam_rec::rec {
 
-// A list of neighbours as stored: appids and weights.
-struct StoredNeighbours {
+// A list of neighbors as stored: appids and weights.
+struct StoredNeighbors {
   const std::int32_t* appids = nullptr;
   const float* weights = nullptr;
   std::int32_t count = 0;
@@ -22,8 +22,8 @@ struct StoredNeighbours {
 struct StoredGame {
   std::int32_t appid = 0;
   float popularity = 0;
-  StoredNeighbours neighbours;
-  StoredNeighbours content_neighbours;
+  StoredNeighbors neighbors;
+  StoredNeighbors content_neighbors;
   const float* factors = nullptr;
   std::int32_t factor_count = 0;
   const std::int32_t* tags = nullptr;
@@ -43,7 +43,7 @@ class ModelAssembler {
  private:
   GameModel model_;
   std::vector<std::string> tag_names_;
-  std::vector<std::int32_t> neighbour_appids_, content_neighbour_appids_;
+  std::vector<std::int32_t> neighbor_appids_, content_neighbor_appids_;
   std::vector<float> factors_;
   std::int32_t factor_count_ = -1;
 };

@@ -18,9 +18,9 @@ constexpr std::size_t kAlignment = 64;
 enum Section : int {
   kAppids,
   kPopularity,
-  kNeighbourOffset,
-  kNeighbourIndex,
-  kNeighbourValue,
+  kNeighborOffset,
+  kNeighborIndex,
+  kNeighborValue,
   kContentOffset,
   kContentIndex,
   kContentValue,
@@ -33,7 +33,7 @@ enum Section : int {
   kGamesByTagOffset,
   kGamesByTagIndex,
   kGamesByTagValue,
-  kMaxNeighbour,
+  kMaxNeighbor,
   kByPopularity,
   kGram,
   kTagsByFoldedName,
@@ -54,7 +54,7 @@ struct Header {
   ImageKey key;
   std::int32_t games, tags, factors;
   std::int32_t observed_games;  // games with non-zero factors (the fold-in's count)
-  std::int64_t neighbour_nonzeros, content_nonzeros, tag_nonzeros, tag_name_bytes;
+  std::int64_t neighbor_nonzeros, content_nonzeros, tag_nonzeros, tag_name_bytes;
   float engagement_weight, regularization, alpha, unobserved_weight, exponent;
   float blend_collaborative, blend_content, blend_popularity;
   SectionPlace sections[kSectionCount];
@@ -71,21 +71,34 @@ std::int32_t nonzero_factor_rows(const Eigen::MatrixXf& factors) {
 
 // The element count of each section implied by the header's counts; false
 // when a count is negative.
-bool section_elements(const Header& h, std::uint64_t elements[kSectionCount], std::uint64_t element_bytes[kSectionCount]) {
-  if (h.games < 0 || h.tags < 0 || h.factors < 0 || h.neighbour_nonzeros < 0 || h.content_nonzeros < 0 ||
+bool section_elements(const Header& h, std::uint64_t elements[kSectionCount],
+                      std::uint64_t element_bytes[kSectionCount]) {
+  if (h.games < 0 || h.tags < 0 || h.factors < 0 || h.neighbor_nonzeros < 0 || h.content_nonzeros < 0 ||
       h.tag_nonzeros < 0 || h.tag_name_bytes < 0)
     return false;
   const std::uint64_t n = static_cast<std::uint64_t>(h.games), t = static_cast<std::uint64_t>(h.tags),
                       f = static_cast<std::uint64_t>(h.factors);
-  const std::uint64_t counts[kSectionCount] = {
-      n, n,                                                                      // appids, popularity
-      n + 1, std::uint64_t(h.neighbour_nonzeros), std::uint64_t(h.neighbour_nonzeros),  // neighbours
-      n + 1, std::uint64_t(h.content_nonzeros), std::uint64_t(h.content_nonzeros),      // content neighbours
-      n + 1, std::uint64_t(h.tag_nonzeros), std::uint64_t(h.tag_nonzeros),              // tags
-      n * f,                                                                     // factors (each < 2^31)
-      t + 1, std::uint64_t(h.tag_name_bytes),                                    // tag names
-      t + 1, std::uint64_t(h.tag_nonzeros), std::uint64_t(h.tag_nonzeros),              // games by tag
-      n, n, f * f, t};
+  const std::uint64_t counts[kSectionCount] = {n,
+                                               n,  // appids, popularity
+                                               n + 1,
+                                               std::uint64_t(h.neighbor_nonzeros),
+                                               std::uint64_t(h.neighbor_nonzeros),  // neighbors
+                                               n + 1,
+                                               std::uint64_t(h.content_nonzeros),
+                                               std::uint64_t(h.content_nonzeros),  // content neighbors
+                                               n + 1,
+                                               std::uint64_t(h.tag_nonzeros),
+                                               std::uint64_t(h.tag_nonzeros),  // tags
+                                               n * f,                          // factors (each < 2^31)
+                                               t + 1,
+                                               std::uint64_t(h.tag_name_bytes),  // tag names
+                                               t + 1,
+                                               std::uint64_t(h.tag_nonzeros),
+                                               std::uint64_t(h.tag_nonzeros),  // games by tag
+                                               n,
+                                               n,
+                                               f * f,
+                                               t};
   const std::uint64_t sizes[kSectionCount] = {4, 4, 8, 4, 4, 8, 4, 4, 8, 4, 4, 4, 4, 1, 8, 4, 4, 4, 4, 4, 4};
   for (int s = 0; s < kSectionCount; ++s) {
     elements[s] = counts[s];
@@ -137,16 +150,16 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
   const std::int32_t n = model.games();
   const auto t = static_cast<std::int32_t>(model.tag_names.size());
   const auto f = static_cast<std::int32_t>(model.factors.size() > 0 ? model.factors.cols() : 0);
-  const SparseRows neighbours = rows_or_empty(model.neighbours, n);
-  const SparseRows content = rows_or_empty(model.content_neighbours, n);
+  const SparseRows neighbors = rows_or_empty(model.neighbors, n);
+  const SparseRows content = rows_or_empty(model.content_neighbors, n);
   const SparseRows tags = rows_or_empty(model.tags, n);
   const SparseRows games_by_tag = transpose(tags, t);
 
-  std::vector<float> max_neighbour(static_cast<std::size_t>(n), 0.0f);
-  if (model.has_neighbours())
+  std::vector<float> max_neighbor(static_cast<std::size_t>(n), 0.0f);
+  if (model.has_neighbors())
     for (std::int32_t g = 0; g < n; ++g)
-      for (std::int64_t p = neighbours.offset[g]; p < neighbours.offset[g + 1]; ++p)
-        max_neighbour[g] = std::max(max_neighbour[g], neighbours.value[p]);
+      for (std::int64_t p = neighbors.offset[g]; p < neighbors.offset[g + 1]; ++p)
+        max_neighbor[g] = std::max(max_neighbor[g], neighbors.value[p]);
   std::vector<std::int32_t> by_popularity(static_cast<std::size_t>(n));
   std::iota(by_popularity.begin(), by_popularity.end(), 0);
   std::stable_sort(by_popularity.begin(), by_popularity.end(),
@@ -174,7 +187,7 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
   header.games = n;
   header.tags = t;
   header.factors = f;
-  header.neighbour_nonzeros = neighbours.nonzeros();
+  header.neighbor_nonzeros = neighbors.nonzeros();
   header.content_nonzeros = content.nonzeros();
   header.tag_nonzeros = tags.nonzeros();
   header.tag_name_bytes = static_cast<std::int64_t>(name_chars.size());
@@ -183,8 +196,8 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
   header.alpha = model.fold_in.alpha;
   header.unobserved_weight = model.fold_in.unobserved_weight;
   header.exponent = model.fold_in.exponent;
-  header.observed_games = static_cast<std::int32_t>(
-      model.fold_in.observed >= 0 ? model.fold_in.observed : nonzero_factor_rows(model.factors));
+  header.observed_games = static_cast<std::int32_t>(model.fold_in.observed >= 0 ? model.fold_in.observed
+                                                                                : nonzero_factor_rows(model.factors));
   header.blend_collaborative = model.blend.collaborative;
   header.blend_content = model.blend.content;
   header.blend_popularity = model.blend.popularity;
@@ -198,8 +211,8 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
 
   copy(image, header, kAppids, model.appids.data(), model.appids.size());
   copy(image, header, kPopularity, model.popularity.data(), model.popularity.size());
-  const SparseRows* csr[4] = {&neighbours, &content, &tags, &games_by_tag};
-  const Section csr_first[4] = {kNeighbourOffset, kContentOffset, kTagOffset, kGamesByTagOffset};
+  const SparseRows* csr[4] = {&neighbors, &content, &tags, &games_by_tag};
+  const Section csr_first[4] = {kNeighborOffset, kContentOffset, kTagOffset, kGamesByTagOffset};
   for (int m = 0; m < 4; ++m) {
     copy(image, header, csr_first[m], csr[m]->offset.data(), csr[m]->offset.size());
     copy(image, header, static_cast<Section>(csr_first[m] + 1), csr[m]->index.data(), csr[m]->index.size());
@@ -208,7 +221,7 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
   if (f > 0) copy(image, header, kFactors, model.factors.data(), static_cast<std::size_t>(model.factors.size()));
   copy(image, header, kTagNameOffset, name_offset.data(), name_offset.size());
   copy(image, header, kTagNameChars, name_chars.data(), name_chars.size());
-  copy(image, header, kMaxNeighbour, max_neighbour.data(), max_neighbour.size());
+  copy(image, header, kMaxNeighbor, max_neighbor.data(), max_neighbor.size());
   copy(image, header, kByPopularity, by_popularity.data(), by_popularity.size());
   if (f > 0) copy(image, header, kGram, gram.data(), static_cast<std::size_t>(gram.size()));
   copy(image, header, kTagsByFoldedName, by_folded_name.data(), by_folded_name.size());
@@ -222,7 +235,7 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
 // Whether every value lies in [0, limit); branch-free, so the compiler
 // vectorises it (an image is checked whole by every backend that maps it).
 [[gnu::optimize("tree-vectorize", "vect-cost-model=dynamic")]] bool all_below(const std::int32_t* values,
-                                                                            std::int64_t count, std::int32_t limit) {
+                                                                              std::int64_t count, std::int32_t limit) {
   std::uint32_t outside = 0;
   const auto bound = static_cast<std::uint32_t>(limit);
   for (std::int64_t i = 0; i < count; ++i) outside |= static_cast<std::uint32_t>(values[i]) >= bound;
@@ -231,7 +244,7 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
 
 // How many values do not exceed the one before them.
 [[gnu::optimize("tree-vectorize", "vect-cost-model=dynamic")]] std::int64_t not_rising(const std::int32_t* values,
-                                                                                     std::int64_t count) {
+                                                                                       std::int64_t count) {
   std::int64_t total = 0;
   for (std::int64_t start = 1; start < count; start += 1 << 30) {  // 32-bit counts vectorise best
     const std::int64_t end = std::min(count, start + (std::int64_t{1} << 30));
@@ -274,13 +287,15 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
   if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) corrupt("has no image signature");
   if (h.format_version != kImageFormatVersion || h.header_bytes != sizeof(Header))
     corrupt("has format version " + std::to_string(h.format_version) + ", not " + std::to_string(kImageFormatVersion));
-  if (h.file_bytes != size) corrupt("is " + std::to_string(size) + " bytes, its header says " + std::to_string(h.file_bytes));
+  if (h.file_bytes != size)
+    corrupt("is " + std::to_string(size) + " bytes, its header says " + std::to_string(h.file_bytes));
   std::uint64_t elements[kSectionCount], element_bytes[kSectionCount];
   if (!section_elements(h, elements, element_bytes) || h.games >= INT32_MAX || h.tags >= INT32_MAX)
     corrupt("has negative counts");
   for (int s = 0; s < kSectionCount; ++s) {
     const SectionPlace& place = h.sections[s];
-    if (place.offset % 8 != 0 || place.offset < sizeof(Header) || place.offset > size || place.bytes > size - place.offset)
+    if (place.offset % 8 != 0 || place.offset < sizeof(Header) || place.offset > size ||
+        place.bytes > size - place.offset)
       corrupt("has section " + std::to_string(s) + " outside the image");
     if (elements[s] > size / element_bytes[s] || elements[s] * element_bytes[s] != place.bytes)
       corrupt("has section " + std::to_string(s) + " of the wrong size");
@@ -300,8 +315,8 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
                       reinterpret_cast<const std::int32_t*>(at(static_cast<Section>(first + 1))),
                       reinterpret_cast<const float*>(at(static_cast<Section>(first + 2))), rows, nonzeros};
   };
-  v.neighbours = sparse(kNeighbourOffset, h.games, h.neighbour_nonzeros);
-  v.content_neighbours = sparse(kContentOffset, h.games, h.content_nonzeros);
+  v.neighbors = sparse(kNeighborOffset, h.games, h.neighbor_nonzeros);
+  v.content_neighbors = sparse(kContentOffset, h.games, h.content_nonzeros);
   v.tags = sparse(kTagOffset, h.games, h.tag_nonzeros);
   v.games_by_tag = sparse(kGamesByTagOffset, h.tags, h.tag_nonzeros);
   v.factor_data = reinterpret_cast<const float*>(at(kFactors));
@@ -309,7 +324,7 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
   v.tag_name_offset = reinterpret_cast<const std::uint32_t*>(at(kTagNameOffset));
   v.tag_name_chars = reinterpret_cast<const char*>(at(kTagNameChars));
   v.tags_by_folded_name = reinterpret_cast<const std::int32_t*>(at(kTagsByFoldedName));
-  v.max_neighbour = reinterpret_cast<const float*>(at(kMaxNeighbour));
+  v.max_neighbor = reinterpret_cast<const float*>(at(kMaxNeighbor));
   v.by_popularity = reinterpret_cast<const std::int32_t*>(at(kByPopularity));
   v.weight = InteractionWeight{h.engagement_weight};
   v.fold_in = FoldIn{h.regularization, h.alpha, h.unobserved_weight, h.exponent};
@@ -325,8 +340,8 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
   // Bounds: whatever the checksum missed, ranking never reads outside the image.
   for (std::int32_t g = 1; g < v.game_count; ++g)
     if (v.appids[g] <= v.appids[g - 1]) corrupt("has games out of order");
-  if (!valid_rows(v.neighbours, h.games) || !valid_rows(v.content_neighbours, h.games) ||
-      !valid_rows(v.tags, h.tags) || !valid_rows(v.games_by_tag, h.games))
+  if (!valid_rows(v.neighbors, h.games) || !valid_rows(v.content_neighbors, h.games) || !valid_rows(v.tags, h.tags) ||
+      !valid_rows(v.games_by_tag, h.games))
     corrupt("has a malformed sparse section");
   if (!all_below(v.by_popularity, h.games, h.games) || !all_below(v.tags_by_folded_name, h.tags, h.tags))
     corrupt("has an index out of range");
@@ -367,7 +382,8 @@ Status open_model_image(const void* data, std::size_t size, const ImageKey* expe
   return guard([&] { open(static_cast<const unsigned char*>(data), size, expected, true, view); });
 }
 
-Status open_checked_model_image(const void* data, std::size_t size, const ImageKey* expected, ModelView* view) noexcept {
+Status open_checked_model_image(const void* data, std::size_t size, const ImageKey* expected,
+                                ModelView* view) noexcept {
   return guard([&] { open(static_cast<const unsigned char*>(data), size, expected, false, view); });
 }
 

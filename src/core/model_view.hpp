@@ -4,7 +4,7 @@
 // The same view serves from a std::vector (unit tests, the in-memory
 // fallback) or from a file every backend maps; the Recommender ranks from it.
 // Everything derived from the stored model that ranking needs (tag -> games,
-// largest neighbour weight, popularity order, the factors' Gram matrix, the
+// largest neighbor weight, popularity order, the factors' Gram matrix, the
 // case-folded tag-name index) is part of the image, so opening one computes
 // nothing.
 #pragma once
@@ -45,16 +45,16 @@ struct ModelView {
   std::int32_t factor_count = 0;
   const std::int32_t* appids = nullptr;  // ascending; a game's number is its position
   const float* popularity = nullptr;
-  SparseView neighbours;          // game x game
-  SparseView content_neighbours;  // game x game
-  SparseView tags;                // game x tag
-  SparseView games_by_tag;        // tag x game, the transpose of tags
-  const float* factor_data = nullptr;  // games x factors, column-major
-  const float* gram_data = nullptr;    // factors x factors
+  SparseView neighbors;                            // game x game
+  SparseView content_neighbors;                    // game x game
+  SparseView tags;                                 // game x tag
+  SparseView games_by_tag;                         // tag x game, the transpose of tags
+  const float* factor_data = nullptr;              // games x factors, column-major
+  const float* gram_data = nullptr;                // factors x factors
   const std::uint32_t* tag_name_offset = nullptr;  // tag_count + 1 entries into tag_name_chars
   const char* tag_name_chars = nullptr;
   const std::int32_t* tags_by_folded_name = nullptr;  // tag numbers by (folded name, number)
-  const float* max_neighbour = nullptr;               // per game, its largest neighbour weight
+  const float* max_neighbor = nullptr;                // per game, its largest neighbor weight
   const std::int32_t* by_popularity = nullptr;        // games, most popular first
   InteractionWeight weight;
   FoldIn fold_in;
@@ -62,8 +62,8 @@ struct ModelView {
   std::size_t image_bytes = 0;
 
   std::int32_t games() const { return game_count; }
-  bool has_neighbours() const { return neighbours.nonzeros > 0; }
-  bool has_content_neighbours() const { return content_neighbours.nonzeros > 0; }
+  bool has_neighbors() const { return neighbors.nonzeros > 0; }
+  bool has_content_neighbors() const { return content_neighbors.nonzeros > 0; }
   bool has_tags() const { return tags.nonzeros > 0; }
   bool has_factors() const { return factor_count > 0 && game_count > 0; }
   ConstMatrix factors() const { return ConstMatrix(factor_data, game_count, factor_count); }

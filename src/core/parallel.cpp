@@ -195,7 +195,7 @@ void BackgroundFor::start(std::int64_t count, std::int64_t grain, ChunkBody body
   job_ = std::make_unique<State>(std::move(body), count, grain);
   started_ = true;
   int threads = threads_for(count, grain);
-  if (workers < 0 && threads <= 1) return;  // wait() runs the chunks
+  if (workers < 0 && threads <= 1) return;             // wait() runs the chunks
   if (workers >= 0 && worker_stop != nullptr) return;  // nested: serially, as parallel_for()
   if (workers >= 0) threads = static_cast<int>(std::min<std::int64_t>(workers, chunk_count(count, grain)));
   job_->workers.reserve(static_cast<std::size_t>(threads));

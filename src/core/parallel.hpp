@@ -39,7 +39,7 @@ constexpr int kMaxThreads = 64;
 struct Chunk {
   std::int64_t number;  // 0, 1, ... in order of begin
   std::int64_t begin;
-  std::int64_t end;     // exclusive
+  std::int64_t end;  // exclusive
 };
 
 // How many chunks of `grain` items cover `count` items.

@@ -5,9 +5,9 @@
 #include <numeric>
 #include <unordered_set>
 
+#include "core/algorithm_trainers.hpp"
 #include "core/errors.hpp"
 #include "core/model_image.hpp"
-#include "core/trainers.hpp"
 
 namespace steam_rec::rec {
 
@@ -147,19 +147,19 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
 
   // Scores only grow while they are summed, so the largest is kept as we go.
   float top = 0;
-  if (blend.collaborative > 0 && view_.has_neighbours()) {
-    const SparseView& neighbours = view_.neighbours;
+  if (blend.collaborative > 0 && view_.has_neighbors()) {
+    const SparseView& neighbors = view_.neighbors;
     for (std::size_t o = 0; o < owned.size(); ++o)
-      for (std::int64_t p = neighbours.begin(owned[o]); p < neighbours.end(owned[o]); ++p) {
+      for (std::int64_t p = neighbors.begin(owned[o]); p < neighbors.end(owned[o]); ++p) {
         cancel.poll();
-        const std::int32_t j = neighbours.index[p];
+        const std::int32_t j = neighbors.index[p];
         touch(j);
-        collaborative_[j] += weights[o] * neighbours.value[p];
+        collaborative_[j] += weights[o] * neighbors.value[p];
         top = std::max(top, collaborative_[j]);
       }
   } else if (blend.collaborative > 0 && view_.has_factors()) {
-    Eigen::VectorXf player = fold_in_player(view_.factors(), view_.gram(), view_.fold_in, owned.data(),
-                                            weights.data(), owned.size(), &scales.fold_in_solver);
+    Eigen::VectorXf player = fold_in_player(view_.factors(), view_.gram(), view_.fold_in, owned.data(), weights.data(),
+                                            owned.size(), &scales.fold_in_solver);
     Eigen::Map<Eigen::VectorXf>(collaborative_.data(), view_.games()) = view_.factors() * player;
     for (std::int32_t j = 0; j < view_.games(); ++j) {
       cancel.poll();
@@ -182,9 +182,9 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
 // no list), through the games sharing each of its tags.  Returns the largest
 // content score it left.
 float Recommender::add_content(std::int32_t game, float weight, CancelCheck& cancel) {
-  const SparseView& list = view_.content_neighbours;
+  const SparseView& list = view_.content_neighbors;
   float top = 0;
-  if (view_.has_content_neighbours() && list.end(game) > list.begin(game)) {
+  if (view_.has_content_neighbors() && list.end(game) > list.begin(game)) {
     for (std::int64_t p = list.begin(game); p < list.end(game); ++p) {
       cancel.poll();
       const std::int32_t j = list.index[p];
@@ -243,13 +243,13 @@ bool Recommender::has_tag(std::int32_t game, std::int32_t tag) const {
   return std::binary_search(tags.index + tags.begin(game), tags.index + tags.end(game), tag);
 }
 
-float Recommender::neighbour_weight(std::int32_t from, std::int32_t to) const { return view_.neighbours.find(from, to); }
+float Recommender::neighbor_weight(std::int32_t from, std::int32_t to) const { return view_.neighbors.find(from, to); }
 
 // What add_content() added for this pair: the stored tag cosine, or the
 // computed one for a game without a stored list.
 float Recommender::content_weight(std::int32_t from, std::int32_t to) const {
-  const SparseView& list = view_.content_neighbours;
-  if (!view_.has_content_neighbours() || list.end(from) == list.begin(from)) return tag_cosine(from, to);
+  const SparseView& list = view_.content_neighbors;
+  if (!view_.has_content_neighbors() || list.end(from) == list.begin(from)) return tag_cosine(from, to);
   return list.find(from, to);
 }
 
@@ -259,19 +259,22 @@ float Recommender::tag_cosine(std::int32_t a, std::int32_t b) const {
   const std::int64_t a_end = t.end(a), b_end = t.end(b);
   double dot = 0;
   while (p < a_end && q < b_end) {
-    if (t.index[p] == t.index[q]) dot += static_cast<double>(t.value[p++]) * t.value[q++];
-    else if (t.index[p] < t.index[q]) ++p;
-    else ++q;
+    if (t.index[p] == t.index[q])
+      dot += static_cast<double>(t.value[p++]) * t.value[q++];
+    else if (t.index[p] < t.index[q])
+      ++p;
+    else
+      ++q;
   }
   return static_cast<float>(dot);
 }
 
 float Recommender::similarity(std::int32_t a, std::int32_t b) const {
   float similar = view_.has_tags() ? tag_cosine(a, b) : 0.0f;
-  if (view_.has_neighbours()) {
-    const float* max_neighbour = view_.max_neighbour;
-    float ab = max_neighbour[a] > 0 ? neighbour_weight(a, b) / max_neighbour[a] : 0.0f;
-    float ba = max_neighbour[b] > 0 ? neighbour_weight(b, a) / max_neighbour[b] : 0.0f;
+  if (view_.has_neighbors()) {
+    const float* max_neighbor = view_.max_neighbor;
+    float ab = max_neighbor[a] > 0 ? neighbor_weight(a, b) / max_neighbor[a] : 0.0f;
+    float ba = max_neighbor[b] > 0 ? neighbor_weight(b, a) / max_neighbor[b] : 0.0f;
     similar = std::max(similar, std::max(ab, ba));
   } else if (view_.has_factors()) {
     const ModelView::ConstMatrix factors = view_.factors();
@@ -294,8 +297,8 @@ void Recommender::explain(const Scales& scales, const std::vector<std::int32_t>&
     const std::int32_t g = owned[o];
     float part = 0;
     if (scales.collaborative > 0) {
-      if (view_.has_neighbours()) {
-        part += blend.collaborative * scales.collaborative * weights[o] * neighbour_weight(g, game);
+      if (view_.has_neighbors()) {
+        part += blend.collaborative * scales.collaborative * weights[o] * neighbor_weight(g, game);
       } else if (view_.has_factors()) {
         const float confidence = 1.0f + view_.fold_in.alpha * weights[o];
         part += blend.collaborative * scales.collaborative * confidence * view_.factors().row(g).dot(solved);
@@ -395,8 +398,7 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   const std::size_t k = static_cast<std::size_t>(std::max(request.k, 0));
   const bool diversify_pool = request.diversity > 0 && k > 1;
   const Scales scales = score(owned, weights, cancel);
-  std::vector<Scored> pool =
-      select(scales, eligibility, diversify_pool ? std::max<std::size_t>(5 * k, 50) : k, cancel);
+  std::vector<Scored> pool = select(scales, eligibility, diversify_pool ? std::max<std::size_t>(5 * k, 50) : k, cancel);
   const std::vector<Scored> chosen = diversify_pool ? diversify(pool, k, request.diversity, cancel) : pool;
 
   std::vector<Recommendation> results(chosen.size());

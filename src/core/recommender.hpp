@@ -99,7 +99,7 @@ class Recommender {
                                 CancelCheck& cancel) const;
   void explain(const Scales& scales, const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
                const Eligibility& eligibility, Recommendation& result, std::int32_t game, CancelCheck& cancel) const;
-  float neighbour_weight(std::int32_t from, std::int32_t to) const;
+  float neighbor_weight(std::int32_t from, std::int32_t to) const;
   float content_weight(std::int32_t from, std::int32_t to) const;
   float tag_cosine(std::int32_t a, std::int32_t b) const;
   bool has_tag(std::int32_t game, std::int32_t tag) const;

@@ -1,16 +1,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/algorithm_trainers.hpp"
 #include "core/parallel.hpp"
 #include "core/row_parts.hpp"
 #include "core/spd_inverse.hpp"
 #include "core/top_k.hpp"
-#include "core/trainers.hpp"
 
 namespace steam_rec::rec {
 namespace {
 
-// Covered games per chunk of the Gram matrix and of the neighbour lists.
+// Covered games per chunk of the Gram matrix and of the neighbor lists.
 constexpr std::int64_t kGamesPerChunk = 16;
 
 }  // namespace
@@ -25,8 +25,10 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
   std::vector<std::int32_t> game_of;
   for (std::int32_t g = 0; g < games; ++g)
     if (owners(g) > 0) game_of.push_back(g);
-  std::stable_sort(game_of.begin(), game_of.end(), [&](std::int32_t a, std::int32_t b) { return owners(a) > owners(b); });
-  if (game_of.size() > static_cast<std::size_t>(params.max_games)) game_of.resize(static_cast<std::size_t>(params.max_games));
+  std::stable_sort(game_of.begin(), game_of.end(),
+                   [&](std::int32_t a, std::int32_t b) { return owners(a) > owners(b); });
+  if (game_of.size() > static_cast<std::size_t>(params.max_games))
+    game_of.resize(static_cast<std::size_t>(params.max_games));
   std::sort(game_of.begin(), game_of.end());
   std::vector<std::int32_t> dense_of(static_cast<std::size_t>(games), -1);
   for (std::size_t i = 0; i < game_of.size(); ++i) dense_of[game_of[i]] = static_cast<std::int32_t>(i);
@@ -40,21 +42,24 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
   // inverse reads.
   const SparseRows by_game = transpose(by_player, games);
   Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
-  parallel_for(n, kGamesPerChunk, [&](const Chunk& chunk, int) {
-    for (std::int64_t i = chunk.begin; i < chunk.end; ++i) {
-      const std::int32_t g = game_of[static_cast<std::size_t>(i)];
-      double* column = &gram(0, static_cast<Eigen::Index>(i));
-      for (std::int64_t p = by_game.offset[g]; p < by_game.offset[g + 1]; ++p) {
-        const std::int32_t u = by_game.index[p];
-        const double x_ui = by_game.value[p];
-        for (std::int64_t q = by_player.offset[u]; q < by_player.offset[u + 1]; ++q) {
-          const std::int32_t j = dense_of[by_player.index[q]];
-          if (j > i) break;
-          if (j >= 0) column[j] += x_ui * by_player.value[q];
+  parallel_for(
+      n, kGamesPerChunk,
+      [&](const Chunk& chunk, int) {
+        for (std::int64_t i = chunk.begin; i < chunk.end; ++i) {
+          const std::int32_t g = game_of[static_cast<std::size_t>(i)];
+          double* column = &gram(0, static_cast<Eigen::Index>(i));
+          for (std::int64_t p = by_game.offset[g]; p < by_game.offset[g + 1]; ++p) {
+            const std::int32_t u = by_game.index[p];
+            const double x_ui = by_game.value[p];
+            for (std::int64_t q = by_player.offset[u]; q < by_player.offset[u + 1]; ++q) {
+              const std::int32_t j = dense_of[by_player.index[q]];
+              if (j > i) break;
+              if (j >= 0) column[j] += x_ui * by_player.value[q];
+            }
+          }
         }
-      }
-    }
-  }, cancel);
+      },
+      cancel);
   for (Eigen::Index j = 0; j < n; ++j)
     for (Eigen::Index i = j + 1; i < n; ++i) gram(i, j) = gram(j, i);
   gram.diagonal().array() += params.lambda;
@@ -71,30 +76,33 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
   // Rows in parallel, joined in order.
   std::vector<std::vector<Scored>> scratch(static_cast<std::size_t>(threads_for(games, kGamesPerChunk)));
   std::vector<SparseRows> parts(static_cast<std::size_t>(chunk_count(games, kGamesPerChunk)));
-  parallel_for(games, kGamesPerChunk, [&](const Chunk& chunk, int worker) {
-    std::vector<Scored>& candidates = scratch[static_cast<std::size_t>(worker)];
-    for (std::int64_t g = chunk.begin; g < chunk.end; ++g) {
-      const std::int32_t i = dense_of[static_cast<std::size_t>(g)];
-      candidates.clear();
-      if (i >= 0) {
-        // B(i, j) = -P(i, j) / P(j, j); the matrix is symmetric, so read column i.
-        // The largest weights by size are kept, negative ones too: they push
-        // down games unlike the player's (measured: better NDCG).  They are
-        // stored as sizes here and signed again below.
-        for (Eigen::Index j = 0; j < n; ++j) {
-          if (j == i) continue;
-          const double b = -gram(j, i) / gram(j, j) * debias[static_cast<std::size_t>(j)];
-          if (b != 0) candidates.push_back(Scored{static_cast<float>(std::abs(b)), game_of[j]});
+  parallel_for(
+      games, kGamesPerChunk,
+      [&](const Chunk& chunk, int worker) {
+        std::vector<Scored>& candidates = scratch[static_cast<std::size_t>(worker)];
+        for (std::int64_t g = chunk.begin; g < chunk.end; ++g) {
+          const std::int32_t i = dense_of[static_cast<std::size_t>(g)];
+          candidates.clear();
+          if (i >= 0) {
+            // B(i, j) = -P(i, j) / P(j, j); the matrix is symmetric, so read column i.
+            // The largest weights by size are kept, negative ones too: they push
+            // down games unlike the player's (measured: better NDCG).  They are
+            // stored as sizes here and signed again below.
+            for (Eigen::Index j = 0; j < n; ++j) {
+              if (j == i) continue;
+              const double b = -gram(j, i) / gram(j, j) * debias[static_cast<std::size_t>(j)];
+              if (b != 0) candidates.push_back(Scored{static_cast<float>(std::abs(b)), game_of[j]});
+            }
+            keep_best(candidates, static_cast<std::size_t>(params.neighbors));
+            for (Scored& c : candidates) {
+              const std::int32_t dj = dense_of[c.index];
+              c.score = static_cast<float>(-gram(dj, i) / gram(dj, dj) * debias[static_cast<std::size_t>(dj)]);
+            }
+          }
+          append_by_index(candidates, parts[static_cast<std::size_t>(chunk.number)]);
         }
-        keep_best(candidates, static_cast<std::size_t>(params.neighbors));
-        for (Scored& c : candidates) {
-          const std::int32_t dj = dense_of[c.index];
-          c.score = static_cast<float>(-gram(dj, i) / gram(dj, dj) * debias[static_cast<std::size_t>(dj)]);
-        }
-      }
-      append_by_index(candidates, parts[static_cast<std::size_t>(chunk.number)]);
-    }
-  }, cancel);
+      },
+      cancel);
   return concatenate(parts);
 }
 

@@ -1,9 +1,9 @@
 #include <cmath>
 #include <random>
 
+#include "core/algorithm_trainers.hpp"
 #include "core/errors.hpp"
 #include "core/parallel.hpp"
-#include "core/trainers.hpp"
 
 namespace steam_rec::rec {
 namespace {
@@ -37,8 +37,9 @@ struct RowSystem {
 
   float regularization() const {
     const double others = static_cast<double>(observed_others);
-    return static_cast<float>(fold_in.regularization *
-                              std::pow(static_cast<double>(count) + fold_in.unobserved_weight * others, fold_in.exponent));
+    return static_cast<float>(
+        fold_in.regularization *
+        std::pow(static_cast<double>(count) + fold_in.unobserved_weight * others, fold_in.exponent));
   }
   float confidence(std::size_t p) const { return 1.0f + fold_in.alpha * weights[p]; }
 
@@ -112,10 +113,13 @@ Eigen::MatrixXf gram_of(const Factors& y, CancelCheck& cancel) {
   const std::int64_t rows = y.rows();
   const std::int64_t grain = std::max(kGramMinGrain, (rows + kGramParts - 1) / kGramParts);
   std::vector<Eigen::MatrixXf> parts(static_cast<std::size_t>(chunk_count(rows, grain)));
-  parallel_for(rows, grain, [&](const Chunk& c, int) {
-    const auto block = y.middleRows(c.begin, c.end - c.begin);
-    parts[static_cast<std::size_t>(c.number)].noalias() = block.transpose() * block;
-  }, cancel);
+  parallel_for(
+      rows, grain,
+      [&](const Chunk& c, int) {
+        const auto block = y.middleRows(c.begin, c.end - c.begin);
+        parts[static_cast<std::size_t>(c.number)].noalias() = block.transpose() * block;
+      },
+      cancel);
   Eigen::MatrixXf gram = Eigen::MatrixXf::Zero(y.cols(), y.cols());
   for (const Eigen::MatrixXf& part : parts) gram += part;
   return gram;
@@ -137,21 +141,24 @@ void solve_side(const SparseRows& rows, const Factors& other, std::int64_t obser
   const int threads = threads_for(count, kSolveGrain);
   std::vector<CgScratch> cg(static_cast<std::size_t>(threads));
   std::vector<Eigen::MatrixXf> normal(static_cast<std::size_t>(threads));
-  parallel_for(count, kSolveGrain, [&](const Chunk& c, int worker) {
-    for (std::int64_t r = c.begin; r < c.end; ++r) {
-      const std::int64_t begin = rows.offset[r];
-      const std::size_t owned = static_cast<std::size_t>(rows.offset[r + 1] - begin);
-      if (owned == 0) {
-        solved.row(r).setZero();
-        continue;
-      }
-      const RowSystem row{other, gram, fold_in, observed_others, &rows.index[begin], &rows.value[begin], owned};
-      if (params.solver == Solver::cholesky)
-        solve_by_cholesky(row, normal[static_cast<std::size_t>(worker)], solved.row(r));
-      else
-        solve_by_cg(row, params.cg_steps, cg[static_cast<std::size_t>(worker)], solved.row(r));
-    }
-  }, cancel);
+  parallel_for(
+      count, kSolveGrain,
+      [&](const Chunk& c, int worker) {
+        for (std::int64_t r = c.begin; r < c.end; ++r) {
+          const std::int64_t begin = rows.offset[r];
+          const std::size_t owned = static_cast<std::size_t>(rows.offset[r + 1] - begin);
+          if (owned == 0) {
+            solved.row(r).setZero();
+            continue;
+          }
+          const RowSystem row{other, gram, fold_in, observed_others, &rows.index[begin], &rows.value[begin], owned};
+          if (params.solver == Solver::cholesky)
+            solve_by_cholesky(row, normal[static_cast<std::size_t>(worker)], solved.row(r));
+          else
+            solve_by_cg(row, params.cg_steps, cg[static_cast<std::size_t>(worker)], solved.row(r));
+        }
+      },
+      cancel);
 }
 
 }  // namespace
@@ -162,8 +169,9 @@ Eigen::VectorXf fold_in_player(const Eigen::Ref<const Eigen::MatrixXf>& factors,
                                Eigen::LLT<Eigen::MatrixXf>* keep_solver) {
   const Eigen::Index f = factors.cols();
   const double others = static_cast<double>(fold_in.observed >= 0 ? fold_in.observed : factors.rows());
-  const float regularization = static_cast<float>(
-      fold_in.regularization * std::pow(static_cast<double>(count) + fold_in.unobserved_weight * others, fold_in.exponent));
+  const float regularization =
+      static_cast<float>(fold_in.regularization *
+                         std::pow(static_cast<double>(count) + fold_in.unobserved_weight * others, fold_in.exponent));
   Eigen::MatrixXf a = fold_in.unobserved_weight * gram;
   a.diagonal().array() += regularization;
   Eigen::VectorXf b = Eigen::VectorXf::Zero(f);
@@ -188,7 +196,8 @@ Eigen::MatrixXf train_ials(const TrainingSet& data, const TrainParams& params, C
   std::mt19937 random(static_cast<std::uint32_t>(params.seed));
   std::normal_distribution<float> normal(0.0f, 1.0f / std::sqrt(static_cast<float>(params.factors)));
   // Drawn column by column, as before the factors were kept by rows.
-  const Eigen::MatrixXf start = Eigen::MatrixXf::NullaryExpr(data.games(), params.factors, [&]() { return normal(random); });
+  const Eigen::MatrixXf start =
+      Eigen::MatrixXf::NullaryExpr(data.games(), params.factors, [&]() { return normal(random); });
   Factors games = start;
   // Games nobody owns never get a gradient: keep them at zero so they score 0.
   for (std::int32_t g = 0; g < data.games(); ++g)

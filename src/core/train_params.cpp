@@ -31,7 +31,7 @@ std::string joined(const std::vector<std::string>& values) {
 TrainParams defaults_of(const std::string& algorithm) {
   TrainParams params;
   params.algorithm = parse_algorithm(algorithm);
-  if (params.algorithm->default_base != nullptr) params.base = find_algorithm(params.algorithm->default_base);
+  params.base = default_base_of(params.algorithm);
   return params;
 }
 
@@ -46,8 +46,8 @@ void set_text(TrainParams& params, const ParameterSpec& spec, const ParamValue& 
     throw InvalidArgument("parameter \"" + value.key + "\" must be a string, not " + format_number(value.number));
   const std::vector<std::string> values = spec.values();
   if (std::find(values.begin(), values.end(), value.text) == values.end())
-    throw InvalidArgument("parameter \"" + value.key + "\" must be one of " + joined(values) + ", not \"" +
-                          value.text + "\"");
+    throw InvalidArgument("parameter \"" + value.key + "\" must be one of " + joined(values) + ", not \"" + value.text +
+                          "\"");
   spec.set_text(params, value.text);
 }
 
@@ -74,7 +74,9 @@ const char* algorithm_names() {
   return names.c_str();
 }
 
-const char* algorithm_name(const AlgorithmSpec* algorithm) { return algorithm != nullptr ? algorithm->name : "unknown"; }
+const char* algorithm_name(const AlgorithmSpec* algorithm) {
+  return algorithm != nullptr ? algorithm->name : "unknown";
+}
 
 const AlgorithmSpec* parse_algorithm(const std::string& name) {
   const AlgorithmSpec* found = find_algorithm(name);

@@ -18,13 +18,21 @@ enum class Weighting { none, tfidf, bm25 };
 // How iALS solves each player's and game's factors.
 enum class Solver { cg, cholesky };
 
+// The algorithm train() uses when none is named (SQL: train(algorithm text
+// DEFAULT 'hybrid')); a default TrainParams is one of it.
+inline constexpr const char* kDefaultAlgorithm = "hybrid";
+// The registry's entry of kDefaultAlgorithm.
+const AlgorithmSpec* default_algorithm();
+// The base a combining algorithm uses unless told otherwise; nullptr for the others.
+const AlgorithmSpec* default_base_of(const AlgorithmSpec* algorithm);
+
 // Field initializers are the parameters' defaults (the registry reads them).
 struct TrainParams {
-  const AlgorithmSpec* algorithm = nullptr;  // set by resolve_params() and restore_params()
-  const AlgorithmSpec* base = nullptr;       // a combining algorithm's collaborative part
+  const AlgorithmSpec* algorithm = default_algorithm();    // resolve_params() and restore_params() set it
+  const AlgorithmSpec* base = default_base_of(algorithm);  // a combining algorithm's collaborative part
   float engagement_weight = 0;
 
-  // itemknn and ease: neighbours kept per game
+  // itemknn and ease: neighbors kept per game
   std::int32_t neighbors = 100;
   // itemknn
   float shrinkage = 10;
@@ -38,7 +46,7 @@ struct TrainParams {
   // ease: weights into game j are divided by owners(j)^popularity_exponent
   // (0: plain EASE), so popular games need more evidence to be recommended
   float popularity_exponent = 0;
-  // ease: share of itemknn's neighbours (with itemknn's defaults) blended
+  // ease: share of itemknn's neighbors (with itemknn's defaults) blended
   // into EASE's (0: EASE alone)
   float knn_weight = 0;
   // ials

@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "core/trainers.hpp"
+#include "core/algorithm_trainers.hpp"
 
 namespace steam_rec::rec {
 

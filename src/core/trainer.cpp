@@ -1,7 +1,7 @@
 #include "core/trainer.hpp"
 
 #include "core/algorithm_registry.hpp"
-#include "core/trainers.hpp"
+#include "core/algorithm_trainers.hpp"
 
 namespace steam_rec::rec {
 

@@ -50,8 +50,8 @@ namespace {
 
 // Rows sorted by (row, column); a repeated (row, column) keeps its last value.
 template <typename Entry, typename Row, typename Column, typename Value>
-SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row row, Column column,
-                      Value value, CancelCheck& cancel) {
+SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row row, Column column, Value value,
+                      CancelCheck& cancel) {
   std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
     return row(a) != row(b) ? row(a) < row(b) : column(a) < column(b);
   });

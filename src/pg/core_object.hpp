@@ -21,16 +21,14 @@ void delete_core_object(void* object) noexcept {
 template <typename T>
 T* new_in_context(MemoryContext context) {
   // The callback record first: if this allocation fails, nothing leaks.
-  auto* callback = static_cast<MemoryContextCallback*>(
-      MemoryContextAlloc(context, sizeof(MemoryContextCallback)));
+  auto* callback = static_cast<MemoryContextCallback*>(MemoryContextAlloc(context, sizeof(MemoryContextCallback)));
   T* object = nullptr;
   try {
     object = new T();
   } catch (...) {
     object = nullptr;
   }
-  if (object == nullptr)
-    ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory in steam_rec")));
+  if (object == nullptr) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory in steam_rec")));
   callback->func = delete_core_object<T>;
   callback->arg = object;
   MemoryContextRegisterResetCallback(context, callback);

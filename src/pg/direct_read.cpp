@@ -7,19 +7,19 @@ extern "C" {
 #include "access/tableam.h"
 #include "catalog/namespace.h"
 #include "commands/extension.h"
-#include "nodes/makefuncs.h"
-#include "storage/proc.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "storage/bufmgr.h"
+#include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/fmgroids.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
 #include "utils/rls.h"
-#include "storage/bufmgr.h"
-#include "utils/hsearch.h"
-#include "utils/memutils.h"
 #include "utils/snapmgr.h"
 }
 
@@ -211,7 +211,8 @@ bool read_active_model(Oid models, Oid one_active, ModelRow* row) {
     row->id = DatumGetInt64(slot_getattr(slot, attribute_number(heap, "id"), &is_null));
     row->trained_at = DatumGetTimestampTz(slot_getattr(slot, attribute_number(heap, "trained_at"), &is_null));
     row->algorithm = TextDatumGetCString(slot_getattr(slot, attribute_number(heap, "algorithm"), &is_null));
-    row->params = PointerGetDatum(PG_DETOAST_DATUM_COPY(slot_getattr(slot, attribute_number(heap, "params"), &is_null)));
+    row->params =
+        PointerGetDatum(PG_DETOAST_DATUM_COPY(slot_getattr(slot, attribute_number(heap, "params"), &is_null)));
     found = true;
   });
   return found;

@@ -20,6 +20,7 @@
 // being dropped, so it skips the SQL/library version check.
 #include "pg/entry.hpp"
 #include "pg/settings.hpp"
+#include "pg/spi.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -30,6 +31,7 @@ extern "C" {
 #include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
+#include "catalog/objectaddress.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
@@ -37,7 +39,6 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "commands/extension.h"
-#include "catalog/objectaddress.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "lib/stringinfo.h"
@@ -160,8 +161,8 @@ char* tables_holding_rows(Oid extension_oid) {
     ExecDropSingleTupleTableSlot(slot);
     table_endscan(rows);
     if (has_rows)
-      appendStringInfo(&found, "%s%s.%s", found.len > 0 ? ", " : "",
-                       get_namespace_name(RelationGetNamespace(table)), RelationGetRelationName(table));
+      appendStringInfo(&found, "%s%s.%s", found.len > 0 ? ", " : "", get_namespace_name(RelationGetNamespace(table)),
+                       RelationGetRelationName(table));
     table_close(table, AccessShareLock);
   }
   UnregisterSnapshot(snapshot);
@@ -241,12 +242,12 @@ bool drop_cascades_to_steam_rec(DropStmt* drop, Oid extension_oid) {
   Datum values[4] = {PointerGetDatum(construct_array(classes, count, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
                      PointerGetDatum(construct_array(objects, count, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
                      BoolGetDatum(drop->behavior == DROP_CASCADE), ObjectIdGetDatum(extension_oid)};
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  steam_rec::pg::SpiSession spi;
   if (SPI_execute_with_args(kCascadeReaches, 4, types, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
     elog(ERROR, "steam_rec: the DROP guard could not follow the dependencies");
   bool is_null = true;
   const bool reaches = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
-  SPI_finish();
+  spi.finish();
   return reaches;
 }
 

@@ -1,6 +1,7 @@
 #include "pg/engagement_rescore.hpp"
 
 #include "pg/entry.hpp"
+#include "pg/sql_contracts.hpp"
 #include "pg/user_games_scan.hpp"
 
 namespace steam_rec::pg {
@@ -21,22 +22,24 @@ RescoreState state;
 void uninstall(void*) noexcept { state = RescoreState{}; }
 
 bool same_row(const engagement::OwnedGame& a, const engagement::OwnedGame& b) {
-  return a.player == b.player && a.appid == b.appid && a.hours == b.hours &&
-         a.recent_hours == b.recent_hours && a.days_since_last_played == b.days_since_last_played;
+  return a.player == b.player && a.appid == b.appid && a.hours == b.hours && a.recent_hours == b.recent_hours &&
+         a.days_since_last_played == b.days_since_last_played;
 }
 
-// Arguments 0..4: user_steam_id, appid, playtime_hours, playtime_2weeks_hours, last_played.
-engagement::Engagement rescore_row(FunctionCallInfo fcinfo) {
+// Scores the row the arguments describe (user_steam_id, appid,
+// playtime_hours, playtime_2weeks_hours, last_played).
+engagement::Engagement rescore_row(const Arguments& arguments) {
   if (state.model == nullptr)
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                     errmsg("this function is internal to steam_rec.refresh_engagement()"),
                     errhint("Call steam_rec.refresh_engagement() or steam_rec.score_engagement().")));
   engagement::OwnedGame row;
-  row.player = PG_ARGISNULL(0) ? 0 : PG_GETARG_INT64(0);
-  row.appid = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1);
-  row.hours = PG_ARGISNULL(2) ? 0 : PG_GETARG_FLOAT8(2);
-  row.recent_hours = PG_ARGISNULL(3) ? 0 : PG_GETARG_FLOAT8(3);
-  row.days_since_last_played = PG_ARGISNULL(4) ? -1 : days_since(PG_GETARG_TIMESTAMPTZ(4), state.as_of);
+  row.player = arguments.is_null("user_steam_id") ? 0 : arguments.get<int64>("user_steam_id");
+  row.appid = arguments.is_null("appid") ? 0 : arguments.get<int32>("appid");
+  row.hours = arguments.is_null("playtime_hours") ? 0 : arguments.get<float8>("playtime_hours");
+  row.recent_hours = arguments.is_null("playtime_2weeks_hours") ? 0 : arguments.get<float8>("playtime_2weeks_hours");
+  row.days_since_last_played =
+      arguments.is_null("last_played") ? -1 : days_since(arguments.timestamptz("last_played"), state.as_of);
   if (!state.has_last || !same_row(row, state.last_row)) {
     state.last_row = row;
     state.last_result = state.model->score(row);
@@ -47,10 +50,8 @@ engagement::Engagement rescore_row(FunctionCallInfo fcinfo) {
 
 }  // namespace
 
-void install_rescore_model(const engagement::EngagementRefresh* model, TimestampTz as_of,
-                           MemoryContext context) {
-  auto* callback = static_cast<MemoryContextCallback*>(
-      MemoryContextAlloc(context, sizeof(MemoryContextCallback)));
+void install_rescore_model(const engagement::EngagementRefresh* model, TimestampTz as_of, MemoryContext context) {
+  auto* callback = static_cast<MemoryContextCallback*>(MemoryContextAlloc(context, sizeof(MemoryContextCallback)));
   callback->func = uninstall;
   callback->arg = nullptr;
   MemoryContextRegisterResetCallback(context, callback);
@@ -64,20 +65,23 @@ void install_rescore_model(const engagement::EngagementRefresh* model, Timestamp
 // These run once per row inside refresh_engagement(), which has checked the
 // versions already.
 STEAM_REC_FUNCTION_CHECKED(steam_rec_rescore_score, steam_rec::pg::VersionCheck::skipped) {
-  PG_RETURN_FLOAT4(steam_rec::pg::rescore_row(fcinfo).score);
+  const steam_rec::pg::Arguments arguments(fcinfo, steam_rec::pg::contracts::rescore_score);
+  PG_RETURN_FLOAT4(steam_rec::pg::rescore_row(arguments).score);
 }
 
 STEAM_REC_FUNCTION_CHECKED(steam_rec_rescore_category, steam_rec::pg::VersionCheck::skipped) {
-  steam_rec::engagement::Engagement result = steam_rec::pg::rescore_row(fcinfo);
+  const steam_rec::pg::Arguments arguments(fcinfo, steam_rec::pg::contracts::rescore_category);
+  steam_rec::engagement::Engagement result = steam_rec::pg::rescore_row(arguments);
   PG_RETURN_TEXT_P(cstring_to_text(steam_rec::engagement::category_name(result.category)));
 }
 
-// Arguments 5 and 6: the row's current engagement_score and playtime_category.
+// Compares with the row's stored engagement_score and playtime_category.
 STEAM_REC_FUNCTION_CHECKED(steam_rec_rescore_changed, steam_rec::pg::VersionCheck::skipped) {
-  steam_rec::engagement::Engagement result = steam_rec::pg::rescore_row(fcinfo);
-  if (PG_ARGISNULL(5) || PG_ARGISNULL(6)) PG_RETURN_BOOL(true);
-  if (PG_GETARG_FLOAT4(5) != result.score) PG_RETURN_BOOL(true);
-  text* category = PG_GETARG_TEXT_PP(6);
+  const steam_rec::pg::Arguments arguments(fcinfo, steam_rec::pg::contracts::rescore_changed);
+  steam_rec::engagement::Engagement result = steam_rec::pg::rescore_row(arguments);
+  if (arguments.is_null("engagement_score") || arguments.is_null("playtime_category")) PG_RETURN_BOOL(true);
+  if (arguments.get<float4>("engagement_score") != result.score) PG_RETURN_BOOL(true);
+  text* category = arguments.get<text*>("playtime_category");
   int current = steam_rec::pg::category_from_name(VARDATA_ANY(category), VARSIZE_ANY_EXHDR(category));
   PG_RETURN_BOOL(current != static_cast<int>(result.category));
 }

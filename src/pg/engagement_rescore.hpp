@@ -14,7 +14,7 @@
 // refuse to run.
 #pragma once
 
-#include "core/engagement_refresh.hpp"
+#include "core/engagement_refresh_model.hpp"
 #include "pg/postgres.hpp"
 
 extern "C" {
@@ -25,7 +25,6 @@ namespace steam_rec::pg {
 
 // Makes `model` the one the _rescore_* functions use until `context` is reset
 // or deleted.
-void install_rescore_model(const engagement::EngagementRefresh* model, TimestampTz as_of,
-                           MemoryContext context);
+void install_rescore_model(const engagement::EngagementRefresh* model, TimestampTz as_of, MemoryContext context);
 
 }  // namespace steam_rec::pg

@@ -79,8 +79,8 @@ double float8_at(int column, double fallback) {
 void start_statement_if_new() {
   LocalTransactionId transaction = MyProc->lxid;
   CommandId command = GetCurrentCommandId(false);
-  if (transaction == lookups.transaction && command == lookups.command &&
-      lookups.games.size() < kMaxCachedEntries && lookups.player_hours.size() < kMaxCachedEntries)
+  if (transaction == lookups.transaction && command == lookups.command && lookups.games.size() < kMaxCachedEntries &&
+      lookups.player_hours.size() < kMaxCachedEntries)
     return;
   lookups.games.clear();
   lookups.player_hours.clear();
@@ -93,8 +93,7 @@ void start_statement_if_new() {
 const engagement::Prior& prior() {
   if (!lookups.has_prior) {
     engagement::Prior loaded;
-    if (fetch_row(keep_plan(&prior_plan,
-                            "SELECT log_median, log_spread, median_weight FROM steam_rec.engagement_prior",
+    if (fetch_row(keep_plan(&prior_plan, "SELECT log_median, log_spread, median_weight FROM steam_rec.engagement_prior",
                             0, nullptr),
                   nullptr)) {
       loaded.log_median = float8_at(1, loaded.log_median);
@@ -157,8 +156,7 @@ bool valid_hours(double hours) { return std::isfinite(hours) && hours >= 0; }
 // Never refuses because of a SQL/library version skew: an application's
 // writes must not stop because the library was upgraded first.  It reads only
 // columns that every version since 1.2 has.
-STEAM_REC_FUNCTION_CHECKED(steam_rec_user_games_engagement_trigger,
-                           steam_rec::pg::VersionCheck::skipped) {
+STEAM_REC_FUNCTION_CHECKED(steam_rec_user_games_engagement_trigger, steam_rec::pg::VersionCheck::skipped) {
   using namespace steam_rec::pg;
   namespace engagement = steam_rec::engagement;
 
@@ -190,7 +188,7 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_user_games_engagement_trigger,
   // A never-played game inserted is 'unplayed', 0: nothing to look up.
   engagement::Engagement result;
   if (is_update || play.hours > 0) {
-    spi_connect();
+    SpiSession spi;
     // Keep the players' totals in step with this row: the old version's hours
     // leave its player, the new version's join the new player.
     if (is_update) {
@@ -207,11 +205,10 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_user_games_engagement_trigger,
       int32 appid = DatumGetInt32(heap_getattr(tuple, columns.appid, descriptor, &is_null));
       game_distribution = game(appid);
       Datum last_played = heap_getattr(tuple, columns.last_played, descriptor, &is_null);
-      if (!is_null)
-        play.days_since_last_played = days_since(DatumGetTimestampTz(last_played), engagement_as_of());
+      if (!is_null) play.days_since_last_played = days_since(DatumGetTimestampTz(last_played), engagement_as_of());
     }
     result = engagement::score(play, game_distribution, prior());
-    SPI_finish();
+    spi.finish();
   }
 
   int changed_columns[2] = {columns.score, columns.category};

@@ -28,9 +28,7 @@ void copy_text(char (&target)[N], const char* text) noexcept {
   target[N - 1] = '\0';
 }
 
-bool server_wants_stop(void*) noexcept {
-  return QueryCancelPending || ProcDiePending;
-}
+bool server_wants_stop(void*) noexcept { return QueryCancelPending || ProcDiePending; }
 
 [[noreturn]] void raise_pending(const PendingError& pending) {
   switch (pending.kind) {
@@ -50,8 +48,7 @@ bool server_wants_stop(void*) noexcept {
     case Caught::nothing:
       break;
   }
-  ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
-                  errmsg("steam_rec internal error: %s", pending.message),
+  ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("steam_rec internal error: %s", pending.message),
                   errhint("This is a bug in steam_rec; please report it with the statement that caused it.")));
   pg_unreachable();
 }
@@ -88,9 +85,7 @@ Datum call_guarded(FunctionBody body, FunctionCallInfo fcinfo, VersionCheck chec
   return result;
 }
 
-CancelCheck server_cancel_check() noexcept {
-  return CancelCheck(server_wants_stop, nullptr);
-}
+CancelCheck server_cancel_check() noexcept { return CancelCheck(server_wants_stop, nullptr); }
 
 void raise_core_failure(const Status& status, const char* what) {
   switch (status.code) {
@@ -98,9 +93,9 @@ void raise_core_failure(const Status& status, const char* what) {
       ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s", status.message)));
       break;
     case StatusCode::out_of_memory:
-      ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory during %s", what),
-                      errdetail("%s", status.message),
-                      errhint("Reduce the size of the request or raise the server's memory.")));
+      ereport(ERROR,
+              (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory during %s", what), errdetail("%s", status.message),
+               errhint("Reduce the size of the request or raise the server's memory.")));
       break;
     case StatusCode::cancelled:
       // The core stopped because an interrupt is pending: let the server
@@ -112,9 +107,9 @@ void raise_core_failure(const Status& status, const char* what) {
     case StatusCode::internal:
       break;
   }
-  ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
-                  errmsg("steam_rec internal error during %s: %s", what, status.message),
-                  errhint("This is a bug in steam_rec; please report it with the statement that caused it.")));
+  ereport(ERROR,
+          (errcode(ERRCODE_INTERNAL_ERROR), errmsg("steam_rec internal error during %s: %s", what, status.message),
+           errhint("This is a bug in steam_rec; please report it with the statement that caused it.")));
   pg_unreachable();
 }
 

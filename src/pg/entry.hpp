@@ -56,9 +56,7 @@ void pg_guard(Call&& call) {
   MemoryContext caller_context = CurrentMemoryContext;
   ErrorData* volatile caught = nullptr;
   PG_TRY();
-  {
-    call();
-  }
+  { call(); }
   PG_CATCH();
   {
     MemoryContextSwitchTo(caller_context);
@@ -87,16 +85,13 @@ inline void check(const Status& status, const char* what) {
 
 // Defines the SQL-callable C function `name`; the braces that follow are its
 // body, with `fcinfo` in scope as in any V1 function.
-#define STEAM_REC_FUNCTION_CHECKED(name, check)                                 \
-  static Datum name##_body(FunctionCallInfo fcinfo);                            \
-  extern "C" {                                                                  \
-  PGDLLEXPORT Datum name(PG_FUNCTION_ARGS);                                     \
-  PG_FUNCTION_INFO_V1(name);                                                    \
-  Datum name(PG_FUNCTION_ARGS) {                                                \
-    return ::steam_rec::pg::call_guarded(name##_body, fcinfo, check);           \
-  }                                                                             \
-  }                                                                             \
+#define STEAM_REC_FUNCTION_CHECKED(name, check)                                                      \
+  static Datum name##_body(FunctionCallInfo fcinfo);                                                 \
+  extern "C" {                                                                                       \
+  PGDLLEXPORT Datum name(PG_FUNCTION_ARGS);                                                          \
+  PG_FUNCTION_INFO_V1(name);                                                                         \
+  Datum name(PG_FUNCTION_ARGS) { return ::steam_rec::pg::call_guarded(name##_body, fcinfo, check); } \
+  }                                                                                                  \
   static Datum name##_body(FunctionCallInfo fcinfo)
 
-#define STEAM_REC_FUNCTION(name) \
-  STEAM_REC_FUNCTION_CHECKED(name, ::steam_rec::pg::VersionCheck::required)
+#define STEAM_REC_FUNCTION(name) STEAM_REC_FUNCTION_CHECKED(name, ::steam_rec::pg::VersionCheck::required)

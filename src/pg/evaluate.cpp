@@ -18,6 +18,7 @@
 #include "pg/game_tags_reader.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/sql_contracts.hpp"
 #include "pg/train_params_json.hpp"
 #include "pg/training_data_size.hpp"
 #include "pg/user_games_scan.hpp"
@@ -32,8 +33,6 @@ extern "C" {
 namespace steam_rec::pg {
 namespace {
 
-constexpr long kFetchRows = 50000;
-
 struct Job {
   rec::Evaluation evaluation;
   std::vector<rec::TrainParams> params;
@@ -43,18 +42,19 @@ struct Job {
 
 // The algorithms asked for, no repeats, after the registry's first one (the
 // baseline, always measured); NULL means every algorithm of the registry.
-char** chosen_algorithms(FunctionCallInfo fcinfo, int* count) {
+char** chosen_algorithms(const Arguments& arguments, int* count) {
   const std::vector<rec::AlgorithmSpec>& all = rec::algorithms();
   const int known = static_cast<int>(all.size());
   Datum* values = nullptr;
   bool* nulls = nullptr;
   int n = 0;
-  if (!PG_ARGISNULL(0))
-    deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
+  const bool every = arguments.is_null("algorithms");
+  if (!every)
+    deconstruct_array(arguments.get<ArrayType*>("algorithms"), TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
   auto** chosen = static_cast<char**>(palloc(sizeof(char*) * (known + n)));
   *count = 0;
   chosen[(*count)++] = pstrdup(all.front().name);
-  if (PG_ARGISNULL(0)) {
+  if (every) {
     for (int i = 1; i < known; ++i) chosen[(*count)++] = pstrdup(all[i].name);
     return chosen;
   }
@@ -75,7 +75,8 @@ char** chosen_algorithms(FunctionCallInfo fcinfo, int* count) {
 RawParam* params_for(Jsonb* params, const char* algorithm, int* count) {
   *count = 0;
   if (params == nullptr) return nullptr;
-  JsonbValue* value = getKeyJsonValueFromContainer(&params->root, algorithm, static_cast<int>(strlen(algorithm)), nullptr);
+  JsonbValue* value =
+      getKeyJsonValueFromContainer(&params->root, algorithm, static_cast<int>(strlen(algorithm)), nullptr);
   if (value == nullptr) return nullptr;
   if (value->type != jbvBinary || !JsonContainerIsObject(value->val.binary.data))
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -106,74 +107,61 @@ void refuse_unknown_algorithms_in(Jsonb* params, char** algorithms, int count) {
   }
 }
 
-rec::EvalOptions read_options(FunctionCallInfo fcinfo) {
-  // The arguments that must not be NULL (params, argument 6, may be).
-  struct Required {
-    int argument;
-    const char* name;
-  };
-  const Required required[] = {{1, "k"},         {2, "holdout"}, {3, "seed"},
-                               {4, "min_games"}, {5, "target"},  {7, "validation"}};
-  for (const Required& r : required)
-    if (PG_ARGISNULL(r.argument))
-      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be NULL", r.name)));
+rec::EvalOptions read_options(const Arguments& arguments) {
+  // Every argument but algorithms and params must be given.
+  for (const char* name : {"k", "holdout", "seed", "min_games", "target", "validation"}) arguments.require(name);
   rec::EvalOptions options;
-  options.k = PG_GETARG_INT32(1);
+  options.k = arguments.get<int32>("k");
   if (options.k < 1 || options.k > 1000)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("k must be between 1 and 1000, not %d", options.k)));
-  const float holdout = PG_GETARG_FLOAT4(2);
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("k must be between 1 and 1000, not %d", options.k)));
+  const float holdout = arguments.get<float4>("holdout");
   if (!(holdout > 0 && holdout < 1))
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("holdout must be above 0 and below 1, not %g", static_cast<double>(holdout)),
                     errhint("It is the share of each player's games held out for testing; 0.2 is usual.")));
   options.holdout = holdout;
-  options.seed = static_cast<std::uint32_t>(PG_GETARG_INT32(3));
-  options.min_games = PG_GETARG_INT32(4);
+  options.seed = static_cast<std::uint32_t>(arguments.get<int32>("seed"));
+  options.min_games = arguments.get<int32>("min_games");
   if (options.min_games < 1 || options.min_games > 10000)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("min_games must be between 1 and 10000, not %d", options.min_games)));
-  const char* target = text_to_cstring(PG_GETARG_TEXT_PP(5));
+  const char* target = text_to_cstring(arguments.get<text*>("target"));
   if (strcmp(target, "owned") != 0 && strcmp(target, "engaged") != 0)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown target \"%s\"", target),
                     errhint("'owned' counts every held-out game; 'engaged' only those played at least 2 hours.")));
   options.engaged_only = strcmp(target, "engaged") == 0;
-  options.validation = PG_GETARG_BOOL(7);
+  options.validation = arguments.get<bool>("validation");
   return options;
 }
 
 void read_data(Job* job) {
-  Portal cursor = SPI_cursor_open_with_args(
-      "steam_rec_evaluate_plays",
-      "SELECT user_steam_id, appid, engagement_score, playtime_hours, playtime_2weeks_hours, last_played"
-      "  FROM steam_rec.user_games",
-      0, nullptr, nullptr,
-      nullptr, true, 0);
   const TimestampTz as_of = engagement_as_of();
-  for (;;) {
-    SPI_cursor_fetch(cursor, true, kFetchRows);
-    if (SPI_processed == 0) break;
-    const uint64 rows = SPI_processed;
-    auto* plays = static_cast<rec::EvalPlay*>(palloc(sizeof(rec::EvalPlay) * rows));
-    for (uint64 r = 0; r < rows; ++r) {
-      bool is_null = true;
-      HeapTuple tuple = SPI_tuptable->vals[r];
-      plays[r].player = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
-      plays[r].appid = DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &is_null));
-      Datum score = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null);
-      plays[r].engagement = is_null ? NAN : DatumGetFloat4(score);
-      plays[r].hours = DatumGetFloat8(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &is_null));
-      Datum recent = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 5, &is_null);
-      plays[r].recent_hours = is_null ? 0 : DatumGetFloat8(recent);
-      Datum last_played = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 6, &is_null);
-      plays[r].days_since_last_played = is_null ? -1 : days_since(DatumGetTimestampTz(last_played), as_of);
-    }
-    SPI_freetuptable(SPI_tuptable);
-    check(guard([&] {
-      for (uint64 r = 0; r < rows; ++r) job->evaluation.add_play(plays[r]);
-    }), "evaluate");
-    pfree(plays);
-  }
-  SPI_cursor_close(cursor);
+  for_each_batch("steam_rec_evaluate_plays",
+                 "SELECT user_steam_id, appid, engagement_score, playtime_hours, playtime_2weeks_hours, last_played"
+                 "  FROM steam_rec.user_games",
+                 0, nullptr, nullptr, [&](SPITupleTable* table, uint64 rows) {
+                   auto* plays = static_cast<rec::EvalPlay*>(palloc(sizeof(rec::EvalPlay) * rows));
+                   for (uint64 r = 0; r < rows; ++r) {
+                     bool is_null = true;
+                     HeapTuple tuple = table->vals[r];
+                     plays[r].player = DatumGetInt64(SPI_getbinval(tuple, table->tupdesc, 1, &is_null));
+                     plays[r].appid = DatumGetInt32(SPI_getbinval(tuple, table->tupdesc, 2, &is_null));
+                     Datum score = SPI_getbinval(tuple, table->tupdesc, 3, &is_null);
+                     plays[r].engagement = is_null ? NAN : DatumGetFloat4(score);
+                     plays[r].hours = DatumGetFloat8(SPI_getbinval(tuple, table->tupdesc, 4, &is_null));
+                     Datum recent = SPI_getbinval(tuple, table->tupdesc, 5, &is_null);
+                     plays[r].recent_hours = is_null ? 0 : DatumGetFloat8(recent);
+                     Datum last_played = SPI_getbinval(tuple, table->tupdesc, 6, &is_null);
+                     plays[r].days_since_last_played =
+                         is_null ? -1 : days_since(DatumGetTimestampTz(last_played), as_of);
+                   }
+                   check(guard([&] {
+                           for (uint64 r = 0; r < rows; ++r) job->evaluation.add_play(plays[r]);
+                         }),
+                         "evaluate");
+                   pfree(plays);
+                 });
 
   read_game_tags([&](int32 appid, const char* tag, int32 position) {
     check(guard([&] { job->evaluation.add_tag(appid, tag, position); }), "evaluate");
@@ -186,8 +174,8 @@ void read_data(Job* job) {
 // split per player: counted as two EvalPlays each.
 void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
   const double held_plays = 2.0 * sizeof(rec::EvalPlay) * static_cast<double>(size.interactions);
-  refuse_over_training_memory_limit("evaluating", params, size,
-                                    held_plays + rec::thread_scratch_bytes(params, size, steam_rec::max_threads(), true));
+  refuse_over_training_memory_limit(
+      "evaluating", params, size, held_plays + rec::thread_scratch_bytes(params, size, steam_rec::max_threads(), true));
 }
 
 }  // namespace
@@ -197,10 +185,11 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
   using namespace steam_rec::pg;
   using steam_rec::guard;
   namespace rec = steam_rec::rec;
-  const rec::EvalOptions options = read_options(fcinfo);
+  const Arguments arguments(fcinfo, contracts::evaluate);
+  const rec::EvalOptions options = read_options(arguments);
   int algorithm_count = 0;
-  char** algorithms = chosen_algorithms(fcinfo, &algorithm_count);
-  Jsonb* params = PG_ARGISNULL(6) ? nullptr : PG_GETARG_JSONB_P(6);
+  char** algorithms = chosen_algorithms(arguments, &algorithm_count);
+  Jsonb* params = arguments.is_null("params") ? nullptr : arguments.get<Jsonb*>("params");
   refuse_unknown_algorithms_in(params, algorithms, algorithm_count);
 
   InitMaterializedSRF(fcinfo, 0);
@@ -213,7 +202,7 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
           "evaluate");
   }
 
-  spi_connect();
+  SpiSession spi;
   const rec::DataSize size = count_training_data();
   for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, size);
   read_data(job);
@@ -229,14 +218,17 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
     const rec::EvalScore& s = job->score;
     ereport(NOTICE, (errmsg("evaluate: %s (%d of %d): recall@%d %.4f, ndcg@%d %.4f, trained in %.1f s", algorithms[a],
                             a + 1, algorithm_count, options.k, s.recall, options.k, s.ndcg, s.train_seconds)));
-    Datum values[7] = {CStringGetTextDatum(algorithms[a]),    Float4GetDatum(static_cast<float>(s.recall)),
-                       Float4GetDatum(static_cast<float>(s.ndcg)), Float4GetDatum(static_cast<float>(s.hit_rate)),
-                       Float4GetDatum(static_cast<float>(s.coverage)), Int32GetDatum(s.players),
+    Datum values[7] = {CStringGetTextDatum(algorithms[a]),
+                       Float4GetDatum(static_cast<float>(s.recall)),
+                       Float4GetDatum(static_cast<float>(s.ndcg)),
+                       Float4GetDatum(static_cast<float>(s.hit_rate)),
+                       Float4GetDatum(static_cast<float>(s.coverage)),
+                       Int32GetDatum(s.players),
                        Float4GetDatum(static_cast<float>(s.train_seconds))};
     bool nulls[7] = {false, false, false, false, false, false, false};
     tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
   }
-  SPI_finish();
+  spi.finish();
   MemoryContextDelete(work);
   return (Datum)0;
 }

@@ -15,9 +15,9 @@ namespace steam_rec::pg {
 template <typename Add>
 void read_game_tags(Add&& add) {
   constexpr long kFetchRows = 50000;
-  Portal cursor = SPI_cursor_open_with_args("steam_rec_game_tags",
-                                            "SELECT appid, tag_name, position FROM steam_rec.game_tags", 0, nullptr,
-                                            nullptr, nullptr, true, 0);
+  Portal cursor =
+      SPI_cursor_open_with_args("steam_rec_game_tags", "SELECT appid, tag_name, position FROM steam_rec.game_tags", 0,
+                                nullptr, nullptr, nullptr, true, 0);
   for (;;) {
     SPI_cursor_fetch(cursor, true, kFetchRows);
     if (SPI_processed == 0) break;

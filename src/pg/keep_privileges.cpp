@@ -28,6 +28,7 @@
 //
 // It works at every SQL version, so it skips the SQL/library version check.
 #include "pg/entry.hpp"
+#include "pg/spi.hpp"
 
 extern "C" {
 #include "commands/event_trigger.h"
@@ -277,11 +278,11 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_keep_privileges, steam_rec::pg::VersionChec
   // server in its own words, after this trigger.
   if (!updates_steam_rec(event->parsetree) || !superuser()) PG_RETURN_VOID();
 
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  steam_rec::pg::SpiSession spi;
   if (strcmp(event->event, "ddl_command_start") == 0)
     run_with_members(kStash, SPI_OK_INSERT);
   else
     restore_privileges();
-  SPI_finish();
+  spi.finish();
   PG_RETURN_VOID();
 }

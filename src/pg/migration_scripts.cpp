@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "pg/entry.hpp"
+#include "pg/sql_contracts.hpp"
 
 extern "C" {
 #include "common/md5.h"
@@ -50,9 +51,9 @@ bool is_script_name(const char* name) {
 text* read_script(text* name_text) {
   char* name = text_to_cstring(name_text);
   if (!is_script_name(name))
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("\"%s\" is not the name of a steam_rec script", name),
-                    errhint("Script names look like steam_rec--1.0.sql or steam_rec--1.0--1.1.sql.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("\"%s\" is not the name of a steam_rec script", name),
+             errhint("Script names look like steam_rec--1.0.sql or steam_rec--1.0--1.1.sql.")));
   char share[MAXPGPATH];
   get_share_path(my_exec_path, share);
   char* path = psprintf("%s/extension/%s", share, name);
@@ -69,19 +70,22 @@ text* read_script(text* name_text) {
     appendBinaryStringInfo(&content, buffer, static_cast<int>(read));
   bool failed = ferror(file);
   FreeFile(file);
-  if (failed)
-    ereport(ERROR, (errcode_for_file_access(), errmsg("could not read \"%s\": %m", path)));
+  if (failed) ereport(ERROR, (errcode_for_file_access(), errmsg("could not read \"%s\": %m", path)));
   return cstring_to_text_with_len(content.data, content.len);
 }
 
 }  // namespace
 
 STEAM_REC_FUNCTION_CHECKED(steam_rec_script_text, steam_rec::pg::VersionCheck::skipped) {
-  PG_RETURN_TEXT_P(read_script(PG_GETARG_TEXT_PP(0)));
+  const steam_rec::pg::Arguments arguments(fcinfo, steam_rec::pg::contracts::script_text);
+  arguments.require("script");
+  PG_RETURN_TEXT_P(read_script(arguments.get<text*>("script")));
 }
 
 STEAM_REC_FUNCTION_CHECKED(steam_rec_script_checksum, steam_rec::pg::VersionCheck::skipped) {
-  text* script = read_script(PG_GETARG_TEXT_PP(0));
+  const steam_rec::pg::Arguments arguments(fcinfo, steam_rec::pg::contracts::script_checksum);
+  arguments.require("script");
+  text* script = read_script(arguments.get<text*>("script"));
   char hex[33];
   const char* problem = nullptr;
   if (!pg_md5_hash(VARDATA_ANY(script), VARSIZE_ANY_EXHDR(script), hex, &problem))

@@ -7,6 +7,7 @@
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
+#include "pg/model_games_table.hpp"
 #include "pg/model_image_file.hpp"
 #include "pg/spi.hpp"
 #include "pg/train_params_json.hpp"
@@ -51,9 +52,7 @@ struct Loading {
   std::shared_ptr<std::vector<unsigned char>> image = std::make_shared<std::vector<unsigned char>>();
 };
 
-void check(const Status& status) {
-  if (!status.ok()) raise_core_failure(status, "loading the active model");
-}
+constexpr const char* kLoading = "loading the active model";  // names the operation in core failures
 
 // The elements of a non-null one-dimensional array column, or none.
 template <typename T>
@@ -75,12 +74,15 @@ const T* array_elements(HeapTuple tuple, TupleDesc descriptor, int column, Oid e
                   errhint("Train a new model: SELECT steam_rec.train();")));
 }
 
-// Two array columns side by side: neighbour appids, then their weights.
-rec::StoredNeighbours stored_neighbours(HeapTuple tuple, TupleDesc descriptor, int column, int32 appid) {
-  rec::StoredNeighbours stored;
+// Two array columns: neighbor appids and their weights.
+rec::StoredNeighbors stored_neighbors(HeapTuple tuple, TupleDesc descriptor, const char* appids_column,
+                                      const char* weights_column, int32 appid) {
+  rec::StoredNeighbors stored;
   int32 weights = 0;
-  stored.appids = array_elements<int32>(tuple, descriptor, column, INT4OID, &stored.count);
-  stored.weights = array_elements<float>(tuple, descriptor, column + 1, FLOAT4OID, &weights);
+  stored.appids = array_elements<int32>(tuple, descriptor, model_games_attribute(descriptor, appids_column), INT4OID,
+                                        &stored.count);
+  stored.weights =
+      array_elements<float>(tuple, descriptor, model_games_attribute(descriptor, weights_column), FLOAT4OID, &weights);
   if (stored.count != weights) malformed(appid);
   return stored;
 }
@@ -88,38 +90,45 @@ rec::StoredNeighbours stored_neighbours(HeapTuple tuple, TupleDesc descriptor, i
 void load_tags(Loading* loading, int64 id) {
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(id)};
-  uint64 rows = spi_run("SELECT tag_name FROM steam_rec.model_tags WHERE model_id OPERATOR(pg_catalog.=) $1"
-                        " ORDER BY tag",
-                        1, types, values, SPI_OK_SELECT, true);
+  uint64 rows = spi_run(
+      "SELECT tag_name FROM steam_rec.model_tags WHERE model_id OPERATOR(pg_catalog.=) $1"
+      " ORDER BY tag",
+      1, types, values, SPI_OK_SELECT, true);
   for (uint64 r = 0; r < rows; ++r) {
     const char* name = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
-    check(guard([&] { loading->assembler.add_tag(name); }));
+    check(guard([&] { loading->assembler.add_tag(name); }), kLoading);
   }
 }
 
 void load_games(Loading* loading, int64 id) {
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(id)};
-  uint64 rows = spi_run("SELECT appid, popularity, neighbors, weights, content_neighbors, content_weights,"
-                        "       factors, tags, tag_weights"
-                        "  FROM steam_rec.model_games WHERE model_id OPERATOR(pg_catalog.=) $1 ORDER BY appid",
-                        1, types, values, SPI_OK_SELECT, true);
+  const char* query = psprintf(
+      "SELECT %s FROM steam_rec.model_games WHERE model_id OPERATOR(pg_catalog.=) $1"
+      " ORDER BY appid",
+      model_games_column_list());
+  uint64 rows = spi_run(query, 1, types, values, SPI_OK_SELECT, true);
+  const int appid = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "appid") : 0;
+  const int popularity = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "popularity") : 0;
+  const int factors = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "factors") : 0;
+  const int tags = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "tags") : 0;
+  const int tag_weights = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "tag_weights") : 0;
   for (uint64 r = 0; r < rows; ++r) {
     CHECK_FOR_INTERRUPTS();  // nothing C++ lives on this frame; the assembler belongs to a memory context
     HeapTuple tuple = SPI_tuptable->vals[r];
     TupleDesc descriptor = SPI_tuptable->tupdesc;
     bool is_null = true;
     rec::StoredGame game;
-    game.appid = DatumGetInt32(SPI_getbinval(tuple, descriptor, 1, &is_null));
-    game.popularity = DatumGetFloat4(SPI_getbinval(tuple, descriptor, 2, &is_null));
-    game.neighbours = stored_neighbours(tuple, descriptor, 3, game.appid);
-    game.content_neighbours = stored_neighbours(tuple, descriptor, 5, game.appid);
-    game.factors = array_elements<float>(tuple, descriptor, 7, FLOAT4OID, &game.factor_count);
-    int32 tag_weights = 0;
-    game.tags = array_elements<int32>(tuple, descriptor, 8, INT4OID, &game.tag_count);
-    game.tag_weights = array_elements<float>(tuple, descriptor, 9, FLOAT4OID, &tag_weights);
-    if (game.tag_count != tag_weights) malformed(game.appid);
-    check(guard([&] { loading->assembler.add_game(game); }));
+    game.appid = DatumGetInt32(SPI_getbinval(tuple, descriptor, appid, &is_null));
+    game.popularity = DatumGetFloat4(SPI_getbinval(tuple, descriptor, popularity, &is_null));
+    game.neighbors = stored_neighbors(tuple, descriptor, "neighbors", "weights", game.appid);
+    game.content_neighbors = stored_neighbors(tuple, descriptor, "content_neighbors", "content_weights", game.appid);
+    game.factors = array_elements<float>(tuple, descriptor, factors, FLOAT4OID, &game.factor_count);
+    int32 tag_weight_count = 0;
+    game.tags = array_elements<int32>(tuple, descriptor, tags, INT4OID, &game.tag_count);
+    game.tag_weights = array_elements<float>(tuple, descriptor, tag_weights, FLOAT4OID, &tag_weight_count);
+    if (game.tag_count != tag_weight_count) malformed(game.appid);
+    check(guard([&] { loading->assembler.add_game(game); }), kLoading);
   }
 }
 
@@ -149,21 +158,23 @@ void build_image(Loading* loading, const ImageFiles& files, const ModelRow& row)
   load_games(loading, row.id);
   Status built;
   check(guard([&] {
-    rec::TrainParams resolved = rec::restore_params(row.algorithm, to_param_values(raw, param_count));
-    built = rec::build_model_image(loading->assembler.finish(resolved), files.key, loading->image.get());
-  }));
-  check(built);
+          rec::TrainParams resolved = rec::restore_params(row.algorithm, to_param_values(raw, param_count));
+          built = rec::build_model_image(loading->assembler.finish(resolved), files.key, loading->image.get());
+        }),
+        kLoading);
+  check(built, kLoading);
 }
 
 // Serves the model from the image this backend built, kept in its memory.
 void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_table, const ModelRow& row) {
   Status opened;
   check(guard([&] {
-    rec::ModelView view;
-    opened = rec::open_model_image(loading->image->data(), loading->image->size(), &files.key, &view);
-    if (opened.ok()) cache.recommender = std::make_shared<rec::Recommender>(loading->image, view);
-  }));
-  check(opened);
+          rec::ModelView view;
+          opened = rec::open_model_image(loading->image->data(), loading->image->size(), &files.key, &view);
+          if (opened.ok()) cache.recommender = std::make_shared<rec::Recommender>(loading->image, view);
+        }),
+        kLoading);
+  check(opened, kLoading);
   remember(files, models_table, row, false);
 }
 
@@ -281,9 +292,11 @@ ActiveModel active_model() {
   static SPIPlanPtr plan = nullptr;
   HeapTuple tuple = nullptr;
   TupleDesc descriptor = nullptr;
-  return serve(steam_rec_relation("models"), look_up_active(
-      saved_plan(&plan, "SELECT id, trained_at, algorithm, params FROM steam_rec.models WHERE active", 0, nullptr),
-      nullptr, &tuple, &descriptor));
+  return serve(
+      steam_rec_relation("models"),
+      look_up_active(
+          saved_plan(&plan, "SELECT id, trained_at, algorithm, params FROM steam_rec.models WHERE active", 0, nullptr),
+          nullptr, &tuple, &descriptor));
 }
 
 ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
@@ -330,8 +343,8 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
   int scores = 0;
   deconstruct_array(DatumGetArrayTypeP(appids), INT4OID, sizeof(int32), true, TYPALIGN_INT, &appid_values, nullptr,
                     &games->count);
-  deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(tuple, descriptor, 6, &is_null)), FLOAT4OID, sizeof(float4),
-                    true, TYPALIGN_INT, &score_values, &score_nulls, &scores);
+  deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(tuple, descriptor, 6, &is_null)), FLOAT4OID, sizeof(float4), true,
+                    TYPALIGN_INT, &score_values, &score_nulls, &scores);
   games->appids = static_cast<int32*>(palloc(sizeof(int32) * games->count));
   games->engagement = static_cast<float*>(palloc(sizeof(float) * games->count));
   for (int i = 0; i < games->count; ++i) {
@@ -398,8 +411,8 @@ STEAM_REC_FUNCTION(steam_rec_model_image) {
   Datum values[4] = {0, 0, 0, 0};
   bool nulls[4] = {true, true, true, true};
   if (cache.recommender != nullptr) {
-    const steam_rec::pg::ImageFiles files(steam_rec::rec::ImageKey{MyDatabaseId, cache.models_table, cache.id,
-                                                                   cache.trained_at});
+    const steam_rec::pg::ImageFiles files(
+        steam_rec::rec::ImageKey{MyDatabaseId, cache.models_table, cache.id, cache.trained_at});
     values[0] = CStringGetTextDatum(cache.image_name);
     values[1] = Int64GetDatum(static_cast<int64>(cache.recommender->image_bytes()));
     values[2] = Int32GetDatum(steam_rec::pg::image_builds(files));

@@ -14,7 +14,7 @@ namespace steam_rec::pg {
 
 struct ActiveModel {
   int64 id;
-  const char* algorithm;  // palloc'd
+  const char* algorithm;          // palloc'd
   rec::Recommender* recommender;  // pinned: see active_model()
 };
 

@@ -199,7 +199,9 @@ bool current_identity(const char* path, FileIdentity* identity) {
 bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* served, FileIdentity* identity) {
   const int fd = open(files.image, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno != ENOENT) ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not open model image \"%s\": %m", files.image)));
+    if (errno != ENOENT)
+      ereport(LOG,
+              (errcode_for_file_access(), errmsg("steam_rec: could not open model image \"%s\": %m", files.image)));
     return false;
   }
   struct stat st;
@@ -297,7 +299,8 @@ bool write_image_file(const ImageFiles& files, const unsigned char* image, std::
   if (log >= 0) {
     char line[32];
     const int length = snprintf(line, sizeof line, "%d\n", MyProcPid);
-    if (write(log, line, static_cast<std::size_t>(length)) != length) { /* the count is informative only */ }
+    if (write(log, line, static_cast<std::size_t>(length)) != length) { /* the count is informative only */
+    }
     close(log);
   }
   if (durable_rename(temporary, files.image, LOG) != 0) {

@@ -1,9 +1,13 @@
 #include "pg/model_store.hpp"
 
+#include <cstring>
+
+#include "pg/model_games_table.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
 #include "utils/array.h"
 }
 
@@ -25,8 +29,8 @@ Datum offsets_array(const rec::SparseRows& rows, int games) {
   return int4_array(offsets, games + 1);
 }
 
-// The appids of a neighbour matrix's entries (stored as appids, so a row reads on its own).
-Datum neighbour_appids(const rec::GameModel& model, const rec::SparseRows& rows) {
+// The appids of a neighbor matrix's entries (stored as appids, so a row reads on its own).
+Datum neighbor_appids(const rec::GameModel& model, const rec::SparseRows& rows) {
   const int64 count = rows.rows() == model.games() ? rows.nonzeros() : 0;
   int32* appids = static_cast<int32*>(palloc(sizeof(int32) * (count + 1)));
   for (int64 p = 0; p < count; ++p) appids[p] = model.appids[rows.index[p]];
@@ -49,24 +53,26 @@ void lock_models_for_activation() {
 int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   Oid model_types[6] = {TEXTOID, TEXTOID, INT4OID, INT4OID, INT8OID, INT4OID};
   Datum model_values[6] = {CStringGetTextDatum(facts.algorithm), CStringGetTextDatum(facts.params_json),
-                           Int32GetDatum(facts.players), Int32GetDatum(facts.games),
-                           Int64GetDatum(facts.interactions), Int32GetDatum(0)};
-  spi_run("INSERT INTO steam_rec.models (algorithm, params, players, games, interactions, seconds)"
-          " VALUES ($1, $2::pg_catalog.jsonb, $3, $4, $5, $6) RETURNING id",
-          6, model_types, model_values, SPI_OK_INSERT_RETURNING);
+                           Int32GetDatum(facts.players),         Int32GetDatum(facts.games),
+                           Int64GetDatum(facts.interactions),    Int32GetDatum(0)};
+  spi_run(
+      "INSERT INTO steam_rec.models (algorithm, params, players, games, interactions, seconds)"
+      " VALUES ($1, $2::pg_catalog.jsonb, $3, $4, $5, $6) RETURNING id",
+      6, model_types, model_values, SPI_OK_INSERT_RETURNING);
   bool is_null = true;
   const int64 id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
 
   Oid tag_types[2] = {INT8OID, TEXTARRAYOID};
   Datum tag_values[2] = {Int64GetDatum(id), text_array(model.tag_names)};
-  spi_run("INSERT INTO steam_rec.model_tags (model_id, tag, tag_name)"
-          " SELECT $1, (u.n - 1)::integer, u.name FROM pg_catalog.unnest($2) WITH ORDINALITY AS u(name, n)",
-          2, tag_types, tag_values, SPI_OK_INSERT);
+  spi_run(
+      "INSERT INTO steam_rec.model_tags (model_id, tag, tag_name)"
+      " SELECT $1, (u.n - 1)::integer, u.name FROM pg_catalog.unnest($2) WITH ORDINALITY AS u(name, n)",
+      2, tag_types, tag_values, SPI_OK_INSERT);
 
   const int games = model.games();
   const int factor_count = model.has_factors() ? static_cast<int>(model.factors.cols()) : 0;
-  check_fits_in_an_array(model.neighbours.nonzeros());
-  check_fits_in_an_array(model.content_neighbours.nonzeros());
+  check_fits_in_an_array(model.neighbors.nonzeros());
+  check_fits_in_an_array(model.content_neighbors.nonzeros());
   check_fits_in_an_array(static_cast<int64>(games) * factor_count);
   check_fits_in_an_array(model.tags.nonzeros());
 
@@ -75,32 +81,74 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   for (int g = 0; g < games; ++g)
     for (int f = 0; f < factor_count; ++f) factors[static_cast<int64>(g) * factor_count + f] = model.factors(g, f);
 
-  Oid types[14] = {INT8OID,        INT4ARRAYOID,   FLOAT4ARRAYOID, INT4ARRAYOID, INT4ARRAYOID,
-                   FLOAT4ARRAYOID, INT4ARRAYOID,   INT4ARRAYOID,   FLOAT4ARRAYOID, FLOAT4ARRAYOID,
-                   INT4OID,        INT4ARRAYOID,   INT4ARRAYOID,   FLOAT4ARRAYOID};
-  Datum values[14] = {Int64GetDatum(id),
-                      int4_array(model.appids.data(), games),
-                      float4_array(model.popularity.data(), games),
-                      offsets_array(model.neighbours, games),
-                      neighbour_appids(model, model.neighbours),
-                      float4_array(model.neighbours.value.data(), model.neighbours.nonzeros()),
-                      offsets_array(model.content_neighbours, games),
-                      neighbour_appids(model, model.content_neighbours),
-                      float4_array(model.content_neighbours.value.data(), model.content_neighbours.nonzeros()),
-                      float4_array(factors, static_cast<int64>(games) * factor_count),
-                      Int32GetDatum(factor_count),
-                      offsets_array(model.tags, games),
-                      int4_array(model.tags.index.data(), static_cast<int>(model.tags.nonzeros())),
-                      float4_array(model.tags.value.data(), model.tags.nonzeros())};
-  // Slicing fixed-width arrays is constant time, so one statement stores every game.
-  spi_run("INSERT INTO steam_rec.model_games (model_id, appid, popularity, neighbors, weights,"
-          "                                   content_neighbors, content_weights, factors, tags, tag_weights)"
-          " SELECT $1, $2[i], $3[i], $5[$4[i] + 1 : $4[i + 1]], $6[$4[i] + 1 : $4[i + 1]],"
-          "        $8[$7[i] + 1 : $7[i + 1]], $9[$7[i] + 1 : $7[i + 1]],"
-          "        CASE WHEN $11 > 0 THEN $10[(i - 1) * $11 + 1 : i * $11] END,"
-          "        $13[$12[i] + 1 : $12[i + 1]], $14[$12[i] + 1 : $12[i + 1]]"
-          "   FROM pg_catalog.generate_subscripts($2, 1) AS i",
-          14, types, values, SPI_OK_INSERT);
+  // The statement's parameters, each named: whole-model arrays that each
+  // game's row slices (slicing fixed-width arrays is constant time, so one
+  // statement stores every game).
+  enum Param {
+    kModelId = 1,
+    kAppids,
+    kPopularity,
+    kNeighborOffsets,
+    kNeighborAppids,
+    kNeighborWeights,
+    kContentOffsets,
+    kContentAppids,
+    kContentWeights,
+    kFactors,
+    kFactorCount,
+    kTagOffsets,
+    kTags,
+    kTagWeights,
+    kParams = kTagWeights
+  };
+  Oid types[kParams];
+  Datum values[kParams];
+  auto bind = [&](Param param, Oid type, Datum value) {
+    types[param - 1] = type;
+    values[param - 1] = value;
+  };
+  bind(kModelId, INT8OID, Int64GetDatum(id));
+  bind(kAppids, INT4ARRAYOID, int4_array(model.appids.data(), games));
+  bind(kPopularity, FLOAT4ARRAYOID, float4_array(model.popularity.data(), games));
+  bind(kNeighborOffsets, INT4ARRAYOID, offsets_array(model.neighbors, games));
+  bind(kNeighborAppids, INT4ARRAYOID, neighbor_appids(model, model.neighbors));
+  bind(kNeighborWeights, FLOAT4ARRAYOID, float4_array(model.neighbors.value.data(), model.neighbors.nonzeros()));
+  bind(kContentOffsets, INT4ARRAYOID, offsets_array(model.content_neighbors, games));
+  bind(kContentAppids, INT4ARRAYOID, neighbor_appids(model, model.content_neighbors));
+  bind(kContentWeights, FLOAT4ARRAYOID,
+       float4_array(model.content_neighbors.value.data(), model.content_neighbors.nonzeros()));
+  bind(kFactors, FLOAT4ARRAYOID, float4_array(factors, static_cast<int64>(games) * factor_count));
+  bind(kFactorCount, INT4OID, Int32GetDatum(factor_count));
+  bind(kTagOffsets, INT4ARRAYOID, offsets_array(model.tags, games));
+  bind(kTags, INT4ARRAYOID, int4_array(model.tags.index.data(), static_cast<int>(model.tags.nonzeros())));
+  bind(kTagWeights, FLOAT4ARRAYOID, float4_array(model.tags.value.data(), model.tags.nonzeros()));
+
+  // Each column of game i's row (model_games_table.hpp names them), from the parameters.
+  auto slice = [](int elements, int offsets) {
+    return psprintf("$%d[$%d[i] + 1 : $%d[i + 1]]", elements, offsets, offsets);
+  };
+  auto source_of = [&](const char* column) -> char* {
+    if (strcmp(column, "appid") == 0) return psprintf("$%d[i]", kAppids);
+    if (strcmp(column, "popularity") == 0) return psprintf("$%d[i]", kPopularity);
+    if (strcmp(column, "neighbors") == 0) return slice(kNeighborAppids, kNeighborOffsets);
+    if (strcmp(column, "weights") == 0) return slice(kNeighborWeights, kNeighborOffsets);
+    if (strcmp(column, "content_neighbors") == 0) return slice(kContentAppids, kContentOffsets);
+    if (strcmp(column, "content_weights") == 0) return slice(kContentWeights, kContentOffsets);
+    if (strcmp(column, "factors") == 0)
+      return psprintf("CASE WHEN $%d > 0 THEN $%d[(i - 1) * $%d + 1 : i * $%d] END", kFactorCount, kFactors,
+                      kFactorCount, kFactorCount);
+    if (strcmp(column, "tags") == 0) return slice(kTags, kTagOffsets);
+    if (strcmp(column, "tag_weights") == 0) return slice(kTagWeights, kTagOffsets);
+    elog(ERROR, "steam_rec: no source for model_games column \"%s\"", column);
+    return nullptr;
+  };
+  StringInfoData sources;
+  initStringInfo(&sources);
+  for (const char* column : kModelGamesColumns) appendStringInfo(&sources, ", %s", source_of(column));
+  spi_run(psprintf("INSERT INTO steam_rec.model_games (model_id, %s) SELECT $%d%s"
+                   "  FROM pg_catalog.generate_subscripts($%d, 1) AS i",
+                   model_games_column_list(), kModelId, sources.data, kAppids),
+          kParams, types, values, SPI_OK_INSERT);
   return id;
 }
 
@@ -109,8 +157,8 @@ void finish_and_activate(int64 id, double seconds) {
   Datum values[2] = {Int64GetDatum(id), Float4GetDatum(static_cast<float>(seconds))};
   spi_run("UPDATE steam_rec.models SET seconds = $2 WHERE id OPERATOR(pg_catalog.=) $1", 2, types, values,
           SPI_OK_UPDATE);
-  spi_run("UPDATE steam_rec.models SET active = false WHERE active AND id OPERATOR(pg_catalog.<>) $1", 1, types,
-          values, SPI_OK_UPDATE);
+  spi_run("UPDATE steam_rec.models SET active = false WHERE active AND id OPERATOR(pg_catalog.<>) $1", 1, types, values,
+          SPI_OK_UPDATE);
   spi_run("UPDATE steam_rec.models SET active = true WHERE id OPERATOR(pg_catalog.=) $1", 1, types, values,
           SPI_OK_UPDATE);
 }

@@ -20,9 +20,7 @@ extern "C" {
 namespace steam_rec::pg {
 namespace {
 
-void check(const Status& status) {
-  if (!status.ok()) raise_core_failure(status, "recommend");
-}
+constexpr const char* kRanking = "recommend";  // names the operation in core failures
 
 // Elements read between two looks at the interrupt flags.
 constexpr int kInterruptEvery = 65536;
@@ -52,10 +50,6 @@ void copy_names(char** names, int count, std::vector<std::string>& into, CancelC
     cancel.poll();
     into.emplace_back(names[i]);
   }
-}
-
-void connect() {
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
 }
 
 // Game names by appid: appids sorted and distinct, names[i] that of appids[i]
@@ -114,8 +108,9 @@ Names look_up_names(const Ranking* ranking) {
 // stack if reporting fails.
 void notice_unknown_tags(const char* what, const std::vector<std::string>& names, bool only_nulls) {
   if (only_nulls) {
-    ereport(NOTICE, (errmsg("%s holds only NULLs, so no game matches it", what),
-                     errhint("NULL elements of a tag list are ignored; pass NULL instead of the array for no filter.")));
+    ereport(NOTICE,
+            (errmsg("%s holds only NULLs, so no game matches it", what),
+             errhint("NULL elements of a tag list are ignored; pass NULL instead of the array for no filter.")));
     return;
   }
   if (names.empty()) return;
@@ -127,8 +122,9 @@ void notice_unknown_tags(const char* what, const std::vector<std::string>& names
     appendStringInfoString(&list, quote_literal_cstr(names[i].c_str()));
   }
   if (names.size() > kListed) appendStringInfo(&list, " and %zu more", names.size() - kListed);
-  ereport(NOTICE, (errmsg("%s: no game has the tag%s %s", what, names.size() > 1 ? "s" : "", list.data),
-                   errhint("Tags match ignoring the case of ASCII letters; the names are those of steam_rec.game_tags.")));
+  ereport(NOTICE,
+          (errmsg("%s: no game has the tag%s %s", what, names.size() > 1 ? "s" : "", list.data),
+           errhint("Tags match ignoring the case of ASCII letters; the names are those of steam_rec.game_tags.")));
 }
 
 void append_name(StringInfo text, const Names& names, int32 appid) {
@@ -172,37 +168,34 @@ Ranking* new_ranking() {
 
 void delete_ranking(Ranking* ranking) { MemoryContextDelete(ranking->context); }
 
-void require_argument(FunctionCallInfo fcinfo, int argument, const char* name) {
-  if (PG_ARGISNULL(argument))
-    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be NULL", name)));
-}
-
 void check_k(int32 k) {
   if (k < 1 || k > kMaxK)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("k must be between 1 and %d, not %d", kMaxK, k),
                     errhint("k is how many games to return.")));
 }
 
-Ranking* begin_ranking(FunctionCallInfo fcinfo, int first) {
-  require_argument(fcinfo, first, "k");
-  require_argument(fcinfo, first + 1, "exclude_owned");
-  require_argument(fcinfo, first + 5, "diversity");
-  const int32 k = PG_GETARG_INT32(first);
+Ranking* begin_ranking(FunctionCallInfo fcinfo, const Arguments& arguments) {
+  arguments.require("k");
+  arguments.require("exclude_owned");
+  arguments.require("diversity");
+  const int32 k = arguments.get<int32>("k");
   check_k(k);
-  const float diversity = PG_GETARG_FLOAT4(first + 5);
+  const float diversity = arguments.get<float4>("diversity");
   if (std::isnan(diversity) || diversity < 0 || diversity > 1)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("diversity must be between 0 and 1, not %g", static_cast<double>(diversity)),
                     errhint("0 ranks by relevance alone; 1 favours games unlike those already listed.")));
   int include_count = 0, exclude_count = 0, appid_count = 0, include_elements = 0, exclude_elements = 0;
-  char** include = PG_ARGISNULL(first + 2)
+  char** include = arguments.is_null("include_tags")
                        ? nullptr
-                       : text_elements(PG_GETARG_ARRAYTYPE_P(first + 2), &include_count, &include_elements);
-  char** exclude = PG_ARGISNULL(first + 3)
+                       : text_elements(arguments.get<ArrayType*>("include_tags"), &include_count, &include_elements);
+  char** exclude = arguments.is_null("exclude_tags")
                        ? nullptr
-                       : text_elements(PG_GETARG_ARRAYTYPE_P(first + 3), &exclude_count, &exclude_elements);
-  int32* appids = PG_ARGISNULL(first + 4) ? nullptr
-                                          : int4_elements(PG_GETARG_ARRAYTYPE_P(first + 4), "exclude_appids", &appid_count);
+                       : text_elements(arguments.get<ArrayType*>("exclude_tags"), &exclude_count, &exclude_elements);
+  int32* appids = arguments.is_null("exclude_appids")
+                      ? nullptr
+                      : int4_elements(arguments.get<ArrayType*>("exclude_appids"), "exclude_appids", &appid_count);
+  const bool exclude_owned = arguments.get<bool>("exclude_owned");
 
   InitMaterializedSRF(fcinfo, 0);
   Ranking* ranking = new_ranking();
@@ -210,33 +203,33 @@ Ranking* begin_ranking(FunctionCallInfo fcinfo, int first) {
   ranking->include_only_nulls = include_elements > 0 && include_count == 0;
   CancelCheck cancel = server_cancel_check();
   check(guard([&] {
-    rec::RankRequest& request = ranking->request;
-    request.k = k;
-    request.exclude_owned = PG_GETARG_BOOL(first + 1);
-    request.diversity = diversity;
-    copy_names(include, include_count, request.include_tags, cancel);
-    copy_names(exclude, exclude_count, request.exclude_tags, cancel);
-    request.exclude_appids.assign(appids, appids + appid_count);
-  }));
-  connect();
+          rec::RankRequest& request = ranking->request;
+          request.k = k;
+          request.exclude_owned = exclude_owned;
+          request.diversity = diversity;
+          copy_names(include, include_count, request.include_tags, cancel);
+          copy_names(exclude, exclude_count, request.exclude_tags, cancel);
+          request.exclude_appids.assign(appids, appids + appid_count);
+        }),
+        kRanking);
   return ranking;
 }
 
-Ranking* begin_similar(FunctionCallInfo fcinfo, int k_argument) {
-  require_argument(fcinfo, k_argument, "k");
-  const int32 k = PG_GETARG_INT32(k_argument);
+Ranking* begin_similar(FunctionCallInfo fcinfo, const Arguments& arguments) {
+  arguments.require("k");
+  const int32 k = arguments.get<int32>("k");
   check_k(k);
   InitMaterializedSRF(fcinfo, 0);
   Ranking* ranking = new_ranking();
   ranking->request.k = k;
-  connect();
   return ranking;
 }
 
 void add_games(Ranking* ranking, const int32* appids, const float* engagement, int count) {
   check(guard([&] {
-    for (int i = 0; i < count; ++i) ranking->request.games.push_back(rec::PlayerGame{appids[i], engagement[i]});
-  }));
+          for (int i = 0; i < count; ++i) ranking->request.games.push_back(rec::PlayerGame{appids[i], engagement[i]});
+        }),
+        kRanking);
 }
 
 int32* int4_elements(ArrayType* array, const char* name, int* count) {
@@ -261,10 +254,11 @@ void rank(Ranking* ranking, const ActiveModel& model) {
   }
   CancelCheck cancel = server_cancel_check();
   check(guard([&] {
-    ranking->results = model.recommender->rank(ranking->request, cancel);
-    ranking->unknown_include_tags = model.recommender->unknown_tags(ranking->request.include_tags, cancel);
-    ranking->unknown_exclude_tags = model.recommender->unknown_tags(ranking->request.exclude_tags, cancel);
-  }));
+          ranking->results = model.recommender->rank(ranking->request, cancel);
+          ranking->unknown_include_tags = model.recommender->unknown_tags(ranking->request.include_tags, cancel);
+          ranking->unknown_exclude_tags = model.recommender->unknown_tags(ranking->request.exclude_tags, cancel);
+        }),
+        kRanking);
 }
 
 void rank_and_return(FunctionCallInfo fcinfo, Ranking* ranking, const ActiveModel& model, ReasonStyle style) {
@@ -290,7 +284,6 @@ void rank_and_return(FunctionCallInfo fcinfo, Ranking* ranking, const ActiveMode
     }
     tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
   }
-  SPI_finish();
   delete_ranking(ranking);
 }
 

@@ -8,6 +8,7 @@
 #include "core/recommender.hpp"
 #include "pg/model_cache.hpp"
 #include "pg/postgres.hpp"
+#include "pg/sql_contract.hpp"
 
 extern "C" {
 #include "utils/array.h"
@@ -28,24 +29,22 @@ struct Ranking {
 
 enum class ReasonStyle { player, visitor, similar };
 
-// Raises 22004 naming the argument when it is NULL.
-void require_argument(FunctionCallInfo fcinfo, int argument, const char* name);
 // Raises 22023 unless 1 <= k <= 1000.
 void check_k(int32 k);
 
-// Validates k and the filters (arguments first_argument .. first_argument+5:
-// k, exclude_owned, include_tags, exclude_tags, exclude_appids, diversity),
-// prepares the result set and connects to SPI.
-Ranking* begin_ranking(FunctionCallInfo fcinfo, int first_argument);
+// Validates k and the filters (the arguments named k, exclude_owned,
+// include_tags, exclude_tags, exclude_appids and diversity), prepares the
+// result set; the caller then opens an SpiSession.
+Ranking* begin_ranking(FunctionCallInfo fcinfo, const Arguments& arguments);
 // The same for similar_games(appid, k): only k, owned game excluded.
-Ranking* begin_similar(FunctionCallInfo fcinfo, int k_argument);
+Ranking* begin_similar(FunctionCallInfo fcinfo, const Arguments& arguments);
 
 void add_games(Ranking* ranking, const int32* appids, const float* engagement, int count);
 // The non-NULL elements of an int4 array, palloc'd.
 int32* int4_elements(ArrayType* array, const char* name, int* count);
 
 // Ranks, says in a NOTICE which requested tags no game has, looks up names,
-// writes the result rows, and disconnects from SPI.
+// writes the result rows and deletes the ranking.  Call inside SPI.
 void rank_and_return(FunctionCallInfo fcinfo, Ranking* ranking, const ActiveModel& model, ReasonStyle style);
 
 // Ranks into ranking->results (for callers that write rows themselves).

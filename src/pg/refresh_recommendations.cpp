@@ -20,9 +20,11 @@
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
 #include "pg/model_cache.hpp"
+#include "pg/players.hpp"
 #include "pg/ranking_io.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/sql_contracts.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -32,7 +34,6 @@ namespace steam_rec::pg {
 namespace {
 
 constexpr int kBatchPlayers = 1000;
-constexpr long kFetchRows = 20000;
 constexpr int64 kProgressFrom = 1000;  // players
 
 // Replaces the lists of the batch's players that still exist; returns rows
@@ -60,9 +61,10 @@ int64 flush(const rec::ScoredLists& batch, const char* algorithm, MemoryContext 
   MemoryContext caller = MemoryContextSwitchTo(scratch);
   Oid lock_types[1] = {INT8ARRAYOID};
   Datum lock_values[1] = {int8_array(batch.players.data(), static_cast<int>(batch.players.size()))};
-  const uint64 alive = spi_run("SELECT steam_id FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.=) ANY ($1)"
-                               " ORDER BY steam_id FOR NO KEY UPDATE",
-                               1, lock_types, lock_values, SPI_OK_SELECT);
+  const uint64 alive = spi_run(
+      "SELECT steam_id FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.=) ANY ($1)"
+      " ORDER BY steam_id FOR NO KEY UPDATE",
+      1, lock_types, lock_values, SPI_OK_SELECT);
   auto* locked = static_cast<int64*>(palloc(sizeof(int64) * (alive + 1)));
   for (uint64 r = 0; r < alive; ++r) {
     bool is_null = true;
@@ -72,14 +74,17 @@ int64 flush(const rec::ScoredLists& batch, const char* algorithm, MemoryContext 
   Datum locked_array = int8_array(locked, static_cast<int>(alive));
   Oid delete_types[1] = {INT8ARRAYOID};
   Datum delete_values[1] = {locked_array};
-  spi_run("DELETE FROM steam_rec.recommendations WHERE user_steam_id OPERATOR(pg_catalog.=) ANY ($1)", 1,
-          delete_types, delete_values, SPI_OK_DELETE);
+  spi_run("DELETE FROM steam_rec.recommendations WHERE user_steam_id OPERATOR(pg_catalog.=) ANY ($1)", 1, delete_types,
+          delete_values, SPI_OK_DELETE);
 
   const int rows = static_cast<int>(batch.row_players.size());
   Oid types[6] = {INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, FLOAT4ARRAYOID, TEXTOID, INT8ARRAYOID};
-  Datum values[6] = {int8_array(batch.row_players.data(), rows), int4_array(batch.appids.data(), rows),
-                     int4_array(batch.ranks.data(), rows), float4_array(batch.scores.data(), rows),
-                     CStringGetTextDatum(algorithm), locked_array};
+  Datum values[6] = {int8_array(batch.row_players.data(), rows),
+                     int4_array(batch.appids.data(), rows),
+                     int4_array(batch.ranks.data(), rows),
+                     float4_array(batch.scores.data(), rows),
+                     CStringGetTextDatum(algorithm),
+                     locked_array};
   const uint64 written = spi_run(
       "INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm)"
       " SELECT r.steam_id, r.appid, r.rank, r.score, $5"
@@ -93,16 +98,6 @@ int64 flush(const rec::ScoredLists& batch, const char* algorithm, MemoryContext 
   MemoryContextSwitchTo(caller);
   MemoryContextReset(scratch);
   return static_cast<int64>(written);
-}
-
-void require_player(int64 steam_id) {
-  Oid types[1] = {INT8OID};
-  Datum values[1] = {Int64GetDatum(steam_id)};
-  if (spi_run("SELECT FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.=) $1", 1, types, values,
-              SPI_OK_SELECT, true) == 0)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("player %lld does not exist", static_cast<long long>(steam_id)),
-                    errhint("Players are rows of steam_rec.users; with no player every list is refreshed.")));
 }
 
 int64 count_players() {
@@ -136,8 +131,9 @@ struct FetchedRows {
 };
 
 FetchedRows read_page(SPITupleTable* table, uint64 rows) {
-  FetchedRows page{rows, static_cast<int64*>(palloc(sizeof(int64) * rows)), static_cast<int32*>(palloc(sizeof(int32) * rows)),
-            static_cast<float*>(palloc(sizeof(float) * rows)), static_cast<bool*>(palloc(sizeof(bool) * rows))};
+  FetchedRows page{rows, static_cast<int64*>(palloc(sizeof(int64) * rows)),
+                   static_cast<int32*>(palloc(sizeof(int32) * rows)), static_cast<float*>(palloc(sizeof(float) * rows)),
+                   static_cast<bool*>(palloc(sizeof(bool) * rows))};
   for (uint64 r = 0; r < rows; ++r) {
     bool is_null = true;
     page.players[r] = DatumGetInt64(SPI_getbinval(table->vals[r], table->tupdesc, 1, &is_null));
@@ -156,20 +152,21 @@ FetchedRows read_page(SPITupleTable* table, uint64 rows) {
 bool fill(rec::BatchScorer* scorer, const FetchedRows& page, uint64* next, bool* have_player, int64* current) {
   bool full = false;
   check(guard([&] {
-    for (; *next < page.rows; ++*next) {
-      const uint64 r = *next;
-      if (!*have_player || page.players[r] != *current) {
-        if (scorer->filled_players() == scorer->batch_players()) {
-          full = true;
-          return;
-        }
-        scorer->add_player(page.players[r]);
-        *have_player = true;
-        *current = page.players[r];
-      }
-      if (page.has_game[r]) scorer->add_game(page.appids[r], page.engagement[r]);
-    }
-  }), "refresh_recommendations");
+          for (; *next < page.rows; ++*next) {
+            const uint64 r = *next;
+            if (!*have_player || page.players[r] != *current) {
+              if (scorer->filled_players() == scorer->batch_players()) {
+                full = true;
+                return;
+              }
+              scorer->add_player(page.players[r]);
+              *have_player = true;
+              *current = page.players[r];
+            }
+            if (page.has_game[r]) scorer->add_game(page.appids[r], page.engagement[r]);
+          }
+        }),
+        "refresh_recommendations");
   return full;
 }
 
@@ -195,13 +192,14 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
   using namespace steam_rec::pg;
   using steam_rec::guard;
   namespace rec = steam_rec::rec;
-  require_argument(fcinfo, 1, "k");
-  const int32 k = PG_GETARG_INT32(1);
+  const Arguments arguments(fcinfo, contracts::refresh_recommendations);
+  arguments.require("k");
+  const int32 k = arguments.get<int32>("k");
   check_k(k);
-  const bool one_player = !PG_ARGISNULL(0);
-  const int64 only = one_player ? PG_GETARG_INT64(0) : 0;
+  const bool one_player = !arguments.is_null("steam_id");
+  const int64 only = one_player ? arguments.get<int64>("steam_id") : 0;
 
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  SpiSession spi;
   ActiveModel model = active_model();
   if (one_player) require_player(only);
   const int64 total = one_player ? 1 : count_players();
@@ -212,15 +210,13 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
 
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(only)};
-  Portal cursor = SPI_cursor_open_with_args(
-      "steam_rec_refresh_recommendations",
+  const char* players_and_games =
       one_player ? "SELECT u.steam_id, ug.appid, ug.engagement_score FROM steam_rec.users AS u"
                    "  LEFT JOIN steam_rec.user_games AS ug ON ug.user_steam_id OPERATOR(pg_catalog.=) u.steam_id"
                    " WHERE u.steam_id OPERATOR(pg_catalog.=) $1"
                  : "SELECT u.steam_id, ug.appid, ug.engagement_score FROM steam_rec.users AS u"
                    "  LEFT JOIN steam_rec.user_games AS ug ON ug.user_steam_id OPERATOR(pg_catalog.=) u.steam_id"
-                   " ORDER BY u.steam_id",
-      one_player ? 1 : 0, types, values, nullptr, true, 0);
+                   " ORDER BY u.steam_id";
   MemoryContext scratch =
       AllocSetContextCreate(CurrentMemoryContext, "steam_rec refresh_recommendations batch", ALLOCSET_DEFAULT_SIZES);
   // The scorer lives in a child of the context that pins the model, so on an
@@ -242,23 +238,20 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
     written += flush(scorer->done(), model.algorithm, scratch);
     progress.add(static_cast<int64>(scorer->done().players.size()));
   };
-  for (;;) {
-    SPI_cursor_fetch(cursor, true, kFetchRows);
-    if (SPI_processed == 0) break;
-    MemoryContext caller = MemoryContextSwitchTo(pages);
-    const FetchedRows page = read_page(SPI_tuptable, SPI_processed);
-    MemoryContextSwitchTo(caller);
-    SPI_freetuptable(SPI_tuptable);
-    uint64 next = 0;
-    while (fill(scorer, page, &next, &have_player, &current)) submit_and_write();
-    MemoryContextReset(pages);
-  }
+  for_each_batch("steam_rec_refresh_recommendations", players_and_games, one_player ? 1 : 0, types, values,
+                 [&](SPITupleTable* table, uint64 rows) {
+                   MemoryContext caller = MemoryContextSwitchTo(pages);
+                   const FetchedRows page = read_page(table, rows);
+                   MemoryContextSwitchTo(caller);
+                   uint64 next = 0;
+                   while (fill(scorer, page, &next, &have_player, &current)) submit_and_write();
+                   MemoryContextReset(pages);
+                 });
   submit_and_write();
   check(guard([&] { scorer->drain(cancel); }), "refresh_recommendations");
   written += flush(scorer->done(), model.algorithm, scratch);
   progress.add(static_cast<int64>(scorer->done().players.size()));
   MemoryContextDelete(scoring);
-  SPI_cursor_close(cursor);
-  SPI_finish();
+  spi.finish();
   PG_RETURN_INT64(written);
 }

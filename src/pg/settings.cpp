@@ -7,8 +7,8 @@
 
 #include "core/algorithm_registry.hpp"
 #include "core/guard.hpp"
-#include "pg/entry.hpp"
 #include "core/parallel.hpp"
+#include "pg/entry.hpp"
 #include "pg/postgres.hpp"
 
 extern "C" {
@@ -64,20 +64,18 @@ void define_max_threads() {
 
 void define_settings() {
   define_max_threads();
-  DefineCustomIntVariable("steam_rec.training_memory_limit",
-                          "Largest memory a steam_rec.train() call may use.",
+  DefineCustomIntVariable("steam_rec.training_memory_limit", "Largest memory a steam_rec.train() call may use.",
                           "train() estimates its peak memory from the data before it reads it, "
                           "and refuses to start when the estimate exceeds this.",
-                          &training_memory_limit_mb, 2048, 16, INT_MAX / 2, PGC_USERSET, GUC_UNIT_MB,
-                          nullptr, nullptr, nullptr);
+                          &training_memory_limit_mb, 2048, 16, INT_MAX / 2, PGC_USERSET, GUC_UNIT_MB, nullptr, nullptr,
+                          nullptr);
   // Read by the DROP guard, which also runs in sessions that have not loaded
   // this library (there it is a plain placeholder setting).
   DefineCustomBoolVariable("steam_rec.allow_drop",
                            "Lets DROP EXTENSION steam_rec (and drops that take it along) delete rows.",
-                           "Off: dropping the extension is refused while its tables hold rows.",
-                           &allow_drop, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
-  DefineCustomStringVariable("steam_rec.player",
-                             "The player (SteamID) an application session acts for.",
+                           "Off: dropping the extension is refused while its tables hold rows.", &allow_drop, false,
+                           PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable("steam_rec.player", "The player (SteamID) an application session acts for.",
                              "Not read by steam_rec itself: for row-level-security policies, "
                              "see the README. Empty means none.",
                              &player, "", PGC_USERSET, 0, check_player, nullptr, nullptr);

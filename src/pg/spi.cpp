@@ -7,16 +7,21 @@ extern "C" {
 
 namespace steam_rec::pg {
 
-void spi_connect() {
+SpiSession::SpiSession() {
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "steam_rec: SPI_connect failed");
+  connected_ = true;
 }
 
-uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values, int expected,
-               bool read_only) {
-  int result = SPI_execute_with_args(sql, count, const_cast<Oid*>(types),
-                                     const_cast<Datum*>(values), nullptr, read_only, 0);
-  if (result != expected)
-    elog(ERROR, "steam_rec: internal query failed (%s): %s", SPI_result_code_string(result), sql);
+void SpiSession::finish() noexcept {
+  if (!connected_) return;
+  connected_ = false;
+  SPI_finish();  // reports failure by its result, never by ereport
+}
+
+uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values, int expected, bool read_only) {
+  int result =
+      SPI_execute_with_args(sql, count, const_cast<Oid*>(types), const_cast<Datum*>(values), nullptr, read_only, 0);
+  if (result != expected) elog(ERROR, "steam_rec: internal query failed (%s): %s", SPI_result_code_string(result), sql);
   return SPI_processed;
 }
 
@@ -35,7 +40,8 @@ Datum build_array(const T* values, int64 count, Oid type, int16 width, bool by_v
 }  // namespace
 
 Datum int4_array(const int32* values, int count) {
-  return build_array(values, count, INT4OID, sizeof(int32), true, TYPALIGN_INT, [](int32 v) { return Int32GetDatum(v); });
+  return build_array(values, count, INT4OID, sizeof(int32), true, TYPALIGN_INT,
+                     [](int32 v) { return Int32GetDatum(v); });
 }
 
 Datum int8_array(const int64* values, int count) {

@@ -17,8 +17,9 @@
 #include "pg/model_store.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
-#include "pg/training_data_size.hpp"
+#include "pg/sql_contracts.hpp"
 #include "pg/train_params_json.hpp"
+#include "pg/training_data_size.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -29,7 +30,6 @@ namespace steam_rec::pg {
 namespace {
 
 constexpr int64 kTrainLockKey = 0x737465616d747261;  // "steamtra"
-constexpr long kFetchRows = 50000;
 
 struct Training {
   rec::TrainParams params;
@@ -40,33 +40,28 @@ struct Training {
 };
 
 void read_owned_games(Training* training) {
-  Portal cursor = SPI_cursor_open_with_args(
-      "steam_rec_train_owned", "SELECT user_steam_id, appid, engagement_score FROM steam_rec.user_games", 0, nullptr,
-      nullptr, nullptr, true, 0);
-  for (;;) {
-    SPI_cursor_fetch(cursor, true, kFetchRows);
-    if (SPI_processed == 0) break;
-    const uint64 rows = SPI_processed;
-    auto* players = static_cast<int64*>(palloc(sizeof(int64) * rows));
-    auto* appids = static_cast<int32*>(palloc(sizeof(int32) * rows));
-    auto* engagement = static_cast<float*>(palloc(sizeof(float) * rows));
-    for (uint64 r = 0; r < rows; ++r) {
-      bool is_null = true;
-      HeapTuple tuple = SPI_tuptable->vals[r];
-      players[r] = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
-      appids[r] = DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &is_null));
-      Datum score = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null);
-      engagement[r] = is_null ? 0.0f : DatumGetFloat4(score);
-    }
-    SPI_freetuptable(SPI_tuptable);
-    check(guard([&] {
-      for (uint64 r = 0; r < rows; ++r) training->data.add_owned(players[r], appids[r], engagement[r]);
-    }), "train");
-    pfree(players);
-    pfree(appids);
-    pfree(engagement);
-  }
-  SPI_cursor_close(cursor);
+  for_each_batch("steam_rec_train_owned", "SELECT user_steam_id, appid, engagement_score FROM steam_rec.user_games", 0,
+                 nullptr, nullptr, [&](SPITupleTable* table, uint64 rows) {
+                   auto* players = static_cast<int64*>(palloc(sizeof(int64) * rows));
+                   auto* appids = static_cast<int32*>(palloc(sizeof(int32) * rows));
+                   auto* engagement = static_cast<float*>(palloc(sizeof(float) * rows));
+                   for (uint64 r = 0; r < rows; ++r) {
+                     bool is_null = true;
+                     HeapTuple tuple = table->vals[r];
+                     players[r] = DatumGetInt64(SPI_getbinval(tuple, table->tupdesc, 1, &is_null));
+                     appids[r] = DatumGetInt32(SPI_getbinval(tuple, table->tupdesc, 2, &is_null));
+                     Datum score = SPI_getbinval(tuple, table->tupdesc, 3, &is_null);
+                     engagement[r] = is_null ? 0.0f : DatumGetFloat4(score);
+                   }
+                   check(guard([&] {
+                           for (uint64 r = 0; r < rows; ++r)
+                             training->data.add_owned(players[r], appids[r], engagement[r]);
+                         }),
+                         "train");
+                   pfree(players);
+                   pfree(appids);
+                   pfree(engagement);
+                 });
 }
 
 }  // namespace
@@ -76,20 +71,20 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   using namespace steam_rec::pg;
   using steam_rec::guard;
   namespace rec = steam_rec::rec;
-  if (PG_ARGISNULL(0))
+  const Arguments arguments(fcinfo, contracts::train);
+  if (arguments.is_null("algorithm"))
     ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("algorithm must not be NULL"),
                     errhint("Valid algorithms are %s.", rec::algorithm_names())));
-  const char* algorithm = text_to_cstring(PG_GETARG_TEXT_PP(0));
+  const char* algorithm = text_to_cstring(arguments.get<text*>("algorithm"));
   int param_count = 0;
-  RawParam* raw = PG_ARGISNULL(1) ? nullptr : read_params(PG_GETARG_JSONB_P(1), &param_count);
+  RawParam* raw = arguments.is_null("params") ? nullptr : read_params(arguments.get<Jsonb*>("params"), &param_count);
   const auto started = std::chrono::steady_clock::now();
 
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train", ALLOCSET_DEFAULT_SIZES);
   auto* training = new_in_context<Training>(work);
-  check(guard([&] { training->params = rec::resolve_params(algorithm, to_param_values(raw, param_count)); }),
-        "train");
+  check(guard([&] { training->params = rec::resolve_params(algorithm, to_param_values(raw, param_count)); }), "train");
 
-  spi_connect();
+  SpiSession spi;
   Oid lock_types[1] = {INT8OID};
   Datum lock_key[1] = {Int64GetDatum(kTrainLockKey)};
   spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
@@ -103,12 +98,13 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   });
   steam_rec::CancelCheck cancel = server_cancel_check();
   check(guard([&] {
-    training->data.finish(cancel);
-    training->size = rec::data_size(training->data);
-    training->model = rec::train(training->data, training->params, cancel);
-    training->data = rec::TrainingSet();  // the model is all that is needed now
-    training->described = rec::describe_params(training->params);
-  }), "train");
+          training->data.finish(cancel);
+          training->size = rec::data_size(training->data);
+          training->model = rec::train(training->data, training->params, cancel);
+          training->data = rec::TrainingSet();  // the model is all that is needed now
+          training->described = rec::describe_params(training->params);
+        }),
+        "train");
 
   ModelFacts facts{rec::algorithm_name(training->params.algorithm), params_to_json(training->described),
                    static_cast<int32>(training->size.players), training->model.games(), training->size.interactions};
@@ -118,11 +114,10 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   // EXCLUSIVE later could deadlock with another session doing the same.
   lock_models_for_activation();
   const int64 id = store_model(training->model, facts);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   finish_and_activate(id, seconds);
 
-  SPI_finish();
+  spi.finish();
   MemoryContextDelete(work);
   PG_RETURN_INT64(id);
 }

@@ -11,10 +11,14 @@ namespace {
 
 const char* type_name(const JsonbValue& value) {
   switch (value.type) {
-    case jbvNull: return "null";
-    case jbvBool: return "a boolean";
-    case jbvBinary: return "an array or object";
-    default: return "not a number or string";
+    case jbvNull:
+      return "null";
+    case jbvBool:
+      return "a boolean";
+    case jbvBinary:
+      return "an array or object";
+    default:
+      return "not a number or string";
   }
 }
 
@@ -45,8 +49,8 @@ RawParam* read_params(Jsonb* params, int* count) {
       param.text = pnstrdup(value.val.string.val, value.val.string.len);
     } else if (value.type == jbvNumeric) {
       // Beyond the range of a double becomes infinite, which the core refuses by range.
-      param.number = DatumGetFloat8(
-          DirectFunctionCall1(numeric_float8_no_overflow, NumericGetDatum(value.val.numeric)));
+      param.number =
+          DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, NumericGetDatum(value.val.numeric)));
       param.text = "";
     } else {
       ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -6,11 +6,12 @@ namespace steam_rec::pg {
 
 rec::DataSize count_training_data() {
   // Players are counted from users (an upper bound that needs no sort).
-  spi_run("SELECT (SELECT pg_catalog.count(*) FROM steam_rec.users),"
-          "       (SELECT pg_catalog.count(*) FROM (SELECT DISTINCT appid FROM steam_rec.user_games) AS g),"
-          "       (SELECT pg_catalog.count(*) FROM steam_rec.user_games),"
-          "       (SELECT pg_catalog.count(*) FROM steam_rec.game_tags)",
-          0, nullptr, nullptr, SPI_OK_SELECT, true);
+  spi_run(
+      "SELECT (SELECT pg_catalog.count(*) FROM steam_rec.users),"
+      "       (SELECT pg_catalog.count(*) FROM (SELECT DISTINCT appid FROM steam_rec.user_games) AS g),"
+      "       (SELECT pg_catalog.count(*) FROM steam_rec.user_games),"
+      "       (SELECT pg_catalog.count(*) FROM steam_rec.game_tags)",
+      0, nullptr, nullptr, SPI_OK_SELECT, true);
   rec::DataSize size;
   bool is_null = true;
   HeapTuple tuple = SPI_tuptable->vals[0];

@@ -6,6 +6,7 @@
 // whether it runs inside a block, so this asks the server and refuses up front
 // with a message that says what to do.
 #include "pg/entry.hpp"
+#include "pg/sql_contracts.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -14,10 +15,10 @@ extern "C" {
 STEAM_REC_FUNCTION(steam_rec_refuse_in_transaction_block) {
   // Refuses, naming the caller, when the current command runs inside
   // BEGIN ... COMMIT, a multi-statement query or a subtransaction.
-  const char* what = PG_ARGISNULL(0) ? "this command" : text_to_cstring(PG_GETARG_TEXT_PP(0));
+  const steam_rec::pg::Arguments arguments(fcinfo, steam_rec::pg::contracts::refuse_in_transaction_block);
+  const char* what = arguments.is_null("what") ? "this command" : text_to_cstring(arguments.get<text*>("what"));
   if (IsTransactionBlock() || IsSubTransaction())
-    ereport(ERROR, (errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-                    errmsg("%s cannot run inside a transaction block", what),
+    ereport(ERROR, (errcode(ERRCODE_ACTIVE_SQL_TRANSACTION), errmsg("%s cannot run inside a transaction block", what),
                     errdetail("It commits after each of its steps."),
                     errhint("Run it on its own, in autocommit mode (not after BEGIN, not in a "
                             "multi-statement query).")));

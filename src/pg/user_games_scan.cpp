@@ -22,8 +22,7 @@ namespace {
 AttrNumber required_column(TupleDesc descriptor, const char* name) {
   int number = SPI_fnumber(descriptor, name);
   if (number <= 0)
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
-                    errmsg("steam_rec.user_games has no column \"%s\"", name),
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN), errmsg("steam_rec.user_games has no column \"%s\"", name),
                     errhint("Run ALTER EXTENSION steam_rec UPDATE; to bring the schema up to date.")));
   return static_cast<AttrNumber>(number);
 }
@@ -77,8 +76,8 @@ double days_since(TimestampTz last_played, TimestampTz as_of) {
 
 int category_from_name(const char* name, size_t length) {
   using engagement::Category;
-  for (Category category : {Category::unplayed, Category::tried, Category::casual,
-                            Category::regular, Category::dedicated}) {
+  for (Category category :
+       {Category::unplayed, Category::tried, Category::casual, Category::regular, Category::dedicated}) {
     const char* candidate = engagement::category_name(category);
     if (std::strlen(candidate) == length && std::memcmp(candidate, name, length) == 0)
       return static_cast<int>(category);
@@ -97,8 +96,7 @@ void find_user_games_columns(TupleDesc descriptor, UserGamesScan* scan) {
 }
 
 Oid user_games_relation_id() {
-  return RangeVarGetRelid(makeRangeVar(const_cast<char*>("steam_rec"),
-                                       const_cast<char*>("user_games"), -1),
+  return RangeVarGetRelid(makeRangeVar(const_cast<char*>("steam_rec"), const_cast<char*>("user_games"), -1),
                           AccessShareLock, false);
 }
 

@@ -3,7 +3,7 @@
 // callers who may read every row (it checks).
 #pragma once
 
-#include "core/engagement_refresh.hpp"
+#include "core/engagement_refresh_model.hpp"
 #include "pg/postgres.hpp"
 
 extern "C" {

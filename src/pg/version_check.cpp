@@ -32,8 +32,7 @@ int compare_versions(const char* left, const char* right) {
     if (a != b) return a < b ? -1 : 1;
     if (*left == '.') ++left;
     if (*right == '.') ++right;
-    if ((*left != '\0' && !isdigit((unsigned char)*left)) ||
-        (*right != '\0' && !isdigit((unsigned char)*right)))
+    if ((*left != '\0' && !isdigit((unsigned char)*left)) || (*right != '\0' && !isdigit((unsigned char)*right)))
       return strcmp(left, right);
   }
   return 0;
@@ -47,15 +46,13 @@ char* installed_sql_version() {
 
   Relation catalog = table_open(ExtensionRelationId, AccessShareLock);
   ScanKeyData key;
-  ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
-              ObjectIdGetDatum(extension_oid));
+  ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(extension_oid));
   SysScanDesc scan = systable_beginscan(catalog, ExtensionOidIndexId, true, nullptr, 1, &key);
   char* version = nullptr;
   HeapTuple tuple = systable_getnext(scan);
   if (HeapTupleIsValid(tuple)) {
     bool is_null = true;
-    Datum value = heap_getattr(tuple, Anum_pg_extension_extversion, RelationGetDescr(catalog),
-                               &is_null);
+    Datum value = heap_getattr(tuple, Anum_pg_extension_extversion, RelationGetDescr(catalog), &is_null);
     if (!is_null) version = text_to_cstring(DatumGetTextPP(value));
   }
   systable_endscan(scan);
@@ -79,12 +76,12 @@ void ensure_sql_matches_library() {
   // keeps working with the newest library.
   int order = compare_versions(installed, kLibraryVersion);
   if (order > 0)
-    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                    errmsg("steam_rec SQL version %s is newer than the loaded library version %s",
-                           installed, kLibraryVersion),
-                    errhint("Install the steam_rec %s library and reconnect, or run "
-                            "ALTER EXTENSION steam_rec UPDATE TO '%s'; to go back.",
-                            installed, kLibraryVersion)));
+    ereport(ERROR,
+            (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+             errmsg("steam_rec SQL version %s is newer than the loaded library version %s", installed, kLibraryVersion),
+             errhint("Install the steam_rec %s library and reconnect, or run "
+                     "ALTER EXTENSION steam_rec UPDATE TO '%s'; to go back.",
+                     installed, kLibraryVersion)));
   pfree(installed);
   matched_in_transaction = transaction;
   matched_in_command = command;

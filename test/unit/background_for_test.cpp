@@ -42,7 +42,8 @@ TEST(BackgroundFor, RunsEveryChunkOnceWhileTheCallerWorks) {
     EXPECT_TRUE(job.running());
     if (threads > 1) {
       // The workers make progress without the calling thread.
-      for (int spin = 0; spin < 2000 && started.load() == 0; ++spin) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      for (int spin = 0; spin < 2000 && started.load() == 0; ++spin)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
       EXPECT_GT(started.load(), 0) << threads;
     } else {
       EXPECT_EQ(started.load(), 0);  // one thread: the chunks run inside wait()
@@ -62,7 +63,8 @@ TEST(BackgroundFor, DeletingItMidJobStopsAndJoinsTheWorkers) {
       ++chunks_run;
       busy_for(std::chrono::microseconds(500));
     });
-    for (int spin = 0; spin < 2000 && chunks_run.load() < 4; ++spin) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    for (int spin = 0; spin < 2000 && chunks_run.load() < 4; ++spin)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }  // no wait(): the destructor must stop them
   const int after = chunks_run.load();
   std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "core/neighbour_blend.hpp"
-#include "core/trainers.hpp"
+#include "core/algorithm_trainers.hpp"
+#include "core/neighbor_blend.hpp"
 
 using namespace steam_rec::rec;
 
@@ -40,7 +40,8 @@ TEST(EasePopularityDebias, DividesEachWeightByItsTargetsOwnersToTheExponent) {
   const TrainingSet d = data();
   const SparseRows plain = train_ease(d, resolve_params("ease", {ParamValue{"lambda", false, 1, ""}}), no_cancel);
   const SparseRows debiased = train_ease(
-      d, resolve_params("ease", {ParamValue{"lambda", false, 1, ""}, ParamValue{"popularity_exponent", false, 0.5, ""}}),
+      d,
+      resolve_params("ease", {ParamValue{"lambda", false, 1, ""}, ParamValue{"popularity_exponent", false, 0.5, ""}}),
       no_cancel);
   // Game numbers are positions: appid 1 is game 0, appid 2 game 1, appid 3 game 2.
   ASSERT_NE(weight(plain, 0, 1), 0.0f);
@@ -58,7 +59,7 @@ TEST(EasePopularityDebias, ZeroIsPlainEase) {
   EXPECT_EQ(plain.value, zero.value);
 }
 
-// knn_weight blends itemknn's neighbours into EASE's, each scaled to a mean
+// knn_weight blends itemknn's neighbors into EASE's, each scaled to a mean
 // weight size of 1 first.
 TEST(EaseKnnBlend, MixesBothMatricesByTheirMeanSize) {
   SparseRows a, b;
@@ -68,7 +69,7 @@ TEST(EaseKnnBlend, MixesBothMatricesByTheirMeanSize) {
   b.offset = {0, 1, 2};
   b.index = {2, 0};
   b.value = {0.5f, 0.5f};  // mean size 0.5
-  const SparseRows m = blend_neighbours(a, b, 0.25);
+  const SparseRows m = blend_neighbors(a, b, 0.25);
   ASSERT_EQ(m.offset, (std::vector<std::int64_t>{0, 2, 3}));
   EXPECT_EQ(m.index, (std::vector<std::int32_t>{1, 2, 0}));
   EXPECT_NEAR(m.value[0], 0.75 * 2 / 3, 1e-6);

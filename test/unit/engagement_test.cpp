@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/engagement.hpp"
-#include "core/engagement_refresh.hpp"
+#include "core/engagement_refresh_model.hpp"
 #include "core/game_stats.hpp"
 
 namespace steam_rec::engagement {
@@ -78,8 +78,8 @@ TEST(EngagementScore, NeverDecreasesAsHoursGrow) {
 }
 
 TEST(EngagementScore, SameHoursScoreHigherInAGameWhosePlayersPlayLess) {
-  LogHoursDistribution puzzle = game_with(500, 3, 0.6);  // a 3-hour puzzle game
-  LogHoursDistribution moba = game_with(5000, 300, 1.2); // Dota 2
+  LogHoursDistribution puzzle = game_with(500, 3, 0.6);   // a 3-hour puzzle game
+  LogHoursDistribution moba = game_with(5000, 300, 1.2);  // Dota 2
   EXPECT_GT(score_hours(10, puzzle).score, 0.9f);
   EXPECT_LT(score_hours(10, moba).score, 0.1f);
   // Top of the puzzle game, but under the 20-hour floor of 'dedicated'.
@@ -144,10 +144,10 @@ TEST(EngagementScore, ExactValueOnAHandComputedCase) {
 }
 
 TEST(EngagementCategory, AbsoluteFloorsHoldWhateverThePosition) {
-  LogHoursDistribution tiny = game_with(1000, 0.1, 0.3);  // players usually play 6 minutes
-  EXPECT_EQ(score_hours(0.5, tiny).category, Category::tried);     // top of the game, but < 1 h
-  EXPECT_EQ(score_hours(3, tiny).category, Category::casual);      // < 5 h
-  EXPECT_EQ(score_hours(10, tiny).category, Category::regular);    // < 20 h
+  LogHoursDistribution tiny = game_with(1000, 0.1, 0.3);         // players usually play 6 minutes
+  EXPECT_EQ(score_hours(0.5, tiny).category, Category::tried);   // top of the game, but < 1 h
+  EXPECT_EQ(score_hours(3, tiny).category, Category::casual);    // < 5 h
+  EXPECT_EQ(score_hours(10, tiny).category, Category::regular);  // < 20 h
   EXPECT_EQ(score_hours(25, tiny).category, Category::dedicated);
   EXPECT_STREQ(category_name(Category::dedicated), "dedicated");
 }
@@ -215,8 +215,7 @@ TEST(GameStats, MedianWeightIsSpreadOverHowMuchGameMediansDiffer) {
 
 TEST(EngagementRefresh, ScoresUnknownGamesFromThePriorAndUsesPlayerTotals) {
   EngagementRefresh refresh;
-  std::vector<OwnedGame> rows = {{1, 10, 100, 0, -1}, {1, 20, 0, 0, -1}, {2, 10, 1, 0, -1},
-                                 {2, 30, 50, 0, -1}};
+  std::vector<OwnedGame> rows = {{1, 10, 100, 0, -1}, {1, 20, 0, 0, -1}, {2, 10, 1, 0, -1}, {2, 30, 50, 0, -1}};
   refresh.observe(rows.data(), rows.size());
   CancelCheck never;
   refresh.fit(never);

@@ -65,9 +65,9 @@ TEST(EvaluateEngagementLeak, HeldOutHoursDoNotReachTraining) {
   ASSERT_NE(held_player, 0);
   // The same world with a huge playtime on that held-out play (the split
   // depends on the seed and the games, not on hours).
-  Evaluation changed = world([](int, int) { return 0.5f; }, [&](int p, int g) {
-    return p == held_player && g == held_game ? 5000.0 : plain_hours(p, g);
-  });
+  Evaluation changed =
+      world([](int, int) { return 0.5f; },
+            [&](int p, int g) { return p == held_player && g == held_game ? 5000.0 : plain_hours(p, g); });
   changed.prepare(options, no_cancel);
   int compared = 0;
   for (int p = 1; p <= 30; ++p)

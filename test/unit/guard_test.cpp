@@ -5,8 +5,8 @@
 #include <string>
 
 #include "core/cancel.hpp"
+#include "core/fault_injection.hpp"
 #include "core/guard.hpp"
-#include "core/selftest.hpp"
 
 namespace steam_rec {
 namespace {
@@ -31,9 +31,7 @@ TEST(Guard, InvalidArgumentKeepsItsMessage) {
   EXPECT_STREQ(status.message, "selftest: this argument is invalid on purpose");
 }
 
-TEST(Guard, BadAllocBecomesOutOfMemory) {
-  EXPECT_EQ(run(SelftestFault::bad_alloc).code, StatusCode::out_of_memory);
-}
+TEST(Guard, BadAllocBecomesOutOfMemory) { EXPECT_EQ(run(SelftestFault::bad_alloc).code, StatusCode::out_of_memory); }
 
 TEST(Guard, StdExceptionBecomesInternal) {
   Status status = run(SelftestFault::std_exception);
@@ -41,9 +39,7 @@ TEST(Guard, StdExceptionBecomesInternal) {
   EXPECT_NE(std::strstr(status.message, "runtime_error"), nullptr);
 }
 
-TEST(Guard, NonStandardExceptionBecomesInternal) {
-  EXPECT_EQ(run(SelftestFault::unknown).code, StatusCode::internal);
-}
+TEST(Guard, NonStandardExceptionBecomesInternal) { EXPECT_EQ(run(SelftestFault::unknown).code, StatusCode::internal); }
 
 TEST(Guard, LongMessageIsTruncatedNotOverflowed) {
   std::string huge(10 * Status::kMessageSize, 'x');

@@ -7,8 +7,8 @@
 
 #include <cmath>
 
+#include "core/algorithm_trainers.hpp"
 #include "core/trainer.hpp"
-#include "core/trainers.hpp"
 
 using namespace steam_rec::rec;
 
@@ -41,7 +41,8 @@ double mean_norm(const GameModel& model) {
 }  // namespace
 
 TEST(IalsCatalogSize, TagOnlyGamesDoNotRaiseTheRegularization) {
-  TrainParams params = resolve_params("ials", {ParamValue{"factors", false, 8, ""}, ParamValue{"regularization", false, 0.05, ""}});
+  TrainParams params =
+      resolve_params("ials", {ParamValue{"factors", false, 8, ""}, ParamValue{"regularization", false, 0.05, ""}});
   const GameModel small = train(catalog(0), params, no_cancel);
   const GameModel large = train(catalog(4000), params, no_cancel);
   ASSERT_EQ(large.games(), 4040);

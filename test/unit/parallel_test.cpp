@@ -39,12 +39,15 @@ TEST(ParallelFor, RunsEveryChunkOnceWithTheSameBoundsForAnyThreadCount) {
     std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t>> chunks;
     const int workers = threads_for(1000, 64);
     EXPECT_EQ(workers, threads);
-    parallel_for(1000, 64, [&](const Chunk& c, int worker) {
-      EXPECT_LT(worker, workers);
-      for (std::int64_t i = c.begin; i < c.end; ++i) ++runs[static_cast<std::size_t>(i)];
-      std::lock_guard<std::mutex> lock(mutex);
-      chunks.insert({c.number, c.begin, c.end});
-    }, no_cancel);
+    parallel_for(
+        1000, 64,
+        [&](const Chunk& c, int worker) {
+          EXPECT_LT(worker, workers);
+          for (std::int64_t i = c.begin; i < c.end; ++i) ++runs[static_cast<std::size_t>(i)];
+          std::lock_guard<std::mutex> lock(mutex);
+          chunks.insert({c.number, c.begin, c.end});
+        },
+        no_cancel);
     for (const auto& r : runs) EXPECT_EQ(r.load(), 1);
     ASSERT_EQ(chunks.size(), 16u);  // ceil(1000 / 64)
     EXPECT_EQ(*chunks.begin(), std::make_tuple(std::int64_t{0}, std::int64_t{0}, std::int64_t{64}));
@@ -55,7 +58,8 @@ TEST(ParallelFor, RunsEveryChunkOnceWithTheSameBoundsForAnyThreadCount) {
 TEST(ParallelFor, UsesNoThreadWhenMaxThreadsIsOneAndAtMostOnePerChunk) {
   Threads scope(1);
   const auto caller = std::this_thread::get_id();
-  parallel_for(100, 1, [&](const Chunk&, int) { EXPECT_EQ(std::this_thread::get_id(), caller); }, no_cancel);
+  parallel_for(
+      100, 1, [&](const Chunk&, int) { EXPECT_EQ(std::this_thread::get_id(), caller); }, no_cancel);
   set_max_threads(8);
   EXPECT_EQ(threads_for(3, 1), 3);
   EXPECT_EQ(threads_for(0, 1), 1);
@@ -67,16 +71,22 @@ TEST(ParallelFor, UsesNoThreadWhenMaxThreadsIsOneAndAtMostOnePerChunk) {
 
 TEST(ParallelFor, RethrowsAWorkersExceptionOnTheCallingThread) {
   Threads scope(4);
-  EXPECT_THROW(parallel_for(100, 1, [](const Chunk& c, int) {
-                 if (c.number == 37) throw std::bad_alloc();
-               }, no_cancel),
+  EXPECT_THROW(parallel_for(
+                   100, 1,
+                   [](const Chunk& c, int) {
+                     if (c.number == 37) throw std::bad_alloc();
+                   },
+                   no_cancel),
                std::bad_alloc);
   // Of several failing chunks, the lowest one's error comes back, whatever
   // thread ran it first.
   try {
-    parallel_for(100, 1, [](const Chunk& c, int) {
-      if (c.number >= 10) throw InvalidArgument("chunk " + std::to_string(c.number));
-    }, no_cancel);
+    parallel_for(
+        100, 1,
+        [](const Chunk& c, int) {
+          if (c.number >= 10) throw InvalidArgument("chunk " + std::to_string(c.number));
+        },
+        no_cancel);
     FAIL() << "no exception";
   } catch (const InvalidArgument& e) {
     EXPECT_STREQ(e.what(), "chunk 10");
@@ -100,12 +110,15 @@ TEST(ParallelFor, CancelIsPolledOnlyOnTheCallingThreadAndStopsTheWorkers) {
       },
       &poll);
   // Busy chunks of about a millisecond each, 100,000 of them.
-  EXPECT_THROW(parallel_for(100000, 1, [&](const Chunk&, int) {
-                 ++poll.chunks_run;
-                 const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
-                 while (std::chrono::steady_clock::now() < until) {
-                 }
-               }, cancel),
+  EXPECT_THROW(parallel_for(
+                   100000, 1,
+                   [&](const Chunk&, int) {
+                     ++poll.chunks_run;
+                     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
+                     while (std::chrono::steady_clock::now() < until) {
+                     }
+                   },
+                   cancel),
                Cancelled);
   EXPECT_FALSE(poll.other_thread.load());
   EXPECT_GT(poll.polls.load(), 1);
@@ -115,12 +128,15 @@ TEST(ParallelFor, CancelIsPolledOnlyOnTheCallingThreadAndStopsTheWorkers) {
 TEST(ParallelFor, WorkersRunWithEverySignalBlocked) {
   Threads scope(2);
   std::atomic<int> unblocked{0};
-  parallel_for(8, 1, [&](const Chunk&, int) {
-    sigset_t mask;
-    pthread_sigmask(SIG_BLOCK, nullptr, &mask);
-    for (int signal : {SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM})
-      if (!sigismember(&mask, signal)) ++unblocked;
-  }, no_cancel);
+  parallel_for(
+      8, 1,
+      [&](const Chunk&, int) {
+        sigset_t mask;
+        pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+        for (int signal : {SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM})
+          if (!sigismember(&mask, signal)) ++unblocked;
+      },
+      no_cancel);
   EXPECT_EQ(unblocked.load(), 0);
   // The calling thread's mask is as it was.
   sigset_t mask;
@@ -131,15 +147,21 @@ TEST(ParallelFor, WorkersRunWithEverySignalBlocked) {
 TEST(ParallelFor, ANestedCallRunsOnItsWorker) {
   Threads scope(2);
   std::atomic<int> inner{0};
-  parallel_for(4, 1, [&](const Chunk&, int) {
-    const auto worker = std::this_thread::get_id();
-    EXPECT_EQ(threads_for(100, 1), 1);
-    parallel_for(10, 1, [&](const Chunk&, int w) {
-      EXPECT_EQ(w, 0);
-      EXPECT_EQ(std::this_thread::get_id(), worker);
-      ++inner;
-    }, no_cancel);
-  }, no_cancel);
+  parallel_for(
+      4, 1,
+      [&](const Chunk&, int) {
+        const auto worker = std::this_thread::get_id();
+        EXPECT_EQ(threads_for(100, 1), 1);
+        parallel_for(
+            10, 1,
+            [&](const Chunk&, int w) {
+              EXPECT_EQ(w, 0);
+              EXPECT_EQ(std::this_thread::get_id(), worker);
+              ++inner;
+            },
+            no_cancel);
+      },
+      no_cancel);
   EXPECT_EQ(inner.load(), 40);
 }
 

@@ -5,11 +5,11 @@
 #include <set>
 
 #include "core/algorithm_registry.hpp"
+#include "core/algorithm_trainers.hpp"
 #include "core/errors.hpp"
 #include "core/recommender.hpp"
 #include "core/spd_inverse.hpp"
 #include "core/trainer.hpp"
-#include "core/trainers.hpp"
 
 namespace steam_rec::rec {
 namespace {
@@ -77,15 +77,15 @@ TEST(Popularity, IsOwnersScaledToTheMostOwnedGame) {
 TEST(ItemKnn, CosineWithShrinkageMatchesHandComputation) {
   TrainingSet data = two_clusters();
   TrainParams params = resolve_params("itemknn", {{"shrinkage", false, 2, ""}, {"weighting", true, 0, "none"}});
-  SparseRows neighbours = train_itemknn(data, params, no_cancel);
+  SparseRows neighbors = train_itemknn(data, params, no_cancel);
   // Games 10 and 11: 4 owners each, 2 in common (players 3 and 6); weights 1.
   // cos = 2 / (sqrt(4) * sqrt(4) + 2) = 1/3.
   const std::int32_t g10 = data.game_index(10), g11 = data.game_index(11), g20 = data.game_index(20);
   float w = 0;
   bool has_shooter = false;
-  for (std::int64_t p = neighbours.offset[g10]; p < neighbours.offset[g10 + 1]; ++p) {
-    if (neighbours.index[p] == g11) w = neighbours.value[p];
-    if (neighbours.index[p] == g20) has_shooter = true;
+  for (std::int64_t p = neighbors.offset[g10]; p < neighbors.offset[g10 + 1]; ++p) {
+    if (neighbors.index[p] == g11) w = neighbors.value[p];
+    if (neighbors.index[p] == g20) has_shooter = true;
   }
   EXPECT_FLOAT_EQ(w, 1.0f / 3.0f);
   EXPECT_FALSE(has_shooter);  // never owned together
@@ -114,10 +114,10 @@ TEST(Ease, CoversOnlyTheMostOwnedGamesWhenCapped) {
   TrainParams params = resolve_params("ease", {{"max_games", false, 2, ""}});
   SparseRows b = train_ease(data, params, no_cancel);
   // Game 40 (12 owners) and the first of the four-owner games (appid 10) are the two most owned.
-  std::set<std::int32_t> with_neighbours;
+  std::set<std::int32_t> with_neighbors;
   for (std::int32_t g = 0; g < b.rows(); ++g)
-    if (b.offset[g + 1] > b.offset[g]) with_neighbours.insert(data.appids()[g]);
-  EXPECT_EQ(with_neighbours, (std::set<std::int32_t>{10, 40}));
+    if (b.offset[g + 1] > b.offset[g]) with_neighbors.insert(data.appids()[g]);
+  EXPECT_EQ(with_neighbors, (std::set<std::int32_t>{10, 40}));
 }
 
 TEST(Ials, FoldInMatchesHandComputation) {
@@ -125,7 +125,7 @@ TEST(Ials, FoldInMatchesHandComputation) {
   Eigen::MatrixXf factors(2, 1);
   factors << 1, 2;
   const Eigen::MatrixXf gram = factors.transpose() * factors;  // 5
-  const FoldIn fold_in{0.1f, 1.0f, 0.5f, 0.0f};  // regularization, alpha, unobserved weight, exponent
+  const FoldIn fold_in{0.1f, 1.0f, 0.5f, 0.0f};                // regularization, alpha, unobserved weight, exponent
   const std::int32_t owned[] = {0};
   const float weights[] = {1};
   // confidence c = 1 + 1 * 1 = 2; A = 0.5 * 5 + (2 - 0.5) * 1^2 + 0.1 * (1 + 0.5 * 2)^0 = 4.1; b = 2 * 1.

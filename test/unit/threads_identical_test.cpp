@@ -26,8 +26,8 @@ void synthetic_plays(Add add) {
     const int games = 5 + static_cast<int>(random() % 26);
     for (int n = 0; n < games; ++n) {
       const bool in_group = random() % 4 != 0;
-      const std::int32_t appid = in_group ? 1000 + group * 50 + static_cast<int>(random() % 50)
-                                          : 1000 + static_cast<int>(random() % 300);
+      const std::int32_t appid =
+          in_group ? 1000 + group * 50 + static_cast<int>(random() % 50) : 1000 + static_cast<int>(random() % 300);
       add(player, appid, static_cast<float>(random() % 1000) / 1000.0f);
     }
   }
@@ -35,9 +35,8 @@ void synthetic_plays(Add add) {
 
 TrainingSet synthetic_training_set() {
   TrainingSet data;
-  synthetic_plays([&](std::int64_t player, std::int32_t appid, float engagement) {
-    data.add_owned(player, appid, engagement);
-  });
+  synthetic_plays(
+      [&](std::int64_t player, std::int32_t appid, float engagement) { data.add_owned(player, appid, engagement); });
   for (std::int32_t appid = 1000; appid < 1300; ++appid) {
     data.add_tag(appid, "group " + std::to_string((appid - 1000) / 50), 1);
     data.add_tag(appid, "tag " + std::to_string(appid % 17), 2);
@@ -86,14 +85,14 @@ TEST(ThreadsIdentical, EveryTrainerGivesTheSameModelOnOneAndOnThreeThreads) {
     const GameModel one = train_on(1, params);
     const GameModel three = train_on(3, params);
     EXPECT_EQ(one.popularity, three.popularity);
-    expect_same_rows(one.neighbours, three.neighbours, "neighbours");
-    expect_same_rows(one.content_neighbours, three.content_neighbours, "content neighbours");
+    expect_same_rows(one.neighbors, three.neighbors, "neighbours");
+    expect_same_rows(one.content_neighbors, three.content_neighbors, "content neighbours");
     expect_same_rows(one.tags, three.tags, "tags");
     ASSERT_EQ(one.factors.rows(), three.factors.rows());
     ASSERT_EQ(one.factors.cols(), three.factors.cols());
     EXPECT_TRUE((one.factors.array() == three.factors.array()).all());
     if (std::string(c.algorithm) == "itemknn" || std::string(c.algorithm) == "ease") {
-      EXPECT_GT(one.neighbours.nonzeros(), 1000);
+      EXPECT_GT(one.neighbors.nonzeros(), 1000);
     }
     if (std::string(c.algorithm) == "ials") {
       EXPECT_GT(one.factors.cwiseAbs().sum(), 0.0f);
@@ -110,7 +109,8 @@ TEST(ThreadsIdentical, EvaluateScoresTheSameOnOneAndOnThreeThreads) {
   evaluation.prepare(options, no_cancel);
   const int previous = max_threads();
   // The trainers are compared above; here the parallel ranking and its sums.
-  for (const Case& c : {Case{"itemknn", {}}, Case{"ials", {{"factors", false, 16, ""}, {"iterations", false, 3, ""}}}}) {
+  for (const Case& c :
+       {Case{"itemknn", {}}, Case{"ials", {{"factors", false, 16, ""}, {"iterations", false, 3, ""}}}}) {
     SCOPED_TRACE(c.algorithm);
     const TrainParams params = resolve_params(c.algorithm, c.params);
     set_max_threads(1);
@@ -203,7 +203,8 @@ TEST(IalsConjugateGradient, RanksAsWellAsCholesky) {
   });
   evaluation.prepare(EvalOptions{}, no_cancel);
   auto ials = [](const char* solver) {
-    return resolve_params("ials", {{"factors", false, 16, ""}, {"iterations", false, 6, ""}, {"solver", true, 0, solver}});
+    return resolve_params("ials",
+                          {{"factors", false, 16, ""}, {"iterations", false, 6, ""}, {"solver", true, 0, solver}});
   };
   const EvalScore exact = evaluation.evaluate(ials("cholesky"), no_cancel);
   const EvalScore cg = evaluation.evaluate(ials("cg"), no_cancel);

@@ -61,10 +61,14 @@ TEST(StoredParams, EveryDescribedModelRestoresToTheSameParameters) {
 
 // A stored model loads whatever its parameters say: validation belongs to train().
 TEST(StoredParams, RestoringNeverRefusesAValue) {
-  const TrainParams restored = restore_params(
-      "hybrid", {{"seed", false, 2147484000.0, ""}, {"factors", false, -5, ""}, {"unobserved_weight", false, 9.99e-7, ""},
-                 {"no_such_key", false, 1, ""}, {"weighting", true, 0, "bogus"}, {"lambda", true, 0, "text"},
-                 {"alpha", false, NAN, ""}, {"base", true, 0, "ials"}});
+  const TrainParams restored = restore_params("hybrid", {{"seed", false, 2147484000.0, ""},
+                                                         {"factors", false, -5, ""},
+                                                         {"unobserved_weight", false, 9.99e-7, ""},
+                                                         {"no_such_key", false, 1, ""},
+                                                         {"weighting", true, 0, "bogus"},
+                                                         {"lambda", true, 0, "text"},
+                                                         {"alpha", false, NAN, ""},
+                                                         {"base", true, 0, "ials"}});
   EXPECT_EQ(restored.seed, 2147483647);
   EXPECT_EQ(restored.factors, 1);
   EXPECT_GT(restored.unobserved_weight, 0.0f);

@@ -1,4 +1,4 @@
-#include "core/engagement_refresh.hpp"
+#include "core/engagement_refresh_model.hpp"
 
 #include <cmath>
 
@@ -16,13 +16,10 @@ void EngagementRefresh::fit(CancelCheck& cancel) {
   games_.clear();
   games_.reserve(game_stats_.size());
   for (const GameStats& stats : game_stats_)
-    games_[stats.appid] = LogHoursDistribution{static_cast<double>(stats.players), stats.log_median,
-                                               stats.log_spread};
+    games_[stats.appid] = LogHoursDistribution{static_cast<double>(stats.players), stats.log_median, stats.log_spread};
 }
 
-void EngagementRefresh::set_game(std::int32_t appid, const LogHoursDistribution& game) {
-  games_[appid] = game;
-}
+void EngagementRefresh::set_game(std::int32_t appid, const LogHoursDistribution& game) { games_[appid] = game; }
 
 void EngagementRefresh::add_player_hours(std::int64_t player, double hours) {
   if (hours > 0 && std::isfinite(hours)) player_hours_[player] += hours;

@@ -5,12 +5,14 @@
 // every row of steam_rec.user_games.  With a player: rescores that player's
 // rows from the stored statistics.  Either way only rows whose score or
 // category changes are written; returns how many.
-#include "core/engagement_refresh.hpp"
+#include "core/engagement_refresh_model.hpp"
 #include "core/guard.hpp"
 #include "pg/core_object.hpp"
-#include "pg/entry.hpp"
 #include "pg/engagement_rescore.hpp"
+#include "pg/entry.hpp"
+#include "pg/players.hpp"
 #include "pg/spi.hpp"
+#include "pg/sql_contracts.hpp"
 #include "pg/user_games_scan.hpp"
 
 extern "C" {
@@ -71,39 +73,44 @@ void store_game_stats(const EngagementRefresh* model) {
     owned_games += games[i].owners;
   }
   spi_run("DELETE FROM steam_rec.game_stats", 0, nullptr, nullptr, SPI_OK_DELETE);
-  Oid types[8] = {INT4ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, FLOAT8ARRAYOID,
+  Oid types[8] = {INT4ARRAYOID,   INT4ARRAYOID,   INT4ARRAYOID,   FLOAT8ARRAYOID,
                   FLOAT8ARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID};
-  Datum values[8] = {int4_array(ints, n), int4_array(ints + n, n), int4_array(ints + 2 * n, n),
-                     float8_array(doubles, n), float8_array(doubles + n, n),
-                     float8_array(doubles + 2 * n, n), float8_array(doubles + 3 * n, n),
+  Datum values[8] = {int4_array(ints, n),
+                     int4_array(ints + n, n),
+                     int4_array(ints + 2 * n, n),
+                     float8_array(doubles, n),
+                     float8_array(doubles + n, n),
+                     float8_array(doubles + 2 * n, n),
+                     float8_array(doubles + 3 * n, n),
                      float8_array(doubles + 4 * n, n)};
-  spi_run("INSERT INTO steam_rec.game_stats (appid, owners, players, log_median, log_spread,"
-          "                                  median_hours, p75_hours, p90_hours, refreshed_at)"
-          " SELECT s.*, pg_catalog.now()"
-          "   FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
-          "                   pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6),"
-          "                   pg_catalog.unnest($7), pg_catalog.unnest($8)) AS s",
-          8, types, values, SPI_OK_INSERT);
+  spi_run(
+      "INSERT INTO steam_rec.game_stats (appid, owners, players, log_median, log_spread,"
+      "                                  median_hours, p75_hours, p90_hours, refreshed_at)"
+      " SELECT s.*, pg_catalog.now()"
+      "   FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
+      "                   pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6),"
+      "                   pg_catalog.unnest($7), pg_catalog.unnest($8)) AS s",
+      8, types, values, SPI_OK_INSERT);
 
   const engagement::Prior& prior = model->prior();
   Oid prior_types[5] = {FLOAT8OID, FLOAT8OID, FLOAT8OID, INT4OID, INT8OID};
   Datum prior_values[5] = {Float8GetDatum(prior.log_median), Float8GetDatum(prior.log_spread),
-                           Float8GetDatum(prior.median_weight), Int32GetDatum(n),
-                           Int64GetDatum(owned_games)};
-  spi_run("INSERT INTO steam_rec.engagement_prior AS p"
-          "       (singleton, log_median, log_spread, median_weight, games, owned_games, refreshed_at)"
-          " VALUES (true, $1, $2, $3, $4, $5, pg_catalog.now())"
-          " ON CONFLICT (singleton) DO UPDATE"
-          "   SET log_median = excluded.log_median, log_spread = excluded.log_spread,"
-          "       median_weight = excluded.median_weight, games = excluded.games,"
-          "       owned_games = excluded.owned_games, refreshed_at = excluded.refreshed_at",
-          5, prior_types, prior_values, SPI_OK_INSERT);
+                           Float8GetDatum(prior.median_weight), Int32GetDatum(n), Int64GetDatum(owned_games)};
+  spi_run(
+      "INSERT INTO steam_rec.engagement_prior AS p"
+      "       (singleton, log_median, log_spread, median_weight, games, owned_games, refreshed_at)"
+      " VALUES (true, $1, $2, $3, $4, $5, pg_catalog.now())"
+      " ON CONFLICT (singleton) DO UPDATE"
+      "   SET log_median = excluded.log_median, log_spread = excluded.log_spread,"
+      "       median_weight = excluded.median_weight, games = excluded.games,"
+      "       owned_games = excluded.owned_games, refreshed_at = excluded.refreshed_at",
+      5, prior_types, prior_values, SPI_OK_INSERT);
 }
 
 // Second pass: one UPDATE that rescores the rows `filter` selects and writes
 // only those whose score or category changes (see engagement_rescore.hpp).
-int64 rescore(const EngagementRefresh* model, MemoryContext work, const char* filter,
-              int count, const Oid* types, const Datum* values) {
+int64 rescore(const EngagementRefresh* model, MemoryContext work, const char* filter, int count, const Oid* types,
+              const Datum* values) {
   install_rescore_model(model, engagement_as_of(), work);
   static const char* const kRow = "user_steam_id, appid, playtime_hours, playtime_2weeks_hours, last_played";
   char* sql = psprintf(
@@ -135,8 +142,8 @@ double float8_or(HeapTuple tuple, TupleDesc descriptor, int column, double fallb
 
 // Loads the stored prior into the model; the built-in default if none is stored.
 void load_prior(EngagementRefresh* model) {
-  spi_run("SELECT log_median, log_spread, median_weight FROM steam_rec.engagement_prior", 0,
-          nullptr, nullptr, SPI_OK_SELECT, true);
+  spi_run("SELECT log_median, log_spread, median_weight FROM steam_rec.engagement_prior", 0, nullptr, nullptr,
+          SPI_OK_SELECT, true);
   engagement::Prior prior;
   if (SPI_processed > 0) {
     HeapTuple tuple = SPI_tuptable->vals[0];
@@ -148,15 +155,10 @@ void load_prior(EngagementRefresh* model) {
 }
 
 int64 refresh_player(EngagementRefresh* model, MemoryContext work, int64 steam_id) {
+  require_player(steam_id);
+  load_prior(model);
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(steam_id)};
-  if (spi_run("SELECT FROM steam_rec.users WHERE steam_id = $1", 1, types, values, SPI_OK_SELECT,
-              true) == 0)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("player %lld does not exist", static_cast<long long>(steam_id)),
-                    errhint("Players are rows of steam_rec.users; refresh_engagement() with no "
-                            "argument rescores everyone.")));
-  load_prior(model);
 
   // The player's total hours, and the stored statistics of their games.
   uint64 rows = spi_run(
@@ -186,15 +188,16 @@ int64 refresh_player(EngagementRefresh* model, MemoryContext work, int64 steam_i
 
 STEAM_REC_FUNCTION(steam_rec_refresh_engagement) {
   using namespace steam_rec::pg;
-  MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec refresh_engagement",
-                                             ALLOCSET_DEFAULT_SIZES);
+  const Arguments arguments(fcinfo, contracts::refresh_engagement);
+  MemoryContext work =
+      AllocSetContextCreate(CurrentMemoryContext, "steam_rec refresh_engagement", ALLOCSET_DEFAULT_SIZES);
   auto* model = new_in_context<steam_rec::engagement::EngagementRefresh>(work);
   MemoryContext caller = MemoryContextSwitchTo(work);
 
-  spi_connect();
-  int64 written = PG_ARGISNULL(0) ? refresh_all(model, work)
-                                  : refresh_player(model, work, PG_GETARG_INT64(0));
-  SPI_finish();
+  SpiSession spi;
+  int64 written = arguments.is_null("steam_id") ? refresh_all(model, work)
+                                                : refresh_player(model, work, arguments.get<int64>("steam_id"));
+  spi.finish();
 
   MemoryContextSwitchTo(caller);
   MemoryContextDelete(work);  // deletes the model too

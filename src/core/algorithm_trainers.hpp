@@ -21,8 +21,8 @@ SparseRows train_content(const TrainingSet& data);
 
 // For every game someone owns, the `count` games with the largest tag cosine
 // (over the unit TF-IDF vectors of train_content()).
-SparseRows train_content_neighbours(const TrainingSet& data, const SparseRows& vectors, std::int32_t count,
-                                    CancelCheck& cancel);
+SparseRows train_content_neighbors(const TrainingSet& data, const SparseRows& vectors, std::int32_t count,
+                                   CancelCheck& cancel);
 
 // Cosine similarity with shrinkage, top `neighbors` per game.
 SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);

@@ -1,4 +1,4 @@
-#include "core/selftest.hpp"
+#include "core/fault_injection.hpp"
 
 #include <Eigen/Dense>
 #include <cstring>
@@ -16,12 +16,9 @@ struct FaultName {
 };
 
 constexpr FaultName kFaults[] = {
-    {"none", SelftestFault::none},
-    {"invalid_argument", SelftestFault::invalid_argument},
-    {"bad_alloc", SelftestFault::bad_alloc},
-    {"std_exception", SelftestFault::std_exception},
-    {"unknown", SelftestFault::unknown},
-    {"spin_until_cancel", SelftestFault::spin_until_cancel},
+    {"none", SelftestFault::none},           {"invalid_argument", SelftestFault::invalid_argument},
+    {"bad_alloc", SelftestFault::bad_alloc}, {"std_exception", SelftestFault::std_exception},
+    {"unknown", SelftestFault::unknown},     {"spin_until_cancel", SelftestFault::spin_until_cancel},
 };
 
 // A 3x3 solve: small real Eigen work for the success path.

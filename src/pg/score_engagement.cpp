@@ -5,6 +5,7 @@
 
 #include "core/engagement.hpp"
 #include "pg/entry.hpp"
+#include "pg/sql_contracts.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -13,9 +14,9 @@ extern "C" {
 
 namespace {
 
-// An optional float8 argument; NULL means "unknown".
-double optional_argument(FunctionCallInfo fcinfo, int index, double when_null) {
-  return PG_ARGISNULL(index) ? when_null : PG_GETARG_FLOAT8(index);
+// A float8 argument that may be NULL, meaning "unknown".
+double optional_argument(const steam_rec::pg::Arguments& arguments, const char* name, double when_null) {
+  return arguments.is_null(name) ? when_null : arguments.get<float8>(name);
 }
 
 void require_hours(const char* name, double value, double maximum) {
@@ -29,24 +30,25 @@ void require_hours(const char* name, double value, double maximum) {
 
 STEAM_REC_FUNCTION(steam_rec_score_engagement) {
   namespace engagement = steam_rec::engagement;
-  if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+  const steam_rec::pg::Arguments arguments(fcinfo, steam_rec::pg::contracts::score_engagement);
+  if (arguments.is_null("playtime_hours")) PG_RETURN_NULL();
 
   engagement::Play play;
-  play.hours = PG_GETARG_FLOAT8(0);
-  play.recent_hours = optional_argument(fcinfo, 1, 0);
+  play.hours = arguments.get<float8>("playtime_hours");
+  play.recent_hours = optional_argument(arguments, "playtime_2weeks_hours", 0);
   require_hours("playtime_hours", play.hours, HUGE_VAL);
   require_hours("playtime_2weeks_hours", play.recent_hours, 336);
-  play.player_total_hours = optional_argument(fcinfo, 5, 0);
-  play.days_since_last_played = optional_argument(fcinfo, 6, -1);
+  play.player_total_hours = optional_argument(arguments, "player_total_hours", 0);
+  play.days_since_last_played = optional_argument(arguments, "days_since_last_played", -1);
 
   engagement::Prior prior;
-  prior.log_median = optional_argument(fcinfo, 7, prior.log_median);
-  prior.log_spread = optional_argument(fcinfo, 8, prior.log_spread);
-  prior.median_weight = optional_argument(fcinfo, 9, prior.median_weight);
+  prior.log_median = optional_argument(arguments, "prior_log_median", prior.log_median);
+  prior.log_spread = optional_argument(arguments, "prior_log_spread", prior.log_spread);
+  prior.median_weight = optional_argument(arguments, "prior_median_weight", prior.median_weight);
   engagement::LogHoursDistribution game;
-  game.players = optional_argument(fcinfo, 2, 0);
-  game.log_median = optional_argument(fcinfo, 3, prior.log_median);
-  game.log_spread = optional_argument(fcinfo, 4, prior.log_spread);
+  game.players = optional_argument(arguments, "game_players", 0);
+  game.log_median = optional_argument(arguments, "game_log_median", prior.log_median);
+  game.log_spread = optional_argument(arguments, "game_log_spread", prior.log_spread);
   if (game.players < 0 || !std::isfinite(game.players))
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("game_players must be a finite number >= 0, not %g", game.players)));

@@ -1,4 +1,4 @@
-// Mixing two game x game neighbour matrices (EASE and itemknn) into one, so a
+// Mixing two game x game neighbor matrices (EASE and itemknn) into one, so a
 // blend is served exactly like either of them.
 #pragma once
 
@@ -8,6 +8,6 @@ namespace steam_rec::rec {
 
 // (1 - b_weight) * a / mean|a| + b_weight * b / mean|b|, row by row (each
 // matrix first scaled to a mean weight size of 1); rows ascend by index.
-SparseRows blend_neighbours(const SparseRows& a, const SparseRows& b, double b_weight);
+SparseRows blend_neighbors(const SparseRows& a, const SparseRows& b, double b_weight);
 
 }  // namespace steam_rec::rec

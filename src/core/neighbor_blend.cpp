@@ -1,4 +1,4 @@
-#include "core/neighbour_blend.hpp"
+#include "core/neighbor_blend.hpp"
 
 #include <cmath>
 
@@ -21,7 +21,7 @@ double mean_size(const SparseRows& rows) {
 
 }  // namespace
 
-SparseRows blend_neighbours(const SparseRows& a, const SparseRows& b, double b_weight) {
+SparseRows blend_neighbors(const SparseRows& a, const SparseRows& b, double b_weight) {
   const double wa = (1.0 - b_weight) / mean_size(a);
   const double wb = b_weight / mean_size(b);
   SparseRows out;
