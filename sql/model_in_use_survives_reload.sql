@@ -3,7 +3,7 @@
 -- serves another model in the same backend, which replaces the cached one.
 -- Before, the call went on with a freed model and the backend crashed.
 CREATE EXTENSION steam_rec;
--- 1,100 players, so refresh_recommendations writes two batches and ranks
+-- 1,100 players, so refresh_recommendations writes several batches and ranks
 -- players after its first INSERT has fired the trigger.
 INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 40) AS g;
 INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 1100) AS p;
