@@ -19,18 +19,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/test/lib/assert.sh"
-data=${STEAM_REC_DATA:-$root/../shared/data/steam}
-if [ ! -r "$data/user_games.csv" ]; then
-  echo "skip the full-tables transfer test: $data/user_games.csv is not there"
-  exit 0
-fi
+source "$root/test/lib/real_data.sh"
 db=steam_rec_transfer
-dropdb --if-exists $db 2>/dev/null || true
-createdb $db
-trap 'dropdb --if-exists $db 2>/dev/null' EXIT
-psql_in $db <<< "CREATE EXTENSION steam_rec"
-"$root/tools/load_steam_data.sh" "$data" $db >/dev/null
-psql_value $db "SELECT steam_rec.refresh_engagement()" >/dev/null
+load_real_data_or_skip $db "the full-tables transfer test"
 
 for pair in hybrid:0.05 ials:0.20; do
   algorithm=${pair%%:*} tolerance=${pair#*:}
