@@ -42,7 +42,10 @@ struct CachedModel {
   char image_path[MAXPGPATH] = {};
   char image_name[MAXPGPATH] = {};
 };
+
+namespace {
 CachedModel cache;
+}  // namespace
 
 namespace {
 
@@ -355,69 +358,19 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
   return active;
 }
 
-}  // namespace steam_rec::pg
-
-namespace {
-
-// Bytes of the served model shared with other backends (the mapped image
-// file, counted whole) and this backend's own (scratch, or an image it holds
-// in memory).
-void cache_bytes(int64* shared, int64* own) {
-  const steam_rec::rec::Recommender* served = steam_rec::pg::cache.recommender.get();
-  *shared = *own = 0;
-  if (served == nullptr) return;
+ServedModel served_model() {
+  ServedModel facts;
+  const rec::Recommender* served = cache.recommender.get();
+  if (served == nullptr) return facts;
+  facts.serving = true;
+  facts.mapped = cache.mapped;
+  facts.key = rec::ImageKey{MyDatabaseId, cache.models_table, cache.id, cache.trained_at};
+  facts.image_name = cache.image_name;
   const auto image = static_cast<int64>(served->image_bytes());
-  *shared = steam_rec::pg::cache.mapped ? image : 0;
-  *own = static_cast<int64>(served->scratch_bytes()) + (steam_rec::pg::cache.mapped ? 0 : image);
+  facts.image_bytes = image;
+  facts.shared_bytes = cache.mapped ? image : 0;
+  facts.private_bytes = static_cast<int64>(served->scratch_bytes()) + (cache.mapped ? 0 : image);
+  return facts;
 }
 
-Datum return_record(FunctionCallInfo fcinfo, Datum* values, bool* nulls) {
-  TupleDesc descriptor;
-  if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
-    elog(ERROR, "steam_rec: a function returning a record was called in a context that cannot take one");
-  descriptor = BlessTupleDesc(descriptor);
-  return HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls));
-}
-
-}  // namespace
-
-// steam_rec.model_cache_bytes() RETURNS bigint (SQL 1.3 and 1.4): all bytes
-// this backend reads for the model it serves from, shared and its own (0
-// before its first recommend()).
-STEAM_REC_FUNCTION(steam_rec_model_cache_bytes) {
-  int64 shared = 0, own = 0;
-  cache_bytes(&shared, &own);
-  PG_RETURN_INT64(shared + own);
-}
-
-// steam_rec.model_cache_bytes(OUT shared_bytes, OUT private_bytes) (SQL 1.5):
-// the same, split into the image shared with every backend of the server and
-// what this backend holds alone.
-STEAM_REC_FUNCTION(steam_rec_model_cache_bytes_split) {
-  int64 shared = 0, own = 0;
-  cache_bytes(&shared, &own);
-  Datum values[2] = {Int64GetDatum(shared), Int64GetDatum(own)};
-  bool nulls[2] = {false, false};
-  return return_record(fcinfo, values, nulls);
-}
-
-// steam_rec.model_image(OUT file, OUT file_bytes, OUT builds, OUT served_from):
-// the image of the model this backend serves from (NULLs before its first
-// call): its file name under $PGDATA/steam_rec, its size, how many times this
-// server built it, and whether this backend maps the file or holds the image
-// in memory (when the file could not be written).
-STEAM_REC_FUNCTION(steam_rec_model_image) {
-  using steam_rec::pg::cache;
-  Datum values[4] = {0, 0, 0, 0};
-  bool nulls[4] = {true, true, true, true};
-  if (cache.recommender != nullptr) {
-    const steam_rec::pg::ImageFiles files(
-        steam_rec::rec::ImageKey{MyDatabaseId, cache.models_table, cache.id, cache.trained_at});
-    values[0] = CStringGetTextDatum(cache.image_name);
-    values[1] = Int64GetDatum(static_cast<int64>(cache.recommender->image_bytes()));
-    values[2] = Int32GetDatum(steam_rec::pg::image_builds(files));
-    values[3] = CStringGetTextDatum(cache.mapped ? "file" : "memory");
-    nulls[0] = nulls[1] = nulls[2] = nulls[3] = false;
-  }
-  return return_record(fcinfo, values, nulls);
-}
+}  // namespace steam_rec::pg

@@ -7,6 +7,7 @@
 // by steam_rec.model_cache_bytes() and documented in the README.
 #pragma once
 
+#include "core/model_image.hpp"
 #include "core/recommender.hpp"
 #include "pg/postgres.hpp"
 
@@ -35,5 +36,20 @@ struct PlayerGames {
 // does not exist).  Both are read by index without SQL when the caller may
 // read models and user_games whole, else in one SQL query.
 ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games);
+
+// What this backend serves from, for model_cache_bytes() and model_image():
+// nothing before its first call.  Shared bytes are the mapped image file,
+// counted whole; private bytes are the scratch, and the image when this
+// backend holds it in its own memory.
+struct ServedModel {
+  bool serving = false;
+  bool mapped = false;  // from the image file, else from memory
+  rec::ImageKey key{};
+  const char* image_name = nullptr;
+  int64 image_bytes = 0;
+  int64 shared_bytes = 0;
+  int64 private_bytes = 0;
+};
+ServedModel served_model();
 
 }  // namespace steam_rec::pg
