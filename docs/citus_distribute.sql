@@ -95,6 +95,18 @@ SELECT pg_catalog.run_command_on_workers(
 ALTER FUNCTION steam_rec.refresh_recommendations(bigint, integer)
     SET citus.allow_nested_distributed_execution = on;
 
+-- refresh_engagement() of every player measures the rows through Citus,
+-- stores the statistics in the reference tables, then rescores each shard's
+-- players on its worker in the same way (nested, as above).  On the
+-- coordinator the rescoring query must use the connections that wrote the
+-- statistics, one per worker, so that the workers see them.
+SELECT pg_catalog.run_command_on_workers(
+    $$ALTER FUNCTION steam_rec.refresh_engagement(bigint)
+          SET citus.allow_nested_distributed_execution = on$$);
+ALTER FUNCTION steam_rec.refresh_engagement(bigint)
+    SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = 'sequential';
+
 -- Serving runs where the player's rows are: a call of recommend() through the
 -- coordinator is sent whole to the worker that holds the player's shard, and
 -- reads the model from that worker's copy of the reference tables.
