@@ -202,7 +202,15 @@ struct Progress {
 // distributed execution and allows them only with
 // citus.allow_nested_distributed_execution, which docs/citus_distribute.sql
 // sets on this function on every node.
+//
+// The query itself only reads, and Citus commits a read's work on each worker
+// by itself: a worker that fails would leave the others' new lists
+// committed.  So the old lists are deleted first, by one statement over every
+// shard: a write, after which Citus runs the transaction on every worker it
+// touched with two-phase commit, and sends each shard's refresh over the
+// connection that deleted its lists.  Either every list is replaced or none.
 int64 refresh_on_workers(int32 k) {
+  spi_run("DELETE FROM steam_rec.recommendations", 0, nullptr, nullptr, SPI_OK_DELETE);
   Oid types[1] = {INT4OID};
   Datum values[1] = {Int32GetDatum(k)};
   spi_run("SELECT pg_catalog.sum(steam_rec.refresh_recommendations(steam_id, $1))::bigint FROM steam_rec.users",
