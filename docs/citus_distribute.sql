@@ -84,6 +84,29 @@ SELECT pg_catalog.create_distributed_table('steam_rec.recommendations', 'user_st
 -- that way (a setting of the function, nothing else changes).
 ALTER FUNCTION steam_rec.train(text, jsonb) SET citus.multi_shard_modify_mode = 'sequential';
 
+-- refresh_recommendations() of every player is one query over users that
+-- Citus runs on each shard, on the worker that holds it; there it calls
+-- refresh_recommendations() for each of the shard's players, whose statements
+-- reach only that player's local shard.  Citus calls that nested distributed
+-- execution and allows it only when asked, on every node where it runs.
+SELECT pg_catalog.run_command_on_workers(
+    $$ALTER FUNCTION steam_rec.refresh_recommendations(bigint, integer)
+          SET citus.allow_nested_distributed_execution = on$$);
+ALTER FUNCTION steam_rec.refresh_recommendations(bigint, integer)
+    SET citus.allow_nested_distributed_execution = on;
+
+-- refresh_engagement() of every player measures the rows through Citus,
+-- stores the statistics in the reference tables, then rescores each shard's
+-- players on its worker in the same way (nested, as above).  On the
+-- coordinator the rescoring query must use the connections that wrote the
+-- statistics, one per worker, so that the workers see them.
+SELECT pg_catalog.run_command_on_workers(
+    $$ALTER FUNCTION steam_rec.refresh_engagement(bigint)
+          SET citus.allow_nested_distributed_execution = on$$);
+ALTER FUNCTION steam_rec.refresh_engagement(bigint)
+    SET citus.allow_nested_distributed_execution = on;
+ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = 'sequential';
+
 -- Serving runs where the player's rows are: a call of recommend() through the
 -- coordinator is sent whole to the worker that holds the player's shard, and
 -- reads the model from that worker's copy of the reference tables.

@@ -5,9 +5,17 @@
 // every row of steam_rec.user_games.  With a player: rescores that player's
 // rows from the stored statistics.  Either way only rows whose score or
 // category changes are written; returns how many.
+//
+// On a Citus cluster the coordinator's user_games is empty and Citus refuses
+// an UPDATE of a distributed table that calls VOLATILE functions: there the
+// statistics pass reads the rows through Citus, and each worker rescores its
+// own players (see the *_on_citus functions).
+#include <cstring>
+
 #include "core/engagement_refresh_model.hpp"
 #include "core/guard.hpp"
 #include "pg/core_object.hpp"
+#include "pg/direct_read.hpp"
 #include "pg/engagement_rescore.hpp"
 #include "pg/entry.hpp"
 #include "pg/players.hpp"
@@ -122,11 +130,99 @@ int64 rescore(const EngagementRefresh* model, MemoryContext work, const char* fi
   return static_cast<int64>(spi_run(sql, count, types, values, SPI_OK_UPDATE));
 }
 
+double float8_or(HeapTuple tuple, TupleDesc descriptor, int column, double fallback);
+
+// The row of a user_games query's columns 1..5 (user_steam_id, appid,
+// playtime_hours, playtime_2weeks_hours, last_played) as the model reads it.
+engagement::OwnedGame owned_game(HeapTuple tuple, TupleDesc descriptor, TimestampTz as_of) {
+  engagement::OwnedGame row;
+  bool is_null = true;
+  row.player = DatumGetInt64(SPI_getbinval(tuple, descriptor, 1, &is_null));
+  row.appid = DatumGetInt32(SPI_getbinval(tuple, descriptor, 2, &is_null));
+  row.hours = float8_or(tuple, descriptor, 3, 0);
+  row.recent_hours = float8_or(tuple, descriptor, 4, 0);
+  Datum last_played = SPI_getbinval(tuple, descriptor, 5, &is_null);
+  row.days_since_last_played = is_null ? -1 : days_since(DatumGetTimestampTz(last_played), as_of);
+  return row;
+}
+
+// The first pass on Citus: every row, read through Citus from the shards (the
+// same rows and the same model as a heap scan, so the same statistics), then fit.
+void measure_all_games_on_citus(EngagementRefresh* model) {
+  const TimestampTz as_of = engagement_as_of();
+  for_each_batch("steam_rec_refresh_engagement",
+                 "SELECT user_steam_id, appid, playtime_hours::pg_catalog.float8,"
+                 "       playtime_2weeks_hours::pg_catalog.float8, last_played FROM steam_rec.user_games",
+                 0, nullptr, nullptr, [&](SPITupleTable* table, uint64 rows) {
+                   auto* batch = static_cast<engagement::OwnedGame*>(palloc(sizeof(engagement::OwnedGame) * rows));
+                   for (uint64 r = 0; r < rows; ++r) batch[r] = owned_game(table->vals[r], table->tupdesc, as_of);
+                   check(guard([&] { model->observe(batch, static_cast<std::size_t>(rows)); }), "refresh_engagement");
+                   pfree(batch);
+                   CHECK_FOR_INTERRUPTS();
+                 });
+  CancelCheck cancel = server_cancel_check();
+  check(guard([&] { model->fit(cancel); }), "refresh_engagement");
+}
+
+// The second pass on Citus: one query over users that Citus runs on every
+// shard, on its worker, rescoring each of the shard's players from the stored
+// statistics (refresh_engagement(player), which reaches only that player's
+// local shard).  docs/citus_distribute.sql gives refresh_engagement() the
+// settings this needs: nested distributed execution on every node, and on the
+// coordinator one connection per worker, the one that wrote the new
+// statistics into the reference tables, so the rescoring sees them.
+int64 rescore_on_workers() {
+  spi_run("SELECT pg_catalog.sum(steam_rec.refresh_engagement(steam_id))::bigint FROM steam_rec.users", 0, nullptr,
+          nullptr, SPI_OK_SELECT);
+  bool is_null = true;
+  const Datum sum = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
+  return is_null ? 0 : DatumGetInt64(sum);
+}
+
+// Rescores one player's rows on Citus: reads them locked, scores them here,
+// and writes the changed ones by key (no VOLATILE function in the UPDATE).
+int64 rescore_player_on_citus(const EngagementRefresh* model, int64 steam_id) {
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {Int64GetDatum(steam_id)};
+  const uint64 rows = spi_run(
+      "SELECT user_steam_id, appid, playtime_hours::pg_catalog.float8, playtime_2weeks_hours::pg_catalog.float8,"
+      "       last_played, engagement_score, playtime_category FROM steam_rec.user_games"
+      " WHERE user_steam_id OPERATOR(pg_catalog.=) $1 ORDER BY appid FOR NO KEY UPDATE",
+      1, types, values, SPI_OK_SELECT);
+  SPITupleTable* table = SPI_tuptable;
+  const TimestampTz as_of = engagement_as_of();
+  int64 written = 0;
+  for (uint64 r = 0; r < rows; ++r) {
+    const engagement::OwnedGame row = owned_game(table->vals[r], table->tupdesc, as_of);
+    engagement::Engagement result{};
+    check(guard([&] { result = model->score(row); }), "refresh_engagement");
+    const char* category = engagement::category_name(result.category);
+    bool no_score = true, no_category = true;
+    Datum score = SPI_getbinval(table->vals[r], table->tupdesc, 6, &no_score);
+    char* current = SPI_getvalue(table->vals[r], table->tupdesc, 7);
+    no_category = current == nullptr;
+    if (!no_score && !no_category && DatumGetFloat4(score) == result.score && strcmp(current, category) == 0) continue;
+    Oid update_types[4] = {INT8OID, INT4OID, FLOAT4OID, TEXTOID};
+    Datum update_values[4] = {Int64GetDatum(steam_id), Int32GetDatum(row.appid), Float4GetDatum(result.score),
+                              CStringGetTextDatum(category)};
+    written +=
+        static_cast<int64>(spi_run("UPDATE steam_rec.user_games SET engagement_score = $3, playtime_category = $4"
+                                   " WHERE user_steam_id OPERATOR(pg_catalog.=) $1 AND appid OPERATOR(pg_catalog.=) $2",
+                                   4, update_types, update_values, SPI_OK_UPDATE));
+  }
+  return written;
+}
+
 int64 refresh_all(EngagementRefresh* model, MemoryContext work) {
   Oid lock_types[1] = {INT8OID};
   Datum lock_key[1] = {Int64GetDatum(kRefreshLockKey)};
   spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
 
+  if (citus_installed()) {
+    measure_all_games_on_citus(model);
+    store_game_stats(model);
+    return rescore_on_workers();
+  }
   Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
   measure_all_games(model, user_games_relation_id(), snapshot);
   UnregisterSnapshot(snapshot);
@@ -180,6 +276,7 @@ int64 refresh_player(EngagementRefresh* model, MemoryContext work, int64 steam_i
                               float8_or(tuple, descriptor, 4, 0), float8_or(tuple, descriptor, 5, 0)};
     check(guard([&] { model->set_game(DatumGetInt32(appid), game); }), "refresh_engagement");
   }
+  if (citus_installed()) return rescore_player_on_citus(model, steam_id);
   return rescore(model, work, "AND user_steam_id OPERATOR(pg_catalog.=) $1", 1, types, values);
 }
 

@@ -13,11 +13,16 @@
 // while the workers rank one batch, this backend's own thread reads the next
 // players and writes the previous batch's lists; it alone calls the server.
 // The lists do not depend on steam_rec.max_threads.
+//
+// On a Citus cluster a refresh of every player is one distributed query that
+// calls this function for each player on the worker holding the player's
+// shard (see refresh_on_workers()).
 #include <algorithm>
 
 #include "core/batch_scorer.hpp"
 #include "core/guard.hpp"
 #include "pg/core_object.hpp"
+#include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
 #include "pg/model_cache.hpp"
 #include "pg/players.hpp"
@@ -185,6 +190,33 @@ struct Progress {
   }
 };
 
+// Refreshes every player of a Citus cluster and returns rows written.  Citus
+// refuses the batch's FOR NO KEY UPDATE across shards, and the coordinator's
+// users table is empty, so the refresh is one query over users that Citus
+// splits per shard and runs on the workers in parallel: each shard's task
+// refreshes its own players one by one, every statement of that reaching only
+// the local shard of one player.  Citus calls such statements nested
+// distributed execution and allows them only with
+// citus.allow_nested_distributed_execution, which docs/citus_distribute.sql
+// sets on this function on every node.
+//
+// The query itself only reads, and Citus commits a read's work on each worker
+// by itself: a worker that fails would leave the others' new lists
+// committed.  So the old lists are deleted first, by one statement over every
+// shard: a write, after which Citus runs the transaction on every worker it
+// touched with two-phase commit, and sends each shard's refresh over the
+// connection that deleted its lists.  Either every list is replaced or none.
+int64 refresh_on_workers(int32 k) {
+  spi_run("DELETE FROM steam_rec.recommendations", 0, nullptr, nullptr, SPI_OK_DELETE);
+  Oid types[1] = {INT4OID};
+  Datum values[1] = {Int32GetDatum(k)};
+  spi_run("SELECT pg_catalog.sum(steam_rec.refresh_recommendations(steam_id, $1))::bigint FROM steam_rec.users", 1,
+          types, values, SPI_OK_SELECT);
+  bool is_null = true;
+  const Datum sum = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
+  return is_null ? 0 : DatumGetInt64(sum);
+}
+
 }  // namespace
 }  // namespace steam_rec::pg
 
@@ -200,6 +232,11 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
   const int64 only = one_player ? arguments.get<int64>("steam_id") : 0;
 
   SpiSession spi;
+  if (!one_player && citus_installed()) {
+    const int64 written = refresh_on_workers(k);
+    spi.finish();
+    PG_RETURN_INT64(written);
+  }
   ActiveModel model = active_model();
   if (one_player) require_player(only);
   const int64 total = one_player ? 1 : count_players();
