@@ -27,6 +27,8 @@ REGRESS     += arguments_read_by_declared_name
 REGRESS     += max_threads_identical_results
 REGRESS     += model_image_not_shared_by_restricted_caller
 REGRESS     += recommend_names_follow_catalog_changes
+# Issue 18: new games.
+REGRESS     += recommend_surfaces_new_games
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency

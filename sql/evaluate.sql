@@ -45,6 +45,9 @@ SELECT (SELECT ndcg FROM steam_rec.evaluate('{ease}', k => 5, min_games => 3, pa
 SELECT (SELECT players FROM steam_rec.evaluate('{}', k => 5, min_games => 3, target => 'engaged'))
        <= (SELECT players FROM first_run WHERE algorithm = 'popularity') AS engaged_players_are_fewer;
 SELECT count(*) AS validation_rows FROM steam_rec.evaluate('{hybrid}', k => 5, min_games => 3, validation => true);
+-- 'new_games' holds out whole games; its floor is popularity by tags.
+SELECT algorithm, players > 0 AS measured, coverage <= 1 AS coverage_within_new_games
+  FROM steam_rec.evaluate('{content}', k => 5, min_games => 3, target => 'new_games');
 
 -- Nothing stored changed, the active model neither.
 SELECT regress.rows_hash('{users,user_games,recommendations,models,model_games,model_tags}') = hash AS unchanged

@@ -138,6 +138,17 @@ SELECT rank, appid, name, reason
   FROM steam_rec.recommend_for_games(ARRAY(SELECT appid FROM steam_rec.catalog_cache WHERE name = 'Portal 2'),
                                      k => 5, include_tags => '{Strategy}')"
 
+# On the real data a game with tags that nobody owns takes the last place (the
+# built-in sample has no such game: the table is empty there).
+show "The same player's list with one place kept for a new game (tags, no owners): steam_rec.new_game_slots" "
+SET steam_rec.new_game_slots = 1;
+WITH sizes AS (SELECT user_steam_id, count(*) AS games FROM steam_rec.user_games GROUP BY 1),
+     chosen AS (SELECT user_steam_id FROM sizes WHERE games >= 10 ORDER BY games, user_steam_id
+                LIMIT 1 OFFSET (SELECT count(*) / 2 FROM sizes WHERE games >= 10))
+SELECT r.rank, r.appid, r.name, r.reason
+  FROM chosen CROSS JOIN LATERAL steam_rec.recommend(chosen.user_steam_id, k => 5) AS r
+ WHERE r.reason LIKE 'New game%'"
+
 # The real data with the standard protocol; the small sample with a shorter list.
 show "Ranking quality, measured in the database (20% of each library held out; recall and NDCG at k)" "
 WITH size AS (SELECT count(*) > 1000 AS real_data FROM steam_rec.users)

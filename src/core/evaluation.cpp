@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <random>
@@ -89,7 +90,17 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
   player_ids_.clear();
   train_.clear();
   relevant_.clear();
+  new_games_.clear();
+  not_new_games_.clear();
   std::unordered_set<std::int32_t> universe;
+  std::vector<std::int32_t> dropped;  // new games set aside by validation: neither trained on nor ranked
+  if (options.new_games) {
+    for (std::size_t i = 0; i < plays_.size(); ++i)
+      if (kept[i]) universe.insert(plays_[i].appid);
+    universe_.assign(universe.begin(), universe.end());
+    std::sort(universe_.begin(), universe_.end());
+    choose_new_games(&dropped);
+  }
   for (std::size_t begin = 0; begin < plays_.size();) {
     std::size_t end = begin;
     std::vector<Play> games;
@@ -102,6 +113,24 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
     const std::int64_t player = plays_[begin].player;
     begin = end;
     if (games.empty()) continue;
+    if (options.new_games) {
+      // Whole games are held out: a player keeps the others for training and
+      // is measured on the held-out ones they own.
+      std::vector<Play> train;
+      std::vector<std::int32_t> relevant;
+      for (const Play& play : games) {
+        if (std::binary_search(dropped.begin(), dropped.end(), play.appid)) continue;
+        if (std::binary_search(new_games_.begin(), new_games_.end(), play.appid))
+          relevant.push_back(play.appid);
+        else
+          train.push_back(play);
+      }
+      player_ids_.push_back(player);
+      train_.push_back(std::move(train));
+      relevant_.push_back(std::move(relevant));
+      cancel.poll(256);
+      continue;
+    }
     for (const Play& play : games) universe.insert(play.appid);
     // Fisher-Yates, then the first `held` games are held out.
     for (std::size_t i = games.size() - 1; i > 0; --i)
@@ -126,11 +155,46 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
     relevant_.push_back(std::move(relevant));
     cancel.poll(256);
   }
-  universe_.assign(universe.begin(), universe.end());
-  std::sort(universe_.begin(), universe_.end());
+  if (options.new_games) {
+    // Set-aside games leave the catalog; the held-out ones stay in it, known
+    // by their tags alone.
+    std::vector<std::int32_t> kept_games;
+    std::set_difference(universe_.begin(), universe_.end(), dropped.begin(), dropped.end(),
+                        std::back_inserter(kept_games));
+    universe_ = std::move(kept_games);
+    std::set_difference(universe_.begin(), universe_.end(), new_games_.begin(), new_games_.end(),
+                        std::back_inserter(not_new_games_));
+  } else {
+    universe_.assign(universe.begin(), universe.end());
+    std::sort(universe_.begin(), universe_.end());
+  }
   if (train_.empty())
     throw InvalidArgument("no player is left to evaluate: fewer than min_games players own min_games games each");
   refit_engagement(cancel);
+}
+
+void Evaluation::choose_new_games(std::vector<std::int32_t>* dropped) {
+  // A seeded Fisher-Yates over the sorted games, as for each player's games.
+  std::mt19937 random(options_.seed);
+  std::vector<std::int32_t> games = universe_;
+  for (std::size_t i = games.size() > 0 ? games.size() - 1 : 0; i > 0; --i)
+    std::swap(games[i], games[draw(random, static_cast<std::uint32_t>(i + 1))]);
+  std::size_t held = held_count(games.size(), options_.new_games_share);
+  new_games_.assign(games.begin(), games.begin() + static_cast<std::ptrdiff_t>(held));
+  dropped->clear();
+  if (options_.validation) {
+    // Tuning never sees the test games: they are set aside, and the
+    // held-out games are chosen again among the rest.
+    dropped->swap(new_games_);
+    games.erase(games.begin(), games.begin() + static_cast<std::ptrdiff_t>(held));
+    std::mt19937 second_split(options_.seed ^ 0x9e3779b9u);
+    for (std::size_t i = games.size() > 0 ? games.size() - 1 : 0; i > 0; --i)
+      std::swap(games[i], games[draw(second_split, static_cast<std::uint32_t>(i + 1))]);
+    held = held_count(games.size(), options_.new_games_share);
+    new_games_.assign(games.begin(), games.begin() + static_cast<std::ptrdiff_t>(held));
+  }
+  std::sort(new_games_.begin(), new_games_.end());
+  std::sort(dropped->begin(), dropped->end());
 }
 
 void Evaluation::refit_engagement(CancelCheck& cancel) {
@@ -185,6 +249,8 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
         Recommender& ranker = worker == 0 ? recommender : *copies[static_cast<std::size_t>(worker - 1)];
         RankRequest request;
         request.k = options_.k;
+        // New games are ranked among themselves: every other game is excluded.
+        request.exclude_appids = not_new_games_;
         for (std::int64_t p = chunk.begin; p < chunk.end; ++p) {
           if (relevant_[p].empty()) continue;
           request.games.clear();
@@ -194,6 +260,15 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
         }
       },
       cancel);
+  const double seconds = score.train_seconds;
+  score = summarise(ranked, quality, options_.new_games ? new_games_.size() : universe_.size());
+  score.train_seconds = seconds;
+  return score;
+}
+
+EvalScore Evaluation::summarise(const std::vector<std::vector<std::int32_t>>& ranked,
+                                const std::vector<ListQuality>& quality, std::size_t catalog) const {
+  EvalScore score;
   std::unordered_set<std::int32_t> recommended;
   for (std::size_t p = 0; p < train_.size(); ++p) {
     if (relevant_[p].empty()) continue;
@@ -208,8 +283,43 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
     score.ndcg /= score.players;
     score.hit_rate /= score.players;
   }
-  score.coverage =
-      universe_.empty() ? 0 : static_cast<double>(recommended.size()) / static_cast<double>(universe_.size());
+  score.coverage = catalog == 0 ? 0 : static_cast<double>(recommended.size()) / static_cast<double>(catalog);
+  return score;
+}
+
+EvalScore Evaluation::evaluate_tag_popularity(CancelCheck& cancel) const {
+  const auto started = std::chrono::steady_clock::now();
+  // Training plays per game, then per tag over the games carrying it.
+  std::unordered_map<std::int32_t, double> plays_of_game;
+  for (const auto& plays : train_)
+    for (const Play& play : plays) plays_of_game[play.appid] += 1;
+  std::unordered_map<std::string, double> plays_of_tag;
+  for (const Tag& tag : tags_) {
+    const auto found = plays_of_game.find(tag.appid);
+    if (found != plays_of_game.end()) plays_of_tag[tag.name] += found->second;
+  }
+  cancel.poll_now();
+  std::unordered_map<std::int32_t, double> score_of;
+  for (const Tag& tag : tags_)
+    if (std::binary_search(new_games_.begin(), new_games_.end(), tag.appid)) {
+      const auto found = plays_of_tag.find(tag.name);
+      if (found != plays_of_tag.end()) score_of[tag.appid] += found->second;
+    }
+  std::vector<std::int32_t> list = new_games_;
+  std::stable_sort(list.begin(), list.end(), [&](std::int32_t a, std::int32_t b) {
+    const auto sa = score_of.find(a), sb = score_of.find(b);
+    return (sa == score_of.end() ? 0.0 : sa->second) > (sb == score_of.end() ? 0.0 : sb->second);
+  });
+  if (list.size() > static_cast<std::size_t>(options_.k)) list.resize(static_cast<std::size_t>(options_.k));
+  std::vector<std::vector<std::int32_t>> ranked(train_.size());
+  std::vector<ListQuality> quality(train_.size());
+  for (std::size_t p = 0; p < train_.size(); ++p) {
+    if (relevant_[p].empty()) continue;
+    ranked[p] = list;
+    quality[p] = list_quality(list, relevant_[p], static_cast<std::size_t>(options_.k));
+  }
+  EvalScore score = summarise(ranked, quality, new_games_.size());
+  score.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return score;
 }
 

@@ -6,6 +6,12 @@
 // share of each remaining player's games; train on the rest; rank every game
 // the player does not own in the training part; Recall@k, NDCG@k (binary),
 // hit rate, and coverage (share of games recommended to anyone).
+//
+// The new-games protocol (EvalOptions::new_games) holds out a seeded share of
+// the games entirely instead: every owner's row of them.  Training never sees
+// an owner of a held-out game, as with a game just added to the catalog; each
+// player who owns one ranks all held-out games, and the measures are taken
+// within that set.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +19,7 @@
 #include <vector>
 
 #include "core/cancel.hpp"
+#include "core/ranking_metrics.hpp"
 #include "core/train_params.hpp"
 #include "core/training_set.hpp"
 
@@ -34,6 +41,8 @@ struct EvalOptions {
   std::int32_t min_games = 5;
   bool engaged_only = false;  // a held-out game counts only if played at least 2 hours
   bool validation = false;    // evaluate on a split carved from the training part (for tuning)
+  bool new_games = false;     // hold out whole games (new_games_share of them), rank them among themselves
+  double new_games_share = 0.1;
 };
 
 struct EvalScore {
@@ -61,6 +70,12 @@ class Evaluation {
   float training_engagement(std::int64_t player, std::int32_t appid) const;
 
   EvalScore evaluate(const TrainParams& params, CancelCheck& cancel) const;
+  // The new-games floor: every player gets the same list of the held-out
+  // games, best first by the sum over each game's tags of the tag's
+  // popularity (training plays of the games carrying it); ties by appid.
+  EvalScore evaluate_tag_popularity(CancelCheck& cancel) const;
+  // The held-out games of the new-games protocol, sorted (empty otherwise).
+  const std::vector<std::int32_t>& new_games() const { return new_games_; }
 
  private:
   struct Play {
@@ -79,6 +94,13 @@ class Evaluation {
   // Scores every training play with engagement statistics fitted on the
   // training plays alone, so no held-out playtime leaks into the weights.
   void refit_engagement(CancelCheck& cancel);
+  // Chooses the held-out games of the new-games protocol among universe_;
+  // with validation, the held-out ones are chosen again among the rest and
+  // the first choice is set aside (dropped) so tuning never sees it.
+  void choose_new_games(std::vector<std::int32_t>* dropped);
+  // Averages each ranked player's list quality; coverage over `catalog` games.
+  EvalScore summarise(const std::vector<std::vector<std::int32_t>>& ranked, const std::vector<ListQuality>& quality,
+                      std::size_t catalog) const;
 
   std::vector<EvalPlay> plays_;
   std::vector<Tag> tags_;
@@ -87,6 +109,8 @@ class Evaluation {
   std::vector<std::vector<Play>> train_;             // per kept player, what training sees
   std::vector<std::vector<std::int32_t>> relevant_;  // per kept player, sorted held-out appids that count
   std::vector<std::int32_t> universe_;               // sorted appids that survived the filter
+  std::vector<std::int32_t> new_games_;              // sorted held-out games (new-games protocol)
+  std::vector<std::int32_t> not_new_games_;          // universe_ without them: what ranking excludes
 };
 
 }  // namespace steam_rec::rec

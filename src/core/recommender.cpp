@@ -399,15 +399,48 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   const bool diversify_pool = request.diversity > 0 && k > 1;
   const Scales scales = score(owned, weights, cancel);
   std::vector<Scored> pool = select(scales, eligibility, diversify_pool ? std::max<std::size_t>(5 * k, 50) : k, cancel);
-  const std::vector<Scored> chosen = diversify_pool ? diversify(pool, k, request.diversity, cancel) : pool;
+  std::vector<Scored> chosen = diversify_pool ? diversify(pool, k, request.diversity, cancel) : pool;
+  if (request.new_game_slots > 0)
+    reserve_new_games(scales, eligibility, std::min<std::size_t>(static_cast<std::size_t>(request.new_game_slots), k),
+                      k, chosen, cancel);
 
   std::vector<Recommendation> results(chosen.size());
   for (std::size_t r = 0; r < chosen.size(); ++r) {
     results[r].appid = view_.appids[chosen[r].index];
     results[r].score = chosen[r].score;
     explain(scales, owned, weights, eligibility, results[r], chosen[r].index, cancel);
+    results[r].new_game = request.new_game_slots > 0 && is_new_game(chosen[r].index);
   }
   return results;
+}
+
+void Recommender::reserve_new_games(const Scales& scales, const Eligibility& eligibility, std::size_t slots,
+                                    std::size_t k, std::vector<Scored>& chosen, CancelCheck& cancel) const {
+  // A new game has no popularity and no collaborative score: only its tags'
+  // likeness to the player's games (the content score) speaks for it, and
+  // only the games it touched have one.
+  std::size_t listed = 0;
+  for (const Scored& s : chosen) listed += is_new_game(s.index) ? 1 : 0;
+  if (listed >= slots || scales.content <= 0) return;
+  BestOf best(slots - listed);
+  for (std::int32_t j : touched_) {
+    cancel.poll();
+    if (!is_new_game(j) || content_[j] <= 0 || !eligibility.allows(*this, j)) continue;
+    bool already = false;
+    for (const Scored& s : chosen) already = already || s.index == j;
+    if (!already) best.offer(Scored{total(scales, j), j});
+  }
+  std::vector<Scored> added = best.take();
+  if (added.empty()) return;
+  // Drop the lowest-placed games that are not new, to keep the list's length
+  // (a list shorter than k simply grows).
+  std::size_t to_drop = chosen.size() + added.size() > k ? chosen.size() + added.size() - k : 0;
+  for (std::size_t r = chosen.size(); r-- > 0 && to_drop > 0;)
+    if (!is_new_game(chosen[r].index)) {
+      chosen.erase(chosen.begin() + static_cast<std::ptrdiff_t>(r));
+      --to_drop;
+    }
+  chosen.insert(chosen.end(), added.begin(), added.end());
 }
 
 }  // namespace steam_rec::rec

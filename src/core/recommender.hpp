@@ -33,6 +33,9 @@ struct RankRequest {
   std::vector<std::string> include_tags;  // empty = no restriction; else any of them
   std::vector<std::string> exclude_tags;
   float diversity = 0;  // 0 = pure relevance, 1 = pure novelty (maximal marginal relevance)
+  // Up to this many of the k places go to new games (nobody owned them when
+  // the model was trained), the ones most like the player's games by tags.
+  std::int32_t new_game_slots = 0;
 };
 
 enum class Basis {
@@ -48,6 +51,7 @@ struct Recommendation {
   std::int32_t because_count = 0;
   Basis basis = Basis::popular;
   std::string tag;
+  bool new_game = false;  // nobody owned it at training, and the request kept places for such games
 };
 
 class Recommender {
@@ -95,6 +99,11 @@ class Recommender {
   float total(const Scales& scales, std::int32_t game) const;
   std::vector<Scored> select(const Scales& scales, const Eligibility& eligibility, std::size_t pool,
                              CancelCheck& cancel) const;
+  // Makes room in `chosen` for up to `slots` new games liked by content: the
+  // best eligible ones not already listed replace the list's last others.
+  void reserve_new_games(const Scales& scales, const Eligibility& eligibility, std::size_t slots, std::size_t k,
+                         std::vector<Scored>& chosen, CancelCheck& cancel) const;
+  bool is_new_game(std::int32_t game) const { return view_.popularity[game] == 0; }
   std::vector<Scored> diversify(const std::vector<Scored>& pool, std::size_t k, float diversity,
                                 CancelCheck& cancel) const;
   void explain(const Scales& scales, const std::vector<std::int32_t>& owned, const std::vector<float>& weights,

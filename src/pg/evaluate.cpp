@@ -127,10 +127,12 @@ rec::EvalOptions read_options(const Arguments& arguments) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("min_games must be between 1 and 10000, not %d", options.min_games)));
   const char* target = text_to_cstring(arguments.get<text*>("target"));
-  if (strcmp(target, "owned") != 0 && strcmp(target, "engaged") != 0)
+  if (strcmp(target, "owned") != 0 && strcmp(target, "engaged") != 0 && strcmp(target, "new_games") != 0)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown target \"%s\"", target),
-                    errhint("'owned' counts every held-out game; 'engaged' only those played at least 2 hours.")));
+                    errhint("'owned' counts every held-out game; 'engaged' only those played at least 2 hours; "
+                            "'new_games' holds out 10%% of the games entirely and ranks them among themselves.")));
   options.engaged_only = strcmp(target, "engaged") == 0;
+  options.new_games = strcmp(target, "new_games") == 0;
   options.validation = arguments.get<bool>("validation");
   return options;
 }
@@ -213,7 +215,14 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
 
   auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   for (int a = 0; a < algorithm_count; ++a) {
-    check(guard([&] { job->score = job->evaluation.evaluate(job->params[static_cast<std::size_t>(a)], cancel); }),
+    // For new games the floor is popularity by tags: a game nobody owns has
+    // no popularity of its own.
+    const bool tag_floor = options.new_games && a == 0;
+    if (tag_floor) algorithms[a] = pstrdup("popularity by tags");
+    check(guard([&] {
+            job->score = tag_floor ? job->evaluation.evaluate_tag_popularity(cancel)
+                                   : job->evaluation.evaluate(job->params[static_cast<std::size_t>(a)], cancel);
+          }),
           "evaluate");
     const rec::EvalScore& s = job->score;
     ereport(NOTICE, (errmsg("evaluate: %s (%d of %d): recall@%d %.4f, ndcg@%d %.4f, trained in %.1f s", algorithms[a],

@@ -7,6 +7,7 @@
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
+#include "pg/settings.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {
@@ -141,7 +142,10 @@ char* reason(const rec::Recommendation& r, const Names& names, ReasonStyle style
   initStringInfo(&text);
   switch (r.basis) {
     case rec::Basis::played:
-      appendStringInfoString(&text, style == ReasonStyle::player ? "Because you played " : "Similar to ");
+      if (r.new_game)
+        appendStringInfoString(&text, "New game, tagged like ");
+      else
+        appendStringInfoString(&text, style == ReasonStyle::player ? "Because you played " : "Similar to ");
       for (int b = 0; b < r.because_count; ++b) {
         if (b > 0) appendStringInfoString(&text, b == r.because_count - 1 ? " and " : ", ");
         append_name(&text, names, r.because[b]);
@@ -207,6 +211,7 @@ Ranking* begin_ranking(FunctionCallInfo fcinfo, const Arguments& arguments) {
           request.k = k;
           request.exclude_owned = exclude_owned;
           request.diversity = diversity;
+          request.new_game_slots = new_game_slots;
           copy_names(include, include_count, request.include_tags, cancel);
           copy_names(exclude, exclude_count, request.exclude_tags, cancel);
           request.exclude_appids.assign(appids, appids + appid_count);

@@ -19,6 +19,7 @@ namespace steam_rec::pg {
 
 int training_memory_limit_mb = 2048;
 bool allow_drop = false;
+int new_game_slots = 0;
 
 namespace {
 
@@ -75,6 +76,13 @@ void define_settings() {
                            "Lets DROP EXTENSION steam_rec (and drops that take it along) delete rows.",
                            "Off: dropping the extension is refused while its tables hold rows.", &allow_drop, false,
                            PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  // A per-call choice kept as a setting, so a service (or a role, or a
+  // database) opts in without a new argument to every ranking function.
+  DefineCustomIntVariable("steam_rec.new_game_slots", "Places of each recommend() list kept for new games.",
+                          "Up to this many of the k places go to games nobody owned when the model was trained, "
+                          "the ones whose tags are most like the player's games (needs a content or hybrid model). "
+                          "0 ranks them like any other game.",
+                          &new_game_slots, 0, 0, 1000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
   DefineCustomStringVariable("steam_rec.player", "The player (SteamID) an application session acts for.",
                              "Not read by steam_rec itself: for row-level-security policies, "
                              "see the README. Empty means none.",

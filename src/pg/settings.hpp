@@ -10,6 +10,9 @@ namespace steam_rec::pg {
 extern int training_memory_limit_mb;
 // steam_rec.allow_drop: a drop that takes steam_rec along may delete rows (the DROP guard reads it).
 extern bool allow_drop;
+// steam_rec.new_game_slots: how many of a list's k places recommend() and
+// recommend_for_games() keep for new games (nobody owned them at training).
+extern int new_game_slots;
 
 // Defines the settings above and reserves the steam_rec. prefix, so that any
 // other steam_rec.* name, and any invalid value, is refused at SET.
