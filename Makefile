@@ -19,25 +19,25 @@ REGRESS     += refresh_engagement_respects_rls
 REGRESS     += tag_filters_case_insensitive model_cache_key_survives_reinstall model_in_use_survives_reload
 REGRESS     += migration_keeps_privileges drop_guard_reads_parse_tree downgraded_database_serves
 REGRESS     += privilege_stash_written_by_superusers_only drop_guard_follows_cascade
-# Issue 14: one algorithm registry; the grants of the maintenance and catalog roles.
+# One algorithm registry; the grants of the maintenance and catalog roles.
 REGRESS     += algorithm_registry role_maintenance role_catalog
-# Issue 14: arguments read by name from one declaration per function.
+# Arguments read by name from one declaration per function.
 REGRESS     += arguments_read_by_declared_name
-# Regression tests of issue 19 (threads in the core).
+# Threads in the core; the shared model image; names read from the catalog.
 REGRESS     += max_threads_identical_results
 REGRESS     += model_image_not_shared_by_restricted_caller
 REGRESS     += recommend_names_follow_catalog_changes
-# Issue 18: new games.
+# New games in lists.
 REGRESS     += recommend_surfaces_new_games
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency
 ISOLATION     += activate_model_serialised refresh_recommendations_overlap recommend_during_downgrade
 ISOLATION     += maintain_concurrency
-# Issue 16: maintenance, model governance, the 1.5 operations migration.
+# Maintenance, model governance, the 1.5 operations migration.
 REGRESS     += maintenance model_governance operations_migration
 ISOLATION     += model_image_activation_orders
-# Found by re-reading the 1.5 change as an attacker.
+# Found by re-reading the 1.5 change.
 ISOLATION     += prune_waits_for_pin
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 19: with steam_rec.max_threads = 2 and both threads busy in a
+# With steam_rec.max_threads = 2 and both threads busy in a
 # training's parallel loop, statement_timeout stops the training within 0.2 s.
 # The backend's own thread polls the interrupt flags every 5 ms while the
 # workers run, raises their stop flag, and they finish the chunk in hand
