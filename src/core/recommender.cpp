@@ -422,13 +422,17 @@ void Recommender::reserve_new_games(const Scales& scales, const Eligibility& eli
   std::size_t listed = 0;
   for (const Scored& s : chosen) listed += is_new_game(s.index) ? 1 : 0;
   if (listed >= slots || scales.content <= 0) return;
+  // Sorted once, so testing each touched game is a binary search, not a pass
+  // over the list (k up to 1000 times tens of thousands of touched games).
+  std::vector<std::int32_t> in_list;
+  in_list.reserve(chosen.size());
+  for (const Scored& s : chosen) in_list.push_back(s.index);
+  std::sort(in_list.begin(), in_list.end());
   BestOf best(slots - listed);
   for (std::int32_t j : touched_) {
     cancel.poll();
     if (!is_new_game(j) || content_[j] <= 0 || !eligibility.allows(*this, j)) continue;
-    bool already = false;
-    for (const Scored& s : chosen) already = already || s.index == j;
-    if (!already) best.offer(Scored{total(scales, j), j});
+    if (!std::binary_search(in_list.begin(), in_list.end(), j)) best.offer(Scored{total(scales, j), j});
   }
   std::vector<Scored> added = best.take();
   if (added.empty()) return;
