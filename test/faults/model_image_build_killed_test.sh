@@ -32,31 +32,28 @@ dir="$(psql_value $db 'SHOW data_directory')/steam_rec"
 file="$dir/$(psql -X -q -A -t -d $db -c "SELECT count(*) FROM steam_rec.recommend(1)" -c "SELECT file FROM steam_rec.model_image()" | tail -n 1)"
 assert_true "the image is a file" "[ -f '$file' ]"
 
+# A fresh backend waits in pg_sleep while strace attaches to it; strace holds
+# the builder for 30 s right after it creates its temporary file, so the kill
+# always lands in the middle of a build, however fast the machine writes.
+rm -f "$file"
+psql -X -q -d $db -c "SET application_name = 'image_builder'" -c "SELECT pg_sleep(600)" \
+  -c "SELECT count(*) FROM steam_rec.recommend(1)" >/dev/null 2>&1 &
+client=$!
+builder=$(wait_until_running $db "SELECT pg_sleep(600)")
+temporary="$file.$builder.tmp"
+strace -q -p "$builder" -P "$temporary" -e trace=openat -e inject=openat:delay_exit=30000000 2>/dev/null &
+tracer=$!
+for _ in $(seq 1 100); do [ -d "/proc/$builder" ] && grep -q "^TracerPid:[[:space:]]*[1-9]" "/proc/$builder/status" && break; sleep 0.05; done
+psql_value $db "SELECT pg_cancel_backend($builder)" >/dev/null  # ends the sleep; the recommend() call runs
 killed=no
-for attempt in 1 2 3 4 5; do
-  rm -f "$file"
-  psql -X -q -d $db -c "SELECT count(*) FROM steam_rec.recommend(1)" >/dev/null 2>&1 &
-  client=$!
-  # Kill the builder as soon as its temporary file appears.
-  for _ in $(seq 1 20000); do
-    temporary=$(ls "$dir" 2>/dev/null | grep -m1 "^$(basename "$file")\.[0-9]*\.tmp\$" || true)
-    if [ -n "$temporary" ]; then
-      pid=${temporary%.tmp}
-      pid=${pid##*.}
-      kill -9 "$pid" 2>/dev/null && killed=yes
-      break
-    fi
-    [ -e "$file" ] && break
-  done
-  wait $client 2>/dev/null || true
-  if [ $killed = yes ]; then
-    wait_for_server $db
-    # A kill that landed after the rename ended a finished build (its image is
-    # whole and valid): try again, to kill one in the middle of writing.
-    [ -e "$file" ] || break
-    killed=no
-  fi
+for _ in $(seq 1 200); do
+  if [ -e "$temporary" ]; then kill -9 "$builder" && killed=yes; break; fi
+  sleep 0.05
 done
+wait $client 2>/dev/null || true
+kill "$tracer" 2>/dev/null || true
+wait $tracer 2>/dev/null || true
+wait_for_server $db
 assert_equal "a builder was killed while it wrote the image" "yes" "$killed"
 assert_true "the killed build left no image" "[ ! -e '$file' ]"
 builds_log="${file%.img}.builds"
