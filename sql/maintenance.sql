@@ -27,18 +27,8 @@ SELECT * FROM regress.refusal($$SELECT steam_rec.set_maintenance_setting('evalua
 SELECT * FROM regress.refusal($$SELECT steam_rec.set_maintenance_setting(NULL, '1')$$);
 SELECT name, value FROM steam_rec.maintenance_settings() WHERE changed_at IS NOT NULL ORDER BY name;
 
--- A fixture with four taste clusters of ten games: player p likes cluster
--- p % 4 and owns most of its games and a few popular ones.
-INSERT INTO steam_rec.catalog_cache (appid, name)
-SELECT g, 'Game ' || g FROM generate_series(1, 44) AS g;
-INSERT INTO steam_rec.users (steam_id, username)
-SELECT p, 'player_' || p FROM generate_series(1, 240) AS p;
-INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
-SELECT p, 1 + (p % 4) * 10 + g, 1 + (p * g) % 17
-  FROM generate_series(1, 240) AS p, generate_series(0, 9) AS g
- WHERE (p * 7 + g * 3) % 5 <> 0
-UNION ALL
-SELECT p, 41 + p % 4, 2 FROM generate_series(1, 240) AS p WHERE p % 3 <> 0;
+-- The taste-cluster fixture (sql/setup.sql): 44 games, 240 players.
+CALL regress.load_taste_clusters(44);
 
 -- 2. The first run: no model is active, so it trains, evaluates (with no
 -- reference yet), activates, refreshes every list and prunes nothing.

@@ -2,17 +2,9 @@
 -- active one, the drift since it was trained), pins and prune_models().
 CREATE EXTENSION steam_rec;
 
--- Four taste clusters of ten games and four popular games (41-44).
-INSERT INTO steam_rec.catalog_cache (appid, name)
-SELECT g, 'Game ' || g FROM generate_series(1, 46) AS g;
-INSERT INTO steam_rec.users (steam_id, username)
-SELECT p, 'player_' || p FROM generate_series(1, 240) AS p;
-INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
-SELECT p, 1 + (p % 4) * 10 + g, 1 + (p * g) % 17
-  FROM generate_series(1, 240) AS p, generate_series(0, 9) AS g
- WHERE (p * 7 + g * 3) % 5 <> 0
-UNION ALL
-SELECT p, 41 + p % 4, 2 FROM generate_series(1, 240) AS p WHERE p % 3 <> 0;
+-- The taste-cluster fixture (sql/setup.sql): four clusters of ten games, four
+-- popular games (41-44) and two games nobody owns (45, 46).
+CALL regress.load_taste_clusters(46);
 SELECT steam_rec.refresh_engagement() > 0 AS scored;
 
 SELECT steam_rec.train('popularity') AS popularity_model \gset

@@ -91,6 +91,25 @@ SELECT p, g, 1 + (p * g) % 37 FROM generate_series(1, 30) AS p, generate_series(
 END
 $$;
 
+-- The taste-cluster fixture of the maintenance and model-governance tests:
+-- four clusters of ten games (1-40); player p likes cluster p % 4, owns most
+-- of its games and, two times in three, one of the popular games 41-44.
+-- Games past 44 are in the catalog with no owner.
+CREATE PROCEDURE regress.load_taste_clusters(games integer) LANGUAGE plpgsql AS $$
+BEGIN
+INSERT INTO steam_rec.catalog_cache (appid, name)
+SELECT g, 'Game ' || g FROM generate_series(1, games) AS g;
+INSERT INTO steam_rec.users (steam_id, username)
+SELECT p, 'player_' || p FROM generate_series(1, 240) AS p;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT p, 1 + (p % 4) * 10 + g, 1 + (p * g) % 17
+  FROM generate_series(1, 240) AS p, generate_series(0, 9) AS g
+ WHERE (p * 7 + g * 3) % 5 <> 0
+UNION ALL
+SELECT p, 41 + p % 4, 2 FROM generate_series(1, 240) AS p WHERE p % 3 <> 0;
+END
+$$;
+
 -- The tests drop the extension with rows in it; the guard against that is
 -- tested on its own (migration_tools).
 SELECT format('ALTER DATABASE %I SET steam_rec.allow_drop = on', current_database()) \gexec

@@ -3,15 +3,11 @@
 # identity sequences go on without collisions after the restore.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/dump_restore.sh"
 
 source_db=steam_rec_dump_source
 target_db=steam_rec_dump_target
-dump=$(mktemp -t steam_rec_dump.XXXXXX)
-trap 'rm -f "$dump"; dropdb --if-exists $source_db; dropdb --if-exists $target_db' EXIT
-
-dropdb --if-exists $source_db 2>/dev/null
-dropdb --if-exists $target_db 2>/dev/null
-createdb $source_db
+fresh_dump_databases $source_db $target_db
 psql_in $source_db <<'SQL'
 CREATE EXTENSION steam_rec;
 INSERT INTO steam_rec.users (steam_id, username, country, last_sync)
@@ -31,21 +27,10 @@ SELECT 76561197960265728 + p, appid, appid, 1.0 / appid, 'popularity'
   FROM generate_series(1, 300) AS p, generate_series(1, 10) AS appid;
 SQL
 
-fingerprint_sql="
-SELECT string_agg(format('%s:%s', relname, n), ' ' ORDER BY relname) FROM (
-  SELECT 'users' AS relname, count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) AS n FROM steam_rec.users t
-  UNION ALL SELECT 'user_games', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.user_games t
-  UNION ALL SELECT 'catalog_cache', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.catalog_cache t
-  UNION ALL SELECT 'game_tags', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.game_tags t
-  UNION ALL SELECT 'recommendations', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.recommendations t
-  UNION ALL SELECT 'user_games_id_seq', last_value::text FROM steam_rec.user_games_id_seq
-  UNION ALL SELECT 'game_tags_id_seq', last_value::text FROM steam_rec.game_tags_id_seq
-) AS facts"
+fingerprint_sql=$(fingerprint_sql users user_games catalog_cache game_tags recommendations user_games_id_seq game_tags_id_seq)
 
 before=$(psql_value $source_db "$fingerprint_sql")
-pg_dump -Fc -f "$dump" $source_db
-createdb $target_db
-pg_restore --exit-on-error -d $target_db "$dump"
+dump_and_restore $source_db $target_db
 after=$(psql_value $target_db "$fingerprint_sql")
 assert_equal "every row and sequence position survives dump and restore" "$before" "$after"
 

@@ -7,14 +7,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/test/lib/assert.sh"
+source "$root/test/lib/dump_restore.sh"
 source_db=steam_rec_maintenance_dump_source
 target_db=steam_rec_maintenance_dump_target
-dump=$(mktemp -t steam_rec_maintenance.XXXXXX)
-trap 'rm -f "$dump"; dropdb --if-exists $source_db 2>/dev/null; dropdb --if-exists $target_db 2>/dev/null' EXIT
-dropdb --if-exists $source_db 2>/dev/null
-dropdb --if-exists $target_db 2>/dev/null
-
-createdb $source_db
+fresh_dump_databases $source_db $target_db
 psql_in $source_db <<< "CREATE EXTENSION steam_rec;"
 psql -X -q -v ON_ERROR_STOP=1 -d $source_db -f "$root/tools/sample_data.sql" >/dev/null
 psql_in $source_db <<'SQL'
@@ -28,21 +24,12 @@ SELECT steam_rec.set_maintenance_setting('retrain_max_age', 'default');
 SELECT steam_rec.pin_model(1, 'first');
 SQL
 
-fingerprint_sql="
-SELECT string_agg(format('%s:%s', relname, n), ' ' ORDER BY relname) FROM (
-  SELECT 'models' AS relname, count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) AS n FROM steam_rec.models t
-  UNION ALL SELECT 'model_governance', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.model_governance t
-  UNION ALL SELECT 'maintenance_log', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.maintenance_log t
-  UNION ALL SELECT 'maintenance_changed_settings', count(*) || '/' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM steam_rec.maintenance_changed_settings t
-  UNION ALL SELECT 'maintenance_log_id_seq', last_value::text FROM steam_rec.maintenance_log_id_seq
-) AS facts"
+fingerprint_sql=$(fingerprint_sql models model_governance maintenance_log maintenance_changed_settings maintenance_log_id_seq)
 before=$(psql_value $source_db "$fingerprint_sql")
 assert_true "the source has a log, marks and a pin to keep ($before)" \
   "grep -q 'maintenance_log:2/' <<<'$before' && grep -q 'model_governance:3/' <<<'$before'"
 
-pg_dump -Fc -f "$dump" $source_db
-createdb $target_db
-pg_restore --exit-on-error -d $target_db "$dump"
+dump_and_restore $source_db $target_db
 assert_equal "every row of the models, marks, pins, log and settings survives dump and restore" \
   "$before" "$(psql_value $target_db "$fingerprint_sql")"
 
