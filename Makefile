@@ -27,6 +27,7 @@ REGRESS     += arguments_read_by_declared_name
 REGRESS     += max_threads_identical_results
 REGRESS     += model_image_not_shared_by_restricted_caller
 REGRESS     += recommend_names_follow_catalog_changes
+REGRESS     += recommend_names_kept_per_catalog_change
 # New games in lists.
 REGRESS     += recommend_surfaces_new_games
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
@@ -37,6 +38,7 @@ ISOLATION     += maintain_concurrency
 # Maintenance, model governance, the 1.5 operations migration.
 REGRESS     += maintenance model_governance operations_migration
 ISOLATION     += model_image_activation_orders
+ISOLATION     += recommend_names_kept_follow_other_sessions
 # Found by re-reading the 1.5 change.
 ISOLATION     += prune_waits_for_pin
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation

@@ -1,6 +1,13 @@
 -- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
+-- catalog_changes is new in 1.6.
+DROP TRIGGER catalog_cache_count_replicated_changes ON steam_rec.catalog_cache;
+DROP TRIGGER catalog_cache_count_changes ON steam_rec.catalog_cache;
+DROP FUNCTION steam_rec._count_catalog_change();
+ALTER EXTENSION steam_rec DROP TABLE steam_rec.catalog_changes;
+DROP TABLE steam_rec.catalog_changes;
+
 -- migration_plan_sql() is new in 1.6.
 DROP FUNCTION steam_rec.migration_plan_sql(text);
 

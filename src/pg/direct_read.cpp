@@ -144,7 +144,7 @@ HTAB* addresses_for(Relation heap) {
 
 }  // namespace
 
-void read_catalog_names(Oid catalog_cache, const int32* appids, int count, char** names) {
+void read_catalog_names(Oid catalog_cache, const int32* appids, int count, char** names, bool remember_addresses) {
   Relation heap = table_open(catalog_cache, AccessShareLock);
   Oid primary_key = RelationGetPrimaryKeyIndex(heap);
   if (!OidIsValid(primary_key)) elog(ERROR, "steam_rec: catalog_cache has no primary key");
@@ -153,7 +153,7 @@ void read_catalog_names(Oid catalog_cache, const int32* appids, int count, char*
   const int name_column = attribute_number(heap, "name");
   if (index->rd_index->indkey.values[0] != appid_column)
     elog(ERROR, "steam_rec: the primary key of catalog_cache does not lead with appid");
-  HTAB* addresses = addresses_for(heap);
+  HTAB* addresses = remember_addresses ? addresses_for(heap) : nullptr;
   // Held with AccessShareLock, the table cannot shrink (VACUUM truncates
   // under an exclusive lock), so an address below this block is readable.
   const BlockNumber blocks = RelationGetNumberOfBlocks(heap);
@@ -164,7 +164,9 @@ void read_catalog_names(Oid catalog_cache, const int32* appids, int count, char*
   for (int i = 0; i < count; ++i) {
     names[i] = nullptr;
     bool found = false;
-    auto* known = static_cast<CatalogAddress*>(hash_search(addresses, &appids[i], HASH_FIND, nullptr));
+    auto* known = addresses == nullptr
+                      ? nullptr
+                      : static_cast<CatalogAddress*>(hash_search(addresses, &appids[i], HASH_FIND, nullptr));
     if (known != nullptr && ItemPointerGetBlockNumber(&known->row) < blocks) {
       ItemPointerData row = known->row;
       bool call_again = false, all_dead = false;
@@ -184,7 +186,7 @@ void read_catalog_names(Oid catalog_cache, const int32* appids, int count, char*
         start = *next;
         found = index_fetch_heap(scan, slot);
       }
-      if (found) {
+      if (found && addresses != nullptr) {
         auto* entry = static_cast<CatalogAddress*>(hash_search(addresses, &appids[i], HASH_ENTER, nullptr));
         entry->row = start;
       } else if (known != nullptr) {

@@ -28,7 +28,10 @@ bool citus_installed();
 Oid directly_readable(const char* name);
 
 // names[i] = the catalog_cache name of appids[i] (palloc'd), or nullptr.
-void read_catalog_names(Oid catalog_cache, const int32* appids, int count, char** names);
+// With remember_addresses the backend remembers where each row lay and
+// fetches it from there next time; without, it searches the index only.
+void read_catalog_names(Oid catalog_cache, const int32* appids, int count, char** names,
+                        bool remember_addresses = true);
 
 // The row of steam_rec.models WHERE active, read through its partial unique
 // index `one_active`; text and jsonb values are palloc'd copies.

@@ -57,8 +57,11 @@ namespace {
 
 constexpr const char* kExtension = "steam_rec";
 
-// The migration log is not data the user would lose: it describes the schema.
-constexpr const char* kLogTable = "applied_migrations";
+// Tables whose rows are not data the user would lose: the migration log
+// describes the schema, catalog_changes counts writes to catalog_cache.
+bool holds_no_user_data(const char* table) {
+  return strcmp(table, "applied_migrations") == 0 || strcmp(table, "catalog_changes") == 0;
+}
 
 // True when a name list of DROP EXTENSION / DROP SCHEMA names steam_rec.
 bool names_steam_rec(List* names) {
@@ -145,7 +148,7 @@ char* tables_holding_rows(Oid extension_oid) {
     if (member->classid != RelationRelationId || member->deptype != DEPENDENCY_EXTENSION) continue;
     if (get_rel_relkind(member->objid) != RELKIND_RELATION) continue;
     const char* name = get_rel_name(member->objid);
-    if (name != nullptr && strcmp(name, kLogTable) != 0) tables = lappend_oid(tables, member->objid);
+    if (name != nullptr && !holds_no_user_data(name)) tables = lappend_oid(tables, member->objid);
   }
   systable_endscan(scan);
   table_close(depend, AccessShareLock);

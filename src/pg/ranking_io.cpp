@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/guard.hpp"
+#include "pg/catalog_names.hpp"
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
@@ -82,7 +83,7 @@ Names look_up_names(const Ranking* ranking) {
   Names names{wanted, appids, static_cast<char**>(palloc(sizeof(char*) * (wanted + 1)))};
   Oid catalog = directly_readable("catalog_cache");
   if (OidIsValid(catalog)) {
-    read_catalog_names(catalog, appids, wanted, names.names);
+    catalog_names(catalog, appids, wanted, names.names);
     return names;
   }
   // Through SQL, which applies column privileges and row-level security.

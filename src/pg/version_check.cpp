@@ -40,14 +40,13 @@ int compare_versions(const char* left, const char* right) {
 
 }  // namespace
 
+// Reads steam_rec's row of pg_extension in one index search by name: this
+// runs once per recommend() call, and looking the OID up first took a second.
 char* installed_sql_version() {
-  Oid extension_oid = get_extension_oid("steam_rec", true);
-  if (!OidIsValid(extension_oid)) return nullptr;
-
   Relation catalog = table_open(ExtensionRelationId, AccessShareLock);
   ScanKeyData key;
-  ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(extension_oid));
-  SysScanDesc scan = systable_beginscan(catalog, ExtensionOidIndexId, true, nullptr, 1, &key);
+  ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber, F_NAMEEQ, CStringGetDatum("steam_rec"));
+  SysScanDesc scan = systable_beginscan(catalog, ExtensionNameIndexId, true, nullptr, 1, &key);
   char* version = nullptr;
   HeapTuple tuple = systable_getnext(scan);
   if (HeapTupleIsValid(tuple)) {
