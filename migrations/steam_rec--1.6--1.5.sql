@@ -1,6 +1,10 @@
 -- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
+-- distribute() is new in 1.6.  A database it distributed keeps its form: the
+-- tables, keys and function settings are not the extension script's to undo.
+DROP FUNCTION steam_rec.distribute();
+
 -- migration_plan_sql() is new in 1.6.
 DROP FUNCTION steam_rec.migration_plan_sql(text);
 
