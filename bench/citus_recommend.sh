@@ -12,7 +12,7 @@ trap 'tools/citus_cluster.sh stop "$dir"' EXIT
 tools/citus_cluster.sh start "$dir" >/dev/null
 . "$dir/env"
 run() { psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$dir" -U postgres "$@"; }
-run -p "$COORDINATOR_PORT" -d steam_rec -f docs/citus_distribute.sql >/dev/null
+run -p "$COORDINATOR_PORT" -d steam_rec -c "SELECT steam_rec.distribute()" >/dev/null
 run -p "$COORDINATOR_PORT" -d steam_rec -f tools/sample_data.sql
 run -p "$COORDINATOR_PORT" -d steam_rec -c "SELECT steam_rec.train('hybrid')" >/dev/null
 run -p "$COORDINATOR_PORT" -d postgres -c "CREATE DATABASE single_node"

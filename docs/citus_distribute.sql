@@ -1,7 +1,9 @@
--- Distributes steam_rec's tables over a Citus cluster.  Run once with psql on
--- the coordinator, after CREATE EXTENSION citus and steam_rec and
--- citus_add_node for every worker, before loading data (it works on loaded
--- tables too, copying their rows to the shards):
+-- Distributes steam_rec 1.5's tables over a Citus cluster.  From 1.6 on,
+-- SELECT steam_rec.distribute() on the coordinator does the same (and checks
+-- that it can); this recipe is for a cluster still at 1.5, and distribute()
+-- after an update to 1.6 finds its form and changes nothing.  Run once with
+-- psql on the coordinator, after CREATE EXTENSION citus and steam_rec and
+-- citus_add_node for every worker, before loading data:
 --
 --     psql -v ON_ERROR_STOP=1 -d steam_rec -f docs/citus_distribute.sql
 --

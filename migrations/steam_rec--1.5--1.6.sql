@@ -83,5 +83,170 @@ CREATE TRIGGER catalog_cache_count_replicated_changes AFTER INSERT OR UPDATE OR 
     FOR EACH ROW EXECUTE FUNCTION steam_rec._count_catalog_change();
 ALTER TABLE steam_rec.catalog_cache ENABLE REPLICA TRIGGER catalog_cache_count_replicated_changes;
 
+--------------------------------------------------------------------------------
+-- distribute() puts steam_rec's tables in their Citus form, run on the coordinator.
+-- Per-player tables are sharded by player and colocated, so a player's rows
+-- and their foreign keys live on one worker; per-game tables and the models
+-- are reference tables, a full copy on every node.  docs/citus.md says why
+-- each step is as it is; docs/citus_distribute.sql is the same as a psql
+-- recipe for 1.5, which has no distribute().
+--------------------------------------------------------------------------------
+CREATE FUNCTION steam_rec.distribute()
+    RETURNS TABLE (table_name text, distribution text)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    per_player constant text[] := ARRAY['users', 'user_games', 'recommendations'];
+    replicated constant text[] := ARRAY['catalog_cache', 'game_tags', 'game_stats', 'engagement_prior',
+                                        'models', 'model_games', 'model_tags', 'model_governance'];
+    -- The tables belong to steam_rec, so CREATE EXTENSION made them on every
+    -- worker and Citus takes those as the workers' shell tables: a change of
+    -- their constraints is made on the workers as well as here.  Each command
+    -- can run twice, so a call that failed after reaching the workers can be
+    -- repeated.
+    on_every_node constant text[] := ARRAY[
+        -- game_tags' key to catalog_cache would make Citus convert game_tags
+        -- into a "Citus local table", which drops and recreates its identity
+        -- sequence; the extension owns that sequence, so the conversion
+        -- fails.  The key is added back between the two reference tables.
+        'ALTER TABLE steam_rec.game_tags DROP CONSTRAINT IF EXISTS game_tags_appid_fkey',
+        -- A distributed table's unique constraints must contain its
+        -- distribution column; id stays an identity.
+        'ALTER TABLE steam_rec.user_games DROP CONSTRAINT IF EXISTS user_games_pkey, '
+            'ADD CONSTRAINT user_games_pkey PRIMARY KEY (user_steam_id, id)',
+        -- Triggers fire on the shards, where one that writes another Citus
+        -- table is refused; the model tables' triggers do (a model's rows, its
+        -- governance row, the user_games mark): foreign keys with ON DELETE
+        -- CASCADE replace the cascades, and the mark is not recorded.
+        'DROP TRIGGER IF EXISTS models_delete_rows ON steam_rec.models',
+        'DROP TRIGGER IF EXISTS models_truncate_rows ON steam_rec.models',
+        'DROP TRIGGER IF EXISTS models_mark_data ON steam_rec.models',
+        'DROP TRIGGER IF EXISTS models_delete_governance ON steam_rec.models',
+        'DROP TRIGGER IF EXISTS models_truncate_governance ON steam_rec.models',
+        -- refresh_recommendations() and refresh_engagement() of every player
+        -- run one query over users whose per-shard tasks call them again for
+        -- each player on the worker: Citus calls that nested execution and
+        -- allows it only when asked, on every node where it runs.
+        'ALTER FUNCTION steam_rec.refresh_recommendations(bigint, integer) '
+            'SET citus.allow_nested_distributed_execution = on',
+        'ALTER FUNCTION steam_rec.refresh_engagement(bigint) '
+            'SET citus.allow_nested_distributed_execution = on'];
+    command text;
+    relation text;
+    failure record;
+    distributed integer;
+    unsafe_triggers text;
+    quiet text;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'steam_rec.distribute() needs the citus extension'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('Extension citus is not installed in database %s.', current_database()),
+                  HINT = 'Preload citus, CREATE EXTENSION citus, add the workers with citus_add_node(), '
+                         'then call steam_rec.distribute() on the coordinator.';
+    END IF;
+    IF NOT citus_is_coordinator() THEN
+        RAISE EXCEPTION 'steam_rec.distribute() runs on the Citus coordinator'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('This node is worker group %s.', (SELECT groupid FROM pg_dist_local_group)),
+                  HINT = 'Connect to the coordinator and call it there.';
+    END IF;
+
+    SELECT count(*) INTO distributed
+      FROM pg_dist_partition
+     WHERE logicalrelid IN (SELECT format('steam_rec.%I', t)::regclass FROM unnest(per_player || replicated) AS t);
+    IF distributed = cardinality(per_player || replicated) THEN
+        RAISE NOTICE 'steam_rec''s tables are already distributed; nothing changed';
+    ELSIF distributed > 0 THEN
+        RAISE EXCEPTION 'steam_rec''s tables are partly distributed'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('%s of the %s tables are Citus tables.', distributed,
+                                  cardinality(per_player || replicated)),
+                  HINT = 'Undistribute them with undistribute_table() and call steam_rec.distribute() again.';
+    ELSE
+        IF NOT EXISTS (SELECT FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary' AND isactive) THEN
+            RAISE EXCEPTION 'steam_rec.distribute() needs at least one worker'
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'The cluster has 0 active workers.',
+                      HINT = 'Add the workers with SELECT citus_add_node(host, port) on the coordinator first.';
+        END IF;
+
+        FOREACH command IN ARRAY on_every_node LOOP
+            SELECT * INTO failure FROM run_command_on_workers(command) AS r WHERE NOT r.success LIMIT 1;
+            IF FOUND THEN
+                RAISE EXCEPTION 'steam_rec.distribute() could not change worker %:%', failure.nodename,
+                                failure.nodeport
+                    USING ERRCODE = 'connection_failure',
+                          DETAIL = format('%s failed there: %s', command, failure.result),
+                          HINT = 'Make the worker reachable and call steam_rec.distribute() again.';
+            END IF;
+            EXECUTE command;
+        END LOOP;
+
+        -- Citus reports each table it copies rows from, with a hint to remove
+        -- the local copy, which is done below.
+        quiet := current_setting('client_min_messages');
+        PERFORM set_config('client_min_messages', 'warning', true);
+        FOREACH relation IN ARRAY replicated LOOP
+            PERFORM create_reference_table(format('steam_rec.%I', relation));
+        END LOOP;
+        ALTER TABLE steam_rec.game_tags ADD CONSTRAINT game_tags_appid_fkey
+            FOREIGN KEY (appid) REFERENCES steam_rec.catalog_cache (appid) ON DELETE CASCADE;
+        ALTER TABLE steam_rec.model_games ADD CONSTRAINT model_games_model_id_fkey
+            FOREIGN KEY (model_id) REFERENCES steam_rec.models (id) ON DELETE CASCADE;
+        ALTER TABLE steam_rec.model_tags ADD CONSTRAINT model_tags_model_id_fkey
+            FOREIGN KEY (model_id) REFERENCES steam_rec.models (id) ON DELETE CASCADE;
+        ALTER TABLE steam_rec.model_governance ADD CONSTRAINT model_governance_model_id_fkey
+            FOREIGN KEY (model_id) REFERENCES steam_rec.models (id) ON DELETE CASCADE;
+
+        -- user_games' engagement trigger reads only its row and the reference
+        -- tables game_stats and engagement_prior, which every node holds: it
+        -- is safe on a shard, and this setting is how Citus lets it stay.
+        unsafe_triggers := current_setting('citus.enable_unsafe_triggers');
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+        PERFORM create_distributed_table('steam_rec.users', 'steam_id');
+        PERFORM create_distributed_table('steam_rec.user_games', 'user_steam_id', colocate_with => 'steam_rec.users');
+        PERFORM create_distributed_table('steam_rec.recommendations', 'user_steam_id',
+                                         colocate_with => 'steam_rec.users');
+        PERFORM set_config('citus.enable_unsafe_triggers', unsafe_triggers, true);
+
+        -- Rows the tables held before are now in the shards; the coordinator's
+        -- own copy of them is no longer read, only kept on disk.
+        FOREACH relation IN ARRAY per_player || replicated LOOP
+            PERFORM truncate_local_data_after_distributing_table(format('steam_rec.%I', relation)::regclass);
+        END LOOP;
+        PERFORM set_config('client_min_messages', quiet, true);
+
+        -- train() reads the player shards, then writes reference tables tied
+        -- by foreign keys: Citus allows that in one transaction only over one
+        -- connection per node.  refresh_engagement()'s rescoring must go over
+        -- the connections that wrote the new statistics, or the workers would
+        -- not see them before the commit.
+        ALTER FUNCTION steam_rec.train(text, jsonb) SET citus.multi_shard_modify_mode = 'sequential';
+        ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = 'sequential';
+
+        -- A call of recommend() through the coordinator is sent whole to the
+        -- worker that holds the player, which reads its copy of the model.
+        PERFORM create_distributed_function(
+            'steam_rec.recommend(bigint, integer, boolean, text[], text[], integer[], real)',
+            distribution_arg_name => 'steam_id', colocate_with => 'steam_rec.users');
+    END IF;
+
+    RETURN QUERY
+        SELECT c.relname::text,
+               CASE p.partmethod WHEN 'h' THEN 'by ' || column_to_column_name(p.logicalrelid, p.partkey)
+                                 ELSE 'reference' END
+          FROM pg_dist_partition AS p JOIN pg_class AS c ON c.oid = p.logicalrelid
+         WHERE c.relnamespace = 'steam_rec'::regnamespace
+         ORDER BY p.partmethod, c.relname;
+END
+$$;
+COMMENT ON FUNCTION steam_rec.distribute() IS
+    'On a Citus coordinator: shards users, user_games and recommendations by player (colocated), makes the '
+    'per-game and model tables reference tables and routes recommend() to the player''s worker; a second '
+    'call changes nothing.';
+REVOKE ALL ON FUNCTION steam_rec.distribute() FROM PUBLIC;
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');

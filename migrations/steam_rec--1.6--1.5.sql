@@ -1,6 +1,10 @@
 -- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
+-- distribute() is new in 1.6.  A database it distributed keeps its form: the
+-- tables, keys and function settings are not the extension script's to undo.
+DROP FUNCTION steam_rec.distribute();
+
 -- catalog_changes is new in 1.6.
 DROP TRIGGER catalog_cache_count_replicated_changes ON steam_rec.catalog_cache;
 DROP TRIGGER catalog_cache_count_changes ON steam_rec.catalog_cache;

@@ -46,6 +46,9 @@ port = ${ports[$i]}
 listen_addresses = ''
 unix_socket_directories = '$dir'
 shared_preload_libraries = 'citus'
+# A node reaches itself (EXPLAIN ANALYZE, some size functions) through this
+# host, 'localhost' by default, where nothing listens here.
+citus.local_hostname = '$dir'
 max_connections = 60
 shared_buffers = 64MB
 fsync = off

@@ -1,17 +1,64 @@
 #!/usr/bin/env bash
-# docs/citus_distribute.sql: per-player tables sharded by player and
-# colocated, per-game tables and models replicated to every node, foreign keys
-# and the engagement trigger kept; rows written through the coordinator land
-# on the workers.
+# steam_rec.distribute(): per-player tables sharded by player and colocated,
+# per-game tables and models replicated to every node, foreign keys and the
+# engagement trigger kept; rows already loaded move to the workers, rows
+# written through the coordinator land there too.  It refuses to run without
+# Citus or on a worker, a second call changes nothing, and a call that failed
+# because a worker was down can be repeated once the worker is back.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . test/citus/citus_lib.sh
+
+BIN=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
+as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
 
 version=$(coordinator -c "SELECT extversion FROM pg_extension WHERE extname = 'steam_rec'")
 assert_equal "CREATE EXTENSION reached both workers" "$version|$version" \
   "$(worker1 -c "SELECT extversion FROM pg_extension WHERE extname = 'steam_rec'")|$(worker2 -c "SELECT extversion FROM pg_extension WHERE extname = 'steam_rec'")"
 
-coordinator -f docs/citus_distribute.sql >/dev/null
+# sqlstate_of NODE SQL: the SQLSTATE and message of the error SQL raises there.
+sqlstate_of() {
+  local node=$1; shift
+  "$node" -v VERBOSITY=verbose -c "$1" 2>&1 | grep -o 'ERROR: *[0-9A-Z]\{5\}: .*' | head -1 || true
+}
+on_node "$COORDINATOR_PORT" -d postgres -c "CREATE DATABASE without_citus"
+on_node "$COORDINATOR_PORT" -d without_citus -c "CREATE EXTENSION steam_rec"
+without_citus() { on_node "$COORDINATOR_PORT" -d without_citus "$@"; }
+assert_equal "without Citus distribute() is refused with 55000" \
+  "ERROR:  55000: steam_rec.distribute() needs the citus extension" \
+  "$(sqlstate_of without_citus "SELECT steam_rec.distribute()")"
+assert_equal "on a worker distribute() is refused with 55000" \
+  "ERROR:  55000: steam_rec.distribute() runs on the Citus coordinator" \
+  "$(sqlstate_of worker1 "SELECT steam_rec.distribute()")"
+
+# Half of the sample is loaded before distributing, the rest after.
+coordinator -f tools/sample_data.sql
+coordinator -c "DELETE FROM steam_rec.users WHERE steam_id % 2 = 0"
+before=$(coordinator -c "SELECT count(*) FROM steam_rec.user_games")
+
+# A worker that is down fails the call, which leaves nothing distributed; once
+# the worker is back the same call succeeds.
+as_postgres "$BIN/pg_ctl" -D "$CITUS_DIR/worker2" -m immediate -w stop >/dev/null
+assert_equal "distribute() with a worker down fails with 08006" \
+  "ERROR:  08006: steam_rec.distribute() could not change worker $CITUS_DIR:$WORKER2_PORT" \
+  "$(sqlstate_of coordinator "SELECT steam_rec.distribute()")"
+assert_equal "the failed call distributed nothing" "0" "$(coordinator -c "SELECT count(*) FROM pg_dist_partition")"
+as_postgres "$BIN/pg_ctl" -D "$CITUS_DIR/worker2" -l "$CITUS_DIR/worker2.log" -w start >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+
+forms=$(coordinator -c "SELECT table_name || ':' || distribution FROM steam_rec.distribute()" | paste -sd,)
+expected_forms="recommendations:by user_steam_id,user_games:by user_steam_id,users:by steam_id,catalog_cache:reference,engagement_prior:reference,game_stats:reference,game_tags:reference,model_games:reference,model_governance:reference,model_tags:reference,models:reference"
+assert_equal "distribute() reports each table's form" "$expected_forms" "$forms"
+assert_equal "the rows loaded before are all still there" "$before" "$(coordinator -c "SELECT count(*) FROM steam_rec.user_games")"
+assert_equal "the coordinator's own copy of the loaded rows is removed" "0|0|0" \
+  "$(coordinator -c "SELECT pg_relation_size('steam_rec.users') || '|' || pg_relation_size('steam_rec.user_games')
+                      || '|' || pg_relation_size('steam_rec.catalog_cache')")"
+
+second=$(coordinator -c "SELECT table_name || ':' || distribution FROM steam_rec.distribute()" 2>&1 | paste -sd,)
+assert_equal "a second call changes nothing and says so" \
+  "NOTICE:  steam_rec's tables are already distributed; nothing changed,$expected_forms" "$second"
+
+# The whole sample again, written through the coordinator after distributing.
+coordinator -c "SET client_min_messages = warning" -c "SET steam_rec.allow_drop = on" -c "TRUNCATE steam_rec.users, steam_rec.catalog_cache CASCADE"
 coordinator -f tools/sample_data.sql
 
 assert_equal "users, user_games, recommendations distributed by player in one colocation group" \
@@ -24,6 +71,12 @@ assert_equal "per-game tables and model tables are reference tables" \
   "catalog_cache,engagement_prior,game_stats,game_tags,model_games,model_governance,model_tags,models" \
   "$(coordinator -c "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_dist_partition p
                        JOIN pg_class c ON c.oid = p.logicalrelid WHERE p.partmethod = 'n' AND p.repmodel = 't'")"
+assert_equal "recommend() is distributed by its first argument, colocated with users" "0|true" \
+  "$(coordinator -c "SELECT o.distribution_argument_index || '|'
+                             || (o.colocationid = (SELECT colocationid FROM pg_dist_partition WHERE logicalrelid = 'steam_rec.users'::regclass))
+                       FROM pg_dist_object o
+                      WHERE o.classid = 'pg_proc'::regclass
+                        AND o.objid = 'steam_rec.recommend(bigint, integer, boolean, text[], text[], integer[], real)'::regprocedure")"
 
 total=$(coordinator -c "SELECT count(*) FROM steam_rec.user_games")
 # Each worker holds a part of the rows in its shards (citus.override_table_visibility

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . test/citus/citus_lib.sh
 
-coordinator -f docs/citus_distribute.sql >/dev/null
+coordinator -c "SELECT steam_rec.distribute()" >/dev/null
 coordinator -f tools/sample_data.sql
 
 on_node "$COORDINATOR_PORT" -d postgres -c "CREATE DATABASE single_node"

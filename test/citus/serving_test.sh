@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 ALGORITHM=${CITUS_TEST_ALGORITHM:-hybrid}
 
-coordinator -f docs/citus_distribute.sql >/dev/null
+coordinator -c "SELECT steam_rec.distribute()" >/dev/null
 coordinator -f tools/sample_data.sql
 coordinator -c "SELECT steam_rec.train('$ALGORITHM')" >/dev/null
 

@@ -14,7 +14,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 BIN=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
 as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
 
-coordinator -f docs/citus_distribute.sql >/dev/null
+coordinator -c "SELECT steam_rec.distribute()" >/dev/null
 coordinator -f tools/sample_data.sql
 coordinator -c "SELECT steam_rec.train('hybrid')" >/dev/null
 coordinator -c "SELECT steam_rec.refresh_recommendations(NULL, 10)" >/dev/null
