@@ -6,8 +6,17 @@
 DROP FUNCTION steam_rec.distribute();
 
 -- catalog_changes is new in 1.6.
-DROP TRIGGER catalog_cache_count_replicated_changes ON steam_rec.catalog_cache;
-DROP TRIGGER catalog_cache_count_changes ON steam_rec.catalog_cache;
+-- A catalog_cache that distribute() made a Citus reference table has no
+-- trigger, and Citus refuses even DROP TRIGGER IF EXISTS on it.
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_trigger WHERE tgrelid = 'steam_rec.catalog_cache'::regclass
+                                                   AND tgname = 'catalog_cache_count_changes') THEN
+        DROP TRIGGER catalog_cache_count_changes ON steam_rec.catalog_cache;
+        DROP TRIGGER catalog_cache_count_replicated_changes ON steam_rec.catalog_cache;
+    END IF;
+END
+$$;
 DROP FUNCTION steam_rec._count_catalog_change();
 ALTER EXTENSION steam_rec DROP TABLE steam_rec.catalog_changes;
 DROP TABLE steam_rec.catalog_changes;

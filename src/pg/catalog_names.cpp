@@ -8,6 +8,7 @@ extern "C" {
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "executor/tuptable.h"
 #include "utils/hsearch.h"
 #include "utils/rel.h"
@@ -65,14 +66,31 @@ int bigint_column(TupleDesc descriptor, const char* name) {
   return 0;
 }
 
+// Whether the statement trigger that bumps the count fires on every write of
+// catalog_cache.  distribute() drops it (Citus allows no trigger on a
+// reference table) and ALTER TABLE ... DISABLE TRIGGER silences it; without
+// it a count no longer identifies what the catalog holds.
+bool counting_trigger_fires(Oid catalog_cache) {
+  Relation catalog = table_open(catalog_cache, AccessShareLock);
+  bool fires = false;
+  const TriggerDesc* triggers = catalog->trigdesc;
+  for (int i = 0; triggers != nullptr && i < triggers->numtriggers; ++i) {
+    const Trigger& trigger = triggers->triggers[i];
+    if (strcmp(trigger.tgname, "catalog_cache_count_changes") == 0 && trigger.tgenabled == TRIGGER_FIRES_ALWAYS)
+      fires = true;
+  }
+  table_close(catalog, AccessShareLock);
+  return fires;
+}
+
 // Reads the one row of steam_rec.catalog_changes the active snapshot sees.
 // Returns false when kept names must not be used: the table is missing (an
-// older SQL version), holds no single usable row, or the row was written by
+// older SQL version) or nothing bumps it, holds no single usable row, or the row was written by
 // this transaction, whose own catalog writes (even half-done ones, seen
 // from inside a trigger) no count identifies.
 bool read_catalog_state(Oid catalog_cache, CatalogState* state) {
   Oid counter = steam_rec_relation("catalog_changes");
-  if (!OidIsValid(counter)) return false;
+  if (!OidIsValid(counter) || !counting_trigger_fires(catalog_cache)) return false;
   Relation heap = table_open(counter, AccessShareLock);
   const int column = bigint_column(RelationGetDescr(heap), "changes");
   bool usable = column > 0;
