@@ -11,7 +11,8 @@
 //
 // Ranking runs on the core's threads (rec::BatchScorer), double buffered:
 // while the workers rank one batch, this backend's own thread reads the next
-// players and writes the previous batch's lists; it alone calls the server.
+// players and writes the previous batch's lists (it alone calls the server),
+// then ranks what is left of the batch beside them.
 // The lists do not depend on steam_rec.max_threads.
 //
 // On a Citus cluster a refresh of every player is one distributed query that
