@@ -25,9 +25,10 @@ void BatchScorer::open(const Recommender& model, std::int32_t k, int batch_playe
   reset();
   k_ = k;
   batch_players_ = std::max(batch_players, 1);
-  // The caller reads and writes tables meanwhile: one thread fewer ranks.
-  threads_ = std::max(1, threads_for(batch_players_, kPlayersPerChunk) - 1);
-  workers_ = max_threads() > 1 ? threads_ : 0;
+  // The caller reads and writes tables meanwhile: one thread fewer ranks in
+  // the background, and the caller ranks beside them once it waits.
+  threads_ = threads_for(batch_players_, kPlayersPerChunk);
+  workers_ = threads_ - 1;
   for (int t = 0; t < threads_; ++t) rankers_.push_back(std::make_unique<Recommender>(model));
   const std::size_t slots = static_cast<std::size_t>(batch_players_) * static_cast<std::size_t>(k_);
   slot_appids_.resize(slots);

@@ -38,8 +38,9 @@ class BatchScorer {
 
   // Prepares to rank lists of k games with `model` (which must outlive this
   // object, or its reset()), batches of up to `batch_players` players, on up
-  // to max_threads() - 1 threads while the caller reads and writes (one
-  // thread, inside submit() and drain(), when max_threads() is 1).
+  // to max_threads() - 1 threads while the caller reads and writes, and on
+  // the caller's thread too once it waits in submit() or drain() (there
+  // alone when max_threads() is 1).
   void open(const Recommender& model, std::int32_t k, int batch_players);
   // Stops and joins the workers, frees the copies and buffers.
   void reset() noexcept;
@@ -74,8 +75,8 @@ class BatchScorer {
 
   std::int32_t k_ = 0;
   int batch_players_ = 0;
-  int threads_ = 1;                                    // rankers
-  int workers_ = 0;                                    // threads ranking in the background (0: inside submit/drain)
+  int threads_ = 1;                                    // rankers, the caller included
+  int workers_ = 0;                                    // threads ranking in the background, besides the caller
   std::vector<std::unique_ptr<Recommender>> rankers_;  // one per thread
   Players filling_, ranking_;
   // Per player of the batch being ranked: up to k appids and scores, and how many.

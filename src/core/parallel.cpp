@@ -134,6 +134,39 @@ void wait_for_workers(Job& job, std::vector<std::thread>& workers, CancelCheck& 
   if (job.error) std::rethrow_exception(job.error);
 }
 
+// Takes chunks on the calling thread beside the workers until none is left,
+// as worker number `helper`: polls `cancel` before each chunk and, through
+// stop_point(), inside long ones.  Returns whether a cancel was seen; a
+// chunk's error is recorded as a worker's would be.  Either stops the job.
+bool help(Job& job, int helper, CancelCheck& cancel) {
+  struct Scope {
+    CancelCheck* previous;
+    ~Scope() { serial_cancel = previous; }
+  } scope{serial_cancel};
+  serial_cancel = &cancel;
+  for (;;) {
+    if (job.stop.load(std::memory_order_relaxed)) return false;
+    std::int64_t number = -1;
+    try {
+      cancel.poll_now();
+      number = job.next.fetch_add(1, std::memory_order_relaxed);
+      if (number >= job.chunks) return false;
+      job.body(chunk_at(number, job.count, job.grain), helper);
+    } catch (const Cancelled&) {
+      job.stop.store(true);
+      return true;
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(job.mutex);
+      if (job.error_chunk < 0 || number < job.error_chunk) {
+        job.error = std::current_exception();
+        job.error_chunk = number;
+      }
+      job.stop.store(true);
+      return false;
+    }
+  }
+}
+
 }  // namespace
 
 void set_max_threads(int threads) noexcept { configured_threads = std::clamp(threads, 1, kMaxThreads); }
@@ -216,7 +249,9 @@ void BackgroundFor::wait(CancelCheck& cancel) {
     run_serially(job.shared.count, job.shared.grain, job.shared.body, cancel);
     return;
   }
+  const bool cancelled = help(job.shared, static_cast<int>(job.workers.size()), cancel);
   wait_for_workers(job.shared, job.workers, cancel);
+  if (cancelled) throw Cancelled{};
 }
 
 void BackgroundFor::stop() noexcept {

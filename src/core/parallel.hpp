@@ -59,11 +59,13 @@ void parallel_for(std::int64_t count, std::int64_t grain, const ChunkBody& body,
 
 // parallel_for() split in two, so the calling thread can do work of its own
 // (read and write tables) while the workers run the chunks: start() returns
-// at once, wait() blocks until every chunk is done, polling the CancelCheck.
-// With one thread (or when no thread can start) the chunks run inside wait()
-// on the calling thread.  The destructor stops the workers after their chunk
-// in hand and joins them, so an error raised on the calling thread between
-// start() and wait() leaves no thread behind once this object is deleted.
+// at once; wait() takes the chunks still left on the calling thread too, as
+// one more worker, polling the CancelCheck between and inside them, then
+// blocks until every chunk is done.  So a caller whose own work is short
+// lends its core to the job instead of idling.  With one thread (or when no
+// thread can start) the chunks run inside wait() on the calling thread.  The destructor stops the workers after their
+// chunk in hand and joins them, so an error raised on the calling thread between start() and wait() leaves no thread
+// behind once this object is deleted.
 class BackgroundFor {
  public:
   BackgroundFor() noexcept;
@@ -78,8 +80,10 @@ class BackgroundFor {
   // job and the caller together use max_threads() cores.  At most one job
   // runs at a time (call wait() before the next start()).
   void start(std::int64_t count, std::int64_t grain, ChunkBody body, int workers = -1);
-  // Waits for the started job; throws Cancelled or what a chunk threw.
-  // Does nothing when no job was started.
+  // Runs the chunks left on this thread, as the worker numbered after the
+  // threads started (size per-thread scratch for `workers` + 1), and waits
+  // for the started job; throws Cancelled or what a chunk threw.  Does nothing
+  // when no job was started.
   void wait(CancelCheck& cancel);
   bool running() const noexcept { return started_; }
   // Stops the workers after their chunk in hand, joins them, drops the job.

@@ -94,5 +94,34 @@ TEST(BackgroundFor, WaitThrowsCancelledAndWhatAChunkThrew) {
   job.wait(no_cancel);  // nothing started: nothing to do
 }
 
+// A caller whose own work is done lends its thread: wait() takes chunks
+// beside the workers, as the worker numbered after them.  The worker's first
+// chunk holds until the caller has run one (or 10 s pass, so a wait() that
+// only waits fails rather than hangs).
+TEST(BackgroundFor, CallerRanksBesideTheWorkersWhenItWaits) {
+  Threads scope(2);
+  const auto caller = std::this_thread::get_id();
+  std::atomic<int> caller_chunks{0};
+  std::atomic<int> bad_worker_numbers{0};
+  std::vector<std::atomic<int>> runs(64);
+  BackgroundFor job;
+  job.start(
+      64, 1,
+      [&](const Chunk& chunk, int worker) {
+        const bool on_caller = std::this_thread::get_id() == caller;
+        if (on_caller) ++caller_chunks;
+        if (worker != (on_caller ? 1 : 0)) ++bad_worker_numbers;
+        if (!on_caller && chunk.number == 0)
+          for (int spin = 0; spin < 10000 && caller_chunks.load() == 0; ++spin)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        ++runs[static_cast<std::size_t>(chunk.number)];
+      },
+      1);
+  job.wait(no_cancel);
+  EXPECT_GT(caller_chunks.load(), 0);
+  EXPECT_EQ(bad_worker_numbers.load(), 0);
+  for (const std::atomic<int>& n : runs) EXPECT_EQ(n.load(), 1);
+}
+
 }  // namespace
 }  // namespace steam_rec
