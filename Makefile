@@ -30,6 +30,8 @@ REGRESS     += recommend_names_follow_catalog_changes
 REGRESS     += recommend_names_kept_per_catalog_change
 # New games in lists.
 REGRESS     += recommend_surfaces_new_games
+# A seventh algorithm (rp3beta) is accepted wherever an algorithm is named.
+REGRESS     += maintenance_algorithm_from_registry
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency

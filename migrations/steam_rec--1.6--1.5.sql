@@ -1,6 +1,92 @@
 -- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
+-- The maintenance setting check as 1.5 has it: its list of algorithms is
+-- 1.5's (a stored "algorithm" setting stays, and the library still trains it).
+DROP FUNCTION steam_rec._maintenance_setting_checked(text, text);
+CREATE FUNCTION steam_rec._maintenance_setting_checked(name text, value text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    number double precision;
+    whole bigint;
+    age interval;
+    params jsonb;
+    limits constant jsonb := '{"retrain_changed_rows": [0, 9223372036854775807], "evaluation_k": [1, 1000],
+                               "recommendations_k": [0, 1000], "keep_previous": [0, 1000]}';
+BEGIN
+    IF NOT EXISTS (SELECT FROM steam_rec._maintenance_setting_defaults() AS d WHERE d.name = $1) THEN
+        RAISE EXCEPTION 'unknown maintenance setting "%"', $1
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'The settings are ' || (SELECT string_agg(d.name, ', ') FROM steam_rec._maintenance_setting_defaults() AS d) || '.';
+    END IF;
+    IF limits ? $1 THEN
+        BEGIN
+            whole := btrim(value)::bigint;
+        EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range THEN
+            whole := NULL;
+        END;
+        IF whole IS NULL OR whole < (limits -> $1 ->> 0)::bigint OR whole > (limits -> $1 ->> 1)::bigint THEN
+            RAISE EXCEPTION 'maintenance setting % must be a whole number from % to %, not "%"',
+                            $1, limits -> $1 ->> 0, limits -> $1 ->> 1, value
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        RETURN whole::text;
+    END IF;
+    CASE $1
+    WHEN 'retrain_changed_share', 'tolerance' THEN
+        BEGIN
+            number := btrim(value)::double precision;
+        EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range THEN
+            number := NULL;
+        END;
+        IF number IS NULL OR NOT (number >= 0 AND number <= 1) THEN
+            RAISE EXCEPTION 'maintenance setting % must be a number from 0 to 1, not "%"', $1, value
+                USING ERRCODE = 'invalid_parameter_value', HINT = 'For example 0.05 for 5%.';
+        END IF;
+        RETURN number::text;
+    WHEN 'retrain_max_age' THEN
+        BEGIN
+            age := value::interval;
+        EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+            age := NULL;
+        END;
+        IF age IS NULL OR age < interval '0' OR isfinite(age) IS NOT TRUE THEN
+            RAISE EXCEPTION 'maintenance setting retrain_max_age must be an interval of 0 or more, not "%"', value
+                USING ERRCODE = 'invalid_parameter_value', HINT = 'For example ''7 days''; 0 turns the age rule off.';
+        END IF;
+        RETURN btrim(value);  -- as written: any IntervalStyle reads it back
+    WHEN 'algorithm' THEN
+        IF value IS NULL OR value NOT IN ('active', 'popularity', 'itemknn', 'ease', 'ials', 'content', 'hybrid') THEN
+            RAISE EXCEPTION 'maintenance setting algorithm must be active or an algorithm, not "%"', value
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Valid values are active, popularity, itemknn, ease, ials, content, hybrid.';
+        END IF;
+        RETURN value;
+    WHEN 'params' THEN
+        BEGIN
+            params := value::jsonb;
+        EXCEPTION WHEN invalid_text_representation THEN
+            params := NULL;
+        END;
+        IF params IS NULL OR jsonb_typeof(params) <> 'object' THEN
+            RAISE EXCEPTION 'maintenance setting params must be a JSON object of train() parameters, not "%"', value
+                USING ERRCODE = 'invalid_parameter_value', HINT = 'For example {"base": "itemknn"}.';
+        END IF;
+        RETURN params::text;
+    WHEN 'evaluate' THEN
+        IF lower(btrim(value)) IN ('on', 'true', 'yes', '1') THEN
+            RETURN 'on';
+        ELSIF lower(btrim(value)) IN ('off', 'false', 'no', '0') THEN
+            RETURN 'off';
+        END IF;
+        RAISE EXCEPTION 'maintenance setting evaluate must be on or off, not "%"', value
+            USING ERRCODE = 'invalid_parameter_value';
+    END CASE;
+END
+$$;
+
 -- distribute() is new in 1.6.  A database it distributed keeps its form: the
 -- tables, keys and function settings are not the extension script's to undo.
 DROP FUNCTION steam_rec.distribute();

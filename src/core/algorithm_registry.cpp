@@ -6,6 +6,7 @@
 
 #include "core/algorithm_trainers.hpp"
 #include "core/neighbor_blend.hpp"
+#include "core/target_factors.hpp"
 
 namespace steam_rec::rec {
 namespace {
@@ -25,12 +26,24 @@ double itemknn_memory(const TrainParams& params, const DataSize& size) {
   return neighbor_lists(games, params.neighbors) + games * 16.0;
 }
 
+// RP3beta's step probabilities: a copy of the player x game matrix, and a
+// penalty per game.
+double walk_steps(const DataSize& size) {
+  return static_cast<double>(size.interactions) * 12.0 + static_cast<double>(size.games) * 8.0;
+}
+
 // EASE inverts a dense Gram matrix over the games it covers: two of them in doubles.
 double ease_memory(const TrainParams& params, const DataSize& size) {
   const double games = static_cast<double>(size.games);
   const double covered = std::min(games, static_cast<double>(params.max_games));
-  return 2 * covered * covered * sizeof(double) +
-         neighbor_lists(games, params.neighbors) * (params.knn_weight > 0 ? 3 : 1);
+  // Each blended list is held beside the lists it joins.
+  const double blends = (params.knn_weight > 0 ? 2 : 0) + (params.rp3_weight > 0 ? 2 : 0);
+  return 2 * covered * covered * sizeof(double) + neighbor_lists(games, params.neighbors) * (1 + blends) +
+         (params.rp3_weight > 0 ? walk_steps(size) : 0);
+}
+
+double rp3beta_memory(const TrainParams& params, const DataSize& size) {
+  return neighbor_lists(static_cast<double>(size.games), params.neighbors) + walk_steps(size);
 }
 
 double ials_memory(const TrainParams& params, const DataSize& size) {
@@ -57,7 +70,10 @@ double itemknn_thread_bytes(const TrainParams&, const DataSize& size, int thread
 // A column of the Gram matrix per thread.
 double ease_thread_bytes(const TrainParams& params, const DataSize& size, int threads) {
   const double ease = threads * std::min(static_cast<double>(size.games), static_cast<double>(params.max_games)) * 8.0;
-  return params.knn_weight > 0 ? std::max(ease, row_scratch(size, threads)) : ease;
+  return params.knn_weight > 0 || params.rp3_weight > 0 ? std::max(ease, row_scratch(size, threads)) : ease;
+}
+double rp3beta_thread_bytes(const TrainParams&, const DataSize& size, int threads) {
+  return row_scratch(size, threads);
 }
 // Per thread a normal matrix and its factorisation (Cholesky) or four vectors
 // (conjugate gradient); and the Gram matrix's partial sums, one per 1,024 rows
@@ -78,8 +94,20 @@ double hybrid_thread_bytes(const TrainParams& params, const DataSize& size, int 
 
 void train_nothing(const TrainingSet&, const TrainParams&, GameModel&, CancelCheck&) {}
 
+// Games most owners never play rank lower, when play_share_exponent asks.
+void favour_played(const TrainingSet& data, const TrainParams& params, GameModel& model) {
+  if (params.play_share_exponent > 0)
+    scale_columns(model.neighbors, played_share_factors(data, params.play_share_exponent));
+}
+
 void train_itemknn_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
   model.neighbors = train_itemknn(data, params, cancel);
+  favour_played(data, params, model);
+}
+
+void train_rp3beta_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
+  model.neighbors = train_rp3beta(data, params, cancel);
+  favour_played(data, params, model);
 }
 
 void train_ease_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
@@ -91,6 +119,9 @@ void train_ease_part(const TrainingSet& data, const TrainParams& params, GameMod
     knn.neighbors = params.neighbors;
     model.neighbors = blend_neighbors(model.neighbors, train_itemknn(data, knn, cancel), params.knn_weight);
   }
+  if (params.rp3_weight > 0)
+    model.neighbors = blend_neighbors(model.neighbors, train_rp3beta(data, params, cancel), params.rp3_weight);
+  favour_played(data, params, model);
 }
 
 void train_ials_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
@@ -99,6 +130,8 @@ void train_ials_part(const TrainingSet& data, const TrainParams& params, GameMod
 
 void train_content_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
   model.content_neighbors = train_content_neighbors(data, model.tags, params.content_neighbors, cancel);
+  if (params.tag_popularity_exponent > 0)
+    scale_columns(model.content_neighbors, new_game_tag_popularity_factors(data, params.tag_popularity_exponent));
 }
 
 void train_hybrid(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
@@ -161,6 +194,10 @@ const std::vector<ParameterSpec>& parameter_specs() {
       STEAM_REC_NUMBER(max_games, K::integer, false, 2, 100000),
       STEAM_REC_NUMBER(popularity_exponent, K::number, false, 0, 2),
       STEAM_REC_NUMBER(knn_weight, K::number, false, 0, 1),
+      STEAM_REC_NUMBER(rp3_weight, K::number, false, 0, 1),
+      STEAM_REC_NUMBER(rp3_alpha, K::number, false, 0, 10),
+      STEAM_REC_NUMBER(rp3_beta, K::number, false, 0, 2),
+      STEAM_REC_NUMBER(play_share_exponent, K::number, false, 0, 10),
       STEAM_REC_NUMBER(factors, K::integer, false, 1, 512),
       STEAM_REC_NUMBER(iterations, K::integer, false, 1, 200),
       STEAM_REC_NUMBER(regularization, K::number, false, 0, kHuge),
@@ -177,6 +214,7 @@ const std::vector<ParameterSpec>& parameter_specs() {
        }},
       STEAM_REC_NUMBER(content_neighbors, K::integer, false, 1, 5000),
       STEAM_REC_NUMBER(content_weight, K::number, false, 0, 1),
+      STEAM_REC_NUMBER(tag_popularity_exponent, K::number, false, 0, 10),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
        [](TrainParams& p, const std::string& v) {
@@ -207,7 +245,7 @@ const std::vector<AlgorithmSpec>& algorithms() {
       {"itemknn",
        "Item-item cosine similarity with shrinkage over who owns what, weighted by BM25 or TF-IDF.",
        "each game's most similar games (neighbors, weights)",
-       {"neighbors", "shrinkage", "bm25_k1", "bm25_b", "weighting"},
+       {"neighbors", "shrinkage", "bm25_k1", "bm25_b", "weighting", "play_share_exponent"},
        true,
        nullptr,
        train_itemknn_part,
@@ -218,12 +256,25 @@ const std::vector<AlgorithmSpec>& algorithms() {
       {"ease",
        "Steck's EASE: a closed-form linear item-item model over the max_games most-owned games.",
        "each game's largest EASE weights (neighbors, weights)",
-       {"neighbors", "lambda", "max_games", "popularity_exponent", "knn_weight"},
+       {"neighbors", "lambda", "max_games", "popularity_exponent", "knn_weight", "rp3_weight", "rp3_alpha", "rp3_beta",
+        "play_share_exponent"},
        true,
        nullptr,
        train_ease_part,
        ease_memory,
        ease_thread_bytes,
+       collaborative_blend,
+       nullptr},
+      {"rp3beta",
+       "RP3beta: a random walk game -> owner -> game, its steps raised to rp3_alpha and each arrival divided by the "
+       "game's owners^rp3_beta.",
+       "each game's largest walk probabilities (neighbors, weights)",
+       {"neighbors", "rp3_alpha", "rp3_beta", "play_share_exponent"},
+       true,
+       nullptr,
+       train_rp3beta_part,
+       rp3beta_memory,
+       rp3beta_thread_bytes,
        collaborative_blend,
        nullptr},
       {"ials",
@@ -241,7 +292,7 @@ const std::vector<AlgorithmSpec>& algorithms() {
       {"content",
        "Tag similarity: games whose Steam tags are most like those of the games a player owns.",
        "each game's most similar games by tags (content_neighbors, content_weights)",
-       {"content_neighbors"},
+       {"content_neighbors", "tag_popularity_exponent"},
        false,
        nullptr,
        train_content_part,
@@ -250,9 +301,9 @@ const std::vector<AlgorithmSpec>& algorithms() {
        content_blend,
        nullptr},
       {"hybrid",
-       "A collaborative base (ease, itemknn or ials) blended with content by content_weight.",
+       "A collaborative base (ease, itemknn, rp3beta or ials) blended with content by content_weight.",
        "the base's parts and the content neighbours",
-       {"base", "content_neighbors", "content_weight"},
+       {"base", "content_neighbors", "content_weight", "tag_popularity_exponent"},
        false,
        "ease",
        train_hybrid,

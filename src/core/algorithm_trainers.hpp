@@ -27,6 +27,11 @@ SparseRows train_content_neighbors(const TrainingSet& data, const SparseRows& ve
 // Cosine similarity with shrinkage, top `neighbors` per game.
 SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);
 
+// RP3beta: the game -> owner -> game walk probabilities, steps raised to
+// rp3_alpha, arrivals divided by owners^rp3_beta; top `neighbors` per game,
+// each row scaled to sum 1.
+SparseRows train_rp3beta(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);
+
 // Steck's EASE: B = I - P diag(1/diag P), P = (X'X + lambda I)^-1, computed
 // over the max_games most-owned games; each row keeps its `neighbors`
 // weights of largest size (negative ones included).

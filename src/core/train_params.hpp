@@ -49,6 +49,17 @@ struct TrainParams {
   // ease: share of itemknn's neighbors (with itemknn's defaults) blended
   // into EASE's (0: EASE alone)
   float knn_weight = 0;
+  // ease: share of RP3beta's neighbors (with the rp3 parameters given)
+  // blended into EASE's (0: none)
+  float rp3_weight = 0;
+  // rp3beta: transition probabilities are raised to rp3_alpha; arrivals at
+  // game j are divided by owners(j)^rp3_beta
+  float rp3_alpha = 1;
+  float rp3_beta = 0.5f;
+  // the neighbour models: the weights into game j are multiplied by
+  // (share of j's owners who ever played it)^play_share_exponent, so games
+  // most owners never start rank lower (0: off)
+  float play_share_exponent = 0;
   // ials
   std::int32_t factors = 128;
   std::int32_t iterations = 15;
@@ -61,6 +72,12 @@ struct TrainParams {
   std::int32_t cg_steps = 3;  // conjugate-gradient steps per row and iteration
   // content and hybrid: games kept per owned game, by tag cosine
   std::int32_t content_neighbors = 50;
+  // content and hybrid: a game nobody owns is liked in proportion to
+  // (its tag popularity / the largest)^tag_popularity_exponent, where its tag
+  // popularity is the sum over its tags of the owners of the games carrying
+  // the tag (0: by tag likeness alone; 1 was chosen with
+  // evaluate(target => 'new_games', validation => true))
+  float tag_popularity_exponent = 1;
   // hybrid
   float content_weight = 0.05f;
 };
