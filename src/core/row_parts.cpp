@@ -1,5 +1,7 @@
 #include "core/row_parts.hpp"
 
+#include "core/parallel.hpp"
+
 #include <algorithm>
 
 namespace steam_rec::rec {
@@ -30,6 +32,26 @@ SparseRows concatenate(const std::vector<SparseRows>& parts) {
     joined.value.insert(joined.value.end(), part.value.begin(), part.value.end());
   }
   return joined;
+}
+
+SparseRows game_rows_in_parallel(std::int32_t games, std::int64_t rows_per_chunk, const RowFiller& fill,
+                                 CancelCheck& cancel) {
+  std::vector<RowScratch> scratch(static_cast<std::size_t>(threads_for(games, rows_per_chunk)));
+  std::vector<SparseRows> parts(static_cast<std::size_t>(chunk_count(games, rows_per_chunk)));
+  parallel_for(
+      games, rows_per_chunk,
+      [&](const Chunk& chunk, int worker) {
+        RowScratch& s = scratch[static_cast<std::size_t>(worker)];
+        s.dot.resize(static_cast<std::size_t>(games), 0.0f);
+        SparseRows& part = parts[static_cast<std::size_t>(chunk.number)];
+        for (std::int64_t row = chunk.begin; row < chunk.end; ++row) {
+          s.candidates.clear();
+          fill(static_cast<std::int32_t>(row), s);
+          append_by_index(s.candidates, part);
+        }
+      },
+      cancel);
+  return concatenate(parts);
 }
 
 }  // namespace steam_rec::rec

@@ -3,8 +3,10 @@
 // for any number of threads.
 #pragma once
 
+#include <functional>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/top_k.hpp"
 #include "core/training_set.hpp"
 
@@ -23,5 +25,15 @@ void append_by_index(std::vector<Scored>& candidates, SparseRows& part);
 
 // The rows of every part, in order.
 SparseRows concatenate(const std::vector<SparseRows>& parts);
+
+// Fills scratch.candidates with row `row`'s entries, leaving scratch.dot all
+// zero again.
+using RowFiller = std::function<void(std::int32_t row, RowScratch& scratch)>;
+
+// Builds a game x game SparseRows one row at a time by `fill`, rows in
+// parallel chunks of `rows_per_chunk`, each thread with its own scratch, the
+// chunks joined in order.
+SparseRows game_rows_in_parallel(std::int32_t games, std::int64_t rows_per_chunk, const RowFiller& fill,
+                                 CancelCheck& cancel);
 
 }  // namespace steam_rec::rec

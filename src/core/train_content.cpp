@@ -42,42 +42,29 @@ SparseRows train_content_neighbors(const TrainingSet& data, const SparseRows& ve
                                    CancelCheck& cancel) {
   const std::int32_t games = vectors.rows();
   const SparseRows by_tag = transpose(vectors, static_cast<std::int32_t>(data.tag_names().size()));
-  // Rows in parallel, each thread with its own accumulator, joined in order.
+  // Each game's row depends only on the inputs, so rows run in parallel.
   constexpr std::int64_t kRowsPerChunk = 32;
-  std::vector<RowScratch> scratch(static_cast<std::size_t>(threads_for(games, kRowsPerChunk)));
-  std::vector<SparseRows> parts(static_cast<std::size_t>(chunk_count(games, kRowsPerChunk)));
-  parallel_for(
+  return game_rows_in_parallel(
       games, kRowsPerChunk,
-      [&](const Chunk& chunk, int worker) {
-        RowScratch& s = scratch[static_cast<std::size_t>(worker)];
-        s.dot.resize(static_cast<std::size_t>(games), 0.0f);
-        SparseRows& part = parts[static_cast<std::size_t>(chunk.number)];
-        for (std::int64_t row = chunk.begin; row < chunk.end; ++row) {
-          const auto g = static_cast<std::int32_t>(row);
-          // Only owned games are ever the source of a content score.
-          const bool owned = data.by_game().offset[g + 1] > data.by_game().offset[g];
-          s.candidates.clear();
-          if (owned) {
-            for (std::int64_t p = vectors.offset[g]; p < vectors.offset[g + 1]; ++p) {
-              const std::int32_t t = vectors.index[p];
-              for (std::int64_t q = by_tag.offset[t]; q < by_tag.offset[t + 1]; ++q) {
-                const std::int32_t j = by_tag.index[q];
-                if (s.dot[j] == 0) s.touched.push_back(j);
-                s.dot[j] += vectors.value[p] * by_tag.value[q];
-              }
-            }
-            for (std::int32_t j : s.touched) {
-              if (j != g) s.candidates.push_back(Scored{s.dot[j], j});
-              s.dot[j] = 0;
-            }
-            s.touched.clear();
-            keep_best(s.candidates, static_cast<std::size_t>(count));
+      [&](std::int32_t g, RowScratch& s) {
+        // Only owned games are ever the source of a content score.
+        if (data.by_game().offset[g + 1] == data.by_game().offset[g]) return;
+        for (std::int64_t p = vectors.offset[g]; p < vectors.offset[g + 1]; ++p) {
+          const std::int32_t t = vectors.index[p];
+          for (std::int64_t q = by_tag.offset[t]; q < by_tag.offset[t + 1]; ++q) {
+            const std::int32_t j = by_tag.index[q];
+            if (s.dot[j] == 0) s.touched.push_back(j);
+            s.dot[j] += vectors.value[p] * by_tag.value[q];
           }
-          append_by_index(s.candidates, part);
         }
+        for (std::int32_t j : s.touched) {
+          if (j != g) s.candidates.push_back(Scored{s.dot[j], j});
+          s.dot[j] = 0;
+        }
+        s.touched.clear();
+        keep_best(s.candidates, static_cast<std::size_t>(count));
       },
       cancel);
-  return concatenate(parts);
 }
 
 }  // namespace steam_rec::rec

@@ -48,42 +48,28 @@ SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, Can
       norms[g] += static_cast<double>(by_game.value[p]) * by_game.value[p];
   for (double& n : norms) n = std::sqrt(n);
 
-  // Each game's row depends only on the inputs: rows are computed in
-  // parallel, each thread with its own accumulator, and joined in order.
-  const int threads = threads_for(games, kRowsPerChunk);
-  std::vector<RowScratch> scratch(static_cast<std::size_t>(threads));
-  std::vector<SparseRows> parts(static_cast<std::size_t>(chunk_count(games, kRowsPerChunk)));
-  parallel_for(
+  // Each game's row depends only on the inputs, so rows run in parallel.
+  return game_rows_in_parallel(
       games, kRowsPerChunk,
-      [&](const Chunk& chunk, int worker) {
-        RowScratch& s = scratch[static_cast<std::size_t>(worker)];
-        s.dot.resize(static_cast<std::size_t>(games), 0.0f);
-        SparseRows& part = parts[static_cast<std::size_t>(chunk.number)];
-        for (std::int64_t row = chunk.begin; row < chunk.end; ++row) {
-          const auto i = static_cast<std::int32_t>(row);
-          for (std::int64_t p = by_game.offset[i]; p < by_game.offset[i + 1]; ++p) {
-            const std::int32_t u = by_game.index[p];
-            const float x_ui = by_game.value[p];
-            for (std::int64_t q = by_player.offset[u]; q < by_player.offset[u + 1]; ++q) {
-              const std::int32_t j = by_player.index[q];
-              if (s.dot[j] == 0) s.touched.push_back(j);
-              s.dot[j] += x_ui * by_player.value[q];
-            }
+      [&](std::int32_t i, RowScratch& s) {
+        for (std::int64_t p = by_game.offset[i]; p < by_game.offset[i + 1]; ++p) {
+          const std::int32_t u = by_game.index[p];
+          const float x_ui = by_game.value[p];
+          for (std::int64_t q = by_player.offset[u]; q < by_player.offset[u + 1]; ++q) {
+            const std::int32_t j = by_player.index[q];
+            if (s.dot[j] == 0) s.touched.push_back(j);
+            s.dot[j] += x_ui * by_player.value[q];
           }
-          s.candidates.clear();
-          for (std::int32_t j : s.touched) {
-            if (j != i && s.dot[j] > 0)
-              s.candidates.push_back(
-                  Scored{static_cast<float>(s.dot[j] / (norms[i] * norms[j] + params.shrinkage)), j});
-            s.dot[j] = 0;
-          }
-          s.touched.clear();
-          keep_best(s.candidates, static_cast<std::size_t>(params.neighbors));
-          append_by_index(s.candidates, part);
         }
+        for (std::int32_t j : s.touched) {
+          if (j != i && s.dot[j] > 0)
+            s.candidates.push_back(Scored{static_cast<float>(s.dot[j] / (norms[i] * norms[j] + params.shrinkage)), j});
+          s.dot[j] = 0;
+        }
+        s.touched.clear();
+        keep_best(s.candidates, static_cast<std::size_t>(params.neighbors));
       },
       cancel);
-  return concatenate(parts);
 }
 
 }  // namespace steam_rec::rec

@@ -42,43 +42,31 @@ SparseRows train_rp3beta(const TrainingSet& data, const TrainParams& params, Can
     if (owners > 0) arrival[g] = std::pow(owners, -static_cast<double>(params.rp3_beta));
   }
 
-  // Each game's row depends only on the inputs: rows in parallel, each thread
-  // with its own accumulator, joined in order.
-  std::vector<RowScratch> scratch(static_cast<std::size_t>(threads_for(games, kRowsPerChunk)));
-  std::vector<SparseRows> parts(static_cast<std::size_t>(chunk_count(games, kRowsPerChunk)));
-  parallel_for(
+  // Each game's row depends only on the inputs, so rows run in parallel.
+  return game_rows_in_parallel(
       games, kRowsPerChunk,
-      [&](const Chunk& chunk, int worker) {
-        RowScratch& s = scratch[static_cast<std::size_t>(worker)];
-        s.dot.resize(static_cast<std::size_t>(games), 0.0f);
-        SparseRows& part = parts[static_cast<std::size_t>(chunk.number)];
-        for (std::int64_t row = chunk.begin; row < chunk.end; ++row) {
-          const auto i = static_cast<std::int32_t>(row);
-          for (std::int64_t p = by_game.offset[i]; p < by_game.offset[i + 1]; ++p) {
-            const std::int32_t u = by_game.index[p];
-            for (std::int64_t q = player_to_game.offset[u]; q < player_to_game.offset[u + 1]; ++q) {
-              const std::int32_t j = player_to_game.index[q];
-              if (s.dot[j] == 0) s.touched.push_back(j);
-              s.dot[j] += player_to_game.value[q];
-            }
+      [&](std::int32_t i, RowScratch& s) {
+        for (std::int64_t p = by_game.offset[i]; p < by_game.offset[i + 1]; ++p) {
+          const std::int32_t u = by_game.index[p];
+          for (std::int64_t q = player_to_game.offset[u]; q < player_to_game.offset[u + 1]; ++q) {
+            const std::int32_t j = player_to_game.index[q];
+            if (s.dot[j] == 0) s.touched.push_back(j);
+            s.dot[j] += player_to_game.value[q];
           }
-          s.candidates.clear();
-          for (std::int32_t j : s.touched) {
-            if (j != i && s.dot[j] > 0) s.candidates.push_back(Scored{static_cast<float>(s.dot[j] * arrival[j]), j});
-            s.dot[j] = 0;
-          }
-          s.touched.clear();
-          keep_best(s.candidates, static_cast<std::size_t>(params.neighbors));
-          // Each row sums to 1, so every owned game has the same say.
-          double sum = 0;
-          for (const Scored& c : s.candidates) sum += c.score;
-          if (sum > 0)
-            for (Scored& c : s.candidates) c.score = static_cast<float>(c.score / sum);
-          append_by_index(s.candidates, part);
         }
+        for (std::int32_t j : s.touched) {
+          if (j != i && s.dot[j] > 0) s.candidates.push_back(Scored{static_cast<float>(s.dot[j] * arrival[j]), j});
+          s.dot[j] = 0;
+        }
+        s.touched.clear();
+        keep_best(s.candidates, static_cast<std::size_t>(params.neighbors));
+        // Each row sums to 1, so every owned game has the same say.
+        double sum = 0;
+        for (const Scored& c : s.candidates) sum += c.score;
+        if (sum > 0)
+          for (Scored& c : s.candidates) c.score = static_cast<float>(c.score / sum);
       },
       cancel);
-  return concatenate(parts);
 }
 
 }  // namespace steam_rec::rec

@@ -21,7 +21,9 @@ TEST(DefaultTrainParams, NameTheDefaultAlgorithmAndItsBase) {
 TEST(DefaultTrainParams, OtherAlgorithmsKeepNoBase) {
   for (const AlgorithmSpec& a : algorithms()) {
     const TrainParams resolved = resolve_params(a.name, {});
-    if (a.default_base == nullptr) EXPECT_EQ(resolved.base, nullptr) << a.name;
+    if (a.default_base == nullptr) {
+      EXPECT_EQ(resolved.base, nullptr) << a.name;
+    }
   }
 }
 
