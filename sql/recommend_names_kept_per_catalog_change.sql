@@ -72,6 +72,17 @@ ALTER TABLE steam_rec.catalog_cache DISABLE TRIGGER catalog_cache_count_changes;
 UPDATE steam_rec.catalog_cache SET name = 'Uncounted ' || appid WHERE appid <= 10;
 :names;
 ALTER TABLE steam_rec.catalog_cache ENABLE ALWAYS TRIGGER catalog_cache_count_changes;
+-- Nor when it was disabled and enabled again around the write, or when a
+-- rewrite of the table changed the names without any row trigger.
+:names;
+BEGIN;
+ALTER TABLE steam_rec.catalog_cache DISABLE TRIGGER catalog_cache_count_changes;
+UPDATE steam_rec.catalog_cache SET name = 'Loaded ' || appid WHERE appid <= 10;
+ALTER TABLE steam_rec.catalog_cache ENABLE ALWAYS TRIGGER catalog_cache_count_changes;
+COMMIT;
+:names;
+ALTER TABLE steam_rec.catalog_cache ALTER COLUMN name TYPE text USING 'Rewritten ' || appid;
+:names;
 
 SET steam_rec.allow_drop = on;
 DROP EXTENSION steam_rec;

@@ -11,6 +11,7 @@ extern "C" {
 #include "commands/trigger.h"
 #include "executor/tuptable.h"
 #include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 }
@@ -53,8 +54,19 @@ struct KeptNames {
   char* text = nullptr;
   Size used = 0, capacity = 0;
   CatalogState state;
+  // Set when catalog_cache's definition changed: a rewrite (ALTER COLUMN
+  // TYPE) or a trigger disabled and enabled again changes names without a
+  // count, but always invalidates the relation's cache entry.
+  bool invalidated = false;
 };
 KeptNames kept;
+
+// Marks the kept names stale when catalog_cache (or every relation) is
+// invalidated.  Only a flag: this can run inside any lock acquisition, also
+// while a call reads the kept names; they are dropped at the next call.
+void forget_on_invalidation(Datum, Oid relation) {
+  if (relation == InvalidOid || relation == kept.state.catalog_cache) kept.invalidated = true;
+}
 
 // The attribute number of int8 column `name`, or 0.
 int bigint_column(TupleDesc descriptor, const char* name) {
@@ -121,8 +133,8 @@ bool read_catalog_state(Oid catalog_cache, CatalogState* state) {
 
 // Empties the kept names unless they belong to `state` or grew too big.
 void keep_for(const CatalogState& state) {
-  if (kept.table != nullptr && kept.state == state && hash_get_num_entries(kept.table) < kMaxKeptNames &&
-      kept.used < kMaxKeptText)
+  if (kept.table != nullptr && !kept.invalidated && kept.state == state &&
+      hash_get_num_entries(kept.table) < kMaxKeptNames && kept.used < kMaxKeptText)
     return;
   if (kept.context == nullptr)
     kept.context = AllocSetContextCreate(TopMemoryContext, "steam_rec catalog names", ALLOCSET_DEFAULT_SIZES);
@@ -135,10 +147,15 @@ void keep_for(const CatalogState& state) {
   control.keysize = sizeof(int32);
   control.entrysize = sizeof(KeptName);
   control.hcxt = kept.context;
-  kept.table = hash_create("steam_rec catalog names", 1024, &control, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+  // Published only once both allocations succeeded: an error between them
+  // leaves no table, and the next call starts over.
+  char* text = static_cast<char*>(MemoryContextAlloc(kept.context, 16 * 1024));
+  HTAB* table = hash_create("steam_rec catalog names", 1024, &control, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+  kept.text = text;
   kept.capacity = 16 * 1024;
-  kept.text = static_cast<char*>(MemoryContextAlloc(kept.context, kept.capacity));
+  kept.table = table;
   kept.state = state;
+  kept.invalidated = false;
 }
 
 // Keeps `name` (nullptr: none) for `appid`.  The text goes in first, so an
@@ -164,6 +181,11 @@ void keep(int32 appid, const char* name) {
 }  // namespace
 
 void catalog_names(Oid catalog_cache, const int32* appids, int count, char** names) {
+  static bool watching = false;
+  if (!watching) {
+    CacheRegisterRelcacheCallback(forget_on_invalidation, PointerGetDatum(nullptr));
+    watching = true;
+  }
   CatalogState state;
   if (!read_catalog_state(catalog_cache, &state)) {
     read_catalog_names(catalog_cache, appids, count, names);
