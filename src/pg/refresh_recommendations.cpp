@@ -127,16 +127,12 @@ int64 flush(const rec::ScoredLists& batch, const char* algorithm, MemoryContext 
   // In REPEATABLE READ a list another refresh committed after this snapshot
   // is invisible to the DELETE: ON CONFLICT DO NOTHING turns meeting it into
   // a serialization error (40001, retryable) instead of a duplicate key.
-  const char* insert = IsolationUsesXactSnapshot()
-                           ? "INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm)"
-                             " SELECT r.steam_id, r.appid, r.rank, r.score, $5"
-                             "   FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
-                             "                   pg_catalog.unnest($4)) AS r(steam_id, appid, rank, score)"
-                             " ON CONFLICT DO NOTHING"
-                           : "INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm)"
-                             " SELECT r.steam_id, r.appid, r.rank, r.score, $5"
-                             "   FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
-                             "                   pg_catalog.unnest($4)) AS r(steam_id, appid, rank, score)";
+  static const char* const kInsertLists =
+      "INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm)"
+      " SELECT r.steam_id, r.appid, r.rank, r.score, $5"
+      "   FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
+      "                   pg_catalog.unnest($4)) AS r(steam_id, appid, rank, score)";
+  const char* insert = IsolationUsesXactSnapshot() ? psprintf("%s ON CONFLICT DO NOTHING", kInsertLists) : kInsertLists;
   const uint64 written = spi_run(insert, 5, types, values, SPI_OK_INSERT);
   MemoryContextSwitchTo(caller);
   MemoryContextReset(scratch);
