@@ -19,9 +19,19 @@ struct Recommender::Scales {
 };
 
 constexpr std::uint8_t kIncludeTag = 1, kExcludeTag = 2;
+constexpr std::uint8_t kTouched = 1, kExcluded = 2, kOwned = 4, kChosen = 8;  // bits of game_flags_
+
+// Results times owned games up to which explain() reads weights from one walk
+// of each owned game's lists (pair_weights) instead of a search per pair.
+constexpr std::size_t kPairWeightsAtMost = 65536;
+
+// Stored lists up to this long are summed with one cancel poll per list (a
+// trained list holds at most 5,000); a longer one, which only a hand-written
+// model row can hold, polls per element.
+constexpr std::int64_t kPolledPerList = 8192;
 
 // Which games a request allows.  Excluded games and the filters' tags are
-// marked in the recommender's scratch (excluded_flag_, tag_filter_), cleared
+// marked in the recommender's scratch (game_flags_, tag_filter_), cleared
 // when the call ends, so a test costs one look per tag of the game whatever
 // the number of tags requested.
 struct Recommender::Eligibility {
@@ -30,7 +40,7 @@ struct Recommender::Eligibility {
   bool any_tag_filter = false;
 
   bool allows(const Recommender& r, std::int32_t game) const {
-    if (r.excluded_flag_[game]) return false;
+    if (r.flagged(game, kExcluded)) return false;
     if (!any_tag_filter) return true;
     bool included = !include_requested;
     const SparseView& tags = r.view_.tags;
@@ -61,10 +71,7 @@ void Recommender::allocate_scratch() {
   const std::size_t n = static_cast<std::size_t>(view_.games());
   collaborative_.assign(n, 0.0f);
   content_.assign(n, 0.0f);
-  touched_flag_.assign(n, 0);
-  excluded_flag_.assign(n, 0);
-  owned_flag_.assign(n, 0);
-  tag_filter_.assign(static_cast<std::size_t>(view_.tag_count), 0);
+  game_flags_.assign(n, 0);
 }
 
 std::string Recommender::fold_tag_name(const std::string& name) {
@@ -88,20 +95,19 @@ std::vector<std::string> Recommender::unknown_tags(const std::vector<std::string
 }
 
 std::size_t Recommender::scratch_bytes() const {
-  return collaborative_.capacity() * 4 + content_.capacity() * 4 + touched_flag_.capacity() +
-         excluded_flag_.capacity() + owned_flag_.capacity() + tag_filter_.capacity() +
+  return collaborative_.capacity() * 4 + content_.capacity() * 4 + game_flags_.capacity() + tag_filter_.capacity() +
          (touched_.capacity() + excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity()) * 4;
 }
 
 void Recommender::touch(std::int32_t game) {
-  if (touched_flag_[game]) return;
-  touched_flag_[game] = 1;
+  if (flagged(game, kTouched)) return;
+  game_flags_[game] |= kTouched;
   touched_.push_back(game);
 }
 
 void Recommender::exclude(std::int32_t game) {
-  if (excluded_flag_[game]) return;
-  excluded_flag_[game] = 1;
+  if (flagged(game, kExcluded)) return;
+  game_flags_[game] |= kExcluded;
   excluded_.push_back(game);
 }
 
@@ -109,15 +115,17 @@ void Recommender::clear_scratch() {
   for (std::int32_t g : touched_) {
     collaborative_[g] = 0;
     content_[g] = 0;
-    touched_flag_[g] = 0;
+    game_flags_[g] = 0;
   }
   touched_.clear();
-  for (std::int32_t g : excluded_) excluded_flag_[g] = 0;
+  for (std::int32_t g : excluded_) game_flags_[g] = 0;
   excluded_.clear();
-  for (std::int32_t g : owned_list_) owned_flag_[g] = 0;
+  for (std::int32_t g : owned_list_) game_flags_[g] = 0;
   owned_list_.clear();
   for (std::int32_t t : filtered_tags_) tag_filter_[t] = 0;
   filtered_tags_.clear();
+  for (std::int32_t g : chosen_list_) game_flags_[g] = 0;
+  chosen_list_.clear();
 }
 
 // Sets `bit` on every tag the names match (ignoring case); repeated names
@@ -125,6 +133,7 @@ void Recommender::clear_scratch() {
 // receives each matched tag once, in request order.
 void Recommender::mark_tags(const std::vector<std::string>& names, std::uint8_t bit,
                             std::vector<std::int32_t>* in_order, CancelCheck& cancel) {
+  if (!names.empty() && tag_filter_.empty()) tag_filter_.assign(static_cast<std::size_t>(view_.tag_count), 0);
   for (const std::string& name : names) {
     cancel.poll();
     const std::int32_t *first = nullptr, *last = nullptr;
@@ -148,15 +157,9 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
   // Scores only grow while they are summed, so the largest is kept as we go.
   float top = 0;
   if (blend.collaborative > 0 && view_.has_neighbors()) {
-    const SparseView& neighbors = view_.neighbors;
+    prefetch_rows(view_.neighbors, owned);
     for (std::size_t o = 0; o < owned.size(); ++o)
-      for (std::int64_t p = neighbors.begin(owned[o]); p < neighbors.end(owned[o]); ++p) {
-        cancel.poll();
-        const std::int32_t j = neighbors.index[p];
-        touch(j);
-        collaborative_[j] += weights[o] * neighbors.value[p];
-        top = std::max(top, collaborative_[j]);
-      }
+      top = std::max(top, add_row(view_.neighbors, owned[o], weights[o], collaborative_.data(), cancel));
   } else if (blend.collaborative > 0 && view_.has_factors()) {
     Eigen::VectorXf player = fold_in_player(view_.factors(), view_.gram(), view_.fold_in, owned.data(), weights.data(),
                                             owned.size(), &scales.fold_in_solver);
@@ -171,10 +174,56 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
 
   if (blend.content > 0 && view_.has_tags()) {
     top = 0;
+    if (view_.has_content_neighbors()) prefetch_rows(view_.content_neighbors, owned);
     for (std::size_t o = 0; o < owned.size(); ++o) top = std::max(top, add_content(owned[o], weights[o], cancel));
     scales.content = top > 0 ? 1.0f / top : 0.0f;
   }
   return scales;
+}
+
+// Asks the processor to start loading the stored lists of `rows` (of the
+// image, which other processes' work evicts from the caches between calls):
+// summing them then waits for one memory round trip, not one per list.
+// Only the first lines of long lists, bounding the work.
+void Recommender::prefetch_rows(const SparseView& list, const std::vector<std::int32_t>& rows) const {
+  constexpr std::size_t kRowsAtMost = 256;
+  constexpr std::int64_t kLine = 64 / sizeof(std::int32_t), kLinesAtMost = 4;
+  const std::size_t count = std::min(rows.size(), kRowsAtMost);
+  for (std::size_t r = 0; r < count; ++r) __builtin_prefetch(&list.offset[rows[r]]);
+  for (std::size_t r = 0; r < count; ++r) {
+    const std::int64_t begin = list.begin(rows[r]);
+    const std::int64_t end = std::min(list.end(rows[r]), begin + kLine * kLinesAtMost);
+    for (std::int64_t p = begin; p < end; p += kLine) {
+      __builtin_prefetch(&list.index[p]);
+      __builtin_prefetch(&list.value[p]);
+    }
+  }
+}
+
+// Adds weight * the stored value of (row, j) to scores[j] for each j of the
+// row, touching j; returns the largest score it left.  The hottest loop of a
+// call: the arrays are read through locals, which the byte stores to the
+// flags (a char type, which may alias anything) cannot force to be reloaded.
+float Recommender::add_row(const SparseView& list, std::int32_t row, float weight, float* scores, CancelCheck& cancel) {
+  cancel.poll();
+  const std::int64_t begin = list.begin(row), end = list.end(row);
+  const bool long_list = end - begin > kPolledPerList;
+  const std::int32_t* const index = list.index;
+  const float* const value = list.value;
+  std::uint8_t* const flags = game_flags_.data();
+  float top = 0;
+  for (std::int64_t p = begin; p < end; ++p) {
+    if (long_list) cancel.poll();
+    const std::int32_t j = index[p];
+    if ((flags[j] & kTouched) == 0) {
+      flags[j] |= kTouched;
+      touched_.push_back(j);
+    }
+    const float sum = scores[j] + weight * value[p];
+    scores[j] = sum;
+    top = std::max(top, sum);
+  }
+  return top;
 }
 
 // Adds weight * cosine(game, j) to the content score of the games j most like
@@ -184,16 +233,8 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
 float Recommender::add_content(std::int32_t game, float weight, CancelCheck& cancel) {
   const SparseView& list = view_.content_neighbors;
   float top = 0;
-  if (view_.has_content_neighbors() && list.end(game) > list.begin(game)) {
-    for (std::int64_t p = list.begin(game); p < list.end(game); ++p) {
-      cancel.poll();
-      const std::int32_t j = list.index[p];
-      touch(j);
-      content_[j] += weight * list.value[p];
-      top = std::max(top, content_[j]);
-    }
-    return top;
-  }
+  if (view_.has_content_neighbors() && list.end(game) > list.begin(game))
+    return add_row(list, game, weight, content_.data(), cancel);
   const SparseView& tags = view_.tags;
   const SparseView& games_by_tag = view_.games_by_tag;
   for (std::int64_t p = tags.begin(game); p < tags.end(game); ++p) {
@@ -230,7 +271,7 @@ std::vector<Scored> Recommender::select(const Scales& scales, const Eligibility&
   for (std::int32_t rank = 0; rank < view_.games(); ++rank) {
     cancel.poll();
     const std::int32_t j = view_.by_popularity[rank];
-    if (touched_flag_[j]) continue;
+    if (flagged(j, kTouched)) continue;
     const Scored candidate{view_.blend.popularity * view_.popularity[j], j};
     if (best.full() && !best.would_keep(candidate)) break;
     if (eligibility.allows(*this, j)) best.offer(candidate);
@@ -284,11 +325,59 @@ float Recommender::similarity(std::int32_t a, std::int32_t b) const {
   return std::clamp(similar, 0.0f, 1.0f);
 }
 
+// Fills *pairs for explain(): walks each owned game's stored lists once,
+// noting the weights of the listed games (flagged kChosen), where searching
+// each list per result took a tenth of a call.  The weights are the very
+// values a search finds (columns ascend strictly), so explanations are the
+// same.  Leaves *pairs empty for big tables (k times owned games).
+void Recommender::pair_weights(const Scales& scales, const std::vector<std::int32_t>& owned,
+                               const std::vector<Scored>& chosen, PairWeights* pairs, CancelCheck& cancel) {
+  const std::size_t cells = owned.size() * chosen.size();
+  const bool collaborative = scales.collaborative > 0 && view_.has_neighbors();
+  const bool content = scales.content > 0 && view_.has_content_neighbors();
+  if (cells == 0 || cells > kPairWeightsAtMost || (!collaborative && !content)) return;
+  std::vector<std::pair<std::int32_t, std::int32_t>> position;  // (game, result), ascending
+  position.reserve(chosen.size());
+  for (std::size_t r = 0; r < chosen.size(); ++r) {
+    const std::int32_t game = chosen[r].index;
+    position.emplace_back(game, static_cast<std::int32_t>(r));
+    if (flagged(game, kChosen)) continue;
+    chosen_list_.push_back(game);
+    game_flags_[game] |= kChosen;
+  }
+  std::sort(position.begin(), position.end());
+  if (collaborative) pairs->neighbor.assign(cells, 0.0f);
+  if (content) pairs->content.assign(cells, 0.0f);
+  const std::size_t stride = owned.size();
+  auto walk = [&](const SparseView& list, std::size_t o, std::vector<float>& into) {
+    const std::int32_t g = owned[o];
+    const bool long_list = list.end(g) - list.begin(g) > kPolledPerList;
+    for (std::int64_t p = list.begin(g); p < list.end(g); ++p) {
+      if (long_list) cancel.poll();
+      const std::int32_t j = list.index[p];
+      if (!flagged(j, kChosen)) continue;
+      for (auto it = std::lower_bound(position.begin(), position.end(), std::make_pair(j, std::int32_t{-1}));
+           it != position.end() && it->first == j; ++it)
+        into[static_cast<std::size_t>(it->second) * stride + o] = list.value[p];
+    }
+  };
+  for (std::size_t o = 0; o < owned.size(); ++o) {
+    cancel.poll();
+    if (collaborative) walk(view_.neighbors, o, pairs->neighbor);
+    if (content) walk(view_.content_neighbors, o, pairs->content);
+  }
+}
+
+// neighbor_row and content_row, when not null, hold this result's stored
+// weights per owned game (pair_weights); else each is searched for.
 void Recommender::explain(const Scales& scales, const std::vector<std::int32_t>& owned,
-                          const std::vector<float>& weights, const Eligibility& eligibility, Recommendation& result,
-                          std::int32_t game, CancelCheck& cancel) const {
+                          const std::vector<float>& weights, const Eligibility& eligibility, const float* neighbor_row,
+                          const float* content_row, Recommendation& result, std::int32_t game,
+                          CancelCheck& cancel) const {
   const Blend& blend = view_.blend;
+  const SparseView& content_lists = view_.content_neighbors;
   std::vector<Scored> contributions;
+  contributions.reserve(owned.size());
   Eigen::VectorXf solved;
   if (scales.collaborative > 0 && view_.has_factors())
     solved = scales.fold_in_solver.solve(view_.factors().row(game).transpose());
@@ -298,13 +387,19 @@ void Recommender::explain(const Scales& scales, const std::vector<std::int32_t>&
     float part = 0;
     if (scales.collaborative > 0) {
       if (view_.has_neighbors()) {
-        part += blend.collaborative * scales.collaborative * weights[o] * neighbor_weight(g, game);
+        const float weight = neighbor_row != nullptr ? neighbor_row[o] : neighbor_weight(g, game);
+        part += blend.collaborative * scales.collaborative * weights[o] * weight;
       } else if (view_.has_factors()) {
         const float confidence = 1.0f + view_.fold_in.alpha * weights[o];
         part += blend.collaborative * scales.collaborative * confidence * view_.factors().row(g).dot(solved);
       }
     }
-    if (scales.content > 0) part += blend.content * scales.content * weights[o] * content_weight(g, game);
+    if (scales.content > 0) {
+      // A game without a stored list is compared by its tags (content_weight).
+      const bool stored = content_row != nullptr && content_lists.end(g) > content_lists.begin(g);
+      const float weight = stored ? content_row[o] : content_weight(g, game);
+      part += blend.content * scales.content * weights[o] * weight;
+    }
     if (part > 0) contributions.push_back(Scored{part, g});
   }
   keep_best(contributions, 3);
@@ -371,11 +466,13 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   // Each owned game once, with the engagement it was first listed with.
   std::vector<std::int32_t> owned;
   std::vector<float> weights;
+  owned.reserve(request.games.size());
+  weights.reserve(request.games.size());
   for (const PlayerGame& game : request.games) {
     cancel.poll();
     std::int32_t g = view_.game_index(game.appid);
-    if (g < 0 || owned_flag_[g]) continue;
-    owned_flag_[g] = 1;
+    if (g < 0 || flagged(g, kOwned)) continue;
+    game_flags_[g] |= kOwned;
     owned_list_.push_back(g);
     owned.push_back(g);
     weights.push_back(view_.weight(std::isfinite(game.engagement) ? std::clamp(game.engagement, 0.0f, 1.0f) : 0.0f));
@@ -399,16 +496,20 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   const bool diversify_pool = request.diversity > 0 && k > 1;
   const Scales scales = score(owned, weights, cancel);
   std::vector<Scored> pool = select(scales, eligibility, diversify_pool ? std::max<std::size_t>(5 * k, 50) : k, cancel);
-  std::vector<Scored> chosen = diversify_pool ? diversify(pool, k, request.diversity, cancel) : pool;
+  std::vector<Scored> chosen = diversify_pool ? diversify(pool, k, request.diversity, cancel) : std::move(pool);
   if (request.new_game_slots > 0)
     reserve_new_games(scales, eligibility, std::min<std::size_t>(static_cast<std::size_t>(request.new_game_slots), k),
                       k, chosen, cancel);
 
+  PairWeights pairs;
+  pair_weights(scales, owned, chosen, &pairs, cancel);
   std::vector<Recommendation> results(chosen.size());
   for (std::size_t r = 0; r < chosen.size(); ++r) {
     results[r].appid = view_.appids[chosen[r].index];
     results[r].score = chosen[r].score;
-    explain(scales, owned, weights, eligibility, results[r], chosen[r].index, cancel);
+    const std::size_t row = r * owned.size();
+    explain(scales, owned, weights, eligibility, pairs.neighbor.empty() ? nullptr : &pairs.neighbor[row],
+            pairs.content.empty() ? nullptr : &pairs.content[row], results[r], chosen[r].index, cancel);
     results[r].new_game = request.new_game_slots > 0 && is_new_game(chosen[r].index);
   }
   return results;

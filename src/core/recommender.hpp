@@ -89,9 +89,16 @@ class Recommender {
  private:
   struct Scales;
   struct Eligibility;
+  // What explain() reads per (result r, owned game o), at r * owned + o:
+  // the stored neighbor and content-neighbor weights; empty when not filled.
+  struct PairWeights {
+    std::vector<float> neighbor, content;
+  };
   Scales score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights, CancelCheck& cancel);
   void touch(std::int32_t game);
   float add_content(std::int32_t game, float weight, CancelCheck& cancel);
+  float add_row(const SparseView& list, std::int32_t row, float weight, float* scores, CancelCheck& cancel);
+  void prefetch_rows(const SparseView& list, const std::vector<std::int32_t>& rows) const;
   void exclude(std::int32_t game);
   void mark_tags(const std::vector<std::string>& names, std::uint8_t bit, std::vector<std::int32_t>* in_order,
                  CancelCheck& cancel);
@@ -106,8 +113,11 @@ class Recommender {
   bool is_new_game(std::int32_t game) const { return view_.popularity[game] == 0; }
   std::vector<Scored> diversify(const std::vector<Scored>& pool, std::size_t k, float diversity,
                                 CancelCheck& cancel) const;
+  void pair_weights(const Scales& scales, const std::vector<std::int32_t>& owned, const std::vector<Scored>& chosen,
+                    PairWeights* pairs, CancelCheck& cancel);
   void explain(const Scales& scales, const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
-               const Eligibility& eligibility, Recommendation& result, std::int32_t game, CancelCheck& cancel) const;
+               const Eligibility& eligibility, const float* neighbor_row, const float* content_row,
+               Recommendation& result, std::int32_t game, CancelCheck& cancel) const;
   float neighbor_weight(std::int32_t from, std::int32_t to) const;
   float content_weight(std::int32_t from, std::int32_t to) const;
   float tag_cosine(std::int32_t a, std::int32_t b) const;
@@ -118,12 +128,15 @@ class Recommender {
   std::shared_ptr<const void> owner_;  // the buffer view_ points into
   ModelView view_;
 
-  // Per-call scratch: component scores of the games touched so far, which
-  // games are owned or excluded, and which tags the filters name (bits
-  // kIncludeTag, kExcludeTag); each list says what to clear when the call ends.
+  // Per-call scratch: component scores of the games touched so far, one byte
+  // of flags per game (kTouched, kExcluded, kOwned, kChosen: one cache line
+  // serves every test of a game), and which tags the filters name (bits kIncludeTag,
+  // kExcludeTag; allocated by the first call that filters by tag); each list
+  // says what to clear when the call ends.
   std::vector<float> collaborative_, content_;
-  std::vector<std::uint8_t> touched_flag_, excluded_flag_, owned_flag_, tag_filter_;
-  std::vector<std::int32_t> touched_, excluded_, owned_list_, filtered_tags_;
+  std::vector<std::uint8_t> game_flags_, tag_filter_;
+  std::vector<std::int32_t> touched_, excluded_, owned_list_, filtered_tags_, chosen_list_;
+  bool flagged(std::int32_t game, std::uint8_t flag) const { return (game_flags_[game] & flag) != 0; }
 };
 
 }  // namespace steam_rec::rec

@@ -10,7 +10,6 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/tuptable.h"
-#include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -35,22 +34,28 @@ struct CatalogState {
   }
 };
 
-// One kept lookup: where the name starts in the text, or -1 for no name.
+// One kept lookup: where the name starts in the text, kNoName, or kFree for
+// an empty slot.
 struct KeptName {
-  int32 appid;  // the hash key
+  int32 appid;
   int32 offset;
 };
+constexpr int32 kNoName = -1, kFree = -2;
 
 // Names kept past which the backend starts over, bounding what it holds
-// (about 2 MiB at the most with names of typical length).
-constexpr long kMaxKeptNames = 32768;
+// (about 1.5 MiB at the most with names of typical length).
+constexpr int32 kMaxKeptNames = 32768;
 constexpr Size kMaxKeptText = 1024 * 1024;
+constexpr int32 kFirstSlots = 4096;  // a power of two
 
-// The kept names: a hash from appid to an offset into one text buffer of
-// NUL-terminated names, all in one memory context, emptied at once.
+// The kept names: an open-addressing table from appid to an offset into one
+// text buffer of NUL-terminated names, all in one memory context, emptied at
+// once.  A call looks up 20 to 40 names; dynahash's lookups and a copy of
+// each name were a tenth of a call's glue.
 struct KeptNames {
   MemoryContext context = nullptr;
-  HTAB* table = nullptr;
+  KeptName* slots = nullptr;
+  int32 slot_count = 0, entries = 0;  // slot_count a power of two, at least twice entries
   char* text = nullptr;
   Size used = 0, capacity = 0;
   CatalogState state;
@@ -131,37 +136,66 @@ bool read_catalog_state(Oid catalog_cache, CatalogState* state) {
   return usable && rows == 1;
 }
 
+// An empty table of `count` slots (a power of two) in the kept context.
+KeptName* free_slots(int32 count) {
+  auto* slots = static_cast<KeptName*>(MemoryContextAlloc(kept.context, sizeof(KeptName) * count));
+  for (int32 i = 0; i < count; ++i) slots[i] = KeptName{0, kFree};
+  return slots;
+}
+
+// The slot of `appid` in `slots`: its entry, or the free slot where it goes.
+// Fibonacci hashing spreads consecutive appids; probing is linear.
+KeptName* slot_of(KeptName* slots, int32 slot_count, int32 appid) {
+  const uint32 mask = static_cast<uint32>(slot_count) - 1;
+  uint32 hash = static_cast<uint32>(appid) * 2654435769u;
+  for (uint32 i = hash ^ (hash >> 15);; ++i) {
+    KeptName* slot = &slots[i & mask];
+    if (slot->offset == kFree || slot->appid == appid) return slot;
+  }
+}
+
 // Empties the kept names unless they belong to `state` or grew too big.
 void keep_for(const CatalogState& state) {
-  if (kept.table != nullptr && !kept.invalidated && kept.state == state &&
-      hash_get_num_entries(kept.table) < kMaxKeptNames && kept.used < kMaxKeptText)
+  if (kept.slots != nullptr && !kept.invalidated && kept.state == state && kept.entries < kMaxKeptNames &&
+      kept.used < kMaxKeptText)
     return;
   if (kept.context == nullptr)
     kept.context = AllocSetContextCreate(TopMemoryContext, "steam_rec catalog names", ALLOCSET_DEFAULT_SIZES);
   else
     MemoryContextReset(kept.context);
-  kept.table = nullptr;
+  kept.slots = nullptr;
+  kept.slot_count = kept.entries = 0;
   kept.text = nullptr;
   kept.used = kept.capacity = 0;
-  HASHCTL control;
-  control.keysize = sizeof(int32);
-  control.entrysize = sizeof(KeptName);
-  control.hcxt = kept.context;
   // Published only once both allocations succeeded: an error between them
   // leaves no table, and the next call starts over.
   char* text = static_cast<char*>(MemoryContextAlloc(kept.context, 16 * 1024));
-  HTAB* table = hash_create("steam_rec catalog names", 1024, &control, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+  KeptName* slots = free_slots(kFirstSlots);
   kept.text = text;
   kept.capacity = 16 * 1024;
-  kept.table = table;
+  kept.slots = slots;
+  kept.slot_count = kFirstSlots;
   kept.state = state;
   kept.invalidated = false;
 }
 
-// Keeps `name` (nullptr: none) for `appid`.  The text goes in first, so an
-// out-of-memory error leaves no entry pointing at nothing.
+// Doubles the table once it is half full, so probes stay short.  The new
+// table is filled before it replaces the old one.
+void grow_if_half_full() {
+  if (2 * (kept.entries + 1) <= kept.slot_count) return;
+  const int32 count = kept.slot_count * 2;
+  KeptName* slots = free_slots(count);
+  for (int32 i = 0; i < kept.slot_count; ++i)
+    if (kept.slots[i].offset != kFree) *slot_of(slots, count, kept.slots[i].appid) = kept.slots[i];
+  pfree(kept.slots);
+  kept.slots = slots;
+  kept.slot_count = count;
+}
+
+// Keeps `name` (nullptr: none) for `appid`.  The text and the room go in
+// first, so an out-of-memory error leaves no entry pointing at nothing.
 void keep(int32 appid, const char* name) {
-  int32 offset = -1;
+  int32 offset = kNoName;
   if (name != nullptr) {
     const Size length = strlen(name) + 1;
     if (kept.used + length > kept.capacity) {
@@ -174,8 +208,10 @@ void keep(int32 appid, const char* name) {
     offset = static_cast<int32>(kept.used);
     kept.used += length;
   }
-  auto* entry = static_cast<KeptName*>(hash_search(kept.table, &appid, HASH_ENTER, nullptr));
-  entry->offset = offset;
+  grow_if_half_full();
+  KeptName* slot = slot_of(kept.slots, kept.slot_count, appid);
+  if (slot->offset == kFree) ++kept.entries;
+  *slot = KeptName{appid, offset};
 }
 
 }  // namespace
@@ -192,26 +228,31 @@ void catalog_names(Oid catalog_cache, const int32* appids, int count, char** nam
     return;
   }
   keep_for(state);
-  auto* missing = static_cast<int32*>(palloc(sizeof(int32) * (count > 0 ? count : 1)));
-  auto* missing_at = static_cast<int*>(palloc(sizeof(int) * (count > 0 ? count : 1)));
+  // First the offsets (the text may move while missing names are added),
+  // then pointers into the text.
+  auto* offsets = static_cast<int32*>(palloc(sizeof(int32) * (count > 0 ? count : 1)));
   int missed = 0;
   for (int i = 0; i < count; ++i) {
-    auto* found = static_cast<KeptName*>(hash_search(kept.table, &appids[i], HASH_FIND, nullptr));
-    if (found == nullptr) {
-      names[i] = nullptr;
-      missing[missed] = appids[i];
-      missing_at[missed++] = i;
-    } else {
-      names[i] = found->offset < 0 ? nullptr : pstrdup(kept.text + found->offset);
+    offsets[i] = slot_of(kept.slots, kept.slot_count, appids[i])->offset;
+    if (offsets[i] == kFree) ++missed;
+  }
+  if (missed > 0) {
+    auto* missing = static_cast<int32*>(palloc(sizeof(int32) * missed));
+    auto* missing_at = static_cast<int*>(palloc(sizeof(int) * missed));
+    missed = 0;
+    for (int i = 0; i < count; ++i)
+      if (offsets[i] == kFree) {
+        missing[missed] = appids[i];
+        missing_at[missed++] = i;
+      }
+    auto** read = static_cast<char**>(palloc(sizeof(char*) * missed));
+    read_catalog_names(catalog_cache, missing, missed, read, false);
+    for (int m = 0; m < missed; ++m) {
+      keep(missing[m], read[m]);
+      offsets[missing_at[m]] = slot_of(kept.slots, kept.slot_count, missing[m])->offset;
     }
   }
-  if (missed == 0) return;
-  auto** read = static_cast<char**>(palloc(sizeof(char*) * missed));
-  read_catalog_names(catalog_cache, missing, missed, read, false);
-  for (int m = 0; m < missed; ++m) {
-    names[missing_at[m]] = read[m];
-    keep(missing[m], read[m]);
-  }
+  for (int i = 0; i < count; ++i) names[i] = offsets[i] < 0 ? nullptr : kept.text + offsets[i];
 }
 
 }  // namespace steam_rec::pg

@@ -12,8 +12,9 @@
 namespace steam_rec::pg {
 
 // names[i] = the catalog_cache name of appids[i] as the caller's snapshot sees
-// it (palloc'd), or nullptr when the game has no row.  The caller may read
-// catalog_cache whole (directly_readable()).
+// it, or nullptr when the game has no row.  A name is valid until the next
+// call (it may point into the kept names); the caller may read catalog_cache
+// whole (directly_readable()).
 void catalog_names(Oid catalog_cache, const int32* appids, int count, char** names);
 
 }  // namespace steam_rec::pg

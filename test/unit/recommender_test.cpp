@@ -448,3 +448,46 @@ TEST(Params, EaseMemoryGrowsWithTheSquareOfGames) {
 
 }  // namespace
 }  // namespace steam_rec::rec
+
+namespace steam_rec::rec {
+namespace {
+
+// 700 games and 300 players who each own 40 of them, two tags per game:
+// enough games that a request's results times owned games can pass the size
+// up to which explanations are read from one walk of each owned game's lists.
+Recommender trained_on_many_games() {
+  TrainingSet data;
+  for (std::int32_t p = 1; p <= 300; ++p)
+    for (std::int32_t i = 0; i < 40; ++i) data.add_owned(p, (p * 7 + i * 13) % 700 + 1, 0.1f + 0.02f * (i % 40));
+  for (std::int32_t g = 1; g <= 700; ++g) {
+    data.add_tag(g, "T" + std::to_string(g % 20), 1);
+    data.add_tag(g, "U" + std::to_string(g % 7), 2);
+  }
+  data.finish(no_cancel);
+  return Recommender(train(data, resolve_params("hybrid", {}), no_cancel));
+}
+
+TEST(RankingExplanations, AgreeWhetherListsAreWalkedOrSearched) {
+  Recommender r = trained_on_many_games();
+  RankRequest request;
+  for (std::int32_t appid = 1; appid <= 600; appid += 2) request.games.push_back(PlayerGame{appid, 0.4f});
+  request.k = 200;  // 200 x 300 owned games: walked
+  const std::vector<Recommendation> walked = r.rank(request);
+  request.k = 300;  // 300 x 300: searched per pair
+  const std::vector<Recommendation> searched = r.rank(request);
+  ASSERT_EQ(walked.size(), 200u);
+  ASSERT_GE(searched.size(), walked.size());
+  int explained = 0;
+  for (std::size_t i = 0; i < walked.size(); ++i) {
+    EXPECT_EQ(walked[i].appid, searched[i].appid) << i;
+    EXPECT_EQ(walked[i].score, searched[i].score) << i;
+    EXPECT_EQ(walked[i].basis, searched[i].basis) << i;
+    ASSERT_EQ(walked[i].because_count, searched[i].because_count) << i;
+    for (int b = 0; b < walked[i].because_count; ++b) EXPECT_EQ(walked[i].because[b], searched[i].because[b]) << i;
+    explained += walked[i].because_count > 0 ? 1 : 0;
+  }
+  EXPECT_GT(explained, 100);  // the lists, not the popular fallback, explain them
+}
+
+}  // namespace
+}  // namespace steam_rec::rec
