@@ -11,6 +11,10 @@ void EngagementRefresh::observe(const OwnedGame* rows, std::size_t count) {
   }
 }
 
+void EngagementRefresh::observe_counts(const PlaytimeCount* counts, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) builder_.add(counts[i].appid, counts[i].hours, counts[i].rows);
+}
+
 void EngagementRefresh::fit(CancelCheck& cancel) {
   builder_.build(cancel, &game_stats_, &prior_);
   games_.clear();

@@ -21,10 +21,20 @@ struct OwnedGame {
   double days_since_last_played;  // < 0: unknown
 };
 
+// How many rows of one game have the same hours: a cluster's partial state.
+struct PlaytimeCount {
+  std::int32_t appid;
+  double hours;
+  std::uint32_t rows;
+};
+
 class EngagementRefresh {
  public:
   // Full refresh, first pass: every row, to build statistics and totals.
   void observe(const OwnedGame* rows, std::size_t count);
+  // Full refresh on a cluster: the rows as counts per (game, hours), for the
+  // statistics only (each worker rescores with its own players' totals).
+  void observe_counts(const PlaytimeCount* counts, std::size_t count);
   // Fits per-game statistics and the prior from what was observed.
   void fit(CancelCheck& cancel);
   const std::vector<GameStats>& game_stats() const { return game_stats_; }

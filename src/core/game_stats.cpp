@@ -32,9 +32,39 @@ double quantile_of_sorted(const float* sorted, std::size_t count, double q) noex
   return sorted[below] + fraction * (sorted[above] - sorted[below]);
 }
 
-void GameStatsBuilder::add(std::int32_t appid, double hours) {
+namespace {
+
+// Returns the value at `index` of the sorted values written out with their repeats.
+float counted_value_at(const float* sorted, const std::uint32_t* counts, std::size_t size,
+                       std::uint64_t index) noexcept {
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    seen += counts[i];
+    if (index < seen) return sorted[i];
+  }
+  return sorted[size - 1];
+}
+
+}  // namespace
+
+double quantile_of_counted(const float* sorted, const std::uint32_t* counts, std::size_t size, std::uint64_t total,
+                           double q) noexcept {
+  if (size == 0 || total == 0) return 0;
+  // The arithmetic of quantile_of_sorted, float differences included, so
+  // counted and written-out values give the same bits.
+  const double position = q * static_cast<double>(total - 1);
+  const std::uint64_t below = static_cast<std::uint64_t>(std::floor(position));
+  const std::uint64_t above = std::min<std::uint64_t>(below + 1, total - 1);
+  const double fraction = position - static_cast<double>(below);
+  const float low = counted_value_at(sorted, counts, size, below);
+  const float high = counted_value_at(sorted, counts, size, above);
+  return low + fraction * (high - low);
+}
+
+void GameStatsBuilder::add(std::int32_t appid, double hours, std::uint32_t count) {
+  if (count == 0) return;
   const float log_hours = hours > 0 && std::isfinite(hours) ? static_cast<float>(std::log1p(hours)) : -1.0f;
-  samples_.push_back(Sample{appid, log_hours});
+  samples_.push_back(Sample{appid, log_hours, count});
 }
 
 void GameStatsBuilder::build(CancelCheck& cancel, std::vector<GameStats>* games, Prior* prior) {
@@ -47,6 +77,7 @@ void GameStatsBuilder::build(CancelCheck& cancel, std::vector<GameStats>* games,
 
   games->clear();
   std::vector<float> played;
+  std::vector<std::uint32_t> repeats;
   std::vector<double> game_medians;
   std::vector<double> settled_medians;  // of games with kMinPlayersForSpread players
   std::vector<double> game_spreads;
@@ -55,22 +86,35 @@ void GameStatsBuilder::build(CancelCheck& cancel, std::vector<GameStats>* games,
     std::size_t end = begin;
     while (end < samples_.size() && samples_[end].appid == samples_[begin].appid) ++end;
 
+    // The game's played values in order, equal ones merged into one with a count.
     played.clear();
-    for (std::size_t i = begin; i < end; ++i)
-      if (samples_[i].log_hours >= 0) played.push_back(samples_[i].log_hours);
+    repeats.clear();
+    std::uint64_t owners = 0, players = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      owners += samples_[i].count;
+      if (samples_[i].log_hours < 0) continue;
+      players += samples_[i].count;
+      if (!played.empty() && played.back() == samples_[i].log_hours) {
+        repeats.back() += samples_[i].count;
+      } else {
+        played.push_back(samples_[i].log_hours);
+        repeats.push_back(samples_[i].count);
+      }
+    }
 
     GameStats stats;
     stats.appid = samples_[begin].appid;
-    stats.owners = static_cast<std::int32_t>(end - begin);
-    stats.players = static_cast<std::int32_t>(played.size());
-    if (!played.empty()) {
-      const float* x = played.data();
-      const std::size_t n = played.size();
-      stats.log_median = quantile_of_sorted(x, n, 0.5);
-      stats.log_spread = (quantile_of_sorted(x, n, 0.75) - quantile_of_sorted(x, n, 0.25)) / kIqrPerSigma;
+    stats.owners = static_cast<std::int32_t>(owners);
+    stats.players = static_cast<std::int32_t>(players);
+    if (players > 0) {
+      auto quantile = [&](double q) {
+        return quantile_of_counted(played.data(), repeats.data(), played.size(), players, q);
+      };
+      stats.log_median = quantile(0.5);
+      stats.log_spread = (quantile(0.75) - quantile(0.25)) / kIqrPerSigma;
       stats.median_hours = std::expm1(stats.log_median);
-      stats.p75_hours = std::expm1(quantile_of_sorted(x, n, 0.75));
-      stats.p90_hours = std::expm1(quantile_of_sorted(x, n, 0.90));
+      stats.p75_hours = std::expm1(quantile(0.75));
+      stats.p90_hours = std::expm1(quantile(0.90));
       game_medians.push_back(stats.log_median);
       if (stats.players >= kMinPlayersForSpread) {
         game_spreads.push_back(stats.log_spread);

@@ -31,7 +31,10 @@ inline constexpr std::int32_t kMinPlayersForSpread = 5;
 class GameStatsBuilder {
  public:
   void reserve(std::size_t rows) { samples_.reserve(rows); }
-  void add(std::int32_t appid, double hours);
+  // Adds `count` rows of one game with the same hours.  Counts let a cluster
+  // send one (game, hours, count) per distinct value instead of every row:
+  // the statistics are those of the rows repeated, exactly.
+  void add(std::int32_t appid, double hours, std::uint32_t count = 1);
 
   // Computes the statistics of every game seen, ordered by appid, and the
   // prior; releases the samples.
@@ -41,11 +44,17 @@ class GameStatsBuilder {
   struct Sample {
     std::int32_t appid;
     float log_hours;  // ln(1 + hours); negative for a game owned, never played
+    std::uint32_t count;
   };
   std::vector<Sample> samples_;
 };
 
 // The type-7 (linear interpolation) quantile of sorted values; q in [0, 1].
 double quantile_of_sorted(const float* sorted, std::size_t count, double q) noexcept;
+
+// The same quantile of sorted values each repeated counts[i] times (total
+// repeats in all); the same result as quantile_of_sorted of the values written out.
+double quantile_of_counted(const float* sorted, const std::uint32_t* counts, std::size_t size, std::uint64_t total,
+                           double q) noexcept;
 
 }  // namespace steam_rec::engagement

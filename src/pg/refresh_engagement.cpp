@@ -8,8 +8,8 @@
 //
 // On a Citus cluster the coordinator's user_games is empty and Citus refuses
 // an UPDATE of a distributed table that calls VOLATILE functions: there the
-// statistics pass reads the rows through Citus, and each worker rescores its
-// own players (see the *_on_citus functions).
+// statistics pass adds the shards' counts per (game, hours), and each worker
+// rescores its own players (see the *_on_citus functions).
 #include <cstring>
 
 #include "core/engagement_refresh_model.hpp"
@@ -146,20 +146,40 @@ engagement::OwnedGame owned_game(HeapTuple tuple, TupleDesc descriptor, Timestam
   return row;
 }
 
-// The first pass on Citus: every row, read through Citus from the shards (the
-// same rows and the same model as a heap scan, so the same statistics), then fit.
+// The first pass on Citus: each shard counts its rows per (game, hours) and
+// the coordinator adds the counts (Citus pushes the GROUP BY down and merges
+// the partial counts), so what travels grows with the distinct hours of each
+// game, not with the rows.  Playtime is recorded at a fixed resolution (Steam
+// counts minutes), so values repeat; the statistics of the counts are those
+// of the rows, to the bit.  The players' totals are not needed here: each
+// worker rescores its own players from their rows.
 void measure_all_games_on_citus(EngagementRefresh* model) {
-  const TimestampTz as_of = engagement_as_of();
-  for_each_batch("steam_rec_refresh_engagement",
-                 "SELECT user_steam_id, appid, playtime_hours::pg_catalog.float8,"
-                 "       playtime_2weeks_hours::pg_catalog.float8, last_played FROM steam_rec.user_games",
-                 0, nullptr, nullptr, [&](SPITupleTable* table, uint64 rows) {
-                   auto* batch = static_cast<engagement::OwnedGame*>(palloc(sizeof(engagement::OwnedGame) * rows));
-                   for (uint64 r = 0; r < rows; ++r) batch[r] = owned_game(table->vals[r], table->tupdesc, as_of);
-                   check(guard([&] { model->observe(batch, static_cast<std::size_t>(rows)); }), "refresh_engagement");
-                   pfree(batch);
-                   CHECK_FOR_INTERRUPTS();
-                 });
+  int64 counts = 0, rows_counted = 0;
+  for_each_batch(
+      "steam_rec_refresh_engagement",
+      "SELECT appid, playtime_hours, pg_catalog.count(*) FROM steam_rec.user_games"
+      " GROUP BY appid, playtime_hours",
+      0, nullptr, nullptr, [&](SPITupleTable* table, uint64 rows) {
+        auto* batch = static_cast<engagement::PlaytimeCount*>(palloc(sizeof(engagement::PlaytimeCount) * rows));
+        for (uint64 r = 0; r < rows; ++r) {
+          bool is_null = true;
+          const int64 n = DatumGetInt64(SPI_getbinval(table->vals[r], table->tupdesc, 3, &is_null));
+          batch[r].appid = DatumGetInt32(SPI_getbinval(table->vals[r], table->tupdesc, 1, &is_null));
+          batch[r].hours = float8_or(table->vals[r], table->tupdesc, 2, 0);
+          if (n > PG_INT32_MAX)
+            ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                            errmsg("game %d has %lld owned rows with the same hours, more than %d", batch[r].appid,
+                                   static_cast<long long>(n), PG_INT32_MAX)));
+          batch[r].rows = static_cast<uint32>(n);
+          rows_counted += n;
+        }
+        counts += static_cast<int64>(rows);
+        check(guard([&] { model->observe_counts(batch, static_cast<std::size_t>(rows)); }), "refresh_engagement");
+        pfree(batch);
+        CHECK_FOR_INTERRUPTS();
+      });
+  ereport(DEBUG1, (errmsg("refresh_engagement: game statistics from %lld counts of %lld rows",
+                          static_cast<long long>(counts), static_cast<long long>(rows_counted))));
   CancelCheck cancel = server_cancel_check();
   check(guard([&] { model->fit(cancel); }), "refresh_engagement");
 }

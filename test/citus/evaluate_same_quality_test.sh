@@ -8,13 +8,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . test/citus/citus_lib.sh
 
-coordinator -c "SELECT steam_rec.distribute()" >/dev/null
-coordinator -f tools/sample_data.sql
-
-on_node "$COORDINATOR_PORT" -d postgres -c "CREATE DATABASE single_node"
-single() { psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$CITUS_DIR" -p "$COORDINATOR_PORT" -U postgres -d single_node "$@"; }
-single -c "CREATE EXTENSION steam_rec"
-single -f tools/sample_data.sql
+sample_on_cluster_and_single_node
 
 one=$(mktemp); two=$(mktemp)
 trap 'rm -f "$one" "$two"' EXIT

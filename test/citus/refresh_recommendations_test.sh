@@ -10,15 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ALGORITHM=${CITUS_TEST_ALGORITHM:-hybrid}
 K=10
 
-coordinator -c "SELECT steam_rec.distribute()" >/dev/null
-coordinator -f tools/sample_data.sql
-coordinator -c "SELECT steam_rec.train('$ALGORITHM')" >/dev/null
-
-on_node "$COORDINATOR_PORT" -d postgres -c "CREATE DATABASE single_node"
-single() { psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$CITUS_DIR" -p "$COORDINATOR_PORT" -U postgres -d single_node "$@"; }
-single -c "CREATE EXTENSION steam_rec"
-single -f tools/sample_data.sql
-single -c "SELECT steam_rec.train('$ALGORITHM')" >/dev/null
+sample_on_cluster_and_single_node "$ALGORITHM"
 
 single_rows=$(single -c "SELECT steam_rec.refresh_recommendations(NULL, $K)")
 cluster_rows=$(coordinator -c "SELECT steam_rec.refresh_recommendations(NULL, $K)")

@@ -9,16 +9,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 ALGORITHM=${CITUS_TEST_ALGORITHM:-hybrid}
 
-coordinator -c "SELECT steam_rec.distribute()" >/dev/null
-coordinator -f tools/sample_data.sql
-coordinator -c "SELECT steam_rec.train('$ALGORITHM')" >/dev/null
-
 # The single node: a database of the coordinator's server without citus.
-on_node "$COORDINATOR_PORT" -d postgres -c "CREATE DATABASE single_node"
-single() { psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$CITUS_DIR" -p "$COORDINATOR_PORT" -U postgres -d single_node "$@"; }
-single -c "CREATE EXTENSION steam_rec"
-single -f tools/sample_data.sql
-single -c "SELECT steam_rec.train('$ALGORITHM')" >/dev/null
+sample_on_cluster_and_single_node "$ALGORITHM"
 
 # Every 10th player, in both: rank|appid|score of their top 10.
 players=$(single -c "SELECT string_agg(steam_id::text, ' ' ORDER BY steam_id) FROM
