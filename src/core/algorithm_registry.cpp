@@ -6,6 +6,7 @@
 
 #include "core/algorithm_trainers.hpp"
 #include "core/neighbor_blend.hpp"
+#include "core/new_game_neighbors.hpp"
 #include "core/target_factors.hpp"
 
 namespace steam_rec::rec {
@@ -57,7 +58,9 @@ double content_memory(const TrainParams& params, const DataSize& size) {
 }
 
 double hybrid_memory(const TrainParams& params, const DataSize& size) {
-  return content_memory(params, size) + params.base->memory_bytes(params, size);
+  // New-game columns: each game's tag neighbours, and one more list per game.
+  const double new_games = params.new_game_weight > 0 ? 2 * content_memory(params, size) : 0;
+  return content_memory(params, size) + params.base->memory_bytes(params, size) + new_games;
 }
 
 // Per thread: a float accumulator, a touched list and candidates per game.
@@ -137,6 +140,14 @@ void train_content_part(const TrainingSet& data, const TrainParams& params, Game
 void train_hybrid(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
   train_content_part(data, params, model, cancel);
   params.base->train(data, params, model, cancel);
+  // A new game has tags only: the base's weights reach it through the owned
+  // games most like it by tags, weighed by its tag popularity as content is.
+  if (params.new_game_weight > 0 && model.neighbors.rows() > 0) {
+    model.neighbors = with_new_game_columns(data, model.tags, model.neighbors, params.new_game_weight,
+                                            params.content_neighbors, cancel);
+    if (params.tag_popularity_exponent > 0)
+      scale_columns(model.neighbors, new_game_tag_popularity_factors(data, params.tag_popularity_exponent));
+  }
 }
 
 Blend popularity_blend(const TrainParams&) { return Blend{0, 0, 1}; }
@@ -214,6 +225,7 @@ const std::vector<ParameterSpec>& parameter_specs() {
        }},
       STEAM_REC_NUMBER(content_neighbors, K::integer, false, 1, 5000),
       STEAM_REC_NUMBER(content_weight, K::number, false, 0, 1),
+      STEAM_REC_NUMBER(new_game_weight, K::number, false, 0, 100),
       STEAM_REC_NUMBER(tag_popularity_exponent, K::number, false, 0, 10),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
@@ -303,7 +315,7 @@ const std::vector<AlgorithmSpec>& algorithms() {
       {"hybrid",
        "A collaborative base (ease, itemknn, rp3beta or ials) blended with content by content_weight.",
        "the base's parts and the content neighbours",
-       {"base", "content_neighbors", "content_weight", "tag_popularity_exponent"},
+       {"base", "content_neighbors", "content_weight", "tag_popularity_exponent", "new_game_weight"},
        false,
        "ease",
        train_hybrid,

@@ -22,8 +22,10 @@ double mean_size(const SparseRows& rows) {
 }  // namespace
 
 SparseRows blend_neighbors(const SparseRows& a, const SparseRows& b, double b_weight) {
-  const double wa = (1.0 - b_weight) / mean_size(a);
-  const double wb = b_weight / mean_size(b);
+  return weighted_sum(a, (1.0 - b_weight) / mean_size(a), b, b_weight / mean_size(b));
+}
+
+SparseRows weighted_sum(const SparseRows& a, double wa, const SparseRows& b, double wb) {
   SparseRows out;
   const std::int32_t rows = std::max(a.rows(), b.rows());
   out.offset.reserve(static_cast<std::size_t>(rows) + 1);

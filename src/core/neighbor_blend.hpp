@@ -10,4 +10,7 @@ namespace steam_rec::rec {
 // matrix first scaled to a mean weight size of 1); rows ascend by index.
 SparseRows blend_neighbors(const SparseRows& a, const SparseRows& b, double b_weight);
 
+// wa * a + wb * b, row by row; rows ascend by index.
+SparseRows weighted_sum(const SparseRows& a, double wa, const SparseRows& b, double wb);
+
 }  // namespace steam_rec::rec

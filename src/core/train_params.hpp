@@ -80,6 +80,9 @@ struct TrainParams {
   float tag_popularity_exponent = 1;
   // hybrid
   float content_weight = 0.05f;
+  // hybrid over a neighbour base: weights into a game nobody owns, from its
+  // tag neighbours' weights (new_game_neighbors.hpp), times this (0: none)
+  float new_game_weight = 0;
 };
 
 struct ParamValue {

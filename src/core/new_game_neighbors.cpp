@@ -1,0 +1,90 @@
+#include "core/new_game_neighbors.hpp"
+
+#include <algorithm>
+
+#include "core/neighbor_blend.hpp"
+#include "core/row_parts.hpp"
+#include "core/top_k.hpp"
+
+namespace steam_rec::rec {
+namespace {
+
+constexpr std::int64_t kRowsPerChunk = 32;
+
+bool owned(const TrainingSet& data, std::int32_t g) { return data.by_game().offset[g + 1] > data.by_game().offset[g]; }
+
+// Per new game, its `count` owned games of largest tag cosine, the cosines
+// scaled to sum 1; rows of owned games are empty.
+SparseRows tag_neighbors_of_new_games(const TrainingSet& data, const SparseRows& vectors, std::int32_t count,
+                                      CancelCheck& cancel) {
+  const std::int32_t games = vectors.rows();
+  // Only owned games are looked up by tag: a new game's neighbours must have
+  // weights of their own to lend.
+  SparseRows owned_vectors;
+  for (std::int32_t g = 0; g < games; ++g) {
+    if (owned(data, g))
+      for (std::int64_t p = vectors.offset[g]; p < vectors.offset[g + 1]; ++p) {
+        owned_vectors.index.push_back(vectors.index[p]);
+        owned_vectors.value.push_back(vectors.value[p]);
+      }
+    owned_vectors.offset.push_back(owned_vectors.nonzeros());
+  }
+  const SparseRows by_tag = transpose(owned_vectors, static_cast<std::int32_t>(data.tag_names().size()));
+  return game_rows_in_parallel(
+      games, kRowsPerChunk,
+      [&](std::int32_t n, RowScratch& s) {
+        if (owned(data, n)) return;
+        for (std::int64_t p = vectors.offset[n]; p < vectors.offset[n + 1]; ++p) {
+          const std::int32_t t = vectors.index[p];
+          for (std::int64_t q = by_tag.offset[t]; q < by_tag.offset[t + 1]; ++q) {
+            const std::int32_t j = by_tag.index[q];
+            if (s.dot[j] == 0) s.touched.push_back(j);
+            s.dot[j] += vectors.value[p] * by_tag.value[q];
+          }
+        }
+        for (std::int32_t j : s.touched) {
+          s.candidates.push_back(Scored{s.dot[j], j});
+          s.dot[j] = 0;
+        }
+        s.touched.clear();
+        keep_best(s.candidates, static_cast<std::size_t>(count));
+        float sum = 0;
+        for (const Scored& c : s.candidates) sum += c.score;
+        if (sum > 0)
+          for (Scored& c : s.candidates) c.score /= sum;
+      },
+      cancel);
+}
+
+}  // namespace
+
+SparseRows with_new_game_columns(const TrainingSet& data, const SparseRows& vectors, const SparseRows& neighbors,
+                                 double new_game_weight, std::int32_t count, CancelCheck& cancel) {
+  const std::int32_t games = std::min(vectors.rows(), neighbors.rows());
+  // Owned game s -> the new games it is a tag neighbour of, with its share.
+  const SparseRows lends_to = transpose(tag_neighbors_of_new_games(data, vectors, count, cancel), vectors.rows());
+  const SparseRows added = game_rows_in_parallel(
+      games, kRowsPerChunk,
+      [&](std::int32_t g, RowScratch& s) {
+        for (std::int64_t p = neighbors.offset[g]; p < neighbors.offset[g + 1]; ++p) {
+          const std::int32_t from = neighbors.index[p];
+          if (from >= lends_to.rows()) continue;
+          for (std::int64_t q = lends_to.offset[from]; q < lends_to.offset[from + 1]; ++q) {
+            const std::int32_t n = lends_to.index[q];
+            if (s.dot[n] == 0) s.touched.push_back(n);
+            s.dot[n] += neighbors.value[p] * lends_to.value[q];
+            // A sum that lands exactly on 0 stays listed as touched: harmless.
+          }
+        }
+        for (std::int32_t n : s.touched) {
+          if (s.dot[n] > 0) s.candidates.push_back(Scored{static_cast<float>(new_game_weight * s.dot[n]), n});
+          s.dot[n] = 0;
+        }
+        s.touched.clear();
+        keep_best(s.candidates, static_cast<std::size_t>(count));
+      },
+      cancel);
+  return weighted_sum(neighbors, 1.0, added, 1.0);
+}
+
+}  // namespace steam_rec::rec
