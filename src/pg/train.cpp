@@ -15,6 +15,7 @@
 #include "pg/entry.hpp"
 #include "pg/game_tags_reader.hpp"
 #include "pg/model_store.hpp"
+#include "pg/owned_games_scan.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/sql_contracts.hpp"
@@ -39,7 +40,18 @@ struct Training {
   std::vector<rec::ParamValue> described;
 };
 
-void read_owned_games(Training* training) {
+// Adds a batch of owned games to the training set.
+void add_owned_games(Training* training, const int64* players, const int32* appids, const float* engagement,
+                     uint64 rows) {
+  check(guard([&] {
+          for (uint64 r = 0; r < rows; ++r) training->data.add_owned(players[r], appids[r], engagement[r]);
+        }),
+        "train");
+}
+
+// Reads user_games through SQL: on Citus, and wherever a heap scan would not
+// see the same rows (row-level security, column privileges only).
+void read_owned_games_by_sql(Training* training) {
   for_each_batch("steam_rec_train_owned", "SELECT user_steam_id, appid, engagement_score FROM steam_rec.user_games", 0,
                  nullptr, nullptr, [&](SPITupleTable* table, uint64 rows) {
                    auto* players = static_cast<int64*>(palloc(sizeof(int64) * rows));
@@ -53,15 +65,26 @@ void read_owned_games(Training* training) {
                      Datum score = SPI_getbinval(tuple, table->tupdesc, 3, &is_null);
                      engagement[r] = is_null ? 0.0f : DatumGetFloat4(score);
                    }
-                   check(guard([&] {
-                           for (uint64 r = 0; r < rows; ++r)
-                             training->data.add_owned(players[r], appids[r], engagement[r]);
-                         }),
-                         "train");
+                   add_owned_games(training, players, appids, engagement, rows);
                    pfree(players);
                    pfree(appids);
                    pfree(engagement);
                  });
+}
+
+// Reads the owned games, by a heap scan where that reads what SQL would
+// (owned_games_scan.hpp): the read was the largest serial part of a short
+// training.  The heap scan polls cancel once per page; this loop once per batch.
+void read_owned_games(Training* training) {
+  OwnedGamesScan* scan = owned_games_scan_begin();
+  if (scan == nullptr) return read_owned_games_by_sql(training);
+  auto* batch = static_cast<OwnedGamesBatch*>(palloc(sizeof(OwnedGamesBatch)));
+  while (owned_games_scan_next(scan, batch)) {
+    add_owned_games(training, batch->players, batch->appids, batch->engagement, static_cast<uint64>(batch->rows));
+    CHECK_FOR_INTERRUPTS();
+  }
+  owned_games_scan_end(scan);
+  pfree(batch);
 }
 
 }  // namespace
