@@ -52,8 +52,10 @@ void add_owned_games(Training* training, const int64* players, const int32* appi
 // Reads user_games through SQL: on Citus, and wherever a heap scan would not
 // see the same rows (row-level security, column privileges only).
 void read_owned_games_by_sql(Training* training) {
-  for_each_batch("steam_rec_train_owned", "SELECT user_steam_id, appid, engagement_score FROM steam_rec.user_games", 0,
-                 nullptr, nullptr, [&](SPITupleTable* table, uint64 rows) {
+  for_each_batch("steam_rec_train_owned",
+                 "SELECT user_steam_id::pg_catalog.int8, appid::pg_catalog.int4, engagement_score::pg_catalog.float4"
+                 " FROM steam_rec.user_games",
+                 0, nullptr, nullptr, [&](SPITupleTable* table, uint64 rows) {
                    auto* players = static_cast<int64*>(palloc(sizeof(int64) * rows));
                    auto* appids = static_cast<int32*>(palloc(sizeof(int32) * rows));
                    auto* engagement = static_cast<float*>(palloc(sizeof(float) * rows));
