@@ -7,13 +7,18 @@
 # received from node"); for the sums, the answers' length as train() reports
 # it (DEBUG1).  Times interleave the two paths, ROUNDS times; medians.  Also
 # which path 'auto' chooses, and the size of user_games.
-#   bench/citus_train_partial_sums.sh [SCALE] [ROUNDS] [REFRESH]
+#   bench/citus_train_partial_sums.sh [SCALE] [ROUNDS] [REFRESH] [SUMS]
 #   REFRESH=no skips the first refresh_engagement() (scores stay NULL).
+#   SUMS=size does not train from the sums (at M their answers approach the
+#   1 GB limit of one value): each worker computes its part and reports only
+#   its length, with its own totals standing in for the added ones (the
+#   weights change, the pairs do not).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SCALE=${1:-S}
 ROUNDS=${2:-3}
 REFRESH=${3:-yes}
+SUMS=${4:-train}
 dir=$(mktemp -d /tmp/steam_rec_citus_bench.XXXXXX); rmdir "$dir"
 trap 'tools/citus_cluster.sh stop "$dir"' EXIT
 tools/citus_cluster.sh start "$dir" >/dev/null
@@ -39,7 +44,8 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print (NR % 2) 
 
 declare -A times
 for round in $(seq "$ROUNDS"); do
-  for mode in off on; do
+  modes="off on"; [ "$SUMS" = train ] || modes=off
+  for mode in $modes; do
     result=$(train $mode)
     times[$mode]="${times[$mode]:-} ${result%%|*}"
     [ $mode = off ] || sums_log=${result#*|}
@@ -58,8 +64,20 @@ games=$(run -c "SELECT count(DISTINCT appid) FROM steam_rec.user_games")
 players=$(run -c "SELECT count(*) FROM steam_rec.users")
 table_bytes=$(run -c "SELECT citus_table_size('steam_rec.user_games')")
 row_bytes=$(received "SELECT user_steam_id, appid, engagement_score FROM steam_rec.user_games")
-sum_bytes=$(grep -o '[0-9]* bytes received' <<<"$sums_log" | grep -o '^[0-9]*')
-pairs=$(grep -o '[0-9]* pairs' <<<"$sums_log" | grep -o '^[0-9]*')
+if [ "$SUMS" = train ]; then
+  sum_bytes=$(grep -o '[0-9]* bytes received' <<<"$sums_log" | grep -o '^[0-9]*')
+  pairs=$(grep -o '[0-9]* pairs' <<<"$sums_log" | grep -o '^[0-9]*')
+  times[on]=${times[on]}
+else
+  # Per worker: the encoded part's bytes (4/3 of them as base64 text on the
+  # wire) and its pairs ((bytes - 8 - 8 per game row) / 12).
+  parts=$(run -c "SELECT string_agg(result, ' ') FROM run_command_on_workers(\$\$SELECT pg_catalog.octet_length(
+             steam_rec.co_ownership_sums('itemknn', '{}', steam_rec.owned_game_totals('itemknn')))\$\$)")
+  sum_bytes=0; for b in $parts; do sum_bytes=$((sum_bytes + b * 4 / 3)); done
+  pairs=$(echo "($(tr ' ' '+' <<<"$parts") - 2 * 8 - 2 * 8 * $games) / 12" | bc)
+  sums_log="computed on the workers, not sent: parts of $parts bytes (encoded), about $pairs pairs"
+  times[on]=0
+fi
 
 echo "### Scale $SCALE: $players players, $games games owned, $rows owned games; user_games $table_bytes bytes"
 echo
