@@ -51,7 +51,11 @@ void on_every_worker(const char* command, GatheredSums* out, Each&& each) {
       const char* node = SPI_getvalue(tuple, table->tupdesc, 1);
       const char* port = SPI_getvalue(tuple, table->tupdesc, 2);
       const char* message = SPI_getvalue(tuple, table->tupdesc, 6);
-      ereport(ERROR, (errcode(ERRCODE_CONNECTION_FAILURE),
+      // run_command_on_workers() passes on the worker's message, not its
+      // SQLSTATE: a refusal there is the caller's privileges, anything else
+      // is taken as the worker lost.
+      const bool refused = message != nullptr && strstr(message, "permission denied") != nullptr;
+      ereport(ERROR, (errcode(refused ? ERRCODE_INSUFFICIENT_PRIVILEGE : ERRCODE_CONNECTION_FAILURE),
                       errmsg("train() could not get the partial sums of worker %s:%s", node, port),
                       errdetail("The worker answered: %s", message != nullptr ? message : "(nothing)"),
                       errhint("Nothing was stored; run train() again once every worker is up, or SET "
