@@ -34,14 +34,7 @@ SparseRows tag_neighbors_of_new_games(const TrainingSet& data, const SparseRows&
       games, kRowsPerChunk,
       [&](std::int32_t n, RowScratch& s) {
         if (owned(data, n)) return;
-        for (std::int64_t p = vectors.offset[n]; p < vectors.offset[n + 1]; ++p) {
-          const std::int32_t t = vectors.index[p];
-          for (std::int64_t q = by_tag.offset[t]; q < by_tag.offset[t + 1]; ++q) {
-            const std::int32_t j = by_tag.index[q];
-            if (s.dot[j] == 0) s.touched.push_back(j);
-            s.dot[j] += vectors.value[p] * by_tag.value[q];
-          }
-        }
+        add_row_products(vectors, by_tag, n, s);
         for (std::int32_t j : s.touched) {
           s.candidates.push_back(Scored{s.dot[j], j});
           s.dot[j] = 0;

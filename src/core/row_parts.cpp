@@ -6,6 +6,17 @@
 
 namespace steam_rec::rec {
 
+void add_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, RowScratch& scratch) {
+  for (std::int64_t p = rows.offset[row]; p < rows.offset[row + 1]; ++p) {
+    const std::int32_t t = rows.index[p];
+    for (std::int64_t q = columns.offset[t]; q < columns.offset[t + 1]; ++q) {
+      const std::int32_t j = columns.index[q];
+      if (scratch.dot[j] == 0) scratch.touched.push_back(j);
+      scratch.dot[j] += rows.value[p] * columns.value[q];
+    }
+  }
+}
+
 void append_by_index(std::vector<Scored>& candidates, SparseRows& part) {
   std::sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) { return a.index < b.index; });
   for (const Scored& c : candidates) {

@@ -19,6 +19,11 @@ struct RowScratch {
   std::vector<Scored> candidates;
 };
 
+// Adds to scratch.dot[j] the dot product of row `row` of `rows` with every
+// row j of the transposed matrix `columns` (rows' columns by row), noting
+// each j it makes non-zero in scratch.touched.
+void add_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, RowScratch& scratch);
+
 // Appends `candidates` as the next row of `part`, in ascending index order
 // (reorders `candidates`).
 void append_by_index(std::vector<Scored>& candidates, SparseRows& part);

@@ -49,14 +49,7 @@ SparseRows train_content_neighbors(const TrainingSet& data, const SparseRows& ve
       [&](std::int32_t g, RowScratch& s) {
         // Only owned games are ever the source of a content score.
         if (data.by_game().offset[g + 1] == data.by_game().offset[g]) return;
-        for (std::int64_t p = vectors.offset[g]; p < vectors.offset[g + 1]; ++p) {
-          const std::int32_t t = vectors.index[p];
-          for (std::int64_t q = by_tag.offset[t]; q < by_tag.offset[t + 1]; ++q) {
-            const std::int32_t j = by_tag.index[q];
-            if (s.dot[j] == 0) s.touched.push_back(j);
-            s.dot[j] += vectors.value[p] * by_tag.value[q];
-          }
-        }
+        add_row_products(vectors, by_tag, g, s);
         for (std::int32_t j : s.touched) {
           if (j != g) s.candidates.push_back(Scored{s.dot[j], j});
           s.dot[j] = 0;
