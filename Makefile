@@ -29,6 +29,7 @@ REGRESS     += model_image_not_shared_by_restricted_caller
 REGRESS     += training_counts_one_pass game_tags_heap_read_keeps_sql_rules
 REGRESS     += recommend_names_follow_catalog_changes
 REGRESS     += recommend_names_kept_per_catalog_change
+REGRESS     += recommend_long_name_not_kept recommend_names_kept_table_edges
 # New games in lists.
 REGRESS     += recommend_surfaces_new_games
 # A seventh algorithm (rp3beta) is accepted wherever an algorithm is named.

@@ -356,5 +356,30 @@ BEGIN
 END
 $$;
 
+--------------------------------------------------------------------------------
+-- Training from partial sums on a Citus cluster: train() on the coordinator
+-- calls these on every worker (run_command_on_workers); each reads only the
+-- shards of user_games on its own node and returns sums over its players,
+-- sized by games and co-owned game pairs, not by rows.  The setting
+-- steam_rec.train_from_partial_sums chooses between them and pulling rows.
+--------------------------------------------------------------------------------
+CREATE FUNCTION steam_rec.owned_game_totals(algorithm text, params jsonb DEFAULT '{}') RETURNS bytea
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'steam_rec_owned_game_totals';
+COMMENT ON FUNCTION steam_rec.owned_game_totals(text, jsonb) IS
+    'On a Citus worker, for train() on the coordinator: per game, the owners, players and weight sums of '
+    'this node''s shards of user_games, encoded.';
+REVOKE ALL ON FUNCTION steam_rec.owned_game_totals(text, jsonb) FROM PUBLIC;
+
+CREATE FUNCTION steam_rec.co_ownership_sums(algorithm text, params jsonb, totals bytea) RETURNS bytea
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'steam_rec_co_ownership_sums';
+COMMENT ON FUNCTION steam_rec.co_ownership_sums(text, jsonb, bytea) IS
+    'On a Citus worker, for train() on the coordinator: the weighted co-ownership sums (X''X) of this node''s '
+    'shards of user_games, given every worker''s added-up owned_game_totals(), encoded.';
+REVOKE ALL ON FUNCTION steam_rec.co_ownership_sums(text, jsonb, bytea) FROM PUBLIC;
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');

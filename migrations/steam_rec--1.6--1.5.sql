@@ -1,6 +1,10 @@
 -- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
+-- The partial-sum functions for training on Citus are new in 1.6.
+DROP FUNCTION steam_rec.co_ownership_sums(text, jsonb, bytea);
+DROP FUNCTION steam_rec.owned_game_totals(text, jsonb);
+
 -- The maintenance setting check as 1.5 has it: its list of algorithms is
 -- 1.5's (a stored "algorithm" setting stays, and the library still trains it).
 DROP FUNCTION steam_rec._maintenance_setting_checked(text, text);

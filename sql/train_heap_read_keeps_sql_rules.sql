@@ -55,6 +55,15 @@ GRANT INSERT, SELECT ON regress.read_models TO regress_trainer;
 -- 1. The owner: the heap scan.
 SELECT regress.train_all('owner');
 
+-- 1b. A column retyped by hand (real to double precision): a heap scan would
+-- read its bytes as the wrong type, so SQL reads it, cast back to real.
+SELECT regress.trained(steam_rec.train('itemknn', '{"engagement_weight": 1}')) AS weighted_model \gset
+ALTER TABLE steam_rec.user_games ALTER COLUMN engagement_score TYPE double precision;
+SELECT regress.train_all('retyped column');
+SELECT regress.trained(steam_rec.train('itemknn', '{"engagement_weight": 1}')) = :'weighted_model'
+    AS same_engagement_weighted_model;
+ALTER TABLE steam_rec.user_games ALTER COLUMN engagement_score TYPE real;
+
 -- 2. No SELECT on user_games: refused as a query of it would be, nothing stored.
 SELECT count(*) AS models_before FROM steam_rec.models;
 SET ROLE regress_trainer;

@@ -33,7 +33,7 @@ start() {
   [ ! -e "$dir" ] || { echo "citus_cluster: $dir exists; stop it first" >&2; exit 2; }
   mkdir -p "$dir"
   chown postgres: "$dir" 2>/dev/null || true
-  local ports=() port=5461 node i
+  local ports=() port=${STEAM_REC_CITUS_FIRST_PORT:-5461} node i
   for node in "${NODES[@]}"; do
     port=$(free_port "$port" "${ports[@]}")
     ports+=("$port")

@@ -1,6 +1,7 @@
 #include <cmath>
 
 #include "core/algorithm_trainers.hpp"
+#include "core/itemknn_parts.hpp"
 #include "core/parallel.hpp"
 #include "core/row_parts.hpp"
 #include "core/top_k.hpp"
@@ -11,18 +12,16 @@ namespace {
 // Games per chunk of the parallel similarity rows.
 constexpr std::int64_t kRowsPerChunk = 16;
 
-// Reweights the player x game matrix in place (TF-IDF or BM25 over players'
-// libraries), as item-item recommenders commonly do to damp popular games.
-void apply_weighting(SparseRows& rows, std::int32_t games, const TrainParams& params) {
+}  // namespace
+
+void apply_itemknn_weighting(SparseRows& rows, const std::vector<std::int64_t>& owners, double players,
+                             double interactions, const TrainParams& params) {
   if (params.weighting == Weighting::none) return;
-  std::vector<std::int32_t> owners(static_cast<std::size_t>(games), 0);
-  for (std::int32_t g : rows.index) ++owners[g];
-  const double players = rows.rows();
-  double average_length = players > 0 ? static_cast<double>(rows.nonzeros()) / players : 0;
+  const double average_length = players > 0 ? interactions / players : 0;
   for (std::int32_t u = 0; u < rows.rows(); ++u) {
     const double length = static_cast<double>(rows.offset[u + 1] - rows.offset[u]);
     for (std::int64_t p = rows.offset[u]; p < rows.offset[u + 1]; ++p) {
-      const double idf = std::log(players / (1.0 + owners[rows.index[p]])) + 1.0;
+      const double idf = std::log(players / (1.0 + static_cast<double>(owners[rows.index[p]]))) + 1.0;
       const double x = rows.value[p];
       if (params.weighting == Weighting::tfidf) {
         rows.value[p] = static_cast<float>(std::sqrt(x) * idf);
@@ -34,12 +33,23 @@ void apply_weighting(SparseRows& rows, std::int32_t games, const TrainParams& pa
   }
 }
 
-}  // namespace
+void pick_itemknn_neighbors(std::int32_t i, RowScratch& s, const std::vector<double>& norms,
+                            const TrainParams& params) {
+  for (std::int32_t j : s.touched) {
+    if (j != i && s.dot[j] > 0)
+      s.candidates.push_back(Scored{static_cast<float>(s.dot[j] / (norms[i] * norms[j] + params.shrinkage)), j});
+    s.dot[j] = 0;
+  }
+  s.touched.clear();
+  keep_best(s.candidates, static_cast<std::size_t>(params.neighbors));
+}
 
 SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
   const std::int32_t games = data.games();
   SparseRows by_player = weighted_by_player(data, InteractionWeight{params.engagement_weight});
-  apply_weighting(by_player, games, params);
+  std::vector<std::int64_t> owners(static_cast<std::size_t>(games), 0);
+  for (std::int32_t g : by_player.index) ++owners[g];
+  apply_itemknn_weighting(by_player, owners, by_player.rows(), static_cast<double>(by_player.nonzeros()), params);
   const SparseRows by_game = transpose(by_player, games);
 
   std::vector<double> norms(static_cast<std::size_t>(games), 0);
@@ -61,13 +71,7 @@ SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, Can
             s.dot[j] += x_ui * by_player.value[q];
           }
         }
-        for (std::int32_t j : s.touched) {
-          if (j != i && s.dot[j] > 0)
-            s.candidates.push_back(Scored{static_cast<float>(s.dot[j] / (norms[i] * norms[j] + params.shrinkage)), j});
-          s.dot[j] = 0;
-        }
-        s.touched.clear();
-        keep_best(s.candidates, static_cast<std::size_t>(params.neighbors));
+        pick_itemknn_neighbors(i, s, norms, params);
       },
       cancel);
 }

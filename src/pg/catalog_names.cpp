@@ -35,17 +35,22 @@ struct CatalogState {
 };
 
 // One kept lookup: where the name starts in the text, kNoName, or kFree for
-// an empty slot.
+// an empty slot.  kNotKept marks, in a call's offsets only, a name returned
+// as read.
 struct KeptName {
   int32 appid;
   int32 offset;
 };
-constexpr int32 kNoName = -1, kFree = -2;
+constexpr int32 kNoName = -1, kFree = -2, kNotKept = -3;
 
 // Names kept past which the backend starts over, bounding what it holds
 // (about 1.5 MiB at the most with names of typical length).
 constexpr int32 kMaxKeptNames = 32768;
 constexpr Size kMaxKeptText = 1024 * 1024;
+// Longer names (store titles are under 300 bytes) are read by each call
+// instead: kept, one would stay in the backend's memory, up to twice its size,
+// and past 512 MiB the text could not grow.
+constexpr Size kLongestKeptName = 4096;
 constexpr int32 kFirstSlots = 4096;  // a power of two
 
 // The kept names: an open-addressing table from appid to an offset into one
@@ -154,10 +159,11 @@ KeptName* slot_of(KeptName* slots, int32 slot_count, int32 appid) {
   }
 }
 
-// Empties the kept names unless they belong to `state` or grew too big.
+// Empties the kept names unless they belong to `state` and have room left
+// for more.
 void keep_for(const CatalogState& state) {
   if (kept.slots != nullptr && !kept.invalidated && kept.state == state && kept.entries < kMaxKeptNames &&
-      kept.used < kMaxKeptText)
+      kept.used + kLongestKeptName <= kMaxKeptText)
     return;
   if (kept.context == nullptr)
     kept.context = AllocSetContextCreate(TopMemoryContext, "steam_rec catalog names", ALLOCSET_DEFAULT_SIZES);
@@ -190,6 +196,16 @@ void grow_if_half_full() {
   pfree(kept.slots);
   kept.slots = slots;
   kept.slot_count = count;
+}
+
+// Whether `name` (nullptr: none) fits in what the kept names may hold.  One
+// call can add up to 4,000 names, so room is checked per name, not only when
+// a call starts.
+bool fits(const char* name) {
+  if (kept.entries >= kMaxKeptNames) return false;
+  if (name == nullptr) return true;
+  const Size length = strlen(name) + 1;
+  return length <= kLongestKeptName && kept.used + length <= kMaxKeptText;
 }
 
 // Keeps `name` (nullptr: none) for `appid`.  The text and the room go in
@@ -248,11 +264,17 @@ void catalog_names(Oid catalog_cache, const int32* appids, int count, char** nam
     auto** read = static_cast<char**>(palloc(sizeof(char*) * missed));
     read_catalog_names(catalog_cache, missing, missed, read, false);
     for (int m = 0; m < missed; ++m) {
+      if (!fits(read[m])) {
+        names[missing_at[m]] = read[m];
+        offsets[missing_at[m]] = kNotKept;
+        continue;
+      }
       keep(missing[m], read[m]);
       offsets[missing_at[m]] = slot_of(kept.slots, kept.slot_count, missing[m])->offset;
     }
   }
-  for (int i = 0; i < count; ++i) names[i] = offsets[i] < 0 ? nullptr : kept.text + offsets[i];
+  for (int i = 0; i < count; ++i)
+    if (offsets[i] != kNotKept) names[i] = offsets[i] < 0 ? nullptr : kept.text + offsets[i];
 }
 
 }  // namespace steam_rec::pg

@@ -9,6 +9,7 @@ extern "C" {
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -31,11 +32,12 @@ struct OwnedGamesScan {
 
 namespace {
 
-// The column's number, or 0 when the table has no such column (SQL then
-// reports it, in its own words).
-AttrNumber column_number(TupleDesc descriptor, const char* name) {
+// The column's number, or 0 when the table has no such column or it is not
+// of the type the scan reads (SQL then casts it or reports it, in its own words).
+AttrNumber column_number(TupleDesc descriptor, const char* name, Oid type) {
   const int number = SPI_fnumber(descriptor, name);
-  return number > 0 ? static_cast<AttrNumber>(number) : 0;
+  if (number <= 0 || TupleDescAttr(descriptor, number - 1)->atttypid != type) return 0;
+  return static_cast<AttrNumber>(number);
 }
 
 }  // namespace
@@ -56,9 +58,9 @@ OwnedGamesScan* owned_games_scan_begin() {
   if (!OidIsValid(relation_id)) return nullptr;
   Relation relation = table_open(relation_id, AccessShareLock);
   TupleDesc descriptor = RelationGetDescr(relation);
-  const AttrNumber player = column_number(descriptor, "user_steam_id");
-  const AttrNumber appid = column_number(descriptor, "appid");
-  const AttrNumber engagement = column_number(descriptor, "engagement_score");
+  const AttrNumber player = column_number(descriptor, "user_steam_id", INT8OID);
+  const AttrNumber appid = column_number(descriptor, "appid", INT4OID);
+  const AttrNumber engagement = column_number(descriptor, "engagement_score", FLOAT4OID);
   if (!scan_reads_what_sql_reads(relation) || player == 0 || appid == 0 || engagement == 0) {
     table_close(relation, AccessShareLock);
     return nullptr;

@@ -20,6 +20,7 @@ namespace steam_rec::pg {
 int training_memory_limit_mb = 2048;
 bool allow_drop = false;
 int new_game_slots = 0;
+int train_from_partial_sums = kPartialSumsAuto;
 
 namespace {
 
@@ -61,6 +62,11 @@ void define_max_threads() {
                           PGC_USERSET, 0, nullptr, assign_max_threads, nullptr);
 }
 
+const struct config_enum_entry partial_sums_modes[] = {{"off", kPartialSumsOff, false},
+                                                       {"auto", kPartialSumsAuto, false},
+                                                       {"on", kPartialSumsOn, false},
+                                                       {nullptr, 0, false}};
+
 }  // namespace
 
 void define_settings() {
@@ -83,6 +89,12 @@ void define_settings() {
                           "the ones whose tags are most like the player's games (needs a content or hybrid model). "
                           "0 ranks them like any other game.",
                           &new_game_slots, 0, 0, 1000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomEnumVariable(
+      "steam_rec.train_from_partial_sums", "How train() on a Citus coordinator reads the players' games.",
+      "off pulls every row to the coordinator. on trains itemknn from sums each worker computes "
+      "over its own shards. auto chooses the sums only when they move fewer bytes: when the "
+      "co-owned game pairs (at most) are fewer than the rows.",
+      &train_from_partial_sums, kPartialSumsAuto, partial_sums_modes, PGC_USERSET, 0, nullptr, nullptr, nullptr);
   DefineCustomStringVariable("steam_rec.player", "The player (SteamID) an application session acts for.",
                              "Not read by steam_rec itself: for row-level-security policies, "
                              "see the README. Empty means none.",

@@ -13,6 +13,10 @@ extern bool allow_drop;
 // steam_rec.new_game_slots: how many of a list's k places recommend() and
 // recommend_for_games() keep for new games (nobody owned them at training).
 extern int new_game_slots;
+// steam_rec.train_from_partial_sums: how train() on a Citus coordinator reads
+// the players' games (game_sums_gather.hpp).
+enum PartialSumsMode { kPartialSumsOff, kPartialSumsAuto, kPartialSumsOn };
+extern int train_from_partial_sums;
 
 // Defines the settings above and reserves the steam_rec. prefix, so that any
 // other steam_rec.* name, and any invalid value, is refused at SET.

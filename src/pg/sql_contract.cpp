@@ -176,4 +176,8 @@ TimestampTz Arguments::timestamptz(const char* name) const {
   return DatumGetTimestampTz(value_at(fcinfo_, position_of(name, TIMESTAMPTZOID), name));
 }
 
+bytea* Arguments::bytes(const char* name) const {
+  return DatumGetByteaPP(value_at(fcinfo_, position_of(name, BYTEAOID), name));
+}
+
 }  // namespace steam_rec::pg

@@ -60,6 +60,8 @@ class Arguments {
   template <typename T>
   T get(const char* name) const;
   TimestampTz timestamptz(const char* name) const;
+  // A bytea argument (text* and bytea* are one C type, so not through get<>).
+  bytea* bytes(const char* name) const;
 
  private:
   int position_of(const char* name, Oid read_as) const;

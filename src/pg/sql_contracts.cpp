@@ -43,6 +43,7 @@ const ArgumentDecl score_engagement_arguments[] = {
 const ArgumentDecl script_argument[] = {{"script", TEXTOID}};
 const ArgumentDecl similar_games_arguments[] = {{"appid", INT4OID}, {"k", INT4OID}};
 const ArgumentDecl train_arguments[] = {{"algorithm", TEXTOID}, {"params", JSONBOID}};
+const ArgumentDecl co_ownership_sums_arguments[] = {{"algorithm", TEXTOID}, {"params", JSONBOID}, {"totals", BYTEAOID}};
 
 #undef RANKING_ARGUMENTS
 #undef RESCORED_ROW
@@ -59,10 +60,13 @@ constexpr FunctionContract without_arguments(const char* symbol, const char* sql
 }  // namespace
 
 const FunctionContract algorithms = without_arguments("steam_rec_algorithms", "algorithms");
+const FunctionContract co_ownership_sums =
+    with("steam_rec_co_ownership_sums", "co_ownership_sums", co_ownership_sums_arguments);
 const FunctionContract boundary_selftest = with("steam_rec_boundary_selftest", "boundary_selftest", fault_argument);
 const FunctionContract evaluate = with("steam_rec_evaluate", "evaluate", evaluate_arguments);
 const FunctionContract guard_drop = without_arguments("steam_rec_guard_drop", "_guard_drop");
 const FunctionContract keep_privileges = without_arguments("steam_rec_keep_privileges", "_keep_privileges");
+const FunctionContract owned_game_totals = with("steam_rec_owned_game_totals", "owned_game_totals", train_arguments);
 const FunctionContract model_cache_bytes = without_arguments("steam_rec_model_cache_bytes", "model_cache_bytes");
 const FunctionContract model_cache_bytes_split =
     without_arguments("steam_rec_model_cache_bytes_split", "model_cache_bytes");
@@ -97,12 +101,14 @@ const FunctionContract* const* all_contracts(int* count) {
   using namespace contracts;
   static const FunctionContract* const every[] = {&algorithms,
                                                   &boundary_selftest,
+                                                  &co_ownership_sums,
                                                   &evaluate,
                                                   &guard_drop,
                                                   &keep_privileges,
                                                   &model_cache_bytes,
                                                   &model_cache_bytes_split,
                                                   &model_image,
+                                                  &owned_game_totals,
                                                   &recommend,
                                                   &recommend_for_games,
                                                   &refresh_engagement,

@@ -13,8 +13,10 @@
 #include "core/trainer.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
+#include "pg/game_sums_gather.hpp"
 #include "pg/game_tags_reader.hpp"
 #include "pg/model_store.hpp"
+#include "pg/owned_games_reader.hpp"
 #include "pg/owned_games_scan.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
@@ -38,49 +40,27 @@ struct Training {
   rec::GameModel model;
   rec::DataSize size;
   std::vector<rec::ParamValue> described;
+  GatheredSums gathered;  // on a Citus coordinator, from partial sums
 };
-
-// Adds a batch of owned games to the training set.
-void add_owned_games(Training* training, const int64* players, const int32* appids, const float* engagement,
-                     uint64 rows) {
-  check(guard([&] {
-          for (uint64 r = 0; r < rows; ++r) training->data.add_owned(players[r], appids[r], engagement[r]);
-        }),
-        "train");
-}
-
-// Reads user_games through SQL: on Citus, and wherever a heap scan would not
-// see the same rows (row-level security, column privileges only).
-void read_owned_games_by_sql(Training* training) {
-  for_each_batch("steam_rec_train_owned", "SELECT user_steam_id, appid, engagement_score FROM steam_rec.user_games", 0,
-                 nullptr, nullptr, [&](SPITupleTable* table, uint64 rows) {
-                   auto* players = static_cast<int64*>(palloc(sizeof(int64) * rows));
-                   auto* appids = static_cast<int32*>(palloc(sizeof(int32) * rows));
-                   auto* engagement = static_cast<float*>(palloc(sizeof(float) * rows));
-                   for (uint64 r = 0; r < rows; ++r) {
-                     bool is_null = true;
-                     HeapTuple tuple = table->vals[r];
-                     players[r] = DatumGetInt64(SPI_getbinval(tuple, table->tupdesc, 1, &is_null));
-                     appids[r] = DatumGetInt32(SPI_getbinval(tuple, table->tupdesc, 2, &is_null));
-                     Datum score = SPI_getbinval(tuple, table->tupdesc, 3, &is_null);
-                     engagement[r] = is_null ? 0.0f : DatumGetFloat4(score);
-                   }
-                   add_owned_games(training, players, appids, engagement, rows);
-                   pfree(players);
-                   pfree(appids);
-                   pfree(engagement);
-                 });
-}
 
 // Reads the owned games, by a heap scan where that reads what SQL would
 // (owned_games_scan.hpp): the read was the largest serial part of a short
-// training.  The heap scan polls cancel once per page; this loop once per batch.
-void read_owned_games(Training* training) {
+// training.  Elsewhere (Citus, row-level security, column privileges only)
+// through SQL, cast to the types read.  The heap scan polls cancel once per
+// page; this loop once per batch.
+void read_training_rows(Training* training) {
   OwnedGamesScan* scan = owned_games_scan_begin();
-  if (scan == nullptr) return read_owned_games_by_sql(training);
+  if (scan == nullptr) {
+    read_owned_games("steam_rec_train_owned", psprintf("%ssteam_rec.user_games", kOwnedGamesColumns), &training->data);
+    return;
+  }
   auto* batch = static_cast<OwnedGamesBatch*>(palloc(sizeof(OwnedGamesBatch)));
   while (owned_games_scan_next(scan, batch)) {
-    add_owned_games(training, batch->players, batch->appids, batch->engagement, static_cast<uint64>(batch->rows));
+    check(guard([&] {
+            for (int r = 0; r < batch->rows; ++r)
+              training->data.add_owned(batch->players[r], batch->appids[r], batch->engagement[r]);
+          }),
+          "train");
     CHECK_FOR_INTERRUPTS();
   }
   owned_games_scan_end(scan);
@@ -115,19 +95,52 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   const rec::DataSize size = count_training_data();
   refuse_over_training_memory_limit("training", training->params, size,
                                     rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false));
-  read_owned_games(training);
-  read_game_tags([&](int32 appid, const char* tag, int32 position) {
-    check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
-  });
   steam_rec::CancelCheck cancel = server_cancel_check();
-  check(guard([&] {
-          training->data.finish(cancel);
-          training->size = rec::data_size(training->data);
-          training->model = rec::train(training->data, training->params, cancel);
-          training->data = rec::TrainingSet();  // the model is all that is needed now
-          training->described = rec::describe_params(training->params);
-        }),
-        "train");
+  Jsonb* params_given = arguments.is_null("params") ? nullptr : arguments.get<Jsonb*>("params");
+  if (train_from_partial_sums_chosen(training->params, size)) {
+    // Each worker sums over its own shards; only games and pairs travel.
+    GatheredSums* gathered = &training->gathered;
+    gather_owned_totals(algorithm, params_given, gathered);
+    read_game_tags([&](int32 appid, const char* tag, int32 position) {
+      check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
+    });
+    check(guard([&] {
+            for (std::int32_t appid : gathered->totals.appids) training->data.add_game(appid);
+            training->data.finish(cancel);
+            gathered->sums = std::make_unique<rec::GameSums>(training->data.appids());
+          }),
+          "train");
+    gather_co_ownership(algorithm, params_given, gathered);
+    check(guard([&] {
+            training->size.players = gathered->totals.players;
+            training->size.interactions = gathered->totals.interactions;
+            training->size.games = static_cast<std::int64_t>(gathered->totals.appids.size());
+            training->size.tag_entries = training->data.tags_by_game().nonzeros();
+            training->model =
+                rec::train_from_game_sums(training->data, gathered->totals, *gathered->sums, training->params, cancel);
+            training->data = rec::TrainingSet();
+            gathered->pairs_received = gathered->sums->entries();
+            gathered->sums.reset();
+            training->described = rec::describe_params(training->params);
+          }),
+          "train");
+    ereport(DEBUG1, (errmsg("steam_rec train: from the partial sums of %d workers, %lld bytes received, %lld pairs",
+                            gathered->workers, static_cast<long long>(gathered->bytes_received),
+                            static_cast<long long>(gathered->pairs_received))));
+  } else {
+    read_training_rows(training);
+    read_game_tags([&](int32 appid, const char* tag, int32 position) {
+      check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
+    });
+    check(guard([&] {
+            training->data.finish(cancel);
+            training->size = rec::data_size(training->data);
+            training->model = rec::train(training->data, training->params, cancel);
+            training->data = rec::TrainingSet();  // the model is all that is needed now
+            training->described = rec::describe_params(training->params);
+          }),
+          "train");
+  }
 
   ModelFacts facts{rec::algorithm_name(training->params.algorithm), params_to_json(training->described),
                    static_cast<int32>(training->size.players), training->model.games(), training->size.interactions};
