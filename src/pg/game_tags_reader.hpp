@@ -1,6 +1,7 @@
 // Reading steam_rec.game_tags for training and evaluation.
 #pragma once
 
+#include "pg/game_tags_scan.hpp"
 #include "pg/postgres.hpp"
 
 extern "C" {
@@ -10,10 +11,21 @@ extern "C" {
 namespace steam_rec::pg {
 
 // Calls add(appid, tag, position) for every row of steam_rec.game_tags
-// (position 0 when unknown), through a cursor, inside SPI.  `add` must hold no
-// object with a destructor (capture by reference): it runs between server calls.
+// (position 0 when unknown), by a heap scan where that reads what SQL would
+// (game_tags_scan.hpp), else through a cursor, inside SPI; in the table's
+// physical order either way.  `add` must hold no object with a destructor
+// (capture by reference): it runs between server calls.
 template <typename Add>
 void read_game_tags(Add&& add) {
+  if (GameTagsScan* scan = game_tags_scan_begin()) {
+    GameTagRow row;
+    while (game_tags_scan_next(scan, &row)) {
+      add(row.appid, row.tag, row.position);
+      if (row.tag != nullptr) pfree(row.tag);
+    }
+    game_tags_scan_end(scan);
+    return;
+  }
   constexpr long kFetchRows = 50000;
   Portal cursor =
       SPI_cursor_open_with_args("steam_rec_game_tags", "SELECT appid, tag_name, position FROM steam_rec.game_tags", 0,

@@ -40,16 +40,16 @@ AttrNumber column_number(TupleDesc descriptor, const char* name, Oid type) {
   return static_cast<AttrNumber>(number);
 }
 
-// Whether a heap scan of `relation` returns exactly the rows
-// "SELECT ... FROM steam_rec.user_games" returns to the current user.
+}  // namespace
+
+// Checks what directly_readable() leaves to the opened relation: its kind,
+// inheritance children and USAGE on its schema.
 bool scan_reads_what_sql_reads(Relation relation) {
   const Oid user = GetUserId();
   if (relation->rd_rel->relkind != RELKIND_RELATION || relation->rd_rel->relhassubclass) return false;
   if (pg_namespace_aclcheck(RelationGetNamespace(relation), user, ACL_USAGE) != ACLCHECK_OK) return false;
   return true;
 }
-
-}  // namespace
 
 OwnedGamesScan* owned_games_scan_begin() {
   // directly_readable() leaves out Citus, missing SELECT on the table and

@@ -6,6 +6,10 @@
 
 #include "pg/postgres.hpp"
 
+extern "C" {
+#include "utils/relcache.h"
+}
+
 namespace steam_rec::pg {
 
 // Rows handed over at a time: bounded memory, and cancel is polled between
@@ -22,6 +26,11 @@ struct OwnedGamesBatch {
 };
 
 struct OwnedGamesScan;
+
+// Whether a heap scan of `relation` (a table of steam_rec, opened by the
+// caller after directly_readable() allowed it) returns exactly the rows
+// "SELECT ... FROM" it returns to the current user.
+bool scan_reads_what_sql_reads(Relation relation);
 
 // Opens a heap scan of steam_rec.user_games under the active snapshot (the
 // one a read-only SPI cursor would use), or returns nullptr when only SQL

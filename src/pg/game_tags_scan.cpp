@@ -1,0 +1,82 @@
+#include "pg/game_tags_scan.hpp"
+
+#include <algorithm>
+
+#include "pg/direct_read.hpp"
+#include "pg/owned_games_scan.hpp"
+
+extern "C" {
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "utils/builtins.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+}
+
+namespace steam_rec::pg {
+
+struct GameTagsScan {
+  Relation relation;
+  TableScanDesc scan;
+  TupleTableSlot* slot;
+  AttrNumber appid, tag, position;
+};
+
+namespace {
+
+// The column's number if the table has it with one of the given types, else
+// 0 (SQL then reads or reports it, in its own words).
+AttrNumber column_of_type(TupleDesc descriptor, const char* name, Oid type, Oid other_type) {
+  const int number = SPI_fnumber(descriptor, name);
+  if (number <= 0) return 0;
+  const Oid actual = TupleDescAttr(descriptor, number - 1)->atttypid;
+  return actual == type || actual == other_type ? static_cast<AttrNumber>(number) : 0;
+}
+
+}  // namespace
+
+GameTagsScan* game_tags_scan_begin() {
+  const Oid relation_id = directly_readable("game_tags");
+  if (!OidIsValid(relation_id)) return nullptr;
+  Relation relation = table_open(relation_id, AccessShareLock);
+  TupleDesc descriptor = RelationGetDescr(relation);
+  const AttrNumber appid = column_of_type(descriptor, "appid", INT4OID, INT4OID);
+  const AttrNumber tag = column_of_type(descriptor, "tag_name", VARCHAROID, TEXTOID);
+  const AttrNumber position = column_of_type(descriptor, "position", INT4OID, INT4OID);
+  if (!scan_reads_what_sql_reads(relation) || appid == 0 || tag == 0 || position == 0) {
+    table_close(relation, AccessShareLock);
+    return nullptr;
+  }
+  auto* scan = static_cast<GameTagsScan*>(palloc(sizeof(GameTagsScan)));
+  scan->relation = relation;
+  scan->appid = appid;
+  scan->tag = tag;
+  scan->position = position;
+  scan->slot = table_slot_create(relation, nullptr);
+  scan->scan = table_beginscan(relation, GetActiveSnapshot(), 0, nullptr);
+  return scan;
+}
+
+bool game_tags_scan_next(GameTagsScan* scan, GameTagRow* row) {
+  TupleTableSlot* slot = scan->slot;
+  if (!table_scan_getnextslot(scan->scan, ForwardScanDirection, slot)) return false;
+  slot_getsomeattrs(slot, std::max({scan->appid, scan->tag, scan->position}));
+  // appid and tag_name are NOT NULL in the schema; a NULL tag would read as
+  // SQL's NULL does in the cursor (nullptr), which the caller refuses alike.
+  row->appid = DatumGetInt32(slot->tts_values[scan->appid - 1]);
+  row->tag = slot->tts_isnull[scan->tag - 1] ? nullptr : TextDatumGetCString(slot->tts_values[scan->tag - 1]);
+  row->position = slot->tts_isnull[scan->position - 1] ? 0 : DatumGetInt32(slot->tts_values[scan->position - 1]);
+  return true;
+}
+
+void game_tags_scan_end(GameTagsScan* scan) {
+  table_endscan(scan->scan);
+  ExecDropSingleTupleTableSlot(scan->slot);
+  table_close(scan->relation, AccessShareLock);
+  pfree(scan);
+}
+
+}  // namespace steam_rec::pg
