@@ -34,6 +34,8 @@ REGRESS     += recommend_long_name_not_kept recommend_names_kept_table_edges
 REGRESS     += recommend_surfaces_new_games
 # A seventh algorithm (rp3beta) is accepted wherever an algorithm is named.
 REGRESS     += maintenance_algorithm_from_registry
+# Citus worker functions refuse without Citus before decoding their arguments.
+REGRESS     += worker_sums_refused_before_decoding
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency

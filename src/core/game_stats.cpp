@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace steam_rec::engagement {
 namespace {
@@ -35,7 +36,7 @@ double quantile_of_sorted(const float* sorted, std::size_t count, double q) noex
 namespace {
 
 // Returns the value at `index` of the sorted values written out with their repeats.
-float counted_value_at(const float* sorted, const std::uint32_t* counts, std::size_t size,
+float counted_value_at(const float* sorted, const std::uint64_t* counts, std::size_t size,
                        std::uint64_t index) noexcept {
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < size; ++i) {
@@ -45,9 +46,15 @@ float counted_value_at(const float* sorted, const std::uint32_t* counts, std::si
   return sorted[size - 1];
 }
 
+// Returns `rows`, or the largest int32 for more: a count past it is kept
+// as the largest, not wrapped around to a negative one.
+std::int32_t at_most_int32(std::uint64_t rows) noexcept {
+  return static_cast<std::int32_t>(std::min<std::uint64_t>(rows, std::numeric_limits<std::int32_t>::max()));
+}
+
 }  // namespace
 
-double quantile_of_counted(const float* sorted, const std::uint32_t* counts, std::size_t size, std::uint64_t total,
+double quantile_of_counted(const float* sorted, const std::uint64_t* counts, std::size_t size, std::uint64_t total,
                            double q) noexcept {
   if (size == 0 || total == 0) return 0;
   // The arithmetic of quantile_of_sorted, float differences included, so
@@ -77,7 +84,9 @@ void GameStatsBuilder::build(CancelCheck& cancel, std::vector<GameStats>* games,
 
   games->clear();
   std::vector<float> played;
-  std::vector<std::uint32_t> repeats;
+  // Counts of equal values add up across distinct hours of the same float
+  // ln(1 + hours), each up to 2^31 - 1 rows: 64 bits hold their sum.
+  std::vector<std::uint64_t> repeats;
   std::vector<double> game_medians;
   std::vector<double> settled_medians;  // of games with kMinPlayersForSpread players
   std::vector<double> game_spreads;
@@ -104,8 +113,8 @@ void GameStatsBuilder::build(CancelCheck& cancel, std::vector<GameStats>* games,
 
     GameStats stats;
     stats.appid = samples_[begin].appid;
-    stats.owners = static_cast<std::int32_t>(owners);
-    stats.players = static_cast<std::int32_t>(players);
+    stats.owners = at_most_int32(owners);
+    stats.players = at_most_int32(players);
     if (players > 0) {
       auto quantile = [&](double q) {
         return quantile_of_counted(played.data(), repeats.data(), played.size(), players, q);

@@ -54,7 +54,7 @@ double quantile_of_sorted(const float* sorted, std::size_t count, double q) noex
 
 // The same quantile of sorted values each repeated counts[i] times (total
 // repeats in all); the same result as quantile_of_sorted of the values written out.
-double quantile_of_counted(const float* sorted, const std::uint32_t* counts, std::size_t size, std::uint64_t total,
+double quantile_of_counted(const float* sorted, const std::uint64_t* counts, std::size_t size, std::uint64_t total,
                            double q) noexcept;
 
 }  // namespace steam_rec::engagement

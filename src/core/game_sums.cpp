@@ -62,8 +62,12 @@ class Reader {
   template <typename T>
   const char* skip(std::int64_t count) {
     if (count < 0) throw InvalidArgument(std::string(what_) + " hold a negative count");
+    // Compared as a count of values, not of bytes: a forged count times the
+    // value's size can wrap around to a small number of bytes.
+    if (static_cast<std::uint64_t>(count) > static_cast<std::uint64_t>(end_ - at_) / sizeof(T))
+      throw InvalidArgument(std::string(what_) + " hold a count of " + std::to_string(count) +
+                            " values, more than their bytes");
     const char* start = at_;
-    need(static_cast<std::size_t>(count) * sizeof(T));
     at_ += static_cast<std::size_t>(count) * sizeof(T);
     return start;
   }
@@ -85,6 +89,26 @@ T read_at(const char* start, std::int64_t i) {
   T value;
   std::memcpy(&value, start + static_cast<std::size_t>(i) * sizeof(T), sizeof value);
   return value;
+}
+
+// Refuses totals that owned_totals() and add_totals() cannot produce: the
+// weighting divides by them and takes their logarithms, so a forged value
+// would turn into NaN weights instead of an error.
+void check_totals(const OwnedTotals& totals) {
+  if (totals.players < 0 || totals.interactions < 0)
+    throw InvalidArgument("the owned-game totals hold a negative count of players (" + std::to_string(totals.players) +
+                          ") or owned games (" + std::to_string(totals.interactions) + ")");
+  for (std::size_t i = 0; i < totals.appids.size(); ++i) {
+    const std::string game = "game " + std::to_string(totals.appids[i]);
+    if (totals.owners[i] < 1 || totals.owners[i] > totals.players)
+      throw InvalidArgument("the owned-game totals give " + game + " " + std::to_string(totals.owners[i]) +
+                            " owners, outside 1 to the " + std::to_string(totals.players) + " players");
+    if (totals.played[i] < 0 || totals.played[i] > totals.owners[i])
+      throw InvalidArgument("the owned-game totals give " + game + " " + std::to_string(totals.played[i]) +
+                            " players, outside 0 to its " + std::to_string(totals.owners[i]) + " owners");
+    if (!std::isfinite(totals.weight_sums[i]))
+      throw InvalidArgument("the owned-game totals give " + game + " a weight sum that is not finite");
+  }
 }
 
 }  // namespace
@@ -159,6 +183,7 @@ OwnedTotals decode_totals(const char* bytes, std::size_t size) {
     if (i > 0 && totals.appids[i] <= totals.appids[i - 1])
       throw InvalidArgument("the owned-game totals are not in ascending appid order");
   }
+  check_totals(totals);
   return totals;
 }
 
@@ -254,7 +279,13 @@ void GameSums::add_part(const char* bytes, std::size_t size) {
     for (std::int32_t k = 0; k < count; ++k) {
       const std::int32_t j = number(read_at<std::int32_t>(columns, k));
       if (j < i) throw InvalidArgument("the co-ownership sums hold an entry below the diagonal");
-      upper_[static_cast<std::size_t>(i)].emplace_back(j, read_at<double>(values, k));
+      const double value = read_at<double>(values, k);
+      // Sums of finite weights are finite, and a diagonal is a sum of squares.
+      if (!std::isfinite(value) || (j == i && value < 0))
+        throw InvalidArgument("the co-ownership sums give games " + std::to_string(appids_[i]) + " and " +
+                              std::to_string(appids_[j]) + " the sum " + std::to_string(value) +
+                              (j == i ? ", not a finite sum of squares" : ", which is not finite"));
+      upper_[static_cast<std::size_t>(i)].emplace_back(j, value);
     }
   }
   in.expect_end();

@@ -39,7 +39,9 @@ OwnedTotals owned_totals(const TrainingSet& data, const InteractionWeight& weigh
 // Adds `part` (another set of players) into `into`.
 void add_totals(OwnedTotals& into, const OwnedTotals& part);
 std::string encode_totals(const OwnedTotals& totals);
-// Throws InvalidArgument when the bytes are not an encode_totals() result.
+// Throws InvalidArgument when the bytes are not an encode_totals() result or
+// hold totals no set of players has (negative or impossible counts, sums
+// that are not finite): a worker decodes what its caller passes.
 OwnedTotals decode_totals(const char* bytes, std::size_t size);
 
 // Whether the partial-sum path can train this algorithm with these
@@ -58,7 +60,8 @@ class GameSums {
  public:
   explicit GameSums(std::vector<std::int32_t> appids);
   // Adds one worker's co_ownership_part(); throws InvalidArgument when the
-  // bytes are malformed or name a game outside `appids`.
+  // bytes are malformed, name a game outside `appids` or hold a sum that is
+  // not finite (or a negative diagonal).
   void add_part(const char* bytes, std::size_t size);
   // Pairs (diagonal included) held so far, and bytes of parts added.
   std::int64_t entries() const;

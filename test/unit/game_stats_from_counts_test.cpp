@@ -73,7 +73,7 @@ TEST(GameStatsFromCounts, EqualTheStatisticsOfTheRowsToTheBit) {
 
 TEST(GameStatsFromCounts, CountedQuantileIsTheQuantileOfTheValuesWrittenOut) {
   const std::vector<float> values = {0.5f, 1.25f, 2.0f, 3.5f};
-  const std::vector<std::uint32_t> counts = {3, 1, 4, 2};
+  const std::vector<std::uint64_t> counts = {3, 1, 4, 2};
   std::vector<float> written_out;
   for (std::size_t i = 0; i < values.size(); ++i) written_out.insert(written_out.end(), counts[i], values[i]);
   for (double q : {0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0})
