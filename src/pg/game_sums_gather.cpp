@@ -64,6 +64,13 @@ void on_every_worker(const char* command, GatheredSums* out, Each&& each) {
     Datum length = SPI_getbinval(tuple, table->tupdesc, 4, &is_null);
     out->bytes_received += is_null ? 0 : DatumGetInt32(length);
     Datum answer = SPI_getbinval(tuple, table->tupdesc, 5, &is_null);
+    // A worker that succeeds always answers; a NULL is refused, not read.
+    if (is_null)
+      ereport(ERROR, (errcode(ERRCODE_CONNECTION_FAILURE),
+                      errmsg("train() got no partial sums from worker %s:%s", SPI_getvalue(tuple, table->tupdesc, 1),
+                             SPI_getvalue(tuple, table->tupdesc, 2)),
+                      errhint("Nothing was stored; run train() again, or SET steam_rec.train_from_partial_sums = off "
+                              "to pull the rows instead.")));
     bytea* bytes = DatumGetByteaPP(answer);
     each(VARDATA_ANY(bytes), static_cast<std::size_t>(VARSIZE_ANY_EXHDR(bytes)));
   }
