@@ -25,27 +25,14 @@ struct GameTagsScan {
   AttrNumber appid, tag, position;
 };
 
-namespace {
-
-// The column's number if the table has it with one of the given types, else
-// 0 (SQL then reads or reports it, in its own words).
-AttrNumber column_of_type(TupleDesc descriptor, const char* name, Oid type, Oid other_type) {
-  const int number = SPI_fnumber(descriptor, name);
-  if (number <= 0) return 0;
-  const Oid actual = TupleDescAttr(descriptor, number - 1)->atttypid;
-  return actual == type || actual == other_type ? static_cast<AttrNumber>(number) : 0;
-}
-
-}  // namespace
-
 GameTagsScan* game_tags_scan_begin() {
   const Oid relation_id = directly_readable("game_tags");
   if (!OidIsValid(relation_id)) return nullptr;
   Relation relation = table_open(relation_id, AccessShareLock);
   TupleDesc descriptor = RelationGetDescr(relation);
-  const AttrNumber appid = column_of_type(descriptor, "appid", INT4OID, INT4OID);
-  const AttrNumber tag = column_of_type(descriptor, "tag_name", VARCHAROID, TEXTOID);
-  const AttrNumber position = column_of_type(descriptor, "position", INT4OID, INT4OID);
+  const AttrNumber appid = scanned_column(descriptor, "appid", INT4OID);
+  const AttrNumber tag = scanned_column(descriptor, "tag_name", VARCHAROID, TEXTOID);
+  const AttrNumber position = scanned_column(descriptor, "position", INT4OID);
   if (!scan_reads_what_sql_reads(relation) || appid == 0 || tag == 0 || position == 0) {
     table_close(relation, AccessShareLock);
     return nullptr;

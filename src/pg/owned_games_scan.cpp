@@ -30,17 +30,12 @@ struct OwnedGamesScan {
   bool finished;
 };
 
-namespace {
-
-// The column's number, or 0 when the table has no such column or it is not
-// of the type the scan reads (SQL then casts it or reports it, in its own words).
-AttrNumber column_number(TupleDesc descriptor, const char* name, Oid type) {
+AttrNumber scanned_column(TupleDesc descriptor, const char* name, Oid type, Oid other_type) {
   const int number = SPI_fnumber(descriptor, name);
-  if (number <= 0 || TupleDescAttr(descriptor, number - 1)->atttypid != type) return 0;
-  return static_cast<AttrNumber>(number);
+  if (number <= 0) return 0;
+  const Oid actual = TupleDescAttr(descriptor, number - 1)->atttypid;
+  return actual == type || (OidIsValid(other_type) && actual == other_type) ? static_cast<AttrNumber>(number) : 0;
 }
-
-}  // namespace
 
 // Checks what directly_readable() leaves to the opened relation: its kind,
 // inheritance children and USAGE on its schema.
@@ -58,9 +53,9 @@ OwnedGamesScan* owned_games_scan_begin() {
   if (!OidIsValid(relation_id)) return nullptr;
   Relation relation = table_open(relation_id, AccessShareLock);
   TupleDesc descriptor = RelationGetDescr(relation);
-  const AttrNumber player = column_number(descriptor, "user_steam_id", INT8OID);
-  const AttrNumber appid = column_number(descriptor, "appid", INT4OID);
-  const AttrNumber engagement = column_number(descriptor, "engagement_score", FLOAT4OID);
+  const AttrNumber player = scanned_column(descriptor, "user_steam_id", INT8OID);
+  const AttrNumber appid = scanned_column(descriptor, "appid", INT4OID);
+  const AttrNumber engagement = scanned_column(descriptor, "engagement_score", FLOAT4OID);
   if (!scan_reads_what_sql_reads(relation) || player == 0 || appid == 0 || engagement == 0) {
     table_close(relation, AccessShareLock);
     return nullptr;
