@@ -9,6 +9,7 @@
 #include "core/algorithm_registry.hpp"
 #include "core/target_factors.hpp"
 #include "core/trainer.hpp"
+#include "stored_weight.hpp"
 
 using namespace steam_rec::rec;
 
@@ -35,12 +36,6 @@ TrainingSet data() {
   return d;
 }
 
-float weight(const SparseRows& w, std::int32_t from, std::int32_t to) {
-  for (std::int64_t p = w.offset[from]; p < w.offset[from + 1]; ++p)
-    if (w.index[p] == to) return w.value[p];
-  return 0;
-}
-
 }  // namespace
 
 TEST(NewGameTagPopularity, IsOnByDefault) { EXPECT_EQ(TrainParams{}.tag_popularity_exponent, 1.0f); }
@@ -61,9 +56,9 @@ TEST(NewGameTagPopularity, ScalesTheContentWeightsIntoNewGamesOnly) {
   const GameModel weighed =
       train(d, resolve_params("hybrid", {ParamValue{"tag_popularity_exponent", false, 2, ""}}), no_cancel);
   // From game 2 (owned): into game 11 (new) by (11/19)^2; into game 1 (owned) unchanged.
-  ASSERT_GT(weight(plain.content_neighbors, 1, 3), 0.0f);
-  EXPECT_NEAR(weight(weighed.content_neighbors, 1, 3), weight(plain.content_neighbors, 1, 3) * std::pow(11.0 / 19, 2),
-              1e-6);
-  EXPECT_NEAR(weight(weighed.content_neighbors, 1, 2), weight(plain.content_neighbors, 1, 2), 1e-7);
-  EXPECT_EQ(weight(weighed.content_neighbors, 1, 0), weight(plain.content_neighbors, 1, 0));
+  ASSERT_GT(stored_weight(plain.content_neighbors, 1, 3), 0.0f);
+  EXPECT_NEAR(stored_weight(weighed.content_neighbors, 1, 3),
+              stored_weight(plain.content_neighbors, 1, 3) * std::pow(11.0 / 19, 2), 1e-6);
+  EXPECT_NEAR(stored_weight(weighed.content_neighbors, 1, 2), stored_weight(plain.content_neighbors, 1, 2), 1e-7);
+  EXPECT_EQ(stored_weight(weighed.content_neighbors, 1, 0), stored_weight(plain.content_neighbors, 1, 0));
 }

@@ -6,6 +6,7 @@
 #include "core/algorithm_registry.hpp"
 #include "core/recommender.hpp"
 #include "core/trainer.hpp"
+#include "stored_weight.hpp"
 
 using namespace steam_rec::rec;
 
@@ -37,12 +38,6 @@ TrainingSet data() {
   return d;
 }
 
-float weight(const SparseRows& w, std::int32_t from, std::int32_t to) {
-  for (std::int64_t p = w.offset[from]; p < w.offset[from + 1]; ++p)
-    if (w.index[p] == to) return w.value[p];
-  return 0;
-}
-
 TrainParams hybrid(double new_game_weight) {
   return resolve_params("hybrid",
                         {ParamValue{"base", true, 0, "itemknn"}, ParamValue{"tag_popularity_exponent", false, 0, ""},
@@ -59,21 +54,22 @@ TEST(NewGameWeight, IsOffUnlessAsked) { EXPECT_EQ(TrainParams{}.new_game_weight,
 TEST(NewGameWeight, WithoutItNoNeighbourWeightLeadsToANewGame) {
   const GameModel model = train(data(), hybrid(0), no_cancel);
   for (std::int32_t g = 0; g < 4; ++g) {
-    EXPECT_EQ(weight(model.neighbors, g, kGame10), 0.0f);
-    EXPECT_EQ(weight(model.neighbors, g, kGame11), 0.0f);
+    EXPECT_EQ(stored_weight(model.neighbors, g, kGame10), 0.0f);
+    EXPECT_EQ(stored_weight(model.neighbors, g, kGame11), 0.0f);
   }
 }
 
 TEST(NewGameWeight, ANewGameBorrowsItsTagNeighboursWeights) {
   const GameModel model = train(data(), hybrid(0.5), no_cancel);
   // Game 10's only tag neighbour among owned games is game 2 (share 1).
-  ASSERT_GT(weight(model.neighbors, kGame1, kGame2), 0.0f);
-  EXPECT_NEAR(weight(model.neighbors, kGame1, kGame10), 0.5f * weight(model.neighbors, kGame1, kGame2), 1e-6);
+  ASSERT_GT(stored_weight(model.neighbors, kGame1, kGame2), 0.0f);
+  EXPECT_NEAR(stored_weight(model.neighbors, kGame1, kGame10), 0.5f * stored_weight(model.neighbors, kGame1, kGame2),
+              1e-6);
   // Game 1 never leads to game 4, so not to game 11 either.
-  EXPECT_EQ(weight(model.neighbors, kGame1, kGame11), 0.0f);
+  EXPECT_EQ(stored_weight(model.neighbors, kGame1, kGame11), 0.0f);
   // Owned games' own weights are kept.
   const GameModel plain = train(data(), hybrid(0), no_cancel);
-  EXPECT_EQ(weight(model.neighbors, kGame1, kGame2), weight(plain.neighbors, kGame1, kGame2));
+  EXPECT_EQ(stored_weight(model.neighbors, kGame1, kGame2), stored_weight(plain.neighbors, kGame1, kGame2));
 }
 
 TEST(NewGameWeight, RanksTheNewGameThePlayersGamesLeadTo) {

@@ -7,6 +7,7 @@
 #include "core/algorithm_registry.hpp"
 #include "core/algorithm_trainers.hpp"
 #include "core/evaluation.hpp"
+#include "stored_weight.hpp"
 
 using namespace steam_rec::rec;
 
@@ -29,12 +30,6 @@ TrainingSet data() {
   return d;
 }
 
-float weight(const SparseRows& w, std::int32_t from, std::int32_t to) {
-  for (std::int64_t p = w.offset[from]; p < w.offset[from + 1]; ++p)
-    if (w.index[p] == to) return w.value[p];
-  return 0;
-}
-
 SparseRows walk(double alpha, double beta) {
   return train_rp3beta(
       data(),
@@ -48,23 +43,23 @@ TEST(Rp3beta, WalksFromAGameThroughItsOwnersToTheirGames) {
   // From A: player 1 steps to B with 1/2, player 2 to B and C with 1/3 each:
   // B 5/6, C 1/3, scaled to sum 1.
   const SparseRows w = walk(1, 0);
-  EXPECT_NEAR(weight(w, 0, 1), 5.0 / 7, 1e-6);
-  EXPECT_NEAR(weight(w, 0, 2), 2.0 / 7, 1e-6);
-  EXPECT_EQ(weight(w, 0, 0), 0.0f);  // never to itself
+  EXPECT_NEAR(stored_weight(w, 0, 1), 5.0 / 7, 1e-6);
+  EXPECT_NEAR(stored_weight(w, 0, 2), 2.0 / 7, 1e-6);
+  EXPECT_EQ(stored_weight(w, 0, 0), 0.0f);  // never to itself
 }
 
 TEST(Rp3beta, AlphaRaisesEachStep) {
   // Steps squared: B 1/4 + 1/9, C 1/9.
   const SparseRows w = walk(2, 0);
-  EXPECT_NEAR(weight(w, 0, 1), 13.0 / 17, 1e-6);
-  EXPECT_NEAR(weight(w, 0, 2), 4.0 / 17, 1e-6);
+  EXPECT_NEAR(stored_weight(w, 0, 1), 13.0 / 17, 1e-6);
+  EXPECT_NEAR(stored_weight(w, 0, 2), 4.0 / 17, 1e-6);
 }
 
 TEST(Rp3beta, BetaDividesArrivalsByOwners) {
   // B has 3 owners, C 2: with beta 1 the ratio B / C falls from 5/2 to 5/3.
   const SparseRows w = walk(1, 1);
-  EXPECT_NEAR(weight(w, 0, 1) / weight(w, 0, 2), 5.0 / 3, 1e-5);
-  EXPECT_NEAR(weight(w, 0, 1) + weight(w, 0, 2), 1.0, 1e-6);
+  EXPECT_NEAR(stored_weight(w, 0, 1) / stored_weight(w, 0, 2), 5.0 / 3, 1e-5);
+  EXPECT_NEAR(stored_weight(w, 0, 1) + stored_weight(w, 0, 2), 1.0, 1e-6);
 }
 
 TEST(Rp3beta, KeepsTheLargestNeighbors) {
