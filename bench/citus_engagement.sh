@@ -29,15 +29,7 @@ fi
 . "$dir/env"
 run() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$dir" -U postgres -p "$COORDINATOR_PORT" "$@"; }
 
-# seconds DB SQL: wall time of one statement, in seconds.
-seconds() {
-  local start end
-  start=$(date +%s.%N)
-  run -d "$1" -c "$2" >/dev/null
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc
-}
-median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+. bench/timing_lib.sh
 
 # The statistics pass's query before (every row) and now (counts per shard).
 ROWS_QUERY="SELECT user_steam_id, appid, playtime_hours, playtime_2weeks_hours, last_played FROM steam_rec.user_games"

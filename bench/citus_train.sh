@@ -32,15 +32,7 @@ for db in single_node steam_rec; do
   echo "load $db: $loaded" >&2
 done
 
-# seconds DB SQL: wall time of one statement, in seconds.
-seconds() {
-  local start end
-  start=$(date +%s.%N)
-  run -d "$1" -c "$2" >/dev/null
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc
-}
-median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+. bench/timing_lib.sh
 
 # The loader leaves the engagement scores to a refresh: the first one scores
 # every row (timed once); the ones in the rounds find nothing to change.

@@ -40,7 +40,7 @@ train() {
   end=$(date +%s.%N)
   echo "$(echo "$end - $start" | bc)|$log"
 }
-median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+. bench/timing_lib.sh
 
 declare -A times
 for round in $(seq "$ROUNDS"); do
