@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "core/algorithm_trainers.hpp"
+#include "core/ease_parts.hpp"
 #include "core/neighbor_blend.hpp"
 #include "core/new_game_neighbors.hpp"
 #include "core/target_factors.hpp"
@@ -116,11 +117,8 @@ void train_rp3beta_part(const TrainingSet& data, const TrainParams& params, Game
 void train_ease_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
   model.neighbors = train_ease(data, params, cancel);
   if (params.knn_weight > 0) {
-    // itemknn with its own defaults, whatever the ease parameters say.
-    TrainParams knn;
-    knn.engagement_weight = params.engagement_weight;
-    knn.neighbors = params.neighbors;
-    model.neighbors = blend_neighbors(model.neighbors, train_itemknn(data, knn, cancel), params.knn_weight);
+    model.neighbors =
+        blend_neighbors(model.neighbors, train_itemknn(data, ease_itemknn_params(params), cancel), params.knn_weight);
   }
   if (params.rp3_weight > 0)
     model.neighbors = blend_neighbors(model.neighbors, train_rp3beta(data, params, cancel), params.rp3_weight);

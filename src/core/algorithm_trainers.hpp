@@ -23,6 +23,9 @@ SparseRows train_content(const TrainingSet& data);
 // (over the unit TF-IDF vectors of train_content()).
 SparseRows train_content_neighbors(const TrainingSet& data, const SparseRows& vectors, std::int32_t count,
                                    CancelCheck& cancel);
+// The same, with the owners per game given (data gives the tag names).
+SparseRows train_content_neighbors(const TrainingSet& data, const std::vector<std::int64_t>& owners,
+                                   const SparseRows& vectors, std::int32_t count, CancelCheck& cancel);
 
 // Cosine similarity with shrinkage, top `neighbors` per game.
 SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);

@@ -4,6 +4,7 @@
 
 #include "core/neighbor_blend.hpp"
 #include "core/row_parts.hpp"
+#include "core/target_factors.hpp"
 #include "core/top_k.hpp"
 
 namespace steam_rec::rec {
@@ -11,18 +12,20 @@ namespace {
 
 constexpr std::int64_t kRowsPerChunk = 32;
 
-bool owned(const TrainingSet& data, std::int32_t g) { return data.by_game().offset[g + 1] > data.by_game().offset[g]; }
+using Owners = std::vector<std::int64_t>;
+
+bool owned(const Owners& owners, std::int32_t g) { return owners[static_cast<std::size_t>(g)] > 0; }
 
 // Per new game, its `count` owned games of largest tag cosine, the cosines
 // scaled to sum 1; rows of owned games are empty.
-SparseRows tag_neighbors_of_new_games(const TrainingSet& data, const SparseRows& vectors, std::int32_t count,
-                                      CancelCheck& cancel) {
+SparseRows tag_neighbors_of_new_games(const TrainingSet& data, const Owners& owners, const SparseRows& vectors,
+                                      std::int32_t count, CancelCheck& cancel) {
   const std::int32_t games = vectors.rows();
   // Only owned games are looked up by tag: a new game's neighbours must have
   // weights of their own to lend.
   SparseRows owned_vectors;
   for (std::int32_t g = 0; g < games; ++g) {
-    if (owned(data, g))
+    if (owned(owners, g))
       for (std::int64_t p = vectors.offset[g]; p < vectors.offset[g + 1]; ++p) {
         owned_vectors.index.push_back(vectors.index[p]);
         owned_vectors.value.push_back(vectors.value[p]);
@@ -33,7 +36,7 @@ SparseRows tag_neighbors_of_new_games(const TrainingSet& data, const SparseRows&
   return game_rows_in_parallel(
       games, kRowsPerChunk,
       [&](std::int32_t n, RowScratch& s) {
-        if (owned(data, n)) return;
+        if (owned(owners, n)) return;
         add_row_products(vectors, by_tag, n, s);
         for (std::int32_t j : s.touched) {
           s.candidates.push_back(Scored{s.dot[j], j});
@@ -53,9 +56,16 @@ SparseRows tag_neighbors_of_new_games(const TrainingSet& data, const SparseRows&
 
 SparseRows with_new_game_columns(const TrainingSet& data, const SparseRows& vectors, const SparseRows& neighbors,
                                  double new_game_weight, std::int32_t count, CancelCheck& cancel) {
+  return with_new_game_columns(data, owner_counts(data), vectors, neighbors, new_game_weight, count, cancel);
+}
+
+SparseRows with_new_game_columns(const TrainingSet& data, const Owners& owners, const SparseRows& vectors,
+                                 const SparseRows& neighbors, double new_game_weight, std::int32_t count,
+                                 CancelCheck& cancel) {
   const std::int32_t games = std::min(vectors.rows(), neighbors.rows());
   // Owned game s -> the new games it is a tag neighbour of, with its share.
-  const SparseRows lends_to = transpose(tag_neighbors_of_new_games(data, vectors, count, cancel), vectors.rows());
+  const SparseRows lends_to =
+      transpose(tag_neighbors_of_new_games(data, owners, vectors, count, cancel), vectors.rows());
   const SparseRows added = game_rows_in_parallel(
       games, kRowsPerChunk,
       [&](std::int32_t g, RowScratch& s) {

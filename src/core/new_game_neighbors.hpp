@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/cancel.hpp"
 #include "core/training_set.hpp"
@@ -19,5 +20,10 @@ namespace steam_rec::rec {
 // owned games s of largest tag cosine c(s, n) with n (unit TF-IDF `vectors`).
 SparseRows with_new_game_columns(const TrainingSet& data, const SparseRows& vectors, const SparseRows& neighbors,
                                  double new_game_weight, std::int32_t count, CancelCheck& cancel);
+// The same, with the owners per game given (owners[g] for data's game g; data
+// gives the tag names): training from per-worker sums has no rows.
+SparseRows with_new_game_columns(const TrainingSet& data, const std::vector<std::int64_t>& owners,
+                                 const SparseRows& vectors, const SparseRows& neighbors, double new_game_weight,
+                                 std::int32_t count, CancelCheck& cancel);
 
 }  // namespace steam_rec::rec

@@ -30,7 +30,19 @@ std::vector<double> played_share_factors(const TrainingSet& data, double exponen
   return factor;
 }
 
+std::vector<std::int64_t> owner_counts(const TrainingSet& data) {
+  std::vector<std::int64_t> counts(static_cast<std::size_t>(data.games()), 0);
+  for (std::int32_t g = 0; g < data.games(); ++g) counts[static_cast<std::size_t>(g)] = owners(data, g);
+  return counts;
+}
+
 std::vector<double> new_game_tag_popularity_factors(const TrainingSet& data, double exponent) {
+  return new_game_tag_popularity_factors(data, owner_counts(data), exponent);
+}
+
+std::vector<double> new_game_tag_popularity_factors(const TrainingSet& data, const std::vector<std::int64_t>& owned_by,
+                                                    double exponent) {
+  auto owners = [&](const TrainingSet&, std::int32_t g) { return owned_by[static_cast<std::size_t>(g)]; };
   const SparseRows& tags = data.tags_by_game();
   std::vector<double> of_tag(data.tag_names().size(), 0.0);
   for (std::int32_t g = 0; g < data.games() && g < tags.rows(); ++g)

@@ -4,6 +4,7 @@
 // or how it is served.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "core/training_set.hpp"
@@ -22,5 +23,12 @@ std::vector<double> played_share_factors(const TrainingSet& data, double exponen
 // the owners of every game carrying the tag (the popularity-by-tags floor's
 // score); 1 for the games someone owns.
 std::vector<double> new_game_tag_popularity_factors(const TrainingSet& data, double exponent);
+// The same, with the owners per game given (owners[g] for data's game g):
+// training from per-worker sums has tags but no rows.
+std::vector<double> new_game_tag_popularity_factors(const TrainingSet& data, const std::vector<std::int64_t>& owners,
+                                                    double exponent);
+
+// Per game of `data`, how many players own it.
+std::vector<std::int64_t> owner_counts(const TrainingSet& data);
 
 }  // namespace steam_rec::rec

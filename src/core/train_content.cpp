@@ -3,6 +3,7 @@
 #include "core/algorithm_trainers.hpp"
 #include "core/parallel.hpp"
 #include "core/row_parts.hpp"
+#include "core/target_factors.hpp"
 #include "core/top_k.hpp"
 
 namespace steam_rec::rec {
@@ -40,6 +41,11 @@ namespace steam_rec::rec {
 
 SparseRows train_content_neighbors(const TrainingSet& data, const SparseRows& vectors, std::int32_t count,
                                    CancelCheck& cancel) {
+  return train_content_neighbors(data, owner_counts(data), vectors, count, cancel);
+}
+
+SparseRows train_content_neighbors(const TrainingSet& data, const std::vector<std::int64_t>& owners,
+                                   const SparseRows& vectors, std::int32_t count, CancelCheck& cancel) {
   const std::int32_t games = vectors.rows();
   const SparseRows by_tag = transpose(vectors, static_cast<std::int32_t>(data.tag_names().size()));
   // Each game's row depends only on the inputs, so rows run in parallel.
@@ -48,7 +54,7 @@ SparseRows train_content_neighbors(const TrainingSet& data, const SparseRows& ve
       games, kRowsPerChunk,
       [&](std::int32_t g, RowScratch& s) {
         // Only owned games are ever the source of a content score.
-        if (data.by_game().offset[g + 1] == data.by_game().offset[g]) return;
+        if (owners[static_cast<std::size_t>(g)] == 0) return;
         add_row_products(vectors, by_tag, g, s);
         for (std::int32_t j : s.touched) {
           if (j != g) s.candidates.push_back(Scored{s.dot[j], j});

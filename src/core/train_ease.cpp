@@ -2,9 +2,11 @@
 #include <cmath>
 
 #include "core/algorithm_trainers.hpp"
+#include "core/ease_parts.hpp"
 #include "core/parallel.hpp"
 #include "core/row_parts.hpp"
 #include "core/spd_inverse.hpp"
+#include "core/target_factors.hpp"
 #include "core/top_k.hpp"
 
 namespace steam_rec::rec {
@@ -15,21 +17,32 @@ constexpr std::int64_t kGamesPerChunk = 16;
 
 }  // namespace
 
+TrainParams ease_itemknn_params(const TrainParams& params) {
+  TrainParams knn;
+  knn.engagement_weight = params.engagement_weight;
+  knn.neighbors = params.neighbors;
+  return knn;
+}
+
+std::vector<std::int32_t> ease_covered_games(const std::vector<std::int64_t>& owners, std::int32_t max_games) {
+  // The max_games most-owned games take part (never a game nobody owns: its
+  // column is empty).  The rest are left to content and popularity.
+  auto owned_by = [&](std::int32_t g) { return owners[static_cast<std::size_t>(g)]; };
+  std::vector<std::int32_t> game_of;
+  for (std::int32_t g = 0; g < static_cast<std::int32_t>(owners.size()); ++g)
+    if (owned_by(g) > 0) game_of.push_back(g);
+  std::stable_sort(game_of.begin(), game_of.end(),
+                   [&](std::int32_t a, std::int32_t b) { return owned_by(a) > owned_by(b); });
+  if (game_of.size() > static_cast<std::size_t>(max_games)) game_of.resize(static_cast<std::size_t>(max_games));
+  std::sort(game_of.begin(), game_of.end());
+  return game_of;
+}
+
 SparseRows train_ease(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
   const std::int32_t games = data.games();
   const SparseRows by_player = weighted_by_player(data, InteractionWeight{params.engagement_weight});
-
-  // The max_games most-owned games take part (never a game nobody owns: its
-  // column is empty).  The rest are left to content and popularity.
-  auto owners = [&](std::int32_t g) { return data.by_game().offset[g + 1] - data.by_game().offset[g]; };
-  std::vector<std::int32_t> game_of;
-  for (std::int32_t g = 0; g < games; ++g)
-    if (owners(g) > 0) game_of.push_back(g);
-  std::stable_sort(game_of.begin(), game_of.end(),
-                   [&](std::int32_t a, std::int32_t b) { return owners(a) > owners(b); });
-  if (game_of.size() > static_cast<std::size_t>(params.max_games))
-    game_of.resize(static_cast<std::size_t>(params.max_games));
-  std::sort(game_of.begin(), game_of.end());
+  const std::vector<std::int64_t> owners = owner_counts(data);
+  const std::vector<std::int32_t> game_of = ease_covered_games(owners, params.max_games);
   std::vector<std::int32_t> dense_of(static_cast<std::size_t>(games), -1);
   for (std::size_t i = 0; i < game_of.size(); ++i) dense_of[game_of[i]] = static_cast<std::int32_t>(i);
   const Eigen::Index n = static_cast<Eigen::Index>(game_of.size());
@@ -38,8 +51,7 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
   // i's owners u (in ascending order, whatever the thread count) of
   // x_ui * x_uj.  Columns ascend within a player's row and dense numbers
   // follow them, so i's own position ends the scan.  The upper triangle is
-  // filled (contiguous per task) and mirrored into the lower, which the
-  // inverse reads.
+  // filled (contiguous per task).
   const SparseRows by_game = transpose(by_player, games);
   Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
   parallel_for(
@@ -60,6 +72,18 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
         }
       },
       cancel);
+  return ease_weights_from_gram(gram, game_of, owners, params, cancel);
+}
+
+SparseRows ease_weights_from_gram(Eigen::MatrixXd& gram, const std::vector<std::int32_t>& game_of,
+                                  const std::vector<std::int64_t>& owners, const TrainParams& params,
+                                  CancelCheck& cancel) {
+  const auto games = static_cast<std::int32_t>(owners.size());
+  const Eigen::Index n = static_cast<Eigen::Index>(game_of.size());
+  std::vector<std::int32_t> dense_of(static_cast<std::size_t>(games), -1);
+  for (std::size_t i = 0; i < game_of.size(); ++i) dense_of[game_of[i]] = static_cast<std::int32_t>(i);
+  auto owned_by = [&](std::int32_t g) { return owners[static_cast<std::size_t>(g)]; };
+  // The upper triangle is mirrored into the lower, which the inverse reads.
   for (Eigen::Index j = 0; j < n; ++j)
     for (Eigen::Index i = j + 1; i < n; ++i) gram(i, j) = gram(j, i);
   gram.diagonal().array() += params.lambda;
@@ -71,7 +95,7 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
   if (params.popularity_exponent > 0)
     for (Eigen::Index j = 0; j < n; ++j)
       debias[static_cast<std::size_t>(j)] =
-          std::pow(static_cast<double>(owners(game_of[static_cast<std::size_t>(j)])), -params.popularity_exponent);
+          std::pow(static_cast<double>(owned_by(game_of[static_cast<std::size_t>(j)])), -params.popularity_exponent);
 
   // Rows in parallel, joined in order.
   std::vector<std::vector<Scored>> scratch(static_cast<std::size_t>(threads_for(games, kGamesPerChunk)));

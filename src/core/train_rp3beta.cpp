@@ -9,6 +9,8 @@
 #include "core/algorithm_trainers.hpp"
 #include "core/parallel.hpp"
 #include "core/row_parts.hpp"
+#include "core/rp3beta_parts.hpp"
+#include "core/target_factors.hpp"
 #include "core/top_k.hpp"
 
 namespace steam_rec::rec {
@@ -19,8 +21,7 @@ constexpr std::int64_t kRowsPerChunk = 16;
 
 }  // namespace
 
-SparseRows train_rp3beta(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
-  const std::int32_t games = data.games();
+SparseRows rp3beta_steps(const TrainingSet& data, const TrainParams& params) {
   // Player -> game: each player's weights divided by their sum (a step to one
   // of their games), raised to alpha.
   SparseRows player_to_game = weighted_by_player(data, InteractionWeight{params.engagement_weight});
@@ -32,15 +33,39 @@ SparseRows train_rp3beta(const TrainingSet& data, const TrainParams& params, Can
       player_to_game.value[p] =
           sum > 0 ? static_cast<float>(std::pow(player_to_game.value[p] / sum, params.rp3_alpha)) : 0.0f;
   }
+  return player_to_game;
+}
+
+std::vector<double> rp3beta_arrivals(const std::vector<std::int64_t>& owners, const TrainParams& params) {
   // Game -> player: a step to one of the game's owners, each equally likely;
   // that probability is the same along a row, which is normalised below, so
   // it is left out.  owners(j)^-beta is the arrival penalty.
-  const SparseRows& by_game = data.by_game();
-  std::vector<double> arrival(static_cast<std::size_t>(games), 0);
-  for (std::int32_t g = 0; g < games; ++g) {
-    const double owners = static_cast<double>(by_game.offset[g + 1] - by_game.offset[g]);
-    if (owners > 0) arrival[g] = std::pow(owners, -static_cast<double>(params.rp3_beta));
+  std::vector<double> arrival(owners.size(), 0);
+  for (std::size_t g = 0; g < owners.size(); ++g)
+    if (owners[g] > 0) arrival[g] = std::pow(static_cast<double>(owners[g]), -static_cast<double>(params.rp3_beta));
+  return arrival;
+}
+
+void pick_rp3beta_neighbors(std::int32_t i, RowScratch& s, const std::vector<double>& arrival,
+                            const TrainParams& params) {
+  for (std::int32_t j : s.touched) {
+    if (j != i && s.dot[j] > 0) s.candidates.push_back(Scored{static_cast<float>(s.dot[j] * arrival[j]), j});
+    s.dot[j] = 0;
   }
+  s.touched.clear();
+  keep_best(s.candidates, static_cast<std::size_t>(params.neighbors));
+  // Each row sums to 1, so every owned game has the same say.
+  double sum = 0;
+  for (const Scored& c : s.candidates) sum += c.score;
+  if (sum > 0)
+    for (Scored& c : s.candidates) c.score = static_cast<float>(c.score / sum);
+}
+
+SparseRows train_rp3beta(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
+  const std::int32_t games = data.games();
+  const SparseRows player_to_game = rp3beta_steps(data, params);
+  const SparseRows& by_game = data.by_game();
+  const std::vector<double> arrival = rp3beta_arrivals(owner_counts(data), params);
 
   // Each game's row depends only on the inputs, so rows run in parallel.
   return game_rows_in_parallel(
@@ -54,17 +79,7 @@ SparseRows train_rp3beta(const TrainingSet& data, const TrainParams& params, Can
             s.dot[j] += player_to_game.value[q];
           }
         }
-        for (std::int32_t j : s.touched) {
-          if (j != i && s.dot[j] > 0) s.candidates.push_back(Scored{static_cast<float>(s.dot[j] * arrival[j]), j});
-          s.dot[j] = 0;
-        }
-        s.touched.clear();
-        keep_best(s.candidates, static_cast<std::size_t>(params.neighbors));
-        // Each row sums to 1, so every owned game has the same say.
-        double sum = 0;
-        for (const Scored& c : s.candidates) sum += c.score;
-        if (sum > 0)
-          for (Scored& c : s.candidates) c.score = static_cast<float>(c.score / sum);
+        pick_rp3beta_neighbors(i, s, arrival, params);
       },
       cancel);
 }

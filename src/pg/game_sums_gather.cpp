@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "core/algorithm_registry.hpp"
 #include "core/guard.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
@@ -22,6 +23,21 @@ namespace {
 // measured with Citus's EXPLAIN ANALYZE counters: bench/results/citus-*.md).
 constexpr double kBytesPerPair = 12.0 * 4 / 3;
 constexpr double kBytesPerRow = 16.0;
+// Bytes per game of a worker's totals (appid, three counts and a sum, base64).
+constexpr double kBytesPerTotalsGame = 28.0 * 4 / 3;
+
+// How many entries per co-owned pair the algorithm's second pass sends
+// (rec::game_sums_part()): itemknn's and ease's upper triangles one, the
+// walk sums of rp3beta two (both directions); 0 for the totals alone.  ease
+// counts its blends; the pairs outside its covered games are not taken off.
+double sections_per_pair(const rec::TrainParams& params) {
+  if (!rec::needs_co_ownership_sums(params)) return 0;
+  const rec::AlgorithmSpec* part = params.algorithm->default_base != nullptr ? params.base : params.algorithm;
+  const std::string name = rec::algorithm_name(part);
+  if (name == "itemknn") return 1;
+  if (name == "rp3beta") return 2;
+  return 1 + (params.knn_weight > 0 ? 1 : 0) + (params.rp3_weight > 0 ? 2 : 0);
+}
 
 // The jsonb parameters as text, '{}' when NULL.
 const char* params_text(Jsonb* params) {
@@ -105,11 +121,14 @@ bool train_from_partial_sums_chosen(const rec::TrainParams& params, const rec::D
 
   // 'auto': the pairs a worker can send are at most every pair of games
   // (games (games + 1) / 2) and at most the pairs within its players'
-  // libraries; the rows are `interactions`.
+  // libraries; the rows are `interactions`.  Each algorithm sends a multiple
+  // of them (sections_per_pair()); popularity and content send the totals
+  // only, a few numbers per game.
   const double row_bytes = static_cast<double>(size.interactions) * kBytesPerRow;
   const double games = static_cast<double>(size.games);
+  const double per_pair = sections_per_pair(params);
   double pairs = static_cast<double>(workers) * games * (games + 1) / 2;
-  if (pairs * kBytesPerPair >= row_bytes) {
+  if (per_pair > 0 && pairs * per_pair * kBytesPerPair >= row_bytes) {
     spi_run(
         "SELECT pg_catalog.coalesce(pg_catalog.sum(n * (n + 1) / 2), 0)::float8"
         "  FROM (SELECT pg_catalog.count(*) AS n FROM steam_rec.user_games GROUP BY user_steam_id) AS per_player",
@@ -118,7 +137,8 @@ bool train_from_partial_sums_chosen(const rec::TrainParams& params, const rec::D
         DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
     if (library_pairs < pairs) pairs = library_pairs;
   }
-  const double sum_bytes = pairs * kBytesPerPair;
+  const double sum_bytes =
+      pairs * per_pair * kBytesPerPair + static_cast<double>(workers) * games * kBytesPerTotalsGame;
   ereport(DEBUG1, (errmsg("steam_rec train: at most %.0f bytes of partial sums against %.0f bytes of rows", sum_bytes,
                           row_bytes)));
   return sum_bytes < row_bytes;

@@ -5,8 +5,10 @@
 // (core/game_sums.hpp): train() on the coordinator calls them on every
 // worker through run_command_on_workers, so each reads only the shards of
 // user_games placed on its own node, all of them in one call, and sends back
-// games- and pairs-sized sums instead of its rows.  Per worker, not per
-// shard: the pairs of two shards of one worker are added here.
+// games- and pairs-sized sums instead of its rows (co_ownership_sums()
+// answers with the sections the algorithm needs: rec::game_sums_part()).
+// Per worker, not per shard: the pairs of two shards of one worker are
+// added here.
 #include <string>
 
 #include "core/game_sums.hpp"
@@ -125,7 +127,7 @@ STEAM_REC_FUNCTION(steam_rec_co_ownership_sums) {
   steam_rec::CancelCheck cancel = server_cancel_check();
   check(guard([&] {
           part->data.finish(cancel);
-          part->bytes = rec::co_ownership_part(part->data, part->params, part->totals, cancel);
+          part->bytes = rec::game_sums_part(part->data, part->params, part->totals, cancel);
         }),
         "train");
   spi.finish();

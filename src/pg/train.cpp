@@ -110,7 +110,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
             gathered->sums = std::make_unique<rec::GameSums>(training->data.appids());
           }),
           "train");
-    gather_co_ownership(algorithm, params_given, gathered);
+    if (rec::needs_co_ownership_sums(training->params)) gather_co_ownership(algorithm, params_given, gathered);
     check(guard([&] {
             training->size.players = gathered->totals.players;
             training->size.interactions = gathered->totals.interactions;

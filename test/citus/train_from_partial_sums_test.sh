@@ -101,7 +101,7 @@ coordinator -c "$model" >"$one"
 single -c "$model" >"$two"
 assert_equal "the model from the rows equals the single node's too" "0" "$(same_model "$one" "$two")"
 # An algorithm the sums cannot train pulls the rows whatever the setting.
-assert_equal "ease pulls the rows even with the setting on" "" "$(train_on_cluster on ease '{}')"
+assert_equal "ials pulls the rows even with the setting on" "" "$(train_on_cluster on ials '{"iterations": 2}')"
 
 # The worker functions refuse where there are no shards.
 refusal=$(single -c "\\set VERBOSITY verbose" -c "SELECT steam_rec.owned_game_totals('itemknn')" 2>&1 || true)

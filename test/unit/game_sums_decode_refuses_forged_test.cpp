@@ -41,8 +41,9 @@ void expect_refused(const OwnedTotals& totals) {
 }
 
 // A co-ownership part of one row: game `row` with (column, value) pairs.
-std::string part_of(std::int32_t row, const std::vector<std::pair<std::int32_t, double>>& pairs) {
-  std::string bytes("SRG1", 4);
+std::string part_of(std::int32_t row, const std::vector<std::pair<std::int32_t, double>>& pairs,
+                    const char* tag = "SRG1") {
+  std::string bytes(tag, 4);
   put<std::int32_t>(bytes, 1);
   put<std::int32_t>(bytes, row);
   put<std::int32_t>(bytes, static_cast<std::int32_t>(pairs.size()));
@@ -134,6 +135,54 @@ TEST(GameSumsDecodeRefusesForged, PartCountLargerThanBytes) {
   const std::int32_t count = std::numeric_limits<std::int32_t>::max();
   std::memcpy(&bytes[4 + 4 + 4], &count, sizeof count);
   EXPECT_THROW(sums.add_part(bytes.data(), bytes.size()), InvalidArgument);
+}
+
+// EASE's section (SRE1) is an upper triangle as itemknn's: an entry below
+// the diagonal, a negative diagonal or a sum that is not finite is refused.
+TEST(GameSumsDecodeRefusesForged, EaseSectionRefusedAsAnUpperTriangle) {
+  GameSums sums({10, 20});
+  const std::string good = part_of(10, {{10, 4.0}, {20, -1.5}}, "SRE1");
+  sums.add_part(good.data(), good.size());
+  EXPECT_TRUE(sums.holds(SumKind::ease));
+  EXPECT_FALSE(sums.holds(SumKind::itemknn));
+  for (const std::string& bad :
+       {part_of(20, {{10, 1.0}}, "SRE1"), part_of(10, {{10, -1.0}}, "SRE1"),
+        part_of(10, {{20, std::numeric_limits<double>::quiet_NaN()}}, "SRE1"), part_of(30, {{30, 1.0}}, "SRE1")})
+    EXPECT_THROW(sums.add_part(bad.data(), bad.size()), InvalidArgument);
+}
+
+// RP3beta's walk section (SRW1) holds every (game, game) entry, each a sum of
+// step probabilities: below the diagonal is fine, a negative or non-finite
+// sum is refused.
+TEST(GameSumsDecodeRefusesForged, WalkSectionRefusesNegativeOrNonFiniteSums) {
+  GameSums sums({10, 20});
+  const std::string good = part_of(20, {{10, 0.25}, {20, 0.5}}, "SRW1");
+  sums.add_part(good.data(), good.size());
+  EXPECT_TRUE(sums.holds(SumKind::walk));
+  for (double bad : {-0.5, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    const std::string bytes = part_of(20, {{10, bad}}, "SRW1");
+    EXPECT_THROW(sums.add_part(bytes.data(), bytes.size()), InvalidArgument);
+  }
+  std::string wrapped = part_of(10, {{20, 1.0}}, "SRW1");
+  const std::int32_t count = std::numeric_limits<std::int32_t>::max();
+  std::memcpy(&wrapped[4 + 4 + 4], &count, sizeof count);
+  EXPECT_THROW(sums.add_part(wrapped.data(), wrapped.size()), InvalidArgument);
+}
+
+// An answer is one or more sections back to back: empty bytes, a section of
+// no known kind after a good one, or a good one cut short are refused.
+TEST(GameSumsDecodeRefusesForged, SectionsOfNoKnownKindOrEmpty) {
+  GameSums sums({10, 20});
+  EXPECT_THROW(sums.add_part("", 0), InvalidArgument);
+  const std::string two = part_of(10, {{10, 1.0}}) + part_of(10, {{20, 0.5}}, "SRW1");
+  sums.add_part(two.data(), two.size());
+  EXPECT_EQ(sums.entries(), 2);
+  const std::string unknown = part_of(10, {{10, 1.0}}) + part_of(10, {{10, 1.0}}, "SRX1");
+  EXPECT_THROW(sums.add_part(unknown.data(), unknown.size()), InvalidArgument);
+  const std::string totals_tag = part_of(10, {{10, 1.0}}, "SRT1");
+  EXPECT_THROW(sums.add_part(totals_tag.data(), totals_tag.size()), InvalidArgument);
+  const std::string cut = part_of(10, {{10, 1.0}}) + std::string("SRW1", 4) + std::string(2, '\0');
+  EXPECT_THROW(sums.add_part(cut.data(), cut.size()), InvalidArgument);
 }
 
 }  // namespace

@@ -10,83 +10,13 @@
 #include "core/errors.hpp"
 #include "core/game_sums.hpp"
 #include "core/trainer.hpp"
+#include "partial_sums_sample.hpp"
 
 using namespace steam_rec::rec;
 
+using namespace steam_rec::rec::partial_sums_test;
+
 namespace {
-
-steam_rec::CancelCheck no_cancel;
-
-struct Owned {
-  std::int64_t player;
-  std::int32_t appid;
-  float engagement;
-};
-
-// 300 players with heavy-tailed libraries over 60 games (a few games owned
-// by many), engagement from 0 to 1, some exactly 0 (never played); game 61
-// is known only by its tags.
-std::vector<Owned> sample_rows() {
-  std::mt19937 random(7);
-  std::vector<Owned> rows;
-  for (std::int64_t p = 1; p <= 300; ++p) {
-    const int length = 1 + static_cast<int>(std::pow(std::uniform_real_distribution<double>(0, 1)(random), 3) * 40);
-    std::vector<int> taken(61, 0);
-    for (int k = 0; k < length; ++k) {
-      const int appid = 1 + static_cast<int>(std::pow(std::uniform_real_distribution<double>(0, 1)(random), 2) * 60);
-      if (taken[appid]++) continue;
-      const float e = k % 5 == 0 ? 0.0f : std::uniform_real_distribution<float>(0, 1)(random);
-      rows.push_back(Owned{1000 + p, appid, e});
-    }
-  }
-  return rows;
-}
-
-void add_tags(TrainingSet& d) {
-  for (int g = 1; g <= 61; ++g) {
-    d.add_tag(g, g % 3 == 0 ? "Action" : "Puzzle", 1);
-    if (g % 4 == 0) d.add_tag(g, "Indie", 2);
-  }
-}
-
-TrainingSet rows_of(const std::vector<Owned>& rows, int part, int parts) {
-  TrainingSet d;
-  for (const Owned& o : rows)
-    if (parts == 1 || o.player % parts == part) d.add_owned(o.player, o.appid, o.engagement);
-  d.finish(no_cancel);
-  return d;
-}
-
-// Trains from `parts` parts of the players, as the coordinator does.
-GameModel from_parts(const std::vector<Owned>& rows, int parts, const TrainParams& params) {
-  OwnedTotals totals;
-  std::vector<TrainingSet> sets;
-  for (int part = 0; part < parts; ++part) {
-    sets.push_back(rows_of(rows, part, parts));
-    const std::string bytes = encode_totals(owned_totals(sets.back(), InteractionWeight{params.engagement_weight}));
-    add_totals(totals, decode_totals(bytes.data(), bytes.size()));
-  }
-  const std::string global = encode_totals(totals);
-  const OwnedTotals shipped = decode_totals(global.data(), global.size());
-  TrainingSet catalog;
-  add_tags(catalog);
-  for (std::int32_t appid : shipped.appids) catalog.add_game(appid);
-  catalog.finish(no_cancel);
-  GameSums sums(catalog.appids());
-  for (const TrainingSet& set : sets) {
-    const std::string part = co_ownership_part(set, params, shipped, no_cancel);
-    sums.add_part(part.data(), part.size());
-  }
-  return train_from_game_sums(catalog, shipped, sums, params, no_cancel);
-}
-
-GameModel single_node(const std::vector<Owned>& rows, const TrainParams& params) {
-  TrainingSet d;
-  for (const Owned& o : rows) d.add_owned(o.player, o.appid, o.engagement);
-  add_tags(d);
-  d.finish(no_cancel);
-  return train(d, params, no_cancel);
-}
 
 void expect_same_model(const GameModel& a, const GameModel& b, const std::string& what) {
   ASSERT_EQ(a.appids, b.appids) << what;
@@ -150,6 +80,6 @@ TEST(ItemknnFromPartialSums, MalformedPartsAreRefused) {
   fewer.played.pop_back();
   fewer.weight_sums.pop_back();
   EXPECT_THROW(co_ownership_part(set, params, fewer, no_cancel), steam_rec::InvalidArgument);
-  EXPECT_FALSE(trains_from_game_sums(resolve_params("ease", {})));
+  EXPECT_FALSE(trains_from_game_sums(resolve_params("ials", {})));
   EXPECT_TRUE(trains_from_game_sums(params));
 }

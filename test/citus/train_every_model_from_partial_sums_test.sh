@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Every model the partial sums can train (popularity, content, rp3beta, ease,
+# hybrid over ease, itemknn and rp3beta), trained on the Citus cluster from
+# per-worker partial sums, is the single node's model: the same neighbours
+# and content neighbours in the same order, weights within 1e-6, popularity
+# within 1e-6, the same tags, and the same recommend() lists (appids and
+# order; scores within 1e-5) for 20 players.  rp3beta and ease add float sums
+# in another order than a single node (unit test models_from_partial_sums:
+# their weights differ by at most a few units in the last place of a float).
+# The sample is small, so the path is forced (train_from_partial_sums = on).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+. test/citus/citus_lib.sh
+
+sample_on_cluster_and_single_node
+
+# The active model, one line per game: appid|popularity|neighbors|weights|
+# content neighbors|content weights|tags|tag weights.
+model="SELECT g.appid || '|' || g.popularity || '|' || g.neighbors::text || '|' || g.weights::text || '|' ||
+              g.content_neighbors::text || '|' || g.content_weights::text || '|' ||
+              g.tags::text || '|' || g.tag_weights::text
+         FROM steam_rec.model_games g JOIN steam_rec.models m ON m.id = g.model_id
+        WHERE m.active ORDER BY g.appid"
+counts="SELECT algorithm || '|' || players || '|' || games || '|' || interactions FROM steam_rec.models WHERE active"
+
+# same_model FILE_A FILE_B: prints 0 when the lists are equal and every weight
+# and popularity is within 1e-6, else 1 (and the first difference on stderr).
+same_model() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+def rows(path):
+    out = []
+    for line in open(path).read().split('\n'):
+        if not line: continue
+        f = line.split('|')
+        nums = lambda s: [float(x) for x in s.strip('{}').split(',') if x]
+        out.append((f[0], [float(f[1])], f[2], nums(f[3]), f[4], nums(f[5]), f[6], nums(f[7])))
+    return out
+def near(x, y):
+    return len(x) == len(y) and all(abs(p - q) <= 1e-6 for p, q in zip(x, y))
+a, b = rows(sys.argv[1]), rows(sys.argv[2])
+bad = len(a) != len(b) or len(a) == 0
+for x, y in zip(a, b):
+    if x[0] != y[0] or x[2] != y[2] or x[4] != y[4] or x[6] != y[6] or not all(near(x[k], y[k]) for k in (1, 3, 5, 7)):
+        print('first difference at appid', x[0], 'cluster', x, 'single', y, file=sys.stderr)
+        bad = True
+        break
+print(1 if bad else 0)
+PY
+}
+
+# entries FILE COLUMN: the number of weights (4) or content weights (6) in a model file.
+entries() { awk -F'|' -v c="$2" '{ n += gsub(/,/, ",", $c) + ($c != "{}") } END { print n + 0 }' "$1"; }
+
+players=$(single -c "SELECT string_agg(steam_id::text, ' ' ORDER BY steam_id) FROM
+                       (SELECT steam_id, row_number() OVER (ORDER BY steam_id) AS n FROM steam_rec.users) AS p
+                      WHERE n % 10 = 1 AND n <= 200")
+
+one=$(mktemp); two=$(mktemp); list_one=$(mktemp); list_two=$(mktemp)
+trap 'rm -f "$one" "$two" "$list_one" "$list_two"' EXIT
+
+# check ALGORITHM PARAMS NEIGHBOURS CONTENT: trains both sides, compares the
+# models and 20 players' lists; NEIGHBOURS / CONTENT say whether the model
+# has (non-empty) neighbour / content lists.
+check() {
+  local algorithm=$1 params=$2 what="$1 $2"
+  local path
+  path=$(coordinator -c "SET steam_rec.train_from_partial_sums = on" -c "SET client_min_messages = debug1" \
+                     -c "SELECT steam_rec.train('$algorithm', '$params')" 2>&1 |
+         grep -o 'from the partial sums of .*' || true)
+  echo "  $what on the cluster: $path"
+  assert_true "$what: trained from the partial sums of both workers" \
+    "grep -q 'from the partial sums of 2 workers, [0-9]* bytes received' <<<'$path'"
+  single -c "SELECT steam_rec.train('$algorithm', '$params')" >/dev/null
+  coordinator -c "$model" >"$one"
+  single -c "$model" >"$two"
+  assert_equal "$what: the same neighbours, content neighbours, weights, tags and popularity (within 1e-6)" \
+    "0" "$(same_model "$one" "$two")"
+  assert_equal "$what: neighbour lists present as expected" "$3" "$([ "$(entries "$two" 4)" -gt 0 ] && echo yes || echo no)"
+  assert_equal "$what: content lists present as expected" "$4" "$([ "$(entries "$two" 6)" -gt 0 ] && echo yes || echo no)"
+  assert_equal "$what: the same algorithm, players, games and owned games" \
+    "$(single -c "$counts")" "$(coordinator -c "$counts")"
+  local compared=0 differ=0
+  for player in $players; do
+    query="SELECT rank || '|' || appid || '|' || score FROM steam_rec.recommend($player, 10) ORDER BY rank"
+    single -c "$query" >"$list_one"
+    coordinator -c "$query" >"$list_two"
+    if ! cmp -s <(cut -d'|' -f1,2 "$list_one") <(cut -d'|' -f1,2 "$list_two") || [ ! -s "$list_one" ] ||
+       ! paste -d'|' "$list_one" "$list_two" | awk -F'|' '{ d = $3 - $6; if (d < 0) d = -d; if (d > 1e-5) exit 1 }'; then
+      echo "$what, player $player: single node / cluster"; paste "$list_one" "$list_two"
+      differ=$((differ + 1))
+    fi
+    compared=$((compared + 1))
+  done
+  assert_equal "$what: recommend() gives the single node's lists for $compared players" "20|0" "$compared|$differ"
+}
+
+check popularity '{}' no no
+check content '{}' no yes
+check rp3beta '{}' yes no
+check rp3beta '{"rp3_alpha": 0.5, "rp3_beta": 0.3, "play_share_exponent": 1}' yes no
+check ease '{}' yes no
+check ease '{"max_games": 40, "knn_weight": 0.3, "rp3_weight": 0.2}' yes no
+check hybrid '{}' yes yes
+check hybrid '{"new_game_weight": 1}' yes yes
+check hybrid '{"base": "itemknn"}' yes yes
+check hybrid '{"base": "rp3beta"}' yes yes
+
+# iALS stays single-node: it pulls the rows whatever the setting.
+path=$(coordinator -c "SET steam_rec.train_from_partial_sums = on" -c "SET client_min_messages = debug1" \
+                   -c "SELECT steam_rec.train('ials', '{\"iterations\": 2}')" 2>&1 | grep -o 'from the partial sums of .*' || true)
+assert_equal "ials pulls the rows even with the setting on" "" "$path"
