@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# train('itemknn') on a throwaway Citus cluster (coordinator + 2 workers on
-# this machine) by its two paths on the same data (bench/generate_steam.py at
-# SCALE): pulling every row to the coordinator (steam_rec.train_from_partial_sums
-# = off) and adding the workers' partial sums (= on).  Bytes the coordinator
+# train(ALGORITHM) for each of ALGORITHMS on a throwaway Citus cluster
+# (coordinator + 2 workers on this machine) by its two paths on the same data
+# (bench/generate_steam.py at SCALE): pulling every row to the coordinator
+# (steam_rec.train_from_partial_sums = off) and adding the workers' partial
+# sums (= on).  Bytes the coordinator
 # receives: for the rows, Citus's own EXPLAIN ANALYZE counters ("Tuple data
 # received from node"); for the sums, the answers' length as train() reports
 # it (DEBUG1).  Times interleave the two paths, ROUNDS times; medians.  Also
 # which path 'auto' chooses, and the size of user_games.
-#   bench/citus_train_partial_sums.sh [SCALE] [ROUNDS] [REFRESH] [SUMS]
+#   bench/citus_train_partial_sums.sh [SCALE] [ROUNDS] [REFRESH] [SUMS] [ALGORITHMS]
+#   ALGORITHMS: space-separated, default itemknn.
 #   REFRESH=no skips the first refresh_engagement() (scores stay NULL).
 #   SUMS=size does not train from the sums (at M their answers approach the
 #   1 GB limit of one value): each worker computes its part and reports only
@@ -19,6 +21,7 @@ SCALE=${1:-S}
 ROUNDS=${2:-3}
 REFRESH=${3:-yes}
 SUMS=${4:-train}
+ALGORITHMS=${5:-itemknn}
 dir=$(mktemp -d /tmp/steam_rec_citus_bench.XXXXXX); rmdir "$dir"
 trap 'tools/citus_cluster.sh stop "$dir"' EXIT
 tools/citus_cluster.sh start "$dir" >/dev/null
@@ -30,29 +33,17 @@ loaded=$(PGHOST=$dir PGPORT=$COORDINATOR_PORT PGUSER=postgres PGOPTIONS="-c citu
 echo "load: $loaded" >&2
 [ "$REFRESH" = no ] || run -c "SELECT steam_rec.refresh_engagement()" >/dev/null
 
-# train MODE: trains itemknn with the setting at MODE; prints seconds and the
-# log line of the path.
+# train MODE ALGORITHM: trains with the setting at MODE; prints seconds and
+# the log line of the path.
 train() {
   local start end log
   start=$(date +%s.%N)
   log=$(run -c "SET steam_rec.train_from_partial_sums = $1" -c "SET client_min_messages = debug1" \
-            -c "SELECT steam_rec.train('itemknn')" 2>&1 | grep -o 'steam_rec train: .*' || true)
+            -c "SELECT steam_rec.train('$2')" 2>&1 | grep -o 'steam_rec train: .*' || true)
   end=$(date +%s.%N)
   echo "$(echo "$end - $start" | bc)|$log"
 }
 . bench/timing_lib.sh
-
-declare -A times
-for round in $(seq "$ROUNDS"); do
-  modes="off on"; [ "$SUMS" = train ] || modes=off
-  for mode in $modes; do
-    result=$(train $mode)
-    times[$mode]="${times[$mode]:-} ${result%%|*}"
-    [ $mode = off ] || sums_log=${result#*|}
-  done
-  echo "round $round done" >&2
-done
-auto_log=$(train auto); auto_log=${auto_log#*|}
 
 received() {
   run -c "SET citus.explain_all_tasks = on" -c "EXPLAIN (ANALYZE, SUMMARY OFF, TIMING OFF) $1" |
@@ -64,29 +55,44 @@ games=$(run -c "SELECT count(DISTINCT appid) FROM steam_rec.user_games")
 players=$(run -c "SELECT count(*) FROM steam_rec.users")
 table_bytes=$(run -c "SELECT citus_table_size('steam_rec.user_games')")
 row_bytes=$(received "SELECT user_steam_id, appid, engagement_score FROM steam_rec.user_games")
-if [ "$SUMS" = train ]; then
-  sum_bytes=$(grep -o '[0-9]* bytes received' <<<"$sums_log" | grep -o '^[0-9]*')
-  pairs=$(grep -o '[0-9]* pairs' <<<"$sums_log" | grep -o '^[0-9]*')
-  times[on]=${times[on]}
-else
-  # Per worker: the encoded part's bytes (4/3 of them as base64 text on the
-  # wire) and its pairs ((bytes - 8 - 8 per game row) / 12).
-  parts=$(run -c "SELECT string_agg(result, ' ') FROM run_command_on_workers(\$\$SELECT pg_catalog.octet_length(
-             steam_rec.co_ownership_sums('itemknn', '{}', steam_rec.owned_game_totals('itemknn')))\$\$)")
-  sum_bytes=0; for b in $parts; do sum_bytes=$((sum_bytes + b * 4 / 3)); done
-  pairs=$(echo "($(tr ' ' '+' <<<"$parts") - 2 * 8 - 2 * 8 * $games) / 12" | bc)
-  sums_log="computed on the workers, not sent: parts of $parts bytes (encoded), about $pairs pairs"
-  times[on]=0
-fi
 
 echo "### Scale $SCALE: $players players, $games games owned, $rows owned games; user_games $table_bytes bytes"
 echo
-echo "| path | bytes to the coordinator | of user_games | per owned game | train('itemknn') s, median of $ROUNDS |"
-echo "| --- | ---: | ---: | ---: | ---: |"
-printf '| rows (off) | %d | %.1f%% | %.1f | %.2f |\n' "$row_bytes" "$(echo "100 * $row_bytes / $table_bytes" | bc -l)" \
-  "$(echo "$row_bytes / $rows" | bc -l)" "$(median <<<"${times[off]}")"
-printf '| partial sums (on) | %d | %.1f%% | %.1f | %.2f |\n' "$sum_bytes" "$(echo "100 * $sum_bytes / $table_bytes" | bc -l)" \
-  "$(echo "$sum_bytes / $rows" | bc -l)" "$(median <<<"${times[on]}")"
+echo "Rows path: $row_bytes bytes to the coordinator ($(echo "100 * $row_bytes / $table_bytes" | bc -l | xargs printf '%.1f')% of user_games, $(echo "$row_bytes / $rows" | bc -l | xargs printf '%.1f') per owned game), whatever the algorithm."
 echo
-echo "Partial sums: $sums_log (co-owned pairs in the workers' parts, diagonal included; $(echo "$sum_bytes / $pairs" | bc -l | xargs printf '%.1f') bytes each)."
-echo "auto: ${auto_log:-pulled the rows}"
+echo "| algorithm | partial sums: bytes | of rows | entries | rows s | sums s | auto |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+for algorithm in $ALGORITHMS; do
+  declare -A times=()
+  sums_log=
+  for round in $(seq "$ROUNDS"); do
+    modes="off on"; [ "$SUMS" = train ] || modes=off
+    for mode in $modes; do
+      result=$(train $mode "$algorithm")
+      times[$mode]="${times[$mode]:-} ${result%%|*}"
+      [ $mode = off ] || sums_log=${result#*|}
+    done
+    echo "$algorithm: round $round done" >&2
+  done
+  auto_log=$(train auto "$algorithm"); auto_log=${auto_log#*|}
+  auto=rows; grep -q 'partial sums' <<<"$auto_log" && auto=sums
+  if [ "$SUMS" = train ]; then
+    sum_bytes=$(grep -o '[0-9]* bytes received' <<<"$sums_log" | grep -o '^[0-9]*')
+    pairs=$(grep -o '[0-9]* pairs' <<<"$sums_log" | grep -o '^[0-9]*')
+    on=$(median <<<"${times[on]}" | xargs printf '%.2f')
+  else
+    # Per worker: the encoded answers' bytes (4/3 of them as base64 text on
+    # the wire), its own totals standing in for the added ones.
+    totals="steam_rec.owned_game_totals('$algorithm')"
+    case $algorithm in
+      popularity|content) part="pg_catalog.octet_length($totals)" ;;
+      *) part="pg_catalog.octet_length($totals) + pg_catalog.octet_length(steam_rec.co_ownership_sums('$algorithm', '{}', $totals))" ;;
+    esac
+    parts=$(run -c "SELECT string_agg(result, ' ') FROM run_command_on_workers(\$\$SELECT $part\$\$)")
+    sum_bytes=0; for b in $parts; do sum_bytes=$((sum_bytes + b * 4 / 3)); done
+    pairs="not sent"
+    on="not run"
+  fi
+  printf '| %s | %d | %.1fx | %s | %.2f | %s | %s |\n' "$algorithm" "$sum_bytes" "$(echo "$sum_bytes / $row_bytes" | bc -l)" \
+    "$pairs" "$(median <<<"${times[off]}")" "$on" "$auto"
+done
