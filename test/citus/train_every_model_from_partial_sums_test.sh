@@ -100,7 +100,7 @@ check content '{}' no yes
 check rp3beta '{}' yes no
 check rp3beta '{"rp3_alpha": 0.5, "rp3_beta": 0.3, "play_share_exponent": 1}' yes no
 check ease '{}' yes no
-check ease '{"max_games": 40, "knn_weight": 0.3, "rp3_weight": 0.2}' yes no
+check ease '{"max_games": 12, "knn_weight": 0.3, "rp3_weight": 0.2}' yes no
 check hybrid '{}' yes yes
 check hybrid '{"new_game_weight": 1}' yes yes
 check hybrid '{"base": "itemknn"}' yes yes
@@ -110,3 +110,13 @@ check hybrid '{"base": "rp3beta"}' yes yes
 path=$(coordinator -c "SET steam_rec.train_from_partial_sums = on" -c "SET client_min_messages = debug1" \
                    -c "SELECT steam_rec.train('ials', '{\"iterations\": 2}')" 2>&1 | grep -o 'from the partial sums of .*' || true)
 assert_equal "ials pulls the rows even with the setting on" "" "$path"
+
+# 'auto' weighs each algorithm's answer against the rows: popularity and
+# content send only per-game totals (28 bytes a game per worker), fewer bytes
+# than the sample's rows (16 a row), so they take the sums.
+for algorithm in popularity content; do
+  path=$(coordinator -c "SET steam_rec.train_from_partial_sums = auto" -c "SET client_min_messages = debug1" \
+                     -c "SELECT steam_rec.train('$algorithm')" 2>&1 | grep -o 'from the partial sums of .*' || true)
+  assert_true "$algorithm: 'auto' takes the totals, fewer bytes than the rows" \
+    "grep -q 'from the partial sums of 2 workers' <<<'$path'"
+done
