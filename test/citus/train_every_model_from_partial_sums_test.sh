@@ -120,3 +120,10 @@ for algorithm in popularity content; do
   assert_true "$algorithm: 'auto' takes the totals, fewer bytes than the rows" \
     "grep -q 'from the partial sums of 2 workers' <<<'$path'"
 done
+
+# A worker asked for the second pass of an algorithm that trains from the
+# totals alone refuses it (22023), as for any argument it cannot use.
+refusal=$(worker1 -c "\\set VERBOSITY verbose" \
+                  -c "SELECT steam_rec.co_ownership_sums('content', '{}', steam_rec.owned_game_totals('content'))" 2>&1 || true)
+assert_true "co_ownership_sums('content') on a worker: 22023, content trains from the totals alone" \
+  "grep -q 'ERROR:  22023: .*content trains from the totals alone' <<<\"\$refusal\""

@@ -92,3 +92,22 @@ TEST(ModelsFromPartialSums, IalsStaysOnRows) {
   EXPECT_FALSE(needs_co_ownership_sums(resolve_params("content", {})));
   EXPECT_TRUE(needs_co_ownership_sums(resolve_params("hybrid", {})));
 }
+
+// A forged EASE section naming a game outside the max_games EASE covers is
+// refused when the model is built, not silently left out of X'X.
+TEST(ModelsFromPartialSums, EaseSectionOutsideTheCoveredGamesIsRefused) {
+  const std::vector<Owned> rows = sample_rows();
+  const TrainParams params = resolve_params("ease", {number("max_games", 2)});
+  const TrainingSet set = rows_of(rows, 0, 1);
+  const OwnedTotals totals = owned_totals(set, InteractionWeight{params.engagement_weight});
+  TrainingSet catalog;
+  add_tags(catalog);
+  for (std::int32_t appid : totals.appids) catalog.add_game(appid);
+  catalog.finish(no_cancel);
+  // Every game pairs with itself: the itemknn section's diagonal relabelled.
+  std::string forged = co_ownership_part(set, params, totals, no_cancel);
+  forged[2] = 'E';
+  GameSums sums(catalog.appids());
+  sums.add_part(forged.data(), forged.size());
+  EXPECT_THROW(train_from_game_sums(catalog, totals, sums, params, no_cancel), steam_rec::InvalidArgument);
+}
