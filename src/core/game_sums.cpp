@@ -479,8 +479,6 @@ GameSums::Rows GameSums::added(SumKind kind) const {
   return rows;
 }
 
-GameSums::Rows GameSums::symmetric() const { return added(SumKind::itemknn); }
-
 namespace {
 
 // What training from sums knows per game of the catalog, in place of rows.

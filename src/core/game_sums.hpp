@@ -105,8 +105,6 @@ class GameSums {
     std::vector<double> value;
   };
   Rows added(SumKind kind) const;
-  // added(SumKind::itemknn).
-  Rows symmetric() const;
 
  private:
   std::int32_t number(std::int32_t appid) const;
