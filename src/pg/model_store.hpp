@@ -24,6 +24,14 @@ void lock_models_for_activation();
 // SPI with no C++ object on the stack: it only reads the model.
 int64 store_model(const rec::GameModel& model, const ModelFacts& facts);
 
+// store_model() in parts, for a model stored while its neighbour rows are
+// still being computed (train.cpp): the models row and model_tags, returning
+// the id; then model_games rows [first, last), whose neighbour rows are
+// `neighbors` (last - first rows; any other number: none) and whose other
+// columns come from `model`.  The rows are the ones store_model() writes.
+int64 store_model_head(const rec::GameModel& model, const ModelFacts& facts);
+void store_model_games(int64 id, const rec::GameModel& model, const rec::SparseRows& neighbors, int first, int last);
+
 // Records how long training took and makes the model the active one.  Call
 // after lock_models_for_activation(): its statements take new snapshots (in
 // READ COMMITTED), so they see any activation that committed before the lock.
