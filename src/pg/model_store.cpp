@@ -101,7 +101,8 @@ int64 store_model_head(const rec::GameModel& model, const ModelFacts& facts) {
   return id;
 }
 
-void store_model_games(int64 id, const rec::GameModel& model, const rec::SparseRows& neighbors, int first, int last) {
+void store_model_games(int64 id, const rec::GameModel& model, const rec::SparseRows& neighbors, int first, int last,
+                       SPIPlanPtr* plan) {
   const int games = last - first;
   const int factor_count = model.has_factors() ? static_cast<int>(model.factors.cols()) : 0;
   const RowRange neighbor_rows{neighbors, first, games, first, last};
@@ -183,10 +184,21 @@ void store_model_games(int64 id, const rec::GameModel& model, const rec::SparseR
   StringInfoData sources;
   initStringInfo(&sources);
   for (const char* column : kModelGamesColumns) appendStringInfo(&sources, ", %s", source_of(column));
-  spi_run(psprintf("INSERT INTO steam_rec.model_games (model_id, %s) SELECT $%d%s"
-                   "  FROM pg_catalog.generate_subscripts($%d, 1) AS i",
-                   model_games_column_list(), kModelId, sources.data, kAppids),
-          kParams, types, values, SPI_OK_INSERT);
+  const char* insert = psprintf(
+      "INSERT INTO steam_rec.model_games (model_id, %s) SELECT $%d%s  FROM pg_catalog.generate_subscripts($%d, 1) AS i",
+      model_games_column_list(), kModelId, sources.data, kAppids);
+  if (plan == nullptr) {
+    spi_run(insert, kParams, types, values, SPI_OK_INSERT);
+    return;
+  }
+  if (*plan == nullptr) {
+    // Planned once for all of a model's statements; the plan goes with SPI_finish().
+    *plan = SPI_prepare_cursor(insert, kParams, types, CURSOR_OPT_GENERIC_PLAN);
+    if (*plan == nullptr) elog(ERROR, "steam_rec: cannot prepare %s: %s", insert, SPI_result_code_string(SPI_result));
+  }
+  const int result = SPI_execute_plan(*plan, values, nullptr, false, 0);
+  if (result != SPI_OK_INSERT)
+    elog(ERROR, "steam_rec: internal query failed (%s): %s", SPI_result_code_string(result), insert);
 }
 
 void finish_and_activate(int64 id, double seconds) {

@@ -79,11 +79,12 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
   const int64 id = store_model_head(model, facts);
 
   MemoryContext statement = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train rows", ALLOCSET_DEFAULT_SIZES);
+  SPIPlanPtr insert_plan = nullptr;
   // Writes rows [*stored, last) of the neighbours.
   auto store_rows = [&](int32* stored, int32 last) {
     check(guard([&] { training->stored_rows = staged->rows(*stored, last); }), "train");
     MemoryContext caller = MemoryContextSwitchTo(statement);
-    store_model_games(id, model, training->stored_rows, *stored, last);
+    store_model_games(id, model, training->stored_rows, *stored, last, &insert_plan);
     MemoryContextSwitchTo(caller);
     MemoryContextReset(statement);
     *stored = last;
@@ -198,7 +199,8 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     read_game_tags([&](int32 appid, const char* tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
-    if (rec::StagedTraining::applies(training->params)) {
+    // On one thread nothing would overlap: the serial path's one statement is cheaper.
+    if (rec::StagedTraining::applies(training->params) && steam_rec::max_threads() > 1) {
       const int64 id = train_and_store_overlapped(training, cancel);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       finish_and_activate(id, seconds);
