@@ -15,9 +15,12 @@ another build of the library), interleaved, for an old-vs-new ratio.
 
     bench/threads_bench.py --dbname DB [--threads 2] [--repeats 3] [--algorithms itemknn,ease,...]
                            [--params ALGORITHM=JSON ...] [--refresh] [--k 20] [--control] [--compare DB]
+                           [--sidecar ROUNDS]
 """
 import argparse
+import os
 import statistics
+import subprocess
 import threading
 import time
 
@@ -79,6 +82,25 @@ def row(variants, label, given, sql, args, threads, repeats, controls):
             print(f"|  |  | {b} faster than {a}, {t} thread(s) | {ratio:.2f}x |", flush=True)
 
 
+def sidecar(db, dbname, rounds):
+    """train('itemknn', weighting none) against the Python service's job doing the same cosine, alternating."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "itemknn_sidecar.py")
+    ours, theirs = [], []
+    for _ in range(rounds):
+        with db.cursor() as cur:
+            cur.execute("RESET steam_rec.max_threads")
+            started = time.perf_counter()
+            cur.execute("SELECT steam_rec.train('itemknn', '{\"weighting\": \"none\"}')")
+            ours.append(time.perf_counter() - started)
+        db.commit()
+        started = time.perf_counter()
+        subprocess.run(["/usr/bin/python3", script, "--dbname", dbname], check=True, stdout=subprocess.DEVNULL)
+        theirs.append(time.perf_counter() - started)
+    print(f"\nitemknn vs the Python sidecar, {rounds} alternating rounds: train {statistics.median(ours):.3f} s "
+          f"({', '.join(f'{s:.3f}' for s in ours)}), sidecar {statistics.median(theirs):.3f} s "
+          f"({', '.join(f'{s:.3f}' for s in theirs)}): **{statistics.median(theirs) / statistics.median(ours):.1f}x**")
+
+
 class Controls(list):
     def __init__(self, dbs):
         super().__init__()
@@ -97,6 +119,9 @@ def main():
     parser.add_argument("--k", type=int, default=20)
     parser.add_argument("--control", action="store_true", help="a CPU control's 1-vs-2 ratio in every round")
     parser.add_argument("--compare", help="another database to run every job in, interleaved")
+    parser.add_argument("--sidecar", type=int, default=0, metavar="ROUNDS",
+                        help="train('itemknn', weighting none) at the default max_threads against the Python "
+                             "sidecar (bench/itemknn_sidecar.py), alternating, ROUNDS times")
     args = parser.parse_args()
     params = dict(p.split("=", 1) for p in args.params)
     variants = {"new": psycopg2.connect(dbname=args.dbname)}
@@ -127,6 +152,8 @@ def main():
     if args.refresh:
         row(variants, "refresh_recommendations", f"k={args.k}", "SELECT steam_rec.refresh_recommendations(k => %s)",
             (args.k,), args.threads, args.repeats, controls)
+    if args.sidecar:
+        sidecar(db, args.dbname, args.sidecar)
     if controls:
         ones = [o for o, _ in controls]
         twos = [t for _, t in controls]
