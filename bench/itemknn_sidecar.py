@@ -11,11 +11,24 @@ also reads, computes and stores.  Prints the seconds it took.
 """
 import argparse
 import io
+import subprocess
 import time
 
-import numpy as np
-import psycopg2
-import scipy.sparse as sparse
+
+def install_from_debian():
+    """Installs numpy, scipy and psycopg2 for the system Python from Debian when one is missing (run as root)."""
+    try:
+        import numpy, psycopg2, scipy.sparse  # noqa: F401
+    except ImportError:
+        subprocess.run(["apt-get", "update", "-q"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends",
+                        "python3-numpy", "python3-scipy", "python3-psycopg2"], check=True)
+
+
+install_from_debian()
+import numpy as np  # noqa: E402
+import psycopg2  # noqa: E402
+import scipy.sparse as sparse  # noqa: E402
 
 
 def neighbours(dbname, k, shrinkage):

@@ -7,14 +7,26 @@ For each algorithm, train() with steam_rec.max_threads = 1 and with every
 model.  Prints a markdown table of median seconds and the ratio of medians.
 The machine is shared and noisy: interleaving spreads the noise over both.
 
+--control adds, in every round, a CPU control: the same count over a
+generate_series in one backend, and split in halves over two backends at
+once; its 1-vs-2 ratio says what two cores can give at that moment.
+--compare DB also runs every job in DB (a copy whose functions point at
+another build of the library), interleaved, for an old-vs-new ratio.
+
     bench/threads_bench.py --dbname DB [--threads 2] [--repeats 3] [--algorithms itemknn,ease,...]
-                           [--params ALGORITHM=JSON ...] [--refresh] [--k 20]
+                           [--params ALGORITHM=JSON ...] [--refresh] [--k 20] [--control] [--compare DB]
+                           [--sidecar ROUNDS]
 """
 import argparse
+import os
 import statistics
+import subprocess
+import threading
 import time
 
 import psycopg2
+
+CONTROL_ROWS = 6_000_000
 
 
 def timed(db, sql, args, threads):
@@ -28,15 +40,71 @@ def timed(db, sql, args, threads):
     return seconds
 
 
-def row(db, label, given, sql, args, threads, repeats):
-    """Median seconds on 1 thread and on each of `threads`, runs interleaved."""
-    runs = {t: [] for t in [1] + threads}
+def count_rows(db, rows):
+    with db.cursor() as cur:
+        cur.execute("SELECT count(*) FROM generate_series(1, %s)", (rows,))
+
+
+def control(dbs):
+    """Seconds of the control's work in one backend, and split over two at once."""
+    started = time.perf_counter()
+    count_rows(dbs[0], CONTROL_ROWS)
+    one = time.perf_counter() - started
+    halves = [threading.Thread(target=count_rows, args=(db, CONTROL_ROWS // 2)) for db in dbs]
+    started = time.perf_counter()
+    for t in halves:
+        t.start()
+    for t in halves:
+        t.join()
+    return one, time.perf_counter() - started
+
+
+def row(variants, label, given, sql, args, threads, repeats, controls):
+    """Median seconds of every variant on 1 thread and on each of `threads`, runs interleaved."""
+    runs = {(name, t): [] for name in variants for t in [1] + threads}
     for _ in range(repeats):
+        if controls is not None:
+            controls.append(control(controls.dbs))
+        for name, db in variants.items():
+            for t in [1] + threads:
+                runs[(name, t)].append(timed(db, sql, args, t))
+    for name in variants:
+        one = statistics.median(runs[(name, 1)])
+        cells = [f"{statistics.median(runs[(name, t)]):.3f} | {one / statistics.median(runs[(name, t)]):.2f}x"
+                 for t in threads]
+        print(f"| `{label}` | `{given}` | {name} | {one:.3f} | " + " | ".join(cells) +
+              " | " + ", ".join(f"{s:.3f}" for s in runs[(name, 1)]) + " / " +
+              ", ".join(f"{s:.3f}" for t in threads for s in runs[(name, t)]) + " |", flush=True)
+    if len(variants) == 2:
+        (a, _), (b, _) = variants.items()
         for t in [1] + threads:
-            runs[t].append(timed(db, sql, args, t))
-    one = statistics.median(runs[1])
-    cells = [f"{statistics.median(runs[t]):.2f} | {one / statistics.median(runs[t]):.2f}x" for t in threads]
-    print(f"| `{label}` | `{given}` | {one:.2f} | " + " | ".join(cells) + " |", flush=True)
+            ratio = statistics.median(runs[(a, t)]) / statistics.median(runs[(b, t)])
+            print(f"|  |  | {b} faster than {a}, {t} thread(s) | {ratio:.2f}x |", flush=True)
+
+
+def sidecar(db, dbname, rounds):
+    """train('itemknn', weighting none) against the Python service's job doing the same cosine, alternating."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "itemknn_sidecar.py")
+    ours, theirs = [], []
+    for _ in range(rounds):
+        with db.cursor() as cur:
+            cur.execute("RESET steam_rec.max_threads")
+            started = time.perf_counter()
+            cur.execute("SELECT steam_rec.train('itemknn', '{\"weighting\": \"none\"}')")
+            ours.append(time.perf_counter() - started)
+        db.commit()
+        started = time.perf_counter()
+        subprocess.run(["/usr/bin/python3", script, "--dbname", dbname], check=True, stdout=subprocess.DEVNULL)
+        theirs.append(time.perf_counter() - started)
+    print(f"\nitemknn vs the Python sidecar, {rounds} alternating rounds: train {statistics.median(ours):.3f} s "
+          f"({', '.join(f'{s:.3f}' for s in ours)}), sidecar {statistics.median(theirs):.3f} s "
+          f"({', '.join(f'{s:.3f}' for s in theirs)}): **{statistics.median(theirs) / statistics.median(ours):.1f}x**")
+
+
+class Controls(list):
+    def __init__(self, dbs):
+        super().__init__()
+        self.dbs = dbs
 
 
 def main():
@@ -49,25 +117,52 @@ def main():
     parser.add_argument("--params", action="append", default=[], help="ALGORITHM=JSON, e.g. ials={\"iterations\": 3}")
     parser.add_argument("--refresh", action="store_true", help="also time refresh_recommendations() of every player")
     parser.add_argument("--k", type=int, default=20)
+    parser.add_argument("--control", action="store_true", help="a CPU control's 1-vs-2 ratio in every round")
+    parser.add_argument("--compare", help="another database to run every job in, interleaved")
+    parser.add_argument("--sidecar", type=int, default=0, metavar="ROUNDS",
+                        help="train('itemknn', weighting none) at the default max_threads against the Python "
+                             "sidecar (bench/itemknn_sidecar.py), alternating, ROUNDS times")
     args = parser.parse_args()
     params = dict(p.split("=", 1) for p in args.params)
-    db = psycopg2.connect(dbname=args.dbname)
+    variants = {"new": psycopg2.connect(dbname=args.dbname)}
+    if args.compare:
+        variants = {"old": psycopg2.connect(dbname=args.compare), "new": variants["new"]}
+    db = variants["new"]
+    controls = None
+    if args.control:
+        control_dbs = [psycopg2.connect(dbname=args.dbname) for _ in range(2)]
+        for c in control_dbs:
+            c.autocommit = True
+        controls = Controls(control_dbs)
     if args.algorithms is None:
         with db.cursor() as cursor:
             cursor.execute("SELECT name FROM steam_rec.algorithms()")
             args.algorithms = [name for (name,) in cursor.fetchall()]
+        db.commit()
     args.algorithms = [a for a in args.algorithms if a]
-    header = "| job | params | 1 thread s | " + " | ".join(f"{t} threads s | speed-up" for t in args.threads) + " |"
+    header = ("| job | params | library | 1 thread s | " +
+              " | ".join(f"{t} threads s | speed-up" for t in args.threads) + " | runs 1 / N |")
     print(f"medians of {args.repeats} interleaved runs")
     print(header)
-    print("| --- | --- | ---: | " + " | ".join("---: | ---:" for _ in args.threads) + " |")
+    print("| --- | --- | --- | ---: | " + " | ".join("---: | ---:" for _ in args.threads) + " | --- |")
     for algorithm in args.algorithms:
         given = params.get(algorithm, "{}")
-        row(db, algorithm, given, "SELECT steam_rec.train(%s, %s)", (algorithm, given), args.threads, args.repeats)
+        row(variants, algorithm, given, "SELECT steam_rec.train(%s, %s)", (algorithm, given), args.threads,
+            args.repeats, controls)
     if args.refresh:
-        row(db, "refresh_recommendations", f"k={args.k}", "SELECT steam_rec.refresh_recommendations(k => %s)",
-            (args.k,), args.threads, args.repeats)
-    db.close()
+        row(variants, "refresh_recommendations", f"k={args.k}", "SELECT steam_rec.refresh_recommendations(k => %s)",
+            (args.k,), args.threads, args.repeats, controls)
+    if args.sidecar:
+        sidecar(db, args.dbname, args.sidecar)
+    if controls:
+        ones = [o for o, _ in controls]
+        twos = [t for _, t in controls]
+        print(f"\nCPU control ({CONTROL_ROWS:,} rows counted in one backend vs halves in two at once), "
+              f"{len(controls)} rounds: one {statistics.median(ones):.3f} s, two {statistics.median(twos):.3f} s, "
+              f"**{statistics.median(ones) / statistics.median(twos):.2f}x** "
+              f"(per round: {', '.join(f'{o / t:.2f}' for o, t in controls)})")
+    for conn in variants.values():
+        conn.close()
 
 
 if __name__ == "__main__":

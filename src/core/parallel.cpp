@@ -37,6 +37,9 @@ struct Job {
   int finished = 0;
   std::exception_ptr error;  // of the lowest chunk that threw, so the message is the same for any thread count
   std::int64_t error_chunk = -1;
+  // done[n] is set (release) once chunk n's outputs are written, for
+  // BackgroundFor::finished_chunks() on the calling thread (acquire).
+  std::unique_ptr<std::atomic<bool>[]> done { new std::atomic<bool>[ static_cast<std::size_t>(chunks) ]() };
 };
 
 // Set on worker threads: the stop flag of the job they serve.
@@ -58,6 +61,7 @@ void work(Job& job, int worker) noexcept {
     if (number >= job.chunks) break;
     try {
       job.body(chunk_at(number, job.count, job.grain), worker);
+      job.done[number].store(true, std::memory_order_release);
     } catch (...) {
       std::lock_guard<std::mutex> lock(job.mutex);
       if (job.error_chunk < 0 || number < job.error_chunk) {
@@ -89,8 +93,9 @@ bool start_worker(std::vector<std::thread>& workers, Job& job, int worker) {
   return started;
 }
 
-// Runs every chunk in order on this thread.
-void run_serially(std::int64_t count, std::int64_t grain, const ChunkBody& body, CancelCheck& cancel) {
+// Runs every chunk in order on this thread; marks each done in `done` when given.
+void run_serially(std::int64_t count, std::int64_t grain, const ChunkBody& body, CancelCheck& cancel,
+                  std::atomic<bool>* done = nullptr) {
   const std::int64_t chunks = chunk_count(count, grain);
   // Restores the outer cancel check when a nested call returns or throws.
   struct Scope {
@@ -106,6 +111,7 @@ void run_serially(std::int64_t count, std::int64_t grain, const ChunkBody& body,
       cancel.poll_now();
     }
     body(chunk_at(number, count, grain), 0);
+    if (done != nullptr) done[number].store(true, std::memory_order_release);
   }
 }
 
@@ -152,6 +158,7 @@ bool help(Job& job, int helper, CancelCheck& cancel) {
       number = job.next.fetch_add(1, std::memory_order_relaxed);
       if (number >= job.chunks) return false;
       job.body(chunk_at(number, job.count, job.grain), helper);
+      job.done[number].store(true, std::memory_order_release);
     } catch (const Cancelled&) {
       job.stop.store(true);
       return true;
@@ -216,6 +223,7 @@ struct BackgroundFor::State {
   State(ChunkBody body, std::int64_t count, std::int64_t grain) : shared(std::move(body), count, grain) {}
   Job shared;
   std::vector<std::thread> workers;
+  std::int64_t finished_prefix = 0;  // read and written by the calling thread only
 };
 
 BackgroundFor::BackgroundFor() noexcept = default;
@@ -245,13 +253,53 @@ void BackgroundFor::wait(CancelCheck& cancel) {
     ~Done() { self->stop(); }
   } done{this};
   State& job = *job_;
-  if (job.workers.empty()) {
-    run_serially(job.shared.count, job.shared.grain, job.shared.body, cancel);
+  if (job.workers.empty() && job.shared.next.load(std::memory_order_relaxed) == 0) {
+    run_serially(job.shared.count, job.shared.grain, job.shared.body, cancel, job.shared.done.get());
     return;
   }
   const bool cancelled = help(job.shared, static_cast<int>(job.workers.size()), cancel);
   wait_for_workers(job.shared, job.workers, cancel);
   if (cancelled) throw Cancelled{};
+}
+
+bool BackgroundFor::run_one(CancelCheck& cancel) {
+  if (!started_) return false;
+  Job& job = job_->shared;
+  if (job.stop.load(std::memory_order_relaxed)) return false;
+  struct Scope {
+    CancelCheck* previous;
+    ~Scope() { serial_cancel = previous; }
+  } scope{serial_cancel};
+  serial_cancel = &cancel;
+  std::int64_t number = -1;
+  try {
+    cancel.poll_now();
+    number = job.next.fetch_add(1, std::memory_order_relaxed);
+    if (number >= job.chunks) return false;
+    job.body(chunk_at(number, job.count, job.grain), static_cast<int>(job_->workers.size()));
+    job.done[number].store(true, std::memory_order_release);
+    return true;
+  } catch (const Cancelled&) {
+    job.stop.store(true);
+    throw;
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(job.mutex);
+    if (job.error_chunk < 0 || number < job.error_chunk) {
+      job.error = std::current_exception();
+      job.error_chunk = number;
+    }
+    job.stop.store(true);
+    return false;
+  }
+}
+
+std::int64_t BackgroundFor::finished_chunks() noexcept {
+  if (!job_) return 0;
+  State& job = *job_;
+  while (job.finished_prefix < job.shared.chunks &&
+         job.shared.done[job.finished_prefix].load(std::memory_order_acquire))
+    ++job.finished_prefix;
+  return job.finished_prefix;
 }
 
 void BackgroundFor::stop() noexcept {

@@ -86,6 +86,15 @@ class BackgroundFor {
   // when no job was started.
   void wait(CancelCheck& cancel);
   bool running() const noexcept { return started_; }
+  // Runs one chunk of the started job on this thread, as wait() would (the
+  // worker numbered after the threads started), polling `cancel` first;
+  // returns false when no chunk is left to take or the job has stopped (a
+  // chunk's error is thrown later by wait()).  Lets a caller that writes
+  // finished results interleave that with work of its own.
+  bool run_one(CancelCheck& cancel);
+  // How many chunks from chunk 0 on are finished, with no gap: their outputs
+  // may be read on this thread (the calling one) while the rest run.
+  std::int64_t finished_chunks() noexcept;
   // Stops the workers after their chunk in hand, joins them, drops the job.
   void stop() noexcept;
 

@@ -45,6 +45,20 @@ SparseRows concatenate(const std::vector<SparseRows>& parts) {
   return joined;
 }
 
+namespace {
+
+// Fills the rows of `chunk` into its part, with a thread's scratch.
+void fill_chunk(const Chunk& chunk, std::int32_t games, const RowFiller& fill, RowScratch& s, SparseRows& part) {
+  s.dot.resize(static_cast<std::size_t>(games), 0.0f);
+  for (std::int64_t row = chunk.begin; row < chunk.end; ++row) {
+    s.candidates.clear();
+    fill(static_cast<std::int32_t>(row), s);
+    append_by_index(s.candidates, part);
+  }
+}
+
+}  // namespace
+
 SparseRows game_rows_in_parallel(std::int32_t games, std::int64_t rows_per_chunk, const RowFiller& fill,
                                  CancelCheck& cancel) {
   std::vector<RowScratch> scratch(static_cast<std::size_t>(threads_for(games, rows_per_chunk)));
@@ -52,17 +66,46 @@ SparseRows game_rows_in_parallel(std::int32_t games, std::int64_t rows_per_chunk
   parallel_for(
       games, rows_per_chunk,
       [&](const Chunk& chunk, int worker) {
-        RowScratch& s = scratch[static_cast<std::size_t>(worker)];
-        s.dot.resize(static_cast<std::size_t>(games), 0.0f);
-        SparseRows& part = parts[static_cast<std::size_t>(chunk.number)];
-        for (std::int64_t row = chunk.begin; row < chunk.end; ++row) {
-          s.candidates.clear();
-          fill(static_cast<std::int32_t>(row), s);
-          append_by_index(s.candidates, part);
-        }
+        fill_chunk(chunk, games, fill, scratch[static_cast<std::size_t>(worker)],
+                   parts[static_cast<std::size_t>(chunk.number)]);
       },
       cancel);
   return concatenate(parts);
+}
+
+void GameRowsInBackground::start(std::int32_t games, std::int64_t rows_per_chunk, RowFiller fill) {
+  job_.stop();
+  games_ = games;
+  rows_per_chunk_ = std::max<std::int64_t>(rows_per_chunk, 1);
+  fill_ = std::move(fill);
+  // The workers, and the calling thread as one more.
+  const int workers = std::max(0, threads_for(games, rows_per_chunk_) - 1);
+  scratch_.assign(static_cast<std::size_t>(workers + 1), RowScratch());
+  parts_.assign(static_cast<std::size_t>(chunk_count(games, rows_per_chunk_)), SparseRows());
+  job_.start(
+      games, rows_per_chunk_,
+      [this](const Chunk& chunk, int worker) {
+        fill_chunk(chunk, games_, fill_, scratch_[static_cast<std::size_t>(worker)],
+                   parts_[static_cast<std::size_t>(chunk.number)]);
+      },
+      workers);
+}
+
+std::int32_t GameRowsInBackground::rows_ready() noexcept {
+  return static_cast<std::int32_t>(std::min<std::int64_t>(games_, job_.finished_chunks() * rows_per_chunk_));
+}
+
+SparseRows GameRowsInBackground::rows(std::int32_t first, std::int32_t last) const {
+  const auto from = static_cast<std::ptrdiff_t>(first / rows_per_chunk_);
+  const auto to = static_cast<std::ptrdiff_t>(chunk_count(last, rows_per_chunk_));
+  return concatenate(std::vector<SparseRows>(parts_.begin() + from, parts_.begin() + to));
+}
+
+bool GameRowsInBackground::run_one(CancelCheck& cancel) { return job_.run_one(cancel); }
+
+SparseRows GameRowsInBackground::finish(CancelCheck& cancel) {
+  job_.wait(cancel);
+  return concatenate(parts_);
 }
 
 }  // namespace steam_rec::rec

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/cancel.hpp"
+#include "core/parallel.hpp"
 #include "core/top_k.hpp"
 #include "core/training_set.hpp"
 
@@ -40,5 +41,33 @@ using RowFiller = std::function<void(std::int32_t row, RowScratch& scratch)>;
 // chunks joined in order.
 SparseRows game_rows_in_parallel(std::int32_t games, std::int64_t rows_per_chunk, const RowFiller& fill,
                                  CancelCheck& cancel);
+
+// game_rows_in_parallel() with the calling thread free meanwhile: the rows
+// finished so far, from row 0 on, can be read (and written to a table) while
+// the workers compute the rest, and the caller lends its thread to the job
+// between such reads.  The result is the same rows, for any thread count.
+class GameRowsInBackground {
+ public:
+  // Starts filling the rows on max_threads() - 1 workers; with one thread
+  // the rows are filled only by run_one() and finish() on the calling thread.
+  void start(std::int32_t games, std::int64_t rows_per_chunk, RowFiller fill);
+  // How many rows from row 0 on are final.
+  std::int32_t rows_ready() noexcept;
+  // Rows [first, last) of the result, last <= rows_ready(), first a value
+  // rows_ready() returned before (or 0).
+  SparseRows rows(std::int32_t first, std::int32_t last) const;
+  // Fills one chunk of rows on this thread; false when none is left to take.
+  bool run_one(CancelCheck& cancel);
+  // Fills what is left, waits for the workers and returns every row.
+  SparseRows finish(CancelCheck& cancel);
+
+ private:
+  std::int32_t games_ = 0;
+  std::int64_t rows_per_chunk_ = 1;
+  RowFiller fill_;
+  std::vector<RowScratch> scratch_;
+  std::vector<SparseRows> parts_;
+  BackgroundFor job_;  // last: destroyed first, so its workers stop before what they write goes
+};
 
 }  // namespace steam_rec::rec

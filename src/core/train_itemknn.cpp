@@ -2,18 +2,12 @@
 
 #include "core/algorithm_trainers.hpp"
 #include "core/itemknn_parts.hpp"
+#include "core/itemknn_rows.hpp"
 #include "core/parallel.hpp"
 #include "core/row_parts.hpp"
 #include "core/top_k.hpp"
 
 namespace steam_rec::rec {
-namespace {
-
-// Games per chunk of the parallel similarity rows.
-constexpr std::int64_t kRowsPerChunk = 16;
-
-}  // namespace
-
 void apply_itemknn_weighting(SparseRows& rows, const std::vector<std::int64_t>& owners, double players,
                              double interactions, const TrainParams& params) {
   if (params.weighting == Weighting::none) return;
@@ -44,36 +38,43 @@ void pick_itemknn_neighbors(std::int32_t i, RowScratch& s, const std::vector<dou
   keep_best(s.candidates, static_cast<std::size_t>(params.neighbors));
 }
 
-SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
+ItemknnRows::ItemknnRows(const TrainingSet& data, const TrainParams& params) : params(params) {
   const std::int32_t games = data.games();
-  SparseRows by_player = weighted_by_player(data, InteractionWeight{params.engagement_weight});
+  by_player = weighted_by_player(data, InteractionWeight{params.engagement_weight});
   std::vector<std::int64_t> owners(static_cast<std::size_t>(games), 0);
   for (std::int32_t g : by_player.index) ++owners[g];
   apply_itemknn_weighting(by_player, owners, by_player.rows(), static_cast<double>(by_player.nonzeros()), params);
-  const SparseRows by_game = transpose(by_player, games);
+  by_game = transpose(by_player, games);
 
-  std::vector<double> norms(static_cast<std::size_t>(games), 0);
+  norms.assign(static_cast<std::size_t>(games), 0);
   for (std::int32_t g = 0; g < games; ++g)
     for (std::int64_t p = by_game.offset[g]; p < by_game.offset[g + 1]; ++p)
       norms[g] += static_cast<double>(by_game.value[p]) * by_game.value[p];
   for (double& n : norms) n = std::sqrt(n);
+}
 
+void ItemknnRows::fill(std::int32_t i, RowScratch& s) const {
+  for (std::int64_t p = by_game.offset[i]; p < by_game.offset[i + 1]; ++p) {
+    const std::int32_t u = by_game.index[p];
+    const float x_ui = by_game.value[p];
+    for (std::int64_t q = by_player.offset[u]; q < by_player.offset[u + 1]; ++q) {
+      const std::int32_t j = by_player.index[q];
+      if (s.dot[j] == 0) s.touched.push_back(j);
+      s.dot[j] += x_ui * by_player.value[q];
+    }
+  }
+  pick_itemknn_neighbors(i, s, norms, params);
+  // The same product scale_columns() takes of the finished matrix, entry by entry.
+  if (!column_factors.empty())
+    for (Scored& c : s.candidates)
+      c.score = static_cast<float>(c.score * column_factors[static_cast<std::size_t>(c.index)]);
+}
+
+SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
+  const ItemknnRows rows(data, params);
   // Each game's row depends only on the inputs, so rows run in parallel.
   return game_rows_in_parallel(
-      games, kRowsPerChunk,
-      [&](std::int32_t i, RowScratch& s) {
-        for (std::int64_t p = by_game.offset[i]; p < by_game.offset[i + 1]; ++p) {
-          const std::int32_t u = by_game.index[p];
-          const float x_ui = by_game.value[p];
-          for (std::int64_t q = by_player.offset[u]; q < by_player.offset[u + 1]; ++q) {
-            const std::int32_t j = by_player.index[q];
-            if (s.dot[j] == 0) s.touched.push_back(j);
-            s.dot[j] += x_ui * by_player.value[q];
-          }
-        }
-        pick_itemknn_neighbors(i, s, norms, params);
-      },
-      cancel);
+      data.games(), kItemknnRowsPerChunk, [&](std::int32_t i, RowScratch& s) { rows.fill(i, s); }, cancel);
 }
 
 }  // namespace steam_rec::rec

@@ -21,7 +21,7 @@ void apply_serving_settings(const TrainParams& params, GameModel& model) {
   if (params.algorithm->prepare_serving != nullptr) params.algorithm->prepare_serving(params, model);
 }
 
-GameModel train(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
+GameModel train_shared_parts(const TrainingSet& data, const TrainParams& params) {
   GameModel model;
   model.appids = data.appids();
   apply_serving_settings(params, model);
@@ -29,6 +29,11 @@ GameModel train(const TrainingSet& data, const TrainParams& params, CancelCheck&
   // Tags are kept by every model: recommend() filters by them.
   model.tags = train_content(data);
   model.tag_names = data.tag_names();
+  return model;
+}
+
+GameModel train(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
+  GameModel model = train_shared_parts(data, params);
   params.algorithm->train(data, params, model, cancel);
   return model;
 }

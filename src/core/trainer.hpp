@@ -10,6 +10,10 @@ namespace steam_rec::rec {
 
 GameModel train(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);
 
+// Every model's parts (appids, popularity, tags, serving settings): what
+// train() fills before the algorithm's own parts.
+GameModel train_shared_parts(const TrainingSet& data, const TrainParams& params);
+
 // Sets how a model of these parameters weighs, folds in and blends at serving
 // time; train() calls it, and so does loading a stored model.
 void apply_serving_settings(const TrainParams& params, GameModel& model);

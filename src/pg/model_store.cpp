@@ -21,20 +21,44 @@ Datum text_array(const std::vector<std::string>& names) {
   return PointerGetDatum(construct_array(datums, count, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
-// Offsets of a sparse matrix's rows, as int4 (PostgreSQL arrays hold far fewer
-// than 2^31 elements anyway).
-Datum offsets_array(const rec::SparseRows& rows, int games) {
-  int32* offsets = static_cast<int32*>(palloc(sizeof(int32) * (games + 1)));
-  for (int g = 0; g <= games; ++g) offsets[g] = rows.rows() == games ? static_cast<int32>(rows.offset[g]) : 0;
-  return int4_array(offsets, games + 1);
+// Rows [first, last) of a model's games x something matrix, whose row 0 is
+// game `row0` and which has `whole` rows when the model has this part; one of
+// another size (none: a part the model does not have) reads as empty rows.
+struct RowRange {
+  const rec::SparseRows& rows;
+  int row0;
+  int whole;
+  int first;
+  int last;
+
+  bool present() const { return rows.rows() == whole; }
+  int64 begin() const { return present() ? rows.offset[first - row0] : 0; }
+  int64 end() const { return present() ? rows.offset[last - row0] : 0; }
+  int64 entries() const { return end() - begin(); }
+};
+
+// Offsets of the range's rows from its first entry, as int4 (PostgreSQL
+// arrays hold far fewer than 2^31 elements anyway).
+Datum offsets_array(const RowRange& range) {
+  const int count = range.last - range.first;
+  int32* offsets = static_cast<int32*>(palloc(sizeof(int32) * (count + 1)));
+  for (int g = 0; g <= count; ++g)
+    offsets[g] =
+        range.present() ? static_cast<int32>(range.rows.offset[range.first - range.row0 + g] - range.begin()) : 0;
+  return int4_array(offsets, count + 1);
 }
 
-// The appids of a neighbor matrix's entries (stored as appids, so a row reads on its own).
-Datum neighbor_appids(const rec::GameModel& model, const rec::SparseRows& rows) {
-  const int64 count = rows.rows() == model.games() ? rows.nonzeros() : 0;
+// The appids of a neighbor matrix's entries in the range (stored as appids,
+// so a row reads on its own).
+Datum neighbor_appids(const rec::GameModel& model, const RowRange& range) {
+  const int64 count = range.entries();
   int32* appids = static_cast<int32*>(palloc(sizeof(int32) * (count + 1)));
-  for (int64 p = 0; p < count; ++p) appids[p] = model.appids[rows.index[p]];
+  for (int64 p = 0; p < count; ++p) appids[p] = model.appids[range.rows.index[range.begin() + p]];
   return int4_array(appids, static_cast<int>(count));
+}
+
+Datum range_weights(const RowRange& range) {
+  return float4_array(range.present() ? range.rows.value.data() + range.begin() : nullptr, range.entries());
 }
 
 void check_fits_in_an_array(int64 elements) {
@@ -51,6 +75,12 @@ void lock_models_for_activation() {
 }
 
 int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
+  const int64 id = store_model_head(model, facts);
+  store_model_games(id, model, model.neighbors, 0, model.games());
+  return id;
+}
+
+int64 store_model_head(const rec::GameModel& model, const ModelFacts& facts) {
   Oid model_types[6] = {TEXTOID, TEXTOID, INT4OID, INT4OID, INT8OID, INT4OID};
   Datum model_values[6] = {CStringGetTextDatum(facts.algorithm), CStringGetTextDatum(facts.params_json),
                            Int32GetDatum(facts.players),         Int32GetDatum(facts.games),
@@ -68,18 +98,26 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
       "INSERT INTO steam_rec.model_tags (model_id, tag, tag_name)"
       " SELECT $1, (u.n - 1)::integer, u.name FROM pg_catalog.unnest($2) WITH ORDINALITY AS u(name, n)",
       2, tag_types, tag_values, SPI_OK_INSERT);
+  return id;
+}
 
-  const int games = model.games();
+void store_model_games(int64 id, const rec::GameModel& model, const rec::SparseRows& neighbors, int first, int last,
+                       SPIPlanPtr* plan) {
+  const int games = last - first;
   const int factor_count = model.has_factors() ? static_cast<int>(model.factors.cols()) : 0;
-  check_fits_in_an_array(model.neighbors.nonzeros());
-  check_fits_in_an_array(model.content_neighbors.nonzeros());
+  const RowRange neighbor_rows{neighbors, first, games, first, last};
+  const RowRange content_rows{model.content_neighbors, 0, model.games(), first, last};
+  const RowRange tag_rows{model.tags, 0, model.games(), first, last};
+  check_fits_in_an_array(neighbor_rows.entries());
+  check_fits_in_an_array(content_rows.entries());
   check_fits_in_an_array(static_cast<int64>(games) * factor_count);
-  check_fits_in_an_array(model.tags.nonzeros());
+  check_fits_in_an_array(tag_rows.entries());
 
   // Row-major factors: game g's are elements g*f+1 .. (g+1)*f of the array.
   float* factors = static_cast<float*>(palloc(sizeof(float) * (static_cast<int64>(games) * factor_count + 1)));
   for (int g = 0; g < games; ++g)
-    for (int f = 0; f < factor_count; ++f) factors[static_cast<int64>(g) * factor_count + f] = model.factors(g, f);
+    for (int f = 0; f < factor_count; ++f)
+      factors[static_cast<int64>(g) * factor_count + f] = model.factors(first + g, f);
 
   // The statement's parameters, each named: whole-model arrays that each
   // game's row slices (slicing fixed-width arrays is constant time, so one
@@ -108,20 +146,21 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
     values[param - 1] = value;
   };
   bind(kModelId, INT8OID, Int64GetDatum(id));
-  bind(kAppids, INT4ARRAYOID, int4_array(model.appids.data(), games));
-  bind(kPopularity, FLOAT4ARRAYOID, float4_array(model.popularity.data(), games));
-  bind(kNeighborOffsets, INT4ARRAYOID, offsets_array(model.neighbors, games));
-  bind(kNeighborAppids, INT4ARRAYOID, neighbor_appids(model, model.neighbors));
-  bind(kNeighborWeights, FLOAT4ARRAYOID, float4_array(model.neighbors.value.data(), model.neighbors.nonzeros()));
-  bind(kContentOffsets, INT4ARRAYOID, offsets_array(model.content_neighbors, games));
-  bind(kContentAppids, INT4ARRAYOID, neighbor_appids(model, model.content_neighbors));
-  bind(kContentWeights, FLOAT4ARRAYOID,
-       float4_array(model.content_neighbors.value.data(), model.content_neighbors.nonzeros()));
+  bind(kAppids, INT4ARRAYOID, int4_array(model.appids.data() + first, games));
+  bind(kPopularity, FLOAT4ARRAYOID, float4_array(model.popularity.data() + first, games));
+  bind(kNeighborOffsets, INT4ARRAYOID, offsets_array(neighbor_rows));
+  bind(kNeighborAppids, INT4ARRAYOID, neighbor_appids(model, neighbor_rows));
+  bind(kNeighborWeights, FLOAT4ARRAYOID, range_weights(neighbor_rows));
+  bind(kContentOffsets, INT4ARRAYOID, offsets_array(content_rows));
+  bind(kContentAppids, INT4ARRAYOID, neighbor_appids(model, content_rows));
+  bind(kContentWeights, FLOAT4ARRAYOID, range_weights(content_rows));
   bind(kFactors, FLOAT4ARRAYOID, float4_array(factors, static_cast<int64>(games) * factor_count));
   bind(kFactorCount, INT4OID, Int32GetDatum(factor_count));
-  bind(kTagOffsets, INT4ARRAYOID, offsets_array(model.tags, games));
-  bind(kTags, INT4ARRAYOID, int4_array(model.tags.index.data(), static_cast<int>(model.tags.nonzeros())));
-  bind(kTagWeights, FLOAT4ARRAYOID, float4_array(model.tags.value.data(), model.tags.nonzeros()));
+  bind(kTagOffsets, INT4ARRAYOID, offsets_array(tag_rows));
+  bind(kTags, INT4ARRAYOID,
+       int4_array(tag_rows.present() ? model.tags.index.data() + tag_rows.begin() : nullptr,
+                  static_cast<int>(tag_rows.entries())));
+  bind(kTagWeights, FLOAT4ARRAYOID, range_weights(tag_rows));
 
   // Each column of game i's row (model_games_table.hpp names them), from the parameters.
   auto slice = [](int elements, int offsets) {
@@ -145,11 +184,21 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   StringInfoData sources;
   initStringInfo(&sources);
   for (const char* column : kModelGamesColumns) appendStringInfo(&sources, ", %s", source_of(column));
-  spi_run(psprintf("INSERT INTO steam_rec.model_games (model_id, %s) SELECT $%d%s"
-                   "  FROM pg_catalog.generate_subscripts($%d, 1) AS i",
-                   model_games_column_list(), kModelId, sources.data, kAppids),
-          kParams, types, values, SPI_OK_INSERT);
-  return id;
+  const char* insert = psprintf(
+      "INSERT INTO steam_rec.model_games (model_id, %s) SELECT $%d%s  FROM pg_catalog.generate_subscripts($%d, 1) AS i",
+      model_games_column_list(), kModelId, sources.data, kAppids);
+  if (plan == nullptr) {
+    spi_run(insert, kParams, types, values, SPI_OK_INSERT);
+    return;
+  }
+  if (*plan == nullptr) {
+    // Planned once for all of a model's statements; the plan goes with SPI_finish().
+    *plan = SPI_prepare_cursor(insert, kParams, types, CURSOR_OPT_GENERIC_PLAN);
+    if (*plan == nullptr) elog(ERROR, "steam_rec: cannot prepare %s: %s", insert, SPI_result_code_string(SPI_result));
+  }
+  const int result = SPI_execute_plan(*plan, values, nullptr, false, 0);
+  if (result != SPI_OK_INSERT)
+    elog(ERROR, "steam_rec: internal query failed (%s): %s", SPI_result_code_string(result), insert);
 }
 
 void finish_and_activate(int64 id, double seconds) {

@@ -5,6 +5,10 @@
 #include "core/train_params.hpp"
 #include "pg/postgres.hpp"
 
+extern "C" {
+#include "executor/spi.h"
+}
+
 namespace steam_rec::pg {
 
 struct ModelFacts {
@@ -23,6 +27,17 @@ void lock_models_for_activation();
 // Inserts the model (inactive, seconds 0) and returns its id.  Call inside
 // SPI with no C++ object on the stack: it only reads the model.
 int64 store_model(const rec::GameModel& model, const ModelFacts& facts);
+
+// store_model() in parts, for a model stored while its neighbour rows are
+// still being computed (train.cpp): the models row and model_tags, returning
+// the id; then model_games rows [first, last), whose neighbour rows are
+// `neighbors` (last - first rows; any other number: none) and whose other
+// columns come from `model`.  The rows are the ones store_model() writes.
+// With `plan`, the statement is planned once into *plan (null at first) and
+// run from it for every range of one model, inside one SPI session.
+int64 store_model_head(const rec::GameModel& model, const ModelFacts& facts);
+void store_model_games(int64 id, const rec::GameModel& model, const rec::SparseRows& neighbors, int first, int last,
+                       SPIPlanPtr* plan = nullptr);
 
 // Records how long training took and makes the model the active one.  Call
 // after lock_models_for_activation(): its statements take new snapshots (in

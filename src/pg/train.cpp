@@ -9,6 +9,7 @@
 
 #include "core/guard.hpp"
 #include "core/parallel.hpp"
+#include "core/staged_training.hpp"
 #include "core/thread_scratch.hpp"
 #include "core/trainer.hpp"
 #include "pg/core_object.hpp"
@@ -34,14 +35,80 @@ namespace {
 
 constexpr int64 kTrainLockKey = 0x737465616d747261;  // "steamtra"
 
+// Neighbour rows per model_games statement while the rest are computed: a
+// few statements per model, each long enough that its fixed cost is small.
+constexpr int32 kStoredRowsPerStatement = 256;
+
 struct Training {
   rec::TrainParams params;
   rec::TrainingSet data;
   rec::GameModel model;
   rec::DataSize size;
   std::vector<rec::ParamValue> described;
-  GatheredSums gathered;  // on a Citus coordinator, from partial sums
+  GatheredSums gathered;        // on a Citus coordinator, from partial sums
+  rec::SparseRows stored_rows;  // the neighbour rows of the statement being written
+  rec::StagedTraining staged;   // last: its threads stop before anything else here goes
 };
+
+// Trains a model whose neighbour rows are its last step (itemknn) and stores
+// it meanwhile: the core's threads fill the rows while this thread writes the
+// rows already final to model_games, and fills rows itself whenever fewer
+// than a statement's worth are waiting.  Storing was as long as the parallel
+// rows on the real data and ran after them; now the two overlap.  The rows
+// stored are the ones store_model() would write.  The models row is inserted
+// first, after the activation lock, as in the serial path.  Cancel is polled
+// by the core between chunks (while this thread fills rows or waits) and by
+// the server inside each statement.  The activation lock is taken before the
+// rows are done, so other sessions' activations wait for them too (a fraction
+// of a second on the real data); recommend() does not.  Returns the model's id.
+int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& cancel) {
+  rec::StagedTraining* staged = &training->staged;
+  check(guard([&] {
+          training->data.finish(cancel);
+          training->size = rec::data_size(training->data);
+          staged->begin(training->data, training->params);
+          training->data = rec::TrainingSet();
+          training->described = rec::describe_params(training->params);
+        }),
+        "train");
+  const rec::GameModel& model = staged->model();
+  const int32 games = model.games();
+  ModelFacts facts{rec::algorithm_name(training->params.algorithm), params_to_json(training->described),
+                   static_cast<int32>(training->size.players), games, training->size.interactions};
+  lock_models_for_activation();
+  const int64 id = store_model_head(model, facts);
+
+  MemoryContext statement = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train rows", ALLOCSET_DEFAULT_SIZES);
+  SPIPlanPtr insert_plan = nullptr;
+  // Writes rows [*stored, last) of the neighbours.
+  auto store_rows = [&](int32* stored, int32 last) {
+    check(guard([&] { training->stored_rows = staged->rows(*stored, last); }), "train");
+    MemoryContext caller = MemoryContextSwitchTo(statement);
+    store_model_games(id, model, training->stored_rows, *stored, last, &insert_plan);
+    MemoryContextSwitchTo(caller);
+    MemoryContextReset(statement);
+    *stored = last;
+  };
+  int32 stored = 0;
+  for (;;) {
+    int32 ready = 0;
+    bool took_chunk = false;
+    check(guard([&] {
+            ready = staged->rows_ready();
+            if (ready - stored < kStoredRowsPerStatement) took_chunk = staged->run_one(cancel);
+          }),
+          "train");
+    if (ready - stored >= kStoredRowsPerStatement) {
+      store_rows(&stored, ready);
+    } else if (!took_chunk) {
+      break;  // no chunk left to take: the last ones are on the threads
+    }
+  }
+  check(guard([&] { staged->finish(cancel); }), "train");
+  if (stored < games) store_rows(&stored, games);
+  MemoryContextDelete(statement);
+  return id;
+}
 
 // Reads the owned games, by a heap scan where that reads what SQL would
 // (owned_games_scan.hpp): the read was the largest serial part of a short
@@ -132,6 +199,15 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     read_game_tags([&](int32 appid, const char* tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
+    // On one thread nothing would overlap: the serial path's one statement is cheaper.
+    if (rec::StagedTraining::applies(training->params) && steam_rec::max_threads() > 1) {
+      const int64 id = train_and_store_overlapped(training, cancel);
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      finish_and_activate(id, seconds);
+      spi.finish();
+      MemoryContextDelete(work);
+      PG_RETURN_INT64(id);
+    }
     check(guard([&] {
             training->data.finish(cancel);
             training->size = rec::data_size(training->data);
