@@ -72,6 +72,7 @@ void BatchScorer::rank_chunk(const Chunk& chunk, int worker) {
   Recommender& ranker = *rankers_[static_cast<std::size_t>(worker)];
   RankRequest request;
   request.k = k_;
+  request.new_games_by_tags = true;  // the lists recommend() returns
   for (std::int64_t p = chunk.begin; p < chunk.end; ++p) {
     stop_point();
     const auto player = static_cast<std::size_t>(p);

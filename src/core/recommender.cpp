@@ -38,6 +38,7 @@ struct Recommender::Eligibility {
   std::vector<std::int32_t> include_in_order;  // distinct, in request order, for explanations
   bool include_requested = false;
   bool any_tag_filter = false;
+  bool new_games_by_tags = false;  // select() scores new games by content alone (listed_total)
 
   bool allows(const Recommender& r, std::int32_t game) const {
     if (r.flagged(game, kExcluded)) return false;
@@ -149,7 +150,7 @@ void Recommender::mark_tags(const std::vector<std::string>& names, std::uint8_t 
 }
 
 Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
-                                       CancelCheck& cancel) {
+                                       bool new_games_by_tags, CancelCheck& cancel) {
   const Blend& blend = view_.blend;
   Scales scales;
   if (owned.empty()) return scales;
@@ -160,6 +161,9 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
     prefetch_rows(view_.neighbors, owned);
     for (std::size_t o = 0; o < owned.size(); ++o)
       top = std::max(top, add_row(view_.neighbors, owned[o], weights[o], collaborative_.data(), cancel));
+    // The weights lent to new games must not set the scale of the others'
+    // when new games compete by their tags alone.
+    if (new_games_by_tags) top = largest_known_score(cancel);
   } else if (blend.collaborative > 0 && view_.has_factors()) {
     Eigen::VectorXf player = fold_in_player(view_.factors(), view_.gram(), view_.fold_in, owned.data(), weights.data(),
                                             owned.size(), &scales.fold_in_solver);
@@ -252,6 +256,23 @@ float Recommender::add_content(std::int32_t game, float weight, CancelCheck& can
   return top;
 }
 
+// The largest collaborative score of a touched game somebody owned.
+float Recommender::largest_known_score(CancelCheck& cancel) const {
+  float top = 0;
+  for (std::int32_t j : touched_) {
+    cancel.poll();
+    if (!is_new_game(j)) top = std::max(top, collaborative_[j]);
+  }
+  return top;
+}
+
+// A game's score for the ordinary places of a list: a new game's is its
+// content part alone when the request ranks new games by their tags.
+float Recommender::listed_total(const Scales& scales, const Eligibility& eligibility, std::int32_t game) const {
+  if (eligibility.new_games_by_tags && is_new_game(game)) return view_.blend.content * scales.content * content_[game];
+  return total(scales, game);
+}
+
 float Recommender::total(const Scales& scales, std::int32_t game) const {
   const Blend& blend = view_.blend;
   return blend.collaborative * scales.collaborative * collaborative_[game] +
@@ -266,7 +287,7 @@ std::vector<Scored> Recommender::select(const Scales& scales, const Eligibility&
   BestOf best(pool);
   for (std::int32_t j : touched_) {
     cancel.poll();
-    if (eligibility.allows(*this, j)) best.offer(Scored{total(scales, j), j});
+    if (eligibility.allows(*this, j)) best.offer(Scored{listed_total(scales, eligibility, j), j});
   }
   for (std::int32_t rank = 0; rank < view_.games(); ++rank) {
     cancel.poll();
@@ -381,11 +402,17 @@ void Recommender::explain(const Scales& scales, const std::vector<std::int32_t>&
   Eigen::VectorXf solved;
   if (scales.collaborative > 0 && view_.has_factors())
     solved = scales.fold_in_solver.solve(view_.factors().row(game).transpose());
+  // A new game is explained by the player's games tagged like it: the
+  // weights new_game_weight lends it come from other games' tag neighbours,
+  // which would name games that merely lead to those.
+  const bool new_game = is_new_game(game);
   for (std::size_t o = 0; o < owned.size(); ++o) {
     cancel.poll();
     const std::int32_t g = owned[o];
     float part = 0;
-    if (scales.collaborative > 0) {
+    if (new_game) {
+      if (view_.has_tags()) part = weights[o] * tag_cosine(g, game);
+    } else if (scales.collaborative > 0) {
       if (view_.has_neighbors()) {
         const float weight = neighbor_row != nullptr ? neighbor_row[o] : neighbor_weight(g, game);
         part += blend.collaborative * scales.collaborative * weights[o] * weight;
@@ -394,7 +421,7 @@ void Recommender::explain(const Scales& scales, const std::vector<std::int32_t>&
         part += blend.collaborative * scales.collaborative * confidence * view_.factors().row(g).dot(solved);
       }
     }
-    if (scales.content > 0) {
+    if (scales.content > 0 && !new_game) {
       // A game without a stored list is compared by its tags (content_weight).
       const bool stored = content_row != nullptr && content_lists.end(g) > content_lists.begin(g);
       const float weight = stored ? content_row[o] : content_weight(g, game);
@@ -490,11 +517,12 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   mark_tags(request.include_tags, kIncludeTag, &eligibility.include_in_order, cancel);
   mark_tags(request.exclude_tags, kExcludeTag, nullptr, cancel);
   eligibility.any_tag_filter = eligibility.include_requested || !filtered_tags_.empty();
+  eligibility.new_games_by_tags = request.new_games_by_tags;
   cancel.poll_now();
 
   const std::size_t k = static_cast<std::size_t>(std::max(request.k, 0));
   const bool diversify_pool = request.diversity > 0 && k > 1;
-  const Scales scales = score(owned, weights, cancel);
+  const Scales scales = score(owned, weights, request.new_games_by_tags, cancel);
   std::vector<Scored> pool = select(scales, eligibility, diversify_pool ? std::max<std::size_t>(5 * k, 50) : k, cancel);
   std::vector<Scored> chosen = diversify_pool ? diversify(pool, k, request.diversity, cancel) : std::move(pool);
   if (request.new_game_slots > 0)
@@ -507,19 +535,19 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   for (std::size_t r = 0; r < chosen.size(); ++r) {
     results[r].appid = view_.appids[chosen[r].index];
     results[r].score = chosen[r].score;
+    results[r].new_game = is_new_game(chosen[r].index);
     const std::size_t row = r * owned.size();
     explain(scales, owned, weights, eligibility, pairs.neighbor.empty() ? nullptr : &pairs.neighbor[row],
             pairs.content.empty() ? nullptr : &pairs.content[row], results[r], chosen[r].index, cancel);
-    results[r].new_game = request.new_game_slots > 0 && is_new_game(chosen[r].index);
   }
   return results;
 }
 
 void Recommender::reserve_new_games(const Scales& scales, const Eligibility& eligibility, std::size_t slots,
                                     std::size_t k, std::vector<Scored>& chosen, CancelCheck& cancel) const {
-  // A new game has no popularity and no collaborative score: only its tags'
-  // likeness to the player's games (the content score) speaks for it, and
-  // only the games it touched have one.
+  // A new game has no popularity: it enters only when its tags are like the
+  // player's games (a content score; only the games it touched have one).
+  // Weights lent by new_game_weight then order those, through total().
   std::size_t listed = 0;
   for (const Scored& s : chosen) listed += is_new_game(s.index) ? 1 : 0;
   if (listed >= slots || scales.content <= 0) return;

@@ -36,6 +36,11 @@ struct RankRequest {
   // Up to this many of the k places go to new games (nobody owned them when
   // the model was trained), the ones most like the player's games by tags.
   std::int32_t new_game_slots = 0;
+  // A player's or visitor's list: a new game competes for its places by its
+  // tags alone (its content score), as if the model lent it no weights; the
+  // weights new_game_weight lends it order the new games of those kept
+  // places.  Off for similar games and evaluate(), which rank by every score.
+  bool new_games_by_tags = false;
 };
 
 enum class Basis {
@@ -51,7 +56,7 @@ struct Recommendation {
   std::int32_t because_count = 0;
   Basis basis = Basis::popular;
   std::string tag;
-  bool new_game = false;  // nobody owned it at training, and the request kept places for such games
+  bool new_game = false;  // nobody owned it at training: `because` names the games tagged like it
 };
 
 class Recommender {
@@ -94,7 +99,8 @@ class Recommender {
   struct PairWeights {
     std::vector<float> neighbor, content;
   };
-  Scales score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights, CancelCheck& cancel);
+  Scales score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights, bool new_games_by_tags,
+               CancelCheck& cancel);
   void touch(std::int32_t game);
   float add_content(std::int32_t game, float weight, CancelCheck& cancel);
   float add_row(const SparseView& list, std::int32_t row, float weight, float* scores, CancelCheck& cancel);
@@ -104,6 +110,8 @@ class Recommender {
                  CancelCheck& cancel);
   void clear_scratch();
   float total(const Scales& scales, std::int32_t game) const;
+  float largest_known_score(CancelCheck& cancel) const;
+  float listed_total(const Scales& scales, const Eligibility& eligibility, std::int32_t game) const;
   std::vector<Scored> select(const Scales& scales, const Eligibility& eligibility, std::size_t pool,
                              CancelCheck& cancel) const;
   // Makes room in `chosen` for up to `slots` new games liked by content: the

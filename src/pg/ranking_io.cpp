@@ -213,6 +213,7 @@ Ranking* begin_ranking(FunctionCallInfo fcinfo, const Arguments& arguments) {
           request.exclude_owned = exclude_owned;
           request.diversity = diversity;
           request.new_game_slots = new_game_slots;
+          request.new_games_by_tags = true;
           copy_names(include, include_count, request.include_tags, cancel);
           copy_names(exclude, exclude_count, request.exclude_tags, cancel);
           request.exclude_appids.assign(appids, appids + appid_count);

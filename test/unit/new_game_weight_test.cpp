@@ -49,7 +49,7 @@ constexpr std::int32_t kGame1 = 0, kGame2 = 1, kGame10 = 4, kGame11 = 5;
 
 }  // namespace
 
-TEST(NewGameWeight, IsOffUnlessAsked) { EXPECT_EQ(TrainParams{}.new_game_weight, 0.0f); }
+TEST(NewGameWeight, IsOnByDefault) { EXPECT_EQ(TrainParams{}.new_game_weight, 1.0f); }
 
 TEST(NewGameWeight, WithoutItNoNeighbourWeightLeadsToANewGame) {
   const GameModel model = train(data(), hybrid(0), no_cancel);
