@@ -156,6 +156,8 @@ DECLARE
     distributed integer;
     unsafe_triggers text;
     quiet text;
+    owner text;
+    not_owned text;
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
         RAISE EXCEPTION 'steam_rec.distribute() needs the citus extension'
@@ -171,6 +173,12 @@ BEGIN
                   HINT = 'Connect to the coordinator and call it there.';
     END IF;
 
+    -- Two calls at once would both find nothing distributed and the second
+    -- would run its worker commands on the first one's Citus tables: the
+    -- second waits here until the first has committed or rolled back, then
+    -- reads what it left (a fresh snapshot per statement in READ COMMITTED).
+    PERFORM pg_advisory_xact_lock(8319385880781678963);  -- "steamdis"
+
     SELECT count(*) INTO distributed
       FROM pg_dist_partition
      WHERE logicalrelid IN (SELECT format('steam_rec.%I', t)::regclass FROM unnest(per_player || replicated) AS t);
@@ -183,6 +191,22 @@ BEGIN
                                   cardinality(per_player || replicated)),
                   HINT = 'Undistribute them with undistribute_table() and call steam_rec.distribute() again.';
     ELSE
+        -- Changing the tables, on the workers too, needs their owner: a
+        -- caller granted EXECUTE alone is refused here, before any node is
+        -- touched, instead of by the first worker.
+        SELECT c.relname, c.relowner::regrole::text INTO not_owned, owner
+          FROM pg_class AS c
+         WHERE c.oid IN (SELECT format('steam_rec.%I', t)::regclass FROM unnest(per_player || replicated) AS t)
+           AND NOT pg_has_role(current_user, c.relowner, 'USAGE')
+         ORDER BY c.relname
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'steam_rec.distribute() must be called by the owner of steam_rec''s tables'
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('Table steam_rec.%s belongs to role %s; role %s does not have its privileges.',
+                                      not_owned, owner, current_user),
+                      HINT = format('Call it as %s or as a superuser.', owner);
+        END IF;
         IF NOT EXISTS (SELECT FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary' AND isactive) THEN
             RAISE EXCEPTION 'steam_rec.distribute() needs at least one worker'
                 USING ERRCODE = 'object_not_in_prerequisite_state',
