@@ -51,6 +51,24 @@ DROP TRIGGER models_mark_data ON steam_rec.models;
 DROP TRIGGER models_delete_governance ON steam_rec.models;
 DROP TRIGGER models_truncate_governance ON steam_rec.models;
 
+-- 4. The identity sequences belong to steam_rec, so each node has its own,
+--    all starting at 1, and Citus does not give them the per-node ranges it
+--    gives the sequences it distributes: a row written through a worker would
+--    take an id the coordinator already gave.  Each worker draws from its own
+--    2^48 ids, from its group id times 2^48; the coordinator keeps 1 up.
+SELECT pg_catalog.run_command_on_workers($cmd$
+    DO $ranges$
+    DECLARE
+        first bigint := (SELECT groupid FROM pg_catalog.pg_dist_local_group)::bigint * 281474976710656 + 1;
+        sequence text;
+    BEGIN
+        FOREACH sequence IN ARRAY ARRAY['user_games_id_seq', 'game_tags_id_seq', 'models_id_seq'] LOOP
+            EXECUTE pg_catalog.format('ALTER SEQUENCE steam_rec.%I MINVALUE %s MAXVALUE %s START %s RESTART',
+                                      sequence, first, first + 281474976710655, first);
+        END LOOP;
+    END
+    $ranges$ $cmd$);
+
 -- Reference tables: what every node reads to score and to serve.
 SELECT pg_catalog.create_reference_table('steam_rec.catalog_cache');
 SELECT pg_catalog.create_reference_table('steam_rec.game_tags');

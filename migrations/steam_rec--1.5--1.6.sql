@@ -146,6 +146,27 @@ DECLARE
         -- run one query over users whose per-shard tasks call them again for
         -- each player on the worker: Citus calls that nested execution and
         -- allows it only when asked, on every node where it runs.
+        -- The identity sequences belong to steam_rec, so each node has its
+        -- own, all starting at 1, and Citus does not give them the per-node
+        -- ranges it gives the sequences it distributes: a row written through
+        -- a worker would take an id the coordinator already gave.  Each node
+        -- draws from its own 2^48 ids, from its group id times 2^48, as
+        -- Citus does for its own; the coordinator (group 0) keeps 1 up.
+        'DO $ranges$
+         DECLARE
+             first bigint := (SELECT groupid FROM pg_catalog.pg_dist_local_group)::bigint * 281474976710656 + 1;
+             sequence text;
+         BEGIN
+             FOREACH sequence IN ARRAY ARRAY[''user_games_id_seq'', ''game_tags_id_seq'', ''models_id_seq''] LOOP
+                 IF NOT EXISTS (SELECT FROM pg_catalog.pg_sequences AS s
+                                 WHERE s.schemaname = ''steam_rec'' AND s.sequencename = sequence
+                                   AND s.min_value = first) THEN
+                     EXECUTE pg_catalog.format(''ALTER SEQUENCE steam_rec.%I MINVALUE %s MAXVALUE %s START %s RESTART'',
+                                               sequence, first, first + 281474976710655, first);
+                 END IF;
+             END LOOP;
+         END
+         $ranges$',
         'ALTER FUNCTION steam_rec.refresh_recommendations(bigint, integer) '
             'SET citus.allow_nested_distributed_execution = on',
         'ALTER FUNCTION steam_rec.refresh_engagement(bigint) '
