@@ -101,7 +101,10 @@ SELECT pg_catalog.create_distributed_table('steam_rec.recommendations', 'user_st
 -- train() reads user_games from every shard in parallel, then writes the model
 -- tables, which foreign keys tie together; Citus allows that in one
 -- transaction only over one connection per node.  train() runs its reads
--- that way (a setting of the function, nothing else changes).
+-- that way (a setting of the function, nothing else changes), on every node,
+-- since it can be called on any.
+SELECT pg_catalog.run_command_on_workers(
+    $$ALTER FUNCTION steam_rec.train(text, jsonb) SET citus.multi_shard_modify_mode = 'sequential'$$);
 ALTER FUNCTION steam_rec.train(text, jsonb) SET citus.multi_shard_modify_mode = 'sequential';
 
 -- refresh_recommendations() of every player is one query over users that
@@ -117,12 +120,14 @@ ALTER FUNCTION steam_rec.refresh_recommendations(bigint, integer)
 
 -- refresh_engagement() of every player measures the rows through Citus,
 -- stores the statistics in the reference tables, then rescores each shard's
--- players on its worker in the same way (nested, as above).  On the
--- coordinator the rescoring query must use the connections that wrote the
--- statistics, one per worker, so that the workers see them.
+-- players on its worker in the same way (nested, as above).  On the node it
+-- is called on (any) the rescoring query must use the connections that wrote
+-- the statistics, one per worker, so that the workers see them.
 SELECT pg_catalog.run_command_on_workers(
     $$ALTER FUNCTION steam_rec.refresh_engagement(bigint)
           SET citus.allow_nested_distributed_execution = on$$);
+SELECT pg_catalog.run_command_on_workers(
+    $$ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = 'sequential'$$);
 ALTER FUNCTION steam_rec.refresh_engagement(bigint)
     SET citus.allow_nested_distributed_execution = on;
 ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = 'sequential';

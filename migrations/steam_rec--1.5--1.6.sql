@@ -170,7 +170,14 @@ DECLARE
         'ALTER FUNCTION steam_rec.refresh_recommendations(bigint, integer) '
             'SET citus.allow_nested_distributed_execution = on',
         'ALTER FUNCTION steam_rec.refresh_engagement(bigint) '
-            'SET citus.allow_nested_distributed_execution = on'];
+            'SET citus.allow_nested_distributed_execution = on',
+        -- train() reads the player shards, then writes reference tables tied
+        -- by foreign keys: Citus allows that in one transaction only over one
+        -- connection per node.  refresh_engagement()'s rescoring must go over
+        -- the connections that wrote the new statistics, or the workers would
+        -- not see them before the commit.  Both can be called on any node.
+        'ALTER FUNCTION steam_rec.train(text, jsonb) SET citus.multi_shard_modify_mode = ''sequential''',
+        'ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = ''sequential'''];
     command text;
     relation text;
     failure record;
@@ -280,14 +287,6 @@ BEGIN
             PERFORM truncate_local_data_after_distributing_table(format('steam_rec.%I', relation)::regclass);
         END LOOP;
         PERFORM set_config('client_min_messages', quiet, true);
-
-        -- train() reads the player shards, then writes reference tables tied
-        -- by foreign keys: Citus allows that in one transaction only over one
-        -- connection per node.  refresh_engagement()'s rescoring must go over
-        -- the connections that wrote the new statistics, or the workers would
-        -- not see them before the commit.
-        ALTER FUNCTION steam_rec.train(text, jsonb) SET citus.multi_shard_modify_mode = 'sequential';
-        ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = 'sequential';
 
         -- A call of recommend() through the coordinator is sent whole to the
         -- worker that holds the player, which reads its copy of the model.
