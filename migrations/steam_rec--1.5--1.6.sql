@@ -201,6 +201,16 @@ BEGIN
                   HINT = 'Connect to the coordinator and call it there.';
     END IF;
 
+    -- What is distributed is read below after waiting for another call; a
+    -- snapshot older than that call's commit would not see its tables.
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'steam_rec.distribute() needs a READ COMMITTED transaction'
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = format('This transaction is %s: its snapshot may predate another session''s distribute().',
+                                  upper(current_setting('transaction_isolation'))),
+                  HINT = 'Call it outside a transaction block, or in one begun with ISOLATION LEVEL READ COMMITTED.';
+    END IF;
+
     -- Two calls at once would both find nothing distributed and the second
     -- would run its worker commands on the first one's Citus tables: the
     -- second waits here until the first has committed or rolled back, then
