@@ -51,6 +51,24 @@ DROP TRIGGER models_mark_data ON steam_rec.models;
 DROP TRIGGER models_delete_governance ON steam_rec.models;
 DROP TRIGGER models_truncate_governance ON steam_rec.models;
 
+-- 4. The identity sequences belong to steam_rec, so each node has its own,
+--    all starting at 1, and Citus does not give them the per-node ranges it
+--    gives the sequences it distributes: a row written through a worker would
+--    take an id the coordinator already gave.  Each worker draws from its own
+--    2^48 ids, from its group id times 2^48; the coordinator keeps 1 up.
+SELECT pg_catalog.run_command_on_workers($cmd$
+    DO $ranges$
+    DECLARE
+        first bigint := (SELECT groupid FROM pg_catalog.pg_dist_local_group)::bigint * 281474976710656 + 1;
+        sequence text;
+    BEGIN
+        FOREACH sequence IN ARRAY ARRAY['user_games_id_seq', 'game_tags_id_seq', 'models_id_seq'] LOOP
+            EXECUTE pg_catalog.format('ALTER SEQUENCE steam_rec.%I MINVALUE %s MAXVALUE %s START %s RESTART',
+                                      sequence, first, first + 281474976710655, first);
+        END LOOP;
+    END
+    $ranges$ $cmd$);
+
 -- Reference tables: what every node reads to score and to serve.
 SELECT pg_catalog.create_reference_table('steam_rec.catalog_cache');
 SELECT pg_catalog.create_reference_table('steam_rec.game_tags');
@@ -83,7 +101,10 @@ SELECT pg_catalog.create_distributed_table('steam_rec.recommendations', 'user_st
 -- train() reads user_games from every shard in parallel, then writes the model
 -- tables, which foreign keys tie together; Citus allows that in one
 -- transaction only over one connection per node.  train() runs its reads
--- that way (a setting of the function, nothing else changes).
+-- that way (a setting of the function, nothing else changes), on every node,
+-- since it can be called on any.
+SELECT pg_catalog.run_command_on_workers(
+    $$ALTER FUNCTION steam_rec.train(text, jsonb) SET citus.multi_shard_modify_mode = 'sequential'$$);
 ALTER FUNCTION steam_rec.train(text, jsonb) SET citus.multi_shard_modify_mode = 'sequential';
 
 -- refresh_recommendations() of every player is one query over users that
@@ -99,12 +120,14 @@ ALTER FUNCTION steam_rec.refresh_recommendations(bigint, integer)
 
 -- refresh_engagement() of every player measures the rows through Citus,
 -- stores the statistics in the reference tables, then rescores each shard's
--- players on its worker in the same way (nested, as above).  On the
--- coordinator the rescoring query must use the connections that wrote the
--- statistics, one per worker, so that the workers see them.
+-- players on its worker in the same way (nested, as above).  On the node it
+-- is called on (any) the rescoring query must use the connections that wrote
+-- the statistics, one per worker, so that the workers see them.
 SELECT pg_catalog.run_command_on_workers(
     $$ALTER FUNCTION steam_rec.refresh_engagement(bigint)
           SET citus.allow_nested_distributed_execution = on$$);
+SELECT pg_catalog.run_command_on_workers(
+    $$ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = 'sequential'$$);
 ALTER FUNCTION steam_rec.refresh_engagement(bigint)
     SET citus.allow_nested_distributed_execution = on;
 ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = 'sequential';

@@ -146,16 +146,46 @@ DECLARE
         -- run one query over users whose per-shard tasks call them again for
         -- each player on the worker: Citus calls that nested execution and
         -- allows it only when asked, on every node where it runs.
+        -- The identity sequences belong to steam_rec, so each node has its
+        -- own, all starting at 1, and Citus does not give them the per-node
+        -- ranges it gives the sequences it distributes: a row written through
+        -- a worker would take an id the coordinator already gave.  Each node
+        -- draws from its own 2^48 ids, from its group id times 2^48, as
+        -- Citus does for its own; the coordinator (group 0) keeps 1 up.
+        'DO $ranges$
+         DECLARE
+             first bigint := (SELECT groupid FROM pg_catalog.pg_dist_local_group)::bigint * 281474976710656 + 1;
+             sequence text;
+         BEGIN
+             FOREACH sequence IN ARRAY ARRAY[''user_games_id_seq'', ''game_tags_id_seq'', ''models_id_seq''] LOOP
+                 IF NOT EXISTS (SELECT FROM pg_catalog.pg_sequences AS s
+                                 WHERE s.schemaname = ''steam_rec'' AND s.sequencename = sequence
+                                   AND s.min_value = first) THEN
+                     EXECUTE pg_catalog.format(''ALTER SEQUENCE steam_rec.%I MINVALUE %s MAXVALUE %s START %s RESTART'',
+                                               sequence, first, first + 281474976710655, first);
+                 END IF;
+             END LOOP;
+         END
+         $ranges$',
         'ALTER FUNCTION steam_rec.refresh_recommendations(bigint, integer) '
             'SET citus.allow_nested_distributed_execution = on',
         'ALTER FUNCTION steam_rec.refresh_engagement(bigint) '
-            'SET citus.allow_nested_distributed_execution = on'];
+            'SET citus.allow_nested_distributed_execution = on',
+        -- train() reads the player shards, then writes reference tables tied
+        -- by foreign keys: Citus allows that in one transaction only over one
+        -- connection per node.  refresh_engagement()'s rescoring must go over
+        -- the connections that wrote the new statistics, or the workers would
+        -- not see them before the commit.  Both can be called on any node.
+        'ALTER FUNCTION steam_rec.train(text, jsonb) SET citus.multi_shard_modify_mode = ''sequential''',
+        'ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = ''sequential'''];
     command text;
     relation text;
     failure record;
     distributed integer;
     unsafe_triggers text;
     quiet text;
+    owner text;
+    not_owned text;
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
         RAISE EXCEPTION 'steam_rec.distribute() needs the citus extension'
@@ -171,6 +201,22 @@ BEGIN
                   HINT = 'Connect to the coordinator and call it there.';
     END IF;
 
+    -- What is distributed is read below after waiting for another call; a
+    -- snapshot older than that call's commit would not see its tables.
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'steam_rec.distribute() needs a READ COMMITTED transaction'
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = format('This transaction is %s: its snapshot may predate another session''s distribute().',
+                                  upper(current_setting('transaction_isolation'))),
+                  HINT = 'Call it outside a transaction block, or in one begun with ISOLATION LEVEL READ COMMITTED.';
+    END IF;
+
+    -- Two calls at once would both find nothing distributed and the second
+    -- would run its worker commands on the first one's Citus tables: the
+    -- second waits here until the first has committed or rolled back, then
+    -- reads what it left (a fresh snapshot per statement in READ COMMITTED).
+    PERFORM pg_advisory_xact_lock(8319385880781678963);  -- "steamdis"
+
     SELECT count(*) INTO distributed
       FROM pg_dist_partition
      WHERE logicalrelid IN (SELECT format('steam_rec.%I', t)::regclass FROM unnest(per_player || replicated) AS t);
@@ -183,6 +229,22 @@ BEGIN
                                   cardinality(per_player || replicated)),
                   HINT = 'Undistribute them with undistribute_table() and call steam_rec.distribute() again.';
     ELSE
+        -- Changing the tables, on the workers too, needs their owner: a
+        -- caller granted EXECUTE alone is refused here, before any node is
+        -- touched, instead of by the first worker.
+        SELECT c.relname, c.relowner::regrole::text INTO not_owned, owner
+          FROM pg_class AS c
+         WHERE c.oid IN (SELECT format('steam_rec.%I', t)::regclass FROM unnest(per_player || replicated) AS t)
+           AND NOT pg_has_role(current_user, c.relowner, 'USAGE')
+         ORDER BY c.relname
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'steam_rec.distribute() must be called by the owner of steam_rec''s tables'
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('Table steam_rec.%s belongs to role %s; role %s does not have its privileges.',
+                                      not_owned, owner, current_user),
+                      HINT = format('Call it as %s or as a superuser.', owner);
+        END IF;
         IF NOT EXISTS (SELECT FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary' AND isactive) THEN
             RAISE EXCEPTION 'steam_rec.distribute() needs at least one worker'
                 USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -235,14 +297,6 @@ BEGIN
             PERFORM truncate_local_data_after_distributing_table(format('steam_rec.%I', relation)::regclass);
         END LOOP;
         PERFORM set_config('client_min_messages', quiet, true);
-
-        -- train() reads the player shards, then writes reference tables tied
-        -- by foreign keys: Citus allows that in one transaction only over one
-        -- connection per node.  refresh_engagement()'s rescoring must go over
-        -- the connections that wrote the new statistics, or the workers would
-        -- not see them before the commit.
-        ALTER FUNCTION steam_rec.train(text, jsonb) SET citus.multi_shard_modify_mode = 'sequential';
-        ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = 'sequential';
 
         -- A call of recommend() through the coordinator is sent whole to the
         -- worker that holds the player, which reads its copy of the model.
