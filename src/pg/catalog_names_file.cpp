@@ -27,6 +27,7 @@ extern "C" {
 #include "utils/builtins.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 }
 
 namespace steam_rec::pg {
@@ -166,8 +167,17 @@ bool ends_with(const char* name, const char* suffix) {
   return n >= s && strcmp(name + n - s, suffix) == 0;
 }
 
-// Removes this database's names files of other catalog states, and
-// temporary ones whose builders died.  A backend still mapping a removed
+// Whether `name` is a names file, lock or temporary file ("<oid>_names...")
+// of a database that no longer exists.
+bool of_dropped_database(const char* name) {
+  char* end = nullptr;
+  const unsigned long oid = strtoul(name, &end, 10);
+  if (end == name || strncmp(end, "_names", strlen("_names")) != 0 || oid == MyDatabaseId) return false;
+  return !SearchSysCacheExists1(DATABASEOID, ObjectIdGetDatum(static_cast<Oid>(oid)));
+}
+
+// Removes this database's names files of other catalog states, temporary
+// ones whose builders died, and every names file of dropped databases.  A backend still mapping a removed
 // file keeps reading it; one whose snapshot still sees an older state
 // builds that state's file again (and removes this one): at most one build
 // per call of such a backend, and the state each snapshot sees is served.
@@ -179,8 +189,12 @@ void remove_other_names_files(const char* kept) {
   struct dirent* entry;
   while ((entry = ReadDirExtended(dir, directory, LOG)) != nullptr) {
     const char* name = entry->d_name;
-    if (strncmp(name, prefix, strlen(prefix)) != 0) continue;
     snprintf(path, sizeof path, "%s/%s", directory, name);
+    if (of_dropped_database(name)) {
+      unlink(path);
+      continue;
+    }
+    if (strncmp(name, prefix, strlen(prefix)) != 0) continue;
     if (strcmp(path, kept) == 0) continue;
     if (ends_with(name, ".names")) {
       unlink(path);

@@ -15,8 +15,16 @@ cleanup() {
   [ -n "$holder" ] && kill "$holder" 2>/dev/null || true
   psql -X -q -d $db -c "SET steam_rec.allow_drop = on; DROP EXTENSION IF EXISTS steam_rec CASCADE" >/dev/null 2>&1 || true
   dropdb --if-exists $db 2>/dev/null || true
+  dropdb --if-exists ${db}_dropped 2>/dev/null || true
 }
 trap cleanup EXIT
+
+# The names file of a database dropped since is removed by the next build.
+make_trained_db ${db}_dropped
+gone=$(psql_value ${db}_dropped "SELECT oid FROM pg_database WHERE datname = current_database()")
+psql_value ${db}_dropped "SELECT count(*) FROM steam_rec.recommend(1, k => 1)" >/dev/null
+psql -X -q -d ${db}_dropped -c "SET steam_rec.allow_drop = on; DROP EXTENSION steam_rec CASCADE" >/dev/null
+dropdb ${db}_dropped
 
 make_trained_db $db
 dir=$(image_dir)
@@ -39,6 +47,8 @@ total=${all#*/}
 assert_equal "a fresh backend names every game as the catalog does" "0/$total" "$all"
 assert_equal "and leaves one names file" 1 "$(names_files)"
 first=$(stat -c %i "$dir/$(names_file)")
+assert_equal "the names file of a dropped database is gone" 0 \
+  "$(ls "$dir" | grep -c "^${gone}_names" || true)"
 assert_equal "another fresh backend names them alike" "0/$total" "$(psql_value $db "$wrong_sql")"
 assert_equal "from the same file, not a new one" "$first" "$(stat -c %i "$dir/$(names_file)")"
 
