@@ -1,15 +1,19 @@
 #include "pg/catalog_names.hpp"
 
+#include "pg/catalog_names_file.hpp"
 #include "pg/direct_read.hpp"
 
 extern "C" {
+#include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/tuptable.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -27,10 +31,19 @@ struct CatalogState {
   Oid counter = InvalidOid;
   int64 changes = 0;
   TransactionId writer = InvalidTransactionId;  // as written, also once frozen
+  // For the shared names file only (catalog_names_file.hpp), whose names
+  // outlive any backend's invalidation messages: a rewrite of catalog_cache
+  // (ALTER COLUMN TYPE) changes names without a count but changes its file,
+  // and a counting trigger disabled and enabled again (names changed in
+  // between) leaves a new version of the trigger's row.  shareable is false
+  // when this snapshot may not see that version or its effects.
+  Oid catalog_file = InvalidOid;
+  TransactionId trigger_version = InvalidTransactionId;
+  bool shareable = false;
 
   bool operator==(const CatalogState& other) const {
     return catalog_cache == other.catalog_cache && counter == other.counter && changes == other.changes &&
-           writer == other.writer;
+           writer == other.writer && catalog_file == other.catalog_file && trigger_version == other.trigger_version;
   }
 };
 
@@ -74,8 +87,55 @@ KeptNames kept;
 // Marks the kept names stale when catalog_cache (or every relation) is
 // invalidated.  Only a flag: this can run inside any lock acquisition, also
 // while a call reads the kept names; they are dropped at the next call.
+// The version of the counting trigger's row (its raw xmin) as the catalog
+// now holds it, looked up once per backend and forgotten with the kept names.
+struct TriggerVersion {
+  Oid catalog_cache = InvalidOid;
+  Oid trigger = InvalidOid;
+  bool known = false;
+  bool frozen = false;
+  TransactionId xmin = InvalidTransactionId;
+};
+TriggerVersion trigger_version;
+
 void forget_on_invalidation(Datum, Oid relation) {
   if (relation == InvalidOid || relation == kept.state.catalog_cache) kept.invalidated = true;
+  if (relation == InvalidOid || relation == trigger_version.catalog_cache) trigger_version.known = false;
+}
+
+// Fills in the version of `trigger`'s row of pg_trigger, the latest one:
+// every change of that row (ENABLE or DISABLE TRIGGER) invalidates
+// catalog_cache's cache entry, which forgets the version.
+void look_up_trigger_version(Oid catalog_cache, Oid trigger) {
+  if (trigger_version.known && trigger_version.catalog_cache == catalog_cache && trigger_version.trigger == trigger)
+    return;
+  trigger_version.known = false;
+  trigger_version.catalog_cache = catalog_cache;
+  trigger_version.trigger = trigger;
+  Relation triggers = table_open(TriggerRelationId, AccessShareLock);
+  ScanKeyData key;
+  ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(trigger));
+  SysScanDesc scan = systable_beginscan(triggers, TriggerOidIndexId, true, nullptr, 1, &key);
+  HeapTuple tuple = systable_getnext(scan);
+  if (HeapTupleIsValid(tuple)) {
+    trigger_version.xmin = HeapTupleHeaderGetRawXmin(tuple->t_data);
+    trigger_version.frozen = HeapTupleHeaderXminFrozen(tuple->t_data);
+    trigger_version.known = true;
+  }
+  systable_endscan(scan);
+  table_close(triggers, AccessShareLock);
+}
+
+// Whether the active snapshot sees the trigger's latest version, and so
+// every catalog write that happened before it was last enabled.  A snapshot
+// older than that version may see names the count does not tell apart.
+bool trigger_version_visible() {
+  if (!trigger_version.known) return false;
+  if (trigger_version.frozen) return true;
+  const TransactionId xmin = trigger_version.xmin;
+  if (!TransactionIdIsNormal(xmin)) return TransactionIdEquals(xmin, FrozenTransactionId);
+  if (TransactionIdIsCurrentTransactionId(xmin)) return false;
+  return !XidInMVCCSnapshot(xmin, GetActiveSnapshot()) && TransactionIdDidCommit(xmin);
 }
 
 // The attribute number of int8 column `name`, or 0.
@@ -92,16 +152,26 @@ int bigint_column(TupleDesc descriptor, const char* name) {
 // catalog_cache.  distribute() drops it (Citus allows no trigger on a
 // reference table) and ALTER TABLE ... DISABLE TRIGGER silences it; without
 // it a count no longer identifies what the catalog holds.
-bool counting_trigger_fires(Oid catalog_cache) {
+// Also sets the table's file and the trigger's OID in *state.
+bool counting_trigger_fires(Oid catalog_cache, CatalogState* state) {
   Relation catalog = table_open(catalog_cache, AccessShareLock);
   bool fires = false;
+  Oid trigger_oid = InvalidOid;
   const TriggerDesc* triggers = catalog->trigdesc;
   for (int i = 0; triggers != nullptr && i < triggers->numtriggers; ++i) {
     const Trigger& trigger = triggers->triggers[i];
-    if (strcmp(trigger.tgname, "catalog_cache_count_changes") == 0 && trigger.tgenabled == TRIGGER_FIRES_ALWAYS)
+    if (strcmp(trigger.tgname, "catalog_cache_count_changes") == 0 && trigger.tgenabled == TRIGGER_FIRES_ALWAYS) {
       fires = true;
+      trigger_oid = trigger.tgoid;
+    }
   }
+  state->catalog_file = catalog->rd_node.relNode;
   table_close(catalog, AccessShareLock);
+  if (fires) {
+    look_up_trigger_version(catalog_cache, trigger_oid);
+    state->trigger_version = trigger_version.xmin;
+    state->shareable = trigger_version_visible();
+  }
   return fires;
 }
 
@@ -112,7 +182,7 @@ bool counting_trigger_fires(Oid catalog_cache) {
 // from inside a trigger) no count identifies.
 bool read_catalog_state(Oid catalog_cache, CatalogState* state) {
   Oid counter = steam_rec_relation("catalog_changes");
-  if (!OidIsValid(counter) || !counting_trigger_fires(catalog_cache)) return false;
+  if (!OidIsValid(counter) || !counting_trigger_fires(catalog_cache, state)) return false;
   Relation heap = table_open(counter, AccessShareLock);
   const int column = bigint_column(RelationGetDescr(heap), "changes");
   bool usable = column > 0;
@@ -239,9 +309,23 @@ void catalog_names(Oid catalog_cache, const int32* appids, int count, char** nam
     watching = true;
   }
   CatalogState state;
-  if (!read_catalog_state(catalog_cache, &state)) {
+  // Names read under a snapshot older than the trigger's last change are not
+  // kept either: kept, they would be served to later snapshots of the same
+  // count, which see the names changed while the trigger was off.
+  if (!read_catalog_state(catalog_cache, &state) || !state.shareable) {
     read_catalog_names(catalog_cache, appids, count, names);
     return;
+  }
+  {
+    rec::NamesStamp stamp;
+    stamp.database = MyDatabaseId;
+    stamp.catalog_table = state.catalog_cache;
+    stamp.catalog_file = state.catalog_file;
+    stamp.counter_table = state.counter;
+    stamp.changes = state.changes;
+    stamp.writer = state.writer;
+    stamp.trigger_version = state.trigger_version;
+    if (names_from_shared_file(stamp, catalog_cache, appids, count, names)) return;
   }
   keep_for(state);
   // First the offsets (the text may move while missing names are added),

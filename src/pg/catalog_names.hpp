@@ -4,7 +4,9 @@
 // them row by row was a quarter of a call.  A backend keeps the names it has
 // read together with the count of catalog changes (steam_rec.catalog_changes,
 // bumped by every statement that writes catalog_cache) its snapshot saw, and
-// uses them while a call's snapshot sees the same count.
+// uses them while a call's snapshot sees the same count.  Before keeping
+// any, a call looks for the names file of that state shared by every backend
+// (catalog_names_file.hpp), and keeps names only when there is none.
 #pragma once
 
 #include "pg/postgres.hpp"

@@ -23,10 +23,6 @@ extern "C" {
 namespace steam_rec::pg {
 namespace {
 
-// The directory of every image of this server: the data directory is the
-// server's own (a standby's included), and a base backup carries it along.
-void image_directory(char* path) { snprintf(path, MAXPGPATH, "%s/steam_rec", DataDir); }
-
 // A mapping of an image file, unmapped when the last Recommender reading it
 // (and the last call pinning that Recommender) is gone.
 class MappedImage {
@@ -41,6 +37,12 @@ class MappedImage {
   std::size_t bytes_;
 };
 
+}  // namespace
+
+// The data directory is the server's own (a standby's included), and a base
+// backup carries it along.
+void image_directory(char* path) { snprintf(path, MAXPGPATH, "%s/steam_rec", DataDir); }
+
 FileIdentity identity_of(const struct stat& st) {
   FileIdentity identity;
   identity.device = st.st_dev;
@@ -52,6 +54,8 @@ FileIdentity identity_of(const struct stat& st) {
   identity.ctime_nanoseconds = st.st_ctim.tv_nsec;
   return identity;
 }
+
+namespace {
 
 // Checked stamps.  Checking an image whole (checksum and every bound) reads
 // all of it, about 1 ms per 10 MiB: most of a fresh backend's first call.

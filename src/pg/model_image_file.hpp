@@ -10,6 +10,7 @@
 // and when it cannot be written the model is served from memory.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <memory>
@@ -52,6 +53,12 @@ struct FileIdentity {
 // ranks from the mapping, which is unmapped when the last reference goes.  A missing file returns false quietly; an
 // unusable one is logged (LOG) with the reason and returns false.
 bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* served, FileIdentity* identity);
+
+// The identity of the file `st` describes.
+FileIdentity identity_of(const struct stat& st);
+
+// The directory of every image of this server: $PGDATA/steam_rec.
+void image_directory(char* path);
 
 // The identity of the file now at `path`; false when there is none.
 bool current_identity(const char* path, FileIdentity* identity);

@@ -1,0 +1,336 @@
+#include "pg/catalog_names_file.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "pg/direct_read.hpp"
+#include "pg/model_image_file.hpp"
+
+extern "C" {
+#include "access/heapam.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_type.h"
+#include "common/file_perm.h"
+#include "executor/tuptable.h"
+#include "storage/fd.h"
+#include "utils/builtins.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+}
+
+namespace steam_rec::pg {
+namespace {
+
+// Rows read between two looks at the interrupt flags while building.
+constexpr int kInterruptEvery = 4096;
+
+// The names file this backend maps; one at a time.
+struct MappedNames {
+  bool mapped = false;
+  rec::NamesStamp stamp;
+  char path[MAXPGPATH] = {};
+  void* address = nullptr;
+  std::size_t bytes = 0;
+  FileIdentity identity;
+  rec::NamesView view;
+};
+MappedNames shared;
+
+void names_path(const rec::NamesStamp& s, char* path) {
+  char directory[MAXPGPATH];
+  image_directory(directory);
+  snprintf(path, MAXPGPATH, "%s/%u_names_%u_%u_%u_%lld_%u_%u.names", directory, s.database, s.catalog_table,
+           s.catalog_file, s.counter_table, static_cast<long long>(s.changes), s.writer, s.trigger_version);
+}
+
+void unmap_names() {
+  if (shared.mapped) munmap(shared.address, shared.bytes);
+  shared.mapped = false;
+  shared.address = nullptr;
+  shared.bytes = 0;
+}
+
+// Maps and checks the file at `path` for `stamp`.  Returns 1 when mapped,
+// 0 when there is no file, -1 when the file is unusable (logged).
+int map_names(const rec::NamesStamp& stamp, const char* path) {
+  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return 0;
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not open names file \"%s\": %m", path)));
+    return -1;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_size <= 0) {
+    close(fd);
+    ereport(LOG, (errmsg("steam_rec: names file \"%s\" is empty; rebuilding it", path)));
+    return -1;
+  }
+  const auto bytes = static_cast<std::size_t>(st.st_size);
+  // Populated: the check reads every page anyway.
+  void* address = mmap(nullptr, bytes, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+  close(fd);
+  if (address == MAP_FAILED) {
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not map names file \"%s\": %m", path)));
+    return -1;
+  }
+  rec::NamesView view;
+  const Status status = rec::open_names_image(address, bytes, stamp, &view);
+  if (!status.ok()) {
+    munmap(address, bytes);
+    ereport(LOG, (errmsg("steam_rec: names file \"%s\" is not used: %s; rebuilding it", path, status.message)));
+    return -1;
+  }
+  shared.mapped = true;
+  shared.stamp = stamp;
+  strlcpy(shared.path, path, sizeof shared.path);
+  shared.address = address;
+  shared.bytes = bytes;
+  shared.identity = identity_of(st);
+  shared.view = view;
+  return 1;
+}
+
+// The attribute number of column `name` of type `type`, or 0.
+int typed_column(TupleDesc descriptor, const char* name, Oid type) {
+  for (int i = 0; i < descriptor->natts; ++i) {
+    Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
+    if (!attribute->attisdropped && attribute->atttypid == type && strcmp(NameStr(attribute->attname), name) == 0)
+      return i + 1;
+  }
+  return 0;
+}
+
+// Every catalog row the active snapshot sees: appids sorted, names palloc'd
+// (nullptr for NULL).  False when the columns are not the expected ones.
+bool read_whole_catalog(Oid catalog_cache, int32** appids_out, char*** names_out, int* count_out) {
+  Relation heap = table_open(catalog_cache, AccessShareLock);
+  const int appid_column = typed_column(RelationGetDescr(heap), "appid", INT4OID);
+  const int name_column = typed_column(RelationGetDescr(heap), "name", TEXTOID);
+  if (appid_column == 0 || name_column == 0) {
+    table_close(heap, AccessShareLock);
+    return false;
+  }
+  int count = 0, capacity = 1024;
+  auto* appids = static_cast<int32*>(palloc(sizeof(int32) * capacity));
+  auto** names = static_cast<char**>(palloc(sizeof(char*) * capacity));
+  TableScanDesc scan = table_beginscan(heap, GetActiveSnapshot(), 0, nullptr);
+  TupleTableSlot* slot = table_slot_create(heap, nullptr);
+  bool usable = true;
+  while (table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
+    if (count % kInterruptEvery == 0) CHECK_FOR_INTERRUPTS();
+    if (count == capacity) {
+      capacity *= 2;
+      appids = static_cast<int32*>(repalloc_huge(appids, sizeof(int32) * capacity));
+      names = static_cast<char**>(repalloc_huge(names, sizeof(char*) * capacity));
+    }
+    bool is_null = true;
+    const Datum appid = slot_getattr(slot, appid_column, &is_null);
+    if (is_null) usable = false;  // the primary key allows none; a file could not say it
+    appids[count] = is_null ? 0 : DatumGetInt32(appid);
+    const Datum name = slot_getattr(slot, name_column, &is_null);
+    names[count] = is_null ? nullptr : TextDatumGetCString(name);
+    ++count;
+  }
+  table_endscan(scan);
+  ExecDropSingleTupleTableSlot(slot);
+  table_close(heap, AccessShareLock);
+  // Sorted by appid through an order of positions, names following.
+  auto* order = static_cast<int*>(palloc(sizeof(int) * (count > 0 ? count : 1)));
+  for (int i = 0; i < count; ++i) order[i] = i;
+  std::sort(order, order + count, [&](int a, int b) { return appids[a] < appids[b]; });
+  auto* sorted_appids = static_cast<int32*>(palloc(sizeof(int32) * (count > 0 ? count : 1)));
+  auto** sorted_names = static_cast<char**>(palloc(sizeof(char*) * (count > 0 ? count : 1)));
+  for (int i = 0; i < count; ++i) {
+    sorted_appids[i] = appids[order[i]];
+    sorted_names[i] = names[order[i]];
+  }
+  *appids_out = sorted_appids;
+  *names_out = sorted_names;
+  *count_out = count;
+  return usable;
+}
+
+bool ends_with(const char* name, const char* suffix) {
+  const std::size_t n = strlen(name), s = strlen(suffix);
+  return n >= s && strcmp(name + n - s, suffix) == 0;
+}
+
+// Whether `name` is a names file, lock or temporary file ("<oid>_names...")
+// of a database that no longer exists.
+bool of_dropped_database(const char* name) {
+  char* end = nullptr;
+  const unsigned long oid = strtoul(name, &end, 10);
+  if (end == name || strncmp(end, "_names", strlen("_names")) != 0 || oid == MyDatabaseId) return false;
+  return !SearchSysCacheExists1(DATABASEOID, ObjectIdGetDatum(static_cast<Oid>(oid)));
+}
+
+// Removes this database's names files of other catalog states, temporary
+// ones whose builders died, and every names file of dropped databases.  A backend still mapping a removed
+// file keeps reading it; one whose snapshot still sees an older state
+// builds that state's file again (and removes this one): at most one build
+// per call of such a backend, and the state each snapshot sees is served.
+void remove_other_names_files(const char* kept) {
+  char directory[MAXPGPATH], prefix[64], path[MAXPGPATH * 2];
+  image_directory(directory);
+  snprintf(prefix, sizeof prefix, "%u_names_", MyDatabaseId);
+  DIR* dir = AllocateDir(directory);
+  struct dirent* entry;
+  while ((entry = ReadDirExtended(dir, directory, LOG)) != nullptr) {
+    const char* name = entry->d_name;
+    snprintf(path, sizeof path, "%s/%s", directory, name);
+    if (of_dropped_database(name)) {
+      unlink(path);
+      continue;
+    }
+    if (strncmp(name, prefix, strlen(prefix)) != 0) continue;
+    if (strcmp(path, kept) == 0) continue;
+    if (ends_with(name, ".names")) {
+      unlink(path);
+    } else if (ends_with(name, ".tmp")) {
+      // "<file>.<pid>.tmp"
+      const char* end = name + strlen(name) - strlen(".tmp");
+      const char* dot = end;
+      while (dot > name && dot[-1] != '.') --dot;
+      const long pid = strtol(dot, nullptr, 10);
+      if (pid > 0 && pid != MyProcPid && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) unlink(path);
+    }
+  }
+  FreeDir(dir);
+}
+
+// Writes `bytes` to a temporary file, fsyncs it and renames it to `path`.
+// False (logged) when it could not, leaving nothing behind.
+bool write_names_file(const char* path, const unsigned char* bytes, std::size_t size) {
+  char temporary[MAXPGPATH + 32];
+  snprintf(temporary, sizeof temporary, "%s.%d.tmp", path, MyProcPid);
+  unlink(temporary);
+  const int fd = OpenTransientFilePerm(temporary, O_WRONLY | O_CREAT | O_EXCL | PG_BINARY, pg_file_create_mode);
+  if (fd < 0) {
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not create names file \"%s\": %m", temporary)));
+    return false;
+  }
+  bool written = true;
+  for (std::size_t done = 0; written && done < size;) {
+    const ssize_t n = write(fd, bytes + done, std::min<std::size_t>(size - done, 1u << 30));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = ENOSPC;
+      written = false;
+    } else {
+      done += static_cast<std::size_t>(n);
+    }
+  }
+  if (!written || pg_fsync(fd) != 0) {
+    const int saved = errno;
+    CloseTransientFile(fd);
+    unlink(temporary);
+    errno = saved;
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not write names file \"%s\": %m", temporary)));
+    return false;
+  }
+  CloseTransientFile(fd);
+  if (durable_rename(temporary, path, LOG) != 0) {
+    unlink(temporary);
+    return false;
+  }
+  return true;
+}
+
+// Builds the file of `stamp` at `path` from the catalog the active snapshot
+// sees, unless another backend is building one (then false at once: this
+// call reads its names itself rather than wait).
+bool build_names_file(const rec::NamesStamp& stamp, Oid catalog_cache, const char* path) {
+  char directory[MAXPGPATH], lock_path[MAXPGPATH + 32];
+  image_directory(directory);
+  if (MakePGDirectory(directory) != 0 && errno != EEXIST) {
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not create directory \"%s\": %m", directory)));
+    return false;
+  }
+  snprintf(lock_path, sizeof lock_path, "%s/%u_names.lock", directory, MyDatabaseId);
+  // A transient file: closed (and unlocked) by an error's abort as well.
+  const int lock = OpenTransientFilePerm(lock_path, O_RDWR | O_CREAT | PG_BINARY, pg_file_create_mode);
+  if (lock < 0) return false;
+  if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+    CloseTransientFile(lock);
+    return false;
+  }
+  int32* appids = nullptr;
+  char** names = nullptr;
+  int count = 0;
+  bool built = read_whole_catalog(catalog_cache, &appids, &names, &count);
+  if (built) {
+    const std::size_t size = rec::names_image_size(names, static_cast<std::size_t>(count));
+    bool fits = size <= MaxAllocHugeSize;
+    auto* bytes = fits ? static_cast<unsigned char*>(MemoryContextAllocHuge(CurrentMemoryContext, size)) : nullptr;
+    const Status status =
+        fits ? rec::build_names_image(stamp, appids, names, static_cast<std::size_t>(count), bytes, size)
+             : Status::failure(StatusCode::invalid_argument, "the catalog's names are too big");
+    if (!status.ok()) ereport(LOG, (errmsg("steam_rec: no names file for the catalog: %s", status.message)));
+    built = status.ok() && write_names_file(path, bytes, size);
+    if (bytes != nullptr) pfree(bytes);
+  }
+  if (built) remove_other_names_files(path);
+  CloseTransientFile(lock);
+  return built;
+}
+
+}  // namespace
+
+bool names_from_shared_file(const rec::NamesStamp& stamp, Oid catalog_cache, const int32* appids, int count,
+                            char** names) {
+  char path[MAXPGPATH];
+  names_path(stamp, path);
+  FileIdentity now;
+  // The file this backend maps is used while it is still the state's file,
+  // unchanged: a replacement, a write or a truncation changes its identity.
+  if (shared.mapped && !(shared.stamp == stamp && current_identity(path, &now) && now == shared.identity))
+    unmap_names();
+  if (!shared.mapped) {
+    int mapped = map_names(stamp, path);
+    if (mapped <= 0) {
+      if (!build_names_file(stamp, catalog_cache, path)) return false;
+      mapped = map_names(stamp, path);
+    }
+    if (mapped <= 0) return false;
+  }
+  int not_stored = 0;
+  for (int i = 0; i < count; ++i) {
+    const char* name = nullptr;
+    const rec::NamesView::Found found = shared.view.find(appids[i], &name);
+    names[i] = found == rec::NamesView::Found::name ? const_cast<char*>(name) : nullptr;
+    if (found == rec::NamesView::Found::not_stored) ++not_stored;
+  }
+  if (not_stored > 0) {
+    // Names too long for the file, read from their rows.
+    auto* missing = static_cast<int32*>(palloc(sizeof(int32) * not_stored));
+    auto* missing_at = static_cast<int*>(palloc(sizeof(int) * not_stored));
+    int m = 0;
+    for (int i = 0; i < count; ++i) {
+      const char* name = nullptr;
+      if (shared.view.find(appids[i], &name) == rec::NamesView::Found::not_stored) {
+        missing[m] = appids[i];
+        missing_at[m++] = i;
+      }
+    }
+    auto** read = static_cast<char**>(palloc(sizeof(char*) * not_stored));
+    read_catalog_names(catalog_cache, missing, not_stored, read, false);
+    for (int j = 0; j < not_stored; ++j) names[missing_at[j]] = read[j];
+  }
+  return true;
+}
+
+int64 shared_names_bytes() { return shared.mapped ? static_cast<int64>(shared.bytes) : 0; }
+
+}  // namespace steam_rec::pg
