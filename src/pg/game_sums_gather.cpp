@@ -10,6 +10,7 @@
 #include "pg/entry.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/sqlstate_in_message.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -66,6 +67,30 @@ const char* params_text(Jsonb* params) {
   return params == nullptr ? "{}" : JsonbToCString(nullptr, &params->root, VARSIZE(params));
 }
 
+// Raises what a worker's failure means: its own error where its message
+// ends with its SQLSTATE (the worker functions add it:
+// sqlstate_in_message.hpp), a permission refusal raised before they ran,
+// and otherwise the worker lost (08006).
+void refuse_worker_failure(const char* node, const char* port, const char* message) {
+  size_t length = 0;
+  const int sqlstate = sqlstate_at_end(message, &length);
+  if (sqlstate != 0) {
+    // run_command_on_workers() keeps the worker's "ERROR:  " before it.
+    constexpr char kSeverity[] = "ERROR:  ";
+    const size_t skip = strncmp(message, kSeverity, sizeof kSeverity - 1) == 0 ? sizeof kSeverity - 1 : 0;
+    ereport(ERROR, (errcode(sqlstate),
+                    errmsg("worker %s:%s refused the partial sums: %.*s", node, port, static_cast<int>(length - skip),
+                           message + skip),
+                    errhint("Nothing was stored; the worker's server log has the error's detail and hint.")));
+  }
+  const bool refused = message != nullptr && strstr(message, "permission denied") != nullptr;
+  ereport(ERROR, (errcode(refused ? ERRCODE_INSUFFICIENT_PRIVILEGE : ERRCODE_CONNECTION_FAILURE),
+                  errmsg("train() could not get the partial sums of worker %s:%s", node, port),
+                  errdetail("The worker answered: %s", message != nullptr ? message : "(nothing)"),
+                  errhint("Nothing was stored; run train() again once every worker is up, or SET "
+                          "steam_rec.train_from_partial_sums = off to pull the rows instead.")));
+}
+
 // Runs `command` (one SELECT of one base64 text) on every worker, in the
 // order of their names and ports, and hands each decoded answer to
 // each(bytes, size).  Adds the bytes received to out->bytes_received.
@@ -89,15 +114,7 @@ void on_every_worker(const char* command, GatheredSums* out, Each&& each) {
       const char* node = SPI_getvalue(tuple, table->tupdesc, 1);
       const char* port = SPI_getvalue(tuple, table->tupdesc, 2);
       const char* message = SPI_getvalue(tuple, table->tupdesc, 6);
-      // run_command_on_workers() passes on the worker's message, not its
-      // SQLSTATE: a refusal there is the caller's privileges, anything else
-      // is taken as the worker lost.
-      const bool refused = message != nullptr && strstr(message, "permission denied") != nullptr;
-      ereport(ERROR, (errcode(refused ? ERRCODE_INSUFFICIENT_PRIVILEGE : ERRCODE_CONNECTION_FAILURE),
-                      errmsg("train() could not get the partial sums of worker %s:%s", node, port),
-                      errdetail("The worker answered: %s", message != nullptr ? message : "(nothing)"),
-                      errhint("Nothing was stored; run train() again once every worker is up, or SET "
-                              "steam_rec.train_from_partial_sums = off to pull the rows instead.")));
+      refuse_worker_failure(node, port, message);
     }
     Datum length = SPI_getbinval(tuple, table->tupdesc, 4, &is_null);
     out->bytes_received += is_null ? 0 : DatumGetInt32(length);

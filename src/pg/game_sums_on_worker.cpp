@@ -21,6 +21,7 @@
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/sql_contracts.hpp"
+#include "pg/sqlstate_in_message.hpp"
 #include "pg/train_params_json.hpp"
 
 extern "C" {
@@ -114,11 +115,11 @@ bytea* to_bytea(const std::string& bytes) {
 }  // namespace
 }  // namespace steam_rec::pg
 
-STEAM_REC_FUNCTION(steam_rec_owned_game_totals) {
+// The first pass on this worker: its players' owned-game totals, encoded.
+static Datum owned_game_totals_here(FunctionCallInfo fcinfo) {
   using namespace steam_rec::pg;
   using steam_rec::guard;
   namespace rec = steam_rec::rec;
-  refuse_without_citus("owned_game_totals");
   const Arguments arguments(fcinfo, contracts::owned_game_totals);
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec owned totals", ALLOCSET_DEFAULT_SIZES);
   auto* part = new_in_context<WorkerPart>(work);
@@ -138,11 +139,11 @@ STEAM_REC_FUNCTION(steam_rec_owned_game_totals) {
   PG_RETURN_BYTEA_P(result);
 }
 
-STEAM_REC_FUNCTION(steam_rec_co_ownership_sums) {
+// The second pass on this worker: its part of the sums, encoded.
+static Datum co_ownership_sums_here(FunctionCallInfo fcinfo) {
   using namespace steam_rec::pg;
   using steam_rec::guard;
   namespace rec = steam_rec::rec;
-  refuse_without_citus("co_ownership_sums");
   const Arguments arguments(fcinfo, contracts::co_ownership_sums);
   if (arguments.is_null("totals"))
     ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("totals must not be NULL"),
@@ -168,4 +169,16 @@ STEAM_REC_FUNCTION(steam_rec_co_ownership_sums) {
   bytea* result = to_bytea(part->bytes);
   MemoryContextDelete(work);
   PG_RETURN_BYTEA_P(result);
+}
+
+// The worker's errors end with their SQLSTATE: the coordinator sees only
+// their first line (sqlstate_in_message.hpp).
+STEAM_REC_FUNCTION(steam_rec_owned_game_totals) {
+  steam_rec::pg::refuse_without_citus("owned_game_totals");
+  return steam_rec::pg::with_sqlstate_in_message(owned_game_totals_here, fcinfo);
+}
+
+STEAM_REC_FUNCTION(steam_rec_co_ownership_sums) {
+  steam_rec::pg::refuse_without_citus("co_ownership_sums");
+  return steam_rec::pg::with_sqlstate_in_message(co_ownership_sums_here, fcinfo);
 }

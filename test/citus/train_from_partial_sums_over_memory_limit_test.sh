@@ -43,8 +43,8 @@ assert_equal "the row path stored its model" "1" "$(coordinator -c "$models")"
 # A worker's own limit (its configuration: a caller's SET does not reach it).
 on_node "$WORKER2_PORT" -d postgres -c "ALTER DATABASE steam_rec SET steam_rec.training_memory_limit = '16MB'"
 refusal=$(train_with on 2GB)
-assert_true "a worker over its own limit refuses before building its part" \
-  "grep -q \"The worker answered: ERROR:  the partial sums of itemknn over this worker's 2000 games and [0-9]* players need about [0-9]* MB, more than its steam_rec.training_memory_limit (16 MB)\" <<<\"\$refusal\""
+assert_true "a worker over its own limit refuses before building its part, and its 54000 reaches the caller" \
+  "grep -q \"ERROR:  54000: worker $CITUS_DIR:$WORKER2_PORT refused the partial sums: the partial sums of itemknn over this worker's 2000 games and [0-9]* players need about [0-9]* MB, more than its steam_rec.training_memory_limit (16 MB)\" <<<\"\$refusal\""
 assert_equal "nothing stored after the worker's refusal" "1" "$(coordinator -c "$models")"
 on_node "$WORKER2_PORT" -d postgres -c "ALTER DATABASE steam_rec RESET steam_rec.training_memory_limit"
 assert_true "with room on every node the sums train" "train_with on 2GB | grep -qx '[0-9][0-9]*'"
