@@ -1,13 +1,16 @@
 #include "pg/game_sums_gather.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "core/algorithm_registry.hpp"
 #include "core/guard.hpp"
+#include "core/partial_sums_memory.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/sqlstate_in_message.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -18,30 +21,74 @@ extern "C" {
 namespace steam_rec::pg {
 namespace {
 
-// Bytes per co-owned pair in a worker's answer (appid and a double, as base64
-// text) and per row pulled by the row path (player, game, engagement score,
-// measured with Citus's EXPLAIN ANALYZE counters: bench/results/citus-*.md).
-constexpr double kBytesPerPair = 12.0 * 4 / 3;
+// Bytes per co-owned pair entry in a worker's answer as base64 text, and per
+// row pulled by the row path (player, game, engagement score, measured with
+// Citus's EXPLAIN ANALYZE counters: bench/results/citus-*.md).
+constexpr double kBytesPerPair = rec::kBytesPerSumEntry * 4 / 3;
 constexpr double kBytesPerRow = 16.0;
-// Bytes per game of a worker's totals (appid, three counts and a sum, base64).
-constexpr double kBytesPerTotalsGame = 28.0 * 4 / 3;
+// Bytes per game of a worker's totals as base64 text.
+constexpr double kBytesPerTotalsGame = rec::kBytesPerTotalsGame * 4 / 3;
 
-// How many entries per co-owned pair the algorithm's second pass sends
-// (rec::game_sums_part()): itemknn's and ease's upper triangles one, the
-// walk sums of rp3beta two (both directions); 0 for the totals alone.  ease
-// counts its blends; the pairs outside its covered games are not taken off.
-double sections_per_pair(const rec::TrainParams& params) {
-  if (!rec::needs_co_ownership_sums(params)) return 0;
-  const rec::AlgorithmSpec* part = params.algorithm->default_base != nullptr ? params.base : params.algorithm;
-  const std::string name = rec::algorithm_name(part);
-  if (name == "itemknn") return 1;
-  if (name == "rp3beta") return 2;
-  return 1 + (params.knn_weight > 0 ? 1 : 0) + (params.rp3_weight > 0 ? 2 : 0);
+// The co-owned pairs within the players' libraries, summed over every
+// player: a bound on the pairs the workers send together (one distributed
+// count of user_games).
+double library_pairs() {
+  spi_run(
+      "SELECT COALESCE(pg_catalog.sum(n * (n + 1) / 2), 0)::float8"
+      "  FROM (SELECT pg_catalog.count(*) AS n FROM steam_rec.user_games GROUP BY user_steam_id) AS per_player",
+      0, nullptr, nullptr, SPI_OK_SELECT, true);
+  bool is_null = true;
+  return DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+}
+
+// Refuses a training from partial sums that needs `need_bytes` on the
+// coordinator, over steam_rec.training_memory_limit.
+void refuse_sums_over_memory_limit(const rec::TrainParams& params, const rec::DataSize& size, int64 workers,
+                                   double need_bytes) {
+  const double need_mb = need_bytes / (1024 * 1024);
+  const double rows_mb = rec::training_memory_bytes(params, size) / (1024 * 1024);
+  ereport(ERROR,
+          (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+           errmsg("training %s from the partial sums of %lld workers on %lld games and %lld players needs about "
+                  "%.0f MB on the coordinator, more than steam_rec.training_memory_limit (%d MB)",
+                  rec::algorithm_name(params.algorithm), static_cast<long long>(workers),
+                  static_cast<long long>(size.games), static_cast<long long>(size.players), need_mb,
+                  training_memory_limit_mb),
+           errdetail("The coordinator holds every worker's answer, as text and decoded, and their sum; pulling the "
+                     "rows needs about %.0f MB.",
+                     rows_mb + 1),
+           errhint("Raise the limit (SET steam_rec.training_memory_limit = '%.0fMB') if the server has the memory, "
+                   "or SET steam_rec.train_from_partial_sums = off to pull the rows instead.",
+                   need_mb * 1.1 + 1)));
 }
 
 // The jsonb parameters as text, '{}' when NULL.
 const char* params_text(Jsonb* params) {
   return params == nullptr ? "{}" : JsonbToCString(nullptr, &params->root, VARSIZE(params));
+}
+
+// Raises what a worker's failure means: its own error where its message
+// ends with its SQLSTATE (the worker functions add it:
+// sqlstate_in_message.hpp), a permission refusal raised before they ran,
+// and otherwise the worker lost (08006).
+void refuse_worker_failure(const char* node, const char* port, const char* message) {
+  size_t length = 0;
+  const int sqlstate = sqlstate_at_end(message, &length);
+  if (sqlstate != 0) {
+    // run_command_on_workers() keeps the worker's "ERROR:  " before it.
+    constexpr char kSeverity[] = "ERROR:  ";
+    const size_t skip = strncmp(message, kSeverity, sizeof kSeverity - 1) == 0 ? sizeof kSeverity - 1 : 0;
+    ereport(ERROR, (errcode(sqlstate),
+                    errmsg("worker %s:%s refused the partial sums: %.*s", node, port, static_cast<int>(length - skip),
+                           message + skip),
+                    errhint("Nothing was stored; the worker's server log has the error's detail and hint.")));
+  }
+  const bool refused = message != nullptr && strstr(message, "permission denied") != nullptr;
+  ereport(ERROR, (errcode(refused ? ERRCODE_INSUFFICIENT_PRIVILEGE : ERRCODE_CONNECTION_FAILURE),
+                  errmsg("train() could not get the partial sums of worker %s:%s", node, port),
+                  errdetail("The worker answered: %s", message != nullptr ? message : "(nothing)"),
+                  errhint("Nothing was stored; run train() again once every worker is up, or SET "
+                          "steam_rec.train_from_partial_sums = off to pull the rows instead.")));
 }
 
 // Runs `command` (one SELECT of one base64 text) on every worker, in the
@@ -67,15 +114,7 @@ void on_every_worker(const char* command, GatheredSums* out, Each&& each) {
       const char* node = SPI_getvalue(tuple, table->tupdesc, 1);
       const char* port = SPI_getvalue(tuple, table->tupdesc, 2);
       const char* message = SPI_getvalue(tuple, table->tupdesc, 6);
-      // run_command_on_workers() passes on the worker's message, not its
-      // SQLSTATE: a refusal there is the caller's privileges, anything else
-      // is taken as the worker lost.
-      const bool refused = message != nullptr && strstr(message, "permission denied") != nullptr;
-      ereport(ERROR, (errcode(refused ? ERRCODE_INSUFFICIENT_PRIVILEGE : ERRCODE_CONNECTION_FAILURE),
-                      errmsg("train() could not get the partial sums of worker %s:%s", node, port),
-                      errdetail("The worker answered: %s", message != nullptr ? message : "(nothing)"),
-                      errhint("Nothing was stored; run train() again once every worker is up, or SET "
-                              "steam_rec.train_from_partial_sums = off to pull the rows instead.")));
+      refuse_worker_failure(node, port, message);
     }
     Datum length = SPI_getbinval(tuple, table->tupdesc, 4, &is_null);
     out->bytes_received += is_null ? 0 : DatumGetInt32(length);
@@ -117,31 +156,36 @@ bool train_from_partial_sums_chosen(const rec::TrainParams& params, const rec::D
   const int64 here = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &is_null));
   const int64 workers = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null));
   if (sharded == 0 || here > 0 || workers == 0) return false;
-  if (train_from_partial_sums == kPartialSumsOn) return true;
 
-  // 'auto': the pairs a worker can send are at most every pair of games
-  // (games (games + 1) / 2) and at most the pairs within its players'
-  // libraries; the rows are `interactions`.  Each algorithm sends a multiple
-  // of them (sections_per_pair()); popularity and content send the totals
-  // only, a few numbers per game.
+  // The pairs a worker can send are at most every pair of games and, summed
+  // over the workers, at most the pairs within the players' libraries (a
+  // distributed count, made only when the first bound does not settle it).
+  // Each algorithm sends a multiple of them (sum_entries_per_pair());
+  // popularity and content send the totals only, a few numbers per game.
+  const bool forced = train_from_partial_sums == kPartialSumsOn;
   const double row_bytes = static_cast<double>(size.interactions) * kBytesPerRow;
   const double games = static_cast<double>(size.games);
-  const double per_pair = sections_per_pair(params);
-  double pairs = static_cast<double>(workers) * games * (games + 1) / 2;
-  if (per_pair > 0 && pairs * per_pair * kBytesPerPair >= row_bytes) {
-    spi_run(
-        "SELECT pg_catalog.coalesce(pg_catalog.sum(n * (n + 1) / 2), 0)::float8"
-        "  FROM (SELECT pg_catalog.count(*) AS n FROM steam_rec.user_games GROUP BY user_steam_id) AS per_player",
-        0, nullptr, nullptr, SPI_OK_SELECT, true);
-    const double library_pairs =
-        DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
-    if (library_pairs < pairs) pairs = library_pairs;
+  const double per_pair = rec::sum_entries_per_pair(params);
+  const double limit = static_cast<double>(training_memory_limit_mb) * 1024 * 1024;
+  double pairs = static_cast<double>(workers) * rec::game_pairs(games);
+  const auto sum_bytes = [&] {
+    return pairs * per_pair * kBytesPerPair + static_cast<double>(workers) * games * kBytesPerTotalsGame;
+  };
+  const auto memory = [&] {
+    return rec::coordinator_sums_memory_bytes(params, size, static_cast<double>(workers), pairs);
+  };
+  if (per_pair > 0 && ((!forced && sum_bytes() >= row_bytes) || memory() > limit))
+    pairs = std::min(pairs, library_pairs());
+  ereport(DEBUG1, (errmsg("steam_rec train: at most %.0f bytes of partial sums against %.0f bytes of rows, "
+                          "about %.0f bytes on the coordinator",
+                          sum_bytes(), row_bytes, memory())));
+  // 'auto' takes the rows when the sums would not fit: their own check
+  // has passed.
+  if (memory() > limit) {
+    if (forced) refuse_sums_over_memory_limit(params, size, workers, memory());
+    return false;
   }
-  const double sum_bytes =
-      pairs * per_pair * kBytesPerPair + static_cast<double>(workers) * games * kBytesPerTotalsGame;
-  ereport(DEBUG1, (errmsg("steam_rec train: at most %.0f bytes of partial sums against %.0f bytes of rows", sum_bytes,
-                          row_bytes)));
-  return sum_bytes < row_bytes;
+  return forced || sum_bytes() < row_bytes;
 }
 
 void gather_owned_totals(const char* algorithm, Jsonb* params, GatheredSums* out) {

@@ -34,8 +34,9 @@ struct GatheredSums {
 };
 
 // Runs owned_game_totals() on every worker and adds the answers into
-// out->totals.  `params` may be NULL.  A worker that fails or cannot be
-// reached fails the call (08006).  Inside SPI.
+// out->totals.  `params` may be NULL.  A worker that refuses fails the call
+// with the worker's SQLSTATE and message; one that cannot be reached with
+// 08006.  Inside SPI.
 void gather_owned_totals(const char* algorithm, Jsonb* params, GatheredSums* out);
 
 // Runs co_ownership_sums() on every worker with out->totals and adds the

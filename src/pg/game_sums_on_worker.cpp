@@ -13,12 +13,15 @@
 
 #include "core/game_sums.hpp"
 #include "core/guard.hpp"
+#include "core/partial_sums_memory.hpp"
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
 #include "pg/owned_games_reader.hpp"
+#include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/sql_contracts.hpp"
+#include "pg/sqlstate_in_message.hpp"
 #include "pg/train_params_json.hpp"
 
 extern "C" {
@@ -74,6 +77,34 @@ void read_local_shards(rec::TrainingSet* data) {
   }
 }
 
+// Refuses to build this worker's part when it needs more than
+// steam_rec.training_memory_limit, this node's setting: the caller's SET
+// does not reach the workers.
+void refuse_part_over_memory_limit(const rec::TrainParams& params, const rec::TrainingSet& data, double need_bytes) {
+  if (need_bytes <= static_cast<double>(training_memory_limit_mb) * 1024 * 1024) return;
+  const double need_mb = need_bytes / (1024 * 1024);
+  ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                  errmsg("the partial sums of %s over this worker's %lld games and %lld players need about %.0f MB, "
+                         "more than its steam_rec.training_memory_limit (%d MB)",
+                         rec::algorithm_name(params.algorithm), static_cast<long long>(data.games()),
+                         static_cast<long long>(data.players()), need_mb, training_memory_limit_mb),
+                  errhint("Raise the limit on the workers (ALTER SYSTEM SET steam_rec.training_memory_limit = "
+                          "'%.0fMB') if they have the memory, or SET steam_rec.train_from_partial_sums = off on the "
+                          "coordinator to pull the rows instead.",
+                          need_mb * 1.1 + 1)));
+}
+
+// Refuses an answer PostgreSQL cannot carry: a bytea, then its base64 text,
+// each at most 1 GB.
+void refuse_answer_over_value_limit(std::size_t bytes) {
+  if (rec::answer_fits_one_value(bytes)) return;
+  ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                  errmsg("the partial sums of this worker are %zu bytes, %zu as base64 text, over the 1 GB PostgreSQL "
+                         "allows in one value",
+                         bytes, rec::base64_text_bytes(bytes)),
+                  errhint("SET steam_rec.train_from_partial_sums = off on the coordinator to pull the rows instead.")));
+}
+
 bytea* to_bytea(const std::string& bytes) {
   auto* result = static_cast<bytea*>(palloc(VARHDRSZ + bytes.size()));
   SET_VARSIZE(result, VARHDRSZ + bytes.size());
@@ -84,11 +115,11 @@ bytea* to_bytea(const std::string& bytes) {
 }  // namespace
 }  // namespace steam_rec::pg
 
-STEAM_REC_FUNCTION(steam_rec_owned_game_totals) {
+// The first pass on this worker: its players' owned-game totals, encoded.
+static Datum owned_game_totals_here(FunctionCallInfo fcinfo) {
   using namespace steam_rec::pg;
   using steam_rec::guard;
   namespace rec = steam_rec::rec;
-  refuse_without_citus("owned_game_totals");
   const Arguments arguments(fcinfo, contracts::owned_game_totals);
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec owned totals", ALLOCSET_DEFAULT_SIZES);
   auto* part = new_in_context<WorkerPart>(work);
@@ -108,11 +139,11 @@ STEAM_REC_FUNCTION(steam_rec_owned_game_totals) {
   PG_RETURN_BYTEA_P(result);
 }
 
-STEAM_REC_FUNCTION(steam_rec_co_ownership_sums) {
+// The second pass on this worker: its part of the sums, encoded.
+static Datum co_ownership_sums_here(FunctionCallInfo fcinfo) {
   using namespace steam_rec::pg;
   using steam_rec::guard;
   namespace rec = steam_rec::rec;
-  refuse_without_citus("co_ownership_sums");
   const Arguments arguments(fcinfo, contracts::co_ownership_sums);
   if (arguments.is_null("totals"))
     ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("totals must not be NULL"),
@@ -125,13 +156,29 @@ STEAM_REC_FUNCTION(steam_rec_co_ownership_sums) {
   SpiSession spi;
   read_local_shards(&part->data);
   steam_rec::CancelCheck cancel = server_cancel_check();
+  double need_bytes = 0;
   check(guard([&] {
           part->data.finish(cancel);
-          part->bytes = rec::game_sums_part(part->data, part->params, part->totals, cancel);
+          need_bytes = rec::worker_sums_memory_bytes(part->params, part->data);
         }),
         "train");
+  refuse_part_over_memory_limit(part->params, part->data, need_bytes);
+  check(guard([&] { part->bytes = rec::game_sums_part(part->data, part->params, part->totals, cancel); }), "train");
+  refuse_answer_over_value_limit(part->bytes.size());
   spi.finish();
   bytea* result = to_bytea(part->bytes);
   MemoryContextDelete(work);
   PG_RETURN_BYTEA_P(result);
+}
+
+// The worker's errors end with their SQLSTATE: the coordinator sees only
+// their first line (sqlstate_in_message.hpp).
+STEAM_REC_FUNCTION(steam_rec_owned_game_totals) {
+  steam_rec::pg::refuse_without_citus("owned_game_totals");
+  return steam_rec::pg::with_sqlstate_in_message(owned_game_totals_here, fcinfo);
+}
+
+STEAM_REC_FUNCTION(steam_rec_co_ownership_sums) {
+  steam_rec::pg::refuse_without_citus("co_ownership_sums");
+  return steam_rec::pg::with_sqlstate_in_message(co_ownership_sums_here, fcinfo);
 }
