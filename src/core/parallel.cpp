@@ -40,12 +40,30 @@ struct Job {
   // done[n] is set (release) once chunk n's outputs are written, for
   // BackgroundFor::finished_chunks() on the calling thread (acquire).
   std::unique_ptr<std::atomic<bool>[]> done { new std::atomic<bool>[ static_cast<std::size_t>(chunks) ]() };
+
+  // Records the exception being handled as chunk `number`'s error (the
+  // lowest chunk's wins) and stops the job.
+  void fail(std::int64_t number) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (error_chunk < 0 || number < error_chunk) {
+      error = std::current_exception();
+      error_chunk = number;
+    }
+    stop.store(true);
+  }
 };
 
 // Set on worker threads: the stop flag of the job they serve.
 thread_local const std::atomic<bool>* worker_stop = nullptr;
 // Set on the calling thread while it runs chunks itself: its cancel check.
 thread_local CancelCheck* serial_cancel = nullptr;
+
+// Restores the calling thread's serial_cancel when a (possibly nested) call
+// that set it returns or throws.
+struct SerialCancelScope {
+  CancelCheck* const previous = serial_cancel;
+  ~SerialCancelScope() { serial_cancel = previous; }
+};
 
 Chunk chunk_at(std::int64_t number, std::int64_t count, std::int64_t grain) {
   const std::int64_t begin = number * grain;
@@ -63,12 +81,7 @@ void work(Job& job, int worker) noexcept {
       job.body(chunk_at(number, job.count, job.grain), worker);
       job.done[number].store(true, std::memory_order_release);
     } catch (...) {
-      std::lock_guard<std::mutex> lock(job.mutex);
-      if (job.error_chunk < 0 || number < job.error_chunk) {
-        job.error = std::current_exception();
-        job.error_chunk = number;
-      }
-      job.stop.store(true);
+      job.fail(number);
     }
   }
   worker_stop = nullptr;
@@ -97,11 +110,7 @@ bool start_worker(std::vector<std::thread>& workers, Job& job, int worker) {
 void run_serially(std::int64_t count, std::int64_t grain, const ChunkBody& body, CancelCheck& cancel,
                   std::atomic<bool>* done = nullptr) {
   const std::int64_t chunks = chunk_count(count, grain);
-  // Restores the outer cancel check when a nested call returns or throws.
-  struct Scope {
-    CancelCheck* previous;
-    ~Scope() { serial_cancel = previous; }
-  } scope{serial_cancel};
+  const SerialCancelScope scope;
   if (worker_stop == nullptr) serial_cancel = &cancel;
   for (std::int64_t number = 0; number < chunks; ++number) {
     // A nested call on a worker must not touch the caller's CancelCheck.
@@ -145,10 +154,7 @@ void wait_for_workers(Job& job, std::vector<std::thread>& workers, CancelCheck& 
 // stop_point(), inside long ones.  Returns whether a cancel was seen; a
 // chunk's error is recorded as a worker's would be.  Either stops the job.
 bool help(Job& job, int helper, CancelCheck& cancel) {
-  struct Scope {
-    CancelCheck* previous;
-    ~Scope() { serial_cancel = previous; }
-  } scope{serial_cancel};
+  const SerialCancelScope scope;
   serial_cancel = &cancel;
   for (;;) {
     if (job.stop.load(std::memory_order_relaxed)) return false;
@@ -163,12 +169,7 @@ bool help(Job& job, int helper, CancelCheck& cancel) {
       job.stop.store(true);
       return true;
     } catch (...) {
-      std::lock_guard<std::mutex> lock(job.mutex);
-      if (job.error_chunk < 0 || number < job.error_chunk) {
-        job.error = std::current_exception();
-        job.error_chunk = number;
-      }
-      job.stop.store(true);
+      job.fail(number);
       return false;
     }
   }
@@ -266,10 +267,7 @@ bool BackgroundFor::run_one(CancelCheck& cancel) {
   if (!started_) return false;
   Job& job = job_->shared;
   if (job.stop.load(std::memory_order_relaxed)) return false;
-  struct Scope {
-    CancelCheck* previous;
-    ~Scope() { serial_cancel = previous; }
-  } scope{serial_cancel};
+  const SerialCancelScope scope;
   serial_cancel = &cancel;
   std::int64_t number = -1;
   try {
@@ -283,12 +281,7 @@ bool BackgroundFor::run_one(CancelCheck& cancel) {
     job.stop.store(true);
     throw;
   } catch (...) {
-    std::lock_guard<std::mutex> lock(job.mutex);
-    if (job.error_chunk < 0 || number < job.error_chunk) {
-      job.error = std::current_exception();
-      job.error_chunk = number;
-    }
-    job.stop.store(true);
+    job.fail(number);
     return false;
   }
 }
