@@ -14,44 +14,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 sample_on_cluster_and_single_node
 
-# The active model, one line per game: appid|popularity|neighbors|weights|
-# content neighbors|content weights|tags|tag weights.
-model="SELECT g.appid || '|' || g.popularity || '|' || g.neighbors::text || '|' || g.weights::text || '|' ||
-              g.content_neighbors::text || '|' || g.content_weights::text || '|' ||
-              g.tags::text || '|' || g.tag_weights::text
-         FROM steam_rec.model_games g JOIN steam_rec.models m ON m.id = g.model_id
-        WHERE m.active ORDER BY g.appid"
-counts="SELECT algorithm || '|' || players || '|' || games || '|' || interactions FROM steam_rec.models WHERE active"
-
-# same_model FILE_A FILE_B: prints 0 when the lists are equal and every weight
-# and popularity is within 1e-6, else 1 (and the first difference on stderr).
-same_model() {
-  python3 - "$1" "$2" <<'PY'
-import sys
-def rows(path):
-    out = []
-    for line in open(path).read().split('\n'):
-        if not line: continue
-        f = line.split('|')
-        nums = lambda s: [float(x) for x in s.strip('{}').split(',') if x]
-        out.append((f[0], [float(f[1])], f[2], nums(f[3]), f[4], nums(f[5]), f[6], nums(f[7])))
-    return out
-def near(x, y):
-    return len(x) == len(y) and all(abs(p - q) <= 1e-6 for p, q in zip(x, y))
-a, b = rows(sys.argv[1]), rows(sys.argv[2])
-bad = len(a) != len(b) or len(a) == 0
-for x, y in zip(a, b):
-    if x[0] != y[0] or x[2] != y[2] or x[4] != y[4] or x[6] != y[6] or not all(near(x[k], y[k]) for k in (1, 3, 5, 7)):
-        print('first difference at appid', x[0], 'cluster', x, 'single', y, file=sys.stderr)
-        bad = True
-        break
-print(1 if bad else 0)
-PY
-}
-
-# entries FILE COLUMN: the number of weights (4) or content weights (6) in a model file.
-entries() { awk -F'|' -v c="$2" '{ n += gsub(/,/, ",", $c) + ($c != "{}") } END { print n + 0 }' "$1"; }
-
 players=$(single -c "SELECT string_agg(steam_id::text, ' ' ORDER BY steam_id) FROM
                        (SELECT steam_id, row_number() OVER (ORDER BY steam_id) AS n FROM steam_rec.users) AS p
                       WHERE n % 10 = 1 AND n <= 200")
