@@ -51,8 +51,9 @@ std::string encode_totals(const OwnedTotals& totals);
 OwnedTotals decode_totals(const char* bytes, std::size_t size);
 
 // Whether the partial-sum path can train this algorithm with these
-// parameters: popularity and content (from the totals alone), itemknn, ease
-// and rp3beta, and hybrid over one of those three.  Not ials.
+// parameters: every algorithm whose statistics are sums over players (some
+// from the totals alone), and hybrid over one of them.  Not ials, whose game
+// step needs the player factors of each iteration.
 bool trains_from_game_sums(const TrainParams& params);
 // Whether it needs the second pass (game_sums_part()), not only the totals.
 bool needs_co_ownership_sums(const TrainParams& params);
@@ -113,8 +114,9 @@ class GameSums {
 };
 
 // Trains a model from the added-up totals and second-pass sums: the model
-// train() makes from the rows (itemknn, content and popularity exactly;
-// rp3beta and ease up to the order in which float sums were added).  `catalog` holds the tags and every game
+// train() makes from the rows: exactly, or up to the order in which float
+// sums were added where X'X is inverted or walk sums are added in double.
+// `catalog` holds the tags and every game
 // (add_game() of each owned appid); it has no players.
 GameModel train_from_game_sums(const TrainingSet& catalog, const OwnedTotals& totals, const GameSums& sums,
                                const TrainParams& params, CancelCheck& cancel);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every model the partial sums can train (popularity, content, rp3beta, ease,
-# hybrid over ease, itemknn and rp3beta), trained on the Citus cluster from
+# Every model the partial sums can train (each algorithm but iALS, and hybrid
+# over each base the sums serve), trained on the Citus cluster from
 # per-worker partial sums, is the single node's model: the same neighbours
 # and content neighbours in the same order, weights within 1e-6, popularity
 # within 1e-6, the same tags, and the same recommend() lists (appids and

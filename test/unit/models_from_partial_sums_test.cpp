@@ -1,8 +1,8 @@
-// Every model the Citus path trains from per-worker partial sums (popularity,
-// content, ease, rp3beta, hybrid) is the model train() makes from all the
-// rows, with the players split into 1, 2 and 3 parts.  Tags, popularity and
+// Every model the Citus path trains from per-worker partial sums
+// (trains_from_game_sums()) is the model train() makes from all the rows,
+// with the players split into 1, 2 and 3 parts.  Tags, popularity and
 // content neighbours come from the totals alone and match exactly;
-// itemknn, ease and rp3beta neighbours match in games and order, weights
+// neighbours from game-pair sums match in games and order, weights
 // within kWeightTolerance: rp3beta adds its walk sums in double across parts
 // where a single node adds them in float, and ease's X'X is added in a
 // different order before it is inverted.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <string>
 
+#include "core/algorithm_registry.hpp"
 #include "core/game_sums.hpp"
 #include "core/partial_sums_memory.hpp"
 #include "partial_sums_sample.hpp"
@@ -26,8 +27,12 @@ OwnedTotals totals_of(const std::vector<TrainingSet>& sets, const TrainParams& p
 
 TEST(PartialSumsMemory, WorkerAnswerWithinItsEstimate) {
   const std::vector<Owned> rows = sample_rows();
-  for (const char* algorithm : {"itemknn", "ease", "rp3beta", "hybrid"}) {
+  int checked = 0;
+  for (const AlgorithmSpec& spec : algorithms()) {
+    const char* algorithm = spec.name;
     const TrainParams params = resolve_params(algorithm, {});
+    if (!needs_co_ownership_sums(params)) continue;  // totals only, or not from sums
+    ++checked;
     std::vector<TrainingSet> sets;
     for (int part = 0; part < 2; ++part) sets.push_back(rows_of(rows, part, 2));
     const OwnedTotals totals = totals_of(sets, params);
@@ -39,6 +44,7 @@ TEST(PartialSumsMemory, WorkerAnswerWithinItsEstimate) {
           << algorithm;
     }
   }
+  EXPECT_GE(checked, 4);  // itemknn, EASE, RP3beta and hybrid over EASE send game-pair sums
 }
 
 TEST(PartialSumsMemory, PairsBoundedByLibrariesAndByGames) {
