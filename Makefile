@@ -48,6 +48,7 @@ REGRESS     += maintenance model_governance operations_migration
 ISOLATION     += model_image_activation_orders
 ISOLATION     += recommend_names_kept_follow_other_sessions
 ISOLATION     += recommend_names_trigger_reenabled_under_old_snapshot
+ISOLATION     += recommend_names_old_snapshot_keeps_newer_file
 # Found by re-reading the 1.5 change.
 ISOLATION     += prune_waits_for_pin refresh_repeatable_read_first_list
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation

@@ -18,8 +18,10 @@
 
 extern "C" {
 #include "access/heapam.h"
+#include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "common/file_perm.h"
 #include "executor/tuptable.h"
@@ -162,6 +164,39 @@ bool read_whole_catalog(Oid catalog_cache, int32** appids_out, char*** names_out
   return usable;
 }
 
+// Whether `stamp`'s count is the one the latest committed state of
+// catalog_changes holds.  A snapshot older than that (a REPEATABLE READ
+// transaction, a long query) may not build its state's file: the build
+// removes the newest state's file, which every other backend serves and
+// would build again at its next call, and so on at every call of each.
+bool stamp_is_latest(const rec::NamesStamp& stamp) {
+  if (IsInParallelMode()) return false;  // no new snapshot may be taken there
+  Relation heap = table_open(stamp.counter_table, AccessShareLock);
+  const int column = typed_column(RelationGetDescr(heap), "changes", INT8OID);
+  bool latest = false;
+  int rows = 0;
+  if (column > 0) {
+    Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+    TableScanDesc scan = table_beginscan(heap, snapshot, 0, nullptr);
+    TupleTableSlot* slot = table_slot_create(heap, nullptr);
+    while (table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
+      ++rows;
+      bool is_null = true;
+      const Datum changes = slot_getattr(slot, column, &is_null);
+      bool should_free = false;
+      HeapTuple tuple = ExecFetchSlotHeapTuple(slot, false, &should_free);
+      latest = !is_null && DatumGetInt64(changes) == stamp.changes &&
+               HeapTupleHeaderGetRawXmin(tuple->t_data) == stamp.writer;
+      if (should_free) heap_freetuple(tuple);
+    }
+    table_endscan(scan);
+    ExecDropSingleTupleTableSlot(slot);
+    UnregisterSnapshot(snapshot);
+  }
+  table_close(heap, AccessShareLock);
+  return latest && rows == 1;
+}
+
 bool ends_with(const char* name, const char* suffix) {
   const std::size_t n = strlen(name), s = strlen(suffix);
   return n >= s && strcmp(name + n - s, suffix) == 0;
@@ -179,8 +214,7 @@ bool of_dropped_database(const char* name) {
 // Removes this database's names files of other catalog states, temporary
 // ones whose builders died, and every names file of dropped databases.  A backend still mapping a removed
 // file keeps reading it; one whose snapshot still sees an older state
-// builds that state's file again (and removes this one): at most one build
-// per call of such a backend, and the state each snapshot sees is served.
+// reads its names itself (stamp_is_latest()).
 void remove_other_names_files(const char* kept) {
   char directory[MAXPGPATH], prefix[64], path[MAXPGPATH * 2];
   image_directory(directory);
@@ -300,7 +334,7 @@ bool names_from_shared_file(const rec::NamesStamp& stamp, Oid catalog_cache, con
   if (!shared.mapped) {
     int mapped = map_names(stamp, path);
     if (mapped <= 0) {
-      if (!build_names_file(stamp, catalog_cache, path)) return false;
+      if (!stamp_is_latest(stamp) || !build_names_file(stamp, catalog_cache, path)) return false;
       mapped = map_names(stamp, path);
     }
     if (mapped <= 0) return false;

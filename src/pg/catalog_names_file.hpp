@@ -20,7 +20,8 @@ namespace steam_rec::pg {
 // nullptr.  Maps the state's file, building it from catalog_cache under the
 // active snapshot when it is missing, damaged or another state's.  Returns
 // false, with nothing set, when no file can serve (another backend is
-// building it, the disk is full, the catalog is too big): the caller reads
+// building it, the snapshot is older than the catalog's latest state, the
+// disk is full, the catalog is too big): the caller reads
 // the names itself.  A name is valid until the next call.
 bool names_from_shared_file(const rec::NamesStamp& stamp, Oid catalog_cache, const int32* appids, int count,
                             char** names);
