@@ -138,7 +138,10 @@ void on_every_worker(const char* command, GatheredSums* out, Each&& each) {
 bool train_from_partial_sums_chosen(const rec::TrainParams& params, const rec::DataSize& size) {
   if (train_from_partial_sums == kPartialSumsOff || !rec::trains_from_game_sums(params) || !citus_installed())
     return false;
-  // A coordinator whose user_games is sharded, none of its shards here.
+  // A coordinator whose user_games is sharded, none of its shards here, at
+  // an SQL version with the worker functions (1.6 on: the version of a
+  // database is the same on every node, ALTER EXTENSION reaching them all;
+  // at 1.5 train() pulls the rows, as it did then).
   spi_run(
       "SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_partition"
       "         WHERE logicalrelid = 'steam_rec.user_games'::pg_catalog.regclass AND partmethod = 'h'),"
@@ -148,14 +151,16 @@ bool train_from_partial_sums_chosen(const rec::TrainParams& params, const rec::D
       "           AND p.groupid = (SELECT groupid FROM pg_catalog.pg_dist_local_group)),"
       "       (SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_node"
       "         WHERE noderole = 'primary' AND isactive"
-      "           AND groupid <> (SELECT groupid FROM pg_catalog.pg_dist_local_group))",
+      "           AND groupid <> (SELECT groupid FROM pg_catalog.pg_dist_local_group)),"
+      "       pg_catalog.to_regprocedure('steam_rec.owned_game_totals(text, jsonb)') IS NOT NULL",
       0, nullptr, nullptr, SPI_OK_SELECT, true);
   bool is_null = true;
   HeapTuple tuple = SPI_tuptable->vals[0];
   const int64 sharded = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &is_null));
   const int64 here = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &is_null));
   const int64 workers = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &is_null));
-  if (sharded == 0 || here > 0 || workers == 0) return false;
+  const bool worker_functions = DatumGetBool(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &is_null));
+  if (sharded == 0 || here > 0 || workers == 0 || !worker_functions) return false;
 
   // The pairs a worker can send are at most every pair of games and, summed
   // over the workers, at most the pairs within the players' libraries (a
