@@ -13,6 +13,7 @@
 #include "core/thread_scratch.hpp"
 #include "core/trainer.hpp"
 #include "pg/core_object.hpp"
+#include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
 #include "pg/game_sums_gather.hpp"
 #include "pg/game_tags_reader.hpp"
@@ -199,8 +200,10 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     read_game_tags([&](int32 appid, const char* tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
-    // On one thread nothing would overlap: the serial path's one statement is cheaper.
-    if (rec::StagedTraining::applies(training->params) && steam_rec::max_threads() > 1) {
+    // On one thread nothing would overlap: the serial path's one statement is
+    // cheaper.  Citus cannot plan the staged path's saved INSERT (its array
+    // parameters) into model_games as a reference table: one statement there.
+    if (rec::StagedTraining::applies(training->params) && steam_rec::max_threads() > 1 && !citus_installed()) {
       const int64 id = train_and_store_overlapped(training, cancel);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       finish_and_activate(id, seconds);
