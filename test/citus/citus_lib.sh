@@ -72,3 +72,25 @@ PY
 
 # entries FILE COLUMN: the number of weights (4) or content weights (6) in a model file.
 entries() { awk -F'|' -v c="$2" '{ n += gsub(/,/, ",", $c) + ($c != "{}") } END { print n + 0 }' "$1"; }
+
+# same_lists PLAYER...: compares each player's recommend() top 10 on the
+# cluster with the single node's (the same appids in the same order, scores
+# within 1e-5, float sums being added in another order; an empty list counts
+# as different), shows the lists that differ, and prints "compared|differing".
+same_lists() {
+  local player query on_single on_cluster compared=0 differ=0
+  on_single=$(mktemp); on_cluster=$(mktemp)
+  for player in "$@"; do
+    query="SELECT rank || '|' || appid || '|' || score FROM steam_rec.recommend($player, 10) ORDER BY rank"
+    single -c "$query" >"$on_single"
+    coordinator -c "$query" >"$on_cluster"
+    if ! cmp -s <(cut -d'|' -f1,2 "$on_single") <(cut -d'|' -f1,2 "$on_cluster") || [ ! -s "$on_single" ] ||
+       ! paste -d'|' "$on_single" "$on_cluster" | awk -F'|' '{ d = $3 - $6; if (d < 0) d = -d; if (d > 1e-5) exit 1 }'; then
+      echo "player $player: single node / cluster" >&2; paste "$on_single" "$on_cluster" >&2
+      differ=$((differ + 1))
+    fi
+    compared=$((compared + 1))
+  done
+  rm -f "$on_single" "$on_cluster"
+  echo "$compared|$differ"
+}

@@ -42,6 +42,20 @@ fastest_ms() {
   done | sort -n | head -1
 }
 
+# stops_at_shares WHAT SQL WHOLE_MS SHARE...: runs SQL with
+# statement_timeout at each SHARE percent of its whole run (timed before by
+# fastest_ms, so that what the timed runs stored is counted before the
+# stopped ones) and asserts that it stopped within 0.2 s of the timeout.
+stops_at_shares() {
+  local what=$1 sql=$2 whole=$3 share timeout late
+  shift 3
+  for share in "$@"; do
+    timeout=$(awk -v w="$whole" -v s="$share" 'BEGIN { printf "%.0f", w * s / 100 }')
+    late=$(stopped_after $timeout "$sql")
+    assert_true "$what on 2 busy threads stopped ${late} ms after its ${timeout} ms statement_timeout, ${share}% of its ${whole%.*} ms run (bound 200 ms)" "[ $late -le 200 ]"
+  done
+}
+
 declare -A training=(
   [ials_cg]="SELECT steam_rec.train('ials', '{\"factors\": 96, \"iterations\": 200}')"
   [ials_cholesky]="SELECT steam_rec.train('ials', '{\"factors\": 96, \"iterations\": 200, \"solver\": \"cholesky\"}')"
@@ -58,11 +72,7 @@ psql_value $db "INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime
 # Its whole run, timed, places the timeouts inside it: at 40% and 70%.
 whole=$(fastest_ms "SELECT steam_rec.train('ease')")
 models=$(psql_value $db "SELECT count(*) FROM steam_rec.models")
-for share in 40 70; do
-  timeout=$(awk -v w="$whole" -v s="$share" 'BEGIN { printf "%.0f", w * s / 100 }')
-  late=$(stopped_after $timeout "SELECT steam_rec.train('ease')")
-  assert_true "ease on 4,000 games on 2 busy threads stopped ${late} ms after its ${timeout} ms statement_timeout, ${share}% of its ${whole%.*} ms run (bound 200 ms)" "[ $late -le 200 ]"
-done
+stops_at_shares "ease on 4,000 games" "SELECT steam_rec.train('ease')" "$whole" 40 70
 assert_equal "no model was stored by a stopped training" "$models" "$(psql_value $db "SELECT count(*) FROM steam_rec.models")"
 
 # itemknn stores its model_games rows while the threads compute the rest
@@ -74,11 +84,7 @@ itemknn="SELECT steam_rec.train('itemknn', '{\"neighbors\": 400}')"
 whole=$(fastest_ms "$itemknn")
 stored="SELECT count(*) || ' models, ' || (SELECT count(*) FROM steam_rec.model_games) || ' model rows' FROM steam_rec.models"
 before=$(psql_value $db "$stored")
-for share in 60 85; do
-  timeout=$(awk -v w="$whole" -v s="$share" 'BEGIN { printf "%.0f", w * s / 100 }')
-  late=$(stopped_after $timeout "$itemknn")
-  assert_true "itemknn storing while computing on 2 threads stopped ${late} ms after its ${timeout} ms statement_timeout, ${share}% of its ${whole%.*} ms run (bound 200 ms)" "[ $late -le 200 ]"
-done
+stops_at_shares "itemknn storing while computing" "$itemknn" "$whole" 60 85
 assert_equal "a stopped itemknn training stored no model and no model row" "$before" "$(psql_value $db "$stored")"
 
 # refresh_recommendations() of every player, with the EASE model just
@@ -88,11 +94,7 @@ refresh="SELECT steam_rec.refresh_recommendations(k => 200)"
 whole=$(fastest_ms "$refresh")
 lists=$(psql_value $db "SELECT count(*) || ' ' || sum(hashtext(user_steam_id || ' ' || appid || ' ' || rank))
                        FROM steam_rec.recommendations")
-for share in 30 60; do
-  timeout=$(awk -v w="$whole" -v s="$share" 'BEGIN { printf "%.0f", w * s / 100 }')
-  late=$(stopped_after $timeout "$refresh")
-  assert_true "refresh_recommendations on 2 busy threads stopped ${late} ms after its ${timeout} ms statement_timeout, ${share}% of its ${whole%.*} ms run (bound 200 ms)" "[ $late -le 200 ]"
-done
+stops_at_shares "refresh_recommendations" "$refresh" "$whole" 30 60
 assert_equal "a stopped refresh changed no list" "$lists" \
   "$(psql_value $db "SELECT count(*) || ' ' || sum(hashtext(user_steam_id || ' ' || appid || ' ' || rank))
                     FROM steam_rec.recommendations")"
