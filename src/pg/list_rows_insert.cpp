@@ -1,5 +1,7 @@
 #include "pg/list_rows_insert.hpp"
 
+#include <algorithm>
+
 #include "pg/direct_read.hpp"
 
 extern "C" {
@@ -170,11 +172,20 @@ uint64 insert_lists_directly(Oid recommendations, const ListRows& lists, const c
   BulkInsertState bulk = GetBulkInsertState();
   const bool check_constraints = descriptor->constr != nullptr;
 
+  // Rows go in in primary key order (player, game): consecutive index
+  // inserts then land on the same leaf page, which stays in the CPU's cache.
+  int* order = static_cast<int*>(palloc(sizeof(int) * lists.rows));
+  for (int r = 0; r < lists.rows; ++r) order[r] = r;
+  std::sort(order, order + lists.rows, [&lists](int a, int b) {
+    return lists.players[a] != lists.players[b] ? lists.players[a] < lists.players[b]
+                                                : lists.appids[a] < lists.appids[b];
+  });
+
   for (int start = 0; start < lists.rows; start += slot_count) {
     CHECK_FOR_INTERRUPTS();
     const int count = Min(slot_count, lists.rows - start);
     for (int s = 0; s < count; ++s) {
-      const int r = start + s;
+      const int r = order[start + s];
       TupleTableSlot* slot = slots[s];
       ExecClearTuple(slot);
       for (int i = 0; i < width; ++i) {
