@@ -154,6 +154,10 @@ uint64 insert_lists_directly(Oid recommendations, const ListRows& lists, const c
     bool written = false;
     for (AttrNumber column : columns) written = written || column == i + 1;
     if (written || TupleDescAttr(descriptor, i)->attisdropped) continue;
+    // A generated column's expression reads the row, which a default cannot;
+    // lists_directly_insertable() sends such a table through SQL.
+    if (TupleDescAttr(descriptor, i)->attgenerated != '\0')
+      elog(ERROR, "steam_rec: recommendations changed during the refresh");
     Node* expression = build_column_default(relation, i + 1);
     if (expression != nullptr) defaults[i] = ExecPrepareExpr(reinterpret_cast<Expr*>(expression), estate);
   }
