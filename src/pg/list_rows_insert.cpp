@@ -108,6 +108,11 @@ bool only_player_key_checks(Relation recommendations, AttrNumber player_column) 
 //    generated column;
 //  - no trigger but the player foreign key's check, which the batch's lock
 //    makes redundant (see insert_lists_directly()).
+// It decides once per refresh.  The ROW EXCLUSIVE lock it takes is held to
+// the end of the transaction, and CREATE TRIGGER, CREATE RULE, CREATE POLICY
+// and ALTER TABLE all wait for it, so the answer holds for every batch.
+// (Privileges are read once too, where each INSERT statement would read
+// them again: a REVOKE during a refresh takes effect at its next call.)
 Oid lists_directly_insertable() {
   if (citus_installed() || IsolationUsesXactSnapshot()) return InvalidOid;
   RangeVar* name = makeRangeVar(const_cast<char*>("steam_rec"), const_cast<char*>("recommendations"), -1);
