@@ -51,6 +51,9 @@ ISOLATION     += recommend_names_trigger_reenabled_under_old_snapshot
 ISOLATION     += recommend_names_old_snapshot_keeps_newer_file
 # Found by re-reading the 1.5 change.
 ISOLATION     += prune_waits_for_pin refresh_repeatable_read_first_list
+# refresh_recommendations() writes its lists without the executor where nothing else acts on them.
+REGRESS     += refresh_recommendations_direct_insert
+ISOLATION     += refresh_direct_insert_key_held
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3

@@ -25,6 +25,7 @@
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
+#include "pg/list_rows_insert.hpp"
 #include "pg/model_cache.hpp"
 #include "pg/players.hpp"
 #include "pg/ranking_io.hpp"
@@ -96,9 +97,11 @@ Kept keep_locked_rows(const rec::ScoredLists& batch, const int64* locked, int lo
 // DELETE no row of theirs is in the way but one another writer added without
 // the lock, and that fails the refresh (23505) as any two writers of one key
 // would.  An ON CONFLICT arbiter would cost a speculative insertion per row
-// (a fifth of the write, measured) to cover that case.  The foreign key's
-// check stays, one per row: it is most of what the write costs.
-int64 flush(const rec::ScoredLists& batch, const char* algorithm, MemoryContext scratch) {
+// (a fifth of the write, measured) to cover that case.  Where `direct` is a
+// table (lists_directly_insertable()) the rows go in without the executor and
+// without the foreign key's check per row, which the lock above makes
+// redundant (list_rows_insert.cpp); else through an INSERT statement.
+int64 flush(const rec::ScoredLists& batch, const char* algorithm, Oid direct, MemoryContext scratch) {
   if (batch.players.empty()) return 0;
   MemoryContext caller = MemoryContextSwitchTo(scratch);
   Oid lock_types[1] = {INT8ARRAYOID};
@@ -120,6 +123,13 @@ int64 flush(const rec::ScoredLists& batch, const char* algorithm, MemoryContext 
           delete_values, SPI_OK_DELETE);
 
   const Kept kept = keep_locked_rows(batch, locked, static_cast<int>(alive));
+  if (OidIsValid(direct)) {
+    const uint64 inserted = insert_lists_directly(
+        direct, ListRows{kept.rows, kept.players, kept.appids, kept.ranks, kept.scores}, algorithm);
+    MemoryContextSwitchTo(caller);
+    MemoryContextReset(scratch);
+    return static_cast<int64>(inserted);
+  }
   Oid types[5] = {INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, FLOAT4ARRAYOID, TEXTOID};
   Datum values[5] = {int8_array(kept.players, kept.rows), int4_array(kept.appids, kept.rows),
                      int4_array(kept.ranks, kept.rows), float4_array(kept.scores, kept.rows),
@@ -278,6 +288,7 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
   // Batches no larger than a progress step, so every step gets its notice.
   const int batch_players = static_cast<int>(std::max<int64>(1, std::min<int64>(kBatchPlayers, progress.every)));
   refuse_over_memory_limit(*model.recommender, k, batch_players);
+  const Oid direct = lists_directly_insertable();
 
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(only)};
@@ -306,7 +317,7 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
   // Starts ranking the filled batch and writes the one ranked before it.
   auto submit_and_write = [&]() {
     check(guard([&] { scorer->submit(cancel); }), "refresh_recommendations");
-    written += flush(scorer->done(), model.algorithm, scratch);
+    written += flush(scorer->done(), model.algorithm, direct, scratch);
     progress.add(static_cast<int64>(scorer->done().players.size()));
   };
   for_each_batch("steam_rec_refresh_recommendations", players_and_games, one_player ? 1 : 0, types, values,
@@ -320,7 +331,7 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
                  });
   submit_and_write();
   check(guard([&] { scorer->drain(cancel); }), "refresh_recommendations");
-  written += flush(scorer->done(), model.algorithm, scratch);
+  written += flush(scorer->done(), model.algorithm, direct, scratch);
   progress.add(static_cast<int64>(scorer->done().players.size()));
   MemoryContextDelete(scoring);
   spi.finish();

@@ -1,0 +1,37 @@
+// Inserting refresh_recommendations()' rows without the executor.
+//
+// Through an INSERT statement each row of a list costs an executor step, the
+// foreign key's check (a query per row) and single-row heap and index
+// inserts: most of a refresh.  A refresh already holds each batch's players'
+// users rows locked, which is what the foreign key's check would make sure of,
+// so where nothing else acts on an insert into steam_rec.recommendations (no
+// trigger but that check, no rule, no row-level security, no Citus) the rows
+// go in as COPY puts them: many to a heap page at once, then the indexes,
+// with the table's constraints checked row by row.  Elsewhere the refresh
+// writes through SQL, as before.
+#pragma once
+
+#include "pg/postgres.hpp"
+
+namespace steam_rec::pg {
+
+// The rows of one batch's lists, all of players whose users rows this
+// transaction holds locked FOR NO KEY UPDATE (or stronger).
+struct ListRows {
+  int rows;
+  const int64* players;
+  const int32* appids;
+  const int32* ranks;
+  const float* scores;
+};
+
+// steam_rec.recommendations, locked ROW EXCLUSIVE, when a refresh may insert
+// its rows directly; InvalidOid when it must write through SQL.
+Oid lists_directly_insertable();
+
+// Inserts `lists` into `recommendations` (from lists_directly_insertable()),
+// every row with `algorithm` and the other columns' defaults; checks NOT NULL
+// and CHECK constraints and every index's uniqueness.  Returns rows inserted.
+uint64 insert_lists_directly(Oid recommendations, const ListRows& lists, const char* algorithm);
+
+}  // namespace steam_rec::pg
