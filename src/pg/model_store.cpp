@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "pg/direct_read.hpp"
+#include "pg/model_games_direct.hpp"
 #include "pg/model_games_table.hpp"
 #include "pg/spi.hpp"
 
@@ -70,13 +72,31 @@ void check_fits_in_an_array(int64 elements) {
 
 }  // namespace
 
+struct ModelGamesWriter {
+  ModelGamesDirect* direct;  // null: through SQL
+  SPIPlanPtr plan;           // the SQL path's saved INSERT, once planned
+};
+
+ModelGamesWriter* begin_model_games_writer() {
+  auto* writer = static_cast<ModelGamesWriter*>(palloc0(sizeof(ModelGamesWriter)));
+  writer->direct = model_games_direct_begin();
+  return writer;
+}
+
+void end_model_games_writer(ModelGamesWriter* writer) {
+  if (writer->direct != nullptr) model_games_direct_end(writer->direct);
+  pfree(writer);  // a saved plan goes with SPI_finish()
+}
+
 void lock_models_for_activation() {
   spi_run("LOCK TABLE steam_rec.models IN EXCLUSIVE MODE", 0, nullptr, nullptr, SPI_OK_UTILITY);
 }
 
 int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   const int64 id = store_model_head(model, facts);
-  store_model_games(id, model, model.neighbors, 0, model.games());
+  ModelGamesWriter* writer = begin_model_games_writer();
+  store_model_games(writer, id, model, model.neighbors, 0, model.games());
+  end_model_games_writer(writer);
   return id;
 }
 
@@ -101,8 +121,12 @@ int64 store_model_head(const rec::GameModel& model, const ModelFacts& facts) {
   return id;
 }
 
-void store_model_games(int64 id, const rec::GameModel& model, const rec::SparseRows& neighbors, int first, int last,
-                       SPIPlanPtr* plan) {
+void store_model_games(ModelGamesWriter* writer, int64 id, const rec::GameModel& model,
+                       const rec::SparseRows& neighbors, int first, int last) {
+  if (writer->direct != nullptr) {
+    model_games_direct_write(writer->direct, id, model, neighbors, first, last);
+    return;
+  }
   const int games = last - first;
   const int factor_count = model.has_factors() ? static_cast<int>(model.factors.cols()) : 0;
   const RowRange neighbor_rows{neighbors, first, games, first, last};
@@ -187,16 +211,17 @@ void store_model_games(int64 id, const rec::GameModel& model, const rec::SparseR
   const char* insert = psprintf(
       "INSERT INTO steam_rec.model_games (model_id, %s) SELECT $%d%s  FROM pg_catalog.generate_subscripts($%d, 1) AS i",
       model_games_column_list(), kModelId, sources.data, kAppids);
-  if (plan == nullptr) {
+  if (citus_installed()) {
     spi_run(insert, kParams, types, values, SPI_OK_INSERT);
     return;
   }
-  if (*plan == nullptr) {
+  if (writer->plan == nullptr) {
     // Planned once for all of a model's statements; the plan goes with SPI_finish().
-    *plan = SPI_prepare_cursor(insert, kParams, types, CURSOR_OPT_GENERIC_PLAN);
-    if (*plan == nullptr) elog(ERROR, "steam_rec: cannot prepare %s: %s", insert, SPI_result_code_string(SPI_result));
+    writer->plan = SPI_prepare_cursor(insert, kParams, types, CURSOR_OPT_GENERIC_PLAN);
+    if (writer->plan == nullptr)
+      elog(ERROR, "steam_rec: cannot prepare %s: %s", insert, SPI_result_code_string(SPI_result));
   }
-  const int result = SPI_execute_plan(*plan, values, nullptr, false, 0);
+  const int result = SPI_execute_plan(writer->plan, values, nullptr, false, 0);
   if (result != SPI_OK_INSERT)
     elog(ERROR, "steam_rec: internal query failed (%s): %s", SPI_result_code_string(result), insert);
 }

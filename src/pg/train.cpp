@@ -80,12 +80,12 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
   const int64 id = store_model_head(model, facts);
 
   MemoryContext statement = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train rows", ALLOCSET_DEFAULT_SIZES);
-  SPIPlanPtr insert_plan = nullptr;
+  ModelGamesWriter* writer = begin_model_games_writer();
   // Writes rows [*stored, last) of the neighbours.
   auto store_rows = [&](int32* stored, int32 last) {
     check(guard([&] { training->stored_rows = staged->rows(*stored, last); }), "train");
     MemoryContext caller = MemoryContextSwitchTo(statement);
-    store_model_games(id, model, training->stored_rows, *stored, last, &insert_plan);
+    store_model_games(writer, id, model, training->stored_rows, *stored, last);
     MemoryContextSwitchTo(caller);
     MemoryContextReset(statement);
     *stored = last;
@@ -107,6 +107,7 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
   }
   check(guard([&] { staged->finish(cancel); }), "train");
   if (stored < games) store_rows(&stored, games);
+  end_model_games_writer(writer);
   MemoryContextDelete(statement);
   return id;
 }
@@ -200,10 +201,9 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     read_game_tags([&](int32 appid, const char* tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
-    // On one thread nothing would overlap: the serial path's one statement is
-    // cheaper.  Citus cannot plan the staged path's saved INSERT (its array
-    // parameters) into model_games as a reference table: one statement there.
-    if (rec::StagedTraining::applies(training->params) && steam_rec::max_threads() > 1 && !citus_installed()) {
+    // On one thread nothing would overlap: the serial path's one store is
+    // cheaper.
+    if (rec::StagedTraining::applies(training->params) && steam_rec::max_threads() > 1) {
       const int64 id = train_and_store_overlapped(training, cancel);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       finish_and_activate(id, seconds);
