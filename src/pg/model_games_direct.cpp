@@ -101,14 +101,13 @@ const char* differs_from_insert(Relation table, int* attribute) {
   return immediate ? nullptr : "it has a deferrable unique index";
 }
 
-// Row `g` of `rows` (whose row 0 is game `row0` and which has `whole` rows
-// when the model has this part), as arrays of its appids and its values;
-// empty arrays when the model has no such part.
-void row_arrays(const rec::GameModel& model, const rec::SparseRows& rows, int row0, int whole, int g, Datum* appids,
-                Datum* values) {
-  const bool present = rows.rows() == whole;
-  const int64 begin = present ? rows.offset[g - row0] : 0;
-  const int64 count = present ? rows.offset[g - row0 + 1] - begin : 0;
+// Game g's row of `matrix`, as arrays of its appids and its values; empty
+// arrays when the model has no such part.
+void row_arrays(const rec::GameModel& model, const GameRowsOf& matrix, int g, Datum* appids, Datum* values) {
+  const rec::SparseRows& rows = matrix.rows;
+  const bool present = rows.rows() == matrix.whole;
+  const int64 begin = present ? rows.offset[g - matrix.row0] : 0;
+  const int64 count = present ? rows.offset[g - matrix.row0 + 1] - begin : 0;
   int32* ids = static_cast<int32*>(palloc(sizeof(int32) * (count + 1)));
   for (int64 p = 0; p < count; ++p) ids[p] = model.appids[rows.index[begin + p]];
   *appids = int4_array(ids, static_cast<int>(count));
@@ -118,7 +117,7 @@ void row_arrays(const rec::GameModel& model, const rec::SparseRows& rows, int ro
 // The tuple of game `g` into `slot`, its values allocated in the current
 // memory context.
 void fill_row(const ModelGamesDirect* writer, TupleTableSlot* slot, int64 id, const rec::GameModel& model,
-              const rec::SparseRows& neighbors, int first, int last, int g) {
+              const GameRowsOf& neighbors, const GameRowsOf& content_neighbors, int g) {
   ExecClearTuple(slot);
   Datum* values = slot->tts_values;
   bool* nulls = slot->tts_isnull;
@@ -134,10 +133,10 @@ void fill_row(const ModelGamesDirect* writer, TupleTableSlot* slot, int64 id, co
   set(kAppid, Int32GetDatum(model.appids[g]));
   set(kPopularity, Float4GetDatum(model.popularity[g]));
   Datum appids, weights;
-  row_arrays(model, neighbors, first, last - first, g, &appids, &weights);
+  row_arrays(model, neighbors, g, &appids, &weights);
   set(kNeighbors, appids);
   set(kWeights, weights);
-  row_arrays(model, model.content_neighbors, 0, model.games(), g, &appids, &weights);
+  row_arrays(model, content_neighbors, g, &appids, &weights);
   set(kContentNeighbors, appids);
   set(kContentWeights, weights);
   if (model.has_factors()) {
@@ -200,7 +199,7 @@ ModelGamesDirect* model_games_direct_begin() {
 }
 
 void model_games_direct_write(ModelGamesDirect* writer, int64 id, const rec::GameModel& model,
-                              const rec::SparseRows& neighbors, int first, int last) {
+                              const GameRowsOf& neighbors, const GameRowsOf& content_neighbors, int first, int last) {
   const bool check_constraints = RelationGetDescr(writer->table)->constr != nullptr;
   writer->command = GetCurrentCommandId(true);
   int count = 0;
@@ -208,7 +207,7 @@ void model_games_direct_write(ModelGamesDirect* writer, int64 id, const rec::Gam
     CHECK_FOR_INTERRUPTS();
     MemoryContext caller = MemoryContextSwitchTo(writer->rows);
     TupleTableSlot* slot = writer->slots[count];
-    fill_row(writer, slot, id, model, neighbors, first, last, g);
+    fill_row(writer, slot, id, model, neighbors, content_neighbors, g);
     MemoryContextSwitchTo(caller);
     if (check_constraints) ExecConstraints(writer->result, slot, writer->estate);
     ResetPerTupleExprContext(writer->estate);

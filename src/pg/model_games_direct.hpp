@@ -24,11 +24,19 @@ struct ModelGamesDirect;
 // or returns null where the direct path would not match SQL (see above).
 ModelGamesDirect* model_games_direct_begin();
 
-// Writes model `id`'s rows for games [first, last): the neighbour rows are
-// `neighbors` (last - first rows; any other number: empty), the other
-// columns come from `model`.  The rows are the ones the SQL path writes.
+// A game x game matrix whose row 0 is game `row0` and which has `whole`
+// rows when the model has this part; one of another size reads as empty rows.
+struct GameRowsOf {
+  const rec::SparseRows& rows;
+  int row0;
+  int whole;
+};
+
+// Writes model `id`'s rows for games [first, last): neighbours and content
+// neighbours from those matrices, the other columns from `model`.  The rows
+// are the ones the SQL path writes.
 void model_games_direct_write(ModelGamesDirect* writer, int64 id, const rec::GameModel& model,
-                              const rec::SparseRows& neighbors, int first, int last);
+                              const GameRowsOf& neighbors, const GameRowsOf& content_neighbors, int first, int last);
 
 // Finishes the bulk insert and closes the table.
 void model_games_direct_end(ModelGamesDirect* writer);

@@ -95,7 +95,7 @@ void lock_models_for_activation() {
 int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   const int64 id = store_model_head(model, facts);
   ModelGamesWriter* writer = begin_model_games_writer();
-  store_model_games(writer, id, model, model.neighbors, 0, model.games());
+  store_model_games(writer, id, model, model.neighbors, StoredRows::neighbors, 0, model.games());
   end_model_games_writer(writer);
   return id;
 }
@@ -121,16 +121,21 @@ int64 store_model_head(const rec::GameModel& model, const ModelFacts& facts) {
   return id;
 }
 
-void store_model_games(ModelGamesWriter* writer, int64 id, const rec::GameModel& model,
-                       const rec::SparseRows& neighbors, int first, int last) {
+void store_model_games(ModelGamesWriter* writer, int64 id, const rec::GameModel& model, const rec::SparseRows& rows,
+                       StoredRows part, int first, int last) {
+  const int games = last - first;
+  const bool given_neighbors = part == StoredRows::neighbors;
+  const RowRange neighbor_rows = given_neighbors ? RowRange{rows, first, games, first, last}
+                                                 : RowRange{model.neighbors, 0, model.games(), first, last};
+  const RowRange content_rows = given_neighbors ? RowRange{model.content_neighbors, 0, model.games(), first, last}
+                                                : RowRange{rows, first, games, first, last};
   if (writer->direct != nullptr) {
-    model_games_direct_write(writer->direct, id, model, neighbors, first, last);
+    model_games_direct_write(writer->direct, id, model,
+                             GameRowsOf{neighbor_rows.rows, neighbor_rows.row0, neighbor_rows.whole},
+                             GameRowsOf{content_rows.rows, content_rows.row0, content_rows.whole}, first, last);
     return;
   }
-  const int games = last - first;
   const int factor_count = model.has_factors() ? static_cast<int>(model.factors.cols()) : 0;
-  const RowRange neighbor_rows{neighbors, first, games, first, last};
-  const RowRange content_rows{model.content_neighbors, 0, model.games(), first, last};
   const RowRange tag_rows{model.tags, 0, model.games(), first, last};
   check_fits_in_an_array(neighbor_rows.entries());
   check_fits_in_an_array(content_rows.entries());

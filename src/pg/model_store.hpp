@@ -37,15 +37,19 @@ struct ModelGamesWriter;
 ModelGamesWriter* begin_model_games_writer();
 void end_model_games_writer(ModelGamesWriter* writer);
 
-// store_model() in parts, for a model stored while its neighbour rows are
+// Which of a model's game x game matrices the rows given to
+// store_model_games() are (the other one is read from the model).
+enum class StoredRows { neighbors, content_neighbors };
+
+// store_model() in parts, for a model stored while its game x game rows are
 // still being computed (train.cpp): the models row and model_tags, returning
-// the id; then model_games rows [first, last), whose neighbour rows are
-// `neighbors` (last - first rows; any other number: none) and whose other
-// columns come from `model`, written by `writer`.  The rows are the ones
-// store_model() writes.
+// the id; then model_games rows [first, last), whose `part` is `rows`
+// (last - first rows; any other number: none) and whose other columns come
+// from `model`, written by `writer`.  The rows are the ones store_model()
+// writes.
 int64 store_model_head(const rec::GameModel& model, const ModelFacts& facts);
-void store_model_games(ModelGamesWriter* writer, int64 id, const rec::GameModel& model,
-                       const rec::SparseRows& neighbors, int first, int last);
+void store_model_games(ModelGamesWriter* writer, int64 id, const rec::GameModel& model, const rec::SparseRows& rows,
+                       StoredRows part, int first, int last);
 
 // Records how long training took and makes the model the active one.  Call
 // after lock_models_for_activation(): its statements take new snapshots (in

@@ -51,7 +51,8 @@ struct Training {
   rec::StagedTraining staged;   // last: its threads stop before anything else here goes
 };
 
-// Trains a model whose neighbour rows are its last step (itemknn) and stores
+// Trains a model whose game x game rows are its last step (the registry's
+// staged_rows: StagedTraining::applies()) and stores
 // it meanwhile: the core's threads fill the rows while this thread writes the
 // rows already final to model_games, and fills rows itself whenever fewer
 // than a statement's worth are waiting.  Storing was as long as the parallel
@@ -67,8 +68,7 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
   check(guard([&] {
           training->data.finish(cancel);
           training->size = rec::data_size(training->data);
-          staged->begin(training->data, training->params);
-          training->data = rec::TrainingSet();
+          staged->begin(training->data, training->params);  // the rows read the data until finish()
           training->described = rec::describe_params(training->params);
         }),
         "train");
@@ -81,11 +81,12 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
 
   MemoryContext statement = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train rows", ALLOCSET_DEFAULT_SIZES);
   ModelGamesWriter* writer = begin_model_games_writer();
+  const StoredRows part = staged->rows_are_content_neighbors() ? StoredRows::content_neighbors : StoredRows::neighbors;
   // Writes rows [*stored, last) of the neighbours.
   auto store_rows = [&](int32* stored, int32 last) {
     check(guard([&] { training->stored_rows = staged->rows(*stored, last); }), "train");
     MemoryContext caller = MemoryContextSwitchTo(statement);
-    store_model_games(writer, id, model, training->stored_rows, *stored, last);
+    store_model_games(writer, id, model, training->stored_rows, part, *stored, last);
     MemoryContextSwitchTo(caller);
     MemoryContextReset(statement);
     *stored = last;
@@ -105,7 +106,11 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
       break;  // no chunk left to take: the last ones are on the threads
     }
   }
-  check(guard([&] { staged->finish(cancel); }), "train");
+  check(guard([&] {
+          staged->finish(cancel);
+          training->data = rec::TrainingSet();
+        }),
+        "train");
   if (stored < games) store_rows(&stored, games);
   end_model_games_writer(writer);
   MemoryContextDelete(statement);
