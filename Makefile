@@ -25,7 +25,7 @@ REGRESS     += algorithm_registry role_maintenance role_catalog
 REGRESS     += arguments_read_by_declared_name
 # Threads in the core; the shared model image; names read from the catalog.
 REGRESS     += max_threads_identical_results refresh_recommendations_plain_insert train_heap_read_keeps_sql_rules
-REGRESS     += itemknn_stored_while_computed
+REGRESS     += itemknn_stored_while_computed model_games_written_directly
 REGRESS     += model_image_not_shared_by_restricted_caller
 REGRESS     += training_counts_one_pass game_tags_heap_read_keeps_sql_rules
 REGRESS     += recommend_names_follow_catalog_changes

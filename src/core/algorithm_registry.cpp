@@ -5,9 +5,13 @@
 #include <iterator>
 
 #include "core/algorithm_trainers.hpp"
+#include "core/content_rows.hpp"
 #include "core/ease_parts.hpp"
+#include "core/itemknn_rows.hpp"
 #include "core/neighbor_blend.hpp"
 #include "core/new_game_neighbors.hpp"
+#include "core/rp3beta_parts.hpp"
+#include "core/staged_rows.hpp"
 #include "core/target_factors.hpp"
 
 namespace steam_rec::rec {
@@ -114,6 +118,24 @@ void train_rp3beta_part(const TrainingSet& data, const TrainParams& params, Game
   favour_played(data, params, model);
 }
 
+// The rows of train_itemknn_part() and train_rp3beta_part(), favour_played() done row by row.
+template <typename Rows>
+std::unique_ptr<StagedRows> staged_neighbor_rows(const TrainingSet& data, const TrainParams& params,
+                                                 std::int64_t rows_per_chunk) {
+  auto rows = std::make_unique<StagedRowsOf<Rows>>(data, params);
+  rows->rows_per_chunk = rows_per_chunk;
+  if (params.play_share_exponent > 0) rows->column_factors = played_share_factors(data, params.play_share_exponent);
+  return rows;
+}
+
+std::unique_ptr<StagedRows> staged_itemknn_rows(const TrainingSet& data, const TrainParams& params, const GameModel&) {
+  return staged_neighbor_rows<ItemknnRows>(data, params, kItemknnRowsPerChunk);
+}
+
+std::unique_ptr<StagedRows> staged_rp3beta_rows(const TrainingSet& data, const TrainParams& params, const GameModel&) {
+  return staged_neighbor_rows<Rp3betaRows>(data, params, kRp3betaRowsPerChunk);
+}
+
 void train_ease_part(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
   model.neighbors = train_ease(data, params, cancel);
   if (params.knn_weight > 0) {
@@ -133,6 +155,18 @@ void train_content_part(const TrainingSet& data, const TrainParams& params, Game
   model.content_neighbors = train_content_neighbors(data, model.tags, params.content_neighbors, cancel);
   if (params.tag_popularity_exponent > 0)
     scale_columns(model.content_neighbors, new_game_tag_popularity_factors(data, params.tag_popularity_exponent));
+}
+
+// The rows of train_content_part(), its tag popularity scaling done row by row.
+std::unique_ptr<StagedRows> staged_content_rows(const TrainingSet& data, const TrainParams& params,
+                                                const GameModel& model) {
+  auto rows = std::make_unique<StagedRowsOf<ContentRows>>(
+      model.tags, static_cast<std::int32_t>(data.tag_names().size()), owner_counts(data), params.content_neighbors);
+  rows->rows_per_chunk = kContentRowsPerChunk;
+  rows->content_neighbors = true;
+  if (params.tag_popularity_exponent > 0)
+    rows->column_factors = new_game_tag_popularity_factors(data, params.tag_popularity_exponent);
+  return rows;
 }
 
 void train_hybrid(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel) {
@@ -262,7 +296,8 @@ const std::vector<AlgorithmSpec>& algorithms() {
        itemknn_memory,
        itemknn_thread_bytes,
        collaborative_blend,
-       nullptr},
+       nullptr,
+       staged_itemknn_rows},
       {"ease",
        "Steck's EASE: a closed-form linear item-item model over the max_games most-owned games.",
        "each game's largest EASE weights (neighbors, weights)",
@@ -286,7 +321,8 @@ const std::vector<AlgorithmSpec>& algorithms() {
        rp3beta_memory,
        rp3beta_thread_bytes,
        collaborative_blend,
-       nullptr},
+       nullptr,
+       staged_rp3beta_rows},
       {"ials",
        "Implicit alternating least squares: game factors; a player's factors are solved at serving time.",
        "each game's latent factors (factors)",
@@ -309,7 +345,8 @@ const std::vector<AlgorithmSpec>& algorithms() {
        content_memory,
        content_thread_bytes,
        content_blend,
-       nullptr},
+       nullptr,
+       staged_content_rows},
       {"hybrid",
        "A collaborative base (ease, itemknn, rp3beta or ials) blended with content by content_weight.",
        "the base's parts and the content neighbours",

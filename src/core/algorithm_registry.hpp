@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,8 @@ struct ParameterSpec {
 
 // One algorithm: what it is, what it takes, how it trains, what it stores,
 // what it costs in memory and how serving blends its scores.
+struct StagedRows;
+
 struct AlgorithmSpec {
   const char* name;
   const char* description;
@@ -54,6 +57,12 @@ struct AlgorithmSpec {
   Blend (*blend)(const TrainParams& params);
   // Serving settings it needs beyond the blend (nullptr: none).
   void (*prepare_serving)(const TrainParams& params, GameModel& model);
+  // For an algorithm whose last step is one game x game matrix: that
+  // matrix's row inputs, given every other part of the model (train() gives
+  // the same model), so its rows can be stored while they are computed;
+  // nullptr: none.
+  std::unique_ptr<StagedRows> (*staged_rows)(const TrainingSet& data, const TrainParams& params,
+                                             const GameModel& model) = nullptr;
 };
 
 // Every algorithm, in the order messages and evaluate() list them.

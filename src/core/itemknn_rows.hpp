@@ -20,15 +20,13 @@ struct ItemknnRows {
   ItemknnRows(const TrainingSet& data, const TrainParams& params);
 
   // Fills scratch.candidates with game i's neighbours, as train_itemknn()
-  // does, each weight then scaled by column_factors of its neighbour when
-  // those are set; only reads this object, so threads share it.
+  // does; only reads this object, so threads share it.
   void fill(std::int32_t i, RowScratch& scratch) const;
 
   TrainParams params;
   SparseRows by_player;
   SparseRows by_game;
   std::vector<double> norms;
-  std::vector<double> column_factors;  // empty: weights as they are
 };
 
 }  // namespace steam_rec::rec

@@ -28,4 +28,23 @@ std::vector<double> rp3beta_arrivals(const std::vector<std::int64_t>& owners, co
 void pick_rp3beta_neighbors(std::int32_t i, RowScratch& scratch, const std::vector<double>& arrival,
                             const TrainParams& params);
 
+// Games per chunk of the parallel walk rows.
+constexpr std::int64_t kRp3betaRowsPerChunk = 16;
+
+// What RP3beta computes each game's row from, kept together so the rows can
+// be filled one chunk at a time, on any thread, while the caller stores the
+// rows already finished (staged_training.hpp).  `data` must outlive it.
+struct Rp3betaRows {
+  Rp3betaRows(const TrainingSet& data, const TrainParams& params);
+
+  // Fills scratch.candidates with game i's neighbours; only reads this
+  // object, so threads share it.
+  void fill(std::int32_t i, RowScratch& scratch) const;
+
+  TrainParams params;
+  const SparseRows& by_game;
+  SparseRows player_to_game;
+  std::vector<double> arrival;
+};
+
 }  // namespace steam_rec::rec

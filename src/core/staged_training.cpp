@@ -1,28 +1,35 @@
 #include "core/staged_training.hpp"
 
-#include <cstring>
-
 #include "core/algorithm_registry.hpp"
-#include "core/target_factors.hpp"
 #include "core/trainer.hpp"
 
 namespace steam_rec::rec {
 
 bool StagedTraining::applies(const TrainParams& params) noexcept {
-  return params.algorithm != nullptr && std::strcmp(params.algorithm->name, "itemknn") == 0;
+  return params.algorithm != nullptr && params.algorithm->staged_rows != nullptr;
 }
 
 void StagedTraining::begin(const TrainingSet& data, const TrainParams& params) {
   model_ = train_shared_parts(data, params);
-  inputs_ = std::make_unique<ItemknnRows>(data, params);
-  // What favour_played() does to the finished matrix, done row by row.
-  if (params.play_share_exponent > 0) inputs_->column_factors = played_share_factors(data, params.play_share_exponent);
-  const ItemknnRows* inputs = inputs_.get();
-  rows_.start(data.games(), kItemknnRowsPerChunk, [inputs](std::int32_t i, RowScratch& s) { inputs->fill(i, s); });
+  inputs_ = params.algorithm->staged_rows(data, params, model_);
+  content_neighbors_ = inputs_->content_neighbors;
+  const StagedRows* inputs = inputs_.get();
+  rows_.start(data.games(), inputs->rows_per_chunk, [inputs](std::int32_t i, RowScratch& s) {
+    inputs->fill(i, s);
+    // The product scale_columns() takes of the finished matrix, entry by entry.
+    if (!inputs->column_factors.empty())
+      for (Scored& c : s.candidates)
+        c.score = static_cast<float>(c.score * inputs->column_factors[static_cast<std::size_t>(c.index)]);
+  });
 }
 
 void StagedTraining::finish(CancelCheck& cancel) {
-  model_.neighbors = rows_.finish(cancel);
+  SparseRows rows = rows_.finish(cancel);
+  if (content_neighbors_) {
+    model_.content_neighbors = std::move(rows);
+  } else {
+    model_.neighbors = std::move(rows);
+  }
   inputs_.reset();
 }
 

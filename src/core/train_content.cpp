@@ -1,6 +1,8 @@
 #include <cmath>
+#include <utility>
 
 #include "core/algorithm_trainers.hpp"
+#include "core/content_rows.hpp"
 #include "core/parallel.hpp"
 #include "core/row_parts.hpp"
 #include "core/target_factors.hpp"
@@ -44,26 +46,28 @@ SparseRows train_content_neighbors(const TrainingSet& data, const SparseRows& ve
   return train_content_neighbors(data, owner_counts(data), vectors, count, cancel);
 }
 
+ContentRows::ContentRows(const SparseRows& vectors, std::int32_t tags, std::vector<std::int64_t> owners,
+                         std::int32_t count)
+    : vectors(vectors), by_tag(transpose(vectors, tags)), owners(std::move(owners)), count(count) {}
+
+void ContentRows::fill(std::int32_t g, RowScratch& s) const {
+  // Only owned games are ever the source of a content score.
+  if (owners[static_cast<std::size_t>(g)] == 0) return;
+  add_row_products(vectors, by_tag, g, s);
+  for (std::int32_t j : s.touched) {
+    if (j != g) s.candidates.push_back(Scored{s.dot[j], j});
+    s.dot[j] = 0;
+  }
+  s.touched.clear();
+  keep_best(s.candidates, static_cast<std::size_t>(count));
+}
+
 SparseRows train_content_neighbors(const TrainingSet& data, const std::vector<std::int64_t>& owners,
                                    const SparseRows& vectors, std::int32_t count, CancelCheck& cancel) {
-  const std::int32_t games = vectors.rows();
-  const SparseRows by_tag = transpose(vectors, static_cast<std::int32_t>(data.tag_names().size()));
+  const ContentRows rows(vectors, static_cast<std::int32_t>(data.tag_names().size()), owners, count);
   // Each game's row depends only on the inputs, so rows run in parallel.
-  constexpr std::int64_t kRowsPerChunk = 32;
   return game_rows_in_parallel(
-      games, kRowsPerChunk,
-      [&](std::int32_t g, RowScratch& s) {
-        // Only owned games are ever the source of a content score.
-        if (owners[static_cast<std::size_t>(g)] == 0) return;
-        add_row_products(vectors, by_tag, g, s);
-        for (std::int32_t j : s.touched) {
-          if (j != g) s.candidates.push_back(Scored{s.dot[j], j});
-          s.dot[j] = 0;
-        }
-        s.touched.clear();
-        keep_best(s.candidates, static_cast<std::size_t>(count));
-      },
-      cancel);
+      vectors.rows(), kContentRowsPerChunk, [&](std::int32_t g, RowScratch& s) { rows.fill(g, s); }, cancel);
 }
 
 }  // namespace steam_rec::rec

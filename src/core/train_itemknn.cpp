@@ -64,10 +64,6 @@ void ItemknnRows::fill(std::int32_t i, RowScratch& s) const {
     }
   }
   pick_itemknn_neighbors(i, s, norms, params);
-  // The same product scale_columns() takes of the finished matrix, entry by entry.
-  if (!column_factors.empty())
-    for (Scored& c : s.candidates)
-      c.score = static_cast<float>(c.score * column_factors[static_cast<std::size_t>(c.index)]);
 }
 
 SparseRows train_itemknn(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {

@@ -14,12 +14,6 @@
 #include "core/top_k.hpp"
 
 namespace steam_rec::rec {
-namespace {
-
-// Games per chunk of the parallel walk rows.
-constexpr std::int64_t kRowsPerChunk = 16;
-
-}  // namespace
 
 SparseRows rp3beta_steps(const TrainingSet& data, const TrainParams& params) {
   // Player -> game: each player's weights divided by their sum (a step to one
@@ -61,27 +55,29 @@ void pick_rp3beta_neighbors(std::int32_t i, RowScratch& s, const std::vector<dou
     for (Scored& c : s.candidates) c.score = static_cast<float>(c.score / sum);
 }
 
-SparseRows train_rp3beta(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
-  const std::int32_t games = data.games();
-  const SparseRows player_to_game = rp3beta_steps(data, params);
-  const SparseRows& by_game = data.by_game();
-  const std::vector<double> arrival = rp3beta_arrivals(owner_counts(data), params);
+Rp3betaRows::Rp3betaRows(const TrainingSet& data, const TrainParams& params)
+    : params(params),
+      by_game(data.by_game()),
+      player_to_game(rp3beta_steps(data, params)),
+      arrival(rp3beta_arrivals(owner_counts(data), params)) {}
 
+void Rp3betaRows::fill(std::int32_t i, RowScratch& s) const {
+  for (std::int64_t p = by_game.offset[i]; p < by_game.offset[i + 1]; ++p) {
+    const std::int32_t u = by_game.index[p];
+    for (std::int64_t q = player_to_game.offset[u]; q < player_to_game.offset[u + 1]; ++q) {
+      const std::int32_t j = player_to_game.index[q];
+      if (s.dot[j] == 0) s.touched.push_back(j);
+      s.dot[j] += player_to_game.value[q];
+    }
+  }
+  pick_rp3beta_neighbors(i, s, arrival, params);
+}
+
+SparseRows train_rp3beta(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
+  const Rp3betaRows rows(data, params);
   // Each game's row depends only on the inputs, so rows run in parallel.
   return game_rows_in_parallel(
-      games, kRowsPerChunk,
-      [&](std::int32_t i, RowScratch& s) {
-        for (std::int64_t p = by_game.offset[i]; p < by_game.offset[i + 1]; ++p) {
-          const std::int32_t u = by_game.index[p];
-          for (std::int64_t q = player_to_game.offset[u]; q < player_to_game.offset[u + 1]; ++q) {
-            const std::int32_t j = player_to_game.index[q];
-            if (s.dot[j] == 0) s.touched.push_back(j);
-            s.dot[j] += player_to_game.value[q];
-          }
-        }
-        pick_rp3beta_neighbors(i, s, arrival, params);
-      },
-      cancel);
+      data.games(), kRp3betaRowsPerChunk, [&](std::int32_t i, RowScratch& s) { rows.fill(i, s); }, cancel);
 }
 
 }  // namespace steam_rec::rec

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "pg/direct_read.hpp"
+#include "pg/model_games_direct.hpp"
 #include "pg/model_games_table.hpp"
 #include "pg/spi.hpp"
 
@@ -70,13 +72,31 @@ void check_fits_in_an_array(int64 elements) {
 
 }  // namespace
 
+struct ModelGamesWriter {
+  ModelGamesDirect* direct;  // null: through SQL
+  SPIPlanPtr plan;           // the SQL path's saved INSERT, once planned
+};
+
+ModelGamesWriter* begin_model_games_writer() {
+  auto* writer = static_cast<ModelGamesWriter*>(palloc0(sizeof(ModelGamesWriter)));
+  writer->direct = model_games_direct_begin();
+  return writer;
+}
+
+void end_model_games_writer(ModelGamesWriter* writer) {
+  if (writer->direct != nullptr) model_games_direct_end(writer->direct);
+  pfree(writer);  // a saved plan goes with SPI_finish()
+}
+
 void lock_models_for_activation() {
   spi_run("LOCK TABLE steam_rec.models IN EXCLUSIVE MODE", 0, nullptr, nullptr, SPI_OK_UTILITY);
 }
 
 int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   const int64 id = store_model_head(model, facts);
-  store_model_games(id, model, model.neighbors, 0, model.games());
+  ModelGamesWriter* writer = begin_model_games_writer();
+  store_model_games(writer, id, model, model.neighbors, StoredRows::neighbors, 0, model.games());
+  end_model_games_writer(writer);
   return id;
 }
 
@@ -101,12 +121,21 @@ int64 store_model_head(const rec::GameModel& model, const ModelFacts& facts) {
   return id;
 }
 
-void store_model_games(int64 id, const rec::GameModel& model, const rec::SparseRows& neighbors, int first, int last,
-                       SPIPlanPtr* plan) {
+void store_model_games(ModelGamesWriter* writer, int64 id, const rec::GameModel& model, const rec::SparseRows& rows,
+                       StoredRows part, int first, int last) {
   const int games = last - first;
+  const bool given_neighbors = part == StoredRows::neighbors;
+  const RowRange neighbor_rows = given_neighbors ? RowRange{rows, first, games, first, last}
+                                                 : RowRange{model.neighbors, 0, model.games(), first, last};
+  const RowRange content_rows = given_neighbors ? RowRange{model.content_neighbors, 0, model.games(), first, last}
+                                                : RowRange{rows, first, games, first, last};
+  if (writer->direct != nullptr) {
+    model_games_direct_write(writer->direct, id, model,
+                             GameRowsOf{neighbor_rows.rows, neighbor_rows.row0, neighbor_rows.whole},
+                             GameRowsOf{content_rows.rows, content_rows.row0, content_rows.whole}, first, last);
+    return;
+  }
   const int factor_count = model.has_factors() ? static_cast<int>(model.factors.cols()) : 0;
-  const RowRange neighbor_rows{neighbors, first, games, first, last};
-  const RowRange content_rows{model.content_neighbors, 0, model.games(), first, last};
   const RowRange tag_rows{model.tags, 0, model.games(), first, last};
   check_fits_in_an_array(neighbor_rows.entries());
   check_fits_in_an_array(content_rows.entries());
@@ -187,16 +216,17 @@ void store_model_games(int64 id, const rec::GameModel& model, const rec::SparseR
   const char* insert = psprintf(
       "INSERT INTO steam_rec.model_games (model_id, %s) SELECT $%d%s  FROM pg_catalog.generate_subscripts($%d, 1) AS i",
       model_games_column_list(), kModelId, sources.data, kAppids);
-  if (plan == nullptr) {
+  if (citus_installed()) {
     spi_run(insert, kParams, types, values, SPI_OK_INSERT);
     return;
   }
-  if (*plan == nullptr) {
+  if (writer->plan == nullptr) {
     // Planned once for all of a model's statements; the plan goes with SPI_finish().
-    *plan = SPI_prepare_cursor(insert, kParams, types, CURSOR_OPT_GENERIC_PLAN);
-    if (*plan == nullptr) elog(ERROR, "steam_rec: cannot prepare %s: %s", insert, SPI_result_code_string(SPI_result));
+    writer->plan = SPI_prepare_cursor(insert, kParams, types, CURSOR_OPT_GENERIC_PLAN);
+    if (writer->plan == nullptr)
+      elog(ERROR, "steam_rec: cannot prepare %s: %s", insert, SPI_result_code_string(SPI_result));
   }
-  const int result = SPI_execute_plan(*plan, values, nullptr, false, 0);
+  const int result = SPI_execute_plan(writer->plan, values, nullptr, false, 0);
   if (result != SPI_OK_INSERT)
     elog(ERROR, "steam_rec: internal query failed (%s): %s", SPI_result_code_string(result), insert);
 }

@@ -28,16 +28,28 @@ void lock_models_for_activation();
 // SPI with no C++ object on the stack: it only reads the model.
 int64 store_model(const rec::GameModel& model, const ModelFacts& facts);
 
-// store_model() in parts, for a model stored while its neighbour rows are
+// Where a model's model_games rows go: straight into the table where that
+// writes what INSERT would (model_games_direct.hpp), else through one SQL
+// statement per range (planned once per model, except under Citus, which
+// cannot plan the saved INSERT into its reference table: there each range is
+// planned with its values).  Begin and end it inside one SPI session.
+struct ModelGamesWriter;
+ModelGamesWriter* begin_model_games_writer();
+void end_model_games_writer(ModelGamesWriter* writer);
+
+// Which of a model's game x game matrices the rows given to
+// store_model_games() are (the other one is read from the model).
+enum class StoredRows { neighbors, content_neighbors };
+
+// store_model() in parts, for a model stored while its game x game rows are
 // still being computed (train.cpp): the models row and model_tags, returning
-// the id; then model_games rows [first, last), whose neighbour rows are
-// `neighbors` (last - first rows; any other number: none) and whose other
-// columns come from `model`.  The rows are the ones store_model() writes.
-// With `plan`, the statement is planned once into *plan (null at first) and
-// run from it for every range of one model, inside one SPI session.
+// the id; then model_games rows [first, last), whose `part` is `rows`
+// (last - first rows; any other number: none) and whose other columns come
+// from `model`, written by `writer`.  The rows are the ones store_model()
+// writes.
 int64 store_model_head(const rec::GameModel& model, const ModelFacts& facts);
-void store_model_games(int64 id, const rec::GameModel& model, const rec::SparseRows& neighbors, int first, int last,
-                       SPIPlanPtr* plan = nullptr);
+void store_model_games(ModelGamesWriter* writer, int64 id, const rec::GameModel& model, const rec::SparseRows& rows,
+                       StoredRows part, int first, int last);
 
 // Records how long training took and makes the model the active one.  Call
 // after lock_models_for_activation(): its statements take new snapshots (in

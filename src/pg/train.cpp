@@ -51,7 +51,8 @@ struct Training {
   rec::StagedTraining staged;   // last: its threads stop before anything else here goes
 };
 
-// Trains a model whose neighbour rows are its last step (itemknn) and stores
+// Trains a model whose game x game rows are its last step (the registry's
+// staged_rows: StagedTraining::applies()) and stores
 // it meanwhile: the core's threads fill the rows while this thread writes the
 // rows already final to model_games, and fills rows itself whenever fewer
 // than a statement's worth are waiting.  Storing was as long as the parallel
@@ -67,8 +68,7 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
   check(guard([&] {
           training->data.finish(cancel);
           training->size = rec::data_size(training->data);
-          staged->begin(training->data, training->params);
-          training->data = rec::TrainingSet();
+          staged->begin(training->data, training->params);  // the rows read the data until finish()
           training->described = rec::describe_params(training->params);
         }),
         "train");
@@ -80,12 +80,13 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
   const int64 id = store_model_head(model, facts);
 
   MemoryContext statement = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train rows", ALLOCSET_DEFAULT_SIZES);
-  SPIPlanPtr insert_plan = nullptr;
+  ModelGamesWriter* writer = begin_model_games_writer();
+  const StoredRows part = staged->rows_are_content_neighbors() ? StoredRows::content_neighbors : StoredRows::neighbors;
   // Writes rows [*stored, last) of the neighbours.
   auto store_rows = [&](int32* stored, int32 last) {
     check(guard([&] { training->stored_rows = staged->rows(*stored, last); }), "train");
     MemoryContext caller = MemoryContextSwitchTo(statement);
-    store_model_games(id, model, training->stored_rows, *stored, last, &insert_plan);
+    store_model_games(writer, id, model, training->stored_rows, part, *stored, last);
     MemoryContextSwitchTo(caller);
     MemoryContextReset(statement);
     *stored = last;
@@ -105,8 +106,13 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
       break;  // no chunk left to take: the last ones are on the threads
     }
   }
-  check(guard([&] { staged->finish(cancel); }), "train");
+  check(guard([&] {
+          staged->finish(cancel);
+          training->data = rec::TrainingSet();
+        }),
+        "train");
   if (stored < games) store_rows(&stored, games);
+  end_model_games_writer(writer);
   MemoryContextDelete(statement);
   return id;
 }
@@ -200,10 +206,9 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     read_game_tags([&](int32 appid, const char* tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
-    // On one thread nothing would overlap: the serial path's one statement is
-    // cheaper.  Citus cannot plan the staged path's saved INSERT (its array
-    // parameters) into model_games as a reference table: one statement there.
-    if (rec::StagedTraining::applies(training->params) && steam_rec::max_threads() > 1 && !citus_installed()) {
+    // On one thread nothing would overlap: the serial path's one store is
+    // cheaper.
+    if (rec::StagedTraining::applies(training->params) && steam_rec::max_threads() > 1) {
       const int64 id = train_and_store_overlapped(training, cancel);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       finish_and_activate(id, seconds);

@@ -1,4 +1,4 @@
-// StagedTraining: itemknn's rows read while the core's threads fill the rest
+// StagedTraining: itemknn's, rp3beta's and content's rows read while the core's threads fill the rest
 // (as train() in the glue stores them) are the rows train() returns, on any
 // thread count; BackgroundFor reports finished chunks only once written.
 #include <gtest/gtest.h>
@@ -90,9 +90,51 @@ TEST(ItemknnStoredWhileComputed, RowsReadWhileComputedAreTrainsRowsOnAnyThreadCo
   set_max_threads(1);
 }
 
-TEST(ItemknnStoredWhileComputed, OnlyItemknnTrainsInStages) {
-  for (const AlgorithmSpec& spec : algorithms())
-    EXPECT_EQ(StagedTraining::applies(resolve_params(spec.name, {})), std::string(spec.name) == "itemknn") << spec.name;
+// rp3beta's neighbours and content's content neighbours, staged the same
+// way, with the parameters that rescale their columns after the rows.
+TEST(ItemknnStoredWhileComputed, Rp3betaAndContentRowsReadWhileComputedAreTrainsRows) {
+  const TrainingSet data = plays();
+  struct Case {
+    const char* algorithm;
+    const char* given;
+  };
+  for (const Case& c : {Case{"rp3beta", "{}"}, Case{"rp3beta", "play_share_exponent"}, Case{"content", "{}"},
+                        Case{"content", "tag_popularity_exponent"}}) {
+    TrainParams params = resolve_params(c.algorithm, {});
+    if (std::string(c.given) == "play_share_exponent") params.play_share_exponent = 1.0;
+    if (std::string(c.given) == "tag_popularity_exponent") params.tag_popularity_exponent = 1.0;
+    ASSERT_TRUE(StagedTraining::applies(params));
+    set_max_threads(1);
+    const GameModel whole = train(data, params, no_cancel);
+    const bool content = std::string(c.algorithm) == "content";
+    const SparseRows& expected = content ? whole.content_neighbors : whole.neighbors;
+    ASSERT_GT(expected.nonzeros(), 0) << c.algorithm;
+    for (int threads : {1, 2, 3}) {
+      set_max_threads(threads);
+      for (std::int32_t rows_per_read : {1, 50}) {
+        StagedTraining staged;
+        staged.begin(data, params);
+        EXPECT_EQ(staged.rows_are_content_neighbors(), content);
+        const SparseRows read = rows_read_while_computed(staged, data.games(), rows_per_read);
+        const std::string what = std::string(c.algorithm) + " " + c.given + ", " + std::to_string(threads) +
+                                 " threads, reads of " + std::to_string(rows_per_read);
+        expect_same_rows(read, expected, what);
+        expect_same_rows(staged.model().neighbors, whole.neighbors, what);
+        expect_same_rows(staged.model().content_neighbors, whole.content_neighbors, what);
+        expect_same_rows(staged.model().tags, whole.tags, what);
+      }
+    }
+  }
+  set_max_threads(1);
+}
+
+TEST(ItemknnStoredWhileComputed, ItemknnRp3betaAndContentTrainInStages) {
+  for (const AlgorithmSpec& spec : algorithms()) {
+    const std::string name = spec.name;
+    EXPECT_EQ(StagedTraining::applies(resolve_params(spec.name, {})),
+              name == "itemknn" || name == "rp3beta" || name == "content")
+        << spec.name;
+  }
 }
 
 // A chunk counts as finished only after its body returned: the caller reads
