@@ -4,6 +4,8 @@
 
 #include "core/guard.hpp"
 #include "core/model_assembler.hpp"
+#include "pg/catalog_names.hpp"
+#include "pg/catalog_names_file.hpp"
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
@@ -368,8 +370,10 @@ ServedModel served_model() {
   facts.image_name = cache.image_name;
   const auto image = static_cast<int64>(served->image_bytes());
   facts.image_bytes = image;
-  facts.shared_bytes = cache.mapped ? image : 0;
-  facts.private_bytes = static_cast<int64>(served->scratch_bytes()) + (cache.mapped ? 0 : image);
+  // The names file is read beside the image by every call, shared the same
+  // way; names kept when no file could serve are this backend's own.
+  facts.shared_bytes = (cache.mapped ? image : 0) + shared_names_bytes();
+  facts.private_bytes = static_cast<int64>(served->scratch_bytes()) + (cache.mapped ? 0 : image) + kept_names_bytes();
   return facts;
 }
 
