@@ -20,6 +20,7 @@ extern "C" {
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 }
 
@@ -265,6 +266,17 @@ ModelRow look_up_active(SPIPlanPtr plan, const Datum* values, HeapTuple* tuple, 
   return row;
 }
 
+// The index that reads a player's games: the covering one (1.6), else the
+// unique key; an index not valid (a failed CREATE INDEX CONCURRENTLY, or
+// one being built) may lack rows and is never read.  InvalidOid: none.
+Oid player_games_index() {
+  for (const char* name : {"user_games_player_games", "user_games_user_steam_id_appid_key"}) {
+    const Oid index = steam_rec_relation(name);
+    if (OidIsValid(index) && get_index_isvalid(index)) return index;
+  }
+  return InvalidOid;
+}
+
 // The tables and indexes that serving reads without SQL when the caller may
 // read them whole (direct_read.hpp); else every Oid is InvalidOid.
 struct DirectReads {
@@ -276,7 +288,7 @@ struct DirectReads {
     direct.one_active = steam_rec_relation("models_one_active");
     if (with_games) {
       direct.user_games = directly_readable("user_games");
-      direct.by_player = steam_rec_relation("user_games_user_steam_id_appid_key");
+      direct.by_player = player_games_index();
     }
     const bool usable = OidIsValid(direct.models) && OidIsValid(direct.one_active) &&
                         (!with_games || (OidIsValid(direct.user_games) && OidIsValid(direct.by_player)));
