@@ -2,7 +2,8 @@
 -- from user_games_player_games (1.6) only while that index is valid.  An
 -- index left invalid (a failed CREATE INDEX CONCURRENTLY, or one being
 -- built) may lack rows: read, games the player owns would be recommended.
--- A dropped index, and one not valid, send the read to the unique key.
+-- A dropped index, one not valid and a partial one send the read to the
+-- unique key.
 CREATE EXTENSION steam_rec;
 INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 30) AS g;
 INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 60) AS p;
@@ -35,6 +36,15 @@ DROP INDEX steam_rec.user_games_player_games;
 SELECT count(*) AS owned_games_recommended
   FROM steam_rec.recommend(1, k => 10) AS r
   JOIN steam_rec.user_games AS g ON g.user_steam_id = 1 AND g.appid = r.appid;
+
+-- An index of that name made by hand that is partial (here: holding no row
+-- of player 1) is not read either.
+CREATE INDEX user_games_player_games ON steam_rec.user_games (user_steam_id, appid) INCLUDE (engagement_score)
+ WHERE appid > 1000000;
+SELECT count(*) AS owned_games_recommended
+  FROM steam_rec.recommend(1, k => 10) AS r
+  JOIN steam_rec.user_games AS g ON g.user_steam_id = 1 AND g.appid = r.appid;
+DROP INDEX steam_rec.user_games_player_games;
 
 -- Built again, it is read again and names the same games.
 CREATE INDEX user_games_player_games ON steam_rec.user_games (user_steam_id, appid) INCLUDE (engagement_score);

@@ -2,11 +2,14 @@
 
 extern "C" {
 #include "access/genam.h"
+#include "access/htup_details.h"
 #include "access/relscan.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/visibilitymap.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_am_d.h"
+#include "catalog/pg_index.h"
 #include "commands/extension.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -295,6 +298,19 @@ int read_player_games_covered(Relation heap, Relation index, int appid_at, int s
 }
 
 }  // namespace
+
+bool reads_player_games(Oid user_games, Oid index_oid) {
+  Relation heap = table_open(user_games, AccessShareLock);
+  Relation index = index_open(index_oid, AccessShareLock);
+  const Form_pg_index form = index->rd_index;
+  const bool usable = form->indrelid == user_games && form->indisvalid && index->rd_rel->relam == BTREE_AM_OID &&
+                      heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, nullptr) && form->indnkeyatts >= 2 &&
+                      form->indkey.values[0] == attribute_number(heap, "user_steam_id") &&
+                      form->indkey.values[1] == attribute_number(heap, "appid");
+  index_close(index, AccessShareLock);
+  table_close(heap, AccessShareLock);
+  return usable;
+}
 
 int read_player_games(Oid user_games, Oid by_player, int64 steam_id, int32** appids, float** engagement) {
   {

@@ -20,7 +20,6 @@ extern "C" {
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/jsonb.h"
-#include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 }
 
@@ -266,13 +265,15 @@ ModelRow look_up_active(SPIPlanPtr plan, const Datum* values, HeapTuple* tuple, 
   return row;
 }
 
-// The index that reads a player's games: the covering one (1.6), else the
-// unique key; an index not valid (a failed CREATE INDEX CONCURRENTLY, or
-// one being built) may lack rows and is never read.  InvalidOid: none.
-Oid player_games_index() {
+// The index that reads the player's games of `user_games`: the covering one
+// (1.6), else the unique key.  An index that may lack rows is never read: one
+// not valid (a failed CREATE INDEX CONCURRENTLY, or one being built), or one
+// made under that name by hand that is partial or orders the rows otherwise
+// (reads_player_games()).  InvalidOid: none.
+Oid player_games_index(Oid user_games) {
   for (const char* name : {"user_games_player_games", "user_games_user_steam_id_appid_key"}) {
     const Oid index = steam_rec_relation(name);
-    if (OidIsValid(index) && get_index_isvalid(index)) return index;
+    if (OidIsValid(index) && reads_player_games(user_games, index)) return index;
   }
   return InvalidOid;
 }
@@ -288,7 +289,7 @@ struct DirectReads {
     direct.one_active = steam_rec_relation("models_one_active");
     if (with_games) {
       direct.user_games = directly_readable("user_games");
-      direct.by_player = player_games_index();
+      if (OidIsValid(direct.user_games)) direct.by_player = player_games_index(direct.user_games);
     }
     const bool usable = OidIsValid(direct.models) && OidIsValid(direct.one_active) &&
                         (!with_games || (OidIsValid(direct.user_games) && OidIsValid(direct.by_player)));
