@@ -26,6 +26,8 @@ REGRESS     += arguments_read_by_declared_name
 # Threads in the core; the shared model image; names read from the catalog.
 REGRESS     += max_threads_identical_results refresh_recommendations_plain_insert train_heap_read_keeps_sql_rules
 REGRESS     += itemknn_stored_while_computed model_games_written_directly
+# The player's games read from the covering index (1.6).
+REGRESS     += player_games_index_invalid_not_read
 REGRESS     += model_image_not_shared_by_restricted_caller
 REGRESS     += training_counts_one_pass game_tags_heap_read_keeps_sql_rules
 REGRESS     += recommend_names_follow_catalog_changes
@@ -49,6 +51,7 @@ ISOLATION     += model_image_activation_orders
 ISOLATION     += recommend_names_kept_follow_other_sessions
 ISOLATION     += recommend_names_trigger_reenabled_under_old_snapshot
 ISOLATION     += recommend_names_old_snapshot_keeps_newer_file
+ISOLATION     += recommend_player_games_index_older_than_snapshot
 # Found by re-reading the 1.5 change.
 ISOLATION     += prune_waits_for_pin refresh_repeatable_read_first_list
 # refresh_recommendations() writes its lists without the executor where nothing else acts on them.

@@ -1,6 +1,9 @@
 -- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
+-- The covering index of a player's games is new in 1.6.
+DROP INDEX IF EXISTS steam_rec.user_games_player_games;
+
 -- The partial-sum functions for training on Citus are new in 1.6.
 DROP FUNCTION steam_rec.co_ownership_sums(text, jsonb, bytea);
 DROP FUNCTION steam_rec.owned_game_totals(text, jsonb);

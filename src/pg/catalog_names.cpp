@@ -361,4 +361,8 @@ void catalog_names(Oid catalog_cache, const int32* appids, int count, char** nam
     if (offsets[i] != kNotKept) names[i] = offsets[i] < 0 ? nullptr : kept.text + offsets[i];
 }
 
+int64 kept_names_bytes() {
+  return kept.context == nullptr ? 0 : static_cast<int64>(MemoryContextMemAllocated(kept.context, true));
+}
+
 }  // namespace steam_rec::pg

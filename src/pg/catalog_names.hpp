@@ -19,4 +19,7 @@ namespace steam_rec::pg {
 // whole (directly_readable()).
 void catalog_names(Oid catalog_cache, const int32* appids, int count, char** names);
 
+// The bytes this backend holds for kept names, 0 when it keeps none.
+int64 kept_names_bytes();
+
 }  // namespace steam_rec::pg

@@ -2,15 +2,20 @@
 
 extern "C" {
 #include "access/genam.h"
+#include "access/htup_details.h"
 #include "access/relscan.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/visibilitymap.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_am_d.h"
+#include "catalog/pg_index.h"
 #include "commands/extension.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "storage/bufmgr.h"
+#include "storage/predicate.h"
 #include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/fmgroids.h"
@@ -220,7 +225,108 @@ bool read_active_model(Oid models, Oid one_active, ModelRow* row) {
   return found;
 }
 
+namespace {
+
+// The position (from 1) of heap column `column` among the index's columns,
+// key or INCLUDE, or 0.
+int index_position(Relation index, int column) {
+  for (int i = 0; i < index->rd_index->indnatts; ++i)
+    if (index->rd_index->indkey.values[i] == column) return i + 1;
+  return 0;
+}
+
+// Appends (appid, score) to the growing arrays.
+void append_game(int* count, int* capacity, int32** appids, float** engagement, int32 appid, float score) {
+  if (*count == *capacity) {
+    *capacity *= 2;
+    *appids = static_cast<int32*>(repalloc(*appids, sizeof(int32) * *capacity));
+    *engagement = static_cast<float*>(repalloc(*engagement, sizeof(float) * *capacity));
+  }
+  (*appids)[*count] = appid;
+  (*engagement)[*count] = score;
+  ++*count;
+}
+
+// read_player_games() from an index that holds appid and engagement_score
+// (user_games_player_games), as the executor's index-only scan does: rows on
+// pages the visibility map marks all-visible are read from the index alone,
+// which on such a page holds the values of the row's one version.  On any
+// other page the row is read from the heap: a snapshot older than the index
+// may see a version the index has no entry of its own for (an update made
+// before the index was built, whose entry holds the newer values).  A
+// player's entries share one or two index pages, where the rows lie on as
+// many heap pages as they were written at different times; skipping those
+// is most of what the read costs.
+int read_player_games_covered(Relation heap, Relation index, int appid_at, int score_at, int64 steam_id, int32** appids,
+                              float** engagement) {
+  const int appid_column = attribute_number(heap, "appid");
+  const int score_column = attribute_number(heap, "engagement_score");
+  int count = 0, capacity = 16;
+  *appids = static_cast<int32*>(palloc(sizeof(int32) * capacity));
+  *engagement = static_cast<float*>(palloc(sizeof(float) * capacity));
+  Snapshot snapshot = GetActiveSnapshot();
+  IndexScanDesc scan = index_beginscan(heap, index, snapshot, 1, 0);
+  scan->xs_want_itup = true;
+  ScanKeyData key;
+  ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(steam_id));
+  index_rescan(scan, &key, 1, nullptr, 0);
+  TupleTableSlot* slot = table_slot_create(heap, nullptr);
+  Buffer visibility = InvalidBuffer;
+  for (ItemPointer row; (row = index_getnext_tid(scan, ForwardScanDirection)) != nullptr;) {
+    const BlockNumber block = ItemPointerGetBlockNumber(row);
+    const bool all_visible = VM_ALL_VISIBLE(heap, block, &visibility);
+    bool is_null = true;
+    int32 appid = 0;
+    Datum score = 0;
+    if (all_visible) {
+      appid = DatumGetInt32(index_getattr(scan->xs_itup, appid_at, scan->xs_itupdesc, &is_null));
+      score = index_getattr(scan->xs_itup, score_at, scan->xs_itupdesc, &is_null);
+    } else {
+      if (!index_fetch_heap(scan, slot)) continue;  // no version visible to us
+      appid = DatumGetInt32(slot_getattr(slot, appid_column, &is_null));
+      score = slot_getattr(slot, score_column, &is_null);
+    }
+    append_game(&count, &capacity, appids, engagement, appid, is_null ? 0.0f : DatumGetFloat4(score));
+    // Serializable transactions lock what they read: the heap did that for a
+    // visited row; for one read from the index alone, its heap page.
+    if (all_visible) PredicateLockPage(heap, block, snapshot);
+  }
+  if (BufferIsValid(visibility)) ReleaseBuffer(visibility);
+  ExecDropSingleTupleTableSlot(slot);
+  index_endscan(scan);
+  return count;
+}
+
+}  // namespace
+
+bool reads_player_games(Oid user_games, Oid index_oid) {
+  Relation heap = table_open(user_games, AccessShareLock);
+  Relation index = index_open(index_oid, AccessShareLock);
+  const Form_pg_index form = index->rd_index;
+  const bool usable = form->indrelid == user_games && form->indisvalid && index->rd_rel->relam == BTREE_AM_OID &&
+                      heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, nullptr) && form->indnkeyatts >= 2 &&
+                      form->indkey.values[0] == attribute_number(heap, "user_steam_id") &&
+                      form->indkey.values[1] == attribute_number(heap, "appid");
+  index_close(index, AccessShareLock);
+  table_close(heap, AccessShareLock);
+  return usable;
+}
+
 int read_player_games(Oid user_games, Oid by_player, int64 steam_id, int32** appids, float** engagement) {
+  {
+    Relation heap = table_open(user_games, AccessShareLock);
+    Relation index = index_open(by_player, AccessShareLock);
+    const int appid_at = index_position(index, attribute_number(heap, "appid"));
+    const int score_at = index_position(index, attribute_number(heap, "engagement_score"));
+    const bool covered = index->rd_index->indrelid == user_games &&
+                         index->rd_index->indkey.values[0] == attribute_number(heap, "user_steam_id") && appid_at > 0 &&
+                         score_at > 0;
+    int count = -1;
+    if (covered) count = read_player_games_covered(heap, index, appid_at, score_at, steam_id, appids, engagement);
+    index_close(index, AccessShareLock);
+    table_close(heap, AccessShareLock);
+    if (count >= 0) return count;
+  }
   int count = 0, capacity = 16;
   *appids = static_cast<int32*>(palloc(sizeof(int32) * capacity));
   *engagement = static_cast<float*>(palloc(sizeof(float) * capacity));

@@ -4,6 +4,8 @@
 
 #include "core/guard.hpp"
 #include "core/model_assembler.hpp"
+#include "pg/catalog_names.hpp"
+#include "pg/catalog_names_file.hpp"
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
@@ -263,6 +265,19 @@ ModelRow look_up_active(SPIPlanPtr plan, const Datum* values, HeapTuple* tuple, 
   return row;
 }
 
+// The index that reads the player's games of `user_games`: the covering one
+// (1.6), else the unique key.  An index that may lack rows is never read: one
+// not valid (a failed CREATE INDEX CONCURRENTLY, or one being built), or one
+// made under that name by hand that is partial or orders the rows otherwise
+// (reads_player_games()).  InvalidOid: none.
+Oid player_games_index(Oid user_games) {
+  for (const char* name : {"user_games_player_games", "user_games_user_steam_id_appid_key"}) {
+    const Oid index = steam_rec_relation(name);
+    if (OidIsValid(index) && reads_player_games(user_games, index)) return index;
+  }
+  return InvalidOid;
+}
+
 // The tables and indexes that serving reads without SQL when the caller may
 // read them whole (direct_read.hpp); else every Oid is InvalidOid.
 struct DirectReads {
@@ -274,7 +289,7 @@ struct DirectReads {
     direct.one_active = steam_rec_relation("models_one_active");
     if (with_games) {
       direct.user_games = directly_readable("user_games");
-      direct.by_player = steam_rec_relation("user_games_user_steam_id_appid_key");
+      if (OidIsValid(direct.user_games)) direct.by_player = player_games_index(direct.user_games);
     }
     const bool usable = OidIsValid(direct.models) && OidIsValid(direct.one_active) &&
                         (!with_games || (OidIsValid(direct.user_games) && OidIsValid(direct.by_player)));
@@ -368,8 +383,10 @@ ServedModel served_model() {
   facts.image_name = cache.image_name;
   const auto image = static_cast<int64>(served->image_bytes());
   facts.image_bytes = image;
-  facts.shared_bytes = cache.mapped ? image : 0;
-  facts.private_bytes = static_cast<int64>(served->scratch_bytes()) + (cache.mapped ? 0 : image);
+  // The names file is read beside the image by every call, shared the same
+  // way; names kept when no file could serve are this backend's own.
+  facts.shared_bytes = (cache.mapped ? image : 0) + shared_names_bytes();
+  facts.private_bytes = static_cast<int64>(served->scratch_bytes()) + (cache.mapped ? 0 : image) + kept_names_bytes();
   return facts;
 }
 

@@ -38,9 +38,10 @@ struct PlayerGames {
 ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games);
 
 // What this backend serves from, for model_cache_bytes() and model_image():
-// nothing before its first call.  Shared bytes are the mapped image file,
-// counted whole; private bytes are the scratch, and the image when this
-// backend holds it in its own memory.
+// nothing before its first call.  Shared bytes are the mapped image file and
+// the mapped names file (catalog_names_file.hpp), each counted whole; private
+// bytes are the scratch, the image when this backend holds it in its own
+// memory, and the names it keeps itself (catalog_names.hpp).
 struct ServedModel {
   bool serving = false;
   bool mapped = false;  // from the image file, else from memory
