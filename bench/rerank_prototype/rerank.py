@@ -1,9 +1,10 @@
-"""A second-stage re-ranker over each player's top 100 candidates, fitted on
+"""A second-stage re-ranker over each player's top 100 EASE candidates, fitted on
 evaluate()'s validation split only, measured against EASE.  Usage:
-  rerank.py DATA_DIR SEEDS [--test]
-Without --test it fits on half the validation players and measures on the
-other half (both ways); with --test it fits on all validation players and
-measures on the test split (the base models retrained on its training part)."""
+  rerank.py DATA_DIR SEEDS validation|test FIT...
+with FIT as source:loss:features[:l2] (README.md).  On "validation" a fit whose source
+is the measured split is made on half the players and measured on the other half, both
+ways; on "test" it is made on all the source's players, and the base models of the test
+split are trained on its own training part."""
 import csv
 import math
 import sys
@@ -21,6 +22,7 @@ CANDIDATES = 100
 
 
 def load_catalog(data):
+    """Returns {appid: (year, developer, publisher, price, free)} and {appid: [tags]}."""
     catalog = {}
     with open(f"{data}/catalog.csv") as f:
         for row in csv.DictReader(f):
@@ -40,6 +42,7 @@ def load_catalog(data):
 
 
 def list_quality(ranked, relevant):
+    """Returns Recall@K and NDCG@K (binary gains) of one list, as ranking_metrics.cpp."""
     hits = [1.0 if a in relevant else 0.0 for a in ranked[:K]]
     n = min(K, len(relevant))
     dcg = sum(h / math.log2(i + 2) for i, h in enumerate(hits))
@@ -152,6 +155,7 @@ class Fold:
 
 
 def measure(fold, users, order_of):
+    """Returns mean Recall@K and NDCG@K over the users with held-out games."""
     recall = ndcg = 0.0
     n = 0
     for u in users:
@@ -217,27 +221,33 @@ def expand(F, names, quad):
 
 
 def reranked(fold, w, mu, sd, chosen, quad=False):
+    """Returns a function giving a user's candidate order under the fitted weights."""
     F = expand((fold.features[:, :, chosen] - mu) / sd, [fold.names[i] for i in chosen], quad)
     s = F @ w
     return lambda u: np.argsort(-s[u], kind="stable")
 
 
 def cached_fold(plays, seed, kind, catalog, tags):
+    """Returns the fold of this seed and kind, built once and kept in /tmp/rerank6_cache."""
     import os
     import pickle
-    path = f"/tmp/rerank6_cache/{kind}_{seed}.pkl"
+    # Stored as the attributes, so any script importing this module reads them.
+    path = f"/tmp/rerank6_cache/{kind}_{seed}.fold.pkl"
     if os.path.exists(path):
+        fold = Fold.__new__(Fold)
         with open(path, "rb") as f:
-            return pickle.load(f)
+            fold.__dict__.update(pickle.load(f))
+        return fold
     inner = {"validation": None, "inner05": 0.05, "test": None}[kind]
     fold = Fold(plays, seed, kind != "test", catalog, tags, inner_holdout=inner)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as f:
-        pickle.dump(fold, f)
+        pickle.dump(fold.__dict__, f)
     return fold
 
 
 def variants_of(names):
+    """Returns the named feature sets as lists of feature indices."""
     variants = {"all": list(range(len(names)))}
     variants["scores"] = [i for i, n in enumerate(names) if n.split("_")[0] in ("ease", "knn", "rp3", "ials")]
     variants["scores+pop"] = variants["scores"] + [names.index(n) for n in ("logpop", "logpop_x_loglib")]
