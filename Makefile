@@ -55,7 +55,7 @@ ISOLATION     += prune_waits_for_pin refresh_repeatable_read_first_list
 REGRESS     += refresh_recommendations_direct_insert
 ISOLATION     += refresh_direct_insert_key_held
 # One direct-insert rule for both direct writers, and the holes found in it.
-REGRESS     += model_games_rules_apply direct_insert_column_types_checked
+REGRESS     += model_games_rules_apply direct_insert_column_types_checked direct_insert_volatile_default
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
