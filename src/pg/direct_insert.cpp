@@ -131,22 +131,14 @@ struct DirectInserter {
 
 namespace {
 
-// Inserts the batch's rows, already checked, and their index entries, after
-// asking the table again whether rows may go in directly: a function the
-// batch ran (a CHECK's, an index expression's) may have added a trigger, a
-// rule or a policy in this transaction, which no lock of ours keeps out.
+// Inserts the batch's rows, already checked, and their index entries.  The
+// rule is not asked again here: like an INSERT statement, whose triggers and
+// rules are fixed when it starts, a call's batches keep the answer its
+// caller got (the callers ask once per statement's worth of rows), and the
+// table stays open, so ALTER TABLE, CREATE INDEX and DROP INDEX from a
+// function a batch runs fail as "in use".
 void insert_batch(DirectInserter* inserter) {
   CHECK_FOR_INTERRUPTS();
-  AttrNumber* now = static_cast<AttrNumber*>(palloc(sizeof(AttrNumber) * inserter->shape.count));
-  const char* reason = direct_insert_refusal(inserter->table, inserter->shape, now);
-  if (reason == nullptr && memcmp(now, inserter->attributes, sizeof(AttrNumber) * inserter->shape.count) != 0)
-    reason = "its columns moved";
-  if (reason != nullptr)
-    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                    errmsg("steam_rec: table \"%s\" changed while rows were written into it: %s",
-                           RelationGetRelationName(inserter->table), reason),
-                    errhint("Change the table outside the statement that writes it.")));
-  pfree(now);
   table_multi_insert(inserter->table, inserter->slots, inserter->count, GetCurrentCommandId(true), 0, inserter->bulk);
   for (int s = 0; s < inserter->count; ++s) {
     if (inserter->result->ri_NumIndices == 0) break;

@@ -6,10 +6,11 @@
 // entries, with NOT NULL, CHECK and domain-free column types checked per row.
 // That skips what only the executor and the rewriter apply: triggers, rules,
 // row-level security, generated columns, deferred unique checks.  So it is
-// taken only where the table has none of them (direct_insert_refusal()), and
-// the table is asked again before every batch, since a function the batch
-// runs (a default, a CHECK, an index expression) or a nested call between
-// batches may have changed it.  refresh_recommendations() (list_rows_insert)
+// taken only where the table has none of them (direct_insert_refusal()).
+// Callers ask again for every statement's worth of rows: a function a batch
+// runs (a CHECK's, an index expression's) or a call nested between two
+// statements may have added a trigger, a rule or a policy in this
+// transaction, which no lock keeps out.  refresh_recommendations() (list_rows_insert)
 // and train() (model_games_direct) write this way.
 #pragma once
 
