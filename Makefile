@@ -56,7 +56,7 @@ REGRESS     += refresh_recommendations_direct_insert
 ISOLATION     += refresh_direct_insert_key_held
 # One direct-insert rule for both direct writers, and the holes found in it.
 REGRESS     += model_games_rules_apply direct_insert_column_types_checked direct_insert_volatile_default
-REGRESS     += direct_insert_table_changed_midway
+REGRESS     += direct_insert_table_changed_midway direct_insert_index_kinds_enforced
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
