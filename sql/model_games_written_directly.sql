@@ -1,7 +1,7 @@
 -- Issue 19: train() writes model_games rows straight into the table (tuples
 -- built from the model's arrays, bulk-inserted as COPY does) where that
 -- writes what its INSERT would, and through SQL where it would not: a
--- trigger on the table, a column the model does not fill.  Both write the
+-- trigger on the table.  Both write the
 -- same rows; the table's CHECK constraints and primary key hold on both.
 CREATE EXTENSION steam_rec;
 INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 300) AS g;
@@ -65,9 +65,9 @@ SELECT count(*) = (SELECT count(*) FROM steam_rec.model_games g JOIN regress.row
   FROM regress.rows_seen;
 DROP TRIGGER see_row ON steam_rec.model_games;
 
--- Through SQL: a column of the user's, filled by its default.
+-- Directly: a column of the user's, filled by its (not volatile) default.
 ALTER TABLE steam_rec.model_games ADD COLUMN note text NOT NULL DEFAULT 'kept';
-SELECT regress.train_all('sql, extra column');
+SELECT regress.train_all('direct, extra column');
 SET client_min_messages = debug1;
 SELECT steam_rec.train('popularity') > 0 AS trained;
 RESET client_min_messages;

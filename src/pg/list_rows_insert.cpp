@@ -2,24 +2,17 @@
 
 #include <algorithm>
 
-#include "pg/direct_read.hpp"
+#include "pg/direct_insert.hpp"
 
 extern "C" {
-#include "access/heapam.h"
 #include "access/table.h"
-#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
-#include "executor/executor.h"
 #include "nodes/makefuncs.h"
-#include "rewrite/rewriteHandler.h"
-#include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
-#include "utils/relcache.h"
-#include "utils/rls.h"
 }
 
 namespace steam_rec::pg {
@@ -29,35 +22,9 @@ namespace {
 constexpr int kRowsPerMultiInsert = 1000;
 
 // The columns a refresh writes, with the types it writes them as.
-struct ListColumn {
-  const char* name;
-  Oid type;
-};
-constexpr ListColumn kListColumns[] = {
+constexpr DirectColumn kListColumns[] = {
     {"user_steam_id", INT8OID}, {"appid", INT4OID}, {"rank", INT4OID}, {"score", FLOAT4OID}, {"algorithm", TEXTOID}};
 constexpr int kListColumnCount = sizeof(kListColumns) / sizeof(kListColumns[0]);
-
-// The attribute number of the live column `name` of `relation` whose type is
-// `type`, or 0 when there is none.
-AttrNumber column_of_type(Relation relation, const char* name, Oid type) {
-  TupleDesc descriptor = RelationGetDescr(relation);
-  for (int i = 0; i < descriptor->natts; ++i) {
-    Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
-    if (!attribute->attisdropped && strcmp(NameStr(attribute->attname), name) == 0)
-      return attribute->atttypid == type ? static_cast<AttrNumber>(i + 1) : 0;
-  }
-  return 0;
-}
-
-// Finds the attribute numbers of the list columns; false when one is missing
-// or has another type (an altered table: SQL converts, this path would not).
-bool list_columns(Relation relation, AttrNumber* columns) {
-  for (int c = 0; c < kListColumnCount; ++c) {
-    columns[c] = column_of_type(relation, kListColumns[c].name, kListColumns[c].type);
-    if (columns[c] == 0) return false;
-  }
-  return true;
-}
 
 // Whether `constraint` is a foreign key from recommendations.user_steam_id
 // alone to users.steam_id: the key the batch's row locks hold in place.
@@ -75,59 +42,60 @@ bool is_player_foreign_key(Relation recommendations, Oid constraint, AttrNumber 
   return false;
 }
 
-// Whether every trigger on the table is the player foreign key's own check on
-// this side (RI_FKey_check_ins / _upd).  Any other trigger, a user's or a
+// Whether `trigger` is the player foreign key's own check on this side
+// (RI_FKey_check_ins / _upd).  Any other trigger, a user's or a
 // constraint's (a deferrable unique key's recheck, another foreign key's
 // actions on delete), could act on the insert or on the batch's DELETE, so it
 // sends the refresh through SQL, which fires it.
-bool only_player_key_checks(Relation recommendations, AttrNumber player_column) {
-  const TriggerDesc* triggers = recommendations->trigdesc;
-  if (triggers == nullptr) return true;
-  for (int i = 0; i < triggers->numtriggers; ++i) {
-    const Trigger& trigger = triggers->triggers[i];
-    if (!trigger.tgisinternal || RI_FKey_trigger_type(trigger.tgfoid) != RI_TRIGGER_FK ||
-        !is_player_foreign_key(recommendations, trigger.tgconstraint, player_column))
-      return false;
-  }
-  return true;
+bool is_player_key_check(Relation recommendations, const Trigger& trigger, const AttrNumber* columns) {
+  return trigger.tgisinternal && RI_FKey_trigger_type(trigger.tgfoid) == RI_TRIGGER_FK &&
+         is_player_foreign_key(recommendations, trigger.tgconstraint, columns[0]);
+}
+
+constexpr DirectShape kListShape{kListColumns, kListColumnCount, is_player_key_check};
+
+// steam_rec.recommendations, locked ROW EXCLUSIVE; InvalidOid when missing.
+Oid recommendations_table() {
+  RangeVar* name = makeRangeVar(const_cast<char*>("steam_rec"), const_cast<char*>("recommendations"), -1);
+  return RangeVarGetRelidExtended(name, RowExclusiveLock, RVR_MISSING_OK, nullptr, nullptr);
+}
+
+// Why the lists of this refresh go through SQL; null when they may go in
+// directly (direct_insert_refusal(), and the refresh's own rule below).
+const char* lists_refusal(Oid table) {
+  if (IsolationUsesXactSnapshot()) return "the transaction is REPEATABLE READ or SERIALIZABLE";
+  if (!OidIsValid(table)) return "the table is missing";
+  Relation relation = table_open(table, NoLock);
+  AttrNumber columns[kListColumnCount];
+  const char* reason = direct_insert_refusal(relation, kListShape, columns);
+  table_close(relation, NoLock);
+  return reason;
 }
 
 }  // namespace
 
 // The direct insert skips the executor and with it what the executor would
 // apply beyond constraints and indexes, so it is taken only where there is
-// nothing of that:
-//  - not on Citus, whose recommendations rows live in shards on the workers
-//    (the table of that name stays empty), reached only through SQL;
-//  - not in REPEATABLE READ or SERIALIZABLE, where a list another refresh
-//    committed after the snapshot must fail as a serialization error (the
-//    SQL INSERT's ON CONFLICT DO NOTHING), not as a duplicate key, and where
-//    SSI wants the executor's predicate locks;
-//  - a plain table with no rule, no row-level security for this user, table
-//    INSERT privilege, the list columns with their own types and no stored
-//    generated column;
-//  - no trigger but the player foreign key's check, which the batch's lock
-//    makes redundant (see insert_lists_directly()).
-// It decides once per refresh.  The ROW EXCLUSIVE lock it takes is held to
-// the end of the transaction, and CREATE TRIGGER, CREATE RULE, CREATE POLICY
-// and ALTER TABLE all wait for it, so the answer holds for every batch.
-// (Privileges are read once too, where each INSERT statement would read
-// them again: a REVOKE during a refresh takes effect at its next call.)
+// nothing of that (direct_insert_refusal(): no Citus, a plain table with no
+// rule, no row-level security for this user, INSERT granted, the list
+// columns with their own types, no volatile default and no stored generated
+// column, no trigger but the player foreign key's check, which the batch's
+// lock makes redundant: see insert_lists_directly()), and not in REPEATABLE
+// READ or SERIALIZABLE, where a list another refresh committed after the
+// snapshot must fail as a serialization error (the SQL INSERT's ON CONFLICT
+// DO NOTHING), not as a duplicate key, and where SSI wants the executor's
+// predicate locks.  The ROW EXCLUSIVE lock taken here is held to the end of
+// the transaction, and other sessions' CREATE TRIGGER, CREATE RULE, CREATE
+// POLICY and ALTER TABLE wait for it; this session's own nested calls do
+// not, so each batch asks again (insert_lists_directly()).
 Oid lists_directly_insertable() {
-  if (citus_installed() || IsolationUsesXactSnapshot()) return InvalidOid;
-  RangeVar* name = makeRangeVar(const_cast<char*>("steam_rec"), const_cast<char*>("recommendations"), -1);
-  const Oid table = RangeVarGetRelidExtended(name, RowExclusiveLock, RVR_MISSING_OK, nullptr, nullptr);
-  if (!OidIsValid(table)) return InvalidOid;
-  if (pg_class_aclcheck(table, GetUserId(), ACL_INSERT) != ACLCHECK_OK) return InvalidOid;
-  if (check_enable_rls(table, InvalidOid, true) == RLS_ENABLED) return InvalidOid;
-  Relation relation = table_open(table, NoLock);
-  AttrNumber columns[kListColumnCount];
-  const TupleConstr* constraints = RelationGetDescr(relation)->constr;
-  const bool direct = relation->rd_rel->relkind == RELKIND_RELATION && !relation->rd_rel->relhasrules &&
-                      (constraints == nullptr || !constraints->has_generated_stored) &&
-                      list_columns(relation, columns) && only_player_key_checks(relation, columns[0]);
-  table_close(relation, NoLock);
-  return direct ? table : InvalidOid;
+  const Oid table = recommendations_table();
+  if (const char* reason = lists_refusal(table)) {
+    ereport(DEBUG1, (errmsg("steam_rec: recommendations are written through SQL: %s", reason)));
+    return InvalidOid;
+  }
+  ereport(DEBUG1, (errmsg("steam_rec: recommendations are written directly")));
+  return table;
 }
 
 // Why skipping the foreign key's check is safe: every row is of a player
@@ -138,48 +106,16 @@ Oid lists_directly_insertable() {
 // update's NO ACTION check, meets these rows as it would meet rows the
 // statement inserted).  This transaction itself runs nothing between the
 // lock and the insert but the batch's DELETE of recommendations, which
-// fires no trigger and no rule here (lists_directly_insertable()).  The
-// check per row would find what the lock already holds.
-uint64 insert_lists_directly(Oid recommendations, const ListRows& lists, const char* algorithm) {
+// fires no trigger and no rule here (direct_insert_refusal()).  The check
+// per row would find what the lock already holds.
+int64 insert_lists_directly(Oid recommendations, const ListRows& lists, const char* algorithm) {
   if (lists.rows == 0) return 0;
-  Relation relation = table_open(recommendations, RowExclusiveLock);
-  TupleDesc descriptor = RelationGetDescr(relation);
-  AttrNumber columns[kListColumnCount];
-  if (!list_columns(relation, columns)) elog(ERROR, "steam_rec: recommendations changed during the refresh");
-  EState* estate = CreateExecutorState();
-  ResultRelInfo* result = makeNode(ResultRelInfo);
-  InitResultRelInfo(result, relation, 0, nullptr, 0);
-  ExecOpenIndices(result, false);
-
-  // The other columns get their defaults (generated_at's now(), and any a
-  // user added), evaluated per row as INSERT does.
-  const int width = descriptor->natts;
-  auto** defaults = static_cast<ExprState**>(palloc0(sizeof(ExprState*) * width));
-  for (int i = 0; i < width; ++i) {
-    bool written = false;
-    for (AttrNumber column : columns) written = written || column == i + 1;
-    if (written || TupleDescAttr(descriptor, i)->attisdropped) continue;
-    // A generated column's expression reads the row, which a default cannot;
-    // lists_directly_insertable() sends such a table through SQL.
-    if (TupleDescAttr(descriptor, i)->attgenerated != '\0')
-      elog(ERROR, "steam_rec: recommendations changed during the refresh");
-    Node* expression = build_column_default(relation, i + 1);
-    if (expression != nullptr) defaults[i] = ExecPrepareExpr(reinterpret_cast<Expr*>(expression), estate);
+  if (const char* reason = lists_refusal(recommendations)) {
+    ereport(DEBUG1, (errmsg("steam_rec: recommendations are written through SQL from here: %s", reason)));
+    return -1;
   }
-
-  const Datum algorithm_text = CStringGetTextDatum(algorithm);
-  const int slot_count = Min(kRowsPerMultiInsert, lists.rows);
-  auto** slots = static_cast<TupleTableSlot**>(palloc(sizeof(TupleTableSlot*) * slot_count));
-  // The slots share one unpinned copy of the row type: a thousand pins of the
-  // relation's own would fill the resource owner's table with one key, and
-  // every pin after them (the unique checks' heap fetches take one per row)
-  // would probe past them all.
-  TupleDesc row_type = CreateTupleDescCopy(descriptor);
-  for (int s = 0; s < slot_count; ++s) slots[s] = MakeSingleTupleTableSlot(row_type, table_slot_callbacks(relation));
-  ExprContext* per_row = GetPerTupleExprContext(estate);
-  const CommandId command = GetCurrentCommandId(true);
-  BulkInsertState bulk = GetBulkInsertState();
-  const bool check_constraints = descriptor->constr != nullptr;
+  Relation relation = table_open(recommendations, RowExclusiveLock);
+  DirectInserter* inserter = direct_insert_begin(relation, kListShape, Min(kRowsPerMultiInsert, lists.rows));
 
   // Rows go in in primary key order (player, game): consecutive index
   // inserts then land on the same leaf page, which stays in the CPU's cache.
@@ -190,49 +126,20 @@ uint64 insert_lists_directly(Oid recommendations, const ListRows& lists, const c
                                                 : lists.appids[a] < lists.appids[b];
   });
 
-  for (int start = 0; start < lists.rows; start += slot_count) {
-    CHECK_FOR_INTERRUPTS();
-    const int count = Min(slot_count, lists.rows - start);
-    for (int s = 0; s < count; ++s) {
-      const int r = order[start + s];
-      TupleTableSlot* slot = slots[s];
-      ExecClearTuple(slot);
-      for (int i = 0; i < width; ++i) {
-        slot->tts_isnull[i] = true;
-        slot->tts_values[i] = 0;
-        if (defaults[i] != nullptr)
-          slot->tts_values[i] = ExecEvalExprSwitchContext(defaults[i], per_row, &slot->tts_isnull[i]);
-      }
-      const Datum values[kListColumnCount] = {Int64GetDatum(lists.players[r]), Int32GetDatum(lists.appids[r]),
-                                              Int32GetDatum(lists.ranks[r]), Float4GetDatum(lists.scores[r]),
-                                              algorithm_text};
-      for (int c = 0; c < kListColumnCount; ++c) {
-        slot->tts_values[columns[c] - 1] = values[c];
-        slot->tts_isnull[columns[c] - 1] = false;
-      }
-      ExecStoreVirtualTuple(slot);
-      if (check_constraints) ExecConstraints(result, slot, estate);
-    }
-    table_multi_insert(relation, slots, count, command, 0, bulk);
-    if (result->ri_NumIndices > 0) {
-      for (int s = 0; s < count; ++s) {
-        // A deferred recheck would come from a deferrable unique index, whose
-        // trigger keeps the refresh on the SQL path.
-        List* recheck = ExecInsertIndexTuples(result, slots[s], estate, false, false, nullptr, NIL);
-        if (recheck != NIL) elog(ERROR, "steam_rec: recommendations has a deferrable unique index");
-      }
-    }
-    ResetPerTupleExprContext(estate);
+  const Datum algorithm_text = CStringGetTextDatum(algorithm);
+  Datum* values = direct_insert_row(inserter).values;
+  for (int i = 0; i < lists.rows; ++i) {
+    const int r = order[i];
+    values[0] = Int64GetDatum(lists.players[r]);
+    values[1] = Int32GetDatum(lists.appids[r]);
+    values[2] = Int32GetDatum(lists.ranks[r]);
+    values[3] = Float4GetDatum(lists.scores[r]);
+    values[4] = algorithm_text;
+    direct_insert_add(inserter);
   }
-
-  FreeBulkInsertState(bulk);
-  for (int s = 0; s < slot_count; ++s) ExecDropSingleTupleTableSlot(slots[s]);
-  ExecCloseIndices(result);
-  FreeExecutorState(estate);
+  direct_insert_end(inserter);
   table_close(relation, NoLock);
-  // Later statements of this transaction (the next batch, the caller's) see the rows.
-  CommandCounterIncrement();
-  return static_cast<uint64>(lists.rows);
+  return lists.rows;
 }
 
 }  // namespace steam_rec::pg

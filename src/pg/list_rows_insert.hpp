@@ -6,9 +6,9 @@
 // users rows locked, which is what the foreign key's check would make sure of,
 // so where nothing else acts on an insert into steam_rec.recommendations (no
 // trigger but that check, no rule, no row-level security, no Citus) the rows
-// go in as COPY puts them: many to a heap page at once, then the indexes,
-// with the table's constraints checked row by row.  Elsewhere the refresh
-// writes through SQL, as before.
+// go in as COPY puts them (direct_insert.hpp): many to a heap page at once,
+// then the indexes, with the table's constraints checked row by row.
+// Elsewhere the refresh writes through SQL, as before.
 #pragma once
 
 #include "pg/postgres.hpp"
@@ -31,7 +31,9 @@ Oid lists_directly_insertable();
 
 // Inserts `lists` into `recommendations` (from lists_directly_insertable()),
 // every row with `algorithm` and the other columns' defaults; checks NOT NULL
-// and CHECK constraints and every index's uniqueness.  Returns rows inserted.
-uint64 insert_lists_directly(Oid recommendations, const ListRows& lists, const char* algorithm);
+// and CHECK constraints and every index's uniqueness.  Returns rows inserted,
+// or -1 when the table no longer takes rows directly (a call nested in this
+// refresh changed it), and the caller writes them through SQL.
+int64 insert_lists_directly(Oid recommendations, const ListRows& lists, const char* algorithm);
 
 }  // namespace steam_rec::pg

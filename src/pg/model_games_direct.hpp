@@ -3,14 +3,12 @@
 // Through SQL each stored game costs an executor pass that slices its arrays
 // out of whole-model parameters; on two threads that store was itemknn's
 // critical path.  Here each row's tuple is built from the model's arrays and
-// the rows go in by the bulk insert COPY uses (one heap call per batch, then
-// the index entries), with the table's NOT NULL and CHECK constraints checked
-// per row.  Only where that writes exactly what the INSERT would: a plain
-// local table (no Citus, whose tables keep their rows in shards), no
-// triggers (a user's trigger fires through SQL, as before), no row-level
-// security, INSERT granted to the caller, no columns but the model's, and
-// unique indexes checked at once.  Anywhere else model_games_direct_begin()
-// returns null (a DEBUG1 message says why) and the caller writes through SQL.
+// the rows go in by the bulk insert COPY uses (direct_insert.hpp: one heap
+// call per batch, then the index entries, the table's NOT NULL and CHECK
+// constraints checked per row), only where that writes exactly what the
+// INSERT would (direct_insert_refusal()).  Anywhere else
+// model_games_direct_begin() returns null (a DEBUG1 message says why) and the
+// caller writes through SQL.
 #pragma once
 
 #include "core/game_model.hpp"
@@ -34,8 +32,10 @@ struct GameRowsOf {
 
 // Writes model `id`'s rows for games [first, last): neighbours and content
 // neighbours from those matrices, the other columns from `model`.  The rows
-// are the ones the SQL path writes.
-void model_games_direct_write(ModelGamesDirect* writer, int64 id, const rec::GameModel& model,
+// are the ones the SQL path writes.  Returns false, writing nothing, when the
+// table no longer takes rows directly (a function run by an earlier batch
+// changed it): the caller ends the writer and writes through SQL.
+bool model_games_direct_write(ModelGamesDirect* writer, int64 id, const rec::GameModel& model,
                               const GameRowsOf& neighbors, const GameRowsOf& content_neighbors, int first, int last);
 
 // Finishes the bulk insert and closes the table.

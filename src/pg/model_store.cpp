@@ -130,10 +130,12 @@ void store_model_games(ModelGamesWriter* writer, int64 id, const rec::GameModel&
   const RowRange content_rows = given_neighbors ? RowRange{model.content_neighbors, 0, model.games(), first, last}
                                                 : RowRange{rows, first, games, first, last};
   if (writer->direct != nullptr) {
-    model_games_direct_write(writer->direct, id, model,
-                             GameRowsOf{neighbor_rows.rows, neighbor_rows.row0, neighbor_rows.whole},
-                             GameRowsOf{content_rows.rows, content_rows.row0, content_rows.whole}, first, last);
-    return;
+    if (model_games_direct_write(writer->direct, id, model,
+                                 GameRowsOf{neighbor_rows.rows, neighbor_rows.row0, neighbor_rows.whole},
+                                 GameRowsOf{content_rows.rows, content_rows.row0, content_rows.whole}, first, last))
+      return;
+    model_games_direct_end(writer->direct);
+    writer->direct = nullptr;
   }
   const int factor_count = model.has_factors() ? static_cast<int>(model.factors.cols()) : 0;
   const RowRange tag_rows{model.tags, 0, model.games(), first, last};
@@ -227,7 +229,10 @@ void store_model_games(ModelGamesWriter* writer, int64 id, const rec::GameModel&
       elog(ERROR, "steam_rec: cannot prepare %s: %s", insert, SPI_result_code_string(SPI_result));
   }
   const int result = SPI_execute_plan(writer->plan, values, nullptr, false, 0);
-  if (result != SPI_OK_INSERT)
+  // A DO INSTEAD rule that leaves no INSERT (DO INSTEAD NOTHING, or another
+  // kind of command) reports SPI_OK_REWRITTEN: the rule applied, as it would
+  // to the user's own INSERT.
+  if (result != SPI_OK_INSERT && result != SPI_OK_REWRITTEN)
     elog(ERROR, "steam_rec: internal query failed (%s): %s", SPI_result_code_string(result), insert);
 }
 

@@ -124,11 +124,13 @@ int64 flush(const rec::ScoredLists& batch, const char* algorithm, Oid direct, Me
 
   const Kept kept = keep_locked_rows(batch, locked, static_cast<int>(alive));
   if (OidIsValid(direct)) {
-    const uint64 inserted = insert_lists_directly(
+    const int64 inserted = insert_lists_directly(
         direct, ListRows{kept.rows, kept.players, kept.appids, kept.ranks, kept.scores}, algorithm);
-    MemoryContextSwitchTo(caller);
-    MemoryContextReset(scratch);
-    return static_cast<int64>(inserted);
+    if (inserted >= 0) {
+      MemoryContextSwitchTo(caller);
+      MemoryContextReset(scratch);
+      return inserted;
+    }
   }
   Oid types[5] = {INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, FLOAT4ARRAYOID, TEXTOID};
   Datum values[5] = {int8_array(kept.players, kept.rows), int4_array(kept.appids, kept.rows),
