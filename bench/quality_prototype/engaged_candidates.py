@@ -8,12 +8,14 @@ over popularity's (owners counted on the training rows, as evaluate()'s floor).
 Plain EASE (lambda 50, every weight kept) stands in for the default hybrid.
 
     bench/quality_prototype/engaged_candidates.py val|test SEED...
+
+The data directory is $STEAM_REC_DATA (eval_split.py).
 """
 import sys
 
 import numpy as np
 
-from eval_split import ease_inverse, ease_weights, kept_pairs, list_quality, load, player_matrices
+from eval_split import ease_inverse, ease_weights, kept_pairs, load, mean_quality, player_matrices, ranked_top
 
 LAMBDA = 50
 
@@ -67,11 +69,12 @@ def main():
     for seed in map(int, sys.argv[2:]):
         x, h, owned, engaged = player_matrices(plays, pairs, seed, validation)
         popularity = np.tile(np.asarray(x.sum(0), dtype=np.float32), (x.shape[0], 1))
-        floor = list_quality(popularity, engaged, exclude=x)[0]
+        floor = mean_quality(ranked_top(popularity, exclude=x, ties="partition"), engaged)[0]
         reference = None
         for label, scores in candidates(x, h):
-            o = list_quality(scores, owned, exclude=x)
-            g = list_quality(scores, engaged, exclude=x)
+            top = ranked_top(np.asarray(scores, dtype=np.float32), exclude=x, ties="partition")
+            o = mean_quality(top, owned)
+            g = mean_quality(top, engaged)
             reference = reference or o[0]
             print(f"seed {seed} | {label} | owned {o[0]:.4f} / {o[1]:.4f} ({o[0] / reference:.3f} of ease) | "
                   f"engaged {g[0]:.4f} / {g[1]:.4f} | x popularity {g[0] / floor:.3f}", flush=True)

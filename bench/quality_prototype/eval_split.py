@@ -1,21 +1,35 @@
 #!/usr/bin/python3
 """evaluate()'s split of the real data, in numpy, for trying ranking ideas before building them.
 
-Reads the Steam CSV files (tools/load_steam_data.sh's input), applies the same
-filter as core/evaluation.cpp (players and games with at least 5, repeated until
-both hold) and the same seeded shuffles (std::mt19937, draws taken modulo the
-bound), so a seed gives the very games evaluate() holds out.  Seed 42 keeps
-3,726 players, 2,627 games and 88,237 training pairs, as docs/quality.md says.
+The one copy of the split every script in this folder uses.  Reads the Steam CSV
+files (tools/load_steam_data.sh's input), applies the same filter as
+core/evaluation.cpp (players and games with at least 5, repeated until both hold)
+and the same seeded shuffles (std::mt19937, draws taken modulo the bound), so a
+seed gives the very games evaluate() holds out.  Also the one list-quality
+metric (core/ranking_metrics.cpp's Recall@k and NDCG@k) and the one EASE solve.
+
+Run as a script it checks that seed 42 keeps 3,726 players, 2,627 games and
+88,237 training pairs, as docs/quality.md says.  The data directory is
+$STEAM_REC_DATA, by default ../shared/data/steam from the repository root (as
+tools/demo.sh).
 """
 import csv
+import os
 import random
 from collections import defaultdict
 
 import numpy as np
 import scipy.sparse as sp
 
-DATA = "/work/shared/data/steam"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ENGAGED_HOURS = 2.0  # Evaluation::kEngagedHours
+K = 20  # the lists' length evaluate() measures
+GAINS = 1 / np.log2(np.arange(2, K + 2))
+
+
+def data_dir():
+    """Returns $STEAM_REC_DATA, or ../shared/data/steam from the repository root."""
+    return os.environ.get("STEAM_REC_DATA") or os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "steam"))
 
 
 def mt19937(seed):
@@ -42,20 +56,18 @@ def held_count(n, share):
     return max(1, min(int(np.floor(share * n + 0.5)), n - 1))
 
 
-def load(path=DATA):
-    """Returns {(player, appid): hours} and {appid: [(tag, position)]}."""
+def load(path=None):
+    """Returns {(player, appid): hours} and {appid: [(tag, position)]}, in the files' order, from
+    path (data_dir() when None)."""
+    path = path or data_dir()
     plays = {}
-    with open(path + "/user_games.csv") as f:
-        rows = csv.reader(f)
-        next(rows)
-        for player, appid, hours in rows:
-            plays[(int(player), int(appid))] = float(hours)
+    with open(os.path.join(path, "user_games.csv")) as f:
+        for row in csv.DictReader(f):
+            plays[(int(row["steam_id"]), int(row["appid"]))] = float(row["playtime_hours"] or 0)
     tags = defaultdict(list)
-    with open(path + "/game_tags.csv") as f:
-        rows = csv.reader(f)
-        next(rows)
-        for appid, tag, position in rows:
-            tags[int(appid)].append((tag, int(position)))
+    with open(os.path.join(path, "game_tags.csv")) as f:
+        for row in csv.DictReader(f):
+            tags[int(row["appid"])].append((row["tag_name"], int(row["position"])))
     return plays, tags
 
 
@@ -73,8 +85,10 @@ def kept_pairs(plays, min_games=5):
         pairs = kept
 
 
-def split_players(pairs, seed, validation, holdout=0.2):
-    """Returns [(player, training appids, held-out appids)] in player order, as target 'owned'/'engaged'."""
+def split_players(pairs, seed, validation, holdout=0.2, inner_holdout=None):
+    """Returns [(player, training appids, held-out appids)] in player order, as target 'owned'/'engaged'.
+    With validation the held-out games are drawn again from the training part, inner_holdout of it
+    (holdout when None)."""
     first, second = mt19937(seed), mt19937(seed ^ 0x9E3779B9)
     games_of = defaultdict(list)
     for player, appid in pairs:
@@ -87,7 +101,7 @@ def split_players(pairs, seed, validation, holdout=0.2):
         test, train = games[:held], games[held:]
         if validation:
             shuffle(train, second)
-            held = held_count(len(train), holdout)
+            held = held_count(len(train), holdout if inner_holdout is None else inner_holdout)
             test, train = train[:held], train[held:]
         players.append((player, train, test))
     return players
@@ -127,24 +141,44 @@ def player_matrices(plays, pairs, seed, validation):
     return x, h, owned, engaged
 
 
-def list_quality(scores, relevant, k=20, exclude=None):
-    """Returns mean Recall@k and NDCG@k over the players with a relevant game (binary gains, ideal
-    over min(k, relevant)), as core/ranking_metrics.cpp; `exclude` (sparse) marks games not ranked."""
-    scores = np.array(scores, dtype=np.float32, copy=True)
+def ranked_top(scores, k=K, exclude=None, ties="column"):
+    """Returns each row's k best columns, best first; `exclude` (sparse) marks entries not ranked.
+    Equal scores go to the lower column (as a stable sort of the whole row), or with ties
+    "partition" as numpy's argpartition leaves them across the k-th place (an order of its own
+    making, kept because engaged_candidates.py's published numbers were measured with it)."""
     if exclude is not None:
+        scores = np.array(scores, copy=True)
         r, c = exclude.nonzero()
         scores[r, c] = -np.inf
-    top = np.argpartition(-scores, k, axis=1)[:, :k]
-    top = np.take_along_axis(top, np.argsort(-np.take_along_axis(scores, top, 1), axis=1, kind="stable"), 1)
-    gains = 1 / np.log2(np.arange(2, k + 2))
+    if ties == "partition":
+        top = np.argpartition(-scores, k, axis=1)[:, :k]
+        return np.take_along_axis(top, np.argsort(-np.take_along_axis(scores, top, 1), axis=1, kind="stable"), 1)
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    kth = np.take_along_axis(scores, part, 1).min(1)
+    top = np.empty((scores.shape[0], k), dtype=np.int64)
+    for u in range(scores.shape[0]):
+        columns = np.flatnonzero(scores[u] >= kth[u])
+        top[u] = columns[np.argsort(-scores[u, columns], kind="stable")[:k]]
+    return top
+
+
+def list_quality(ranked, relevant, k=K):
+    """Returns Recall@k and NDCG@k of one ranked list against a non-empty collection of relevant
+    items (binary gains, ideal over min(k, relevant)), as core/ranking_metrics.cpp."""
+    hits = np.isin(np.asarray(ranked)[:k], np.fromiter(relevant, dtype=np.int64))
+    m = min(k, len(relevant))
+    return hits.sum() / m, (hits * GAINS[:len(hits)]).sum() / GAINS[:m].sum()
+
+
+def mean_quality(top, relevant, k=K):
+    """Returns list_quality's means over the players with a relevant item; top[u] is player u's
+    ranked list (ranked_top), relevant[u] their relevant items."""
     recall, ndcg = [], []
-    for u, games in enumerate(relevant):
-        if not games:
-            continue
-        hits = np.isin(top[u], games)
-        m = min(k, len(games))
-        recall.append(hits.sum() / m)
-        ndcg.append((hits * gains).sum() / gains[:m].sum())
+    for u, items in enumerate(relevant):
+        if len(items):
+            r, n = list_quality(top[u], items, k)
+            recall.append(r)
+            ndcg.append(n)
     return float(np.mean(recall)), float(np.mean(ndcg))
 
 

@@ -10,6 +10,8 @@ times the tag popularity over the largest (tag_popularity_exponent 1).  The
 others score EVERY new game, not only those in some owned game's lists.
 
     bench/quality_prototype/new_game_candidates.py val|test SEED...
+
+The data directory is $STEAM_REC_DATA (eval_split.py).
 """
 import sys
 from collections import defaultdict
@@ -17,24 +19,10 @@ from collections import defaultdict
 import numpy as np
 import scipy.sparse as sp
 
-from eval_split import ease_inverse, ease_weights, kept_pairs, load, split_games
+from eval_split import ease_inverse, ease_weights, kept_pairs, load, mean_quality, ranked_top, split_games
 
 LAMBDA = 50
 NEIGHBORS = 50
-K = 20
-GAINS = 1 / np.log2(np.arange(2, K + 2))
-
-
-def quality(scores, relevant):
-    """Returns mean Recall@20 and NDCG@20 over the players with a held-out game."""
-    recall, ndcg = [], []
-    for u, games in enumerate(relevant):
-        if games:
-            hits = np.isin(np.argsort(-scores[u], kind="stable")[:K], games)
-            m = min(K, len(games))
-            recall.append(hits.sum() / m)
-            ndcg.append((hits * GAINS).sum() / GAINS[:m].sum())
-    return float(np.mean(recall)), float(np.mean(ndcg))
 
 
 def tag_vectors(games, tags):
@@ -111,7 +99,7 @@ def main():
         x = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), (len(games_of), len(games)))
         floor = None
         for label, scores in candidates(x, tag_vectors(games, tags), np.array([index[a] for a in new])):
-            recall, ndcg = quality(scores, relevant)
+            recall, ndcg = mean_quality(ranked_top(scores), relevant)
             floor = floor or recall
             results[label].append((recall, ndcg, recall / floor))
             print(f"seed {seed} | {label} | {recall:.4f} / {ndcg:.4f} | x floor {recall / floor:.3f}", flush=True)

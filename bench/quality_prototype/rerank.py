@@ -4,27 +4,29 @@ evaluate()'s validation split only, measured against EASE.  Usage:
 with FIT as source:loss:features[:l2] (README.md).  On "validation" a fit whose source
 is the measured split is made on half the players and measured on the other half, both
 ways; on "test" it is made on all the source's players, and the base models of the test
-split are trained on its own training part."""
+split are trained on its own training part.  DATA_DIR "" means $STEAM_REC_DATA or its
+default (eval_split.py); folds are kept in $STEAM_REC_FOLD_CACHE (README.md)."""
 import csv
-import math
+import os
+import pickle
 import sys
-from collections import defaultdict
+import tempfile
 
 import numpy as np
 import scipy.optimize as so
 import scipy.sparse as sp
 
 import models
-import split
+from eval_split import data_dir, kept_pairs, list_quality, load, split_players
 
-K = 20
 CANDIDATES = 100
+FOLD_CACHE = os.environ.get("STEAM_REC_FOLD_CACHE") or os.path.join(tempfile.gettempdir(), "steam_rec_rerank_folds")
 
 
 def load_catalog(data):
-    """Returns {appid: (year, developer, publisher, price, free)} and {appid: [tags]}."""
+    """Returns {appid: (year, developer, publisher, price, free)}."""
     catalog = {}
-    with open(f"{data}/catalog.csv") as f:
+    with open(os.path.join(data, "catalog.csv")) as f:
         for row in csv.DictReader(f):
             year = row["release_date"][:4]
             catalog[int(row["appid"])] = (
@@ -34,36 +36,27 @@ def load_catalog(data):
                 float(row["price_cents"] or 0) / 100.0,
                 row["is_free"] == "true",
             )
-    tags = defaultdict(list)
-    with open(f"{data}/game_tags.csv") as f:
-        for row in csv.DictReader(f):
-            tags[int(row["appid"])].append(row["tag_name"])
-    return catalog, tags
-
-
-def list_quality(ranked, relevant):
-    """Returns Recall@K and NDCG@K (binary gains) of one list, as ranking_metrics.cpp."""
-    hits = [1.0 if a in relevant else 0.0 for a in ranked[:K]]
-    n = min(K, len(relevant))
-    dcg = sum(h / math.log2(i + 2) for i, h in enumerate(hits))
-    ideal = sum(1.0 / math.log2(i + 2) for i in range(n))
-    return sum(hits) / n, dcg / ideal
+    return catalog
 
 
 class Fold:
     """One split's base models, candidates and features."""
 
     def __init__(self, plays, seed, validation, catalog, tags, inner_holdout=None):
-        players, train, held, universe = split.split(plays, seed, validation, inner_holdout=inner_holdout)
+        """plays and tags as eval_split.load() returns them."""
+        pairs = kept_pairs(plays)
+        players = split_players(pairs, seed, validation, inner_holdout=inner_holdout)
+        universe = sorted({a for _, a in pairs})
+        held = [set(test) for _, _, test in players]
         self.held = held
         self.games = np.array(universe)
         col = {a: i for i, a in enumerate(universe)}
         rows, cols, hours = [], [], []
-        for u, games in enumerate(train):
-            for a, h in games.items():
+        for u, (player, train, _) in enumerate(players):
+            for a in train:
                 rows.append(u)
                 cols.append(col[a])
-                hours.append(h)
+                hours.append(plays[(player, a)])
         n_u, n_i = len(players), len(universe)
         X = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_u, n_i))
         H = sp.csr_matrix((np.array(hours), (rows, cols)), shape=(n_u, n_i))
@@ -120,7 +113,7 @@ class Fold:
         vocab = {}
         tr, tc = [], []
         for i, a in enumerate(self.games):
-            for t in tags.get(int(a), []):
+            for t, _ in tags.get(int(a), []):
                 tr.append(i)
                 tc.append(vocab.setdefault(t, len(vocab)))
         T = sp.csr_matrix((np.ones(len(tr)), (tr, tc)), shape=(n_i, max(len(vocab), 1)))
@@ -228,11 +221,9 @@ def reranked(fold, w, mu, sd, chosen, quad=False):
 
 
 def cached_fold(plays, seed, kind, catalog, tags):
-    """Returns the fold of this seed and kind, built once and kept in /tmp/rerank6_cache."""
-    import os
-    import pickle
+    """Returns the fold of this seed and kind, built once and kept in FOLD_CACHE."""
     # Stored as the attributes, so any script importing this module reads them.
-    path = f"/tmp/rerank6_cache/{kind}_{seed}.fold.pkl"
+    path = os.path.join(FOLD_CACHE, f"{kind}_{seed}.fold.pkl")
     if os.path.exists(path):
         fold = Fold.__new__(Fold)
         with open(path, "rb") as f:
@@ -259,10 +250,10 @@ def variants_of(names):
 
 def main():
     """rerank.py DATA SEEDS MODE FIT... ; MODE validation|test; FIT as fitsplit:loss:features[:l2]."""
-    data, seeds, mode = sys.argv[1], [int(s) for s in sys.argv[2].split()], sys.argv[3]
+    data, seeds, mode = sys.argv[1] or data_dir(), [int(s) for s in sys.argv[2].split()], sys.argv[3]
     fits = sys.argv[4:]
-    plays = split.load_plays(f"{data}/user_games.csv")
-    catalog, tags = load_catalog(data)
+    plays, tags = load(data)
+    catalog = load_catalog(data)
     ease_order = lambda u: np.arange(CANDIDATES)
     for seed in seeds:
         target = cached_fold(plays, seed, mode, catalog, tags)

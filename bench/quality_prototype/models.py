@@ -2,7 +2,8 @@
 largest weights by size per game), itemknn (cosine with shrinkage), RP3beta
 and a small iALS; each returns a games x games weight matrix or factors."""
 import numpy as np
-import scipy.sparse as sp
+
+from eval_split import ease_inverse, ease_weights
 
 
 def keep_largest(weights, k, by_size=True):
@@ -17,12 +18,7 @@ def keep_largest(weights, k, by_size=True):
 
 
 def ease(X, lam=50.0, k=100):
-    G = (X.T @ X).toarray().astype(np.float64)
-    G[np.diag_indices_from(G)] += lam
-    P = np.linalg.inv(G)
-    B = -P / np.diag(P)[None, :]
-    np.fill_diagonal(B, 0.0)
-    return keep_largest(B, k)
+    return keep_largest(ease_weights(ease_inverse((X.T @ X).toarray(), lam)), k)
 
 
 def itemknn(X, shrink=10.0, k=100):
