@@ -442,7 +442,17 @@ REVOKE ALL ON FUNCTION steam_rec.co_ownership_sums(text, jsonb, bytea) FROM PUBL
 -- backend touches alone.  Its entries are as wide as those of the unique key
 -- on (user_steam_id, appid); engagement_score being indexed, a rescore is
 -- never a HOT update (on full pages few were).
-CREATE INDEX user_games_player_games ON steam_rec.user_games (user_steam_id, appid) INCLUDE (engagement_score);
+-- On a Citus cluster the coordinator passes an index's statement on to the
+-- workers as the statement's text, which in an extension script is the
+-- whole script: EXECUTE makes it this statement alone.  Each worker also runs
+-- this script (the update reaches every node), so whichever of the two comes
+-- second finds the index there.
+DO $$
+BEGIN
+    EXECUTE 'CREATE INDEX IF NOT EXISTS user_games_player_games ON steam_rec.user_games (user_steam_id, appid) '
+            'INCLUDE (engagement_score)';
+END
+$$;
 
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');

@@ -1,8 +1,13 @@
 -- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
--- The covering index of a player's games is new in 1.6.
-DROP INDEX IF EXISTS steam_rec.user_games_player_games;
+-- The covering index of a player's games is new in 1.6; run by EXECUTE, as it
+-- was created (see there).
+DO $$
+BEGIN
+    EXECUTE 'DROP INDEX IF EXISTS steam_rec.user_games_player_games';
+END
+$$;
 
 -- The partial-sum functions for training on Citus are new in 1.6.
 DROP FUNCTION steam_rec.co_ownership_sums(text, jsonb, bytea);

@@ -68,6 +68,21 @@ list_before=$(list)
 settings_before=$(settings)
 assert_equal "recommend() is routed to one worker before the update" "1" "$(routed)"
 
+# covering_index: per node, how many of its copies of user_games (the table
+# and its shards) have the covering index of a player's games (1.6), as
+# "with the index/copies".
+covering_index() {
+  local node
+  for node in coordinator worker1 worker2; do
+    "$node" -c "SET citus.override_table_visibility = off" -c "
+      SELECT count(*) FILTER (WHERE EXISTS (SELECT FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+                                             WHERE i.indrelid = t.oid AND x.relname LIKE 'user_games_player_games%'))
+             || '/' || count(*)
+        FROM pg_class t
+       WHERE t.relnamespace = 'steam_rec'::regnamespace AND t.relname ~ '^user_games(_[0-9]+)?\$'"
+  done | paste -sd,
+}
+
 # check STEP VERSION: after STEP, every node is at VERSION and nothing changed.
 check() {
   assert_equal "$1: every node is at $2" "$2,$2,$2" "$(versions)"
@@ -83,6 +98,9 @@ check() {
 
 coordinator -c "ALTER EXTENSION steam_rec UPDATE TO '$current'"
 check "update to $current" "$current"
+index_after=$(covering_index)
+assert_equal "update to $current: user_games and every shard of it on every node have the covering index ($index_after)" \
+  "yes" "$(awk -F, '{ ok = "yes"; for (i = 1; i <= NF; i++) { split($i, p, "/"); if (p[1] != p[2] || p[2] == 0) ok = "no" } print ok }' <<<"$index_after")"
 assert_equal "distribute() after the update finds the recipe's form and changes nothing" \
   "NOTICE:  steam_rec's tables are already distributed; nothing changed" \
   "$(coordinator -c "SELECT count(*) FROM steam_rec.distribute()" 2>&1 >/dev/null)"
@@ -90,6 +108,9 @@ check "distribute() after the update" "$current"
 
 coordinator -c "ALTER EXTENSION steam_rec UPDATE TO '$previous'"
 check "downgrade to $previous" "$previous"
+index_after=$(covering_index)
+assert_equal "downgrade to $previous: the covering index is gone from every copy of user_games ($index_after)" \
+  "yes" "$(awk -F, '{ ok = "yes"; for (i = 1; i <= NF; i++) { split($i, p, "/"); if (p[1] != 0) ok = "no" } print ok }' <<<"$index_after")"
 assert_equal "distribute() is gone from every node" "0,0,0" \
   "$(for node in coordinator worker1 worker2; do "$node" -c "SELECT count(*) FROM pg_proc WHERE proname = 'distribute'"; done | paste -sd,)"
 
