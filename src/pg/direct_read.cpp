@@ -313,6 +313,9 @@ bool keyed_in_default_order(Relation heap, Relation index, int i, int column) {
 }  // namespace
 
 bool reads_player_games(Oid user_games, Oid index_oid) {
+  // A relation of another kind made under the index's name (a table, a view)
+  // is no index to read; index_open() would fail every call on it.
+  if (get_rel_relkind(index_oid) != RELKIND_INDEX) return false;
   Relation heap = table_open(user_games, AccessShareLock);
   Relation index = index_open(index_oid, AccessShareLock);
   const Form_pg_index form = index->rd_index;
