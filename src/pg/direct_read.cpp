@@ -10,6 +10,7 @@ extern "C" {
 #include "catalog/namespace.h"
 #include "catalog/pg_am_d.h"
 #include "catalog/pg_index.h"
+#include "commands/defrem.h"
 #include "commands/extension.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -297,16 +298,31 @@ int read_player_games_covered(Relation heap, Relation index, int appid_at, int s
   return count;
 }
 
+// Whether key column `i` of `index` is heap column `column` in that column
+// type's default btree order: ascending, by its default operator family.
+// Serving sums a player's games in the order it reads them, and that order
+// must be appid's (refresh_recommendations() reads them so): in another the
+// float sums, and so scores and ties, differ.
+bool keyed_in_default_order(Relation heap, Relation index, int i, int column) {
+  if (index->rd_index->indkey.values[i] != column || index->rd_indoption[i] != 0) return false;
+  const Oid type = TupleDescAttr(RelationGetDescr(heap), column - 1)->atttypid;
+  const Oid opclass = GetDefaultOpClass(type, BTREE_AM_OID);
+  return OidIsValid(opclass) && get_opclass_family(opclass) == index->rd_opfamily[i];
+}
+
 }  // namespace
 
 bool reads_player_games(Oid user_games, Oid index_oid) {
+  // A relation of another kind made under the index's name (a table, a view)
+  // is no index to read; index_open() would fail every call on it.
+  if (get_rel_relkind(index_oid) != RELKIND_INDEX) return false;
   Relation heap = table_open(user_games, AccessShareLock);
   Relation index = index_open(index_oid, AccessShareLock);
   const Form_pg_index form = index->rd_index;
   const bool usable = form->indrelid == user_games && form->indisvalid && index->rd_rel->relam == BTREE_AM_OID &&
                       heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, nullptr) && form->indnkeyatts >= 2 &&
-                      form->indkey.values[0] == attribute_number(heap, "user_steam_id") &&
-                      form->indkey.values[1] == attribute_number(heap, "appid");
+                      keyed_in_default_order(heap, index, 0, attribute_number(heap, "user_steam_id")) &&
+                      keyed_in_default_order(heap, index, 1, attribute_number(heap, "appid"));
   index_close(index, AccessShareLock);
   table_close(heap, AccessShareLock);
   return usable;

@@ -49,8 +49,9 @@ bool read_active_model(Oid models, Oid one_active, ModelRow* row);
 int read_player_games(Oid user_games, Oid by_player, int64 steam_id, int32** appids, float** engagement);
 
 // Whether read_player_games() may read through `index`: a valid btree index
-// of user_games on (user_steam_id, appid, ...), not partial, so it holds
-// every row of a player, in appid order.
+// of user_games on (user_steam_id, appid, ...), both ascending in their
+// types' default btree order, not partial, so it holds every row of a
+// player, in appid order.
 bool reads_player_games(Oid user_games, Oid index);
 
 }  // namespace steam_rec::pg
