@@ -10,7 +10,6 @@ extern "C" {
 #include "catalog/namespace.h"
 #include "catalog/pg_am_d.h"
 #include "catalog/pg_index.h"
-#include "commands/defrem.h"
 #include "commands/extension.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -27,6 +26,7 @@ extern "C" {
 #include "utils/relcache.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
+#include "utils/typcache.h"
 }
 
 namespace steam_rec::pg {
@@ -306,8 +306,10 @@ int read_player_games_covered(Relation heap, Relation index, int appid_at, int s
 bool keyed_in_default_order(Relation heap, Relation index, int i, int column) {
   if (index->rd_index->indkey.values[i] != column || index->rd_indoption[i] != 0) return false;
   const Oid type = TupleDescAttr(RelationGetDescr(heap), column - 1)->atttypid;
-  const Oid opclass = GetDefaultOpClass(type, BTREE_AM_OID);
-  return OidIsValid(opclass) && get_opclass_family(opclass) == index->rd_opfamily[i];
+  // The type cache keeps the default btree family: every call asks this, and
+  // looking up the default operator class would scan pg_opclass each time.
+  const Oid family = lookup_type_cache(type, TYPECACHE_BTREE_OPFAMILY)->btree_opf;
+  return OidIsValid(family) && family == index->rd_opfamily[i];
 }
 
 }  // namespace
