@@ -53,7 +53,7 @@ DROP INDEX steam_rec.regress_adds_trigger;
 DROP TRIGGER regress_added_midway ON steam_rec.recommendations;
 
 -- The staged store of itemknn on two threads writes the rows ready, at
--- least 256 games, a statement at a time (how many depends on the threads):
+-- least 256 games, 256 games a statement (four or more of them for 1,000):
 -- the statements after the first see the trigger.
 TRUNCATE steam_rec.model_games;
 CREATE INDEX regress_adds_trigger ON steam_rec.model_games (regress.add_trigger_once('model_games', appid));

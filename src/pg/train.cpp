@@ -101,7 +101,9 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
           }),
           "train");
     if (ready - stored >= kStoredRowsPerStatement) {
-      store_rows(&stored, ready);
+      // One statement's worth at a time, however many are ready: the rule
+      // for writing directly is asked again before each statement.
+      store_rows(&stored, stored + kStoredRowsPerStatement);
     } else if (!took_chunk) {
       break;  // no chunk left to take: the last ones are on the threads
     }
