@@ -265,37 +265,42 @@ ModelRow look_up_active(SPIPlanPtr plan, const Datum* values, HeapTuple* tuple, 
   return row;
 }
 
-// The index that reads the player's games of `user_games`: the covering one
-// (1.6), else the unique key.  An index that may lack rows is never read: one
-// not valid (a failed CREATE INDEX CONCURRENTLY, or one being built), or one
-// made under that name by hand that is partial or orders the rows otherwise
-// (reads_player_games()).  InvalidOid: none.
-Oid player_games_index(Oid user_games) {
+// Opens the index that reads the player's games of `user_games`: the
+// covering one (1.6), else the unique key, with the table.  An index that may
+// lack rows is never read: one not valid (a failed CREATE INDEX
+// CONCURRENTLY, or one being built), or one made under that name by hand that
+// is partial or orders the rows otherwise (open_player_games_index()).  False,
+// nothing left open: none.
+bool open_games_index(Oid user_games, PlayerGamesIndex* opened) {
   for (const char* name : {"user_games_player_games", "user_games_user_steam_id_appid_key"}) {
     const Oid index = steam_rec_relation(name);
-    if (OidIsValid(index) && reads_player_games(user_games, index)) return index;
+    if (OidIsValid(index) && open_player_games_index(user_games, index, opened)) return true;
   }
-  return InvalidOid;
+  close_player_games_index(opened);
+  return false;
 }
 
 // The tables and indexes that serving reads without SQL when the caller may
-// read them whole (direct_read.hpp); else every Oid is InvalidOid.
+// read them whole (direct_read.hpp); else every Oid is InvalidOid and nothing
+// is open.  With the player's games, user_games and its index are left open
+// for read_player_games(): close_games() closes them.
 struct DirectReads {
-  Oid models = InvalidOid, one_active = InvalidOid, user_games = InvalidOid, by_player = InvalidOid;
+  Oid models = InvalidOid, one_active = InvalidOid, user_games = InvalidOid;
+  PlayerGamesIndex games;
 
   static DirectReads find(bool with_games) {
     DirectReads direct;
     direct.models = directly_readable("models");
     direct.one_active = steam_rec_relation("models_one_active");
+    if (!OidIsValid(direct.models) || !OidIsValid(direct.one_active)) return DirectReads{};
     if (with_games) {
       direct.user_games = directly_readable("user_games");
-      if (OidIsValid(direct.user_games)) direct.by_player = player_games_index(direct.user_games);
+      if (!OidIsValid(direct.user_games) || !open_games_index(direct.user_games, &direct.games)) return DirectReads{};
     }
-    const bool usable = OidIsValid(direct.models) && OidIsValid(direct.one_active) &&
-                        (!with_games || (OidIsValid(direct.user_games) && OidIsValid(direct.by_player)));
-    return usable ? direct : DirectReads{};
+    return direct;
   }
   bool usable() const { return OidIsValid(models); }
+  void close_games() { close_player_games_index(&games); }
 };
 
 }  // namespace
@@ -322,7 +327,8 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
   if (direct.usable()) {
     ModelRow row;
     if (!read_active_model(direct.models, direct.one_active, &row)) no_active_model();
-    games->count = read_player_games(direct.user_games, direct.by_player, steam_id, &games->appids, &games->engagement);
+    games->count = read_player_games(direct.games, steam_id, &games->appids, &games->engagement);
+    direct.close_games();
     return serve(direct.models, row);
   }
   static SPIPlanPtr plan = nullptr;
