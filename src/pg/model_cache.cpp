@@ -1,5 +1,7 @@
 #include "pg/model_cache.hpp"
 
+#include <unistd.h>
+
 #include <memory>
 
 #include "core/guard.hpp"
@@ -40,7 +42,8 @@ struct CachedModel {
   TimestampTz trained_at = 0;
   std::shared_ptr<rec::Recommender> recommender;
   bool mapped = false;    // from the image file, else from memory
-  FileIdentity identity;  // of the mapped file, to notice it replaced, changed or gone
+  FileIdentity identity;  // of the mapped file, to notice it changed
+  int held = -1;          // the mapped file, kept open: checking it is one fstat()
   char image_path[MAXPGPATH] = {};
   char image_name[MAXPGPATH] = {};
 };
@@ -137,6 +140,13 @@ void load_games(Loading* loading, int64 id) {
   }
 }
 
+// Keeps `held` (or no file: -1) open as the cached model's file, closing the
+// one held before.
+void hold_file(int held) {
+  if (cache.held >= 0) close(cache.held);
+  cache.held = held;
+}
+
 void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bool mapped) {
   cache.models_table = models_table;
   cache.id = row.id;
@@ -149,7 +159,9 @@ void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bo
 // Serves the model from its image file if a valid one exists.
 bool serve_mapped(const ImageFiles& files, Oid models_table, const ModelRow& row) {
   FileIdentity identity;
-  if (!map_image_file(files, &cache.recommender, &identity)) return false;
+  int held = -1;
+  if (!map_image_file(files, &cache.recommender, &identity, &held)) return false;
+  hold_file(held);
   cache.identity = identity;
   remember(files, models_table, row, true);
   return true;
@@ -180,6 +192,7 @@ void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_tab
         }),
         kLoading);
   check(opened, kLoading);
+  hold_file(-1);
   remember(files, models_table, row, false);
 }
 
@@ -227,17 +240,18 @@ rec::Recommender* pin_for_call() {
 }
 
 // Whether this backend holds the model of `row` and, when it maps the model's
-// image file, the file is still the one it mapped (not replaced, rewritten or
-// truncated since): one stat() per call.  A deleted file is still intact for
-// whoever maps it, so its backends keep serving from it (a backend whose
-// snapshot still sees an older model would otherwise rebuild that model's
-// image and remove the newer one, over and over); fresh backends rebuild it.
+// image file, the file it mapped is not rewritten or truncated since: one
+// fstat() of the file it holds open per call (a stat() of the path cost a
+// path lookup each call).  A file deleted or replaced under its name is
+// still intact for whoever maps it, so its backends keep serving from it (a
+// backend whose snapshot still sees an older model would otherwise rebuild
+// that model's image and remove the newer one, over and over); fresh
+// backends rebuild it.
 bool holds(Oid models_table, const ModelRow& row) {
   if (cache.recommender == nullptr || cache.models_table != models_table || cache.id != row.id ||
       cache.trained_at != row.trained_at)
     return false;
-  FileIdentity now;
-  return !cache.mapped || !current_identity(cache.image_path, &now) || now == cache.identity;
+  return !cache.mapped || held_file_state(cache.held, cache.identity) != HeldFile::changed;
 }
 
 // Serves the model of `row` of the table `models_table`, loading it if this
