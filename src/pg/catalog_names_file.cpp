@@ -60,7 +60,10 @@ void names_path(const rec::NamesStamp& s, char* path) {
 
 void unmap_names() {
   if (shared.mapped) munmap(shared.address, shared.bytes);
-  if (shared.held >= 0) close(shared.held);
+  if (shared.held >= 0) {
+    close(shared.held);
+    ReleaseExternalFD();  // counted as kept open: see map_names()
+  }
   shared.held = -1;
   shared.mapped = false;
   shared.address = nullptr;
@@ -104,7 +107,8 @@ int map_names(const rec::NamesStamp& stamp, const char* path) {
   shared.address = address;
   shared.bytes = bytes;
   shared.identity = identity_of(st);
-  shared.held = fd;
+  shared.held = fd;  // the server counts it among the descriptors it may not use
+  ReserveExternalFD();
   shared.view = view;
   return 1;
 }

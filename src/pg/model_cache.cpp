@@ -20,6 +20,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "storage/fd.h"
 #include "utils/array.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
@@ -141,9 +142,14 @@ void load_games(Loading* loading, int64 id) {
 }
 
 // Keeps `held` (or no file: -1) open as the cached model's file, closing the
-// one held before.
+// one held before.  The server counts it among the descriptors it may not
+// use for its own files, as it does a connection kept open.
 void hold_file(int held) {
-  if (cache.held >= 0) close(cache.held);
+  if (cache.held >= 0) {
+    close(cache.held);
+    ReleaseExternalFD();
+  }
+  if (held >= 0) ReserveExternalFD();
   cache.held = held;
 }
 
