@@ -46,6 +46,7 @@ struct MappedNames {
   void* address = nullptr;
   std::size_t bytes = 0;
   FileIdentity identity;
+  int held = -1;  // the file, kept open: checking it is one fstat()
   rec::NamesView view;
 };
 MappedNames shared;
@@ -59,6 +60,11 @@ void names_path(const rec::NamesStamp& s, char* path) {
 
 void unmap_names() {
   if (shared.mapped) munmap(shared.address, shared.bytes);
+  if (shared.held >= 0) {
+    close(shared.held);
+    ReleaseExternalFD();  // counted as kept open: see map_names()
+  }
+  shared.held = -1;
   shared.mapped = false;
   shared.address = nullptr;
   shared.bytes = 0;
@@ -82,8 +88,8 @@ int map_names(const rec::NamesStamp& stamp, const char* path) {
   const auto bytes = static_cast<std::size_t>(st.st_size);
   // Populated: the check reads every page anyway.
   void* address = mmap(nullptr, bytes, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
-  close(fd);
   if (address == MAP_FAILED) {
+    close(fd);
     ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not map names file \"%s\": %m", path)));
     return -1;
   }
@@ -91,6 +97,7 @@ int map_names(const rec::NamesStamp& stamp, const char* path) {
   const Status status = rec::open_names_image(address, bytes, stamp, &view);
   if (!status.ok()) {
     munmap(address, bytes);
+    close(fd);
     ereport(LOG, (errmsg("steam_rec: names file \"%s\" is not used: %s; rebuilding it", path, status.message)));
     return -1;
   }
@@ -100,6 +107,8 @@ int map_names(const rec::NamesStamp& stamp, const char* path) {
   shared.address = address;
   shared.bytes = bytes;
   shared.identity = identity_of(st);
+  shared.held = fd;  // the server counts it among the descriptors it may not use
+  ReserveExternalFD();
   shared.view = view;
   return 1;
 }
@@ -324,14 +333,14 @@ bool build_names_file(const rec::NamesStamp& stamp, Oid catalog_cache, const cha
 
 bool names_from_shared_file(const rec::NamesStamp& stamp, Oid catalog_cache, const int32* appids, int count,
                             char** names) {
-  char path[MAXPGPATH];
-  names_path(stamp, path);
-  FileIdentity now;
   // The file this backend maps is used while it is still the state's file,
-  // unchanged: a replacement, a write or a truncation changes its identity.
-  if (shared.mapped && !(shared.stamp == stamp && current_identity(path, &now) && now == shared.identity))
+  // unchanged and under its name: a replacement, a deletion, a write or a
+  // truncation shows in the file it holds open (held_file_state()).
+  if (shared.mapped && !(shared.stamp == stamp && held_file_state(shared.held, shared.identity) == HeldFile::unchanged))
     unmap_names();
   if (!shared.mapped) {
+    char path[MAXPGPATH];
+    names_path(stamp, path);
     int mapped = map_names(stamp, path);
     if (mapped <= 0) {
       if (!stamp_is_latest(stamp) || !build_names_file(stamp, catalog_cache, path)) return false;

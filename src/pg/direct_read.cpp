@@ -314,58 +314,57 @@ bool keyed_in_default_order(Relation heap, Relation index, int i, int column) {
 
 }  // namespace
 
-bool reads_player_games(Oid user_games, Oid index_oid) {
+bool open_player_games_index(Oid user_games, Oid index_oid, PlayerGamesIndex* opened) {
   // A relation of another kind made under the index's name (a table, a view)
   // is no index to read; index_open() would fail every call on it.
   if (get_rel_relkind(index_oid) != RELKIND_INDEX) return false;
-  Relation heap = table_open(user_games, AccessShareLock);
+  if (opened->heap == nullptr) opened->heap = table_open(user_games, AccessShareLock);
+  Relation heap = opened->heap;
   Relation index = index_open(index_oid, AccessShareLock);
   const Form_pg_index form = index->rd_index;
   const bool usable = form->indrelid == user_games && form->indisvalid && index->rd_rel->relam == BTREE_AM_OID &&
                       heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, nullptr) && form->indnkeyatts >= 2 &&
                       keyed_in_default_order(heap, index, 0, attribute_number(heap, "user_steam_id")) &&
                       keyed_in_default_order(heap, index, 1, attribute_number(heap, "appid"));
-  index_close(index, AccessShareLock);
-  table_close(heap, AccessShareLock);
-  return usable;
+  if (!usable) {
+    index_close(index, AccessShareLock);
+    return false;
+  }
+  opened->index = index;
+  return true;
 }
 
-int read_player_games(Oid user_games, Oid by_player, int64 steam_id, int32** appids, float** engagement) {
-  {
-    Relation heap = table_open(user_games, AccessShareLock);
-    Relation index = index_open(by_player, AccessShareLock);
-    const int appid_at = index_position(index, attribute_number(heap, "appid"));
-    const int score_at = index_position(index, attribute_number(heap, "engagement_score"));
-    const bool covered = index->rd_index->indrelid == user_games &&
-                         index->rd_index->indkey.values[0] == attribute_number(heap, "user_steam_id") && appid_at > 0 &&
-                         score_at > 0;
-    int count = -1;
-    if (covered) count = read_player_games_covered(heap, index, appid_at, score_at, steam_id, appids, engagement);
-    index_close(index, AccessShareLock);
-    table_close(heap, AccessShareLock);
-    if (count >= 0) return count;
-  }
+void close_player_games_index(PlayerGamesIndex* opened) {
+  if (opened->index != nullptr) index_close(opened->index, AccessShareLock);
+  if (opened->heap != nullptr) table_close(opened->heap, AccessShareLock);
+  *opened = PlayerGamesIndex{};
+}
+
+int read_player_games(const PlayerGamesIndex& opened, int64 steam_id, int32** appids, float** engagement) {
+  Relation heap = opened.heap;
+  Relation index = opened.index;
+  const int appid_at = index_position(index, attribute_number(heap, "appid"));
+  const int score_at = index_position(index, attribute_number(heap, "engagement_score"));
+  if (appid_at > 0 && score_at > 0)
+    return read_player_games_covered(heap, index, appid_at, score_at, steam_id, appids, engagement);
   int count = 0, capacity = 16;
   *appids = static_cast<int32*>(palloc(sizeof(int32) * capacity));
   *engagement = static_cast<float*>(palloc(sizeof(float) * capacity));
-  int appid_column = 0, score_column = 0;
-  scan_equal(user_games, by_player, "user_steam_id", F_INT8EQ, Int64GetDatum(steam_id),
-             [&](Relation heap, TupleTableSlot* slot) {
-               if (appid_column == 0) {
-                 appid_column = attribute_number(heap, "appid");
-                 score_column = attribute_number(heap, "engagement_score");
-               }
-               if (count == capacity) {
-                 capacity *= 2;
-                 *appids = static_cast<int32*>(repalloc(*appids, sizeof(int32) * capacity));
-                 *engagement = static_cast<float*>(repalloc(*engagement, sizeof(float) * capacity));
-               }
-               bool is_null = true;
-               (*appids)[count] = DatumGetInt32(slot_getattr(slot, appid_column, &is_null));
-               Datum score = slot_getattr(slot, score_column, &is_null);
-               (*engagement)[count] = is_null ? 0.0f : DatumGetFloat4(score);
-               ++count;
-             });
+  const int appid_column = attribute_number(heap, "appid");
+  const int score_column = attribute_number(heap, "engagement_score");
+  TupleTableSlot* slot = table_slot_create(heap, nullptr);
+  IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
+  ScanKeyData key;
+  ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(steam_id));
+  index_rescan(scan, &key, 1, nullptr, 0);
+  while (index_getnext_slot(scan, ForwardScanDirection, slot)) {
+    bool is_null = true;
+    const int32 appid = DatumGetInt32(slot_getattr(slot, appid_column, &is_null));
+    const Datum score = slot_getattr(slot, score_column, &is_null);
+    append_game(&count, &capacity, appids, engagement, appid, is_null ? 0.0f : DatumGetFloat4(score));
+  }
+  index_endscan(scan);
+  ExecDropSingleTupleTableSlot(slot);
   return count;
 }
 

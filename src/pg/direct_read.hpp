@@ -11,6 +11,7 @@
 
 extern "C" {
 #include "datatype/timestamp.h"
+#include "utils/relcache.h"
 }
 
 namespace steam_rec::pg {
@@ -43,15 +44,26 @@ struct ModelRow {
 };
 bool read_active_model(Oid models, Oid one_active, ModelRow* row);
 
-// The appids and engagement scores (NULL read as 0) of one player's rows of
-// steam_rec.user_games, palloc'd, found through the index `by_player` that
-// leads with user_steam_id; returns how many.
-int read_player_games(Oid user_games, Oid by_player, int64 steam_id, int32** appids, float** engagement);
+// steam_rec.user_games and an index a player's games are read through, both
+// open: recommend() checks the index and reads it with one open of each.
+struct PlayerGamesIndex {
+  Relation heap = nullptr;
+  Relation index = nullptr;
+};
 
-// Whether read_player_games() may read through `index`: a valid btree index
-// of user_games on (user_steam_id, appid, ...), both ascending in their
-// types' default btree order, not partial, so it holds every row of a
-// player, in appid order.
-bool reads_player_games(Oid user_games, Oid index);
+// Opens user_games (if not open yet) and `index`, and keeps the index open
+// when read_player_games() may read through it: a valid btree index of
+// user_games on (user_steam_id, appid, ...), both ascending in their types'
+// default btree order, not partial, so it holds every row of a player, in
+// appid order.  Otherwise the index is closed again and false returned.
+bool open_player_games_index(Oid user_games, Oid index, PlayerGamesIndex* opened);
+
+// Closes what open_player_games_index() left open.
+void close_player_games_index(PlayerGamesIndex* opened);
+
+// The appids and engagement scores (NULL read as 0) of one player's rows of
+// steam_rec.user_games, palloc'd, found through the open index; returns how
+// many.
+int read_player_games(const PlayerGamesIndex& opened, int64 steam_id, int32** appids, float** engagement);
 
 }  // namespace steam_rec::pg

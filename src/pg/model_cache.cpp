@@ -1,5 +1,7 @@
 #include "pg/model_cache.hpp"
 
+#include <unistd.h>
+
 #include <memory>
 
 #include "core/guard.hpp"
@@ -18,6 +20,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "storage/fd.h"
 #include "utils/array.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
@@ -40,7 +43,8 @@ struct CachedModel {
   TimestampTz trained_at = 0;
   std::shared_ptr<rec::Recommender> recommender;
   bool mapped = false;    // from the image file, else from memory
-  FileIdentity identity;  // of the mapped file, to notice it replaced, changed or gone
+  FileIdentity identity;  // of the mapped file, to notice it changed
+  int held = -1;          // the mapped file, kept open: checking it is one fstat()
   char image_path[MAXPGPATH] = {};
   char image_name[MAXPGPATH] = {};
 };
@@ -137,6 +141,18 @@ void load_games(Loading* loading, int64 id) {
   }
 }
 
+// Keeps `held` (or no file: -1) open as the cached model's file, closing the
+// one held before.  The server counts it among the descriptors it may not
+// use for its own files, as it does a connection kept open.
+void hold_file(int held) {
+  if (cache.held >= 0) {
+    close(cache.held);
+    ReleaseExternalFD();
+  }
+  if (held >= 0) ReserveExternalFD();
+  cache.held = held;
+}
+
 void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bool mapped) {
   cache.models_table = models_table;
   cache.id = row.id;
@@ -149,7 +165,9 @@ void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bo
 // Serves the model from its image file if a valid one exists.
 bool serve_mapped(const ImageFiles& files, Oid models_table, const ModelRow& row) {
   FileIdentity identity;
-  if (!map_image_file(files, &cache.recommender, &identity)) return false;
+  int held = -1;
+  if (!map_image_file(files, &cache.recommender, &identity, &held)) return false;
+  hold_file(held);
   cache.identity = identity;
   remember(files, models_table, row, true);
   return true;
@@ -180,6 +198,7 @@ void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_tab
         }),
         kLoading);
   check(opened, kLoading);
+  hold_file(-1);
   remember(files, models_table, row, false);
 }
 
@@ -227,17 +246,18 @@ rec::Recommender* pin_for_call() {
 }
 
 // Whether this backend holds the model of `row` and, when it maps the model's
-// image file, the file is still the one it mapped (not replaced, rewritten or
-// truncated since): one stat() per call.  A deleted file is still intact for
-// whoever maps it, so its backends keep serving from it (a backend whose
-// snapshot still sees an older model would otherwise rebuild that model's
-// image and remove the newer one, over and over); fresh backends rebuild it.
+// image file, the file it mapped is not rewritten or truncated since: one
+// fstat() of the file it holds open per call (a stat() of the path cost a
+// path lookup each call).  A file deleted or replaced under its name is
+// still intact for whoever maps it, so its backends keep serving from it (a
+// backend whose snapshot still sees an older model would otherwise rebuild
+// that model's image and remove the newer one, over and over); fresh
+// backends rebuild it.
 bool holds(Oid models_table, const ModelRow& row) {
   if (cache.recommender == nullptr || cache.models_table != models_table || cache.id != row.id ||
       cache.trained_at != row.trained_at)
     return false;
-  FileIdentity now;
-  return !cache.mapped || !current_identity(cache.image_path, &now) || now == cache.identity;
+  return !cache.mapped || held_file_state(cache.held, cache.identity) != HeldFile::changed;
 }
 
 // Serves the model of `row` of the table `models_table`, loading it if this
@@ -265,37 +285,42 @@ ModelRow look_up_active(SPIPlanPtr plan, const Datum* values, HeapTuple* tuple, 
   return row;
 }
 
-// The index that reads the player's games of `user_games`: the covering one
-// (1.6), else the unique key.  An index that may lack rows is never read: one
-// not valid (a failed CREATE INDEX CONCURRENTLY, or one being built), or one
-// made under that name by hand that is partial or orders the rows otherwise
-// (reads_player_games()).  InvalidOid: none.
-Oid player_games_index(Oid user_games) {
+// Opens the index that reads the player's games of `user_games`: the
+// covering one (1.6), else the unique key, with the table.  An index that may
+// lack rows is never read: one not valid (a failed CREATE INDEX
+// CONCURRENTLY, or one being built), or one made under that name by hand that
+// is partial or orders the rows otherwise (open_player_games_index()).  False,
+// nothing left open: none.
+bool open_games_index(Oid user_games, PlayerGamesIndex* opened) {
   for (const char* name : {"user_games_player_games", "user_games_user_steam_id_appid_key"}) {
     const Oid index = steam_rec_relation(name);
-    if (OidIsValid(index) && reads_player_games(user_games, index)) return index;
+    if (OidIsValid(index) && open_player_games_index(user_games, index, opened)) return true;
   }
-  return InvalidOid;
+  close_player_games_index(opened);
+  return false;
 }
 
 // The tables and indexes that serving reads without SQL when the caller may
-// read them whole (direct_read.hpp); else every Oid is InvalidOid.
+// read them whole (direct_read.hpp); else every Oid is InvalidOid and nothing
+// is open.  With the player's games, user_games and its index are left open
+// for read_player_games(): close_games() closes them.
 struct DirectReads {
-  Oid models = InvalidOid, one_active = InvalidOid, user_games = InvalidOid, by_player = InvalidOid;
+  Oid models = InvalidOid, one_active = InvalidOid, user_games = InvalidOid;
+  PlayerGamesIndex games;
 
   static DirectReads find(bool with_games) {
     DirectReads direct;
     direct.models = directly_readable("models");
     direct.one_active = steam_rec_relation("models_one_active");
+    if (!OidIsValid(direct.models) || !OidIsValid(direct.one_active)) return DirectReads{};
     if (with_games) {
       direct.user_games = directly_readable("user_games");
-      if (OidIsValid(direct.user_games)) direct.by_player = player_games_index(direct.user_games);
+      if (!OidIsValid(direct.user_games) || !open_games_index(direct.user_games, &direct.games)) return DirectReads{};
     }
-    const bool usable = OidIsValid(direct.models) && OidIsValid(direct.one_active) &&
-                        (!with_games || (OidIsValid(direct.user_games) && OidIsValid(direct.by_player)));
-    return usable ? direct : DirectReads{};
+    return direct;
   }
   bool usable() const { return OidIsValid(models); }
+  void close_games() { close_player_games_index(&games); }
 };
 
 }  // namespace
@@ -322,7 +347,8 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
   if (direct.usable()) {
     ModelRow row;
     if (!read_active_model(direct.models, direct.one_active, &row)) no_active_model();
-    games->count = read_player_games(direct.user_games, direct.by_player, steam_id, &games->appids, &games->engagement);
+    games->count = read_player_games(direct.games, steam_id, &games->appids, &games->engagement);
+    direct.close_games();
     return serve(direct.models, row);
   }
   static SPIPlanPtr plan = nullptr;

@@ -200,7 +200,20 @@ bool current_identity(const char* path, FileIdentity* identity) {
   return true;
 }
 
-bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* served, FileIdentity* identity) {
+HeldFile held_file_state(int held, const FileIdentity& mapped) {
+  struct stat st;
+  if (held < 0 || fstat(held, &st) != 0) return HeldFile::changed;
+  const FileIdentity now = identity_of(st);
+  if (st.st_nlink > 0) return now == mapped ? HeldFile::unchanged : HeldFile::changed;
+  // Unlinking moves the change time too: the bytes are judged by the rest.
+  const bool same_bytes = now.device == mapped.device && now.inode == mapped.inode && now.size == mapped.size &&
+                          now.mtime_seconds == mapped.mtime_seconds &&
+                          now.mtime_nanoseconds == mapped.mtime_nanoseconds;
+  return same_bytes ? HeldFile::unlinked : HeldFile::changed;
+}
+
+bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* served, FileIdentity* identity,
+                    int* held) {
   const int fd = open(files.image, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno != ENOENT)
@@ -230,7 +243,6 @@ bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* 
   Status status = checked ? rec::open_checked_model_image(address, bytes, &files.key, &view)
                           : rec::open_model_image(address, bytes, &files.key, &view);
   if (status.ok() && !checked) leave_stamp(files, fd, opened);
-  close(fd);
   if (status.ok()) {
     std::shared_ptr<MappedImage> mapping;
     status = guard([&] {
@@ -241,10 +253,12 @@ bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* 
   }
   if (!status.ok()) {
     if (address != nullptr) munmap(address, bytes);
+    close(fd);
     ereport(LOG, (errmsg("steam_rec: model image \"%s\" is not used: %s; rebuilding it", files.image, status.message)));
     return false;
   }
   *identity = opened;
+  *held = fd;
   return true;
 }
 

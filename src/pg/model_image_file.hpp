@@ -50,9 +50,22 @@ struct FileIdentity {
 // Maps the image file and validates it whole (header, key, bounds,
 // checksum), or only its header when this server already validated the very
 // same file (see model_image_file.cpp, "checked stamps"); on success *served
-// ranks from the mapping, which is unmapped when the last reference goes.  A missing file returns false quietly; an
-// unusable one is logged (LOG) with the reason and returns false.
-bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* served, FileIdentity* identity);
+// ranks from the mapping, which is unmapped when the last reference goes,
+// and *held is the file, left open for held_file_state() (the caller closes
+// it).  A missing file returns false quietly; an unusable one is logged (LOG)
+// with the reason and returns false.
+bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* served, FileIdentity* identity,
+                    int* held);
+
+// What became of a mapped file, kept open as `held`, since it had the
+// identity `mapped`: one fstat() per call, with no path to look up.
+//  - unchanged: the same bytes, still under a name;
+//  - unlinked: deleted or replaced under its name, its bytes as they were
+//    (size and modification time; a mapping of it stays intact);
+//  - changed: written or truncated (a write moves the change time, which
+//    cannot be set back), or it cannot be asked.
+enum class HeldFile { unchanged, unlinked, changed };
+HeldFile held_file_state(int held, const FileIdentity& mapped);
 
 // The identity of the file `st` describes.
 FileIdentity identity_of(const struct stat& st);

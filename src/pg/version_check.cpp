@@ -6,15 +6,18 @@
 
 extern "C" {
 #include "access/genam.h"
+#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
+#include "storage/bufmgr.h"
 #include "storage/proc.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 }
 
 namespace steam_rec::pg {
@@ -40,19 +43,62 @@ int compare_versions(const char* left, const char* right) {
 
 }  // namespace
 
-// Reads steam_rec's row of pg_extension in one index search by name: this
-// runs once per recommend() call, and looking the OID up first took a second.
+namespace {
+
+// Where steam_rec's row of pg_extension lay when it was last found.  The
+// check runs once per recommend() call, and the index search for the row
+// was most of its cost; fetched from its remembered address, a row still
+// visible to the catalog snapshot is the current one (an UPDATE, by ALTER
+// EXTENSION or by hand, leaves a new version elsewhere that the old one's
+// readers cannot see; a vacuumed slot may hold another extension's row,
+// hence the name check).
+ItemPointerData remembered_row;
+Oid remembered_file = InvalidOid;  // pg_extension's relfilenode then (VACUUM FULL moves rows)
+
+// The extversion of an extension row, palloc'd; NULL when null.
+char* version_of(HeapTuple tuple, TupleDesc descriptor) {
+  bool is_null = true;
+  Datum value = heap_getattr(tuple, Anum_pg_extension_extversion, descriptor, &is_null);
+  return is_null ? nullptr : text_to_cstring(DatumGetTextPP(value));
+}
+
+// The row at the remembered address, if it is steam_rec's and visible:
+// *version is its extversion.  False: search by name.
+bool version_at_remembered_row(Relation catalog, char** version) {
+  if (!ItemPointerIsValid(&remembered_row) || remembered_file != catalog->rd_node.relNode) return false;
+  // A row on a page truncated away since is gone: reading past the end fails.
+  if (ItemPointerGetBlockNumber(&remembered_row) >= RelationGetNumberOfBlocks(catalog)) return false;
+  HeapTupleData tuple;
+  tuple.t_self = remembered_row;
+  Buffer buffer = InvalidBuffer;
+  if (!heap_fetch(catalog, GetCatalogSnapshot(ExtensionRelationId), &tuple, &buffer, false)) return false;
+  const auto* form = reinterpret_cast<Form_pg_extension>(GETSTRUCT(&tuple));
+  const bool ours = strcmp(NameStr(form->extname), "steam_rec") == 0;
+  if (ours) *version = version_of(&tuple, RelationGetDescr(catalog));
+  ReleaseBuffer(buffer);
+  return ours;
+}
+
+}  // namespace
+
+// Reads steam_rec's row of pg_extension from where it lay last time, else in
+// one index search by name: this runs once per recommend() call, and looking
+// the OID up first took a second.
 char* installed_sql_version() {
   Relation catalog = table_open(ExtensionRelationId, AccessShareLock);
+  char* version = nullptr;
+  if (version_at_remembered_row(catalog, &version)) {
+    table_close(catalog, AccessShareLock);
+    return version;
+  }
   ScanKeyData key;
   ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber, F_NAMEEQ, CStringGetDatum("steam_rec"));
   SysScanDesc scan = systable_beginscan(catalog, ExtensionNameIndexId, true, nullptr, 1, &key);
-  char* version = nullptr;
   HeapTuple tuple = systable_getnext(scan);
   if (HeapTupleIsValid(tuple)) {
-    bool is_null = true;
-    Datum value = heap_getattr(tuple, Anum_pg_extension_extversion, RelationGetDescr(catalog), &is_null);
-    if (!is_null) version = text_to_cstring(DatumGetTextPP(value));
+    version = version_of(tuple, RelationGetDescr(catalog));
+    remembered_row = tuple->t_self;
+    remembered_file = catalog->rd_node.relNode;
   }
   systable_endscan(scan);
   table_close(catalog, AccessShareLock);
