@@ -377,8 +377,9 @@ def main():
     parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 16])
     parser.add_argument("--plain-sql-max-rows", type=int, default=500_000)
     parser.add_argument("--large-runs", type=int, default=1, help="runs per measure at scale L")
-    parser.add_argument("--large-skip", type=lambda s: [a for a in s.split(",") if a], default=["ials"],
-                        help="algorithms not trained at scale L (default: ials, about 30 min there)")
+    parser.add_argument("--large-skip", type=lambda s: [a for a in s.split(",") if a], default=[],
+                        help="algorithms not trained at scale L, comma-separated (default: none; "
+                             "e.g. --large-skip ials)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--smoke", action="store_true",
                         help="scale S once, short pgbench runs: checks that every benchmark runs and gives numbers")

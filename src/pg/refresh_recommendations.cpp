@@ -101,15 +101,25 @@ Kept keep_locked_rows(const rec::ScoredLists& batch, const int64* locked, int lo
 // table (lists_directly_insertable()) the rows go in without the executor and
 // without the foreign key's check per row, which the lock above makes
 // redundant (list_rows_insert.cpp); else through an INSERT statement.
+//
+// Both statements also bound the key by the batch's lowest and highest
+// player: the players of a batch are consecutive in steam_id order, so the
+// range is narrow and the planner reads it through the primary key whatever
+// the statistics say.  With `= ANY` alone, a recommendations table that was
+// never analyzed (the first refresh of a new database, autovacuum not yet
+// run) was read whole by every batch's DELETE: quadratic in the players.
 int64 flush(const rec::ScoredLists& batch, const char* algorithm, Oid direct, MemoryContext scratch) {
   if (batch.players.empty()) return 0;
   MemoryContext caller = MemoryContextSwitchTo(scratch);
-  Oid lock_types[1] = {INT8ARRAYOID};
-  Datum lock_values[1] = {int8_array(batch.players.data(), static_cast<int>(batch.players.size()))};
+  const auto bounds = std::minmax_element(batch.players.begin(), batch.players.end());
+  Oid lock_types[3] = {INT8ARRAYOID, INT8OID, INT8OID};
+  Datum lock_values[3] = {int8_array(batch.players.data(), static_cast<int>(batch.players.size())),
+                          Int64GetDatum(*bounds.first), Int64GetDatum(*bounds.second)};
   const uint64 alive = spi_run(
-      "SELECT steam_id FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.=) ANY ($1)"
+      "SELECT steam_id FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.>=) $2"
+      "   AND steam_id OPERATOR(pg_catalog.<=) $3 AND steam_id OPERATOR(pg_catalog.=) ANY ($1)"
       " ORDER BY steam_id FOR NO KEY UPDATE",
-      1, lock_types, lock_values, SPI_OK_SELECT);
+      3, lock_types, lock_values, SPI_OK_SELECT);
   auto* locked = static_cast<int64*>(palloc(sizeof(int64) * (alive + 1)));
   for (uint64 r = 0; r < alive; ++r) {
     bool is_null = true;
@@ -117,10 +127,12 @@ int64 flush(const rec::ScoredLists& batch, const char* algorithm, Oid direct, Me
   }
   SPI_freetuptable(SPI_tuptable);
   Datum locked_array = int8_array(locked, static_cast<int>(alive));
-  Oid delete_types[1] = {INT8ARRAYOID};
-  Datum delete_values[1] = {locked_array};
-  spi_run("DELETE FROM steam_rec.recommendations WHERE user_steam_id OPERATOR(pg_catalog.=) ANY ($1)", 1, delete_types,
-          delete_values, SPI_OK_DELETE);
+  Oid delete_types[3] = {INT8ARRAYOID, INT8OID, INT8OID};
+  Datum delete_values[3] = {locked_array, lock_values[1], lock_values[2]};
+  spi_run(
+      "DELETE FROM steam_rec.recommendations WHERE user_steam_id OPERATOR(pg_catalog.>=) $2"
+      "   AND user_steam_id OPERATOR(pg_catalog.<=) $3 AND user_steam_id OPERATOR(pg_catalog.=) ANY ($1)",
+      3, delete_types, delete_values, SPI_OK_DELETE);
 
   const Kept kept = keep_locked_rows(batch, locked, static_cast<int>(alive));
   if (OidIsValid(direct)) {
