@@ -49,24 +49,36 @@ SparseRows transpose(const SparseRows& rows, std::int32_t columns) {
 namespace {
 
 // Rows sorted by (row, column); a repeated (row, column) keeps its last value.
+// Entries are first placed by row in one counting pass that keeps their
+// order (rows are numbered densely), then each row, short, is sorted by
+// column: sorting all entries at once by both keys was most of the
+// training set's build.
 template <typename Entry, typename Row, typename Column, typename Value>
 SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row row, Column column, Value value,
                       CancelCheck& cancel) {
-  std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
-    return row(a) != row(b) ? row(a) < row(b) : column(a) < column(b);
-  });
+  std::vector<std::int64_t> start(static_cast<std::size_t>(row_count) + 1, 0);
+  for (const Entry& e : entries) ++start[static_cast<std::size_t>(row(e)) + 1];
+  for (std::size_t r = 0; r < static_cast<std::size_t>(row_count); ++r) start[r + 1] += start[r];
+  std::vector<Entry> by_row(entries.size());
+  {
+    std::vector<std::int64_t> next(start.begin(), start.end() - 1);
+    for (const Entry& e : entries) by_row[static_cast<std::size_t>(next[static_cast<std::size_t>(row(e))]++)] = e;
+  }
   cancel.poll_now();
   SparseRows result;
   result.offset.assign(static_cast<std::size_t>(row_count) + 1, 0);
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    bool repeated = i + 1 < entries.size() && row(entries[i + 1]) == row(entries[i]) &&
-                    column(entries[i + 1]) == column(entries[i]);
-    if (repeated) continue;
-    result.index.push_back(column(entries[i]));
-    result.value.push_back(value(entries[i]));
-    ++result.offset[static_cast<std::size_t>(row(entries[i])) + 1];
+  result.index.reserve(by_row.size());
+  result.value.reserve(by_row.size());
+  for (std::size_t r = 0; r < static_cast<std::size_t>(row_count); ++r) {
+    const auto first = by_row.begin() + start[r], last = by_row.begin() + start[r + 1];
+    std::stable_sort(first, last, [&](const Entry& a, const Entry& b) { return column(a) < column(b); });
+    for (auto e = first; e != last; ++e) {
+      if (e + 1 != last && column(*(e + 1)) == column(*e)) continue;  // a later value of the same column follows
+      result.index.push_back(column(*e));
+      result.value.push_back(value(*e));
+    }
+    result.offset[r + 1] = result.nonzeros();
   }
-  for (std::size_t r = 0; r < static_cast<std::size_t>(row_count); ++r) result.offset[r + 1] += result.offset[r];
   return result;
 }
 
