@@ -9,17 +9,15 @@ void TrainingSet::add_owned(std::int64_t player, std::int32_t appid, float engag
   auto [it, inserted] = player_numbers_.try_emplace(player, static_cast<std::int32_t>(player_numbers_.size()));
   (void)inserted;
   float e = std::isfinite(engagement) ? std::clamp(engagement, 0.0f, 1.0f) : 0.0f;
-  owned_.push_back(Owned{it->second, appid, e});
-  appids_.push_back(appid);
+  owned_.push_back(Owned{it->second, appid_numbers_.number(appid), e});
 }
 
-void TrainingSet::add_game(std::int32_t appid) { appids_.push_back(appid); }
+void TrainingSet::add_game(std::int32_t appid) { appid_numbers_.number(appid); }
 
 void TrainingSet::add_tag(std::int32_t appid, const std::string& tag, std::int32_t position) {
   auto [it, inserted] = tag_numbers_.try_emplace(tag, static_cast<std::int32_t>(tag_names_.size()));
   if (inserted) tag_names_.push_back(tag);
-  tagged_.push_back(Tagged{appid, it->second, position > 0 ? position : 0});
-  appids_.push_back(appid);
+  tagged_.push_back(Tagged{appid_numbers_.number(appid), it->second, position > 0 ? position : 0});
 }
 
 std::int32_t TrainingSet::game_index(std::int32_t appid) const {
@@ -85,23 +83,29 @@ SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row r
 }  // namespace
 
 void TrainingSet::finish(CancelCheck& cancel) {
+  // Games are numbered by ascending appid: from the number each appid was
+  // given when first seen to its rank.
+  const std::vector<std::int32_t>& seen = appid_numbers_.appids();
+  appids_ = seen;
   std::sort(appids_.begin(), appids_.end());
-  appids_.erase(std::unique(appids_.begin(), appids_.end()), appids_.end());
+  std::vector<std::int32_t> game_of(seen.size());
+  for (std::size_t n = 0; n < seen.size(); ++n) game_of[n] = game_index(seen[n]);
   cancel.poll_now();
 
-  for (Owned& o : owned_) o.appid = game_index(o.appid);
+  for (Owned& o : owned_) o.game = game_of[static_cast<std::size_t>(o.game)];
   by_player_ = build_rows(
       owned_, static_cast<std::int32_t>(player_numbers_.size()), [](const Owned& o) { return o.player; },
-      [](const Owned& o) { return o.appid; }, [](const Owned& o) { return o.engagement; }, cancel);
+      [](const Owned& o) { return o.game; }, [](const Owned& o) { return o.engagement; }, cancel);
   by_game_ = transpose(by_player_, games());
 
-  for (Tagged& t : tagged_) t.appid = game_index(t.appid);
+  for (Tagged& t : tagged_) t.game = game_of[static_cast<std::size_t>(t.game)];
   tags_by_game_ = build_rows(
-      tagged_, games(), [](const Tagged& t) { return t.appid; }, [](const Tagged& t) { return t.tag; },
+      tagged_, games(), [](const Tagged& t) { return t.game; }, [](const Tagged& t) { return t.tag; },
       [](const Tagged& t) { return static_cast<float>(t.position); }, cancel);
 
   std::vector<Owned>().swap(owned_);
   std::vector<Tagged>().swap(tagged_);
+  appid_numbers_ = AppidNumbers();
 }
 
 }  // namespace steam_rec::rec

@@ -91,3 +91,24 @@ TEST(TrainingSetRowsSameAsSorted, RepeatsOutOfOrderAndOneHugeLibrary) {
   EXPECT_EQ(data.tag_names(), tag_names);
   EXPECT_EQ(data.by_player().offset[number[42] + 1] - data.by_player().offset[number[42]], 3000);
 }
+
+TEST(TrainingSetRowsSameAsSorted, AppidsOfEveryRangeNumberedInOrder) {
+  // Appids are numbered through a hash table that grows: many distinct ones,
+  // of both signs and at the ends of the range, each given several times.
+  std::mt19937 random(11);
+  std::vector<std::int32_t> appids = {INT32_MIN, -1, 0, 1, INT32_MAX};
+  for (int i = 0; i < 60000; ++i) appids.push_back(static_cast<std::int32_t>(random()));
+  std::sort(appids.begin(), appids.end());
+  appids.erase(std::unique(appids.begin(), appids.end()), appids.end());
+  std::vector<std::int32_t> given = appids;
+  given.insert(given.end(), appids.begin(), appids.end());
+  std::shuffle(given.begin(), given.end(), random);
+  TrainingSet data;
+  for (std::size_t i = 0; i < given.size(); ++i) data.add_owned(static_cast<std::int64_t>(i), given[i], 1);
+  data.finish(no_cancel);
+  ASSERT_EQ(data.appids(), appids);
+  for (std::int32_t g = 0; g < data.games(); ++g) {
+    ASSERT_EQ(data.game_index(appids[static_cast<std::size_t>(g)]), g);
+    ASSERT_EQ(data.by_game().offset[g + 1] - data.by_game().offset[g], 2) << "game " << g;
+  }
+}
