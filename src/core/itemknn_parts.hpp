@@ -23,7 +23,7 @@ void apply_itemknn_weighting(SparseRows& rows, const std::vector<std::int64_t>& 
 
 // Turns game i's dot products (scratch.dot at scratch.touched) into its
 // `neighbors` best cosine similarities with shrinkage, in
-// scratch.candidates; leaves scratch.dot zero and scratch.touched empty.
+// scratch.candidates in no particular order; leaves scratch.dot zero and scratch.touched empty.
 void pick_itemknn_neighbors(std::int32_t i, RowScratch& scratch, const std::vector<double>& norms,
                             const TrainParams& params);
 

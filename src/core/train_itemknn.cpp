@@ -35,7 +35,8 @@ void pick_itemknn_neighbors(std::int32_t i, RowScratch& s, const std::vector<dou
     s.dot[j] = 0;
   }
   s.touched.clear();
-  keep_best(s.candidates, static_cast<std::size_t>(params.neighbors));
+  // Rows are stored by index (append_by_index()), so the best need no order.
+  select_best(s.candidates, static_cast<std::size_t>(params.neighbors));
 }
 
 ItemknnRows::ItemknnRows(const TrainingSet& data, const TrainParams& params) : params(params) {

@@ -9,17 +9,15 @@ void TrainingSet::add_owned(std::int64_t player, std::int32_t appid, float engag
   auto [it, inserted] = player_numbers_.try_emplace(player, static_cast<std::int32_t>(player_numbers_.size()));
   (void)inserted;
   float e = std::isfinite(engagement) ? std::clamp(engagement, 0.0f, 1.0f) : 0.0f;
-  owned_.push_back(Owned{it->second, appid, e});
-  appids_.push_back(appid);
+  owned_.push_back(Owned{it->second, appid_numbers_.number(appid), e});
 }
 
-void TrainingSet::add_game(std::int32_t appid) { appids_.push_back(appid); }
+void TrainingSet::add_game(std::int32_t appid) { appid_numbers_.number(appid); }
 
 void TrainingSet::add_tag(std::int32_t appid, const std::string& tag, std::int32_t position) {
   auto [it, inserted] = tag_numbers_.try_emplace(tag, static_cast<std::int32_t>(tag_names_.size()));
   if (inserted) tag_names_.push_back(tag);
-  tagged_.push_back(Tagged{appid, it->second, position > 0 ? position : 0});
-  appids_.push_back(appid);
+  tagged_.push_back(Tagged{appid_numbers_.number(appid), it->second, position > 0 ? position : 0});
 }
 
 std::int32_t TrainingSet::game_index(std::int32_t appid) const {
@@ -49,47 +47,65 @@ SparseRows transpose(const SparseRows& rows, std::int32_t columns) {
 namespace {
 
 // Rows sorted by (row, column); a repeated (row, column) keeps its last value.
+// Entries are first placed by row in one counting pass that keeps their
+// order (rows are numbered densely), then each row, short, is sorted by
+// column: sorting all entries at once by both keys was most of the
+// training set's build.
 template <typename Entry, typename Row, typename Column, typename Value>
 SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row row, Column column, Value value,
                       CancelCheck& cancel) {
-  std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
-    return row(a) != row(b) ? row(a) < row(b) : column(a) < column(b);
-  });
+  std::vector<std::int64_t> start(static_cast<std::size_t>(row_count) + 1, 0);
+  for (const Entry& e : entries) ++start[static_cast<std::size_t>(row(e)) + 1];
+  for (std::size_t r = 0; r < static_cast<std::size_t>(row_count); ++r) start[r + 1] += start[r];
+  std::vector<Entry> by_row(entries.size());
+  {
+    std::vector<std::int64_t> next(start.begin(), start.end() - 1);
+    for (const Entry& e : entries) by_row[static_cast<std::size_t>(next[static_cast<std::size_t>(row(e))]++)] = e;
+  }
   cancel.poll_now();
   SparseRows result;
   result.offset.assign(static_cast<std::size_t>(row_count) + 1, 0);
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    bool repeated = i + 1 < entries.size() && row(entries[i + 1]) == row(entries[i]) &&
-                    column(entries[i + 1]) == column(entries[i]);
-    if (repeated) continue;
-    result.index.push_back(column(entries[i]));
-    result.value.push_back(value(entries[i]));
-    ++result.offset[static_cast<std::size_t>(row(entries[i])) + 1];
+  result.index.reserve(by_row.size());
+  result.value.reserve(by_row.size());
+  for (std::size_t r = 0; r < static_cast<std::size_t>(row_count); ++r) {
+    const auto first = by_row.begin() + start[r], last = by_row.begin() + start[r + 1];
+    std::stable_sort(first, last, [&](const Entry& a, const Entry& b) { return column(a) < column(b); });
+    for (auto e = first; e != last; ++e) {
+      if (e + 1 != last && column(*(e + 1)) == column(*e)) continue;  // a later value of the same column follows
+      result.index.push_back(column(*e));
+      result.value.push_back(value(*e));
+    }
+    result.offset[r + 1] = result.nonzeros();
   }
-  for (std::size_t r = 0; r < static_cast<std::size_t>(row_count); ++r) result.offset[r + 1] += result.offset[r];
   return result;
 }
 
 }  // namespace
 
 void TrainingSet::finish(CancelCheck& cancel) {
+  // Games are numbered by ascending appid: from the number each appid was
+  // given when first seen to its rank.
+  const std::vector<std::int32_t>& seen = appid_numbers_.appids();
+  appids_ = seen;
   std::sort(appids_.begin(), appids_.end());
-  appids_.erase(std::unique(appids_.begin(), appids_.end()), appids_.end());
+  std::vector<std::int32_t> game_of(seen.size());
+  for (std::size_t n = 0; n < seen.size(); ++n) game_of[n] = game_index(seen[n]);
   cancel.poll_now();
 
-  for (Owned& o : owned_) o.appid = game_index(o.appid);
+  for (Owned& o : owned_) o.game = game_of[static_cast<std::size_t>(o.game)];
   by_player_ = build_rows(
       owned_, static_cast<std::int32_t>(player_numbers_.size()), [](const Owned& o) { return o.player; },
-      [](const Owned& o) { return o.appid; }, [](const Owned& o) { return o.engagement; }, cancel);
+      [](const Owned& o) { return o.game; }, [](const Owned& o) { return o.engagement; }, cancel);
   by_game_ = transpose(by_player_, games());
 
-  for (Tagged& t : tagged_) t.appid = game_index(t.appid);
+  for (Tagged& t : tagged_) t.game = game_of[static_cast<std::size_t>(t.game)];
   tags_by_game_ = build_rows(
-      tagged_, games(), [](const Tagged& t) { return t.appid; }, [](const Tagged& t) { return t.tag; },
+      tagged_, games(), [](const Tagged& t) { return t.game; }, [](const Tagged& t) { return t.tag; },
       [](const Tagged& t) { return static_cast<float>(t.position); }, cancel);
 
   std::vector<Owned>().swap(owned_);
   std::vector<Tagged>().swap(tagged_);
+  appid_numbers_ = AppidNumbers();
 }
 
 }  // namespace steam_rec::rec

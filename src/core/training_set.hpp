@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/appid_numbers.hpp"
 #include "core/cancel.hpp"
 
 namespace steam_rec::rec {
@@ -49,13 +50,14 @@ class TrainingSet {
   std::int32_t game_index(std::int32_t appid) const;
 
  private:
+  // game: the appid's number in appid_numbers_ until finish(), then its game.
   struct Owned {
     std::int32_t player;
-    std::int32_t appid;
+    std::int32_t game;
     float engagement;
   };
   struct Tagged {
-    std::int32_t appid;
+    std::int32_t game;
     std::int32_t tag;
     std::int32_t position;
   };
@@ -64,6 +66,7 @@ class TrainingSet {
   std::unordered_map<std::string, std::int32_t> tag_numbers_;
   std::vector<Owned> owned_;
   std::vector<Tagged> tagged_;
+  AppidNumbers appid_numbers_;
   std::vector<std::int32_t> appids_;
   std::vector<std::string> tag_names_;
   SparseRows by_player_, by_game_, tags_by_game_;
