@@ -29,8 +29,9 @@ REGRESS     += itemknn_stored_while_computed model_games_written_directly
 # The player's games read from the covering index (1.6).
 REGRESS     += player_games_index_invalid_not_read player_games_index_descending_not_read recommend_sql_path_games_in_appid_order
 REGRESS     += player_games_index_name_taken_by_table
-# The version check reads pg_extension from the row's remembered address.
+# The version check reads pg_extension (steam_rec's row, and whether Citus is installed) at every command.
 REGRESS     += version_check_follows_moved_row
+REGRESS     += citus_seen_by_next_call
 REGRESS     += model_image_not_shared_by_restricted_caller
 REGRESS     += training_counts_one_pass game_tags_heap_read_keeps_sql_rules
 REGRESS     += recommend_names_follow_catalog_changes

@@ -1,8 +1,8 @@
 -- version_check_follows_moved_row: the version check reads steam_rec's row of
--- pg_extension from where it lay at the last check, trusting it only while
--- the catalog snapshot still sees that row version.  A version committed
--- between calls (a new row version elsewhere), rows moved by VACUUM FULL, or
--- an uncommitted change in the same transaction are all seen by the next call.
+-- pg_extension at every command, under the catalog snapshot (it once fetched
+-- the row from where it lay at the last check).  A version committed between
+-- calls (a new row version elsewhere), rows moved by VACUUM FULL, or an
+-- uncommitted change in the same transaction are all seen by the next call.
 CREATE EXTENSION steam_rec;
 SELECT steam_rec.boundary_selftest('none') IS NOT NULL AS served;
 

@@ -1,5 +1,7 @@
 #include "pg/direct_read.hpp"
 
+#include "pg/version_check.hpp"
+
 extern "C" {
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -70,15 +72,25 @@ void scan_equal(Oid heap_oid, Oid index_oid, const char* column, RegProcedure eq
 // tables it distributes or replicates in shards, while the table of that name
 // stays empty; only SQL, which Citus routes to the shards, reads them.
 // Looked up once per transaction (CREATE EXTENSION citus cannot happen in the
-// middle of a recommend() call).
+// middle of a recommend() call), or taken from the version check's read of
+// pg_extension in the same transaction.
+namespace {
+LocalTransactionId citus_looked_up_in = InvalidLocalTransactionId;
+bool citus_is_installed = false;
+}  // namespace
+
+void note_citus_installed(bool installed) {
+  citus_is_installed = installed;
+  citus_looked_up_in = MyProc->lxid;
+}
+
 bool citus_installed() {
-  static LocalTransactionId looked_up_in = InvalidLocalTransactionId;
-  static bool installed = false;
-  if (looked_up_in != MyProc->lxid) {
-    installed = OidIsValid(get_extension_oid("citus", true));
-    looked_up_in = MyProc->lxid;
+  if (citus_looked_up_in != MyProc->lxid) {
+    InstalledExtensions extensions = read_installed_extensions();
+    if (extensions.steam_rec_version != nullptr) pfree(extensions.steam_rec_version);
+    note_citus_installed(extensions.citus);
   }
-  return installed;
+  return citus_is_installed;
 }
 
 // Resolves the name and locks what it found in one step: a relation dropped

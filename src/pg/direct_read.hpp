@@ -20,8 +20,13 @@ namespace steam_rec::pg {
 // InvalidOid when it does not exist (also when it was dropped while we waited).
 Oid steam_rec_relation(const char* name);
 
-// Whether Citus is installed in this database.
+// Whether Citus is installed in this database, looked up once per
+// transaction unless note_citus_installed() already told it.
 bool citus_installed();
+
+// Records whether Citus is installed, as just read from pg_extension in this
+// transaction, so that citus_installed() need not read it again.
+void note_citus_installed(bool installed);
 
 // The relation steam_rec.<name> if the current user may read all of it
 // directly, else InvalidOid.  Always InvalidOid in a database with Citus,

@@ -14,12 +14,20 @@ namespace steam_rec::pg {
 // steam_rec.control (a regression test checks it).
 inline constexpr const char* kLibraryVersion = "1.6";
 
+// What pg_extension records for this database, read in one pass.
+struct InstalledExtensions {
+  char* steam_rec_version = nullptr;  // palloc'd; NULL when steam_rec is not installed
+  bool citus = false;                 // whether Citus is installed
+};
+InstalledExtensions read_installed_extensions();
+
 // The version recorded in pg_extension for this database, palloc'd; NULL when
 // the extension is not installed.
 char* installed_sql_version();
 
 // Raises a clear error, with the command that fixes it, when the extension is
 // missing or its SQL is newer than kLibraryVersion.  Cheap: once per command.
+// The same read answers citus_installed() for the rest of the transaction.
 void ensure_sql_matches_library();
 
 }  // namespace steam_rec::pg
