@@ -43,6 +43,8 @@ REGRESS     += new_game_weight_lists
 REGRESS     += maintenance_algorithm_from_registry
 # Citus worker functions refuse without Citus before decoding their arguments.
 REGRESS     += worker_sums_refused_before_decoding
+# EASE's RDLAE parameters.
+REGRESS     += ease_rdlae_parameters
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency
