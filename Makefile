@@ -21,6 +21,7 @@ REGRESS     += migration_keeps_privileges drop_guard_reads_parse_tree downgraded
 REGRESS     += privilege_stash_written_by_superusers_only drop_guard_follows_cascade
 # One algorithm registry; the grants of the maintenance and catalog roles.
 REGRESS     += algorithm_registry role_maintenance role_catalog
+REGRESS     += ease_rdlae_parameters
 # Arguments read by name from one declaration per function.
 REGRESS     += arguments_read_by_declared_name
 # Threads in the core; the shared model image; names read from the catalog.
@@ -43,8 +44,6 @@ REGRESS     += new_game_weight_lists
 REGRESS     += maintenance_algorithm_from_registry
 # Citus worker functions refuse without Citus before decoding their arguments.
 REGRESS     += worker_sums_refused_before_decoding
-# EASE's RDLAE parameters.
-REGRESS     += ease_rdlae_parameters
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency
