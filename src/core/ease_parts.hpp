@@ -24,6 +24,18 @@ TrainParams ease_itemknn_params(const TrainParams& params);
 // ties to the lower number, in ascending order.
 std::vector<std::int32_t> ease_covered_games(const std::vector<std::int64_t>& owners, std::int32_t max_games);
 
+// How column j of the inverse P becomes EASE's weights: B(i, j) =
+// -P(i, j) * times / over.
+struct ColumnScale {
+  double times = 1;
+  double over = 1;
+};
+
+// Each column's scale for RDLAE with diagonal relaxation xi (0: EASE's
+// -P / P(j, j)), from the inverse P of G + diag(regularisation).
+std::vector<ColumnScale> relaxed_column_scales(const Eigen::MatrixXd& inverse,
+                                               const std::vector<double>& regularisation, double relaxation);
+
 // Turns `gram` (X'X over the covered games game_of, upper triangle filled;
 // overwritten) into each game's EASE weights, `owners` per game of the model.
 SparseRows ease_weights_from_gram(Eigen::MatrixXd& gram, const std::vector<std::int32_t>& game_of,

@@ -17,6 +17,23 @@ constexpr std::int64_t kGamesPerChunk = 16;
 
 }  // namespace
 
+std::vector<ColumnScale> relaxed_column_scales(const Eigen::MatrixXd& inverse,
+                                               const std::vector<double>& regularisation, double relaxation) {
+  // RDLAE's column j is -P(:, j) * max(L_j, (1 - xi) / P(j, j)): the smallest
+  // scale that keeps the self-weight 1 - P(j, j) * scale at most xi.  With
+  // xi 0 the first term never wins (1 / P(j, j) >= L_j), so it is not
+  // compared: EASE's and EDLAE's division stays exactly as it was.
+  std::vector<ColumnScale> scales(regularisation.size());
+  for (std::size_t j = 0; j < scales.size(); ++j) {
+    const double diagonal = inverse(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j));
+    if (relaxation > 0 && regularisation[j] * diagonal >= 1 - relaxation)
+      scales[j] = ColumnScale{regularisation[j], 1.0};
+    else
+      scales[j] = ColumnScale{1.0 - relaxation, diagonal};
+  }
+  return scales;
+}
+
 TrainParams ease_itemknn_params(const TrainParams& params) {
   TrainParams knn;
   knn.engagement_weight = params.engagement_weight;
@@ -86,8 +103,16 @@ SparseRows ease_weights_from_gram(Eigen::MatrixXd& gram, const std::vector<std::
   // The upper triangle is mirrored into the lower, which the inverse reads.
   for (Eigen::Index j = 0; j < n; ++j)
     for (Eigen::Index i = j + 1; i < n; ++i) gram(i, j) = gram(j, i);
-  gram.diagonal().array() += params.lambda;
+  // Game j's regularisation: lambda, plus dropout / (1 - dropout) times its
+  // own Gram entry (the emphasis dropout gives; nothing for plain EASE).
+  const double emphasis = params.dropout / (1.0 - params.dropout);
+  std::vector<double> regularisation(static_cast<std::size_t>(n));
+  for (Eigen::Index j = 0; j < n; ++j) {
+    regularisation[static_cast<std::size_t>(j)] = params.lambda + emphasis * gram(j, j);
+    gram(j, j) += regularisation[static_cast<std::size_t>(j)];
+  }
   invert_spd(gram, cancel);
+  const std::vector<ColumnScale> scale = relaxed_column_scales(gram, regularisation, params.diagonal_relaxation);
 
   // Popularity debiasing: the weight into game j is divided by
   // owners(j)^popularity_exponent (1 when the exponent is 0).
@@ -108,19 +133,22 @@ SparseRows ease_weights_from_gram(Eigen::MatrixXd& gram, const std::vector<std::
           const std::int32_t i = dense_of[static_cast<std::size_t>(g)];
           candidates.clear();
           if (i >= 0) {
-            // B(i, j) = -P(i, j) / P(j, j); the matrix is symmetric, so read column i.
+            // B(i, j) = -P(i, j) * times(j) / over(j) (EASE: -P(i, j) / P(j, j));
+            // the matrix is symmetric, so read column i.
             // The largest weights by size are kept, negative ones too: they push
             // down games unlike the player's (measured: better NDCG).  They are
             // stored as sizes here and signed again below.
             for (Eigen::Index j = 0; j < n; ++j) {
               if (j == i) continue;
-              const double b = -gram(j, i) / gram(j, j) * debias[static_cast<std::size_t>(j)];
+              const ColumnScale& s = scale[static_cast<std::size_t>(j)];
+              const double b = -gram(j, i) * s.times / s.over * debias[static_cast<std::size_t>(j)];
               if (b != 0) candidates.push_back(Scored{static_cast<float>(std::abs(b)), game_of[j]});
             }
             keep_best(candidates, static_cast<std::size_t>(params.neighbors));
             for (Scored& c : candidates) {
               const std::int32_t dj = dense_of[c.index];
-              c.score = static_cast<float>(-gram(dj, i) / gram(dj, dj) * debias[static_cast<std::size_t>(dj)]);
+              const ColumnScale& s = scale[static_cast<std::size_t>(dj)];
+              c.score = static_cast<float>(-gram(dj, i) * s.times / s.over * debias[static_cast<std::size_t>(dj)]);
             }
           }
           append_by_index(candidates, parts[static_cast<std::size_t>(chunk.number)]);

@@ -43,6 +43,12 @@ struct TrainParams {
   // memory and time grow with the square and cube of that number)
   float lambda = 50;
   std::int32_t max_games = 5000;
+  // ease: RDLAE (Moon et al. 2023).  dropout p adds p/(1-p)*G_jj to game j's
+  // regularisation (what dropping a share p of the input emphasises, Steck's
+  // EDLAE); diagonal_relaxation xi lets the self-weight B_jj grow up to xi
+  // before it is cut away, instead of forcing it to 0.  Both 0: plain EASE.
+  float dropout = 0;
+  float diagonal_relaxation = 0;
   // ease: weights into game j are divided by owners(j)^popularity_exponent
   // (0: plain EASE), so popular games need more evidence to be recommended
   float popularity_exponent = 0;

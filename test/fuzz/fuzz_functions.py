@@ -55,6 +55,7 @@ ODD_JSON = ["{}", "[]", "null", "1", '"text"', "{bad json", '{"lambda": 1e400}',
             '{"base": "ials"}', '{"base": 7}', '{"base": "content"}', '{"weighting": "bm25", "bm25_k1": 0}',
             '{"": 1}', '{"🎮": "ñ"}', '{"exponent": 2, "unobserved_weight": 1e-6}', '{"content_weight": 1}',
             '{"seed": -1}', '{"shrinkage": 1e9}', '{"lambda": 0.001}', '{"engagement_weight": 100}',
+            '{"lambda": 0.001, "dropout": 0.95, "diagonal_relaxation": 1}', '{"dropout": 1}', '{"diagonal_relaxation": -0}',
             "[" * 500 + "]" * 500, '{"a": ' * 200 + "1" + "}" * 200,
             "{" + ", ".join(f'"k{i}": {i}' for i in range(2000)) + "}"]
 
