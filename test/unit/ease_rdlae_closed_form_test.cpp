@@ -6,6 +6,7 @@
 
 #include "core/algorithm_trainers.hpp"
 #include "core/errors.hpp"
+#include "stored_weight.hpp"
 
 using namespace steam_rec::rec;
 
@@ -25,19 +26,13 @@ TrainingSet data() {
   return d;
 }
 
-float weight(const SparseRows& b, std::int32_t from, std::int32_t to) {
-  for (std::int64_t p = b.offset[from]; p < b.offset[from + 1]; ++p)
-    if (b.index[p] == to) return b.value[p];
-  return 0;
-}
-
 // Checks every off-diagonal weight against `expected` (row: from, column: to).
 void expect_weights(const SparseRows& b, const double (&expected)[4][4]) {
   ASSERT_EQ(b.rows(), 4);
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(weight(b, i, i), 0.0f) << "game " << i << " weighs itself";
+    EXPECT_EQ(stored_weight(b, i, i), 0.0f) << "game " << i << " weighs itself";
     for (int j = 0; j < 4; ++j)
-      if (i != j) EXPECT_NEAR(weight(b, i, j), expected[i][j], 1e-6) << "from game " << i << " to game " << j;
+      if (i != j) EXPECT_NEAR(stored_weight(b, i, j), expected[i][j], 1e-6) << "from game " << i << " to game " << j;
   }
 }
 
