@@ -45,6 +45,8 @@ REGRESS     += maintenance_algorithm_from_registry
 REGRESS     += worker_sums_refused_before_decoding
 # A refresh replaces each batch's lists through the primary key.
 REGRESS     += refresh_lists_deleted_by_key
+# The version check is redone after ROLLBACK TO SAVEPOINT.
+REGRESS     += version_check_after_rollback_to_savepoint
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency

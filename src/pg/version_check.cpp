@@ -23,9 +23,12 @@ extern "C" {
 namespace steam_rec::pg {
 namespace {
 
-// The command in which the versions were last found to match.
+// The command in which the versions were last found to match.  The
+// subtransaction too: ROLLBACK TO SAVEPOINT undoes a version change without
+// a new command, and starts a new subtransaction (its id is never reused).
 LocalTransactionId matched_in_transaction = InvalidLocalTransactionId;
 CommandId matched_in_command = InvalidCommandId;
+SubTransactionId matched_in_subtransaction = InvalidSubTransactionId;
 
 // Compares dotted versions numerically ("1.10" > "1.9"); <0, 0 or >0.
 int compare_versions(const char* left, const char* right) {
@@ -108,7 +111,10 @@ char* installed_sql_version() {
 void ensure_sql_matches_library() {
   LocalTransactionId transaction = MyProc->lxid;
   CommandId command = GetCurrentCommandId(false);
-  if (transaction == matched_in_transaction && command == matched_in_command) return;
+  SubTransactionId subtransaction = GetCurrentSubTransactionId();
+  if (transaction == matched_in_transaction && command == matched_in_command &&
+      subtransaction == matched_in_subtransaction)
+    return;
 
   char* installed = installed_sql_version();
   if (installed == nullptr)
@@ -130,6 +136,7 @@ void ensure_sql_matches_library() {
   pfree(installed);
   matched_in_transaction = transaction;
   matched_in_command = command;
+  matched_in_subtransaction = subtransaction;
 }
 
 }  // namespace steam_rec::pg
