@@ -26,9 +26,12 @@ namespace {
 // The command in which the versions were last found to match.  The
 // subtransaction too: ROLLBACK TO SAVEPOINT undoes a version change without
 // a new command, and starts a new subtransaction (its id is never reused).
+// And the statement: statements that only read share one command id, and
+// another session may commit a newer version between them.
 LocalTransactionId matched_in_transaction = InvalidLocalTransactionId;
 CommandId matched_in_command = InvalidCommandId;
 SubTransactionId matched_in_subtransaction = InvalidSubTransactionId;
+TimestampTz matched_in_statement = 0;
 
 // Compares dotted versions numerically ("1.10" > "1.9"); <0, 0 or >0.
 int compare_versions(const char* left, const char* right) {
@@ -112,8 +115,9 @@ void ensure_sql_matches_library() {
   LocalTransactionId transaction = MyProc->lxid;
   CommandId command = GetCurrentCommandId(false);
   SubTransactionId subtransaction = GetCurrentSubTransactionId();
+  TimestampTz statement = GetCurrentStatementStartTimestamp();
   if (transaction == matched_in_transaction && command == matched_in_command &&
-      subtransaction == matched_in_subtransaction)
+      subtransaction == matched_in_subtransaction && statement == matched_in_statement)
     return;
 
   char* installed = installed_sql_version();
@@ -137,6 +141,7 @@ void ensure_sql_matches_library() {
   matched_in_transaction = transaction;
   matched_in_command = command;
   matched_in_subtransaction = subtransaction;
+  matched_in_statement = statement;
 }
 
 }  // namespace steam_rec::pg
