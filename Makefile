@@ -47,6 +47,8 @@ REGRESS     += maintenance_algorithm_from_registry
 REGRESS     += worker_sums_refused_before_decoding
 # A refresh replaces each batch's lists through the primary key.
 REGRESS     += refresh_lists_deleted_by_key
+# The version check is redone after ROLLBACK TO SAVEPOINT.
+REGRESS     += version_check_after_rollback_to_savepoint
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency
@@ -64,6 +66,8 @@ ISOLATION     += prune_waits_for_pin refresh_repeatable_read_first_list
 # refresh_recommendations() writes its lists without the executor where nothing else acts on them.
 REGRESS     += refresh_recommendations_direct_insert
 ISOLATION     += refresh_direct_insert_key_held
+# The version check sees a newer version committed between two statements of a transaction.
+ISOLATION     += version_check_sees_concurrent_commit
 # One direct-insert rule for both direct writers, and the holes found in it.
 REGRESS     += model_games_rules_apply direct_insert_column_types_checked direct_insert_volatile_default
 REGRESS     += direct_insert_table_changed_midway direct_insert_index_kinds_enforced

@@ -7,7 +7,7 @@
 #   PG_CONFIG=/opt/pg/lib/postgresql/15/bin/pg_config bench/run.sh L
 #                                          a private copy of the server: builds and installs there and
 #                                          runs the cluster from its bin dir (PGPORT, default 5570; data
-#                                          under BENCH_DATA, default a new directory in /tmp), so a long
+#                                          in a new directory under BENCH_DATA, default /tmp), so a long
 #                                          run does not share the install others rebuild
 #
 # Installs what is missing, builds and installs the extension, then generates

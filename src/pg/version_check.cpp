@@ -24,9 +24,15 @@ extern "C" {
 namespace steam_rec::pg {
 namespace {
 
-// The command in which the versions were last found to match.
+// The command in which the versions were last found to match.  The
+// subtransaction too: ROLLBACK TO SAVEPOINT undoes a version change without
+// a new command, and starts a new subtransaction (its id is never reused).
+// And the statement: statements that only read share one command id, and
+// another session may commit a newer version between them.
 LocalTransactionId matched_in_transaction = InvalidLocalTransactionId;
 CommandId matched_in_command = InvalidCommandId;
+SubTransactionId matched_in_subtransaction = InvalidSubTransactionId;
+TimestampTz matched_in_statement = 0;
 
 // Compares dotted versions numerically ("1.10" > "1.9"); <0, 0 or >0.
 int compare_versions(const char* left, const char* right) {
@@ -82,7 +88,11 @@ char* installed_sql_version() { return read_installed_extensions().steam_rec_ver
 void ensure_sql_matches_library() {
   LocalTransactionId transaction = MyProc->lxid;
   CommandId command = GetCurrentCommandId(false);
-  if (transaction == matched_in_transaction && command == matched_in_command) return;
+  SubTransactionId subtransaction = GetCurrentSubTransactionId();
+  TimestampTz statement = GetCurrentStatementStartTimestamp();
+  if (transaction == matched_in_transaction && command == matched_in_command &&
+      subtransaction == matched_in_subtransaction && statement == matched_in_statement)
+    return;
 
   InstalledExtensions extensions = read_installed_extensions();
   // The recommend() path asks whether Citus is installed next: answered from
@@ -108,6 +118,8 @@ void ensure_sql_matches_library() {
   pfree(installed);
   matched_in_transaction = transaction;
   matched_in_command = command;
+  matched_in_subtransaction = subtransaction;
+  matched_in_statement = statement;
 }
 
 }  // namespace steam_rec::pg
