@@ -7,18 +7,13 @@
 
 extern "C" {
 #include "access/genam.h"
-#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
-#include "catalog/indexing.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
-#include "storage/bufmgr.h"
 #include "storage/proc.h"
-#include "utils/fmgroids.h"
 #include "utils/rel.h"
-#include "utils/snapmgr.h"
 }
 
 namespace steam_rec::pg {
