@@ -60,11 +60,7 @@ void names_path(const rec::NamesStamp& s, char* path) {
 
 void unmap_names() {
   if (shared.mapped) munmap(shared.address, shared.bytes);
-  if (shared.held >= 0) {
-    close(shared.held);
-    ReleaseExternalFD();  // counted as kept open: see map_names()
-  }
-  shared.held = -1;
+  hold_file(&shared.held, -1);
   shared.mapped = false;
   shared.address = nullptr;
   shared.bytes = 0;
@@ -107,8 +103,7 @@ int map_names(const rec::NamesStamp& stamp, const char* path) {
   shared.address = address;
   shared.bytes = bytes;
   shared.identity = identity_of(st);
-  shared.held = fd;  // the server counts it among the descriptors it may not use
-  ReserveExternalFD();
+  hold_file(&shared.held, fd);
   shared.view = view;
   return 1;
 }

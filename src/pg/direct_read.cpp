@@ -44,6 +44,20 @@ int attribute_number(Relation relation, const char* name) {
   return 0;
 }
 
+// Calls visit(heap, slot) for each row of the open `heap` whose first
+// `index` column equals `value` (compared with the equality function `equal`).
+template <typename Visit>
+void scan_open_equal(Relation heap, Relation index, RegProcedure equal, Datum value, Visit visit) {
+  TupleTableSlot* slot = table_slot_create(heap, nullptr);
+  IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
+  ScanKeyData key;
+  ScanKeyInit(&key, 1, BTEqualStrategyNumber, equal, value);
+  index_rescan(scan, &key, 1, nullptr, 0);
+  while (index_getnext_slot(scan, ForwardScanDirection, slot)) visit(heap, slot);
+  index_endscan(scan);
+  ExecDropSingleTupleTableSlot(slot);
+}
+
 // Calls visit(heap, slot) for every row of `heap` whose `column` equals
 // `value` (compared with the equality function `equal`), found through
 // `index`, whose first column must be that column.
@@ -54,14 +68,7 @@ void scan_equal(Oid heap_oid, Oid index_oid, const char* column, RegProcedure eq
   if (index->rd_index->indrelid != heap_oid || index->rd_index->indkey.values[0] != attribute_number(heap, column))
     elog(ERROR, "steam_rec: index %s does not lead with %s.%s", RelationGetRelationName(index),
          RelationGetRelationName(heap), column);
-  TupleTableSlot* slot = table_slot_create(heap, nullptr);
-  IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
-  ScanKeyData key;
-  ScanKeyInit(&key, 1, BTEqualStrategyNumber, equal, value);
-  index_rescan(scan, &key, 1, nullptr, 0);
-  while (index_getnext_slot(scan, ForwardScanDirection, slot)) visit(heap, slot);
-  index_endscan(scan);
-  ExecDropSingleTupleTableSlot(slot);
+  scan_open_equal(heap, index, equal, value, visit);
   index_close(index, AccessShareLock);
   table_close(heap, AccessShareLock);
 }
@@ -364,19 +371,12 @@ int read_player_games(const PlayerGamesIndex& opened, int64 steam_id, int32** ap
   *engagement = static_cast<float*>(palloc(sizeof(float) * capacity));
   const int appid_column = attribute_number(heap, "appid");
   const int score_column = attribute_number(heap, "engagement_score");
-  TupleTableSlot* slot = table_slot_create(heap, nullptr);
-  IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
-  ScanKeyData key;
-  ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(steam_id));
-  index_rescan(scan, &key, 1, nullptr, 0);
-  while (index_getnext_slot(scan, ForwardScanDirection, slot)) {
+  scan_open_equal(heap, index, F_INT8EQ, Int64GetDatum(steam_id), [&](Relation, TupleTableSlot* slot) {
     bool is_null = true;
     const int32 appid = DatumGetInt32(slot_getattr(slot, appid_column, &is_null));
     const Datum score = slot_getattr(slot, score_column, &is_null);
     append_game(&count, &capacity, appids, engagement, appid, is_null ? 0.0f : DatumGetFloat4(score));
-  }
-  index_endscan(scan);
-  ExecDropSingleTupleTableSlot(slot);
+  });
   return count;
 }
 

@@ -1,7 +1,5 @@
 #include "pg/model_cache.hpp"
 
-#include <unistd.h>
-
 #include <memory>
 
 #include "core/guard.hpp"
@@ -20,7 +18,6 @@ extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
-#include "storage/fd.h"
 #include "utils/array.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
@@ -141,18 +138,6 @@ void load_games(Loading* loading, int64 id) {
   }
 }
 
-// Keeps `held` (or no file: -1) open as the cached model's file, closing the
-// one held before.  The server counts it among the descriptors it may not
-// use for its own files, as it does a connection kept open.
-void hold_file(int held) {
-  if (cache.held >= 0) {
-    close(cache.held);
-    ReleaseExternalFD();
-  }
-  if (held >= 0) ReserveExternalFD();
-  cache.held = held;
-}
-
 void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bool mapped) {
   cache.models_table = models_table;
   cache.id = row.id;
@@ -167,7 +152,7 @@ bool serve_mapped(const ImageFiles& files, Oid models_table, const ModelRow& row
   FileIdentity identity;
   int held = -1;
   if (!map_image_file(files, &cache.recommender, &identity, &held)) return false;
-  hold_file(held);
+  hold_file(&cache.held, held);
   cache.identity = identity;
   remember(files, models_table, row, true);
   return true;
@@ -198,7 +183,7 @@ void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_tab
         }),
         kLoading);
   check(opened, kLoading);
-  hold_file(-1);
+  hold_file(&cache.held, -1);
   remember(files, models_table, row, false);
 }
 

@@ -193,11 +193,13 @@ ImageFiles::ImageFiles(const rec::ImageKey& image_key) : key(image_key) {
   snprintf(builds, sizeof builds, "%s/%s.builds", directory, prefix);
 }
 
-bool current_identity(const char* path, FileIdentity* identity) {
-  struct stat st;
-  if (stat(path, &st) != 0) return false;
-  *identity = identity_of(st);
-  return true;
+void hold_file(int* held, int fd) {
+  if (*held >= 0) {
+    close(*held);
+    ReleaseExternalFD();
+  }
+  if (fd >= 0) ReserveExternalFD();
+  *held = fd;
 }
 
 HeldFile held_file_state(int held, const FileIdentity& mapped) {

@@ -73,8 +73,10 @@ FileIdentity identity_of(const struct stat& st);
 // The directory of every image of this server: $PGDATA/steam_rec.
 void image_directory(char* path);
 
-// The identity of the file now at `path`; false when there is none.
-bool current_identity(const char* path, FileIdentity* identity);
+// Keeps `fd` (or no file: -1) open in *held, closing the file held there
+// before.  The server counts a kept file among the descriptors it may not use
+// for its own files, as it does a connection kept open.
+void hold_file(int* held, int fd);
 
 // Takes the key's build lock, waiting (interruptibly) for a backend that
 // holds it; the lock is released by release_build_lock() or when the
