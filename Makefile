@@ -21,7 +21,7 @@ REGRESS     += migration_keeps_privileges drop_guard_reads_parse_tree downgraded
 REGRESS     += privilege_stash_written_by_superusers_only drop_guard_follows_cascade
 # One algorithm registry; the grants of the maintenance and catalog roles.
 REGRESS     += algorithm_registry role_maintenance role_catalog
-REGRESS     += ease_rdlae_parameters
+REGRESS     += ease_rdlae_parameters stored_model_without_rdlae_keys
 # Arguments read by name from one declaration per function.
 REGRESS     += arguments_read_by_declared_name
 # Threads in the core; the shared model image; names read from the catalog.

@@ -454,5 +454,15 @@ BEGIN
 END
 $$;
 
+-- RDLAE is the default of ease and of hybrid over ease from 1.6 (dropout 0.4,
+-- diagonal_relaxation 0.35).  A model stored before was trained without the
+-- two keys, as plain EASE: its parameters now say so (0), and retraining its
+-- configuration (maintain() with the algorithm setting 'active') trains
+-- plain EASE again instead of picking up the new defaults.
+UPDATE steam_rec.models AS m
+   SET params = jsonb_build_object('dropout', 0, 'diagonal_relaxation', 0) || m.params
+ WHERE (m.algorithm = 'ease' OR (m.algorithm = 'hybrid' AND coalesce(m.params ->> 'base', 'ease') = 'ease'))
+   AND NOT (m.params ? 'dropout' AND m.params ? 'diagonal_relaxation');
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');

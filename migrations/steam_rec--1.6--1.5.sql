@@ -1,6 +1,14 @@
 -- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
+-- Models stored before 1.6 lacked the RDLAE keys: the zeros 1.6 wrote into
+-- them go again (a model trained with other values keeps them; 1.6 reads a
+-- missing key as 0, so nothing changes in what they serve).
+UPDATE steam_rec.models AS m
+   SET params = m.params - 'dropout' - 'diagonal_relaxation'
+ WHERE (m.algorithm = 'ease' OR (m.algorithm = 'hybrid' AND coalesce(m.params ->> 'base', 'ease') = 'ease'))
+   AND m.params -> 'dropout' = '0' AND m.params -> 'diagonal_relaxation' = '0';
+
 -- The covering index of a player's games is new in 1.6; run by EXECUTE, as it
 -- was created (see there).
 DO $$

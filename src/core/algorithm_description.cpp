@@ -1,5 +1,7 @@
 #include "core/algorithm_description.hpp"
 
+#include <cmath>
+
 namespace steam_rec::rec {
 namespace {
 
@@ -61,6 +63,8 @@ std::string parameters_json(const AlgorithmSpec& algorithm) {
     else
       json += ", \"default\": " + number(spec.get(defaults), spec.kind) + ", \"min\": " + number(spec.min, spec.kind) +
               ", \"max\": " + number(spec.max, spec.kind);
+    if (spec.kind != ParamKind::text && !std::isnan(spec.absent))
+      json += ", \"absent\": " + number(spec.absent, spec.kind);
     if (!bases.empty()) json += ", \"bases\": " + list(split_bases(bases));
     json += "}";
   }

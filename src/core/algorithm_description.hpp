@@ -9,8 +9,10 @@
 namespace steam_rec::rec {
 
 // {"key": {"kind": "integer"|"number"|"text", "default": ..., "min": ...,
-// "max": ...} or, for text, "values": [...]; a parameter only some bases of
-// a combining algorithm take also names them in "bases": [...]}.
+// "max": ...} or, for text, "values": [...]; a number whose missing key a
+// stored model reads as something else than the default also has "absent";
+// a parameter only some bases of a combining algorithm take also names them
+// in "bases": [...]}.
 std::string parameters_json(const AlgorithmSpec& algorithm);
 
 }  // namespace steam_rec::rec

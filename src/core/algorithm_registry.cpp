@@ -220,6 +220,12 @@ std::vector<std::string> solver_names() { return {std::begin(kSolvers), std::end
                                                                                                                   nullptr  \
   }
 
+// The spec, with the value a stored model lacking its key was trained with.
+ParameterSpec absent_reads_as(ParameterSpec spec, double absent) {
+  spec.absent = absent;
+  return spec;
+}
+
 }  // namespace
 
 const std::vector<ParameterSpec>& parameter_specs() {
@@ -234,8 +240,9 @@ const std::vector<ParameterSpec>& parameter_specs() {
       STEAM_REC_NUMBER(bm25_k1, K::number, false, 0, 100),
       STEAM_REC_NUMBER(bm25_b, K::number, false, 0, 1),
       STEAM_REC_NUMBER(lambda, K::number, false, 1e-3, kHuge),
-      STEAM_REC_NUMBER(dropout, K::number, false, 0, 0.95),
-      STEAM_REC_NUMBER(diagonal_relaxation, K::number, false, 0, 1),
+      // RDLAE is EASE's default since 1.6; a model stored before was plain EASE.
+      absent_reads_as(STEAM_REC_NUMBER(dropout, K::number, false, 0, 0.95), 0),
+      absent_reads_as(STEAM_REC_NUMBER(diagonal_relaxation, K::number, false, 0, 1), 0),
       STEAM_REC_NUMBER(max_games, K::integer, false, 2, 100000),
       STEAM_REC_NUMBER(popularity_exponent, K::number, false, 0, 2),
       STEAM_REC_NUMBER(knn_weight, K::number, false, 0, 1),

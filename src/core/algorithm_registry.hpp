@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ struct ParameterSpec {
   std::vector<std::string> (*values)();
   std::string (*get_text)(const TrainParams&);
   void (*set_text)(TrainParams&, const std::string&);
+  // A number key added after models were stored: the value such a model,
+  // whose stored parameters lack the key, was trained with (the algorithm
+  // then behaved so), when it differs from today's default.  NaN: the default.
+  double absent = std::numeric_limits<double>::quiet_NaN();
 };
 
 // One algorithm: what it is, what it takes, how it trains, what it stores,

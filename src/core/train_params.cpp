@@ -63,6 +63,11 @@ void set_number(TrainParams& params, const ParameterSpec& spec, const ParamValue
   spec.set(params, v);
 }
 
+// Whether the stored parameters name `key`.
+bool is_stored(const std::vector<ParamValue>& stored, const char* key) {
+  return std::any_of(stored.begin(), stored.end(), [&](const ParamValue& value) { return value.key == key; });
+}
+
 }  // namespace
 
 const char* algorithm_names() {
@@ -120,6 +125,10 @@ TrainParams restore_params(const std::string& algorithm, const std::vector<Param
       const std::vector<std::string> bases = base->values();
       if (std::find(bases.begin(), bases.end(), value.text) != bases.end()) base->set_text(params, value.text);
     }
+  // Keys newer than the model: what it was trained with, not today's default.
+  for (const ParameterSpec& spec : parameter_specs())
+    if (!std::isnan(spec.absent) && takes_parameter(spec, params) && !is_stored(stored, spec.key))
+      spec.set(params, spec.absent);
   for (const ParamValue& value : stored) {
     const ParameterSpec* spec = find_parameter(value.key);
     if (spec == nullptr || spec == base) continue;

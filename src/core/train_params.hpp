@@ -47,8 +47,12 @@ struct TrainParams {
   // regularisation (what dropping a share p of the input emphasises, Steck's
   // EDLAE); diagonal_relaxation xi lets the self-weight B_jj grow up to xi
   // before it is cut away, instead of forcing it to 0.  Both 0: plain EASE.
-  float dropout = 0;
-  float diagonal_relaxation = 0;
+  // 0.4 and 0.35 (with lambda 50) were chosen with
+  // evaluate(validation => true), seeds 1-5 (docs/quality.md); a model stored
+  // without these keys was plain EASE and restores with 0 (the registry's
+  // "absent" values).
+  float dropout = 0.4f;
+  float diagonal_relaxation = 0.35f;
   // ease: weights into game j are divided by owners(j)^popularity_exponent
   // (0: plain EASE), so popular games need more evidence to be recommended
   float popularity_exponent = 0;
@@ -115,6 +119,8 @@ TrainParams resolve_params(const std::string& algorithm, const std::vector<Param
 // a stored model must always load, even if a later version narrowed a range
 // or dropped a key.  Unknown keys and unreadable text keep their defaults;
 // numbers are clamped into their range (which also keeps the casts defined).
+// A key the model lacks reads as what it was trained with: the registry's
+// "absent" value where a later version changed the behaviour, else the default.
 // Throws InvalidArgument only for an unknown algorithm.
 TrainParams restore_params(const std::string& algorithm, const std::vector<ParamValue>& stored);
 // The parameters that apply to the algorithm, defaults included.

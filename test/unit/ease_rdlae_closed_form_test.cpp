@@ -52,11 +52,16 @@ TEST(EaseRdlaeClosedForm, BothZeroIsPlainEase) {
                              {0.2, 0.166666667, 0, 0.297297297},
                              {0.2, 0.166666667, 0.297297297, 0}};
   expect_weights(train(0, 0), ease);
+}
+
+// The defaults are RDLAE p 0.4, xi 0.35 (chosen on validation): left out, the
+// two keys give the same bits as naming those values.
+TEST(EaseRdlaeClosedForm, DefaultsAreValidationsRdlae) {
   const SparseRows defaults =
       train_ease(data(), resolve_params("ease", {ParamValue{"lambda", false, 1, ""}}), no_cancel);
-  const SparseRows zeros = train(0, 0);
-  EXPECT_EQ(defaults.index, zeros.index);
-  EXPECT_EQ(defaults.value, zeros.value);  // the same bits, not only close
+  const SparseRows named = train(0.4, 0.35);
+  EXPECT_EQ(defaults.index, named.index);
+  EXPECT_EQ(defaults.value, named.value);  // the same bits, not only close
 }
 
 TEST(EaseRdlaeClosedForm, DropoutAloneIsEdlae) {

@@ -100,7 +100,9 @@ TEST(Ease, TwoGameClosedFormMatchesHandComputation) {
   data.add_owned(2, 2, 0);
   data.add_owned(3, 1, 0);
   data.finish(no_cancel);
-  TrainParams params = resolve_params("ease", {{"lambda", false, 1, ""}});
+  // Plain EASE: no dropout, the diagonal held at 0.
+  TrainParams params = resolve_params(
+      "ease", {{"lambda", false, 1, ""}, {"dropout", false, 0, ""}, {"diagonal_relaxation", false, 0, ""}});
   SparseRows b = train_ease(data, params, no_cancel);
   // G + I = [[4, 2], [2, 3]]; P = 1/8 [[3, -2], [-2, 4]].
   // B(1,2) = -P12 / P22 = (2/8) / (4/8) = 0.5; B(2,1) = (2/8) / (3/8) = 2/3.
