@@ -71,6 +71,10 @@ ISOLATION     += version_check_sees_concurrent_commit
 # One direct-insert rule for both direct writers, and the holes found in it.
 REGRESS     += model_games_rules_apply direct_insert_column_types_checked direct_insert_volatile_default
 REGRESS     += direct_insert_table_changed_midway direct_insert_index_kinds_enforced
+# recommend(), similar_games() and evaluate() scale scores by one rule.
+REGRESS     += one_score_scale
+# The version check also sees a commit between two statements of one simple-protocol message.
+ISOLATION     += version_check_two_statements_one_message
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3

@@ -150,20 +150,24 @@ void Recommender::mark_tags(const std::vector<std::string>& names, std::uint8_t 
 }
 
 Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
-                                       bool new_games_by_tags, CancelCheck& cancel) {
+                                       CancelCheck& cancel) {
   const Blend& blend = view_.blend;
   Scales scales;
   if (owned.empty()) return scales;
 
-  // Scores only grow while they are summed, so the largest is kept as we go.
+  // One rule for every caller (recommend(), similar_games(), evaluate()):
+  // the collaborative scale is 1 / the largest final score of a game somebody
+  // owned.  Final, because stored weights may be negative (EASE): a running
+  // maximum of the partial sums is no game's score and depends on the order
+  // of the player's games.  Of known games, because the weights lent to new
+  // games (new_game_weight) are borrowed, not learned: they must not change
+  // how known games blend with content and popularity.
   float top = 0;
   if (blend.collaborative > 0 && view_.has_neighbors()) {
     prefetch_rows(view_.neighbors, owned);
     for (std::size_t o = 0; o < owned.size(); ++o)
-      top = std::max(top, add_row(view_.neighbors, owned[o], weights[o], collaborative_.data(), cancel));
-    // The weights lent to new games must not set the scale of the others'
-    // when new games compete by their tags alone.
-    if (new_games_by_tags) top = largest_known_score(cancel);
+      add_row(view_.neighbors, owned[o], weights[o], collaborative_.data(), cancel);
+    top = largest_known_score(cancel);
   } else if (blend.collaborative > 0 && view_.has_factors()) {
     Eigen::VectorXf player = fold_in_player(view_.factors(), view_.gram(), view_.fold_in, owned.data(), weights.data(),
                                             owned.size(), &scales.fold_in_solver);
@@ -171,11 +175,14 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
     for (std::int32_t j = 0; j < view_.games(); ++j) {
       cancel.poll();
       touch(j);
-      top = std::max(top, collaborative_[j]);
+      if (!is_new_game(j)) top = std::max(top, collaborative_[j]);
     }
   }
   scales.collaborative = top > 0 ? 1.0f / top : 0.0f;
 
+  // Content scores are sums of tag cosines (>= 0) times weights (>= 0): they
+  // only grow while summed, so the running maximum is the final one.  New
+  // games' content scores are their own, and count.
   if (blend.content > 0 && view_.has_tags()) {
     top = 0;
     if (view_.has_content_neighbors()) prefetch_rows(view_.content_neighbors, owned);
@@ -522,7 +529,7 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
 
   const std::size_t k = static_cast<std::size_t>(std::max(request.k, 0));
   const bool diversify_pool = request.diversity > 0 && k > 1;
-  const Scales scales = score(owned, weights, request.new_games_by_tags, cancel);
+  const Scales scales = score(owned, weights, cancel);
   std::vector<Scored> pool = select(scales, eligibility, diversify_pool ? std::max<std::size_t>(5 * k, 50) : k, cancel);
   std::vector<Scored> chosen = diversify_pool ? diversify(pool, k, request.diversity, cancel) : std::move(pool);
   if (request.new_game_slots > 0)

@@ -99,8 +99,7 @@ class Recommender {
   struct PairWeights {
     std::vector<float> neighbor, content;
   };
-  Scales score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights, bool new_games_by_tags,
-               CancelCheck& cancel);
+  Scales score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights, CancelCheck& cancel);
   void touch(std::int32_t game);
   float add_content(std::int32_t game, float weight, CancelCheck& cancel);
   float add_row(const SparseView& list, std::int32_t row, float weight, float* scores, CancelCheck& cancel);

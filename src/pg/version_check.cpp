@@ -9,6 +9,7 @@ extern "C" {
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
@@ -23,11 +24,16 @@ namespace {
 // subtransaction too: ROLLBACK TO SAVEPOINT undoes a version change without
 // a new command, and starts a new subtransaction (its id is never reused).
 // And the statement: statements that only read share one command id, and
-// another session may commit a newer version between them.
+// another session may commit a newer version between them.  Statements sent
+// in one simple-protocol message share their start time too, so the number
+// of transactions ended server-wide is also kept: another session's version
+// change reaches this one only through a commit, which moves that number
+// (the same test lets the server reuse a snapshot).
 LocalTransactionId matched_in_transaction = InvalidLocalTransactionId;
 CommandId matched_in_command = InvalidCommandId;
 SubTransactionId matched_in_subtransaction = InvalidSubTransactionId;
 TimestampTz matched_in_statement = 0;
+uint64 matched_after_completions = 0;
 
 // Compares dotted versions numerically ("1.10" > "1.9"); <0, 0 or >0.
 int compare_versions(const char* left, const char* right) {
@@ -85,8 +91,12 @@ void ensure_sql_matches_library() {
   CommandId command = GetCurrentCommandId(false);
   SubTransactionId subtransaction = GetCurrentSubTransactionId();
   TimestampTz statement = GetCurrentStatementStartTimestamp();
+  // Read before pg_extension is: a commit after this read makes the next
+  // call read it again.
+  const uint64 completions = ShmemVariableCache->xactCompletionCount;
   if (transaction == matched_in_transaction && command == matched_in_command &&
-      subtransaction == matched_in_subtransaction && statement == matched_in_statement)
+      subtransaction == matched_in_subtransaction && statement == matched_in_statement &&
+      completions == matched_after_completions)
     return;
 
   InstalledExtensions extensions = read_installed_extensions();
@@ -115,6 +125,7 @@ void ensure_sql_matches_library() {
   matched_in_command = command;
   matched_in_subtransaction = subtransaction;
   matched_in_statement = statement;
+  matched_after_completions = completions;
 }
 
 }  // namespace steam_rec::pg
