@@ -96,13 +96,16 @@ def higher_order(x, gram, inverse, extra, pairs, lam_c, dropout=0.0):
 
 
 def itemknn_bm25(x, shrink=10.0, k1=1.2, b=0.75):
-    """Returns itemknn's weights as the core trains them by default: each owner row weighted by
+    """Returns itemknn's weights as the core trains them by default: each row's value weighted by
     BM25 (k1, b, idf log(players / (1 + owners)) + 1), cosine with shrinkage, 100 largest kept."""
     players = x.shape[0]
-    owners = np.asarray(x.sum(0)).ravel()
-    length = np.asarray(x.sum(1)).ravel()
+    r, c = x.nonzero()
+    value = np.asarray(x[r, c]).ravel()
+    owners = np.bincount(c, minlength=x.shape[1])
+    length = np.bincount(r, minlength=players)
     norm = k1 * (1 - b + b * length / length.mean())
-    w = x.multiply(((k1 + 1) / (norm + 1))[:, None]).multiply((np.log(players / (1 + owners)) + 1)[None, :]).tocsr()
+    value = value * (k1 + 1) / (norm[r] + value) * (np.log(players / (1 + owners)) + 1)[c]
+    w = sp.csr_matrix((value, (r, c)), x.shape)
     g = (w.T @ w).toarray()
     n = np.sqrt(np.diag(g))
     s = g / (np.outer(n, n) + shrink)
@@ -118,7 +121,8 @@ def scaled(scores, x):
 
 def candidates(x, only):
     """Yields (name, scores) for every candidate on the training matrix x."""
-    want = lambda name: not only or any(name.startswith(o) for o in only)
+    # a family or configuration is wanted when a prefix given names it or something within it
+    want = lambda name: not only or any(name.startswith(o) or o.startswith(name) for o in only)
     gram = (x.T @ x).toarray()
     yield "ease lam50", np.asarray(x @ keep_largest(zero_diagonal_weights(emphasised_inverse(gram, 50, 0)[0]), KEEP))
     inverse, extra = emphasised_inverse(gram, LAM, DROPOUT)
@@ -138,7 +142,7 @@ def candidates(x, only):
         for count in (4000, 8000):
             pairs = frequent_pairs(gram, count)
             for lam_c, dropout in ((3200, 0), (12800, 0), (50, 0.4), (200, 0.7)):
-                if count == 8000 and (lam_c, dropout) != (3200, 0):
+                if (count == 8000 and (lam_c, dropout) != (3200, 0)) or not want("hoe2 m%d lc%g p%g" % (count, lam_c, dropout)):
                     continue
                 for rounds, b, c, z in higher_order(x, gram, inverse, extra, pairs, lam_c, dropout):
                     yield "hoe2 m%d lc%g p%g r%d" % (count, lam_c, dropout, rounds), np.asarray(
@@ -191,16 +195,17 @@ def engagement(x, h):
             spread = (np.percentile(played, 75) - np.percentile(played, 25)) / 1.349
             m[g] = (len(played) * np.median(played) + prior_m) / (len(played) + 1)
             s[g] = max((len(played) * spread + 10 * prior_s) / (len(played) + 10), 0.1)
-    e = logs.tocsr()
-    r, c = e.nonzero()
-    e.data = np.where(e.data > 0, np.maximum(ndtr((e.data - m[c]) / s[c]), 1e-4), 0)
-    return e
+    r, c = x.nonzero()
+    value = np.log1p(np.asarray(h[r, c]).ravel())
+    value = np.where(value > 0, np.maximum(ndtr((value - m[c]) / s[c]), 1e-4), 0)
+    return sp.csr_matrix((value, (r, c)), x.shape)
 
 
 def engaged_candidates(x, h, weighted_best):
     """Yields (name, scores) for target 'engaged': RDLAE and the best 'owned' candidate trained on
     rows weighted 1 + w engagement (engagement_weight), and RDLAE plus half an RDLAE fitted on
-    the rows played 2 hours or more (docs/quality.md's best idea within the 'owned' budget)."""
+    the rows played 2 hours or more (docs/quality.md's best idea within the 'owned' budget).
+    weighted_best(rows) yields (name, scores) of the candidates to train on weighted rows."""
     e = engagement(x, h)
     played = (h >= 2).astype(np.float64)
     rdlae_on = lambda m: keep_largest(relaxed_weights(*emphasised_inverse((m.T @ m).toarray(), LAM, DROPOUT), XI), KEEP)
@@ -213,20 +218,31 @@ def engaged_candidates(x, h, weighted_best):
         b = rdlae_on(weighted)
         yield "rdlae engagement_weight %g" % w, np.asarray(weighted @ b)
         yield "rdlae engagement_weight %g, owned profile" % w, np.asarray(x @ b)
-        name, scores = weighted_best(weighted)
-        yield "%s engagement_weight %g" % (name, w), scores
+        for name, scores in weighted_best(weighted):
+            yield "%s engagement_weight %g" % (name, w), scores
+    for name, scores in weighted_best(x):
+        yield name, scores
     for w in (0.5, 1):
         yield "rdlae + %g x RDLAE on played rows" % w, np.asarray(x @ plain) + w * on_played
     weighted = (x + e).tocsr()
     yield "rdlae engagement_weight 1 + 0.5 x RDLAE on played rows", np.asarray(weighted @ rdlae_on(weighted)) + 0.5 * on_played
+    # the two that keep 'owned' best, together: the played-rows RDLAE on plain RDLAE's scale
+    weighted = (x + e.multiply(0.5)).tocsr()
+    size = np.asarray(x @ plain)[np.asarray(x.toarray()) == 0].std()
+    for name, scores in weighted_best(weighted):
+        for w in (0.25, 0.5):
+            yield "%s engagement_weight 0.5 + %g x RDLAE on played rows" % (name, w), (
+                scaled(scores, x) + w * on_played / size)
 
 
 def best_owned(weighted):
-    """Returns the 'owned' candidate chosen on validation, trained on the weighted rows: RDLAE
-    with the core's itemknn blended in at 0.2 (the best blend of this script on validation)."""
-    return "knn rdlae blend0.2", np.asarray(weighted @ blend(
-        keep_largest(relaxed_weights(*emphasised_inverse((weighted.T @ weighted).toarray(), LAM, DROPOUT), XI), KEEP),
-        itemknn_bm25(weighted), 0.2))
+    """Yields the weight blends of this script's 'owned' candidates (RDLAE with the core's itemknn
+    and RP3beta: the parameters knn_weight and rp3_weight the core already has), trained on the
+    weighted rows."""
+    rdlae = keep_largest(relaxed_weights(*emphasised_inverse((weighted.T @ weighted).toarray(), LAM, DROPOUT), XI), KEEP)
+    knn, rp3 = itemknn_bm25(weighted), rp3beta(weighted)
+    for wk, wr in ((0.2, 0.2), (0.4, 0.3)):
+        yield "rp3 rdlae knn%g rp3%g" % (wk, wr), np.asarray(weighted @ blend(blend(rdlae, knn, wk), rp3, wr))
 
 
 def main():
