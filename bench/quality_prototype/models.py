@@ -1,5 +1,6 @@
 """Base models in numpy, shaped like the core's: EASE (lambda 50, the 100
-largest weights by size per game), itemknn (cosine with shrinkage), RP3beta
+largest weights by size per game), RDLAE (EASE with dropout 0.4 and diagonal
+relaxation 0.35), itemknn (cosine with shrinkage), RP3beta
 and a small iALS; each returns a games x games weight matrix or factors."""
 import numpy as np
 
@@ -19,6 +20,18 @@ def keep_largest(weights, k, by_size=True):
 
 def ease(X, lam=50.0, k=100):
     return keep_largest(ease_weights(ease_inverse((X.T @ X).toarray(), lam)), k)
+
+
+def rdlae(X, lam=50.0, p=0.4, xi=0.35, k=100):
+    """RDLAE (Moon et al. 2023) as linear_candidates.py's relaxed_weights: the dropout-emphasised
+    diagonal lam + p/(1-p) diag(G), the weights' diagonal held at most xi and then zeroed."""
+    g = (X.T @ X).toarray().astype(np.float64)
+    extra = lam + (p / (1 - p)) * np.diag(g)
+    g[np.diag_indices_from(g)] += extra
+    inverse = np.linalg.inv(g)
+    b = -inverse * np.maximum(extra, (1 - xi) / np.diag(inverse))[None, :]
+    b[np.diag_indices_from(b)] = 0
+    return keep_largest(b, k)
 
 
 def itemknn(X, shrink=10.0, k=100):

@@ -21,6 +21,9 @@ from eval_split import data_dir, kept_pairs, list_quality, load, split_players
 
 CANDIDATES = 100
 FOLD_CACHE = os.environ.get("STEAM_REC_FOLD_CACHE") or os.path.join(tempfile.gettempdir(), "steam_rec_rerank_folds")
+# The first-stage model whose top 100 is re-ranked and whose score is the "ease" features:
+# EASE, or with STEAM_REC_RERANK_BASE=rdlae RDLAE (its folds kept apart, named rdlae_...).
+BASE = os.environ.get("STEAM_REC_RERANK_BASE", "ease")
 
 
 def load_catalog(data):
@@ -63,7 +66,7 @@ class Fold:
         self.X = X
         owned_mask = X.toarray() > 0
         scores = {}
-        scores["ease"] = np.asarray(X @ models.ease(X))
+        scores["ease"] = np.asarray(X @ (models.rdlae(X) if BASE == "rdlae" else models.ease(X)))
         scores["knn"] = np.asarray(X @ models.itemknn(X))
         scores["rp3"] = np.asarray(X @ models.rp3beta(X))
         U, V = models.ials(X)
@@ -223,7 +226,7 @@ def reranked(fold, w, mu, sd, chosen, quad=False):
 def cached_fold(plays, seed, kind, catalog, tags):
     """Returns the fold of this seed and kind, built once and kept in FOLD_CACHE."""
     # Stored as the attributes, so any script importing this module reads them.
-    path = os.path.join(FOLD_CACHE, f"{kind}_{seed}.fold.pkl")
+    path = os.path.join(FOLD_CACHE, f"{'' if BASE == 'ease' else BASE + '_'}{kind}_{seed}.fold.pkl")
     if os.path.exists(path):
         fold = Fold.__new__(Fold)
         with open(path, "rb") as f:
