@@ -77,15 +77,17 @@ void keep(const char* name, Oid relation) {
 // The kept OID of `name`, locked for reading, if it still names the relation:
 // the lock processes the invalidations committed before it was granted, so a
 // relation dropped or renamed meanwhile is forgotten by then.  Else
-// InvalidOid, holding no new lock.
+// InvalidOid, holding no new lock, and the caller looks the name up, which
+// also reports a missing schema privilege.
 Oid kept_relation(const char* name) {
   KeptRelation* entry = find_kept(name);
   if (entry == nullptr || !OidIsValid(entry->relation)) return InvalidOid;
   const Oid relation = entry->relation;
-  // The schema privilege the name lookup checks, for the current user.
-  if (pg_namespace_aclcheck(entry->schema, GetUserId(), ACL_USAGE) != ACLCHECK_OK) return InvalidOid;
   LockRelationOid(relation, AccessShareLock);
-  if (entry->relation == relation) return relation;
+  // Checked once the lock is held: the schema then still exists.  It is the
+  // privilege the name lookup checks, for the current user.
+  if (entry->relation == relation && pg_namespace_aclcheck(entry->schema, GetUserId(), ACL_USAGE) == ACLCHECK_OK)
+    return relation;
   UnlockRelationOid(relation, AccessShareLock);
   return InvalidOid;
 }
