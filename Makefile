@@ -32,6 +32,8 @@ REGRESS     += player_games_index_invalid_not_read player_games_index_descending
 REGRESS     += player_games_index_name_taken_by_table
 # The version check reads pg_extension (steam_rec's row, and whether Citus is installed) at every command.
 REGRESS     += version_check_follows_moved_row
+# Serving keeps the active row's address and the relations' OIDs between calls.
+REGRESS     += recommend_active_row_slot_reused recommend_kept_relations_follow_ddl
 REGRESS     += citus_seen_by_next_call
 REGRESS     += model_image_not_shared_by_restricted_caller
 REGRESS     += training_counts_one_pass game_tags_heap_read_keeps_sql_rules
@@ -68,6 +70,7 @@ REGRESS     += refresh_recommendations_direct_insert
 ISOLATION     += refresh_direct_insert_key_held
 # The version check sees a newer version committed between two statements of a transaction.
 ISOLATION     += version_check_sees_concurrent_commit
+ISOLATION     += recommend_kept_relations_changed_elsewhere
 # One direct-insert rule for both direct writers, and the holes found in it.
 REGRESS     += model_games_rules_apply direct_insert_column_types_checked direct_insert_volatile_default
 REGRESS     += direct_insert_table_changed_midway direct_insert_index_kinds_enforced

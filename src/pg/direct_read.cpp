@@ -9,6 +9,7 @@ extern "C" {
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/visibilitymap.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_am_d.h"
 #include "catalog/pg_index.h"
@@ -58,21 +59,6 @@ void scan_open_equal(Relation heap, Relation index, RegProcedure equal, Datum va
   ExecDropSingleTupleTableSlot(slot);
 }
 
-// Calls visit(heap, slot) for every row of `heap` whose `column` equals
-// `value` (compared with the equality function `equal`), found through
-// `index`, whose first column must be that column.
-template <typename Visit>
-void scan_equal(Oid heap_oid, Oid index_oid, const char* column, RegProcedure equal, Datum value, Visit visit) {
-  Relation heap = table_open(heap_oid, AccessShareLock);
-  Relation index = index_open(index_oid, AccessShareLock);
-  if (index->rd_index->indrelid != heap_oid || index->rd_index->indkey.values[0] != attribute_number(heap, column))
-    elog(ERROR, "steam_rec: index %s does not lead with %s.%s", RelationGetRelationName(index),
-         RelationGetRelationName(heap), column);
-  scan_open_equal(heap, index, equal, value, visit);
-  index_close(index, AccessShareLock);
-  table_close(heap, AccessShareLock);
-}
-
 }  // namespace
 
 // Citus keeps the rows of the
@@ -98,15 +84,6 @@ bool citus_installed() {
     note_citus_installed(extensions.citus);
   }
   return citus_is_installed;
-}
-
-// Resolves the name and locks what it found in one step: a relation dropped
-// by a transaction that commits while we wait for the lock is looked up again
-// and reported missing, never opened by a stale OID.  The lock is the one
-// reading takes, held to the end of the transaction.
-Oid steam_rec_relation(const char* name) {
-  RangeVar* relation = makeRangeVar(const_cast<char*>("steam_rec"), const_cast<char*>(name), -1);
-  return RangeVarGetRelidExtended(relation, AccessShareLock, RVR_MISSING_OK, nullptr, nullptr);
 }
 
 Oid directly_readable(const char* name) {
@@ -231,17 +208,88 @@ void read_catalog_names(Oid catalog_cache, const int32* appids, int count, char*
   table_close(heap, AccessShareLock);
 }
 
-bool read_active_model(Oid models, Oid one_active, ModelRow* row) {
+namespace {
+
+// Where this backend found the active model's row last: the address its
+// `one_active` index entry pointed to, in which table and file.  Every call
+// reads that row; a fetch from the address saves the index descent.  The
+// fetch applies the caller's snapshot and the row is used only if the
+// version it sees there is active: the unique index lets one row at most be
+// active in any snapshot, so that row is the active model in it.  An address
+// left stale by an activation (a new row version elsewhere), VACUUM reusing
+// the slot for another model's row, or a rewrite of the table (another file)
+// finds no active row there and falls back to the index.
+struct ActiveRowAddress {
+  Oid relation = InvalidOid;
+  Oid relfilenode = InvalidOid;
+  ItemPointerData row;
+};
+ActiveRowAddress active_row_address;
+
+// Fetches the active row from the remembered address into `slot`, if the
+// version visible there is active.
+bool fetch_remembered_active(Relation heap, Snapshot snapshot, int active_column, TupleTableSlot* slot) {
+  const ActiveRowAddress& known = active_row_address;
+  // A serializable transaction must lock the index range it read (a new
+  // active row is a conflict); only the index search does.
+  if (IsolationIsSerializable()) return false;
+  if (known.relation != RelationGetRelid(heap) || known.relfilenode != heap->rd_node.relNode) return false;
+  // With AccessShareLock held the table cannot shrink; an address past its
+  // end (VACUUM truncated it since) is not read.
+  if (ItemPointerGetBlockNumber(&known.row) >= RelationGetNumberOfBlocks(heap)) return false;
+  ItemPointerData row = known.row;
+  bool call_again = false, all_dead = false, is_null = true;
+  IndexFetchTableData* fetch = table_index_fetch_begin(heap);
+  const bool found = table_index_fetch_tuple(fetch, &row, snapshot, slot, &call_again, &all_dead) &&
+                     DatumGetBool(slot_getattr(slot, active_column, &is_null)) && !is_null;
+  table_index_fetch_end(fetch);
+  return found;
+}
+
+// Searches `one_active` for the active row, into `slot`, and remembers the
+// address its index entry points to (the start of the row's update chain,
+// which a fetch follows).
+bool search_active(Relation heap, Oid one_active, Snapshot snapshot, int active_column, TupleTableSlot* slot) {
+  Relation index = index_open(one_active, AccessShareLock);
+  if (index->rd_index->indrelid != RelationGetRelid(heap) || index->rd_index->indkey.values[0] != active_column)
+    elog(ERROR, "steam_rec: index %s does not lead with %s.active", RelationGetRelationName(index),
+         RelationGetRelationName(heap));
+  IndexScanDesc scan = index_beginscan(heap, index, snapshot, 1, 0);
+  ScanKeyData key;
+  ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_BOOLEQ, BoolGetDatum(true));
+  index_rescan(scan, &key, 1, nullptr, 0);
   bool found = false;
-  scan_equal(models, one_active, "active", F_BOOLEQ, BoolGetDatum(true), [&](Relation heap, TupleTableSlot* slot) {
+  ItemPointerData start;
+  for (ItemPointer next; !found && (next = index_getnext_tid(scan, ForwardScanDirection)) != nullptr;) {
+    start = *next;
+    found = index_fetch_heap(scan, slot);
+  }
+  index_endscan(scan);
+  index_close(index, AccessShareLock);
+  active_row_address = ActiveRowAddress{};
+  if (found) active_row_address = ActiveRowAddress{RelationGetRelid(heap), heap->rd_node.relNode, start};
+  return found;
+}
+
+}  // namespace
+
+bool read_active_model(Oid models, Oid one_active, ModelRow* row) {
+  Relation heap = table_open(models, AccessShareLock);
+  const int active_column = attribute_number(heap, "active");
+  Snapshot snapshot = GetActiveSnapshot();
+  TupleTableSlot* slot = table_slot_create(heap, nullptr);
+  const bool found = fetch_remembered_active(heap, snapshot, active_column, slot) ||
+                     search_active(heap, one_active, snapshot, active_column, slot);
+  if (found) {
     bool is_null = true;
     row->id = DatumGetInt64(slot_getattr(slot, attribute_number(heap, "id"), &is_null));
     row->trained_at = DatumGetTimestampTz(slot_getattr(slot, attribute_number(heap, "trained_at"), &is_null));
     row->algorithm = TextDatumGetCString(slot_getattr(slot, attribute_number(heap, "algorithm"), &is_null));
     row->params =
         PointerGetDatum(PG_DETOAST_DATUM_COPY(slot_getattr(slot, attribute_number(heap, "params"), &is_null)));
-    found = true;
-  });
+  }
+  ExecDropSingleTupleTableSlot(slot);
+  table_close(heap, AccessShareLock);
   return found;
 }
 
