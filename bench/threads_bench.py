@@ -15,7 +15,11 @@ another build of the library), interleaved, for an old-vs-new ratio.
 
     bench/threads_bench.py --dbname DB [--threads 2] [--repeats 3] [--algorithms itemknn,ease,...]
                            [--params ALGORITHM=JSON ...] [--refresh] [--k 20] [--control] [--compare DB]
-                           [--sidecar ROUNDS]
+                           [--sidecar ROUNDS] [--cpu]
+
+--cpu adds the CPU seconds the backend (all its threads) used per job, from
+/proc (the server must run on this machine): a job on 2 threads that uses the
+CPU seconds of 1 thread but takes as long got no second core to run on.
 """
 import argparse
 import os
@@ -29,13 +33,25 @@ import psycopg2
 CONTROL_ROWS = 6_000_000
 
 
-def timed(db, sql, args, threads):
-    """Seconds `sql` takes on `threads` threads (committed, as a job would be)."""
+def backend_cpu_seconds(pid):
+    """CPU seconds (user + system) the backend `pid` and all its threads, living or ended, have used."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(db, sql, args, threads, cpu=None):
+    """Seconds `sql` takes on `threads` threads (committed, as a job would be); with `cpu` (a list), also
+    appends the CPU seconds the backend used meanwhile (the server must run on this machine)."""
     with db.cursor() as cur:
         cur.execute("SET steam_rec.max_threads = %s", (threads,))
+        pid = db.get_backend_pid()
+        used = backend_cpu_seconds(pid) if cpu is not None else 0
         started = time.perf_counter()
         cur.execute(sql, args)
         seconds = time.perf_counter() - started
+        if cpu is not None:
+            cpu.append(backend_cpu_seconds(pid) - used)
     db.commit()
     return seconds
 
@@ -59,15 +75,16 @@ def control(dbs):
     return one, time.perf_counter() - started
 
 
-def row(variants, label, given, sql, args, threads, repeats, controls):
+def row(variants, label, given, sql, args, threads, repeats, controls, cpu=False):
     """Median seconds of every variant on 1 thread and on each of `threads`, runs interleaved."""
     runs = {(name, t): [] for name in variants for t in [1] + threads}
+    used = {(name, t): [] for name in variants for t in [1] + threads} if cpu else None
     for _ in range(repeats):
         if controls is not None:
             controls.append(control(controls.dbs))
         for name, db in variants.items():
             for t in [1] + threads:
-                runs[(name, t)].append(timed(db, sql, args, t))
+                runs[(name, t)].append(timed(db, sql, args, t, used[(name, t)] if cpu else None))
     for name in variants:
         one = statistics.median(runs[(name, 1)])
         cells = [f"{statistics.median(runs[(name, t)]):.3f} | {one / statistics.median(runs[(name, t)]):.2f}x"
@@ -75,6 +92,12 @@ def row(variants, label, given, sql, args, threads, repeats, controls):
         print(f"| `{label}` | `{given}` | {name} | {one:.3f} | " + " | ".join(cells) +
               " | " + ", ".join(f"{s:.3f}" for s in runs[(name, 1)]) + " / " +
               ", ".join(f"{s:.3f}" for t in threads for s in runs[(name, t)]) + " |", flush=True)
+    if cpu:
+        # CPU seconds over wall seconds: how many cores the job held on average.
+        for name in variants:
+            print("|  |  | " + name + " CPU s (cores held) | " + " | ".join(
+                f"{statistics.median(used[(name, t)]):.3f} ({statistics.median(used[(name, t)]) / statistics.median(runs[(name, t)]):.2f})"
+                for t in [1] + threads) + " |", flush=True)
     if len(variants) == 2:
         (a, _), (b, _) = variants.items()
         for t in [1] + threads:
@@ -122,6 +145,7 @@ def main():
     parser.add_argument("--sidecar", type=int, default=0, metavar="ROUNDS",
                         help="train('itemknn', weighting none) at the default max_threads against the Python "
                              "sidecar (bench/itemknn_sidecar.py), alternating, ROUNDS times")
+    parser.add_argument("--cpu", action="store_true", help="also the backend's CPU seconds per job, from /proc")
     args = parser.parse_args()
     params = dict(p.split("=", 1) for p in args.params)
     variants = {"new": psycopg2.connect(dbname=args.dbname)}
@@ -148,7 +172,7 @@ def main():
     for algorithm in args.algorithms:
         given = params.get(algorithm, "{}")
         row(variants, algorithm, given, "SELECT steam_rec.train(%s, %s)", (algorithm, given), args.threads,
-            args.repeats, controls)
+            args.repeats, controls, args.cpu)
     if args.refresh:
         row(variants, "refresh_recommendations", f"k={args.k}", "SELECT steam_rec.refresh_recommendations(k => %s)",
             (args.k,), args.threads, args.repeats, controls)

@@ -3,8 +3,9 @@
 // Reads user_games and game_tags, trains in the core, stores the model and
 // makes it the active one.  Trainings are serialised by an advisory lock, and
 // their activation with activate_model() by a lock on steam_rec.models; the
-// memory a training needs is estimated from row counts before any data is
-// read, and a training over steam_rec.training_memory_limit is refused.
+// memory a training needs is estimated from row counts (counted while the
+// owned games are read, where a heap scan reads them), and a training over
+// steam_rec.training_memory_limit is refused before it trains.
 #include <chrono>
 
 #include "core/guard.hpp"
@@ -119,28 +120,48 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
   return id;
 }
 
-// Reads the owned games, by a heap scan where that reads what SQL would
-// (owned_games_scan.hpp): the read was the largest serial part of a short
-// training.  Elsewhere (Citus, row-level security, column privileges only)
-// through SQL, cast to the types read.  The heap scan polls cancel once per
-// page; this loop once per batch.
-void read_training_rows(Training* training) {
-  OwnedGamesScan* scan = owned_games_scan_begin();
-  if (scan == nullptr) {
-    read_owned_games("steam_rec_train_owned", psprintf("%ssteam_rec.user_games", kOwnedGamesColumns), &training->data);
-    return;
-  }
+// Reads the owned games from `scan` (owned_games_scan.hpp) and counts them
+// for the memory estimate in the same pass: the estimate's own heap scan of
+// user_games and this read were two scans of the whole table.  `size` holds
+// the players and tag entries on entry and all four counts on return.  The
+// estimate only grows with the rows, so the check after each batch refuses
+// as soon as the rows so far are over the limit, before the rest is read;
+// the refusal then names the sizes of the whole table, as the check before
+// the read did.  The heap scan polls cancel once per page; this loop once
+// per batch.
+void read_and_count_training_rows(Training* training, OwnedGamesScan* scan, rec::DataSize* size) {
+  const int threads = steam_rec::max_threads();
+  auto over_limit = [&] {
+    const double limit = static_cast<double>(training_memory_limit_mb) * 1024 * 1024;
+    return rec::training_memory_bytes(training->params, *size) +
+               rec::thread_scratch_bytes(training->params, *size, threads, false) >
+           limit;
+  };
   auto* batch = static_cast<OwnedGamesBatch*>(palloc(sizeof(OwnedGamesBatch)));
+  bool refused = false;
   while (owned_games_scan_next(scan, batch)) {
     check(guard([&] {
             for (int r = 0; r < batch->rows; ++r)
               training->data.add_owned(batch->players[r], batch->appids[r], batch->engagement[r]);
+            size->games = training->data.appids_added();
+            size->interactions = training->data.rows_added();
+            refused = over_limit();
+            if (refused) training->data = rec::TrainingSet();
           }),
           "train");
+    if (refused) break;
     CHECK_FOR_INTERRUPTS();
   }
   owned_games_scan_end(scan);
   pfree(batch);
+  if (refused) {
+    // Counts the whole table for the message (only when refusing).
+    const rec::DataSize whole = count_training_data();
+    refuse_over_training_memory_limit("training", training->params, whole,
+                                      rec::thread_scratch_bytes(training->params, whole, threads, false));
+  }
+  refuse_over_training_memory_limit("training", training->params, *size,
+                                    rec::thread_scratch_bytes(training->params, *size, threads, false));
 }
 
 }  // namespace
@@ -168,12 +189,24 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   Datum lock_key[1] = {Int64GetDatum(kTrainLockKey)};
   spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
 
-  const rec::DataSize size = count_training_data();
-  refuse_over_training_memory_limit("training", training->params, size,
-                                    rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false));
+  // Where a heap scan reads what SQL would (never on Citus), the owned games
+  // are counted while they are read; elsewhere the memory estimate counts
+  // them first, and SQL reads them.
+  OwnedGamesScan* scan = owned_games_scan_begin();
+  const bool read_by_scan = scan != nullptr;
+  rec::DataSize size;
+  if (read_by_scan) {
+    size = count_players_and_tag_entries();
+    read_and_count_training_rows(training, scan, &size);
+  } else {
+    size = count_training_data();
+    refuse_over_training_memory_limit(
+        "training", training->params, size,
+        rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false));
+  }
   steam_rec::CancelCheck cancel = server_cancel_check();
   Jsonb* params_given = arguments.is_null("params") ? nullptr : arguments.get<Jsonb*>("params");
-  if (train_from_partial_sums_chosen(training->params, size)) {
+  if (!read_by_scan && train_from_partial_sums_chosen(training->params, size)) {
     // Each worker sums over its own shards; only games and pairs travel.
     GatheredSums* gathered = &training->gathered;
     gather_owned_totals(algorithm, params_given, gathered);
@@ -204,7 +237,9 @@ STEAM_REC_FUNCTION(steam_rec_train) {
                             gathered->workers, static_cast<long long>(gathered->bytes_received),
                             static_cast<long long>(gathered->pairs_received))));
   } else {
-    read_training_rows(training);
+    if (!read_by_scan)
+      read_owned_games("steam_rec_train_owned", psprintf("%ssteam_rec.user_games", kOwnedGamesColumns),
+                       &training->data);
     read_game_tags([&](int32 appid, const char* tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });

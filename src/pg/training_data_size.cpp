@@ -53,6 +53,17 @@ int64 count_column(int column) {
 
 }  // namespace
 
+rec::DataSize count_players_and_tag_entries() {
+  spi_run(
+      "SELECT (SELECT pg_catalog.count(*) FROM steam_rec.users),"
+      "       (SELECT pg_catalog.count(*) FROM steam_rec.game_tags)",
+      0, nullptr, nullptr, SPI_OK_SELECT, true);
+  rec::DataSize size;
+  size.players = count_column(1);
+  size.tag_entries = count_column(2);
+  return size;
+}
+
 rec::DataSize count_training_data() {
   // Players are counted from users (an upper bound that needs no sort).  The
   // owned games were counted by SQL with a hash aggregate and a second scan
@@ -62,12 +73,7 @@ rec::DataSize count_training_data() {
   rec::DataSize size;
   OwnedGamesCount owned;
   if (count_owned_games_by_scan(&owned)) {
-    spi_run(
-        "SELECT (SELECT pg_catalog.count(*) FROM steam_rec.users),"
-        "       (SELECT pg_catalog.count(*) FROM steam_rec.game_tags)",
-        0, nullptr, nullptr, SPI_OK_SELECT, true);
-    size.players = count_column(1);
-    size.tag_entries = count_column(2);
+    size = count_players_and_tag_entries();
     size.games = owned.games;
     size.interactions = owned.interactions;
     return size;
