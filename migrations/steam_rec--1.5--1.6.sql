@@ -464,5 +464,16 @@ UPDATE steam_rec.models AS m
  WHERE (m.algorithm = 'ease' OR (m.algorithm = 'hybrid' AND coalesce(m.params ->> 'base', 'ease') = 'ease'))
    AND NOT (m.params ? 'dropout' AND m.params ? 'diagonal_relaxation');
 
+-- new_game_weight (hybrid) and tag_popularity_exponent (content and hybrid)
+-- are new in 1.6, with default 1.  A model stored before had neither key: it
+-- lent games nobody owns no weights and did not scale them by tag popularity
+-- (0).  Its parameters now say so, and retraining its configuration keeps it.
+UPDATE steam_rec.models AS m
+   SET params = jsonb_build_object('new_game_weight', 0) || m.params
+ WHERE m.algorithm = 'hybrid' AND NOT m.params ? 'new_game_weight';
+UPDATE steam_rec.models AS m
+   SET params = jsonb_build_object('tag_popularity_exponent', 0) || m.params
+ WHERE m.algorithm IN ('content', 'hybrid') AND NOT m.params ? 'tag_popularity_exponent';
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');

@@ -1,6 +1,16 @@
 -- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
+-- Models stored before 1.6 lacked new_game_weight and tag_popularity_exponent:
+-- the zeros 1.6 wrote go again (1.6 reads a missing key as 0, so nothing
+-- changes in what they serve); other values stay.
+UPDATE steam_rec.models AS m
+   SET params = m.params - 'tag_popularity_exponent'
+ WHERE m.algorithm IN ('content', 'hybrid') AND m.params -> 'tag_popularity_exponent' = '0';
+UPDATE steam_rec.models AS m
+   SET params = m.params - 'new_game_weight'
+ WHERE m.algorithm = 'hybrid' AND m.params -> 'new_game_weight' = '0';
+
 -- Models stored before 1.6 lacked the RDLAE keys: the zeros 1.6 wrote into
 -- them go again (a model trained with other values keeps them; 1.6 reads a
 -- missing key as 0, so nothing changes in what they serve).

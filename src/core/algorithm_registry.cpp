@@ -266,8 +266,10 @@ const std::vector<ParameterSpec>& parameter_specs() {
        }},
       STEAM_REC_NUMBER(content_neighbors, K::integer, false, 1, 5000),
       STEAM_REC_NUMBER(content_weight, K::number, false, 0, 1),
-      STEAM_REC_NUMBER(new_game_weight, K::number, false, 0, 100),
-      STEAM_REC_NUMBER(tag_popularity_exponent, K::number, false, 0, 10),
+      // New in 1.6 with default 1; a model stored before lent new games no
+      // weights and did not scale them by tag popularity.
+      absent_reads_as(STEAM_REC_NUMBER(new_game_weight, K::number, false, 0, 100), 0),
+      absent_reads_as(STEAM_REC_NUMBER(tag_popularity_exponent, K::number, false, 0, 10), 0),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
        [](TrainParams& p, const std::string& v) {

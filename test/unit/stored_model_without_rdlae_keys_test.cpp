@@ -2,6 +2,8 @@
 // hybrid over ease since 1.6.  A model stored before has neither key in its
 // parameters and was plain EASE: restoring it must read both as 0, not as
 // today's defaults, while train() without them gets the new defaults.
+// Likewise new_game_weight (hybrid) and tag_popularity_exponent (content and
+// hybrid), 1 since 1.6: a model stored before had neither and trained as 0.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -50,11 +52,31 @@ TEST(StoredModelWithoutRdlaeKeys, StoredValuesStillWin) {
   EXPECT_EQ(restore_params("ease", {{"dropout", false, 0.25, ""}}).diagonal_relaxation, 0.0f);
 }
 
+// A 1.5 hybrid or content model: its keys of 1.5 alone.
+TEST(StoredModelWithoutNewGameKeys, RestoresWithoutNewGameScoring) {
+  for (const char* algorithm : {"hybrid", "content"}) {
+    std::vector<ParamValue> stored;
+    for (const ParamValue& value : describe_params(resolve_params(algorithm, {})))
+      if (value.key != "new_game_weight" && value.key != "tag_popularity_exponent") stored.push_back(value);
+    const TrainParams restored = restore_params(algorithm, stored);
+    EXPECT_EQ(restored.new_game_weight, std::string(algorithm) == "hybrid" ? 0.0f : 1.0f) << algorithm;
+    EXPECT_EQ(restored.tag_popularity_exponent, 0.0f) << algorithm;
+  }
+  const TrainParams trained = resolve_params("hybrid", {});
+  EXPECT_FLOAT_EQ(trained.new_game_weight, 1.0f);
+  EXPECT_FLOAT_EQ(trained.tag_popularity_exponent, 1.0f);
+  // A stored value wins; the other missing key alone reads as 0.
+  const TrainParams kept = restore_params("hybrid", {{"new_game_weight", false, 2, ""}});
+  EXPECT_FLOAT_EQ(kept.new_game_weight, 2.0f);
+  EXPECT_EQ(kept.tag_popularity_exponent, 0.0f);
+}
+
 // The registry says which keys read so, and steam_rec.algorithms() shows it.
 TEST(StoredModelWithoutRdlaeKeys, TheRegistryNamesTheAbsentValues) {
   for (const ParameterSpec& spec : parameter_specs()) {
     const std::string key = spec.key;
-    if (key == "dropout" || key == "diagonal_relaxation")
+    if (key == "dropout" || key == "diagonal_relaxation" || key == "new_game_weight" ||
+        key == "tag_popularity_exponent")
       EXPECT_EQ(spec.absent, 0.0) << key;
     else
       EXPECT_TRUE(std::isnan(spec.absent)) << key;
