@@ -454,26 +454,42 @@ BEGIN
 END
 $$;
 
--- RDLAE is the default of ease and of hybrid over ease from 1.6 (dropout 0.4,
--- diagonal_relaxation 0.35).  A model stored before was trained without the
--- two keys, as plain EASE: its parameters now say so (0), and retraining its
--- configuration (maintain() with the algorithm setting 'active') trains
--- plain EASE again instead of picking up the new defaults.
-UPDATE steam_rec.models AS m
-   SET params = jsonb_build_object('dropout', 0, 'diagonal_relaxation', 0) || m.params
- WHERE (m.algorithm = 'ease' OR (m.algorithm = 'hybrid' AND coalesce(m.params ->> 'base', 'ease') = 'ease'))
-   AND NOT (m.params ? 'dropout' AND m.params ? 'diagonal_relaxation');
+-- On a Citus cluster models is a reference table: the coordinator's update
+-- below writes every node's copy, and a worker, to which Citus sends the
+-- ALTER EXTENSION too, must not write it again (it may not: a distributed
+-- write inside a command the coordinator sent).
+DO $$
+BEGIN
+    -- Nested: without Citus its catalogs do not exist, and one expression
+    -- naming them would fail to plan.
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'steam_rec.models'::regclass)
+           AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) <> 0 THEN
+            RETURN;
+        END IF;
+    END IF;
+    -- RDLAE is the default of ease and of hybrid over ease from 1.6 (dropout 0.4,
+    -- diagonal_relaxation 0.35).  A model stored before was trained without the
+    -- two keys, as plain EASE: its parameters now say so (0), and retraining its
+    -- configuration (maintain() with the algorithm setting 'active') trains
+    -- plain EASE again instead of picking up the new defaults.
+    UPDATE steam_rec.models AS m
+       SET params = jsonb_build_object('dropout', 0, 'diagonal_relaxation', 0) || m.params
+     WHERE (m.algorithm = 'ease' OR (m.algorithm = 'hybrid' AND coalesce(m.params ->> 'base', 'ease') = 'ease'))
+       AND NOT (m.params ? 'dropout' AND m.params ? 'diagonal_relaxation');
 
--- new_game_weight (hybrid) and tag_popularity_exponent (content and hybrid)
--- are new in 1.6, with default 1.  A model stored before had neither key: it
--- lent games nobody owns no weights and did not scale them by tag popularity
--- (0).  Its parameters now say so, and retraining its configuration keeps it.
-UPDATE steam_rec.models AS m
-   SET params = jsonb_build_object('new_game_weight', 0) || m.params
- WHERE m.algorithm = 'hybrid' AND NOT m.params ? 'new_game_weight';
-UPDATE steam_rec.models AS m
-   SET params = jsonb_build_object('tag_popularity_exponent', 0) || m.params
- WHERE m.algorithm IN ('content', 'hybrid') AND NOT m.params ? 'tag_popularity_exponent';
+    -- new_game_weight (hybrid) and tag_popularity_exponent (content and hybrid)
+    -- are new in 1.6, with default 1.  A model stored before had neither key: it
+    -- lent games nobody owns no weights and did not scale them by tag popularity
+    -- (0).  Its parameters now say so, and retraining its configuration keeps it.
+    UPDATE steam_rec.models AS m
+       SET params = jsonb_build_object('new_game_weight', 0) || m.params
+     WHERE m.algorithm = 'hybrid' AND NOT m.params ? 'new_game_weight';
+    UPDATE steam_rec.models AS m
+       SET params = jsonb_build_object('tag_popularity_exponent', 0) || m.params
+     WHERE m.algorithm IN ('content', 'hybrid') AND NOT m.params ? 'tag_popularity_exponent';
+END
+$$;
 
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');

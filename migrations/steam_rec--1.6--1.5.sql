@@ -1,23 +1,39 @@
 -- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
--- Models stored before 1.6 lacked new_game_weight and tag_popularity_exponent:
--- the zeros 1.6 wrote go again (1.6 reads a missing key as 0, so nothing
--- changes in what they serve); other values stay.
-UPDATE steam_rec.models AS m
-   SET params = m.params - 'tag_popularity_exponent'
- WHERE m.algorithm IN ('content', 'hybrid') AND m.params -> 'tag_popularity_exponent' = '0';
-UPDATE steam_rec.models AS m
-   SET params = m.params - 'new_game_weight'
- WHERE m.algorithm = 'hybrid' AND m.params -> 'new_game_weight' = '0';
+-- On a Citus cluster models is a reference table: the coordinator's update
+-- below writes every node's copy, and a worker, to which Citus sends the
+-- ALTER EXTENSION too, must not write it again (it may not: a distributed
+-- write inside a command the coordinator sent).
+DO $$
+BEGIN
+    -- Nested: without Citus its catalogs do not exist, and one expression
+    -- naming them would fail to plan.
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'steam_rec.models'::regclass)
+           AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) <> 0 THEN
+            RETURN;
+        END IF;
+    END IF;
+    -- Models stored before 1.6 lacked new_game_weight and tag_popularity_exponent:
+    -- the zeros 1.6 wrote go again (1.6 reads a missing key as 0, so nothing
+    -- changes in what they serve); other values stay.
+    UPDATE steam_rec.models AS m
+       SET params = m.params - 'tag_popularity_exponent'
+     WHERE m.algorithm IN ('content', 'hybrid') AND m.params -> 'tag_popularity_exponent' = '0';
+    UPDATE steam_rec.models AS m
+       SET params = m.params - 'new_game_weight'
+     WHERE m.algorithm = 'hybrid' AND m.params -> 'new_game_weight' = '0';
 
--- Models stored before 1.6 lacked the RDLAE keys: the zeros 1.6 wrote into
--- them go again (a model trained with other values keeps them; 1.6 reads a
--- missing key as 0, so nothing changes in what they serve).
-UPDATE steam_rec.models AS m
-   SET params = m.params - 'dropout' - 'diagonal_relaxation'
- WHERE (m.algorithm = 'ease' OR (m.algorithm = 'hybrid' AND coalesce(m.params ->> 'base', 'ease') = 'ease'))
-   AND m.params -> 'dropout' = '0' AND m.params -> 'diagonal_relaxation' = '0';
+    -- Models stored before 1.6 lacked the RDLAE keys: the zeros 1.6 wrote into
+    -- them go again (a model trained with other values keeps them; 1.6 reads a
+    -- missing key as 0, so nothing changes in what they serve).
+    UPDATE steam_rec.models AS m
+       SET params = m.params - 'dropout' - 'diagonal_relaxation'
+     WHERE (m.algorithm = 'ease' OR (m.algorithm = 'hybrid' AND coalesce(m.params ->> 'base', 'ease') = 'ease'))
+       AND m.params -> 'dropout' = '0' AND m.params -> 'diagonal_relaxation' = '0';
+END
+$$;
 
 -- The covering index of a player's games is new in 1.6; run by EXECUTE, as it
 -- was created (see there).

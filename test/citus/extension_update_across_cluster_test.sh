@@ -2,8 +2,10 @@
 # ALTER EXTENSION steam_rec UPDATE on the coordinator of a distributed cluster
 # reaches every node, up from the previous release and back down: every node
 # ends at the same version, no shard or reference-table copy on any node loses
-# or changes a row (row counts and a hash of each), the Citus settings of the
-# functions stay, and recommend() is still sent whole to the player's worker.
+# or changes a row (row counts and a hash of each) but the stored models'
+# parameters, which the update writes once on every copy alike and the
+# downgrade restores, the Citus settings of the functions stay, and
+# recommend() is still sent whole to the player's worker.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . test/citus/citus_lib.sh
@@ -83,31 +85,45 @@ covering_index() {
   done | paste -sd,
 }
 
-# check STEP VERSION: after STEP, every node is at VERSION and nothing changed.
+# without_models SNAPSHOT: the snapshot without the copies of models.
+without_models() { sed -E 's/ models_[0-9]+:[^ ]*//g' <<<"$1"; }
+
+# check STEP VERSION EXPECTED: after STEP, every node is at VERSION and every
+# copy holds the rows of the snapshot EXPECTED.
 check() {
   assert_equal "$1: every node is at $2" "$2,$2,$2" "$(versions)"
   local after; after=$(snapshot)
-  if [ "$after" != "$snapshot_before" ]; then
-    diff <(tr ' ' '\n' <<<"$snapshot_before") <(tr ' ' '\n' <<<"$after") || true
+  if [ "$after" != "$3" ]; then
+    diff <(tr ' ' '\n' <<<"$3") <(tr ' ' '\n' <<<"$after") || true
   fi
-  assert_equal "$1: every shard and reference copy on every node has the same rows" "$snapshot_before" "$after" >/dev/null
+  assert_equal "$1: every shard and reference copy on every node has the same rows" "$3" "$after" >/dev/null
   assert_equal "$1: the Citus settings of the functions are kept on every node" "$settings_before" "$(settings)"
   assert_equal "$1: recommend() is still routed to one worker" "1" "$(routed)"
   assert_equal "$1: the player's list is the same" "$list_before" "$(list)"
 }
 
 coordinator -c "ALTER EXTENSION steam_rec UPDATE TO '$current'"
-check "update to $current" "$current"
+# The update writes the parameters a model stored at $previous was trained
+# with (keys whose default changed since) into models, on every copy alike;
+# every other copy keeps its rows.
+snapshot_updated=$(snapshot)
+assert_equal "update to $current: every copy but the models' keeps its rows" \
+  "$(without_models "$snapshot_before")" "$(without_models "$snapshot_updated")" >/dev/null
+models_copies=$(grep -o ' models_[0-9]*:[^ ]*' <<<"$snapshot_updated" | sort | uniq -c | awk '{ print $1 }' | sort -u | paste -sd,)
+assert_equal "update to $current: the models' copies are alike on every node" "3" "$models_copies"
+assert_true "update to $current: the model trained at $previous has its old parameters written" \
+  "[ \"\$(coordinator -c \"SELECT count(*) FROM steam_rec.models WHERE params ? 'new_game_weight'\")\" -gt 0 ]"
+check "update to $current" "$current" "$snapshot_updated"
 index_after=$(covering_index)
 assert_equal "update to $current: user_games and every shard of it on every node have the covering index ($index_after)" \
   "yes" "$(awk -F, '{ ok = "yes"; for (i = 1; i <= NF; i++) { split($i, p, "/"); if (p[1] != p[2] || p[2] == 0) ok = "no" } print ok }' <<<"$index_after")"
 assert_equal "distribute() after the update finds the recipe's form and changes nothing" \
   "NOTICE:  steam_rec's tables are already distributed; nothing changed" \
   "$(coordinator -c "SELECT count(*) FROM steam_rec.distribute()" 2>&1 >/dev/null)"
-check "distribute() after the update" "$current"
+check "distribute() after the update" "$current" "$snapshot_updated"
 
 coordinator -c "ALTER EXTENSION steam_rec UPDATE TO '$previous'"
-check "downgrade to $previous" "$previous"
+check "downgrade to $previous" "$previous" "$snapshot_before"
 index_after=$(covering_index)
 assert_equal "downgrade to $previous: the covering index is gone from every copy of user_games ($index_after)" \
   "yes" "$(awk -F, '{ ok = "yes"; for (i = 1; i <= NF; i++) { split($i, p, "/"); if (p[1] != 0) ok = "no" } print ok }' <<<"$index_after")"
@@ -115,7 +131,7 @@ assert_equal "distribute() is gone from every node" "0,0,0" \
   "$(for node in coordinator worker1 worker2; do "$node" -c "SELECT count(*) FROM pg_proc WHERE proname = 'distribute'"; done | paste -sd,)"
 
 coordinator -c "ALTER EXTENSION steam_rec UPDATE TO '$current'"
-check "update to $current again" "$current"
+check "update to $current again" "$current" "$snapshot_updated"
 
 # The cluster still works after the round trip: a refresh rewrites every list.
 coordinator -c "SELECT steam_rec.refresh_recommendations(NULL, 10)" >/dev/null
