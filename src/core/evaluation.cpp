@@ -90,6 +90,7 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
   player_ids_.clear();
   train_.clear();
   relevant_.clear();
+  set_aside_.clear();
   new_games_.clear();
   not_new_games_.clear();
   std::unordered_set<std::int32_t> universe;
@@ -128,6 +129,7 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
       player_ids_.push_back(player);
       train_.push_back(std::move(train));
       relevant_.push_back(std::move(relevant));
+      set_aside_.emplace_back();
       cancel.poll(256);
       continue;
     }
@@ -138,8 +140,13 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
     std::size_t held = held_count(games.size(), options.holdout);
     std::vector<Play> test(games.begin(), games.begin() + static_cast<std::ptrdiff_t>(held));
     std::vector<Play> train(games.begin() + static_cast<std::ptrdiff_t>(held), games.end());
+    std::vector<std::int32_t> set_aside;
     if (options.validation) {
-      // Tuning never sees the test games: split the training part again.
+      // Tuning never sees the test games: split the training part again.  The
+      // test games are the player's own, not misses: they leave the player's
+      // candidates as their training games do.
+      for (const Play& play : test) set_aside.push_back(play.appid);
+      std::sort(set_aside.begin(), set_aside.end());
       for (std::size_t i = train.size() > 0 ? train.size() - 1 : 0; i > 0; --i)
         std::swap(train[i], train[draw(second_split, static_cast<std::uint32_t>(i + 1))]);
       held = held_count(train.size(), options.holdout);
@@ -153,6 +160,7 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
     player_ids_.push_back(player);
     train_.push_back(std::move(train));
     relevant_.push_back(std::move(relevant));
+    set_aside_.push_back(std::move(set_aside));
     cancel.poll(256);
   }
   if (options.new_games) {
@@ -250,9 +258,11 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
         RankRequest request;
         request.k = options_.k;
         // New games are ranked among themselves: every other game is excluded.
-        request.exclude_appids = not_new_games_;
+        if (options_.new_games) request.exclude_appids = not_new_games_;
         for (std::int64_t p = chunk.begin; p < chunk.end; ++p) {
           if (relevant_[p].empty()) continue;
+          // Otherwise a player's set-aside test games are (validation only).
+          if (!options_.new_games) request.exclude_appids = set_aside_[p];
           request.games.clear();
           for (const Play& play : train_[p]) request.games.push_back(PlayerGame{play.appid, play.engagement});
           for (const Recommendation& r : ranker.rank(request)) ranked[p].push_back(r.appid);

@@ -5,7 +5,9 @@
 // least min_games owners, repeating until both hold; hold out a seeded random
 // share of each remaining player's games; train on the rest; rank every game
 // the player does not own in the training part; Recall@k, NDCG@k (binary),
-// hit rate, and coverage (share of games recommended to anyone).
+// hit rate, and coverage (share of games recommended to anyone).  With
+// validation, the held-out (test) games are set aside for their player:
+// neither trained on nor ranked, and the same share of the rest is held out.
 //
 // The new-games protocol (EvalOptions::new_games) holds out a seeded share of
 // the games entirely instead: every owner's row of them.  Training never sees
@@ -111,6 +113,9 @@ class Evaluation {
   std::vector<std::int32_t> universe_;               // sorted appids that survived the filter
   std::vector<std::int32_t> new_games_;              // sorted held-out games (new-games protocol)
   std::vector<std::int32_t> not_new_games_;          // universe_ without them: what ranking excludes
+  // Per kept player, with validation: their sorted test games, excluded from
+  // their ranking like owned games (empty otherwise).
+  std::vector<std::vector<std::int32_t>> set_aside_;
 };
 
 }  // namespace steam_rec::rec
