@@ -63,9 +63,17 @@ void set_number(TrainParams& params, const ParameterSpec& spec, const ParamValue
   spec.set(params, v);
 }
 
-// Whether the stored parameters name `key`.
-bool is_stored(const std::vector<ParamValue>& stored, const char* key) {
-  return std::any_of(stored.begin(), stored.end(), [&](const ParamValue& value) { return value.key == key; });
+// Whether `values` name `key`.
+bool names_key(const std::vector<ParamValue>& values, const char* key) {
+  return std::any_of(values.begin(), values.end(), [&](const ParamValue& value) { return value.key == key; });
+}
+
+// Sets each key `params` takes that has an "absent" value and is not among
+// `values` to that value: what the algorithm did before its default changed.
+void set_absent_values(TrainParams& params, const std::vector<ParamValue>& values) {
+  for (const ParameterSpec& spec : parameter_specs())
+    if (!std::isnan(spec.absent) && takes_parameter(spec, params) && !names_key(values, spec.key))
+      spec.set(params, spec.absent);
 }
 
 }  // namespace
@@ -90,12 +98,14 @@ const AlgorithmSpec* parse_algorithm(const std::string& name) {
   return found;
 }
 
-TrainParams resolve_params(const std::string& algorithm, const std::vector<ParamValue>& given) {
+TrainParams resolve_params(const std::string& algorithm, const std::vector<ParamValue>& given, Defaults defaults) {
   TrainParams params = defaults_of(algorithm);
   const ParameterSpec* base = find_parameter("base");
   // The base decides which other keys a combining algorithm takes, whatever their order.
   for (const ParamValue& value : given)
     if (value.key == "base" && takes_parameter(*base, params)) set_text(params, *base, value);
+  // Older SQL keeps the defaults it had: the values given below still win.
+  if (defaults == Defaults::before_changes) set_absent_values(params, given);
   for (const ParamValue& value : given) {
     const ParameterSpec* spec = find_parameter(value.key);
     if (spec == base && takes_parameter(*base, params)) continue;
@@ -126,9 +136,7 @@ TrainParams restore_params(const std::string& algorithm, const std::vector<Param
       if (std::find(bases.begin(), bases.end(), value.text) != bases.end()) base->set_text(params, value.text);
     }
   // Keys newer than the model: what it was trained with, not today's default.
-  for (const ParameterSpec& spec : parameter_specs())
-    if (!std::isnan(spec.absent) && takes_parameter(spec, params) && !is_stored(stored, spec.key))
-      spec.set(params, spec.absent);
+  set_absent_values(params, stored);
   for (const ParamValue& value : stored) {
     const ParameterSpec* spec = find_parameter(value.key);
     if (spec == nullptr || spec == base) continue;

@@ -114,7 +114,12 @@ const AlgorithmSpec* parse_algorithm(const std::string& name);
 // Throws InvalidArgument for an unknown key (listing the allowed ones), a key
 // of another base of a combining algorithm (naming the base it belongs to), a value of the wrong
 // kind or out of range (naming the range).
-TrainParams resolve_params(const std::string& algorithm, const std::vector<ParamValue>& given);
+// `defaults` says what a key not given takes: today's default, or, for a
+// database whose SQL predates a default's change (served as that SQL was),
+// the registry's "absent" value, what the algorithm did before.
+enum class Defaults { current, before_changes };
+TrainParams resolve_params(const std::string& algorithm, const std::vector<ParamValue>& given,
+                           Defaults defaults = Defaults::current);
 // The parameters of a stored model, for serving it.  Never throws for a value:
 // a stored model must always load, even if a later version narrowed a range
 // or dropped a key.  Unknown keys and unreadable text keep their defaults;

@@ -19,6 +19,7 @@
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/sql_contracts.hpp"
+#include "pg/sql_version_defaults.hpp"
 #include "pg/train_params_json.hpp"
 #include "pg/training_data_size.hpp"
 #include "pg/user_games_scan.hpp"
@@ -197,10 +198,13 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
   InitMaterializedSRF(fcinfo, 0);
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec evaluate", ALLOCSET_DEFAULT_SIZES);
   Job* job = new_in_context<Job>(work);
+  const rec::Defaults defaults = defaults_of_installed_sql();
   for (int a = 0; a < algorithm_count; ++a) {
     int count = 0;
     RawParam* raw = params_for(params, algorithms[a], &count);
-    check(guard([&] { job->params.push_back(rec::resolve_params(algorithms[a], to_param_values(raw, count))); }),
+    check(guard([&] {
+            job->params.push_back(rec::resolve_params(algorithms[a], to_param_values(raw, count), defaults));
+          }),
           "evaluate");
   }
 

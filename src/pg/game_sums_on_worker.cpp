@@ -21,6 +21,7 @@
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/sql_contracts.hpp"
+#include "pg/sql_version_defaults.hpp"
 #include "pg/sqlstate_in_message.hpp"
 #include "pg/train_params_json.hpp"
 
@@ -56,7 +57,8 @@ void resolve(const Arguments& arguments, WorkerPart* part) {
   const char* algorithm = text_to_cstring(arguments.get<text*>("algorithm"));
   int count = 0;
   RawParam* raw = arguments.is_null("params") ? nullptr : read_params(arguments.get<Jsonb*>("params"), &count);
-  check(guard([&] { part->params = rec::resolve_params(algorithm, to_param_values(raw, count)); }), "train");
+  const rec::Defaults defaults = defaults_of_installed_sql();
+  check(guard([&] { part->params = rec::resolve_params(algorithm, to_param_values(raw, count), defaults); }), "train");
 }
 
 // Adds the rows of every shard of user_games placed on this node to `data`.

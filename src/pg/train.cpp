@@ -24,6 +24,7 @@
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/sql_contracts.hpp"
+#include "pg/sql_version_defaults.hpp"
 #include "pg/train_params_json.hpp"
 #include "pg/training_data_size.hpp"
 
@@ -182,7 +183,9 @@ STEAM_REC_FUNCTION(steam_rec_train) {
 
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train", ALLOCSET_DEFAULT_SIZES);
   auto* training = new_in_context<Training>(work);
-  check(guard([&] { training->params = rec::resolve_params(algorithm, to_param_values(raw, param_count)); }), "train");
+  const rec::Defaults defaults = defaults_of_installed_sql();
+  check(guard([&] { training->params = rec::resolve_params(algorithm, to_param_values(raw, param_count), defaults); }),
+        "train");
 
   SpiSession spi;
   Oid lock_types[1] = {INT8OID};

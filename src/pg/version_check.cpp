@@ -86,6 +86,13 @@ InstalledExtensions read_installed_extensions() {
 
 char* installed_sql_version() { return read_installed_extensions().steam_rec_version; }
 
+bool installed_sql_older_than(const char* version) {
+  char* installed = installed_sql_version();
+  const bool older = installed != nullptr && compare_versions(installed, version) < 0;
+  if (installed != nullptr) pfree(installed);
+  return older;
+}
+
 void ensure_sql_matches_library() {
   LocalTransactionId transaction = MyProc->lxid;
   CommandId command = GetCurrentCommandId(false);

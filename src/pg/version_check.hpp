@@ -25,6 +25,10 @@ InstalledExtensions read_installed_extensions();
 // the extension is not installed.
 char* installed_sql_version();
 
+// Whether the installed SQL version is older than `version` (compared
+// numerically); false when the extension is not installed.
+bool installed_sql_older_than(const char* version);
+
 // Raises a clear error, with the command that fixes it, when the extension is
 // missing or its SQL is newer than kLibraryVersion.  Cheap: once per command.
 // The same read answers citus_installed() for the rest of the transaction.
