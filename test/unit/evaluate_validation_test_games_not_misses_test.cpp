@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "core/algorithm_registry.hpp"
 #include "core/evaluation.hpp"
 
 using namespace steam_rec::rec;
@@ -42,8 +43,9 @@ EvalScore evaluate(const std::string& algorithm, bool validation, bool engaged_o
 TEST(EvaluateValidationTestGamesNotMisses, OnlyTheValidationGamesAreRanked) {
   // The test games are not candidates: each list is exactly the player's two
   // validation games, whatever the model, on both targets.
-  for (const char* algorithm : {"ease", "popularity", "itemknn"})
+  for (const AlgorithmSpec& spec : algorithms())
     for (bool engaged_only : {false, true}) {
+      const std::string algorithm = spec.name;
       const EvalScore score = evaluate(algorithm, true, engaged_only);
       EXPECT_EQ(score.players, 30) << algorithm << " engaged " << engaged_only;
       EXPECT_DOUBLE_EQ(score.recall, 1.0) << algorithm << " engaged " << engaged_only;
@@ -55,7 +57,8 @@ TEST(EvaluateValidationTestGamesNotMisses, OnlyTheValidationGamesAreRanked) {
 TEST(EvaluateValidationTestGamesNotMisses, TestSplitRanksTheSameWay) {
   // Without validation the two test games are the only candidates, as the two
   // validation games are with it: both splits measure this world alike.
-  for (const char* algorithm : {"ease", "popularity", "itemknn"}) {
+  for (const AlgorithmSpec& spec : algorithms()) {
+    const std::string algorithm = spec.name;
     const EvalScore score = evaluate(algorithm, false, false);
     EXPECT_EQ(score.players, 30) << algorithm;
     EXPECT_DOUBLE_EQ(score.recall, 1.0) << algorithm;
