@@ -2,7 +2,9 @@
 -- ease and hybrid over ease, their RDLAE keys left out, train plain EASE
 -- there (1.5's defaults, dropout and diagonal_relaxation 0), not RDLAE, the
 -- default from 1.6 on.  So maintain() retraining, at 1.5, a model whose zeros
--- the down script removed trains it as it was.  Values given are kept.
+-- the down script removed trains it as it was.  Values given are kept; keys
+-- at 1.5's values are left out of the stored parameters, as 1.5 stored them,
+-- so the update writes them in and the downgrade takes them out again.
 CREATE EXTENSION steam_rec VERSION '1.5';
 INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 8) AS p;
 INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)

@@ -153,10 +153,11 @@ TrainParams restore_params(const std::string& algorithm, const std::vector<Param
   return params;
 }
 
-std::vector<ParamValue> describe_params(const TrainParams& params) {
+std::vector<ParamValue> describe_params(const TrainParams& params, Defaults defaults) {
   std::vector<ParamValue> result;
   for (const ParameterSpec& spec : parameter_specs()) {
     if (!takes_parameter(spec, params)) continue;
+    if (defaults == Defaults::before_changes && !std::isnan(spec.absent) && spec.get(params) == spec.absent) continue;
     if (spec.kind == ParamKind::text)
       result.push_back(ParamValue{spec.key, true, 0, spec.get_text(params)});
     else

@@ -128,8 +128,11 @@ TrainParams resolve_params(const std::string& algorithm, const std::vector<Param
 // "absent" value where a later version changed the behaviour, else the default.
 // Throws InvalidArgument only for an unknown algorithm.
 TrainParams restore_params(const std::string& algorithm, const std::vector<ParamValue>& stored);
-// The parameters that apply to the algorithm, defaults included.
-std::vector<ParamValue> describe_params(const TrainParams& params);
+// The parameters that apply to the algorithm, defaults included.  With
+// Defaults::before_changes (a database whose SQL predates a default's
+// change), a key at its "absent" value is left out: that SQL has no name for
+// it, and the update to the newer SQL writes it in again.
+std::vector<ParamValue> describe_params(const TrainParams& params, Defaults defaults = Defaults::current);
 // A described number as JSON text that reads back to the same value:
 // integers without a fraction, floats with the fewest digits that give back
 // the same float.

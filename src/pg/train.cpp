@@ -47,6 +47,7 @@ struct Training {
   rec::TrainingSet data;
   rec::GameModel model;
   rec::DataSize size;
+  rec::Defaults defaults = rec::Defaults::current;  // those of the installed SQL
   std::vector<rec::ParamValue> described;
   GatheredSums gathered;        // on a Citus coordinator, from partial sums
   rec::SparseRows stored_rows;  // the neighbour rows of the statement being written
@@ -71,7 +72,7 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
           training->data.finish(cancel);
           training->size = rec::data_size(training->data);
           staged->begin(training->data, training->params);  // the rows read the data until finish()
-          training->described = rec::describe_params(training->params);
+          training->described = rec::describe_params(training->params, training->defaults);
         }),
         "train");
   const rec::GameModel& model = staged->model();
@@ -183,8 +184,10 @@ STEAM_REC_FUNCTION(steam_rec_train) {
 
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train", ALLOCSET_DEFAULT_SIZES);
   auto* training = new_in_context<Training>(work);
-  const rec::Defaults defaults = defaults_of_installed_sql();
-  check(guard([&] { training->params = rec::resolve_params(algorithm, to_param_values(raw, param_count), defaults); }),
+  training->defaults = defaults_of_installed_sql();
+  check(guard([&] {
+          training->params = rec::resolve_params(algorithm, to_param_values(raw, param_count), training->defaults);
+        }),
         "train");
 
   SpiSession spi;
@@ -233,7 +236,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
             training->data = rec::TrainingSet();
             gathered->pairs_received = gathered->sums->entries();
             gathered->sums.reset();
-            training->described = rec::describe_params(training->params);
+            training->described = rec::describe_params(training->params, training->defaults);
           }),
           "train");
     ereport(DEBUG1, (errmsg("steam_rec train: from the partial sums of %d workers, %lld bytes received, %lld pairs",
@@ -261,7 +264,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
             training->size = rec::data_size(training->data);
             training->model = rec::train(training->data, training->params, cancel);
             training->data = rec::TrainingSet();  // the model is all that is needed now
-            training->described = rec::describe_params(training->params);
+            training->described = rec::describe_params(training->params, training->defaults);
           }),
           "train");
   }
