@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""What might come after RDLAE, on evaluate()'s split (issue 18): higher-order EASE, blends.
+"""What might come after RDLAE, on evaluate()'s split: higher-order EASE, blends.
 
 RDLAE (lambda 50, dropout 0.4, diagonal relaxation 0.35; linear_candidates.py) is the base.
 
