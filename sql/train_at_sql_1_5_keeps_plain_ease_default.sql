@@ -17,10 +17,16 @@ SELECT steam_rec.train('ease', '{"lambda": 1, "dropout": 0.4, "diagonal_relaxati
 SELECT id = :left_out AS left_out, id = :hybrid AS hybrid, algorithm, params->'dropout' AS dropout,
        params->'diagonal_relaxation' AS diagonal_relaxation
   FROM steam_rec.models ORDER BY id;
+-- algorithms() shows the defaults train() uses at 1.5, with no "absent":
+-- 1.5 had no such key.
+SELECT name, parameters->'dropout' AS dropout, parameters->'diagonal_relaxation' AS diagonal_relaxation
+  FROM steam_rec.algorithms() WHERE name IN ('ease', 'hybrid') ORDER BY name;
 
 -- At 1.6 the same call trains RDLAE; the model trained at 1.5 with the keys
 -- left out has the weights of plain EASE, the one given RDLAE's values RDLAE's.
 ALTER EXTENSION steam_rec UPDATE TO '1.6';
+SELECT name, parameters->'dropout' AS dropout, parameters->'diagonal_relaxation' AS diagonal_relaxation
+  FROM steam_rec.algorithms() WHERE name IN ('ease', 'hybrid') ORDER BY name;
 SELECT steam_rec.train('ease', '{"lambda": 1}') AS left_out_at_1_6 \gset
 SELECT steam_rec.train('ease', '{"lambda": 1, "dropout": 0, "diagonal_relaxation": 0}') AS zeros_at_1_6 \gset
 SELECT params->'dropout' AS dropout, params->'diagonal_relaxation' AS diagonal_relaxation

@@ -50,8 +50,8 @@ const char* kind_name(ParamKind kind) {
 
 }  // namespace
 
-std::string parameters_json(const AlgorithmSpec& algorithm) {
-  const TrainParams defaults = resolve_params(algorithm.name, {});
+std::string parameters_json(const AlgorithmSpec& algorithm, Defaults defaults_of) {
+  const TrainParams defaults = resolve_params(algorithm.name, {}, defaults_of);
   std::string json = "{";
   for (const ParameterSpec& spec : parameter_specs()) {
     std::string bases;
@@ -63,7 +63,7 @@ std::string parameters_json(const AlgorithmSpec& algorithm) {
     else
       json += ", \"default\": " + number(spec.get(defaults), spec.kind) + ", \"min\": " + number(spec.min, spec.kind) +
               ", \"max\": " + number(spec.max, spec.kind);
-    if (spec.kind != ParamKind::text && !std::isnan(spec.absent))
+    if (spec.kind != ParamKind::text && !std::isnan(spec.absent) && defaults_of == Defaults::current)
       json += ", \"absent\": " + number(spec.absent, spec.kind);
     if (!bases.empty()) json += ", \"bases\": " + list(split_bases(bases));
     json += "}";

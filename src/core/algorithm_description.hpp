@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/algorithm_registry.hpp"
+#include "core/train_params.hpp"
 
 namespace steam_rec::rec {
 
@@ -12,7 +13,9 @@ namespace steam_rec::rec {
 // "max": ...} or, for text, "values": [...]; a number whose missing key a
 // stored model reads as something else than the default also has "absent";
 // a parameter only some bases of a combining algorithm take also names them
-// in "bases": [...]}.
-std::string parameters_json(const AlgorithmSpec& algorithm);
+// in "bases": [...]}.  With Defaults::before_changes (a database whose SQL
+// predates a default's change) the defaults are those train() uses there, and
+// "absent" is left out: that SQL had no such key.
+std::string parameters_json(const AlgorithmSpec& algorithm, Defaults defaults = Defaults::current);
 
 }  // namespace steam_rec::rec

@@ -7,6 +7,7 @@
 #include "core/guard.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
+#include "pg/sql_version_defaults.hpp"
 
 extern "C" {
 #include "funcapi.h"
@@ -28,9 +29,12 @@ STEAM_REC_FUNCTION(steam_rec_algorithms) {
   using namespace steam_rec::pg;
   namespace rec = steam_rec::rec;
   InitMaterializedSRF(fcinfo, 0);
+  // At an SQL version older than a default's change, the defaults train() uses there.
+  const rec::Defaults defaults = defaults_of_installed_sql();
   auto* rows = new_in_context<AlgorithmRows>(CurrentMemoryContext);
   check(steam_rec::guard([&] {
-          for (const rec::AlgorithmSpec& a : rec::algorithms()) rows->parameters.push_back(rec::parameters_json(a));
+          for (const rec::AlgorithmSpec& a : rec::algorithms())
+            rows->parameters.push_back(rec::parameters_json(a, defaults));
         }),
         "algorithms");
   auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
