@@ -1,4 +1,4 @@
--- Issue 14 #1: one registry of algorithms.  steam_rec.algorithms() lists the
+-- One registry of algorithms.  steam_rec.algorithms() lists the
 -- core's registry: what train() and evaluate() accept, with each parameter's
 -- kind, default and range.  The schema keeps no second list (the CHECK on
 -- models.algorithm is gone in 1.5); the downgrade to 1.4, which puts it back,

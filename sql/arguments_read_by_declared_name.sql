@@ -1,4 +1,4 @@
--- Issue 14: every entry point reads its arguments by name, through the one
+-- Every entry point reads its arguments by name, through the one
 -- declaration of sql_contracts.cpp resolved against the called function's
 -- pg_proc row.  A function declared with the same names in another order reads
 -- the same values; one that lacks a declared argument, or declares it with

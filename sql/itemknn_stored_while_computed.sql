@@ -1,4 +1,4 @@
--- Issue 19: train('itemknn') stores its model_games rows while the core's
+-- train('itemknn') stores its model_games rows while the core's
 -- threads compute the rest (256 games a statement).  The stored rows are
 -- byte for byte the ones the whole-model INSERT wrote before: the hashes
 -- below were produced by that library, and are the same on 1, 2 and 3

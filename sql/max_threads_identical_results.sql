@@ -1,4 +1,4 @@
--- Issue 19: training and evaluate() run on up to steam_rec.max_threads
+-- Training and evaluate() run on up to steam_rec.max_threads
 -- threads of the core; a model trained, and a score measured, on one thread
 -- and on several are identical (fixed chunks, sums in chunk order).
 CREATE EXTENSION steam_rec;

@@ -1,4 +1,4 @@
--- Issue 19: train() writes model_games rows straight into the table (tuples
+-- train() writes model_games rows straight into the table (tuples
 -- built from the model's arrays, bulk-inserted as COPY does) where that
 -- writes what its INSERT would, and through SQL where it would not: a
 -- trigger on the table.  Both write the

@@ -13,7 +13,7 @@ INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (
 CREATE TEMP TABLE stats_before AS SELECT regress.rows_hash('{game_stats,engagement_prior}') AS hash;
 SELECT appid, owners FROM steam_rec.game_stats ORDER BY appid;
 
--- The issue's case: a maintenance role with EXECUTE and UPDATE (and what a
+-- The case this guards: a maintenance role with EXECUTE and UPDATE (and what a
 -- refresh writes) under a policy that shows it one player.
 CREATE ROLE regress_rls_maintainer NOLOGIN;
 GRANT USAGE ON SCHEMA steam_rec TO regress_rls_maintainer;

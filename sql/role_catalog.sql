@@ -1,4 +1,4 @@
--- Issue 14: the grants of a catalog role, exactly as docs/security.md lists them
+-- The grants of a catalog role, exactly as docs/security.md lists them
 -- ("Privileges", the catalog role), and that with them the role keeps
 -- catalog_cache and game_tags current: new games, changed names and prices,
 -- replaced tags, games removed from the store.

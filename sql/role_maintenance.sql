@@ -1,4 +1,4 @@
--- Issue 14: the grants of a maintenance role, exactly as docs/security.md lists
+-- The grants of a maintenance role, exactly as docs/security.md lists
 -- them ("Privileges", the maintenance role), and that with them the role does its
 -- nightly work: refresh_engagement, train, activate_model,
 -- refresh_recommendations and evaluate.  With EXECUTE alone each of them

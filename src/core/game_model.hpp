@@ -1,8 +1,9 @@
 // A trained recommender in the form it is stored and served in.
 //
 // Every algorithm produces the same shape: per game a popularity, and any of
-//   - item-item neighbors (itemknn, ease, hybrid): a player's score for game j
-//     is the sum over the games g they own of weight(g) * neighbor_weight(g, j);
+//   - item-item neighbors (what each algorithm stores is in its registry entry,
+//     algorithm_registry.cpp): a player's score for game j is the sum over the
+//     games g they own of weight(g) * neighbor_weight(g, j);
 //   - latent factors (ials): the player's vector is solved from the factors of
 //     the games they own ("fold-in"), so no per-player state is stored;
 //   - tag vectors (every model; content and hybrid score with them): TF-IDF

@@ -1,9 +1,10 @@
 // guard(): the one place where C++ exceptions stop.
 //
-// Every core function that the glue calls is `noexcept` and returns
-// guard([&] { ...body... }).  Whatever the body throws -- our own errors,
-// std::bad_alloc from Eigen, a cancellation, or something unknown -- comes back
-// as a Status, with all of the body's objects already destroyed.
+// Core work may throw (training, ranking, evaluation, reading parameters), so
+// the glue runs each piece of it as guard([&] { ...body... }), and a few core
+// entry points wrap their own body so.  Whatever the body throws -- our own
+// errors, std::bad_alloc from Eigen, a cancellation, or something unknown --
+// comes back as a Status, with all of the body's objects already destroyed.
 #pragma once
 
 #include <exception>

@@ -15,8 +15,8 @@
 //     exception that unwinds normally and is re-raised by the entry point.
 //   - Report user errors with ereport() when nothing C++ is alive, or throw
 //     SqlError otherwise.
-//   - Call the core only through its noexcept functions, and hand their Status
-//     to raise_core_failure().
+//   - Run core work that may throw inside guard() (core/guard.hpp), and hand
+//     its Status to check() once no C++ object is alive.
 #pragma once
 
 #include <string>

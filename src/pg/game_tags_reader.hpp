@@ -3,10 +3,7 @@
 
 #include "pg/game_tags_scan.hpp"
 #include "pg/postgres.hpp"
-
-extern "C" {
-#include "executor/spi.h"
-}
+#include "pg/spi.hpp"
 
 namespace steam_rec::pg {
 
@@ -26,26 +23,18 @@ void read_game_tags(Add&& add) {
     game_tags_scan_end(scan);
     return;
   }
-  constexpr long kFetchRows = 50000;
-  Portal cursor =
-      SPI_cursor_open_with_args("steam_rec_game_tags", "SELECT appid, tag_name, position FROM steam_rec.game_tags", 0,
-                                nullptr, nullptr, nullptr, true, 0);
-  for (;;) {
-    SPI_cursor_fetch(cursor, true, kFetchRows);
-    if (SPI_processed == 0) break;
-    SPITupleTable* table = SPI_tuptable;
-    for (uint64 r = 0; r < SPI_processed; ++r) {
-      bool is_null = true;
-      HeapTuple tuple = table->vals[r];
-      const int32 appid = DatumGetInt32(SPI_getbinval(tuple, table->tupdesc, 1, &is_null));
-      char* tag = SPI_getvalue(tuple, table->tupdesc, 2);
-      Datum position = SPI_getbinval(tuple, table->tupdesc, 3, &is_null);
-      add(appid, tag, is_null ? 0 : DatumGetInt32(position));
-      pfree(tag);
-    }
-    SPI_freetuptable(table);
-  }
-  SPI_cursor_close(cursor);
+  for_each_batch("steam_rec_game_tags", "SELECT appid, tag_name, position FROM steam_rec.game_tags", 0, nullptr,
+                 nullptr, [&add](SPITupleTable* table, uint64 rows) {
+                   for (uint64 r = 0; r < rows; ++r) {
+                     bool is_null = true;
+                     HeapTuple tuple = table->vals[r];
+                     const int32 appid = DatumGetInt32(SPI_getbinval(tuple, table->tupdesc, 1, &is_null));
+                     char* tag = SPI_getvalue(tuple, table->tupdesc, 2);
+                     Datum position = SPI_getbinval(tuple, table->tupdesc, 3, &is_null);
+                     add(appid, tag, is_null ? 0 : DatumGetInt32(position));
+                     pfree(tag);
+                   }
+                 });
 }
 
 }  // namespace steam_rec::pg

@@ -5,7 +5,7 @@
 # workers run, raises their stop flag, and they finish the chunk in hand
 # (chunks are small: a few ms).  The time is the server's (psql's \timing of
 # the failed statement), so client start-up does not count; the bound is the
-# issue's 0.2 s, about ten times the expected 5-20 ms.  Trainings whose
+# required 0.2 s, about ten times the expected 5-20 ms.  Trainings whose
 # parallel loops on this fixture last well past the timeout: iALS by
 # conjugate gradient and by Cholesky, a hybrid on iALS, EASE on 4,000 games,
 # itemknn while it stores rows already computed;

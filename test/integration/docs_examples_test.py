@@ -18,8 +18,9 @@ The convention (docs/contributing.md, "Examples are tested"):
   - comparison ignores trailing blanks and blank lines around a block; in a shown
     output, a line "..." stands for any number of lines (to shorten long output).
 Also checked: every relative link and #anchor resolves, every steam_rec function
-installed (except the _internal ones) has a heading in docs/reference.md, and the
-README stays under 250 lines.
+installed (except the _internal ones) has a heading in docs/reference.md, the
+README stays under 250 lines, and the README's Repository list and the Layout of
+docs/contributing.md name every folder under test/.
 
 --write replaces each stale output block with what psql printed (then review the diff).
 """
@@ -268,6 +269,28 @@ def check_reference():
             if not re.search(r"^#{2,4} .*\bsteam_rec\." + re.escape(name) + r"\b", reference, re.M)]
 
 
+def test_folders():
+    """The folders directly under test/ that git tracks files in (every one when git cannot say)."""
+    out = subprocess.run(["git", "-C", ROOT, "ls-files", "test"], capture_output=True, text=True, check=False)
+    if out.returncode == 0 and out.stdout:
+        return sorted({path.split("/")[1] for path in out.stdout.split() if path.count("/") >= 2})
+    return sorted(d for d in os.listdir(os.path.join(ROOT, "test")) if os.path.isdir(os.path.join(ROOT, "test", d)))
+
+
+def check_test_folders():
+    """A newcomer finds every kind of test from the README and the contributing page."""
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read().split("\n")
+    listed = " ".join(line for line in readme if line.startswith("test/ "))
+    layout = open(os.path.join(ROOT, "docs", "contributing.md"), encoding="utf-8").read()
+    problems = []
+    for folder in test_folders():
+        if not re.search(r"\b" + re.escape(folder) + r"\b", listed):
+            problems.append(f"README.md: the Repository list's test/ line does not name test/{folder}")
+        if f"test/{folder}/" not in layout:
+            problems.append(f"docs/contributing.md: the Layout does not list test/{folder}/")
+    return problems
+
+
 def self_check():
     """The comparison fails on a changed line and passes '...' over any lines."""
     assert matches(["a", "b"], ["a", "b"]) and not matches(["a", "b"], ["a", "c"])
@@ -280,7 +303,7 @@ def main():
     only = [a for a in sys.argv[1:] if not a.startswith("--")]
     self_check()
     files = pages()
-    problems = check_links(files)
+    problems = check_links(files) + check_test_folders()
     readme_lines = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read().count("\n")
     if readme_lines >= README_MAX_LINES:
         problems.append(f"README.md has {readme_lines} lines; the landing page stays under {README_MAX_LINES}")
