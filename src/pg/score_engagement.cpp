@@ -20,10 +20,14 @@ double optional_argument(const steam_rec::pg::Arguments& arguments, const char* 
 }
 
 void require_hours(const char* name, double value, double maximum) {
-  if (!std::isfinite(value) || value < 0 || value > maximum)
+  if (std::isfinite(value) && value >= 0 && value <= maximum) return;
+  if (std::isinf(maximum))
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("%s must be a finite number of hours from 0 to %g, not %g", name, maximum, value),
+                    errmsg("%s must be a finite number of hours, 0 or more, not %g", name, value),
                     errhint("Pass 0 for a game that was never played.")));
+  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                  errmsg("%s must be a finite number of hours from 0 to %g, not %g", name, maximum, value),
+                  errhint("Pass 0 for a game that was never played.")));
 }
 
 }  // namespace
