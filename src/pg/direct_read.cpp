@@ -13,6 +13,8 @@ extern "C" {
 #include "catalog/namespace.h"
 #include "catalog/pg_am_d.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_opfamily_d.h"
+#include "catalog/pg_type_d.h"
 #include "commands/extension.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -365,6 +367,17 @@ int read_player_games_covered(Relation heap, Relation index, int appid_at, int s
   return count;
 }
 
+// The default btree operator family of `type`.  The integer types' is fixed
+// by the catalog (no second default operator class can be made for a type),
+// and a fresh backend's first type cache lookup of a type scans pg_opclass:
+// the most catalog reading a first recommend() did beyond opening the
+// relations it reads.  The type cache keeps any other type's: every call
+// asks this.
+Oid default_btree_family(Oid type) {
+  if (type == INT2OID || type == INT4OID || type == INT8OID) return INTEGER_BTREE_FAM_OID;
+  return lookup_type_cache(type, TYPECACHE_BTREE_OPFAMILY)->btree_opf;
+}
+
 // Whether key column `i` of `index` is heap column `column` in that column
 // type's default btree order: ascending, by its default operator family.
 // Serving sums a player's games in the order it reads them, and that order
@@ -372,10 +385,7 @@ int read_player_games_covered(Relation heap, Relation index, int appid_at, int s
 // float sums, and so scores and ties, differ.
 bool keyed_in_default_order(Relation heap, Relation index, int i, int column) {
   if (index->rd_index->indkey.values[i] != column || index->rd_indoption[i] != 0) return false;
-  const Oid type = TupleDescAttr(RelationGetDescr(heap), column - 1)->atttypid;
-  // The type cache keeps the default btree family: every call asks this, and
-  // looking up the default operator class would scan pg_opclass each time.
-  const Oid family = lookup_type_cache(type, TYPECACHE_BTREE_OPFAMILY)->btree_opf;
+  const Oid family = default_btree_family(TupleDescAttr(RelationGetDescr(heap), column - 1)->atttypid);
   return OidIsValid(family) && family == index->rd_opfamily[i];
 }
 
