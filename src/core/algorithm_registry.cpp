@@ -176,7 +176,7 @@ void train_hybrid(const TrainingSet& data, const TrainParams& params, GameModel&
   // games most like it by tags, weighed by its tag popularity as content is.
   if (params.new_game_weight > 0 && model.neighbors.rows() > 0) {
     model.neighbors = with_new_game_columns(data, model.tags, model.neighbors, params.new_game_weight,
-                                            params.content_neighbors, cancel);
+                                            params.tag_ridge_weight, params.content_neighbors, cancel);
     if (params.tag_popularity_exponent > 0)
       scale_columns(model.neighbors, new_game_tag_popularity_factors(data, params.tag_popularity_exponent));
   }
@@ -270,6 +270,9 @@ const std::vector<ParameterSpec>& parameter_specs() {
       // weights and did not scale them by tag popularity.
       absent_reads_as(STEAM_REC_NUMBER(new_game_weight, K::number, false, 0, 100), 0),
       absent_reads_as(STEAM_REC_NUMBER(tag_popularity_exponent, K::number, false, 0, 10), 0),
+      // New in 1.6 with default 1; a model stored before lent through tag
+      // neighbours only.
+      absent_reads_as(STEAM_REC_NUMBER(tag_ridge_weight, K::number, false, 0, 100), 0),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
        [](TrainParams& p, const std::string& v) {
@@ -361,7 +364,8 @@ const std::vector<AlgorithmSpec>& algorithms() {
       {"hybrid",
        "A collaborative base (ease, itemknn, rp3beta or ials) blended with content by content_weight.",
        "the base's parts and the content neighbours",
-       {"base", "content_neighbors", "content_weight", "tag_popularity_exponent", "new_game_weight"},
+       {"base", "content_neighbors", "content_weight", "tag_popularity_exponent", "new_game_weight",
+        "tag_ridge_weight"},
        false,
        "ease",
        train_hybrid,
