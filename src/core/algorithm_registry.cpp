@@ -12,6 +12,7 @@
 #include "core/new_game_neighbors.hpp"
 #include "core/rp3beta_parts.hpp"
 #include "core/staged_rows.hpp"
+#include "core/tag_ridge_map.hpp"
 #include "core/target_factors.hpp"
 
 namespace steam_rec::rec {
@@ -65,7 +66,10 @@ double content_memory(const TrainParams& params, const DataSize& size) {
 double hybrid_memory(const TrainParams& params, const DataSize& size) {
   // New-game columns: each game's tag neighbours, and one more list per game.
   const double new_games = params.new_game_weight > 0 ? 2 * content_memory(params, size) : 0;
-  return content_memory(params, size) + params.base->memory_bytes(params, size) + new_games;
+  // The ridge map from tags: three tags x tags matrices of doubles at most.
+  const double tags = static_cast<double>(std::min<std::int64_t>(size.tag_entries, kTagRidgeMaxTags));
+  const double ridge = params.new_game_weight > 0 && params.tag_ridge_weight > 0 ? 3 * tags * tags * 8 : 0;
+  return content_memory(params, size) + params.base->memory_bytes(params, size) + new_games + ridge;
 }
 
 // Per thread: a float accumulator, a touched list and candidates per game.

@@ -19,12 +19,18 @@ namespace steam_rec::rec {
 // within the seeds' spread).
 constexpr double kTagRidgePenalty = 3.0;
 
+// The map covers at most this many tags, those on the most owned games: its
+// tags x tags matrices stay under 25 MB whatever the catalog's tag names
+// (Steam has about 450).
+constexpr std::int32_t kTagRidgeMaxTags = 1024;
+
 // The share of owned game s in new game n is f_s' A f_n / scale, with
 // A = (F'F + penalty I)^-1 over the owned games' tag vectors f, scaled so the
 // shares of a new game sum to 1 on average, as the tag neighbours' do.
 struct TagRidgeMap {
-  Eigen::MatrixXd scaled_inverse;       // A / scale, tags x tags; empty: no map
+  Eigen::MatrixXd scaled_inverse;       // A / scale, over the map's tags; empty: no map
   std::vector<std::int32_t> new_games;  // tagged games nobody owns, ascending
+  std::vector<std::int32_t> column;     // per tag, its place among the map's tags, or -1
 };
 
 // The map over `vectors` (unit TF-IDF rows by game, `tags` columns); owners[g]

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
+#include <string>
 
 #include "core/algorithm_registry.hpp"
 #include "core/tag_ridge_map.hpp"
@@ -109,4 +110,28 @@ TEST(TagRidgeWeight, ReachesANewGameBeyondItsNearestTagNeighbour) {
             stored_weight(neighbours_only.neighbors, kGame1, kGame2));
   EXPECT_LE(stored_weight(with_ridge.neighbors, kGame3, kGame10), 0.0f);
   EXPECT_GT(stored_weight(with_ridge.neighbors, kGame3, kGame11), 0.0f);
+}
+
+// Whatever the number of tag names, the map covers the kTagRidgeMaxTags tags
+// on the most owned games, and a new game sharing one of them is still lent to.
+TEST(TagRidgeWeight, KeepsToTheMostUsedTags) {
+  TrainingSet d;
+  for (int p = 1; p <= 6; ++p) {
+    d.add_owned(p, 1, 0.5f);
+    d.add_owned(p, 2, 0.5f);
+  }
+  d.add_tag(1, "Shared", 1);
+  d.add_tag(2, "Shared", 1);
+  for (int t = 0; t < kTagRidgeMaxTags + 50; ++t) d.add_tag(3 + t, "Rare " + std::to_string(t), 1);
+  d.add_tag(5000, "Shared", 1);
+  d.finish(no_cancel);
+  const GameModel model = train(d, hybrid(0, 1), no_cancel);
+  std::vector<std::int64_t> owners(static_cast<std::size_t>(d.games()), 0);
+  owners[0] = owners[1] = 6;
+  const TagRidgeMap map = fit_tag_ridge_map(model.tags, static_cast<std::int32_t>(d.tag_names().size()), owners);
+  ASSERT_EQ(map.scaled_inverse.rows(), kTagRidgeMaxTags);
+  std::vector<float> dot(static_cast<std::size_t>(d.games()), 0.0f);
+  std::vector<std::int32_t> touched;
+  add_ridge_lent_weights(map, model.tags, model.neighbors, 0, 1.0, dot, touched);
+  EXPECT_GT(dot[static_cast<std::size_t>(d.games() - 1)], 0.0f);  // game 5000, the last by appid
 }
