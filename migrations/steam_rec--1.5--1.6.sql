@@ -488,6 +488,11 @@ BEGIN
     UPDATE steam_rec.models AS m
        SET params = jsonb_build_object('tag_popularity_exponent', 0) || m.params
      WHERE m.algorithm IN ('content', 'hybrid') AND NOT m.params ? 'tag_popularity_exponent';
+    -- tag_ridge_weight (hybrid), new in 1.6 with default 1, likewise: a model
+    -- stored before lent new games nothing through the ridge map from tags.
+    UPDATE steam_rec.models AS m
+       SET params = jsonb_build_object('tag_ridge_weight', 0) || m.params
+     WHERE m.algorithm = 'hybrid' AND NOT m.params ? 'tag_ridge_weight';
 END
 $$;
 

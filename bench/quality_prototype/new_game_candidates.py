@@ -44,18 +44,23 @@ def per_player_max(scores):
     return scores / np.maximum(np.abs(scores).max(1, keepdims=True), 1e-12)
 
 
-def candidates(x, t, new):
-    """Yields (label, scores over the new games) for each idea."""
+def lending(t, new, owners):
+    """Returns each owned game's share in each new game's lent weights (every game x new games):
+    the new game's NEIGHBORS owned games of largest tag cosine, weighted by it, summing to 1."""
+    lenders = t @ t[new].T
+    lenders[owners == 0] = 0
+    lenders[lenders < -np.sort(-lenders, axis=0)[NEIGHBORS - 1][None, :]] = 0
+    return lenders / np.maximum(lenders.sum(0, keepdims=True), 1e-12)
+
+
+def candidates(x, t, new, appids=None):
+    """Yields (label, scores over the new games) for each idea (appids unused)."""
     owners = np.asarray(x.sum(0)).ravel()
     tag_plays = ((t > 0) * owners[:, None]).sum(0)
     tag_popularity = ((t[new] > 0) * tag_plays[None, :]).sum(1)
     yield "floor", np.tile(tag_popularity, (x.shape[0], 1))
     by_tags = tag_popularity / tag_popularity.max()
-    cosine = t @ t[new].T  # every game x new games
-    cosine[owners == 0] = 0
-    lenders = cosine.copy()
-    lenders[lenders < -np.sort(-lenders, axis=0)[NEIGHBORS - 1][None, :]] = 0
-    lenders /= np.maximum(lenders.sum(0, keepdims=True), 1e-12)
+    lenders = lending(t, new, owners)
     lent = np.asarray(x @ (ease_weights(ease_inverse((x.T @ x).toarray(), LAMBDA)) @ lenders))
     yield "lent x tag popularity (default)", lent * by_tags[None, :]
     profile = np.asarray(x @ t)
@@ -75,12 +80,13 @@ def candidates(x, t, new):
            per_player_max(lent * neighbours_owners[None, :] ** 0.5) + liking * by_tags)
 
 
-def main():
-    validation = sys.argv[1] == "val"
+def folds(validation, seeds):
+    """Yields (seed, X, tag vectors, new game indexes, relevant, appids) per seed: X players x games
+    (0/1, the held-out games' columns empty), relevant[u] player u's held-out games as indexes into
+    new, appids the games' (X's columns')."""
     plays, tags = load()
     pairs = kept_pairs(plays)
-    results = defaultdict(list)
-    for seed in map(int, sys.argv[2:]):
+    for seed in seeds:
         new, dropped, universe = split_games(pairs, seed, validation)
         games = [a for a in universe if a not in dropped]
         index = {a: i for i, a in enumerate(games)}
@@ -97,16 +103,35 @@ def main():
                     rows.append(u)
                     cols.append(index[appid])
         x = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), (len(games_of), len(games)))
+        yield seed, x, tag_vectors(games, tags), np.array([index[a] for a in new]), relevant, games
+
+
+def measure(validation, seeds, candidates_of, reference=None):
+    """Prints each candidate's Recall@20 / NDCG@20 per seed and their means over the seeds;
+    candidates_of(x, t, new, appids) yields (label, scores over the new games), the floor first.  With a
+    reference label, the means are docs/quality.md's table rows, with the ratios to it paired by seed."""
+    results = defaultdict(list)
+    for seed, x, t, new, relevant, games in folds(validation, seeds):
         floor = None
-        for label, scores in candidates(x, tag_vectors(games, tags), np.array([index[a] for a in new])):
+        for label, scores in candidates_of(x, t, new, games):
             recall, ndcg = mean_quality(ranked_top(scores), relevant)
             floor = floor or recall
             results[label].append((recall, ndcg, recall / floor))
             print(f"seed {seed} | {label} | {recall:.4f} / {ndcg:.4f} | x floor {recall / floor:.3f}", flush=True)
     for label, rows in results.items():
         r = np.array(rows)
-        print(f"mean | {label} | {r[:, 0].mean():.4f} +- {r[:, 0].std(ddof=1):.4f} / {r[:, 1].mean():.4f} | "
-              f"x floor {r[:, 2].mean():.3f} (min {r[:, 2].min():.3f})")
+        if reference is None:
+            print(f"mean | {label} | {r[:, 0].mean():.4f} +- {r[:, 0].std(ddof=1):.4f} / {r[:, 1].mean():.4f} | "
+                  f"x floor {r[:, 2].mean():.3f} (min {r[:, 2].min():.3f})")
+            continue
+        ratio = r[:, :2] / np.array(results[reference])[:, :2]
+        print(f"| {label} | {r[:, 0].mean():.4f} ± {r[:, 0].std(ddof=1):.4f} / {r[:, 1].mean():.4f} ± "
+              f"{r[:, 1].std(ddof=1):.4f} | {r[:, 2].mean():.3f}, {r[:, 2].min():.3f} | " +
+              " / ".join(f"{q.mean():.3f} ± {q.std(ddof=1):.3f} ({(q > 1 + 1e-9).sum()})" for q in ratio.T) + " |")
+
+
+def main():
+    measure(sys.argv[1] == "val", map(int, sys.argv[2:]), candidates)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@
 #include "core/new_game_neighbors.hpp"
 #include "core/rp3beta_parts.hpp"
 #include "core/staged_rows.hpp"
+#include "core/tag_ridge_map.hpp"
 #include "core/target_factors.hpp"
 
 namespace steam_rec::rec {
@@ -65,7 +66,10 @@ double content_memory(const TrainParams& params, const DataSize& size) {
 double hybrid_memory(const TrainParams& params, const DataSize& size) {
   // New-game columns: each game's tag neighbours, and one more list per game.
   const double new_games = params.new_game_weight > 0 ? 2 * content_memory(params, size) : 0;
-  return content_memory(params, size) + params.base->memory_bytes(params, size) + new_games;
+  // The ridge map from tags: three tags x tags matrices of doubles at most.
+  const double tags = static_cast<double>(std::min<std::int64_t>(size.tag_entries, kTagRidgeMaxTags));
+  const double ridge = params.new_game_weight > 0 && params.tag_ridge_weight > 0 ? 3 * tags * tags * 8 : 0;
+  return content_memory(params, size) + params.base->memory_bytes(params, size) + new_games + ridge;
 }
 
 // Per thread: a float accumulator, a touched list and candidates per game.
@@ -176,7 +180,7 @@ void train_hybrid(const TrainingSet& data, const TrainParams& params, GameModel&
   // games most like it by tags, weighed by its tag popularity as content is.
   if (params.new_game_weight > 0 && model.neighbors.rows() > 0) {
     model.neighbors = with_new_game_columns(data, model.tags, model.neighbors, params.new_game_weight,
-                                            params.content_neighbors, cancel);
+                                            params.tag_ridge_weight, params.content_neighbors, cancel);
     if (params.tag_popularity_exponent > 0)
       scale_columns(model.neighbors, new_game_tag_popularity_factors(data, params.tag_popularity_exponent));
   }
@@ -270,6 +274,9 @@ const std::vector<ParameterSpec>& parameter_specs() {
       // weights and did not scale them by tag popularity.
       absent_reads_as(STEAM_REC_NUMBER(new_game_weight, K::number, false, 0, 100), 0),
       absent_reads_as(STEAM_REC_NUMBER(tag_popularity_exponent, K::number, false, 0, 10), 0),
+      // New in 1.6 with default 1; a model stored before lent through tag
+      // neighbours only.
+      absent_reads_as(STEAM_REC_NUMBER(tag_ridge_weight, K::number, false, 0, 100), 0),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
        [](TrainParams& p, const std::string& v) {
@@ -361,7 +368,8 @@ const std::vector<AlgorithmSpec>& algorithms() {
       {"hybrid",
        "A collaborative base (ease, itemknn, rp3beta or ials) blended with content by content_weight.",
        "the base's parts and the content neighbours",
-       {"base", "content_neighbors", "content_weight", "tag_popularity_exponent", "new_game_weight"},
+       {"base", "content_neighbors", "content_weight", "tag_popularity_exponent", "new_game_weight",
+        "tag_ridge_weight"},
        false,
        "ease",
        train_hybrid,

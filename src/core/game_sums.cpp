@@ -627,7 +627,7 @@ GameModel train_from_game_sums(const TrainingSet& catalog, const OwnedTotals& to
   model.neighbors = collaborative_from_sums(in, collaborative_part(params), params);
   if (hybrid && params.new_game_weight > 0 && model.neighbors.rows() > 0) {
     model.neighbors = with_new_game_columns(catalog, in.owners, model.tags, model.neighbors, params.new_game_weight,
-                                            params.content_neighbors, cancel);
+                                            params.tag_ridge_weight, params.content_neighbors, cancel);
     if (params.tag_popularity_exponent > 0)
       scale_columns(model.neighbors,
                     new_game_tag_popularity_factors(catalog, in.owners, params.tag_popularity_exponent));

@@ -4,6 +4,7 @@
 
 #include "core/neighbor_blend.hpp"
 #include "core/row_parts.hpp"
+#include "core/tag_ridge_map.hpp"
 #include "core/target_factors.hpp"
 #include "core/top_k.hpp"
 
@@ -55,17 +56,21 @@ SparseRows tag_neighbors_of_new_games(const TrainingSet& data, const Owners& own
 }  // namespace
 
 SparseRows with_new_game_columns(const TrainingSet& data, const SparseRows& vectors, const SparseRows& neighbors,
-                                 double new_game_weight, std::int32_t count, CancelCheck& cancel) {
-  return with_new_game_columns(data, owner_counts(data), vectors, neighbors, new_game_weight, count, cancel);
+                                 double new_game_weight, double ridge_weight, std::int32_t count, CancelCheck& cancel) {
+  return with_new_game_columns(data, owner_counts(data), vectors, neighbors, new_game_weight, ridge_weight, count,
+                               cancel);
 }
 
 SparseRows with_new_game_columns(const TrainingSet& data, const Owners& owners, const SparseRows& vectors,
-                                 const SparseRows& neighbors, double new_game_weight, std::int32_t count,
-                                 CancelCheck& cancel) {
+                                 const SparseRows& neighbors, double new_game_weight, double ridge_weight,
+                                 std::int32_t count, CancelCheck& cancel) {
   const std::int32_t games = std::min(vectors.rows(), neighbors.rows());
   // Owned game s -> the new games it is a tag neighbour of, with its share.
   const SparseRows lends_to =
       transpose(tag_neighbors_of_new_games(data, owners, vectors, count, cancel), vectors.rows());
+  const TagRidgeMap ridge = ridge_weight > 0
+                                ? fit_tag_ridge_map(vectors, static_cast<std::int32_t>(data.tag_names().size()), owners)
+                                : TagRidgeMap{};
   const SparseRows added = game_rows_in_parallel(
       games, kRowsPerChunk,
       [&](std::int32_t g, RowScratch& s) {
@@ -79,6 +84,7 @@ SparseRows with_new_game_columns(const TrainingSet& data, const Owners& owners, 
             // A sum that lands exactly on 0 stays listed as touched: harmless.
           }
         }
+        add_ridge_lent_weights(ridge, vectors, neighbors, g, ridge_weight, s.dot, s.touched);
         for (std::int32_t n : s.touched) {
           if (s.dot[n] > 0) s.candidates.push_back(Scored{static_cast<float>(new_game_weight * s.dot[n]), n});
           s.dot[n] = 0;

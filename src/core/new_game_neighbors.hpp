@@ -17,13 +17,15 @@ namespace steam_rec::rec {
 // Returns `neighbors` with, in each row, up to `count` more entries: the new
 // games (tagged, no owner) of largest positive weight, each
 // new_game_weight x sum_s w(g, s) c(s, n) / sum_s c(s, n) over the `count`
-// owned games s of largest tag cosine c(s, n) with n (unit TF-IDF `vectors`).
+// owned games s of largest tag cosine c(s, n) with n (unit TF-IDF `vectors`),
+// plus new_game_weight x ridge_weight x the same sum over every owned game s
+// with the shares of the ridge map from tags (tag_ridge_map.hpp; 0: none).
 SparseRows with_new_game_columns(const TrainingSet& data, const SparseRows& vectors, const SparseRows& neighbors,
-                                 double new_game_weight, std::int32_t count, CancelCheck& cancel);
+                                 double new_game_weight, double ridge_weight, std::int32_t count, CancelCheck& cancel);
 // The same, with the owners per game given (owners[g] for data's game g; data
 // gives the tag names): training from per-worker sums has no rows.
 SparseRows with_new_game_columns(const TrainingSet& data, const std::vector<std::int64_t>& owners,
                                  const SparseRows& vectors, const SparseRows& neighbors, double new_game_weight,
-                                 std::int32_t count, CancelCheck& cancel);
+                                 double ridge_weight, std::int32_t count, CancelCheck& cancel);
 
 }  // namespace steam_rec::rec

@@ -95,6 +95,11 @@ struct TrainParams {
   // 1 was chosen with evaluate(target => 'new_games', validation => true),
   // and leaves 'owned' unchanged)
   float new_game_weight = 1;
+  // hybrid over a neighbour base, with new_game_weight: new games' weights
+  // also lent through the ridge map from tags (tag_ridge_map.hpp), times
+  // this relative to the tag neighbours' (0: tag neighbours only; 1 was
+  // chosen with evaluate(target => 'new_games', validation => true))
+  float tag_ridge_weight = 1;
 };
 
 struct ParamValue {

@@ -39,9 +39,10 @@ TrainingSet data() {
 }
 
 TrainParams hybrid(double new_game_weight) {
-  return resolve_params("hybrid",
-                        {ParamValue{"base", true, 0, "itemknn"}, ParamValue{"tag_popularity_exponent", false, 0, ""},
-                         ParamValue{"new_game_weight", false, new_game_weight, ""}});
+  return resolve_params(
+      "hybrid",
+      {ParamValue{"base", true, 0, "itemknn"}, ParamValue{"tag_popularity_exponent", false, 0, ""},
+       ParamValue{"new_game_weight", false, new_game_weight, ""}, ParamValue{"tag_ridge_weight", false, 0, ""}});
 }
 
 // Game numbers by ascending appid: 1, 2, 3, 4, 10, 11 -> 0..5.

@@ -57,8 +57,10 @@ TEST(StoredModelWithoutNewGameKeys, RestoresWithoutNewGameScoring) {
   for (const char* algorithm : {"hybrid", "content"}) {
     std::vector<ParamValue> stored;
     for (const ParamValue& value : describe_params(resolve_params(algorithm, {})))
-      if (value.key != "new_game_weight" && value.key != "tag_popularity_exponent") stored.push_back(value);
+      if (value.key != "new_game_weight" && value.key != "tag_popularity_exponent" && value.key != "tag_ridge_weight")
+        stored.push_back(value);
     const TrainParams restored = restore_params(algorithm, stored);
+    if (std::string(algorithm) == "hybrid") EXPECT_EQ(restored.tag_ridge_weight, 0.0f);
     EXPECT_EQ(restored.new_game_weight, std::string(algorithm) == "hybrid" ? 0.0f : 1.0f) << algorithm;
     EXPECT_EQ(restored.tag_popularity_exponent, 0.0f) << algorithm;
   }
@@ -76,7 +78,7 @@ TEST(StoredModelWithoutRdlaeKeys, TheRegistryNamesTheAbsentValues) {
   for (const ParameterSpec& spec : parameter_specs()) {
     const std::string key = spec.key;
     if (key == "dropout" || key == "diagonal_relaxation" || key == "new_game_weight" ||
-        key == "tag_popularity_exponent")
+        key == "tag_popularity_exponent" || key == "tag_ridge_weight")
       EXPECT_EQ(spec.absent, 0.0) << key;
     else
       EXPECT_TRUE(std::isnan(spec.absent)) << key;
