@@ -20,14 +20,15 @@ struct Recommender::Scales {
 
 constexpr std::uint8_t kIncludeTag = 1, kExcludeTag = 2;
 constexpr std::uint8_t kTouched = 1, kExcluded = 2, kOwned = 4, kChosen = 8;  // bits of game_flags_
+static_assert(kTouched == 1, "add_row counts a new game as (flag & kTouched) ^ kTouched");
 
 // Results times owned games up to which explain() reads weights from one walk
 // of each owned game's lists (pair_weights) instead of a search per pair.
 constexpr std::size_t kPairWeightsAtMost = 65536;
 
-// Stored lists up to this long are summed with one cancel poll per list (a
-// trained list holds at most 5,000); a longer one, which only a hand-written
-// model row can hold, polls per element.
+// Stored lists are summed with one cancel poll per this many elements: one
+// per list for a trained one (it holds at most 5,000), more for a longer one,
+// which only a hand-written model row can hold.
 constexpr std::int64_t kPolledPerList = 8192;
 
 // Which games a request allows.  Excluded games and the filters' tags are
@@ -73,6 +74,7 @@ void Recommender::allocate_scratch() {
   collaborative_.assign(n, 0.0f);
   content_.assign(n, 0.0f);
   game_flags_.assign(n, 0);
+  touched_.allocate(n);
 }
 
 std::string Recommender::fold_tag_name(const std::string& name) {
@@ -97,13 +99,12 @@ std::vector<std::string> Recommender::unknown_tags(const std::vector<std::string
 
 std::size_t Recommender::scratch_bytes() const {
   return collaborative_.capacity() * 4 + content_.capacity() * 4 + game_flags_.capacity() + tag_filter_.capacity() +
-         (touched_.capacity() + excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity()) * 4;
+         touched_.capacity_bytes() + (excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity()) * 4;
 }
 
 void Recommender::touch(std::int32_t game) {
-  if (flagged(game, kTouched)) return;
+  touched_.append_unless(flagged(game, kTouched), game);
   game_flags_[game] |= kTouched;
-  touched_.push_back(game);
 }
 
 void Recommender::exclude(std::int32_t game) {
@@ -213,27 +214,35 @@ void Recommender::prefetch_rows(const SparseView& list, const std::vector<std::i
 
 // Adds weight * the stored value of (row, j) to scores[j] for each j of the
 // row, touching j; returns the largest score it left.  The hottest loop of a
-// call: the arrays are read through locals, which the byte stores to the
-// flags (a char type, which may alias anything) cannot force to be reloaded.
+// call, so it has no branch per element: each game is written to the next
+// slot of the touched list and counted only when its flag says it is new
+// (TouchedGames), and cancel is polled between chunks.  The arrays are read
+// through locals, which the byte stores to the flags (a char type, which may
+// alias anything) cannot force to be reloaded.
 float Recommender::add_row(const SparseView& list, std::int32_t row, float weight, float* scores, CancelCheck& cancel) {
-  cancel.poll();
   const std::int64_t begin = list.begin(row), end = list.end(row);
-  const bool long_list = end - begin > kPolledPerList;
   const std::int32_t* const index = list.index;
   const float* const value = list.value;
   std::uint8_t* const flags = game_flags_.data();
+  std::int32_t* const touched = touched_.slots();
+  std::size_t count = touched_.count();
   float top = 0;
-  for (std::int64_t p = begin; p < end; ++p) {
-    if (long_list) cancel.poll();
-    const std::int32_t j = index[p];
-    if ((flags[j] & kTouched) == 0) {
-      flags[j] |= kTouched;
-      touched_.push_back(j);
+  std::int64_t p = begin;
+  do {
+    cancel.poll();
+    const std::int64_t chunk_end = std::min(end, p + kPolledPerList);
+    for (; p < chunk_end; ++p) {
+      const std::int32_t j = index[p];
+      const std::uint8_t flag = flags[j];
+      touched[count] = j;
+      count += (flag & kTouched) ^ kTouched;
+      flags[j] = flag | kTouched;
+      const float sum = scores[j] + weight * value[p];
+      scores[j] = sum;
+      top = std::max(top, sum);
     }
-    const float sum = scores[j] + weight * value[p];
-    scores[j] = sum;
-    top = std::max(top, sum);
-  }
+  } while (p < end);
+  touched_.set_count(count);
   return top;
 }
 

@@ -16,6 +16,7 @@
 #include "core/game_model.hpp"
 #include "core/model_view.hpp"
 #include "core/top_k.hpp"
+#include "core/touched_games.hpp"
 
 namespace steam_rec::rec {
 
@@ -142,7 +143,8 @@ class Recommender {
   // says what to clear when the call ends.
   std::vector<float> collaborative_, content_;
   std::vector<std::uint8_t> game_flags_, tag_filter_;
-  std::vector<std::int32_t> touched_, excluded_, owned_list_, filtered_tags_, chosen_list_;
+  TouchedGames touched_;
+  std::vector<std::int32_t> excluded_, owned_list_, filtered_tags_, chosen_list_;
   bool flagged(std::int32_t game, std::uint8_t flag) const { return (game_flags_[game] & flag) != 0; }
 };
 

@@ -234,6 +234,8 @@ Ranking* begin_similar(FunctionCallInfo fcinfo, const Arguments& arguments) {
 
 void add_games(Ranking* ranking, const int32* appids, const float* engagement, int count) {
   check(guard([&] {
+          // One allocation for the player's games, not one per doubling.
+          ranking->request.games.reserve(ranking->request.games.size() + static_cast<std::size_t>(count));
           for (int i = 0; i < count; ++i) ranking->request.games.push_back(rec::PlayerGame{appids[i], engagement[i]});
         }),
         kRanking);
