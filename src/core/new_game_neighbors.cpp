@@ -38,12 +38,7 @@ SparseRows tag_neighbors_of_new_games(const TrainingSet& data, const Owners& own
       games, kRowsPerChunk,
       [&](std::int32_t n, RowScratch& s) {
         if (owned(owners, n)) return;
-        add_row_products(vectors, by_tag, n, s);
-        for (std::int32_t j : s.touched) {
-          s.candidates.push_back(Scored{s.dot[j], j});
-          s.dot[j] = 0;
-        }
-        s.touched.clear();
+        collect_row_products(vectors, by_tag, n, -1, s);
         keep_best(s.candidates, static_cast<std::size_t>(count));
         float sum = 0;
         for (const Scored& c : s.candidates) sum += c.score;

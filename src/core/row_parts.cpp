@@ -17,6 +17,43 @@ void add_row_products(const SparseRows& rows, const SparseRows& columns, std::in
   }
 }
 
+namespace {
+
+// A row with at least this many products per game of the catalog is read
+// back by one pass over every game's sum (collect_row_products()).
+constexpr std::int64_t kGamesPerProductForPass = 4;
+
+}  // namespace
+
+void collect_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t skip,
+                          RowScratch& scratch) {
+  std::int64_t products = 0;
+  for (std::int64_t p = rows.offset[row]; p < rows.offset[row + 1]; ++p)
+    products += columns.offset[rows.index[p] + 1] - columns.offset[rows.index[p]];
+  std::vector<float>& dot = scratch.dot;
+  const auto games = static_cast<std::int32_t>(dot.size());
+  if (products * kGamesPerProductForPass < games) {
+    add_row_products(rows, columns, row, scratch);
+    for (std::int32_t j : scratch.touched) {
+      if (j != skip && dot[j] != 0) scratch.candidates.push_back(Scored{dot[j], j});
+      dot[j] = 0;
+    }
+    scratch.touched.clear();
+    return;
+  }
+  for (std::int64_t p = rows.offset[row]; p < rows.offset[row + 1]; ++p) {
+    const std::int32_t t = rows.index[p];
+    const float weight = rows.value[p];
+    for (std::int64_t q = columns.offset[t]; q < columns.offset[t + 1]; ++q)
+      dot[columns.index[q]] += weight * columns.value[q];
+  }
+  for (std::int32_t j = 0; j < games; ++j) {
+    if (dot[j] == 0) continue;
+    if (j != skip) scratch.candidates.push_back(Scored{dot[j], j});
+    dot[j] = 0;
+  }
+}
+
 void append_by_index(std::vector<Scored>& candidates, SparseRows& part) {
   std::sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) { return a.index < b.index; });
   for (const Scored& c : candidates) {

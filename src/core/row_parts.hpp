@@ -25,6 +25,18 @@ struct RowScratch {
 // each j it makes non-zero in scratch.touched.
 void add_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, RowScratch& scratch);
 
+// Appends to scratch.candidates each j but `skip` whose dot product as
+// add_row_products() computes it is non-zero, with that product, in no set
+// order, leaving scratch.dot all zero (size it to the rows of `columns`'
+// index range first).  A row that meets a good share of all games (a game's
+// common tags reach most of the catalog) is summed without noting what it
+// touches and read back in one pass over scratch.dot: the list of touched
+// games, its branch per product and its scattered reads cost more than the
+// pass.  The sums are the same either way, each taken in the order of the
+// row's entries.
+void collect_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t skip,
+                          RowScratch& scratch);
+
 // Appends `candidates` as the next row of `part`, in ascending index order
 // (reorders `candidates`).
 void append_by_index(std::vector<Scored>& candidates, SparseRows& part);

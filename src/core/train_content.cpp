@@ -53,12 +53,7 @@ ContentRows::ContentRows(const SparseRows& vectors, std::int32_t tags, std::vect
 void ContentRows::fill(std::int32_t g, RowScratch& s) const {
   // Only owned games are ever the source of a content score.
   if (owners[static_cast<std::size_t>(g)] == 0) return;
-  add_row_products(vectors, by_tag, g, s);
-  for (std::int32_t j : s.touched) {
-    if (j != g) s.candidates.push_back(Scored{s.dot[j], j});
-    s.dot[j] = 0;
-  }
-  s.touched.clear();
+  collect_row_products(vectors, by_tag, g, g, s);
   keep_best(s.candidates, static_cast<std::size_t>(count));
 }
 
