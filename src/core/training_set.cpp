@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/parallel.hpp"
+
 namespace steam_rec::rec {
 
 void TrainingSet::add_owned(std::int64_t player, std::int32_t appid, float engagement) {
@@ -51,9 +53,10 @@ namespace {
 // order (rows are numbered densely), then each row, short, is sorted by
 // column: sorting all entries at once by both keys was most of the
 // training set's build.
-template <typename Entry, typename Row, typename Column, typename Value>
+// `poll` is where a cancel may stop the build (it throws Cancelled).
+template <typename Entry, typename Row, typename Column, typename Value, typename Poll>
 SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row row, Column column, Value value,
-                      CancelCheck& cancel) {
+                      Poll poll) {
   std::vector<std::int64_t> start(static_cast<std::size_t>(row_count) + 1, 0);
   for (const Entry& e : entries) ++start[static_cast<std::size_t>(row(e)) + 1];
   for (std::size_t r = 0; r < static_cast<std::size_t>(row_count); ++r) start[r + 1] += start[r];
@@ -62,7 +65,7 @@ SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row r
     std::vector<std::int64_t> next(start.begin(), start.end() - 1);
     for (const Entry& e : entries) by_row[static_cast<std::size_t>(next[static_cast<std::size_t>(row(e))]++)] = e;
   }
-  cancel.poll_now();
+  poll();
   SparseRows result;
   result.offset.assign(static_cast<std::size_t>(row_count) + 1, 0);
   result.index.reserve(by_row.size());
@@ -92,16 +95,26 @@ void TrainingSet::finish(CancelCheck& cancel) {
   for (std::size_t n = 0; n < seen.size(); ++n) game_of[n] = game_index(seen[n]);
   cancel.poll_now();
 
+  // The game x tag half runs on a worker while this thread builds the
+  // player x game half: the two share only game_of, which they read.  The
+  // worker never polls the server; it stops when the job is stopped.
+  BackgroundFor tag_half;
+  tag_half.start(
+      1, 1,
+      [&](const Chunk&, int) {
+        for (Tagged& t : tagged_) t.game = game_of[static_cast<std::size_t>(t.game)];
+        tags_by_game_ = build_rows(
+            tagged_, games(), [](const Tagged& t) { return t.game; }, [](const Tagged& t) { return t.tag; },
+            [](const Tagged& t) { return static_cast<float>(t.position); }, [] { stop_point(); });
+      },
+      max_threads() - 1);
+
   for (Owned& o : owned_) o.game = game_of[static_cast<std::size_t>(o.game)];
   by_player_ = build_rows(
       owned_, static_cast<std::int32_t>(player_numbers_.size()), [](const Owned& o) { return o.player; },
-      [](const Owned& o) { return o.game; }, [](const Owned& o) { return o.engagement; }, cancel);
+      [](const Owned& o) { return o.game; }, [](const Owned& o) { return o.engagement; }, [&] { cancel.poll_now(); });
   by_game_ = transpose(by_player_, games());
-
-  for (Tagged& t : tagged_) t.game = game_of[static_cast<std::size_t>(t.game)];
-  tags_by_game_ = build_rows(
-      tagged_, games(), [](const Tagged& t) { return t.game; }, [](const Tagged& t) { return t.tag; },
-      [](const Tagged& t) { return static_cast<float>(t.position); }, cancel);
+  tag_half.wait(cancel);
 
   std::vector<Owned>().swap(owned_);
   std::vector<Tagged>().swap(tagged_);

@@ -31,9 +31,11 @@ class TrainingSet {
   // position: 1 = the tag most players gave; <= 0 means unknown.
   void add_tag(std::int32_t appid, const std::string& tag, std::int32_t position);
 
-  // Before finish(): the rows added by add_owned() and the distinct appids
-  // added so far (what the memory estimate counts while train() reads).
+  // Before finish(): the rows added by add_owned() and add_tag() and the
+  // distinct appids added so far (what the memory estimate counts while
+  // train() reads).
   std::int64_t rows_added() const { return static_cast<std::int64_t>(owned_.size()); }
+  std::int64_t tag_rows_added() const { return static_cast<std::int64_t>(tagged_.size()); }
   std::int64_t appids_added() const { return static_cast<std::int64_t>(appid_numbers_.appids().size()); }
 
   // Builds the matrices; games are numbered by ascending appid.

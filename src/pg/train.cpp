@@ -5,7 +5,9 @@
 // their activation with activate_model() by a lock on steam_rec.models; the
 // memory a training needs is estimated from row counts (counted while the
 // owned games are read, where a heap scan reads them), and a training over
-// steam_rec.training_memory_limit is refused before it trains.
+// steam_rec.training_memory_limit is refused before it trains.  Where heap
+// scans read the tables, the owned games and the tag entries are counted
+// while they are read instead.
 #include <chrono>
 
 #include "core/guard.hpp"
@@ -129,8 +131,9 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
 // estimate only grows with the rows, so the check after each batch refuses
 // as soon as the rows so far are over the limit, before the rest is read;
 // the refusal then names the sizes of the whole table, as the check before
-// the read did.  The heap scan polls cancel once per page; this loop once
-// per batch.
+// the read did.  The tag entries are not read yet: they are counted as 0
+// here and added to the estimate by count_tag_entries_read().  The heap scan
+// polls cancel once per page; this loop once per batch.
 void read_and_count_training_rows(Training* training, OwnedGamesScan* scan, rec::DataSize* size) {
   const int threads = steam_rec::max_threads();
   auto over_limit = [&] {
@@ -162,8 +165,18 @@ void read_and_count_training_rows(Training* training, OwnedGamesScan* scan, rec:
     refuse_over_training_memory_limit("training", training->params, whole,
                                       rec::thread_scratch_bytes(training->params, whole, threads, false));
   }
-  refuse_over_training_memory_limit("training", training->params, *size,
-                                    rec::thread_scratch_bytes(training->params, *size, threads, false));
+}
+
+// Once the game tags are read: the tag entries complete the estimate that
+// the owned games' read checked without them.  Counting them while they are
+// read saves a count(*) of game_tags before, a second scan of the table (as
+// long as a twentieth of a short training).  Over the limit, the refusal
+// names the sizes of what was read: the whole tables.
+void count_tag_entries_read(Training* training, rec::DataSize* size) {
+  size->tag_entries = training->data.tag_rows_added();
+  refuse_over_training_memory_limit(
+      "training", training->params, *size,
+      rec::thread_scratch_bytes(training->params, *size, steam_rec::max_threads(), false));
 }
 
 }  // namespace
@@ -202,7 +215,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   const bool read_by_scan = scan != nullptr;
   rec::DataSize size;
   if (read_by_scan) {
-    size = count_players_and_tag_entries();
+    size = count_players();
     read_and_count_training_rows(training, scan, &size);
   } else {
     size = count_training_data();
@@ -249,6 +262,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     read_game_tags([&](int32 appid, const char* tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
+    if (read_by_scan) count_tag_entries_read(training, &size);
     // On one thread nothing would overlap: the serial path's one store is
     // cheaper.
     if (rec::StagedTraining::applies(training->params) && steam_rec::max_threads() > 1) {

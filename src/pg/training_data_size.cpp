@@ -51,8 +51,6 @@ int64 count_column(int column) {
   return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, &is_null));
 }
 
-}  // namespace
-
 rec::DataSize count_players_and_tag_entries() {
   spi_run(
       "SELECT (SELECT pg_catalog.count(*) FROM steam_rec.users),"
@@ -61,6 +59,15 @@ rec::DataSize count_players_and_tag_entries() {
   rec::DataSize size;
   size.players = count_column(1);
   size.tag_entries = count_column(2);
+  return size;
+}
+
+}  // namespace
+
+rec::DataSize count_players() {
+  spi_run("SELECT pg_catalog.count(*) FROM steam_rec.users", 0, nullptr, nullptr, SPI_OK_SELECT, true);
+  rec::DataSize size;
+  size.players = count_column(1);
   return size;
 }
 

@@ -12,8 +12,8 @@ namespace steam_rec::pg {
 // game_tags) a training reads.  Call inside SPI.
 rec::DataSize count_training_data();
 
-// The players (rows of users) and tag entries (rows of game_tags) alone, for
-// train(), which counts the owned games while it reads them.  Call inside SPI.
-rec::DataSize count_players_and_tag_entries();
+// The players (rows of users) alone, for train(), which counts the owned
+// games and the tag entries while it reads them.  Call inside SPI.
+rec::DataSize count_players();
 
 }  // namespace steam_rec::pg

@@ -8,20 +8,12 @@
 #include <vector>
 
 #include "core/parallel.hpp"
+#include "threads_scope.hpp"
 
 namespace steam_rec {
 namespace {
 
 CancelCheck no_cancel;
-
-class Threads {
- public:
-  explicit Threads(int n) : previous_(max_threads()) { set_max_threads(n); }
-  ~Threads() { set_max_threads(previous_); }
-
- private:
-  int previous_;
-};
 
 void busy_for(std::chrono::microseconds time) {
   const auto until = std::chrono::steady_clock::now() + time;

@@ -15,21 +15,12 @@
 
 #include "core/errors.hpp"
 #include "core/parallel.hpp"
+#include "threads_scope.hpp"
 
 namespace steam_rec {
 namespace {
 
 CancelCheck no_cancel;
-
-// Sets max_threads for one test and restores it.
-class Threads {
- public:
-  explicit Threads(int n) : previous_(max_threads()) { set_max_threads(n); }
-  ~Threads() { set_max_threads(previous_); }
-
- private:
-  int previous_;
-};
 
 TEST(ParallelFor, RunsEveryChunkOnceWithTheSameBoundsForAnyThreadCount) {
   for (int threads : {1, 2, 4}) {
