@@ -38,6 +38,7 @@ REGRESS     += recommend_active_row_slot_reused recommend_kept_relations_follow_
 REGRESS     += citus_seen_by_next_call
 REGRESS     += model_image_not_shared_by_restricted_caller
 REGRESS     += training_counts_one_pass game_tags_heap_read_keeps_sql_rules game_tags_null_tag_refused
+REGRESS     += game_tags_cursor_reads_retyped_columns
 REGRESS     += train_reads_owned_games_once
 REGRESS     += recommend_names_follow_catalog_changes
 REGRESS     += recommend_names_kept_per_catalog_change

@@ -32,8 +32,11 @@ void read_game_tags(Add&& add) {
     game_tags_scan_end(scan);
     return;
   }
-  for_each_batch("steam_rec_game_tags", "SELECT appid, tag_name, position FROM steam_rec.game_tags", 0, nullptr,
-                 nullptr, [&add](SPITupleTable* table, uint64 rows) {
+  // The cursor reads the table whatever its columns' types: cast, appid and
+  // position reach the loop as the integers it reads them as, or are refused
+  // by SQL's own rules (a position no integer holds).
+  for_each_batch("steam_rec_game_tags", "SELECT appid::integer, tag_name, position::integer FROM steam_rec.game_tags",
+                 0, nullptr, nullptr, [&add](SPITupleTable* table, uint64 rows) {
                    for (uint64 r = 0; r < rows; ++r) {
                      bool is_null = true;
                      HeapTuple tuple = table->vals[r];
