@@ -63,9 +63,9 @@ SparseRows with_new_game_columns(const TrainingSet& data, const Owners& owners, 
   // Owned game s -> the new games it is a tag neighbour of, with its share.
   const SparseRows lends_to =
       transpose(tag_neighbors_of_new_games(data, owners, vectors, count, cancel), vectors.rows());
-  const TagRidgeMap ridge = ridge_weight > 0
-                                ? fit_tag_ridge_map(vectors, static_cast<std::int32_t>(data.tag_names().size()), owners)
-                                : TagRidgeMap{};
+  const TagRidgeMap ridge =
+      ridge_weight > 0 ? fit_tag_ridge_map(vectors, static_cast<std::int32_t>(data.tag_names().size()), owners, cancel)
+                       : TagRidgeMap{};
   const SparseRows added = game_rows_in_parallel(
       games, kRowsPerChunk,
       [&](std::int32_t g, RowScratch& s) {

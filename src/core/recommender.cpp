@@ -229,6 +229,9 @@ float Recommender::add_row(const SparseView& list, std::int32_t row, float weigh
   float top = 0;
   std::int64_t p = begin;
   do {
+    // The count goes back before each poll: a cancel leaves every game
+    // flagged as touched listed, so the scratch is cleared whole.
+    touched_.set_count(count);
     cancel.poll();
     const std::int64_t chunk_end = std::min(end, p + kPolledPerList);
     for (; p < chunk_end; ++p) {

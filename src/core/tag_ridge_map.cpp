@@ -34,7 +34,8 @@ std::vector<std::int32_t> map_columns(const SparseRows& vectors, std::int32_t ta
 
 }  // namespace
 
-TagRidgeMap fit_tag_ridge_map(const SparseRows& vectors, std::int32_t tags, const std::vector<std::int64_t>& owners) {
+TagRidgeMap fit_tag_ridge_map(const SparseRows& vectors, std::int32_t tags, const std::vector<std::int64_t>& owners,
+                              CancelCheck& cancel) {
   TagRidgeMap map;
   map.column = map_columns(vectors, tags, owners);
   const std::int32_t size = std::min(tags, kTagRidgeMaxTags);
@@ -48,13 +49,16 @@ TagRidgeMap fit_tag_ridge_map(const SparseRows& vectors, std::int32_t tags, cons
       continue;
     }
     add_row(vectors, map.column, g, 1.0, owned_sum);
-    for (std::int64_t p = vectors.offset[g]; p < vectors.offset[g + 1]; ++p)
+    for (std::int64_t p = vectors.offset[g]; p < vectors.offset[g + 1]; ++p) {
+      cancel.poll();
       for (std::int64_t q = vectors.offset[g]; q < vectors.offset[g + 1]; ++q) {
         const std::int32_t i = map.column[vectors.index[p]], j = map.column[vectors.index[q]];
         if (i >= 0 && j >= 0) gram(i, j) += static_cast<double>(vectors.value[p]) * vectors.value[q];
       }
+    }
   }
   if (map.new_games.empty() || owned_sum.isZero()) return TagRidgeMap{};
+  cancel.poll_now();
   gram.diagonal().array() += kTagRidgePenalty;
   const Eigen::MatrixXd inverse = gram.llt().solve(Eigen::MatrixXd::Identity(size, size));
   // The mean over new games of their shares' sum over the owned games.

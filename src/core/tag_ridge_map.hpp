@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/training_set.hpp"
 
 namespace steam_rec::rec {
@@ -35,7 +36,10 @@ struct TagRidgeMap {
 
 // The map over `vectors` (unit TF-IDF rows by game, `tags` columns); owners[g]
 // > 0 marks an owned game.  Empty when no game is owned or none is new.
-TagRidgeMap fit_tag_ridge_map(const SparseRows& vectors, std::int32_t tags, const std::vector<std::int64_t>& owners);
+// Polls `cancel` while it sums the owned games' tag pairs (a game may carry
+// thousands of tags) and before it solves.
+TagRidgeMap fit_tag_ridge_map(const SparseRows& vectors, std::int32_t tags, const std::vector<std::int64_t>& owners,
+                              CancelCheck& cancel);
 
 // Adds to dot[n], for every new game n, weight x sum_s w(g, s) share(s, n)
 // over the entries (s, w(g, s)) of row g of `neighbors`; notes each n it

@@ -7,6 +7,14 @@
 
 namespace steam_rec::pg {
 
+// tag_name is NOT NULL in the schema; a row without one (once an owner drops
+// that) is bad data, refused by its game, whichever way the table is read.
+inline void refuse_missing_tag_name(int32 appid) {
+  ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION),
+                  errmsg("steam_rec.game_tags has a row of appid %d without a tag_name", appid),
+                  errhint("Delete that row or give it a tag name.")));
+}
+
 // Calls add(appid, tag, position) for every row of steam_rec.game_tags
 // (position 0 when unknown), by a heap scan where that reads what SQL would
 // (game_tags_scan.hpp), else through a cursor, inside SPI; in the table's
@@ -17,19 +25,24 @@ void read_game_tags(Add&& add) {
   if (GameTagsScan* scan = game_tags_scan_begin()) {
     GameTagRow row;
     while (game_tags_scan_next(scan, &row)) {
+      if (row.tag == nullptr) refuse_missing_tag_name(row.appid);
       add(row.appid, row.tag, row.position);
-      if (row.tag != nullptr) pfree(row.tag);
+      pfree(row.tag);
     }
     game_tags_scan_end(scan);
     return;
   }
-  for_each_batch("steam_rec_game_tags", "SELECT appid, tag_name, position FROM steam_rec.game_tags", 0, nullptr,
-                 nullptr, [&add](SPITupleTable* table, uint64 rows) {
+  // The cursor reads the table whatever its columns' types: cast, appid and
+  // position reach the loop as the integers it reads them as, or are refused
+  // by SQL's own rules (a position no integer holds).
+  for_each_batch("steam_rec_game_tags", "SELECT appid::integer, tag_name, position::integer FROM steam_rec.game_tags",
+                 0, nullptr, nullptr, [&add](SPITupleTable* table, uint64 rows) {
                    for (uint64 r = 0; r < rows; ++r) {
                      bool is_null = true;
                      HeapTuple tuple = table->vals[r];
                      const int32 appid = DatumGetInt32(SPI_getbinval(tuple, table->tupdesc, 1, &is_null));
                      char* tag = SPI_getvalue(tuple, table->tupdesc, 2);
+                     if (tag == nullptr) refuse_missing_tag_name(appid);
                      Datum position = SPI_getbinval(tuple, table->tupdesc, 3, &is_null);
                      add(appid, tag, is_null ? 0 : DatumGetInt32(position));
                      pfree(tag);

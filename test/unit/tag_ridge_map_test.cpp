@@ -10,6 +10,7 @@
 #include "core/tag_ridge_map.hpp"
 #include "core/trainer.hpp"
 #include "stored_weight.hpp"
+#include "threads_scope.hpp"
 
 using namespace steam_rec::rec;
 
@@ -80,7 +81,7 @@ TEST(TagRidgeWeight, LendsAsTheRidgeSharesDefine) {
   for (std::int32_t n : {kGame10, kGame11})
     for (std::int32_t s = 0; s < 4; ++s) scale += share(s, n) / 2;
 
-  const TagRidgeMap map = fit_tag_ridge_map(model.tags, tags, owners);
+  const TagRidgeMap map = fit_tag_ridge_map(model.tags, tags, owners, no_cancel);
   ASSERT_EQ(map.new_games, (std::vector<std::int32_t>{kGame10, kGame11}));
   for (std::int32_t g = 0; g < 4; ++g) {
     std::vector<float> dot(6, 0.0f);
@@ -128,10 +129,41 @@ TEST(TagRidgeWeight, KeepsToTheMostUsedTags) {
   const GameModel model = train(d, hybrid(0, 1), no_cancel);
   std::vector<std::int64_t> owners(static_cast<std::size_t>(d.games()), 0);
   owners[0] = owners[1] = 6;
-  const TagRidgeMap map = fit_tag_ridge_map(model.tags, static_cast<std::int32_t>(d.tag_names().size()), owners);
+  const TagRidgeMap map =
+      fit_tag_ridge_map(model.tags, static_cast<std::int32_t>(d.tag_names().size()), owners, no_cancel);
   ASSERT_EQ(map.scaled_inverse.rows(), kTagRidgeMaxTags);
   std::vector<float> dot(static_cast<std::size_t>(d.games()), 0.0f);
   std::vector<std::int32_t> touched;
   add_ridge_lent_weights(map, model.tags, model.neighbors, 0, 1.0, dot, touched);
   EXPECT_GT(dot[static_cast<std::size_t>(d.games() - 1)], 0.0f);  // game 5000, the last by appid
+}
+
+// The fit sums every owned game's tag pairs, which a catalog giving games
+// thousands of tags makes long: cancel is asked while it sums, not only
+// around it.  On one thread a training asks the same number of times call
+// after call, so the fit's asks show as what tag_ridge_weight adds.
+TEST(TagRidgeWeight, FitAsksCancelWhileItSums) {
+  const steam_rec::Threads one(1);
+  TrainingSet d;
+  for (std::int32_t g = 1; g <= 60; ++g) {
+    d.add_owned(g, g, 0.5f);
+    d.add_owned(g + 1, g, 0.5f);
+    for (int t = 0; t < 60; ++t) d.add_tag(g, "Tag " + std::to_string((g + t) % 80), 1 + t);
+  }
+  d.add_tag(1000, "Tag 1", 1);  // nobody owns it
+  d.finish(no_cancel);
+  struct Asks {
+    int count = 0;
+    static bool ask(void* self) noexcept {
+      ++static_cast<Asks*>(self)->count;
+      return false;
+    }
+  };
+  auto asks = [&](double ridge_weight) {
+    Asks asked;
+    steam_rec::CancelCheck cancel(&Asks::ask, &asked);
+    train(d, hybrid(ridge_weight, 1), cancel);
+    return asked.count;
+  };
+  EXPECT_GT(asks(1), asks(0));
 }

@@ -84,5 +84,51 @@ TEST(TouchedGames, ScratchReusedAcrossCallsRanksAsAFreshRecommenderForEveryAlgor
   }
 }
 
+// A call cancelled inside a long stored list (one a hand-written model row can
+// hold) must leave the recommender's scratch as clean as a call that ends: the
+// next call on the same recommender ranks as a fresh one.  The cancel lands in
+// each chunk of the list in turn, whichever poll asks first.
+TEST(TouchedGames, CallCancelledInsideALongListLeavesTheNextCallAsAFreshRecommenderRanks) {
+  constexpr std::int32_t kGames = 20000;  // the first game's list spans three chunks of polls
+  GameModel model;
+  for (std::int32_t g = 0; g < kGames; ++g) {
+    model.appids.push_back(g + 1);
+    model.popularity.push_back(0.5f);
+  }
+  model.neighbors.offset.assign(kGames + 1, kGames - 1);
+  model.neighbors.offset[0] = 0;
+  for (std::int32_t j = 1; j < kGames; ++j) {
+    model.neighbors.index.push_back(j);
+    model.neighbors.value.push_back(1.0f - static_cast<float>(j) / kGames);  // the best at the list's start
+  }
+  model.validate();
+
+  RankRequest request;
+  request.games.push_back(PlayerGame{1, 1.0f});
+  request.k = 10;
+  const std::vector<Recommendation> fresh = Recommender(model).rank(request);
+  ASSERT_EQ(fresh.size(), 10u);
+
+  // Stops at every ask after the first (the one rank() makes before scoring).
+  struct StopAfterFirstAsk {
+    int asked = 0;
+    static bool ask(void* self) noexcept { return ++static_cast<StopAfterFirstAsk*>(self)->asked > 1; }
+  };
+  // Unknown appids to exclude each take one poll, so their number moves the
+  // poll that asks (every 1024th) across the list's chunks.
+  for (std::int32_t padding = 1010; padding < 1026; ++padding) {
+    Recommender reused(model);
+    RankRequest cancelled = request;
+    for (std::int32_t i = 0; i < padding; ++i) cancelled.exclude_appids.push_back(-1 - i);
+    StopAfterFirstAsk stop;
+    CancelCheck cancel(&StopAfterFirstAsk::ask, &stop);
+    EXPECT_THROW(reused.rank(cancelled, cancel), Cancelled) << "padding " << padding;
+    const std::vector<Recommendation> after = reused.rank(request);
+    ASSERT_EQ(after.size(), fresh.size()) << "padding " << padding;
+    for (std::size_t r = 0; r < fresh.size(); ++r)
+      EXPECT_EQ(after[r].appid, fresh[r].appid) << "padding " << padding << " place " << r;
+  }
+}
+
 }  // namespace
 }  // namespace steam_rec::rec
