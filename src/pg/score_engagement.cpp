@@ -27,7 +27,7 @@ void require_hours(const char* name, double value, double maximum) {
                     errhint("Pass 0 for a game that was never played.")));
   ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                   errmsg("%s must be a finite number of hours from 0 to %g, not %g", name, maximum, value),
-                  errhint("Pass 0 for a game that was never played.")));
+                  errhint("The last two weeks hold %g hours; pass 0 for a game not played in them.", maximum)));
 }
 
 }  // namespace
