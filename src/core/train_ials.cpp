@@ -17,6 +17,8 @@ using Factors = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowM
 constexpr std::int64_t kSolveGrain = 64;
 constexpr std::int64_t kGramParts = 32;
 constexpr std::int64_t kGramMinGrain = 1024;
+// Games per chunk of the random start (each chunk has its own generator).
+constexpr std::int64_t kStartGrain = 64;
 
 // One row's normal equations, A x = b, from "iALS revisited":
 //   A = u * G + lambda_r * I + sum_{i in row} (c_i - u) y_i y_i'
@@ -108,7 +110,8 @@ void solve_by_cg(const RowSystem& row, std::int32_t steps, CgScratch& s, Eigen::
 }
 
 // G = Y'Y, summed over fixed row blocks in block order, so the sum is the
-// same for every thread count.
+// same for every thread count.  Each block adds only the lower triangle (half
+// the products); the upper is mirrored once at the end.
 Eigen::MatrixXf gram_of(const Factors& y, CancelCheck& cancel) {
   const std::int64_t rows = y.rows();
   const std::int64_t grain = std::max(kGramMinGrain, (rows + kGramParts - 1) / kGramParts);
@@ -116,12 +119,14 @@ Eigen::MatrixXf gram_of(const Factors& y, CancelCheck& cancel) {
   parallel_for(
       rows, grain,
       [&](const Chunk& c, int) {
-        const auto block = y.middleRows(c.begin, c.end - c.begin);
-        parts[static_cast<std::size_t>(c.number)].noalias() = block.transpose() * block;
+        Eigen::MatrixXf& part = parts[static_cast<std::size_t>(c.number)];
+        part.setZero(y.cols(), y.cols());
+        part.selfadjointView<Eigen::Lower>().rankUpdate(y.middleRows(c.begin, c.end - c.begin).transpose());
       },
       cancel);
   Eigen::MatrixXf gram = Eigen::MatrixXf::Zero(y.cols(), y.cols());
   for (const Eigen::MatrixXf& part : parts) gram += part;
+  gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
   return gram;
 }
 
@@ -161,6 +166,42 @@ void solve_side(const SparseRows& rows, const Factors& other, std::int64_t obser
       cancel);
 }
 
+// The games with at least one owner, in game order.
+std::vector<std::int32_t> owned_games(const SparseRows& by_game) {
+  std::vector<std::int32_t> owned;
+  for (std::int32_t g = 0; g < by_game.rows(); ++g)
+    if (by_game.offset[g + 1] > by_game.offset[g]) owned.push_back(g);
+  return owned;
+}
+
+// The player rows with each game numbered by its place among the owned
+// games (an order-keeping renumbering, so every row stays sorted).
+SparseRows with_owned_game_numbers(SparseRows rows, std::int32_t games, const std::vector<std::int32_t>& owned) {
+  std::vector<std::int32_t> number(static_cast<std::size_t>(games), -1);
+  for (std::size_t n = 0; n < owned.size(); ++n)
+    number[static_cast<std::size_t>(owned[n])] = static_cast<std::int32_t>(n);
+  for (std::int32_t& g : rows.index) g = number[static_cast<std::size_t>(g)];
+  return rows;
+}
+
+// The games' random start: each chunk of kStartGrain rows draws from a
+// generator of its own, seeded by the seed and the chunk's number, so chunks
+// are drawn on any thread and the start is the same for every thread count.
+// Only owned games are drawn: games known only from their tags change nothing.
+void draw_start_values(std::int32_t seed, Factors& games, CancelCheck& cancel) {
+  const float deviation = 1.0f / std::sqrt(static_cast<float>(games.cols()));
+  parallel_for(
+      games.rows(), kStartGrain,
+      [&](const Chunk& c, int) {
+        std::seed_seq chunk_seed{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(c.number)};
+        std::mt19937 random(chunk_seed);
+        std::normal_distribution<float> normal(0.0f, deviation);
+        for (std::int64_t r = c.begin; r < c.end; ++r)
+          for (Eigen::Index f = 0; f < games.cols(); ++f) games(r, f) = normal(random);
+      },
+      cancel);
+}
+
 }  // namespace
 
 Eigen::VectorXf fold_in_player(const Eigen::Ref<const Eigen::MatrixXf>& factors,
@@ -189,31 +230,30 @@ Eigen::VectorXf fold_in_player(const Eigen::Ref<const Eigen::MatrixXf>& factors,
 }
 
 Eigen::MatrixXf train_ials(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
-  const SparseRows by_player = weighted_by_player(data, InteractionWeight{params.engagement_weight});
-  const SparseRows by_game = transpose(by_player, data.games());
+  const std::int32_t factors = params.factors;
+  // Only games somebody owns are solved; the rest keep zero factors and score 0.
+  const std::vector<std::int32_t> owned = owned_games(data.by_game());
+  const std::int32_t owned_count = static_cast<std::int32_t>(owned.size());
+  const SparseRows by_player = with_owned_game_numbers(
+      weighted_by_player(data, InteractionWeight{params.engagement_weight}), data.games(), owned);
+  const SparseRows by_game = transpose(by_player, owned_count);
   const FoldIn fold_in{params.regularization, params.alpha, params.unobserved_weight, params.exponent};
 
-  std::mt19937 random(static_cast<std::uint32_t>(params.seed));
-  std::normal_distribution<float> normal(0.0f, 1.0f / std::sqrt(static_cast<float>(params.factors)));
-  // Drawn column by column, as before the factors were kept by rows.
-  const Eigen::MatrixXf start =
-      Eigen::MatrixXf::NullaryExpr(data.games(), params.factors, [&]() { return normal(random); });
-  Factors games = start;
-  // Games nobody owns never get a gradient: keep them at zero so they score 0.
-  for (std::int32_t g = 0; g < data.games(); ++g)
-    if (by_game.offset[g + 1] == by_game.offset[g]) games.row(g).setZero();
+  Factors games(owned_count, factors);
+  draw_start_values(params.seed, games, cancel);
   // Conjugate gradient starts from these; the first iteration's steps move
   // them from zero towards the exact solution.
-  Factors players = Factors::Zero(by_player.rows(), params.factors);
-  const std::int64_t observed_games = rows_with_interactions(by_game);
+  Factors players = Factors::Zero(by_player.rows(), factors);
   const std::int64_t observed_players = rows_with_interactions(by_player);
 
   for (std::int32_t iteration = 0; iteration < params.iterations; ++iteration) {
-    solve_side(by_player, games, observed_games, params, fold_in, players, cancel);
+    solve_side(by_player, games, owned_count, params, fold_in, players, cancel);
     solve_side(by_game, players, observed_players, params, fold_in, games, cancel);
   }
   if (!games.allFinite()) throw InvalidArgument("ials diverged; lower alpha or raise regularization");
-  return games;
+  Eigen::MatrixXf all = Eigen::MatrixXf::Zero(data.games(), factors);
+  for (std::int32_t g = 0; g < owned_count; ++g) all.row(owned[static_cast<std::size_t>(g)]) = games.row(g);
+  return all;
 }
 
 }  // namespace steam_rec::rec
