@@ -99,9 +99,14 @@ double ials_thread_bytes(const TrainParams& params, const DataSize& size, int th
 double content_thread_bytes(const TrainParams&, const DataSize& size, int threads) {
   return row_scratch(size, threads);
 }
-// The content part and the base train one after the other.
+// The content part, the base and the new-game columns train one after the
+// other; the last holds a chunk's ridge lendings per thread.
 double hybrid_thread_bytes(const TrainParams& params, const DataSize& size, int threads) {
-  return std::max(content_thread_bytes(params, size, threads), params.base->thread_bytes(params, size, threads));
+  const double parts =
+      std::max(content_thread_bytes(params, size, threads), params.base->thread_bytes(params, size, threads));
+  if (!(params.new_game_weight > 0 && params.tag_ridge_weight > 0)) return parts;
+  const double ridge = threads * ridge_lent_block_bytes(static_cast<double>(size.games), kNewGameRowsPerChunk);
+  return std::max(parts, row_scratch(size, threads) + ridge);
 }
 
 void train_nothing(const TrainingSet&, const TrainParams&, GameModel&, CancelCheck&) {}

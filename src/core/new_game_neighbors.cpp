@@ -11,7 +11,7 @@
 namespace steam_rec::rec {
 namespace {
 
-constexpr std::int64_t kRowsPerChunk = 32;
+constexpr std::int64_t kRowsPerChunk = kNewGameRowsPerChunk;
 
 using Owners = std::vector<std::int64_t>;
 
@@ -66,9 +66,16 @@ SparseRows with_new_game_columns(const TrainingSet& data, const Owners& owners, 
   const TagRidgeMap ridge =
       ridge_weight > 0 ? fit_tag_ridge_map(vectors, static_cast<std::int32_t>(data.tag_names().size()), owners, cancel)
                        : TagRidgeMap{};
+  // Each thread's ridge lendings of the chunk of rows it fills.
+  std::vector<RidgeLentBlock> ridge_rows(static_cast<std::size_t>(threads_for(games, kRowsPerChunk)));
   const SparseRows added = game_rows_in_parallel(
       games, kRowsPerChunk,
-      [&](std::int32_t g, RowScratch& s) {
+      [&](const Chunk& chunk, int worker) {
+        ridge_rows[static_cast<std::size_t>(worker)].compute(ridge, vectors, neighbors,
+                                                             static_cast<std::int32_t>(chunk.begin),
+                                                             static_cast<std::int32_t>(chunk.end), ridge_weight);
+      },
+      [&](std::int32_t g, int worker, RowScratch& s) {
         for (std::int64_t p = neighbors.offset[g]; p < neighbors.offset[g + 1]; ++p) {
           const std::int32_t from = neighbors.index[p];
           if (from >= lends_to.rows()) continue;
@@ -79,7 +86,7 @@ SparseRows with_new_game_columns(const TrainingSet& data, const Owners& owners, 
             // A sum that lands exactly on 0 stays listed as touched: harmless.
           }
         }
-        add_ridge_lent_weights(ridge, vectors, neighbors, g, ridge_weight, s.dot, s.touched);
+        ridge_rows[static_cast<std::size_t>(worker)].add_to(ridge, g, s.dot, s.touched);
         for (std::int32_t n : s.touched) {
           if (s.dot[n] > 0) s.candidates.push_back(Scored{static_cast<float>(new_game_weight * s.dot[n]), n});
           s.dot[n] = 0;

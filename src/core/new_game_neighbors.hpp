@@ -14,6 +14,10 @@
 
 namespace steam_rec::rec {
 
+// Rows per chunk of the parallel new-game columns; each thread holds the
+// ridge map's lendings of one chunk (tag_ridge_map.hpp).
+constexpr std::int64_t kNewGameRowsPerChunk = 32;
+
 // Returns `neighbors` with, in each row, up to `count` more entries: the new
 // games (tagged, no owner) of largest positive weight, each
 // new_game_weight x sum_s w(g, s) c(s, n) / sum_s c(s, n) over the `count`

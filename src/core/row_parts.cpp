@@ -98,13 +98,22 @@ void fill_chunk(const Chunk& chunk, std::int32_t games, const RowFiller& fill, R
 
 SparseRows game_rows_in_parallel(std::int32_t games, std::int64_t rows_per_chunk, const RowFiller& fill,
                                  CancelCheck& cancel) {
+  return game_rows_in_parallel(
+      games, rows_per_chunk, [](const Chunk&, int) {}, [&fill](std::int32_t row, int, RowScratch& s) { fill(row, s); },
+      cancel);
+}
+
+SparseRows game_rows_in_parallel(std::int32_t games, std::int64_t rows_per_chunk, const ChunkStart& start,
+                                 const WorkerRowFiller& fill, CancelCheck& cancel) {
   std::vector<RowScratch> scratch(static_cast<std::size_t>(threads_for(games, rows_per_chunk)));
   std::vector<SparseRows> parts(static_cast<std::size_t>(chunk_count(games, rows_per_chunk)));
   parallel_for(
       games, rows_per_chunk,
       [&](const Chunk& chunk, int worker) {
-        fill_chunk(chunk, games, fill, scratch[static_cast<std::size_t>(worker)],
-                   parts[static_cast<std::size_t>(chunk.number)]);
+        start(chunk, worker);
+        fill_chunk(
+            chunk, games, [&fill, worker](std::int32_t row, RowScratch& s) { fill(row, worker, s); },
+            scratch[static_cast<std::size_t>(worker)], parts[static_cast<std::size_t>(chunk.number)]);
       },
       cancel);
   return concatenate(parts);

@@ -54,6 +54,17 @@ using RowFiller = std::function<void(std::int32_t row, RowScratch& scratch)>;
 SparseRows game_rows_in_parallel(std::int32_t games, std::int64_t rows_per_chunk, const RowFiller& fill,
                                  CancelCheck& cancel);
 
+// Runs on the thread that fills a chunk's rows, before them, with that
+// thread's number (below threads_for(games, rows_per_chunk)): what a chunk's
+// rows share is computed once for them.
+using ChunkStart = std::function<void(const Chunk& chunk, int worker)>;
+// A RowFiller told the number of the thread it runs on.
+using WorkerRowFiller = std::function<void(std::int32_t row, int worker, RowScratch& scratch)>;
+
+// game_rows_in_parallel() with `start` run before each chunk's rows.
+SparseRows game_rows_in_parallel(std::int32_t games, std::int64_t rows_per_chunk, const ChunkStart& start,
+                                 const WorkerRowFiller& fill, CancelCheck& cancel);
+
 // game_rows_in_parallel() with the calling thread free meanwhile: the rows
 // finished so far, from row 0 on, can be read (and written to a table) while
 // the workers compute the rest, and the caller lends its thread to the job

@@ -32,18 +32,47 @@ struct TagRidgeMap {
   Eigen::MatrixXd scaled_inverse;       // A / scale, over the map's tags; empty: no map
   std::vector<std::int32_t> new_games;  // tagged games nobody owns, ascending
   std::vector<std::int32_t> column;     // per tag, its place among the map's tags, or -1
+  SparseRows new_game_tags;             // per new game, in order, its entries on the map's tags (by place)
 };
 
 // The map over `vectors` (unit TF-IDF rows by game, `tags` columns); owners[g]
 // > 0 marks an owned game.  Empty when no game is owned or none is new.
 // Polls `cancel` while it sums the owned games' tag pairs (a game may carry
-// thousands of tags) and before it solves.
+// thousands of tags) and between the steps of the solve, which runs on the
+// core's threads.
 TagRidgeMap fit_tag_ridge_map(const SparseRows& vectors, std::int32_t tags, const std::vector<std::int64_t>& owners,
                               CancelCheck& cancel);
 
+// The weights a block of rows of `neighbors` lends new games through the
+// map, computed together: every row reads every new game's tags, so reading
+// them once per block instead of once per row saves most of the memory
+// traffic (the lending is memory bound, and two threads share one memory).
+// Each row's sums are taken in the same order as one row alone, so the
+// weights do not depend on the block.
+class RidgeLentBlock {
+ public:
+  // Computes rows [first, last) of `neighbors`: per row g and new game n,
+  // weight x sum_s w(g, s) share(s, n) over the entries (s, w(g, s)) of row g.
+  void compute(const TagRidgeMap& map, const SparseRows& vectors, const SparseRows& neighbors, std::int32_t first,
+               std::int32_t last, double weight);
+  // Adds row g's weights (first <= g < last) to dot[n] for every new game n,
+  // noting each n it touches first in `touched`.
+  void add_to(const TagRidgeMap& map, std::int32_t g, std::vector<float>& dot,
+              std::vector<std::int32_t>& touched) const;
+
+ private:
+  std::int32_t first_ = 0;
+  std::vector<std::int32_t> slot_;  // per row of the block, its place among the lending rows, or -1
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> through_map_;  // tags x lending rows
+  std::vector<float> lent_;                                                             // lending rows x new games
+};
+
+// Bytes a RidgeLentBlock of `rows` rows holds over `games` games and the map's most tags.
+double ridge_lent_block_bytes(double games, double rows);
+
 // Adds to dot[n], for every new game n, weight x sum_s w(g, s) share(s, n)
 // over the entries (s, w(g, s)) of row g of `neighbors`; notes each n it
-// touches first in `touched`.
+// touches first in `touched`.  (A block of one row.)
 void add_ridge_lent_weights(const TagRidgeMap& map, const SparseRows& vectors, const SparseRows& neighbors,
                             std::int32_t g, double weight, std::vector<float>& dot, std::vector<std::int32_t>& touched);
 

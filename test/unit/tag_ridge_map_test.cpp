@@ -167,3 +167,30 @@ TEST(TagRidgeWeight, FitAsksCancelWhileItSums) {
   };
   EXPECT_GT(asks(1), asks(0));
 }
+
+// The solve over the map's tags (up to kTagRidgeMaxTags, about a second in
+// one piece) stops at a cancel too: with 300 tags on games of one tag each,
+// the sums ask once before the solve, and a cancel asked for after that
+// stops the fit instead of letting the solve run to its end.
+TEST(TagRidgeWeight, CancelStopsTheSolve) {
+  const steam_rec::Threads one(1);
+  TrainingSet d;
+  constexpr int kTags = 300;
+  for (int t = 0; t < kTags; ++t) {
+    d.add_owned(t + 1, t + 1, 0.5f);
+    d.add_tag(t + 1, "Tag " + std::to_string(t), 1);
+  }
+  d.add_tag(1000, "Tag 1", 1);  // nobody owns it
+  d.finish(no_cancel);
+  const GameModel model = train(d, hybrid(0, 1), no_cancel);
+  std::vector<std::int64_t> owners(static_cast<std::size_t>(d.games()), 1);
+  owners.back() = 0;
+  ASSERT_EQ(fit_tag_ridge_map(model.tags, kTags, owners, no_cancel).scaled_inverse.rows(), kTags);
+  struct StopOnSecondAsk {
+    int asks = 0;
+    static bool ask(void* self) noexcept { return ++static_cast<StopOnSecondAsk*>(self)->asks >= 2; }
+  } stop;
+  steam_rec::CancelCheck cancel(&StopOnSecondAsk::ask, &stop);
+  EXPECT_THROW(fit_tag_ridge_map(model.tags, kTags, owners, cancel), steam_rec::Cancelled);
+  EXPECT_EQ(stop.asks, 2);
+}
