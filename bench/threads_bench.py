@@ -40,9 +40,15 @@ def backend_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def timed(db, sql, args, threads, cpu=None):
+def timed(db, sql, args, threads, cpu=None, prepare=None):
     """Seconds `sql` takes on `threads` threads (committed, as a job would be); with `cpu` (a list), also
-    appends the CPU seconds the backend used meanwhile (the server must run on this machine)."""
+    appends the CPU seconds the backend used meanwhile (the server must run on this machine).  `prepare`
+    runs first, untimed, outside a transaction (a VACUUM)."""
+    if prepare:
+        db.autocommit = True
+        with db.cursor() as cur:
+            cur.execute(prepare)
+        db.autocommit = False
     with db.cursor() as cur:
         cur.execute("SET steam_rec.max_threads = %s", (threads,))
         pid = db.get_backend_pid()
@@ -75,8 +81,9 @@ def control(dbs):
     return one, time.perf_counter() - started
 
 
-def row(variants, label, given, sql, args, threads, repeats, controls, cpu=False):
-    """Median seconds of every variant on 1 thread and on each of `threads`, runs interleaved."""
+def row(variants, label, given, sql, args, threads, repeats, controls, cpu=False, prepare=None):
+    """Median seconds of every variant on 1 thread and on each of `threads`, runs interleaved; `prepare`
+    runs, untimed, before each run."""
     runs = {(name, t): [] for name in variants for t in [1] + threads}
     used = {(name, t): [] for name in variants for t in [1] + threads} if cpu else None
     for _ in range(repeats):
@@ -84,7 +91,7 @@ def row(variants, label, given, sql, args, threads, repeats, controls, cpu=False
             controls.append(control(controls.dbs))
         for name, db in variants.items():
             for t in [1] + threads:
-                runs[(name, t)].append(timed(db, sql, args, t, used[(name, t)] if cpu else None))
+                runs[(name, t)].append(timed(db, sql, args, t, used[(name, t)] if cpu else None, prepare))
     for name in variants:
         one = statistics.median(runs[(name, 1)])
         cells = [f"{statistics.median(runs[(name, t)]):.3f} | {one / statistics.median(runs[(name, t)]):.2f}x"
@@ -174,8 +181,11 @@ def main():
         row(variants, algorithm, given, "SELECT steam_rec.train(%s, %s)", (algorithm, given), args.threads,
             args.repeats, controls, args.cpu)
     if args.refresh:
+        # A refresh leaves the lists it replaced dead. Unvacuumed (the benchmark clusters run without
+        # autovacuum) every run would write into a larger table than the run before, and the N-thread
+        # run, which follows the 1-thread one in every round, would always get the larger table.
         row(variants, "refresh_recommendations", f"k={args.k}", "SELECT steam_rec.refresh_recommendations(k => %s)",
-            (args.k,), args.threads, args.repeats, controls)
+            (args.k,), args.threads, args.repeats, controls, args.cpu, "VACUUM steam_rec.recommendations")
     if args.sidecar:
         sidecar(db, args.dbname, args.sidecar)
     if controls:

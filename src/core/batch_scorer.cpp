@@ -32,6 +32,7 @@ void BatchScorer::open(const Recommender& model, std::int32_t k, int batch_playe
   for (int t = 0; t < threads_; ++t) rankers_.push_back(std::make_unique<Recommender>(model));
   const std::size_t slots = static_cast<std::size_t>(batch_players_) * static_cast<std::size_t>(k_);
   slot_appids_.resize(slots);
+  slot_ranks_.resize(slots);
   slot_scores_.resize(slots);
   slot_count_.resize(static_cast<std::size_t>(batch_players_));
   for (Players* players : {&filling_, &ranking_}) {
@@ -46,6 +47,7 @@ void BatchScorer::reset() noexcept {
   filling_ = Players{};
   ranking_ = Players{};
   slot_appids_ = {};
+  slot_ranks_ = {};
   slot_scores_ = {};
   slot_count_ = {};
   done_ = ScoredLists{};
@@ -53,8 +55,8 @@ void BatchScorer::reset() noexcept {
 
 double BatchScorer::estimate_bytes(const Recommender& model, std::int32_t k, int batch_players, int threads) {
   const double slots = static_cast<double>(batch_players) * k;
-  // Slots, and the finished lists as rows (8 + 8 + 4 + 4 + 4 bytes a row).
-  const double lists = slots * (4 + 4) + slots * 28;
+  // Slots (appid, rank, score), and the finished lists as rows (8 + 8 + 4 + 4 + 4 bytes a row).
+  const double lists = slots * (4 + 4 + 4) + slots * 28;
   return static_cast<double>(threads) * static_cast<double>(model.scratch_bytes()) + lists;
 }
 
@@ -73,17 +75,29 @@ void BatchScorer::rank_chunk(const Chunk& chunk, int worker) {
   RankRequest request;
   request.k = k_;
   request.new_games_by_tags = true;  // the lists recommend() returns
+  std::vector<std::size_t> order;    // of a list's entries, by appid
   for (std::int64_t p = chunk.begin; p < chunk.end; ++p) {
     stop_point();
     const auto player = static_cast<std::size_t>(p);
     request.games.assign(ranking_.games.begin() + static_cast<std::ptrdiff_t>(ranking_.first_game[player]),
                          ranking_.games.begin() + static_cast<std::ptrdiff_t>(ranking_.first_game[player + 1]));
+    // Ties in a ranking fall by the order of the games: appid order, as
+    // recommend() reads them, whatever order they were added in.
+    const auto by_appid = [](const PlayerGame& a, const PlayerGame& b) { return a.appid < b.appid; };
+    if (!std::is_sorted(request.games.begin(), request.games.end(), by_appid))
+      std::sort(request.games.begin(), request.games.end(), by_appid);
     const std::vector<Recommendation> list = ranker.rank(request);
     const std::size_t slot = player * static_cast<std::size_t>(k_);
     const std::size_t n = std::min(list.size(), static_cast<std::size_t>(k_));
+    order.resize(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    // A list holds each game once, so appids alone order it.
+    std::sort(order.begin(), order.end(),
+              [&list](std::size_t a, std::size_t b) { return list[a].appid < list[b].appid; });
     for (std::size_t i = 0; i < n; ++i) {
-      slot_appids_[slot + i] = list[i].appid;
-      slot_scores_[slot + i] = list[i].score;
+      slot_appids_[slot + i] = list[order[i]].appid;
+      slot_ranks_[slot + i] = static_cast<std::int32_t>(order[i]) + 1;
+      slot_scores_[slot + i] = list[order[i]].score;
     }
     slot_count_[player] = static_cast<std::int32_t>(n);
   }
@@ -101,7 +115,7 @@ void BatchScorer::collect() {
     for (std::int32_t i = 0; i < slot_count_[p]; ++i) {
       done_.row_players.push_back(ranking_.ids[p]);
       done_.appids.push_back(slot_appids_[slot + static_cast<std::size_t>(i)]);
-      done_.ranks.push_back(i + 1);
+      done_.ranks.push_back(slot_ranks_[slot + static_cast<std::size_t>(i)]);
       done_.scores.push_back(slot_scores_[slot + static_cast<std::size_t>(i)]);
     }
   }

@@ -22,7 +22,10 @@
 namespace steam_rec::rec {
 
 // Ranked lists of a batch of players, in the order they were added, as rows:
-// row r belongs to row_players[r], ranks count from 1 per player.
+// row r belongs to row_players[r], ranks count from 1 per player.  A
+// player's rows are in appid order, the order of the table's key
+// (player, game): the worker that ranked the list sorted it, so the caller,
+// which alone writes, need not.
 struct ScoredLists {
   std::vector<std::int64_t> players;
   std::vector<std::int64_t> row_players;
@@ -45,7 +48,9 @@ class BatchScorer {
   // Stops and joins the workers, frees the copies and buffers.
   void reset() noexcept;
 
-  // Adds a player to the batch being filled, then that player's games.
+  // Adds a player to the batch being filled, then that player's games, in
+  // any order (each player's games are ranked in appid order, so that the
+  // caller's reader need not sort them; a player owns a game once).
   void add_player(std::int64_t steam_id);
   void add_game(std::int32_t appid, float engagement);
   int filled_players() const noexcept { return static_cast<int>(filling_.ids.size()); }
@@ -79,8 +84,10 @@ class BatchScorer {
   int workers_ = 0;                                    // threads ranking in the background, besides the caller
   std::vector<std::unique_ptr<Recommender>> rankers_;  // one per thread
   Players filling_, ranking_;
-  // Per player of the batch being ranked: up to k appids and scores, and how many.
+  // Per player of the batch being ranked: up to k appids, ranks and scores in
+  // appid order, and how many.
   std::vector<std::int32_t> slot_appids_;
+  std::vector<std::int32_t> slot_ranks_;
   std::vector<float> slot_scores_;
   std::vector<std::int32_t> slot_count_;
   ScoredLists done_;

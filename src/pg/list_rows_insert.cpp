@@ -119,12 +119,16 @@ int64 insert_lists_directly(Oid recommendations, const ListRows& lists, const ch
 
   // Rows go in in primary key order (player, game): consecutive index
   // inserts then land on the same leaf page, which stays in the CPU's cache.
-  int* order = static_cast<int*>(palloc(sizeof(int) * lists.rows));
-  for (int r = 0; r < lists.rows; ++r) order[r] = r;
-  std::sort(order, order + lists.rows, [&lists](int a, int b) {
+  // The ranking threads hand each player's rows over in that order already
+  // and a refresh's batch holds its players in ascending order, so this
+  // thread, which alone writes, sorts only rows that come otherwise.
+  const auto before = [&lists](int a, int b) {
     return lists.players[a] != lists.players[b] ? lists.players[a] < lists.players[b]
                                                 : lists.appids[a] < lists.appids[b];
-  });
+  };
+  int* order = static_cast<int*>(palloc(sizeof(int) * lists.rows));
+  for (int r = 0; r < lists.rows; ++r) order[r] = r;
+  if (!std::is_sorted(order, order + lists.rows, before)) std::sort(order, order + lists.rows, before);
 
   const Datum algorithm_text = CStringGetTextDatum(algorithm);
   Datum* values = direct_insert_row(inserter).values;

@@ -306,16 +306,19 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
 
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(only)};
-  // A player's games in appid order, as recommend() reads them: ties in a
-  // ranking fall by the order of the games, which a plan change (another
-  // index, fresh statistics) would otherwise alter between two refreshes.
+  // Players in steam_id order, each one's games in any: the ranking threads
+  // put a player's games in appid order, as recommend() reads them (ties in
+  // a ranking fall by the order of the games).  Ordered by both keys here,
+  // the plan sorted every row on this thread, which alone reads and writes;
+  // by steam_id alone it reads both tables through their keys' indexes and
+  // sorts nothing (a third less time reading at scale M).
   const char* players_and_games =
       one_player ? "SELECT u.steam_id, ug.appid, ug.engagement_score FROM steam_rec.users AS u"
                    "  LEFT JOIN steam_rec.user_games AS ug ON ug.user_steam_id OPERATOR(pg_catalog.=) u.steam_id"
-                   " WHERE u.steam_id OPERATOR(pg_catalog.=) $1 ORDER BY ug.appid"
+                   " WHERE u.steam_id OPERATOR(pg_catalog.=) $1"
                  : "SELECT u.steam_id, ug.appid, ug.engagement_score FROM steam_rec.users AS u"
                    "  LEFT JOIN steam_rec.user_games AS ug ON ug.user_steam_id OPERATOR(pg_catalog.=) u.steam_id"
-                   " ORDER BY u.steam_id, ug.appid";
+                   " ORDER BY u.steam_id";
   MemoryContext scratch =
       AllocSetContextCreate(CurrentMemoryContext, "steam_rec refresh_recommendations batch", ALLOCSET_DEFAULT_SIZES);
   // The scorer lives in a child of the context that pins the model, so on an

@@ -2,8 +2,10 @@
 // thread and on several: chunks are fixed and sums are taken in chunk order.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
+#include <tuple>
 
 #include "core/batch_scorer.hpp"
 #include "core/evaluation.hpp"
@@ -129,7 +131,9 @@ TEST(ThreadsIdentical, EvaluateScoresTheSameOnOneAndOnThreeThreads) {
 
 // BatchScorer (refresh_recommendations()): the lists of every player, ranked
 // in double-buffered batches on one, two and three threads, are those
-// Recommender::rank gives one player at a time.
+// Recommender::rank gives one player at a time from the player's games in
+// appid order, whatever order they were added in, each player's rows in appid
+// order (the table's key order, so the writing thread need not sort them).
 TEST(ThreadsIdentical, BatchScorerListsAreEachPlayersOwnRankingOnAnyThreadCount) {
   const TrainParams params = resolve_params("itemknn", {});
   Recommender model(train_on(1, params));
@@ -143,17 +147,24 @@ TEST(ThreadsIdentical, BatchScorerListsAreEachPlayersOwnRankingOnAnyThreadCount)
     owned.back().push_back(PlayerGame{appid, engagement});
   });
   ScoredLists expected;
+  int reordered = 0;  // rows whose place in appid order is not their rank
   for (std::size_t p = 0; p < players.size(); ++p) {
     RankRequest request;
     request.k = 7;
     request.games = owned[p];
-    std::int32_t rank = 0;
+    std::sort(request.games.begin(), request.games.end(),
+              [](const PlayerGame& a, const PlayerGame& b) { return a.appid < b.appid; });
+    std::vector<std::tuple<std::int32_t, std::int32_t, float>> rows;  // appid, rank, score
+    for (const Recommendation& r : model.rank(request))
+      rows.emplace_back(r.appid, static_cast<std::int32_t>(rows.size()) + 1, r.score);
+    std::sort(rows.begin(), rows.end());
+    for (std::size_t i = 0; i < rows.size(); ++i) reordered += std::get<1>(rows[i]) != static_cast<std::int32_t>(i) + 1;
     expected.players.push_back(players[p]);
-    for (const Recommendation& r : model.rank(request)) {
+    for (const auto& [appid, rank, score] : rows) {
       expected.row_players.push_back(players[p]);
-      expected.appids.push_back(r.appid);
-      expected.ranks.push_back(++rank);
-      expected.scores.push_back(r.score);
+      expected.appids.push_back(appid);
+      expected.ranks.push_back(rank);
+      expected.scores.push_back(score);
     }
   }
   const int previous = max_threads();
@@ -177,7 +188,9 @@ TEST(ThreadsIdentical, BatchScorerListsAreEachPlayersOwnRankingOnAnyThreadCount)
         take(scorer.done());
       }
       scorer.add_player(players[p]);
-      for (const PlayerGame& game : owned[p]) scorer.add_game(game.appid, game.engagement);
+      // In descending appid order: the scorer ranks them in ascending order.
+      for (auto game = owned[p].rbegin(); game != owned[p].rend(); ++game)
+        scorer.add_game(game->appid, game->engagement);
     }
     scorer.submit(no_cancel);
     take(scorer.done());
@@ -192,6 +205,7 @@ TEST(ThreadsIdentical, BatchScorerListsAreEachPlayersOwnRankingOnAnyThreadCount)
   set_max_threads(previous);
   EXPECT_EQ(expected.players.size(), 1200u);
   EXPECT_GT(expected.appids.size(), 1200u * 5);
+  EXPECT_GT(reordered, 1200);
 }
 
 // Conjugate gradient, warm-started, reaches the exact (Cholesky) solution's
