@@ -24,14 +24,19 @@ double lendings_bytes(double new_games) {
   return kNewGameRowsPerChunk * (new_games * sizeof(float) + kTagRidgeMaxTags * 2 * sizeof(double));
 }
 
-// The real data's shape: 5,153 owned games and 28,179 games known only by
-// their tags, 169,187 tag entries; on 64 threads.
-TEST(HybridThreadBytes, CountTheNewGamesEveryThreadLendsTo) {
+// The Steam data's shape: 5,153 owned games, 169,187 tag entries.
+DataSize steam_data() {
   DataSize size;
   size.players = 12393;
   size.games = 5153;
   size.interactions = 128801;
   size.tag_entries = 169187;
+  return size;
+}
+
+// With its 28,179 games known only by their tags; on 64 threads.
+TEST(HybridThreadBytes, CountTheNewGamesEveryThreadLendsTo) {
+  DataSize size = steam_data();
   size.new_games = 28179;
   EXPECT_GE(thread_scratch_bytes(hybrid_with_ridge(), size, 64, false), 64 * lendings_bytes(28179));
 }
@@ -39,12 +44,7 @@ TEST(HybridThreadBytes, CountTheNewGamesEveryThreadLendsTo) {
 // Where the new games were not counted, the tag entries bound them (a new
 // game has at least one).
 TEST(HybridThreadBytes, BoundTheNewGamesByTheTagEntriesWhenNotCounted) {
-  DataSize size;
-  size.players = 12393;
-  size.games = 5153;
-  size.interactions = 128801;
-  size.tag_entries = 169187;
-  EXPECT_GE(thread_scratch_bytes(hybrid_with_ridge(), size, 64, false), 64 * lendings_bytes(169187));
+  EXPECT_GE(thread_scratch_bytes(hybrid_with_ridge(), steam_data(), 64, false), 64 * lendings_bytes(169187));
 }
 
 }  // namespace
