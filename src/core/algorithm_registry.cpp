@@ -99,14 +99,23 @@ double ials_thread_bytes(const TrainParams& params, const DataSize& size, int th
 double content_thread_bytes(const TrainParams&, const DataSize& size, int threads) {
   return row_scratch(size, threads);
 }
+// The games only tagged, which size.games (the owned ones) leaves out.
+double new_games_of(const DataSize& size) {
+  return static_cast<double>(size.new_games >= 0 ? size.new_games : size.tag_entries);
+}
+
 // The content part, the base and the new-game columns train one after the
-// other; the last holds a chunk's ridge lendings per thread.
+// other; the last holds a chunk's ridge lendings to every new game per
+// thread, and its rows span the new games too.
 double hybrid_thread_bytes(const TrainParams& params, const DataSize& size, int threads) {
   const double parts =
       std::max(content_thread_bytes(params, size, threads), params.base->thread_bytes(params, size, threads));
   if (!(params.new_game_weight > 0 && params.tag_ridge_weight > 0)) return parts;
-  const double ridge = threads * ridge_lent_block_bytes(static_cast<double>(size.games), kNewGameRowsPerChunk);
-  return std::max(parts, row_scratch(size, threads) + ridge);
+  const double new_games = new_games_of(size);
+  DataSize every_game = size;
+  every_game.games += static_cast<std::int64_t>(new_games);
+  const double ridge = threads * ridge_lent_block_bytes(new_games, kNewGameRowsPerChunk);
+  return std::max(parts, row_scratch(every_game, threads) + ridge);
 }
 
 void train_nothing(const TrainingSet&, const TrainParams&, GameModel&, CancelCheck&) {}

@@ -133,8 +133,8 @@ void RidgeLentBlock::add_to(const TagRidgeMap& map, std::int32_t g, std::vector<
   }
 }
 
-double ridge_lent_block_bytes(double games, double rows) {
-  return rows * (games * sizeof(float) + kTagRidgeMaxTags * 2 * sizeof(double));
+double ridge_lent_block_bytes(double new_games, double rows) {
+  return rows * (new_games * sizeof(float) + kTagRidgeMaxTags * 2 * sizeof(double));
 }
 
 void add_ridge_lent_weights(const TagRidgeMap& map, const SparseRows& vectors, const SparseRows& neighbors,

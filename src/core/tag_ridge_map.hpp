@@ -67,8 +67,9 @@ class RidgeLentBlock {
   std::vector<float> lent_;                                                             // lending rows x new games
 };
 
-// Bytes a RidgeLentBlock of `rows` rows holds over `games` games and the map's most tags.
-double ridge_lent_block_bytes(double games, double rows);
+// Bytes a RidgeLentBlock of `rows` rows holds over `new_games` new games and
+// the map's most tags.
+double ridge_lent_block_bytes(double new_games, double rows);
 
 // Adds to dot[n], for every new game n, weight x sum_s w(g, s) share(s, n)
 // over the entries (s, w(g, s)) of row g of `neighbors`; notes each n it

@@ -148,6 +148,10 @@ struct DataSize {
   std::int64_t games = 0;
   std::int64_t interactions = 0;
   std::int64_t tag_entries = 0;
+  // Games known only by their tags (nobody owns them), which a hybrid's
+  // new-game columns lend to; -1 where not counted (the tag entries bound
+  // them: a new game has at least one).
+  std::int64_t new_games = -1;
 };
 
 // What training will allocate at its peak, in bytes (an upper estimate).

@@ -12,6 +12,7 @@ DataSize data_size(const TrainingSet& data) {
   size.tag_entries = data.tags_by_game().nonzeros();
   for (std::int32_t g = 0; g < data.games(); ++g)
     if (data.by_game().offset[g + 1] > data.by_game().offset[g]) ++size.games;
+  size.new_games = data.games() - size.games;
   return size;
 }
 

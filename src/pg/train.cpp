@@ -174,6 +174,8 @@ void read_and_count_training_rows(Training* training, OwnedGamesScan* scan, rec:
 // names the sizes of what was read: the whole tables.
 void count_tag_entries_read(Training* training, rec::DataSize* size) {
   size->tag_entries = training->data.tag_rows_added();
+  // The tags add their games to the owned ones read before.
+  size->new_games = training->data.appids_added() - size->games;
   refuse_over_training_memory_limit(
       "training", training->params, *size,
       rec::thread_scratch_bytes(training->params, *size, steam_rec::max_threads(), false));
