@@ -137,12 +137,4 @@ double ridge_lent_block_bytes(double new_games, double rows) {
   return rows * (new_games * sizeof(float) + kTagRidgeMaxTags * 2 * sizeof(double));
 }
 
-void add_ridge_lent_weights(const TagRidgeMap& map, const SparseRows& vectors, const SparseRows& neighbors,
-                            std::int32_t g, double weight, std::vector<float>& dot,
-                            std::vector<std::int32_t>& touched) {
-  RidgeLentBlock block;
-  block.compute(map, vectors, neighbors, g, g + 1, weight);
-  block.add_to(map, g, dot, touched);
-}
-
 }  // namespace steam_rec::rec

@@ -71,10 +71,4 @@ class RidgeLentBlock {
 // the map's most tags.
 double ridge_lent_block_bytes(double new_games, double rows);
 
-// Adds to dot[n], for every new game n, weight x sum_s w(g, s) share(s, n)
-// over the entries (s, w(g, s)) of row g of `neighbors`; notes each n it
-// touches first in `touched`.  (A block of one row.)
-void add_ridge_lent_weights(const TagRidgeMap& map, const SparseRows& vectors, const SparseRows& neighbors,
-                            std::int32_t g, double weight, std::vector<float>& dot, std::vector<std::int32_t>& touched);
-
 }  // namespace steam_rec::rec

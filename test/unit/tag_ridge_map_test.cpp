@@ -18,6 +18,16 @@ namespace {
 
 steam_rec::CancelCheck no_cancel;
 
+// Adds to dot[n] what row g of `neighbors` lends each new game n through the
+// map (a RidgeLentBlock of that one row), noting each n first touched.
+void add_ridge_lent_weights(const TagRidgeMap& map, const SparseRows& vectors, const SparseRows& neighbors,
+                            std::int32_t g, double weight, std::vector<float>& dot,
+                            std::vector<std::int32_t>& touched) {
+  RidgeLentBlock block;
+  block.compute(map, vectors, neighbors, g, g + 1, weight);
+  block.add_to(map, g, dot, touched);
+}
+
 // Players 1-6 own games 1 and 2, players 7-9 own 3 and 4.  New game 10 is
 // tagged (Arena, Shooter): its nearest owned game by tags is 1 (Arena), and
 // game 2 (Shooter, Team) shares a tag with it too.  New game 11 is tagged
