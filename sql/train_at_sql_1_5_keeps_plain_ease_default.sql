@@ -50,4 +50,14 @@ SELECT bool_and(a.neighbors = b.neighbors AND a.weights = b.weights) AS retraine
   JOIN steam_rec.model_games b ON b.model_id = :retrained AND b.appid = a.appid
  WHERE a.model_id = :left_out;
 
+-- iALS's regularization and exponent, 5 and 0.25 from 1.6, train with 1.5's
+-- 0.02 and 1 there; both keys are stored at either version, as 1.5 stored them.
+SELECT steam_rec.train('ials', '{"factors": 4, "iterations": 2}') AS ials_at_1_5 \gset
+SELECT parameters->'regularization'->'default' AS regularization, parameters->'exponent'->'default' AS exponent
+  FROM steam_rec.algorithms() WHERE name = 'ials';
+ALTER EXTENSION steam_rec UPDATE TO '1.6';
+SELECT steam_rec.train('ials', '{"factors": 4, "iterations": 2}') AS ials_at_1_6 \gset
+SELECT id = :ials_at_1_5 AS at_1_5, params->'regularization' AS regularization, params->'exponent' AS exponent
+  FROM steam_rec.models WHERE id IN (:ials_at_1_5, :ials_at_1_6) ORDER BY id;
+
 DROP EXTENSION steam_rec;

@@ -244,6 +244,13 @@ ParameterSpec absent_reads_as(ParameterSpec spec, double absent) {
   return spec;
 }
 
+// The spec of a key whose default changed from `before` (older SQL keeps it).
+ParameterSpec default_was(ParameterSpec spec, double before) {
+  spec.absent = before;
+  spec.key_existed_before = true;
+  return spec;
+}
+
 }  // namespace
 
 const std::vector<ParameterSpec>& parameter_specs() {
@@ -270,10 +277,12 @@ const std::vector<ParameterSpec>& parameter_specs() {
       STEAM_REC_NUMBER(play_share_exponent, K::number, false, 0, 10),
       STEAM_REC_NUMBER(factors, K::integer, false, 1, 512),
       STEAM_REC_NUMBER(iterations, K::integer, false, 1, 200),
-      STEAM_REC_NUMBER(regularization, K::number, false, 0, kHuge),
+      // 5 and 0.25 since 1.6, which transfer from evaluate() to the full
+      // tables; 0.02 and 1 before (every model stores both keys).
+      default_was(STEAM_REC_NUMBER(regularization, K::number, false, 0, kHuge), static_cast<double>(0.02f)),
       STEAM_REC_NUMBER(alpha, K::number, false, 0, 1e6),
       STEAM_REC_NUMBER(unobserved_weight, K::number, false, 1e-6, 1e3),
-      STEAM_REC_NUMBER(exponent, K::number, false, 0, 2),
+      default_was(STEAM_REC_NUMBER(exponent, K::number, false, 0, 2), 1),
       STEAM_REC_NUMBER(seed, K::integer, false, 0, 2147483647),
       STEAM_REC_NUMBER(cg_steps, K::integer, false, 1, 64),
       {"solver", K::text, false, 0, 0, nullptr, nullptr, solver_names,

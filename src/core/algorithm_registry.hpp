@@ -38,6 +38,10 @@ struct ParameterSpec {
   // whose stored parameters lack the key, was trained with (the algorithm
   // then behaved so), when it differs from today's default.  NaN: the default.
   double absent = std::numeric_limits<double>::quiet_NaN();
+  // The key existed before with `absent` as its default (only the default
+  // changed): models of then store it and that SQL names it, so it is kept in
+  // the parameters a database at that SQL stores.
+  bool key_existed_before = false;
 };
 
 // One algorithm: what it is, what it takes, how it trains, what it stores,

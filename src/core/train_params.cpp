@@ -157,7 +157,9 @@ std::vector<ParamValue> describe_params(const TrainParams& params, Defaults defa
   std::vector<ParamValue> result;
   for (const ParameterSpec& spec : parameter_specs()) {
     if (!takes_parameter(spec, params)) continue;
-    if (defaults == Defaults::before_changes && !std::isnan(spec.absent) && spec.get(params) == spec.absent) continue;
+    if (defaults == Defaults::before_changes && !std::isnan(spec.absent) && !spec.key_existed_before &&
+        spec.get(params) == spec.absent)
+      continue;
     if (spec.kind == ParamKind::text)
       result.push_back(ParamValue{spec.key, true, 0, spec.get_text(params)});
     else

@@ -70,13 +70,20 @@ struct TrainParams {
   // (share of j's owners who ever played it)^play_share_exponent, so games
   // most owners never start rank lower (0: off)
   float play_share_exponent = 0;
-  // ials
+  // ials: a row's regularization is
+  // regularization * (its interactions + unobserved_weight * rows with
+  // interactions on the other side)^exponent.  With exponent 1 it grew with
+  // the number of players, so a regularization chosen on evaluate()'s 3,726
+  // players was too strong for 12,393; exponent 0.25 with regularization 5
+  // were chosen with evaluate(validation => true), seeds 42 and 1-4, and
+  // transfer to the full tables (docs/quality.md).  A database at older SQL
+  // still trains with 0.02 and 1 (the registry's "absent" values).
   std::int32_t factors = 128;
   std::int32_t iterations = 15;
-  float regularization = 0.02f;
+  float regularization = 5;
   float alpha = 5;
   float unobserved_weight = 0.5f;
-  float exponent = 1;
+  float exponent = 0.25f;
   std::int32_t seed = 42;
   Solver solver = Solver::cg;
   std::int32_t cg_steps = 3;  // conjugate-gradient steps per row and iteration
@@ -135,8 +142,8 @@ TrainParams resolve_params(const std::string& algorithm, const std::vector<Param
 TrainParams restore_params(const std::string& algorithm, const std::vector<ParamValue>& stored);
 // The parameters that apply to the algorithm, defaults included.  With
 // Defaults::before_changes (a database whose SQL predates a default's
-// change), a key at its "absent" value is left out: that SQL has no name for
-// it, and the update to the newer SQL writes it in again.
+// change), a key new since then at its "absent" value is left out: that SQL
+// has no name for it, and the update to the newer SQL writes it in again.
 std::vector<ParamValue> describe_params(const TrainParams& params, Defaults defaults = Defaults::current);
 // A described number as JSON text that reads back to the same value:
 // integers without a fraction, floats with the fewest digits that give back

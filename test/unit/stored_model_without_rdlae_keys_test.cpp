@@ -80,6 +80,10 @@ TEST(StoredModelWithoutRdlaeKeys, TheRegistryNamesTheAbsentValues) {
     if (key == "dropout" || key == "diagonal_relaxation" || key == "new_game_weight" ||
         key == "tag_popularity_exponent" || key == "tag_ridge_weight")
       EXPECT_EQ(spec.absent, 0.0) << key;
+    else if (key == "regularization")  // iALS's defaults before 1.6
+      EXPECT_EQ(spec.absent, static_cast<double>(0.02f)) << key;
+    else if (key == "exponent")
+      EXPECT_EQ(spec.absent, 1.0) << key;
     else
       EXPECT_TRUE(std::isnan(spec.absent)) << key;
   }
