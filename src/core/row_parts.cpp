@@ -87,11 +87,16 @@ namespace {
 // Fills the rows of `chunk` into its part, with a thread's scratch.
 void fill_chunk(const Chunk& chunk, std::int32_t games, const RowFiller& fill, RowScratch& s, SparseRows& part) {
   s.dot.resize(static_cast<std::size_t>(games), 0.0f);
+  // Filled here and moved into place once: the parts sit side by side, and
+  // appending to `part` itself would write its vectors' ends on a cache line
+  // that the thread filling the next chunk writes too.
+  SparseRows rows;
   for (std::int64_t row = chunk.begin; row < chunk.end; ++row) {
     s.candidates.clear();
     fill(static_cast<std::int32_t>(row), s);
-    append_by_index(s.candidates, part);
+    append_by_index(s.candidates, rows);
   }
+  part = std::move(rows);
 }
 
 }  // namespace

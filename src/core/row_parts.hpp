@@ -14,7 +14,10 @@
 namespace steam_rec::rec {
 
 // One thread's scratch for accumulating a row's scores over all games.
-struct RowScratch {
+// Aligned to a cache line of its own: the threads' scratches sit side by side
+// in one array, and each row's appends write this one's vector ends, which
+// a neighbour on the same line would read and write back and forth.
+struct alignas(64) RowScratch {
   std::vector<float> dot;             // per game; zero except at `touched`
   std::vector<std::int32_t> touched;  // games whose dot is non-zero
   std::vector<Scored> candidates;
