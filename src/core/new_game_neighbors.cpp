@@ -38,8 +38,7 @@ SparseRows tag_neighbors_of_new_games(const TrainingSet& data, const Owners& own
       games, kRowsPerChunk,
       [&](std::int32_t n, RowScratch& s) {
         if (owned(owners, n)) return;
-        collect_row_products(vectors, by_tag, n, -1, s);
-        keep_best(s.candidates, static_cast<std::size_t>(count));
+        collect_best_row_products(vectors, by_tag, n, -1, static_cast<std::size_t>(count), s);
         float sum = 0;
         for (const Scored& c : s.candidates) sum += c.score;
         if (sum > 0)

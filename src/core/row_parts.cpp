@@ -3,6 +3,7 @@
 #include "core/parallel.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace steam_rec::rec {
 
@@ -23,16 +24,39 @@ namespace {
 // back by one pass over every game's sum (collect_row_products()).
 constexpr std::int64_t kGamesPerProductForPass = 4;
 
+// Whether row `row`'s products meet enough of the `games` to be read back by
+// one pass over every game's sum.
+bool read_by_one_pass(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t games) {
+  std::int64_t products = 0;
+  for (std::int64_t p = rows.offset[row]; p < rows.offset[row + 1]; ++p)
+    products += columns.offset[rows.index[p] + 1] - columns.offset[rows.index[p]];
+  return products * kGamesPerProductForPass >= games;
+}
+
+// Adds row `row`'s products into `dot` without noting what they touch, each
+// sum in the order of the row's entries.  The arrays are read through local
+// pointers: the server's build allows any store to alias any object
+// (-fno-strict-aliasing), so a pointer read from a vector inside the loop
+// would be read again after every store to `dot`.
+void add_row_products_unlisted(const SparseRows& rows, const SparseRows& columns, std::int32_t row, float* dot) {
+  const std::int64_t* offset = columns.offset.data();
+  const std::int32_t* index = columns.index.data();
+  const float* value = columns.value.data();
+  for (std::int64_t p = rows.offset[row]; p < rows.offset[row + 1]; ++p) {
+    const std::int32_t t = rows.index[p];
+    const float weight = rows.value[p];
+    const std::int64_t end = offset[t + 1];
+    for (std::int64_t q = offset[t]; q < end; ++q) dot[index[q]] += weight * value[q];
+  }
+}
+
 }  // namespace
 
 void collect_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t skip,
                           RowScratch& scratch) {
-  std::int64_t products = 0;
-  for (std::int64_t p = rows.offset[row]; p < rows.offset[row + 1]; ++p)
-    products += columns.offset[rows.index[p] + 1] - columns.offset[rows.index[p]];
   std::vector<float>& dot = scratch.dot;
   const auto games = static_cast<std::int32_t>(dot.size());
-  if (products * kGamesPerProductForPass < games) {
+  if (!read_by_one_pass(rows, columns, row, games)) {
     add_row_products(rows, columns, row, scratch);
     for (std::int32_t j : scratch.touched) {
       if (j != skip && dot[j] != 0) scratch.candidates.push_back(Scored{dot[j], j});
@@ -41,17 +65,61 @@ void collect_row_products(const SparseRows& rows, const SparseRows& columns, std
     scratch.touched.clear();
     return;
   }
-  for (std::int64_t p = rows.offset[row]; p < rows.offset[row + 1]; ++p) {
-    const std::int32_t t = rows.index[p];
-    const float weight = rows.value[p];
-    for (std::int64_t q = columns.offset[t]; q < columns.offset[t + 1]; ++q)
-      dot[columns.index[q]] += weight * columns.value[q];
-  }
+  add_row_products_unlisted(rows, columns, row, dot.data());
   for (std::int32_t j = 0; j < games; ++j) {
     if (dot[j] == 0) continue;
     if (j != skip) scratch.candidates.push_back(Scored{dot[j], j});
     dot[j] = 0;
   }
+}
+
+void collect_best_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t skip,
+                               std::size_t count, RowScratch& scratch) {
+  std::vector<Scored>& best = scratch.candidates;
+  best.clear();
+  const auto games = static_cast<std::int32_t>(scratch.dot.size());
+  if (!read_by_one_pass(rows, columns, row, games)) {
+    collect_row_products(rows, columns, row, skip, scratch);
+    keep_best(best, count);
+    return;
+  }
+  float* dot = scratch.dot.data();
+  add_row_products_unlisted(rows, columns, row, dot);
+  // The sums that may be among the best so far, cut back to the `count` best
+  // whenever they fill `room`.  Games come in ascending order, so a later
+  // game whose sum only ties the worst kept after a cut loses to it
+  // (better() breaks ties by the lower index): after a cut, a game must beat
+  // that sum to enter.  Most games of a long row lose, so the pass first asks
+  // a whole block of games whether any beats it, a question without a branch
+  // per game, which the compiler asks of several games per instruction.
+  const std::size_t room = 4 * count + 64;
+  float to_beat = -std::numeric_limits<float>::infinity();
+  const auto offer = [&](std::int32_t j) {
+    const float sum = dot[j];
+    if (!(sum > to_beat) || sum == 0 || j == skip) return;
+    best.push_back(Scored{sum, j});
+    if (best.size() < room) return;
+    select_best(best, count);
+    to_beat = std::max_element(best.begin(), best.end(), [](const Scored& a, const Scored& b) {
+                return better(a, b);
+              })->score;  // the worst kept
+  };
+  constexpr std::int32_t kBlock = 16;
+  std::int32_t j = 0;
+  if (count > 0) {
+    for (; j + kBlock <= games; j += kBlock) {
+      // An int, not a bool, and a pointer to the block, not dot[j + k]: GCC
+      // vectorizes the loop only so.
+      const float* block = dot + j;
+      int beats = 0;
+      for (std::int32_t k = 0; k < kBlock; ++k) beats |= block[k] > to_beat ? 1 : 0;
+      if (beats == 0) continue;
+      for (std::int32_t k = 0; k < kBlock; ++k) offer(j + k);
+    }
+    for (; j < games; ++j) offer(j);
+  }
+  keep_best(best, count);
+  std::fill(dot, dot + games, 0.0f);
 }
 
 void append_by_index(std::vector<Scored>& candidates, SparseRows& part) {

@@ -40,6 +40,14 @@ void add_row_products(const SparseRows& rows, const SparseRows& columns, std::in
 void collect_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t skip,
                           RowScratch& scratch);
 
+// Leaves in scratch.candidates (emptied first) the `count` best of what
+// collect_row_products() appends, best first: what keep_best() leaves of
+// them.  A row read back by one pass over every game keeps the best while it
+// reads instead of listing every game it meets: a few hundred of a row's
+// thousands of sums ever come near the best.
+void collect_best_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t skip,
+                               std::size_t count, RowScratch& scratch);
+
 // Appends `candidates` as the next row of `part`, in ascending index order
 // (reorders `candidates`).
 void append_by_index(std::vector<Scored>& candidates, SparseRows& part);
