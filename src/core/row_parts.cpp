@@ -1,9 +1,9 @@
 #include "core/row_parts.hpp"
 
+#include "core/best_kept.hpp"
 #include "core/parallel.hpp"
 
 #include <algorithm>
-#include <limits>
 
 namespace steam_rec::rec {
 
@@ -75,34 +75,21 @@ void collect_row_products(const SparseRows& rows, const SparseRows& columns, std
 
 void collect_best_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t skip,
                                std::size_t count, RowScratch& scratch) {
-  std::vector<Scored>& best = scratch.candidates;
-  best.clear();
   const auto games = static_cast<std::int32_t>(scratch.dot.size());
   if (!read_by_one_pass(rows, columns, row, games)) {
+    scratch.candidates.clear();
     collect_row_products(rows, columns, row, skip, scratch);
-    keep_best(best, count);
+    keep_best(scratch.candidates, count);
     return;
   }
   float* dot = scratch.dot.data();
   add_row_products_unlisted(rows, columns, row, dot);
-  // The sums that may be among the best so far, cut back to the `count` best
-  // whenever they fill `room`.  Games come in ascending order, so a later
-  // game whose sum only ties the worst kept after a cut loses to it
-  // (better() breaks ties by the lower index): after a cut, a game must beat
-  // that sum to enter.  Most games of a long row lose, so the pass first asks
-  // a whole block of games whether any beats it, a question without a branch
-  // per game, which the compiler asks of several games per instruction.
-  const std::size_t room = 4 * count + 64;
-  float to_beat = -std::numeric_limits<float>::infinity();
+  // Most games of a long row lose, so the pass first asks a whole block of
+  // games whether any could be kept, a question without a branch per game,
+  // which the compiler asks of several games per instruction.
+  BestKept best(scratch.candidates, count);
   const auto offer = [&](std::int32_t j) {
-    const float sum = dot[j];
-    if (!(sum > to_beat) || sum == 0 || j == skip) return;
-    best.push_back(Scored{sum, j});
-    if (best.size() < room) return;
-    select_best(best, count);
-    to_beat = std::max_element(best.begin(), best.end(), [](const Scored& a, const Scored& b) {
-                return better(a, b);
-              })->score;  // the worst kept
+    if (dot[j] != 0 && j != skip) best.offer(dot[j], j);
   };
   constexpr std::int32_t kBlock = 16;
   std::int32_t j = 0;
@@ -111,14 +98,15 @@ void collect_best_row_products(const SparseRows& rows, const SparseRows& columns
       // An int, not a bool, and a pointer to the block, not dot[j + k]: GCC
       // vectorizes the loop only so.
       const float* block = dot + j;
-      int beats = 0;
-      for (std::int32_t k = 0; k < kBlock; ++k) beats |= block[k] > to_beat ? 1 : 0;
-      if (beats == 0) continue;
+      const float to_beat = best.to_beat();
+      int may_keep = 0;
+      for (std::int32_t k = 0; k < kBlock; ++k) may_keep |= block[k] >= to_beat ? 1 : 0;
+      if (may_keep == 0) continue;
       for (std::int32_t k = 0; k < kBlock; ++k) offer(j + k);
     }
     for (; j < games; ++j) offer(j);
   }
-  keep_best(best, count);
+  best.finish();
   std::fill(dot, dot + games, 0.0f);
 }
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <random>
 
+#include "core/best_kept.hpp"
 #include "core/row_parts.hpp"
 
 namespace steam_rec::rec {
@@ -68,6 +69,30 @@ TEST(BestRowProducts, SameAsEveryProductThenKeepBest) {
   // The data tests what it means to: ties among the kept, and long rows.
   EXPECT_GT(ties, 1000);
   EXPECT_GT(long_rows, 100);
+}
+
+// BestKept keeps what keep_best() keeps of candidates offered in any order,
+// many of them tied, the lower index winning a tie even when it comes later.
+TEST(BestKept, AnyOrderSameAsKeepBest) {
+  std::mt19937 random(9);
+  for (const std::size_t count : {0, 1, 3, 50, 400}) {
+    for (int round = 0; round < 20; ++round) {
+      std::vector<Scored> offered;
+      for (std::int32_t i = 0; i < 3000; ++i)
+        if (random() % 4 != 0) offered.push_back(Scored{0.125f * static_cast<float>(random() % 40), i});
+      std::shuffle(offered.begin(), offered.end(), random);
+      std::vector<Scored> kept(2, Scored{1, 1});  // emptied first
+      BestKept best(kept, count);
+      for (const Scored& c : offered) best.offer(c.score, c.index);
+      best.finish();
+      keep_best(offered, count);
+      ASSERT_EQ(kept.size(), offered.size()) << "count " << count;
+      for (std::size_t i = 0; i < kept.size(); ++i) {
+        EXPECT_EQ(kept[i].index, offered[i].index) << "count " << count << ", place " << i;
+        EXPECT_EQ(kept[i].score, offered[i].score) << "count " << count << ", place " << i;
+      }
+    }
+  }
 }
 
 }  // namespace
