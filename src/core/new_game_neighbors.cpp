@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/best_kept.hpp"
 #include "core/neighbor_blend.hpp"
 #include "core/row_parts.hpp"
 #include "core/tag_ridge_map.hpp"
@@ -38,8 +39,7 @@ SparseRows tag_neighbors_of_new_games(const TrainingSet& data, const Owners& own
       games, kRowsPerChunk,
       [&](std::int32_t n, RowScratch& s) {
         if (owned(owners, n)) return;
-        collect_row_products(vectors, by_tag, n, -1, s);
-        keep_best(s.candidates, static_cast<std::size_t>(count));
+        collect_best_row_products(vectors, by_tag, n, -1, static_cast<std::size_t>(count), s);
         float sum = 0;
         for (const Scored& c : s.candidates) sum += c.score;
         if (sum > 0)
@@ -87,12 +87,15 @@ SparseRows with_new_game_columns(const TrainingSet& data, const Owners& owners, 
           }
         }
         ridge_rows[static_cast<std::size_t>(worker)].add_to(ridge, g, s.dot, s.touched);
+        // A row lends to most new games (the ridge map reaches every one):
+        // only those that may be among the best are listed.
+        BestKept best(s.candidates, static_cast<std::size_t>(count));
         for (std::int32_t n : s.touched) {
-          if (s.dot[n] > 0) s.candidates.push_back(Scored{static_cast<float>(new_game_weight * s.dot[n]), n});
+          if (s.dot[n] > 0) best.offer(static_cast<float>(new_game_weight * s.dot[n]), n);
           s.dot[n] = 0;
         }
         s.touched.clear();
-        keep_best(s.candidates, static_cast<std::size_t>(count));
+        best.finish();
       },
       cancel);
   return weighted_sum(neighbors, 1.0, added, 1.0);

@@ -1,5 +1,6 @@
 #include "core/row_parts.hpp"
 
+#include "core/best_kept.hpp"
 #include "core/parallel.hpp"
 
 #include <algorithm>
@@ -23,16 +24,39 @@ namespace {
 // back by one pass over every game's sum (collect_row_products()).
 constexpr std::int64_t kGamesPerProductForPass = 4;
 
+// Whether row `row`'s products meet enough of the `games` to be read back by
+// one pass over every game's sum.
+bool read_by_one_pass(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t games) {
+  std::int64_t products = 0;
+  for (std::int64_t p = rows.offset[row]; p < rows.offset[row + 1]; ++p)
+    products += columns.offset[rows.index[p] + 1] - columns.offset[rows.index[p]];
+  return products * kGamesPerProductForPass >= games;
+}
+
+// Adds row `row`'s products into `dot` without noting what they touch, each
+// sum in the order of the row's entries.  The arrays are read through local
+// pointers: the server's build allows any store to alias any object
+// (-fno-strict-aliasing), so a pointer read from a vector inside the loop
+// would be read again after every store to `dot`.
+void add_row_products_unlisted(const SparseRows& rows, const SparseRows& columns, std::int32_t row, float* dot) {
+  const std::int64_t* offset = columns.offset.data();
+  const std::int32_t* index = columns.index.data();
+  const float* value = columns.value.data();
+  for (std::int64_t p = rows.offset[row]; p < rows.offset[row + 1]; ++p) {
+    const std::int32_t t = rows.index[p];
+    const float weight = rows.value[p];
+    const std::int64_t end = offset[t + 1];
+    for (std::int64_t q = offset[t]; q < end; ++q) dot[index[q]] += weight * value[q];
+  }
+}
+
 }  // namespace
 
 void collect_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t skip,
                           RowScratch& scratch) {
-  std::int64_t products = 0;
-  for (std::int64_t p = rows.offset[row]; p < rows.offset[row + 1]; ++p)
-    products += columns.offset[rows.index[p] + 1] - columns.offset[rows.index[p]];
   std::vector<float>& dot = scratch.dot;
   const auto games = static_cast<std::int32_t>(dot.size());
-  if (products * kGamesPerProductForPass < games) {
+  if (!read_by_one_pass(rows, columns, row, games)) {
     add_row_products(rows, columns, row, scratch);
     for (std::int32_t j : scratch.touched) {
       if (j != skip && dot[j] != 0) scratch.candidates.push_back(Scored{dot[j], j});
@@ -41,17 +65,49 @@ void collect_row_products(const SparseRows& rows, const SparseRows& columns, std
     scratch.touched.clear();
     return;
   }
-  for (std::int64_t p = rows.offset[row]; p < rows.offset[row + 1]; ++p) {
-    const std::int32_t t = rows.index[p];
-    const float weight = rows.value[p];
-    for (std::int64_t q = columns.offset[t]; q < columns.offset[t + 1]; ++q)
-      dot[columns.index[q]] += weight * columns.value[q];
-  }
+  add_row_products_unlisted(rows, columns, row, dot.data());
   for (std::int32_t j = 0; j < games; ++j) {
     if (dot[j] == 0) continue;
     if (j != skip) scratch.candidates.push_back(Scored{dot[j], j});
     dot[j] = 0;
   }
+}
+
+void collect_best_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t skip,
+                               std::size_t count, RowScratch& scratch) {
+  const auto games = static_cast<std::int32_t>(scratch.dot.size());
+  if (!read_by_one_pass(rows, columns, row, games)) {
+    scratch.candidates.clear();
+    collect_row_products(rows, columns, row, skip, scratch);
+    keep_best(scratch.candidates, count);
+    return;
+  }
+  float* dot = scratch.dot.data();
+  add_row_products_unlisted(rows, columns, row, dot);
+  // Most games of a long row lose, so the pass first asks a whole block of
+  // games whether any could be kept, a question without a branch per game,
+  // which the compiler asks of several games per instruction.
+  BestKept best(scratch.candidates, count);
+  const auto offer = [&](std::int32_t j) {
+    if (dot[j] != 0 && j != skip) best.offer(dot[j], j);
+  };
+  constexpr std::int32_t kBlock = 16;
+  std::int32_t j = 0;
+  if (count > 0) {
+    for (; j + kBlock <= games; j += kBlock) {
+      // An int, not a bool, and a pointer to the block, not dot[j + k]: GCC
+      // vectorizes the loop only so.
+      const float* block = dot + j;
+      const float to_beat = best.to_beat();
+      int may_keep = 0;
+      for (std::int32_t k = 0; k < kBlock; ++k) may_keep |= block[k] >= to_beat ? 1 : 0;
+      if (may_keep == 0) continue;
+      for (std::int32_t k = 0; k < kBlock; ++k) offer(j + k);
+    }
+    for (; j < games; ++j) offer(j);
+  }
+  best.finish();
+  std::fill(dot, dot + games, 0.0f);
 }
 
 void append_by_index(std::vector<Scored>& candidates, SparseRows& part) {
@@ -87,11 +143,16 @@ namespace {
 // Fills the rows of `chunk` into its part, with a thread's scratch.
 void fill_chunk(const Chunk& chunk, std::int32_t games, const RowFiller& fill, RowScratch& s, SparseRows& part) {
   s.dot.resize(static_cast<std::size_t>(games), 0.0f);
+  // Filled here and moved into place once: the parts sit side by side, and
+  // appending to `part` itself would write its vectors' ends on a cache line
+  // that the thread filling the next chunk writes too.
+  SparseRows rows;
   for (std::int64_t row = chunk.begin; row < chunk.end; ++row) {
     s.candidates.clear();
     fill(static_cast<std::int32_t>(row), s);
-    append_by_index(s.candidates, part);
+    append_by_index(s.candidates, rows);
   }
+  part = std::move(rows);
 }
 
 }  // namespace

@@ -14,7 +14,10 @@
 namespace steam_rec::rec {
 
 // One thread's scratch for accumulating a row's scores over all games.
-struct RowScratch {
+// Aligned to a cache line of its own: the threads' scratches sit side by side
+// in one array, and each row's appends write this one's vector ends, which
+// a neighbour on the same line would read and write back and forth.
+struct alignas(64) RowScratch {
   std::vector<float> dot;             // per game; zero except at `touched`
   std::vector<std::int32_t> touched;  // games whose dot is non-zero
   std::vector<Scored> candidates;
@@ -36,6 +39,14 @@ void add_row_products(const SparseRows& rows, const SparseRows& columns, std::in
 // row's entries.
 void collect_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t skip,
                           RowScratch& scratch);
+
+// Leaves in scratch.candidates (emptied first) the `count` best of what
+// collect_row_products() appends, best first: what keep_best() leaves of
+// them.  A row read back by one pass over every game keeps the best while it
+// reads instead of listing every game it meets: a few hundred of a row's
+// thousands of sums ever come near the best.
+void collect_best_row_products(const SparseRows& rows, const SparseRows& columns, std::int32_t row, std::int32_t skip,
+                               std::size_t count, RowScratch& scratch);
 
 // Appends `candidates` as the next row of `part`, in ascending index order
 // (reorders `candidates`).

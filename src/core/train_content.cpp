@@ -53,8 +53,7 @@ ContentRows::ContentRows(const SparseRows& vectors, std::int32_t tags, std::vect
 void ContentRows::fill(std::int32_t g, RowScratch& s) const {
   // Only owned games are ever the source of a content score.
   if (owners[static_cast<std::size_t>(g)] == 0) return;
-  collect_row_products(vectors, by_tag, g, g, s);
-  keep_best(s.candidates, static_cast<std::size_t>(count));
+  collect_best_row_products(vectors, by_tag, g, g, static_cast<std::size_t>(count), s);
 }
 
 SparseRows train_content_neighbors(const TrainingSet& data, const std::vector<std::int64_t>& owners,
