@@ -36,8 +36,8 @@ std::size_t held_count(std::size_t games, double share) {
 
 }  // namespace
 
-void Evaluation::add_tag(std::int32_t appid, const std::string& tag, std::int32_t position) {
-  tags_.push_back(Tag{appid, tag, position});
+void Evaluation::add_tag(std::int32_t appid, std::string_view tag, std::int32_t position) {
+  tags_.push_back(Tag{appid, std::string(tag), position});
 }
 
 std::int64_t Evaluation::training_plays() const {

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/cancel.hpp"
@@ -61,7 +62,7 @@ class Evaluation {
   static constexpr double kEngagedHours = 2.0;
 
   void add_play(const EvalPlay& play) { plays_.push_back(play); }
-  void add_tag(std::int32_t appid, const std::string& tag, std::int32_t position);
+  void add_tag(std::int32_t appid, std::string_view tag, std::int32_t position);
   // Filters and splits.  Throws InvalidArgument when no player is left.
   void prepare(const EvalOptions& options, CancelCheck& cancel);
   std::int32_t players() const { return static_cast<std::int32_t>(train_.size()); }

@@ -8,18 +8,21 @@
 namespace steam_rec::rec {
 
 void TrainingSet::add_owned(std::int64_t player, std::int32_t appid, float engagement) {
-  auto [it, inserted] = player_numbers_.try_emplace(player, static_cast<std::int32_t>(player_numbers_.size()));
-  (void)inserted;
   float e = std::isfinite(engagement) ? std::clamp(engagement, 0.0f, 1.0f) : 0.0f;
-  owned_.push_back(Owned{it->second, appid_numbers_.number(appid), e});
+  owned_.push_back(Owned{player_numbers_.number(player), appid_numbers_.number(appid), e});
 }
 
 void TrainingSet::add_game(std::int32_t appid) { appid_numbers_.number(appid); }
 
-void TrainingSet::add_tag(std::int32_t appid, const std::string& tag, std::int32_t position) {
-  auto [it, inserted] = tag_numbers_.try_emplace(tag, static_cast<std::int32_t>(tag_names_.size()));
-  if (inserted) tag_names_.push_back(tag);
-  tagged_.push_back(Tagged{appid_numbers_.number(appid), it->second, position > 0 ? position : 0});
+void TrainingSet::add_tag(std::int32_t appid, std::string_view tag, std::int32_t position) {
+  tagged_.push_back(Tagged{appid_numbers_.number(appid), tag_numbers_.number(tag), position > 0 ? position : 0});
+}
+
+void TrainingSet::expect_rows(std::int64_t owned, std::int64_t tagged) {
+  // Bounded, so that a wild estimate costs no more than the rows' own growth would.
+  constexpr std::int64_t kMostRows = std::int64_t{1} << 26;
+  if (owned > 0) owned_.reserve(static_cast<std::size_t>(std::min(owned, kMostRows)));
+  if (tagged > 0) tagged_.reserve(static_cast<std::size_t>(std::min(tagged, kMostRows)));
 }
 
 std::int32_t TrainingSet::game_index(std::int32_t appid) const {
@@ -48,6 +51,26 @@ SparseRows transpose(const SparseRows& rows, std::int32_t columns) {
 
 namespace {
 
+// Rows at most this long are sorted by insertion: most of a training set's
+// rows (a player's games, a game's tags) are short, and std::stable_sort
+// takes a buffer from the heap for every row it sorts.
+constexpr std::ptrdiff_t kInsertionSortedRow = 32;
+
+// Sorts [first, last) by `less`, keeping equal entries in their order.
+template <typename Iterator, typename Less>
+void stable_sort_row(Iterator first, Iterator last, Less less) {
+  if (last - first > kInsertionSortedRow) {
+    std::stable_sort(first, last, less);
+    return;
+  }
+  for (Iterator i = first + (first != last); i < last; ++i) {
+    auto entry = *i;
+    Iterator j = i;
+    for (; j != first && less(entry, *(j - 1)); --j) *j = *(j - 1);
+    *j = entry;
+  }
+}
+
 // Rows sorted by (row, column); a repeated (row, column) keeps its last value.
 // Entries are first placed by row in one counting pass that keeps their
 // order (rows are numbered densely), then each row, short, is sorted by
@@ -72,7 +95,7 @@ SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row r
   result.value.reserve(by_row.size());
   for (std::size_t r = 0; r < static_cast<std::size_t>(row_count); ++r) {
     const auto first = by_row.begin() + start[r], last = by_row.begin() + start[r + 1];
-    std::stable_sort(first, last, [&](const Entry& a, const Entry& b) { return column(a) < column(b); });
+    stable_sort_row(first, last, [&](const Entry& a, const Entry& b) { return column(a) < column(b); });
     for (auto e = first; e != last; ++e) {
       if (e + 1 != last && column(*(e + 1)) == column(*e)) continue;  // a later value of the same column follows
       result.index.push_back(column(*e));
@@ -88,7 +111,7 @@ SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row r
 void TrainingSet::finish(CancelCheck& cancel) {
   // Games are numbered by ascending appid: from the number each appid was
   // given when first seen to its rank.
-  const std::vector<std::int32_t>& seen = appid_numbers_.appids();
+  const std::vector<std::int32_t>& seen = appid_numbers_.keys();
   appids_ = seen;
   std::sort(appids_.begin(), appids_.end());
   std::vector<std::int32_t> game_of(seen.size());
@@ -111,7 +134,7 @@ void TrainingSet::finish(CancelCheck& cancel) {
 
   for (Owned& o : owned_) o.game = game_of[static_cast<std::size_t>(o.game)];
   by_player_ = build_rows(
-      owned_, static_cast<std::int32_t>(player_numbers_.size()), [](const Owned& o) { return o.player; },
+      owned_, static_cast<std::int32_t>(player_numbers_.keys().size()), [](const Owned& o) { return o.player; },
       [](const Owned& o) { return o.game; }, [](const Owned& o) { return o.engagement; }, [&] { cancel.poll_now(); });
   by_game_ = transpose(by_player_, games());
   tag_half.wait(cancel);
@@ -119,6 +142,7 @@ void TrainingSet::finish(CancelCheck& cancel) {
   std::vector<Owned>().swap(owned_);
   std::vector<Tagged>().swap(tagged_);
   appid_numbers_ = AppidNumbers();
+  player_numbers_ = PlayerNumbers();
 }
 
 }  // namespace steam_rec::rec

@@ -5,11 +5,11 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
-#include "core/appid_numbers.hpp"
 #include "core/cancel.hpp"
+#include "core/seen_numbers.hpp"
 
 namespace steam_rec::rec {
 
@@ -28,15 +28,20 @@ class TrainingSet {
   // engagement is 0..1; NaN means unknown and counts as 0.
   void add_owned(std::int64_t player, std::int32_t appid, float engagement);
   void add_game(std::int32_t appid);
-  // position: 1 = the tag most players gave; <= 0 means unknown.
-  void add_tag(std::int32_t appid, const std::string& tag, std::int32_t position);
+  // position: 1 = the tag most players gave; <= 0 means unknown.  `tag` is
+  // copied only when first seen: the glue hands over names it does not keep.
+  void add_tag(std::int32_t appid, std::string_view tag, std::int32_t position);
+  // Room for about this many add_owned() / add_tag() rows, from the tables'
+  // size estimates: growing the row arrays as they are read copied them
+  // several times.  Only a hint; any number of rows may follow.
+  void expect_rows(std::int64_t owned, std::int64_t tagged);
 
   // Before finish(): the rows added by add_owned() and add_tag() and the
   // distinct appids added so far (what the memory estimate counts while
   // train() reads).
   std::int64_t rows_added() const { return static_cast<std::int64_t>(owned_.size()); }
   std::int64_t tag_rows_added() const { return static_cast<std::int64_t>(tagged_.size()); }
-  std::int64_t appids_added() const { return static_cast<std::int64_t>(appid_numbers_.appids().size()); }
+  std::int64_t appids_added() const { return static_cast<std::int64_t>(appid_numbers_.keys().size()); }
 
   // Builds the matrices; games are numbered by ascending appid.
   void finish(CancelCheck& cancel);
@@ -52,7 +57,7 @@ class TrainingSet {
   const SparseRows& by_game() const { return by_game_; }
   // game x tag, values = tag position (0 when unknown)
   const SparseRows& tags_by_game() const { return tags_by_game_; }
-  const std::vector<std::string>& tag_names() const { return tag_names_; }
+  const std::vector<std::string>& tag_names() const { return tag_numbers_.keys(); }
   // The game number of an appid, or -1.
   std::int32_t game_index(std::int32_t appid) const;
 
@@ -69,13 +74,12 @@ class TrainingSet {
     std::int32_t position;
   };
 
-  std::unordered_map<std::int64_t, std::int32_t> player_numbers_;
-  std::unordered_map<std::string, std::int32_t> tag_numbers_;
+  PlayerNumbers player_numbers_;
+  TagNumbers tag_numbers_;
   std::vector<Owned> owned_;
   std::vector<Tagged> tagged_;
   AppidNumbers appid_numbers_;
   std::vector<std::int32_t> appids_;
-  std::vector<std::string> tag_names_;
   SparseRows by_player_, by_game_, tags_by_game_;
 };
 

@@ -20,6 +20,11 @@ namespace steam_rec::pg {
 // InvalidOid when it does not exist (also when it was dropped while we waited).
 Oid steam_rec_relation(const char* name);
 
+// The planner's estimate of the rows of steam_rec.<name> (pg_class.reltuples,
+// as the last VACUUM or ANALYZE left it), or 0 when the relation is missing
+// or has none.
+int64 estimated_rows(const char* name);
+
 // Whether Citus is installed in this database, looked up once per
 // transaction unless note_citus_installed() already told it.
 bool citus_installed();

@@ -12,7 +12,9 @@
 #include "pg/direct_read.hpp"
 
 extern "C" {
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_namespace.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
@@ -105,6 +107,16 @@ Oid steam_rec_relation(const char* name) {
   const Oid found = RangeVarGetRelidExtended(relation, AccessShareLock, RVR_MISSING_OK, nullptr, nullptr);
   if (OidIsValid(found)) keep(name, found);
   return found;
+}
+
+int64 estimated_rows(const char* name) {
+  const Oid relation = steam_rec_relation(name);
+  if (!OidIsValid(relation)) return 0;
+  HeapTuple row = SearchSysCache1(RELOID, ObjectIdGetDatum(relation));
+  if (!HeapTupleIsValid(row)) return 0;
+  const float4 rows = reinterpret_cast<Form_pg_class>(GETSTRUCT(row))->reltuples;
+  ReleaseSysCache(row);
+  return rows > 0 ? static_cast<int64>(rows) : 0;
 }
 
 }  // namespace steam_rec::pg

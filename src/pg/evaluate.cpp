@@ -166,7 +166,7 @@ void read_data(Job* job) {
                    pfree(plays);
                  });
 
-  read_game_tags([&](int32 appid, const char* tag, int32 position) {
+  read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
     check(guard([&] { job->evaluation.add_tag(appid, tag, position); }), "evaluate");
   });
 }

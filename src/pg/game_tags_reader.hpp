@@ -16,18 +16,18 @@ inline void refuse_missing_tag_name(int32 appid) {
 }
 
 // Calls add(appid, tag, position) for every row of steam_rec.game_tags
-// (position 0 when unknown), by a heap scan where that reads what SQL would
-// (game_tags_scan.hpp), else through a cursor, inside SPI; in the table's
-// physical order either way.  `add` must hold no object with a destructor
-// (capture by reference): it runs between server calls.
+// (position 0 when unknown; `tag` a std::string_view, valid during the call),
+// by a heap scan where that reads what SQL would (game_tags_scan.hpp), else
+// through a cursor, inside SPI; in the table's physical order either way.
+// `add` must hold no object with a destructor (capture by reference): it
+// runs between server calls.
 template <typename Add>
 void read_game_tags(Add&& add) {
   if (GameTagsScan* scan = game_tags_scan_begin()) {
     GameTagRow row;
     while (game_tags_scan_next(scan, &row)) {
-      if (row.tag == nullptr) refuse_missing_tag_name(row.appid);
+      if (row.tag_is_null) refuse_missing_tag_name(row.appid);
       add(row.appid, row.tag, row.position);
-      pfree(row.tag);
     }
     game_tags_scan_end(scan);
     return;
@@ -44,7 +44,7 @@ void read_game_tags(Add&& add) {
                      char* tag = SPI_getvalue(tuple, table->tupdesc, 2);
                      if (tag == nullptr) refuse_missing_tag_name(appid);
                      Datum position = SPI_getbinval(tuple, table->tupdesc, 3, &is_null);
-                     add(appid, tag, is_null ? 0 : DatumGetInt32(position));
+                     add(appid, std::string_view(tag), is_null ? 0 : DatumGetInt32(position));
                      pfree(tag);
                    }
                  });

@@ -11,6 +11,7 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
+#include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -23,6 +24,9 @@ struct GameTagsScan {
   TableScanDesc scan;
   TupleTableSlot* slot;
   AttrNumber appid, tag, position;
+  // The last tag name, when it had to be decompressed or fetched from TOAST
+  // (never with the names of the schema, at most 100 characters).
+  struct varlena* expanded_tag;
 };
 
 GameTagsScan* game_tags_scan_begin() {
@@ -42,6 +46,7 @@ GameTagsScan* game_tags_scan_begin() {
   scan->appid = appid;
   scan->tag = tag;
   scan->position = position;
+  scan->expanded_tag = nullptr;
   scan->slot = table_slot_create(relation, nullptr);
   scan->scan = table_beginscan(relation, GetActiveSnapshot(), 0, nullptr);
   return scan;
@@ -54,12 +59,25 @@ bool game_tags_scan_next(GameTagsScan* scan, GameTagRow* row) {
   // appid and tag_name are NOT NULL in the schema; a NULL tag would read as
   // SQL's NULL does in the cursor (nullptr), which the caller refuses alike.
   row->appid = DatumGetInt32(slot->tts_values[scan->appid - 1]);
-  row->tag = slot->tts_isnull[scan->tag - 1] ? nullptr : TextDatumGetCString(slot->tts_values[scan->tag - 1]);
+  if (scan->expanded_tag != nullptr) {
+    pfree(scan->expanded_tag);
+    scan->expanded_tag = nullptr;
+  }
+  row->tag_is_null = slot->tts_isnull[scan->tag - 1];
+  row->tag = std::string_view();
+  if (!row->tag_is_null) {
+    auto* stored = reinterpret_cast<struct varlena*>(DatumGetPointer(slot->tts_values[scan->tag - 1]));
+    // Read in place, as text_to_cstring() reads it, without its copy.
+    struct varlena* name = pg_detoast_datum_packed(stored);
+    if (name != stored) scan->expanded_tag = name;
+    row->tag = std::string_view(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
+  }
   row->position = slot->tts_isnull[scan->position - 1] ? 0 : DatumGetInt32(slot->tts_values[scan->position - 1]);
   return true;
 }
 
 void game_tags_scan_end(GameTagsScan* scan) {
+  if (scan->expanded_tag != nullptr) pfree(scan->expanded_tag);
   table_endscan(scan->scan);
   ExecDropSingleTupleTableSlot(scan->slot);
   table_close(scan->relation, AccessShareLock);

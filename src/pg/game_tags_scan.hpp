@@ -3,16 +3,20 @@
 // SQL would: the cursor was a tenth of a short training.
 #pragma once
 
+#include <string_view>
+
 #include "pg/postgres.hpp"
 
 namespace steam_rec::pg {
 
 struct GameTagsScan;
 
-// One row; `tag` is palloc'd (the caller frees it), a NULL position reads as 0.
+// One row; a NULL position reads as 0.  `tag` points into the scan's
+// current row (no copy): it is valid until the next game_tags_scan_next().
 struct GameTagRow {
   int32 appid;
-  char* tag;
+  bool tag_is_null;
+  std::string_view tag;
   int32 position;
 };
 

@@ -48,20 +48,35 @@ constexpr DirectColumn kColumnTypes[kColumns] = {{kModelGamesColumns[kAppid], IN
                                                  {"model_id", INT8OID}};
 constexpr DirectShape kModelGamesShape{kColumnTypes, kColumns, nullptr};
 
+// Empty arrays of the two element types, built once per model and put in
+// every row that has no such part (most rows of most models have no
+// content neighbours, or no neighbours): the tuple copies them anyway.
+struct EmptyArrays {
+  Datum int4;
+  Datum float4;
+};
+
 struct ModelGamesDirect {
   Relation table;
   DirectInserter* inserter;
+  EmptyArrays empty;
 };
 
 namespace {
 
 // Game g's row of `matrix`, as arrays of its appids and its values; empty
 // arrays when the model has no such part.
-void row_arrays(const rec::GameModel& model, const GameRowsOf& matrix, int g, Datum* appids, Datum* values) {
+void row_arrays(const rec::GameModel& model, const GameRowsOf& matrix, int g, const EmptyArrays& empty, Datum* appids,
+                Datum* values) {
   const rec::SparseRows& rows = matrix.rows;
   const bool present = rows.rows() == matrix.whole;
   const int64 begin = present ? rows.offset[g - matrix.row0] : 0;
   const int64 count = present ? rows.offset[g - matrix.row0 + 1] - begin : 0;
+  if (count == 0) {
+    *appids = empty.int4;
+    *values = empty.float4;
+    return;
+  }
   int32* ids = static_cast<int32*>(palloc(sizeof(int32) * (count + 1)));
   for (int64 p = 0; p < count; ++p) ids[p] = model.appids[rows.index[begin + p]];
   *appids = int4_array(ids, static_cast<int>(count));
@@ -70,13 +85,13 @@ void row_arrays(const rec::GameModel& model, const GameRowsOf& matrix, int g, Da
 
 // Game g's row into `row`, its values allocated in the current memory context.
 void fill_row(DirectRow row, int64 id, const rec::GameModel& model, const GameRowsOf& neighbors,
-              const GameRowsOf& content_neighbors, int g) {
+              const GameRowsOf& content_neighbors, const EmptyArrays& empty, int g) {
   Datum* values = row.values;
   values[kModelId] = Int64GetDatum(id);
   values[kAppid] = Int32GetDatum(model.appids[g]);
   values[kPopularity] = Float4GetDatum(model.popularity[g]);
-  row_arrays(model, neighbors, g, &values[kNeighbors], &values[kWeights]);
-  row_arrays(model, content_neighbors, g, &values[kContentNeighbors], &values[kContentWeights]);
+  row_arrays(model, neighbors, g, empty, &values[kNeighbors], &values[kWeights]);
+  row_arrays(model, content_neighbors, g, empty, &values[kContentNeighbors], &values[kContentWeights]);
   row.nulls[kFactors] = !model.has_factors();
   if (model.has_factors()) {
     const int factor_count = static_cast<int>(model.factors.cols());
@@ -88,8 +103,8 @@ void fill_row(DirectRow row, int64 id, const rec::GameModel& model, const GameRo
   const bool has_tags = tags.rows() == model.games();
   const int64 tag_begin = has_tags ? tags.offset[g] : 0;
   const int64 tag_count = has_tags ? tags.offset[g + 1] - tag_begin : 0;
-  values[kTags] = int4_array(has_tags ? tags.index.data() + tag_begin : nullptr, static_cast<int>(tag_count));
-  values[kTagWeights] = float4_array(has_tags ? tags.value.data() + tag_begin : nullptr, tag_count);
+  values[kTags] = tag_count == 0 ? empty.int4 : int4_array(tags.index.data() + tag_begin, static_cast<int>(tag_count));
+  values[kTagWeights] = tag_count == 0 ? empty.float4 : float4_array(tags.value.data() + tag_begin, tag_count);
 }
 
 }  // namespace
@@ -108,6 +123,7 @@ ModelGamesDirect* model_games_direct_begin() {
   auto* writer = static_cast<ModelGamesDirect*>(palloc0(sizeof(ModelGamesDirect)));
   writer->table = table;
   writer->inserter = direct_insert_begin(table, kModelGamesShape, kRowsPerBulkInsert);
+  writer->empty = EmptyArrays{int4_array(nullptr, 0), float4_array(nullptr, 0)};
   return writer;
 }
 
@@ -122,7 +138,7 @@ bool model_games_direct_write(ModelGamesDirect* writer, int64 id, const rec::Gam
   }
   for (int g = first; g < last; ++g) {
     MemoryContext caller = MemoryContextSwitchTo(direct_insert_row_memory(writer->inserter));
-    fill_row(direct_insert_row(writer->inserter), id, model, neighbors, content_neighbors, g);
+    fill_row(direct_insert_row(writer->inserter), id, model, neighbors, content_neighbors, writer->empty, g);
     MemoryContextSwitchTo(caller);
     direct_insert_add(writer->inserter);
   }
@@ -133,6 +149,8 @@ bool model_games_direct_write(ModelGamesDirect* writer, int64 id, const rec::Gam
 
 void model_games_direct_end(ModelGamesDirect* writer) {
   direct_insert_end(writer->inserter);
+  pfree(DatumGetPointer(writer->empty.int4));
+  pfree(DatumGetPointer(writer->empty.float4));
   table_close(writer->table, NoLock);
   pfree(writer);
 }

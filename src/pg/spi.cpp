@@ -1,5 +1,7 @@
 #include "pg/spi.hpp"
 
+#include <cstring>
+
 extern "C" {
 #include "catalog/pg_type.h"
 #include "utils/array.h"
@@ -27,37 +29,40 @@ uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values
 
 namespace {
 
-// One array Datum of `count` values, each turned into a Datum by `to_datum`.
-template <typename T, typename ToDatum>
-Datum build_array(const T* values, int64 count, Oid type, int16 width, bool by_value, char align, ToDatum to_datum) {
-  Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
-  for (int64 i = 0; i < count; ++i) datums[i] = to_datum(values[i]);
-  Datum array = PointerGetDatum(construct_array(datums, static_cast<int>(count), type, width, by_value, align));
-  pfree(datums);
-  return array;
+// One array Datum of `count` values of a fixed-width type without nulls,
+// laid out as construct_array() lays them out (the same bytes), by copying
+// them in one piece: construct_array() turns every value into a Datum and
+// copies each back, which was most of writing a model's short arrays.
+template <typename T>
+Datum flat_array(const T* values, int64 count, Oid type) {
+  static_assert(sizeof(T) == 4 || sizeof(T) == 8, "a fixed-width element type");
+  if (count <= 0) return PointerGetDatum(construct_empty_array(type));
+  if (count > static_cast<int64>(MaxArraySize))
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("array size exceeds the maximum allowed (%d)", static_cast<int>(MaxArraySize))));
+  const Size header = ARR_OVERHEAD_NONULLS(1);
+  const Size bytes = header + sizeof(T) * static_cast<Size>(count);
+  auto* array = static_cast<ArrayType*>(palloc(bytes));
+  memset(array, 0, header);
+  SET_VARSIZE(array, bytes);
+  array->ndim = 1;
+  array->dataoffset = 0;  // no null bitmap
+  array->elemtype = type;
+  ARR_DIMS(array)[0] = static_cast<int>(count);
+  ARR_LBOUND(array)[0] = 1;
+  memcpy(ARR_DATA_PTR(array), values, sizeof(T) * static_cast<Size>(count));
+  return PointerGetDatum(array);
 }
 
 }  // namespace
 
-Datum int4_array(const int32* values, int count) {
-  return build_array(values, count, INT4OID, sizeof(int32), true, TYPALIGN_INT,
-                     [](int32 v) { return Int32GetDatum(v); });
-}
+Datum int4_array(const int32* values, int count) { return flat_array(values, count, INT4OID); }
 
-Datum int8_array(const int64* values, int count) {
-  return build_array(values, count, INT8OID, sizeof(int64), true, TYPALIGN_DOUBLE,
-                     [](int64 v) { return Int64GetDatum(v); });
-}
+Datum int8_array(const int64* values, int count) { return flat_array(values, count, INT8OID); }
 
-Datum float4_array(const float* values, int64 count) {
-  return build_array(values, count, FLOAT4OID, sizeof(float4), true, TYPALIGN_INT,
-                     [](float v) { return Float4GetDatum(v); });
-}
+Datum float4_array(const float* values, int64 count) { return flat_array(values, count, FLOAT4OID); }
 
-Datum float8_array(const double* values, int count) {
-  return build_array(values, count, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
-                     [](double v) { return Float8GetDatum(v); });
-}
+Datum float8_array(const double* values, int count) { return flat_array(values, count, FLOAT8OID); }
 
 }  // namespace steam_rec::pg
 

@@ -209,6 +209,10 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   Oid lock_types[1] = {INT8OID};
   Datum lock_key[1] = {Int64GetDatum(kTrainLockKey)};
   spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
+  // Room for the rows about to be read, as the tables' statistics count them.
+  const int64 owned_expected = estimated_rows("user_games");
+  const int64 tags_expected = estimated_rows("game_tags");
+  check(guard([&] { training->data.expect_rows(owned_expected, tags_expected); }), "train");
 
   // Where a heap scan reads what SQL would (never on Citus), the owned games
   // are counted while they are read; elsewhere the memory estimate counts
@@ -231,7 +235,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     // Each worker sums over its own shards; only games and pairs travel.
     GatheredSums* gathered = &training->gathered;
     gather_owned_totals(algorithm, params_given, gathered);
-    read_game_tags([&](int32 appid, const char* tag, int32 position) {
+    read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
     check(guard([&] {
@@ -261,7 +265,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     if (!read_by_scan)
       read_owned_games("steam_rec_train_owned", psprintf("%ssteam_rec.user_games", kOwnedGamesColumns),
                        &training->data);
-    read_game_tags([&](int32 appid, const char* tag, int32 position) {
+    read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
     if (read_by_scan) count_tag_entries_read(training, &size);
