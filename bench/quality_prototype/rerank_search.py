@@ -208,8 +208,10 @@ def cached_ease_quality(plays, seed, validation):
     path = os.path.join(rerank.FOLD_CACHE, "ease_quality_%s_%d.txt" % ("val" if validation else "test", seed))
     if not os.path.exists(path):
         os.makedirs(rerank.FOLD_CACHE, exist_ok=True)
-        with open(path, "w") as f:
-            f.write("%r %r\n" % ease_quality(plays(), seed, validation))
+        quality = ease_quality(plays(), seed, validation)
+        with open(path + ".part%d" % os.getpid(), "w") as f:
+            f.write("%r %r\n" % quality)
+        os.replace(f.name, path)  # whole, for runs side by side
     with open(path) as f:
         return tuple(float(v) for v in f.read().split())
 
