@@ -21,7 +21,7 @@ unit sd over the fitted candidates).  Prints summarise.py's lines (split, seed, 
 Recall@20, NDCG@20), EASE (lambda 50) on the same split as `ease lam50` and RDLAE's own order
 as `rdlae`.  Usage:
   STEAM_REC_RERANK_BASE=rdlae rerank_search.py val|test SEED... -- CONFIG...
-with CONFIG as `features:objective[:quad]`."""
+with CONFIG as `features:objective[:quad][:fit50][:l2=L]` (L the ridge, 1 by default)."""
 import os
 import sys
 
@@ -250,15 +250,18 @@ def main():
             feats, objective, *extra = config.split(":")
             quad = "quad" in extra
             top = 50 if "fit50" in extra else rerank.CANDIDATES
+            l2 = [float(e[3:]) for e in extra if e.startswith("l2=")]
             chosen = feature_set(feats, source.names)
-            name = "%s %s%s%s" % (feats, objective, " quad" if quad else "", " fit50" if top == 50 else "")
+            name = "%s %s%s%s%s" % (feats, objective, " quad" if quad else "", " fit50" if top == 50 else "",
+                                    " l2=%g" % l2[0] if l2 else "")
+            l2 = l2[0] if l2 else 1.0
             if split == "val":
                 halves = [everyone[everyone % 2 == 0], everyone[everyone % 2 == 1]]
                 scores = np.zeros(target.labels.shape)
                 for a, b in ((0, 1), (1, 0)):
-                    scores[halves[b]] = fit(source, halves[a], chosen, objective, quad, top)(target)[halves[b]]
+                    scores[halves[b]] = fit(source, halves[a], chosen, objective, quad, top, l2)(target)[halves[b]]
             else:
-                scores = fit(source, np.arange(len(source.held)), chosen, objective, quad, top)(target)
+                scores = fit(source, np.arange(len(source.held)), chosen, objective, quad, top, l2)(target)
             for suffix, order in variants(target, scores, everyone):
                 if top == 50 and "top50" not in suffix:
                     continue
