@@ -45,12 +45,18 @@ def load_catalog(data):
 class Fold:
     """One split's base models, candidates and features."""
 
-    def __init__(self, plays, seed, validation, catalog, tags, inner_holdout=None):
-        """plays and tags as eval_split.load() returns them."""
+    def __init__(self, plays, seed, validation, catalog, tags, inner_holdout=None, set_aside=False):
+        """plays and tags as eval_split.load() returns them.  With set_aside (validation only),
+        each player's test games are neither trained on nor ranked for that player, as
+        evaluate(validation => true) does since 1.6; without it they are ranked as unowned."""
         pairs = kept_pairs(plays)
         players = split_players(pairs, seed, validation, inner_holdout=inner_holdout)
         universe = sorted({a for _, a in pairs})
         held = [set(test) for _, _, test in players]
+        library = {}
+        for player, a in pairs:
+            library.setdefault(player, set()).add(a)
+        aside = [library[player] - set(train) - set(test) if set_aside else set() for player, train, test in players]
         self.held = held
         self.games = np.array(universe)
         col = {a: i for i, a in enumerate(universe)}
@@ -65,6 +71,8 @@ class Fold:
         H = sp.csr_matrix((np.array(hours), (rows, cols)), shape=(n_u, n_i))
         self.X = X
         owned_mask = X.toarray() > 0
+        for u, games in enumerate(aside):
+            owned_mask[u, [col[a] for a in games]] = True
         scores = {}
         scores["ease"] = np.asarray(X @ (models.rdlae(X) if BASE == "rdlae" else models.ease(X)))
         scores["knn"] = np.asarray(X @ models.itemknn(X))
@@ -232,8 +240,8 @@ def cached_fold(plays, seed, kind, catalog, tags):
         with open(path, "rb") as f:
             fold.__dict__.update(pickle.load(f))
         return fold
-    inner = {"validation": None, "inner05": 0.05, "test": None}[kind]
-    fold = Fold(plays, seed, kind != "test", catalog, tags, inner_holdout=inner)
+    inner = {"validation": None, "fixed": None, "inner05": 0.05, "test": None}[kind]
+    fold = Fold(plays, seed, kind != "test", catalog, tags, inner_holdout=inner, set_aside=kind == "fixed")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as f:
         pickle.dump(fold.__dict__, f)
@@ -271,7 +279,8 @@ def main():
             l2 = float(parts[3]) if len(parts) > 3 else 1.0
             source = cached_fold(plays, seed, fitsplit, catalog, tags)
             chosen = variants_of(source.names)[feats]
-            if source is target or fitsplit == mode:
+            # The fixed validation split holds the measured validation split's players and games.
+            if source is target or fitsplit == mode or (fitsplit, mode) == ("fixed", "validation"):
                 halves = [everyone[everyone % 2 == 0], everyone[everyone % 2 == 1]]
                 order_of = {}
                 for a, b in ((0, 1), (1, 0)):
