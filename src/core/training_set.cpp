@@ -18,11 +18,12 @@ void TrainingSet::add_tag(std::int32_t appid, std::string_view tag, std::int32_t
   tagged_.push_back(Tagged{appid_numbers_.number(appid), tag_numbers_.number(tag), position > 0 ? position : 0});
 }
 
-void TrainingSet::expect_rows(std::int64_t owned, std::int64_t tagged) {
-  // Bounded, so that a wild estimate costs no more than the rows' own growth would.
-  constexpr std::int64_t kMostRows = std::int64_t{1} << 26;
-  if (owned > 0) owned_.reserve(static_cast<std::size_t>(std::min(owned, kMostRows)));
-  if (tagged > 0) tagged_.reserve(static_cast<std::size_t>(std::min(tagged, kMostRows)));
+void TrainingSet::expect_rows(std::int64_t owned, std::int64_t tagged, double most_bytes) {
+  if (owned < 0 || tagged < 0) return;
+  const double bytes = static_cast<double>(owned) * sizeof(Owned) + static_cast<double>(tagged) * sizeof(Tagged);
+  if (bytes > most_bytes) return;  // the rows grow as read, and the memory check counts them
+  owned_.reserve(static_cast<std::size_t>(owned));
+  tagged_.reserve(static_cast<std::size_t>(tagged));
 }
 
 std::int32_t TrainingSet::game_index(std::int32_t appid) const {

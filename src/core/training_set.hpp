@@ -33,8 +33,13 @@ class TrainingSet {
   void add_tag(std::int32_t appid, std::string_view tag, std::int32_t position);
   // Room for about this many add_owned() / add_tag() rows, from the tables'
   // size estimates: growing the row arrays as they are read copied them
-  // several times.  Only a hint; any number of rows may follow.
-  void expect_rows(std::int64_t owned, std::int64_t tagged);
+  // several times.  Only a hint; any number of rows may follow.  Nothing is
+  // reserved when the rows would take more than `most_bytes`: the estimate
+  // may be stale, and the reservation comes before the memory check that
+  // counts the rows as they are read.
+  void expect_rows(std::int64_t owned, std::int64_t tagged, double most_bytes);
+  // What the row arrays hold room for now, in bytes.
+  std::size_t reserved_bytes() const { return owned_.capacity() * sizeof(Owned) + tagged_.capacity() * sizeof(Tagged); }
 
   // Before finish(): the rows added by add_owned() and add_tag() and the
   // distinct appids added so far (what the memory estimate counts while

@@ -209,10 +209,12 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   Oid lock_types[1] = {INT8OID};
   Datum lock_key[1] = {Int64GetDatum(kTrainLockKey)};
   spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
-  // Room for the rows about to be read, as the tables' statistics count them.
+  // Room for the rows about to be read, as the tables' statistics count them,
+  // within the training memory limit.
   const int64 owned_expected = estimated_rows("user_games");
   const int64 tags_expected = estimated_rows("game_tags");
-  check(guard([&] { training->data.expect_rows(owned_expected, tags_expected); }), "train");
+  const double limit_bytes = static_cast<double>(training_memory_limit_mb) * 1024 * 1024;
+  check(guard([&] { training->data.expect_rows(owned_expected, tags_expected, limit_bytes); }), "train");
 
   // Where a heap scan reads what SQL would (never on Citus), the owned games
   // are counted while they are read; elsewhere the memory estimate counts
