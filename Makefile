@@ -52,6 +52,8 @@ REGRESS     += maintenance_algorithm_from_registry
 REGRESS     += worker_sums_refused_before_decoding
 # A refresh replaces each batch's lists through the primary key.
 REGRESS     += refresh_lists_deleted_by_key
+# A refresh rewrites lists in place where the table's fillfactor leaves room.
+REGRESS     += refresh_lists_rewritten_in_place
 # The version check is redone after ROLLBACK TO SAVEPOINT.
 REGRESS     += version_check_after_rollback_to_savepoint
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
@@ -71,6 +73,8 @@ ISOLATION     += prune_waits_for_pin refresh_repeatable_read_first_list
 # refresh_recommendations() writes its lists without the executor where nothing else acts on them.
 REGRESS     += refresh_recommendations_direct_insert
 ISOLATION     += refresh_direct_insert_key_held
+# Rewriting lists in place meets another writer of the rows.
+ISOLATION     += refresh_in_place_meets_other_writer
 # The version check sees a newer version committed between two statements of a transaction.
 ISOLATION     += version_check_sees_concurrent_commit
 ISOLATION     += recommend_kept_relations_changed_elsewhere

@@ -123,6 +123,7 @@ struct DirectInserter {
   BulkInsertState bulk;
   ExprState** defaults;  // per attribute; null where the caller fills it or it stays null
   TupleTableSlot** slots;
+  TupleTableSlot* replacement;  // the row direct_insert_replace() writes; made on first use
   int batch_rows;
   int count;      // rows of the batch added so far
   DirectRow row;  // the next row's columns, by shape column
@@ -199,8 +200,11 @@ MemoryContext direct_insert_row_memory(DirectInserter* inserter) { return insert
 
 DirectRow direct_insert_row(DirectInserter* inserter) { return inserter->row; }
 
-void direct_insert_add(DirectInserter* inserter) {
-  TupleTableSlot* slot = inserter->slots[inserter->count];
+namespace {
+
+// Stores the next row in `slot`: the caller's values, the other columns'
+// defaults, with the table's constraints checked.
+void build_row(DirectInserter* inserter, TupleTableSlot* slot) {
   ExecClearTuple(slot);
   ExprContext* per_row = GetPerTupleExprContext(inserter->estate);
   const int width = slot->tts_tupleDescriptor->natts;
@@ -217,7 +221,41 @@ void direct_insert_add(DirectInserter* inserter) {
   }
   ExecStoreVirtualTuple(slot);
   if (RelationGetDescr(inserter->table)->constr != nullptr) ExecConstraints(inserter->result, slot, inserter->estate);
+}
+
+}  // namespace
+
+void direct_insert_add(DirectInserter* inserter) {
+  build_row(inserter, inserter->slots[inserter->count]);
   if (++inserter->count == inserter->batch_rows) insert_batch(inserter);
+}
+
+bool direct_insert_replace(DirectInserter* inserter, ItemPointer old_row, Snapshot snapshot) {
+  CHECK_FOR_INTERRUPTS();
+  if (inserter->replacement == nullptr)
+    inserter->replacement =
+        MakeSingleTupleTableSlot(inserter->slots[0]->tts_tupleDescriptor, table_slot_callbacks(inserter->table));
+  TupleTableSlot* slot = inserter->replacement;
+  build_row(inserter, slot);
+  TM_FailureData failure;
+  LockTupleMode lock_mode;
+  bool update_indexes = false;
+  const TM_Result result = table_tuple_update(inserter->table, old_row, slot, GetCurrentCommandId(true), snapshot,
+                                              InvalidSnapshot, true, &failure, &lock_mode, &update_indexes);
+  if (result == TM_Ok && update_indexes && inserter->result->ri_NumIndices > 0) {
+    List* recheck = ExecInsertIndexTuples(inserter->result, slot, inserter->estate, true, false, nullptr, NIL);
+    if (recheck != NIL) elog(ERROR, "steam_rec: a deferred index check on a directly written table");
+  }
+  ExecClearTuple(slot);
+  ResetPerTupleExprContext(inserter->estate);
+  return result == TM_Ok;
+}
+
+bool direct_insert_delete(DirectInserter* inserter, ItemPointer old_row, Snapshot snapshot) {
+  CHECK_FOR_INTERRUPTS();
+  TM_FailureData failure;
+  return table_tuple_delete(inserter->table, old_row, GetCurrentCommandId(true), snapshot, InvalidSnapshot, true,
+                            &failure, false) == TM_Ok;
 }
 
 void direct_insert_flush(DirectInserter* inserter) {
@@ -231,6 +269,7 @@ void direct_insert_end(DirectInserter* inserter) {
   FreeBulkInsertState(inserter->bulk);
   table_finish_bulk_insert(inserter->table, 0);
   for (int s = 0; s < inserter->batch_rows; ++s) ExecDropSingleTupleTableSlot(inserter->slots[s]);
+  if (inserter->replacement != nullptr) ExecDropSingleTupleTableSlot(inserter->replacement);
   ExecCloseIndices(inserter->result);
   FreeExecutorState(inserter->estate);
   MemoryContextDelete(inserter->rows);

@@ -18,7 +18,9 @@
 
 extern "C" {
 #include "commands/trigger.h"
+#include "storage/itemptr.h"
 #include "utils/rel.h"
+#include "utils/snapshot.h"
 }
 
 namespace steam_rec::pg {
@@ -68,6 +70,22 @@ DirectRow direct_insert_row(DirectInserter* inserter);
 // Adds the row whose values were set: fills the other columns' defaults,
 // checks the table's constraints, and inserts the batch when it is full.
 void direct_insert_add(DirectInserter* inserter);
+
+// Replaces the row at `old_row`, visible to `snapshot`, by the next row (set
+// as for direct_insert_add()): an UPDATE of every column.  Where the heap page
+// has room and no indexed column changes, the new version stays on the page
+// and gets no index entry (a HOT update); else its index entries are added
+// as an insert's.  Returns false, writing nothing, when another transaction
+// updated or deleted the old row after `snapshot` was taken (it waits for
+// one still in progress): the caller then writes through SQL, which follows
+// the row's newer version.  direct_insert_refusal() leaves out tables with
+// triggers other than the shape's redundant ones, and checks the INSERT
+// right: the caller checks the rights its SQL counterpart would need besides.
+bool direct_insert_replace(DirectInserter* inserter, ItemPointer old_row, Snapshot snapshot);
+
+// Deletes the row at `old_row`, visible to `snapshot`; false, as
+// direct_insert_replace(), when another transaction changed it meanwhile.
+bool direct_insert_delete(DirectInserter* inserter, ItemPointer old_row, Snapshot snapshot);
 
 // Inserts the rows added so far and makes them visible to the transaction's
 // later commands.  Polls for cancel before a batch: call it (and add()) only

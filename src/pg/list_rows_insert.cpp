@@ -5,14 +5,20 @@
 #include "pg/direct_insert.hpp"
 
 extern "C" {
+#include "access/genam.h"
+#include "access/nbtree.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "nodes/makefuncs.h"
+#include "utils/acl.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 }
 
 namespace steam_rec::pg {
@@ -72,6 +78,93 @@ const char* lists_refusal(Oid table) {
   return reason;
 }
 
+// The most a table's fillfactor may be for a refresh to rewrite lists in
+// place: a refresh rewrites every row of a page, and each new version stays
+// on its page only if the page keeps room for as many rows as it holds.
+constexpr int kInPlaceFillfactor = 50;
+
+// The rows of `lists` in primary key order (player, game), palloc'd.  The
+// ranking threads hand each player's rows over in that order already and a
+// refresh's batch holds its players in ascending order, so this thread,
+// which alone writes, sorts only rows that come otherwise.
+const int* in_key_order(const ListRows& lists) {
+  const auto before = [&lists](int a, int b) {
+    return lists.players[a] != lists.players[b] ? lists.players[a] < lists.players[b]
+                                                : lists.appids[a] < lists.appids[b];
+  };
+  int* order = static_cast<int*>(palloc(sizeof(int) * (lists.rows + 1)));
+  for (int r = 0; r < lists.rows; ++r) order[r] = r;
+  if (!std::is_sorted(order, order + lists.rows, before)) std::sort(order, order + lists.rows, before);
+  return order;
+}
+
+// The players' old rows of a batch, in key order, and where they lie.
+struct OldRows {
+  int rows = 0;
+  int capacity = 0;
+  int64* players = nullptr;
+  int32* appids = nullptr;
+  ItemPointerData* places = nullptr;
+};
+
+// Why the lists of `relation` (with no direct_insert_refusal()) are not
+// rewritten in place; null when they may be.  Fills `key` with its primary
+// key index.
+const char* in_place_refusal(Relation relation, const AttrNumber* columns, Oid* key) {
+  if (RelationGetFillFactor(relation, HEAP_DEFAULT_FILLFACTOR) > kInPlaceFillfactor)
+    return "the table's fillfactor leaves no room on its pages";
+  // What the SQL DELETE of the old lists needs besides INSERT.
+  const AclMode rights = ACL_DELETE | ACL_SELECT;
+  if (pg_class_aclmask(RelationGetRelid(relation), GetUserId(), rights, ACLMASK_ALL) != rights)
+    return "DELETE or SELECT is not granted on it";
+  *key = RelationGetPrimaryKeyIndex(relation);
+  if (!OidIsValid(*key)) return "it has no primary key";
+  Relation index = index_open(*key, AccessShareLock);
+  const Form_pg_index form = index->rd_index;
+  const bool player_then_game = index->rd_rel->relam == BTREE_AM_OID && form->indnkeyatts == 2 &&
+                                form->indkey.values[0] == columns[0] && form->indkey.values[1] == columns[1] &&
+                                RelationGetIndexExpressions(index) == NIL && RelationGetIndexPredicate(index) == NIL;
+  index_close(index, AccessShareLock);
+  return player_then_game ? nullptr : "its primary key is not (user_steam_id, appid)";
+}
+
+// The rows of the locked players between `lowest` and `highest`, read
+// through the primary key as the SQL DELETE of the batch reads them.
+OldRows read_old_rows(Relation relation, Oid key, const AttrNumber* columns, Snapshot snapshot, const int64* locked,
+                      int locked_count, int64 lowest, int64 highest) {
+  OldRows old;
+  Relation index = index_open(key, AccessShareLock);
+  ScanKeyData bounds[2];
+  ScanKeyInit(&bounds[0], 1, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(lowest));
+  ScanKeyInit(&bounds[1], 1, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(highest));
+  IndexScanDesc scan = index_beginscan(relation, index, snapshot, 2, 0);
+  index_rescan(scan, bounds, 2, nullptr, 0);
+  TupleTableSlot* slot = table_slot_create(relation, nullptr);
+  while (index_getnext_slot(scan, ForwardScanDirection, slot)) {
+    bool is_null = false;
+    const int64 player = DatumGetInt64(slot_getattr(slot, columns[0], &is_null));
+    if (!std::binary_search(locked, locked + locked_count, player)) continue;
+    if (old.rows == old.capacity) {
+      old.capacity = old.capacity == 0 ? 1024 : old.capacity * 2;
+      old.players = static_cast<int64*>(old.players == nullptr ? palloc(sizeof(int64) * old.capacity)
+                                                               : repalloc(old.players, sizeof(int64) * old.capacity));
+      old.appids = static_cast<int32*>(old.appids == nullptr ? palloc(sizeof(int32) * old.capacity)
+                                                             : repalloc(old.appids, sizeof(int32) * old.capacity));
+      old.places = static_cast<ItemPointerData*>(old.places == nullptr
+                                                     ? palloc(sizeof(ItemPointerData) * old.capacity)
+                                                     : repalloc(old.places, sizeof(ItemPointerData) * old.capacity));
+    }
+    old.players[old.rows] = player;
+    old.appids[old.rows] = DatumGetInt32(slot_getattr(slot, columns[1], &is_null));
+    old.places[old.rows] = slot->tts_tid;
+    ++old.rows;
+  }
+  ExecDropSingleTupleTableSlot(slot);
+  index_endscan(scan);
+  index_close(index, AccessShareLock);
+  return old;
+}
+
 }  // namespace
 
 // The direct insert skips the executor and with it what the executor would
@@ -119,16 +212,7 @@ int64 insert_lists_directly(Oid recommendations, const ListRows& lists, const ch
 
   // Rows go in in primary key order (player, game): consecutive index
   // inserts then land on the same leaf page, which stays in the CPU's cache.
-  // The ranking threads hand each player's rows over in that order already
-  // and a refresh's batch holds its players in ascending order, so this
-  // thread, which alone writes, sorts only rows that come otherwise.
-  const auto before = [&lists](int a, int b) {
-    return lists.players[a] != lists.players[b] ? lists.players[a] < lists.players[b]
-                                                : lists.appids[a] < lists.appids[b];
-  };
-  int* order = static_cast<int*>(palloc(sizeof(int) * lists.rows));
-  for (int r = 0; r < lists.rows; ++r) order[r] = r;
-  if (!std::is_sorted(order, order + lists.rows, before)) std::sort(order, order + lists.rows, before);
+  const int* order = in_key_order(lists);
 
   const Datum algorithm_text = CStringGetTextDatum(algorithm);
   Datum* values = direct_insert_row(inserter).values;
@@ -144,6 +228,68 @@ int64 insert_lists_directly(Oid recommendations, const ListRows& lists, const ch
   direct_insert_end(inserter);
   table_close(relation, NoLock);
   return lists.rows;
+}
+
+// Why rewriting in place gives the rows the DELETE and INSERT would: the old
+// rows are those the batch's DELETE reads (the locked players' rows in the
+// primary key's range, under a snapshot taken now, as a new statement in READ
+// COMMITTED takes it), and every one of them is deleted or replaced by a row
+// built as the insert builds it; rows of new keys are inserted.  A row that
+// keeps its key keeps its index entry, and where the page has room its new
+// version stays on it: no index insert and no unique check, most of what a
+// refresh writes (see kInPlaceFillfactor).  A row another transaction
+// changed after the snapshot (its writer does not take the players' lock)
+// stops this: what was written here stays visible to the caller's DELETE,
+// which then removes it with the rest and follows the other writer's row.
+int64 rewrite_lists_in_place(Oid recommendations, const ListRows& lists, const char* algorithm, const int64* locked,
+                             int locked_count, int64 lowest, int64 highest) {
+  if (lists_refusal(recommendations) != nullptr) return -1;
+  Relation relation = table_open(recommendations, RowExclusiveLock);
+  AttrNumber columns[kListColumnCount];
+  Oid key = InvalidOid;
+  if (direct_insert_refusal(relation, kListShape, columns) != nullptr ||
+      in_place_refusal(relation, columns, &key) != nullptr) {
+    table_close(relation, NoLock);
+    return -1;
+  }
+  Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+  const OldRows old = read_old_rows(relation, key, columns, snapshot, locked, locked_count, lowest, highest);
+  DirectInserter* inserter = direct_insert_begin(relation, kListShape, Max(1, Min(kRowsPerMultiInsert, lists.rows)));
+
+  // Both in key order: the old rows as the index returns them, the new ones
+  // as in_key_order() puts them.
+  const int* order = in_key_order(lists);
+
+  const Datum algorithm_text = CStringGetTextDatum(algorithm);
+  Datum* values = direct_insert_row(inserter).values;
+  bool unchanged_by_others = true;
+  int o = 0;
+  for (int i = 0; i < lists.rows && unchanged_by_others; ++i) {
+    const int r = order[i];
+    const auto old_first = [&] {
+      return old.players[o] != lists.players[r] ? old.players[o] < lists.players[r] : old.appids[o] < lists.appids[r];
+    };
+    while (o < old.rows && old_first() && unchanged_by_others)
+      unchanged_by_others = direct_insert_delete(inserter, &old.places[o++], snapshot);
+    if (!unchanged_by_others) break;
+    values[0] = Int64GetDatum(lists.players[r]);
+    values[1] = Int32GetDatum(lists.appids[r]);
+    values[2] = Int32GetDatum(lists.ranks[r]);
+    values[3] = Float4GetDatum(lists.scores[r]);
+    values[4] = algorithm_text;
+    if (o < old.rows && old.players[o] == lists.players[r] && old.appids[o] == lists.appids[r])
+      unchanged_by_others = direct_insert_replace(inserter, &old.places[o++], snapshot);
+    else
+      direct_insert_add(inserter);
+  }
+  while (o < old.rows && unchanged_by_others)
+    unchanged_by_others = direct_insert_delete(inserter, &old.places[o++], snapshot);
+  direct_insert_end(inserter);  // also makes this batch's rows visible to the caller's next statements
+  UnregisterSnapshot(snapshot);
+  table_close(relation, NoLock);
+  if (unchanged_by_others) return lists.rows;
+  ereport(DEBUG1, (errmsg("steam_rec: a batch of lists is written through SQL: another transaction changed a row")));
+  return -1;
 }
 
 }  // namespace steam_rec::pg

@@ -36,4 +36,16 @@ Oid lists_directly_insertable();
 // refresh changed it), and the caller writes them through SQL.
 int64 insert_lists_directly(Oid recommendations, const ListRows& lists, const char* algorithm);
 
+// Replaces the lists of the `locked` players (ascending; their rows lie
+// between `lowest` and `highest`) by `lists` in place, as the batch's DELETE
+// and insert_lists_directly() would, where the table's fillfactor leaves room
+// on its pages (at most 50): a row that keeps its key is updated, on its
+// page, with no new index entry; the other old rows are deleted and the new
+// ones inserted.  Returns rows written, or -1 when the caller must write the
+// lists as before (DELETE, then insert): the table takes no rows in place, or
+// another writer changed an old row meanwhile, and part of the lists may be
+// written already (the DELETE removes it too).
+int64 rewrite_lists_in_place(Oid recommendations, const ListRows& lists, const char* algorithm, const int64* locked,
+                             int locked_count, int64 lowest, int64 highest);
+
 }  // namespace steam_rec::pg

@@ -126,6 +126,17 @@ int64 flush(const rec::ScoredLists& batch, const char* algorithm, Oid direct, Me
     locked[r] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &is_null));
   }
   SPI_freetuptable(SPI_tuptable);
+  const Kept kept = keep_locked_rows(batch, locked, static_cast<int>(alive));
+  if (OidIsValid(direct)) {
+    const int64 rewritten =
+        rewrite_lists_in_place(direct, ListRows{kept.rows, kept.players, kept.appids, kept.ranks, kept.scores},
+                               algorithm, locked, static_cast<int>(alive), *bounds.first, *bounds.second);
+    if (rewritten >= 0) {
+      MemoryContextSwitchTo(caller);
+      MemoryContextReset(scratch);
+      return rewritten;
+    }
+  }
   Datum locked_array = int8_array(locked, static_cast<int>(alive));
   Oid delete_types[3] = {INT8ARRAYOID, INT8OID, INT8OID};
   Datum delete_values[3] = {locked_array, lock_values[1], lock_values[2]};
@@ -134,7 +145,6 @@ int64 flush(const rec::ScoredLists& batch, const char* algorithm, Oid direct, Me
       "   AND user_steam_id OPERATOR(pg_catalog.<=) $3 AND user_steam_id OPERATOR(pg_catalog.=) ANY ($1)",
       3, delete_types, delete_values, SPI_OK_DELETE);
 
-  const Kept kept = keep_locked_rows(batch, locked, static_cast<int>(alive));
   if (OidIsValid(direct)) {
     const int64 inserted = insert_lists_directly(
         direct, ListRows{kept.rows, kept.players, kept.appids, kept.ranks, kept.scores}, algorithm);

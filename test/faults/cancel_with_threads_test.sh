@@ -91,11 +91,19 @@ assert_equal "a stopped itemknn training stored no model and no model row" "$bef
 # trained: timeouts at 30% and 60% of its whole run, with k = 200 so ranking
 # keeps both threads busy.  A stopped refresh writes no list.
 refresh="SELECT steam_rec.refresh_recommendations(k => 200)"
-whole=$(fastest_ms "$refresh")
-lists=$(psql_value $db "SELECT count(*) || ' ' || sum(hashtext(user_steam_id || ' ' || appid || ' ' || rank))
-                       FROM steam_rec.recommendations")
-stops_at_shares "refresh_recommendations" "$refresh" "$whole" 30 60
-assert_equal "a stopped refresh changed no list" "$lists" \
-  "$(psql_value $db "SELECT count(*) || ' ' || sum(hashtext(user_steam_id || ' ' || appid || ' ' || rank))
-                    FROM steam_rec.recommendations")"
+lists_sql="SELECT count(*) || ' ' || sum(hashtext(user_steam_id || ' ' || appid || ' ' || rank))
+           FROM steam_rec.recommendations"
+refresh_stops() {  # refresh_stops WHAT
+  local whole lists
+  whole=$(fastest_ms "$refresh")
+  lists=$(psql_value $db "$lists_sql")
+  stops_at_shares "$1" "$refresh" "$whole" 30 60
+  assert_equal "a stopped $1 changed no list" "$lists" "$(psql_value $db "$lists_sql")"
+}
+refresh_stops "refresh_recommendations"
+# The same where the fillfactor leaves room on the pages and the refresh
+# rewrites the lists in place (updates and deletes of single rows).
+psql_value $db "ALTER TABLE steam_rec.recommendations SET (fillfactor = 50)" >/dev/null
+psql_value $db "VACUUM FULL steam_rec.recommendations" >/dev/null
+refresh_stops "refresh_recommendations rewriting in place"
 dropdb $db
