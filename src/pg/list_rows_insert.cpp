@@ -107,12 +107,10 @@ struct OldRows {
   ItemPointerData* places = nullptr;
 };
 
-// Why the lists of `relation` (with no direct_insert_refusal()) are not
-// rewritten in place; null when they may be.  Fills `key` with its primary
-// key index.
+// Why the lists of `relation` (with no direct_insert_refusal() and a
+// fillfactor of at most kInPlaceFillfactor) are not rewritten in place; null
+// when they may be.  Fills `key` with its primary key index.
 const char* in_place_refusal(Relation relation, const AttrNumber* columns, Oid* key) {
-  if (RelationGetFillFactor(relation, HEAP_DEFAULT_FILLFACTOR) > kInPlaceFillfactor)
-    return "the table's fillfactor leaves no room on its pages";
   // What the SQL DELETE of the old lists needs besides INSERT.
   const AclMode rights = ACL_DELETE | ACL_SELECT;
   if (pg_class_aclmask(RelationGetRelid(relation), GetUserId(), rights, ACLMASK_ALL) != rights)
@@ -243,11 +241,13 @@ int64 insert_lists_directly(Oid recommendations, const ListRows& lists, const ch
 // which then removes it with the rest and follows the other writer's row.
 int64 rewrite_lists_in_place(Oid recommendations, const ListRows& lists, const char* algorithm, const int64* locked,
                              int locked_count, int64 lowest, int64 highest) {
-  if (lists_refusal(recommendations) != nullptr) return -1;
+  if (IsolationUsesXactSnapshot()) return -1;  // as lists_refusal()
   Relation relation = table_open(recommendations, RowExclusiveLock);
   AttrNumber columns[kListColumnCount];
   Oid key = InvalidOid;
-  if (direct_insert_refusal(relation, kListShape, columns) != nullptr ||
+  // The fillfactor first: at the default one the batch is written as before at once.
+  if (RelationGetFillFactor(relation, HEAP_DEFAULT_FILLFACTOR) > kInPlaceFillfactor ||
+      direct_insert_refusal(relation, kListShape, columns) != nullptr ||
       in_place_refusal(relation, columns, &key) != nullptr) {
     table_close(relation, NoLock);
     return -1;

@@ -101,6 +101,9 @@ Kept keep_locked_rows(const rec::ScoredLists& batch, const int64* locked, int lo
 // table (lists_directly_insertable()) the rows go in without the executor and
 // without the foreign key's check per row, which the lock above makes
 // redundant (list_rows_insert.cpp); else through an INSERT statement.
+// Where the direct way may also rewrite the lists in place (the table's
+// fillfactor leaves room on its pages: rewrite_lists_in_place()), the DELETE
+// and the insert run only if another writer changed an old row meanwhile.
 //
 // Both statements also bound the key by the batch's lowest and highest
 // player: the players of a batch are consecutive in steam_id order, so the
