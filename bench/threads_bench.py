@@ -19,7 +19,11 @@ another build of the library), interleaved, for an old-vs-new ratio.
 
 --cpu adds the CPU seconds the backend (all its threads) used per job, from
 /proc (the server must run on this machine): a job on 2 threads that uses the
-CPU seconds of 1 thread but takes as long got no second core to run on.
+CPU seconds of 1 thread but takes as long got no second core to run on.  It
+also reads the backend's own thread's CPU seconds (the one thread that reads
+and writes tables): on N free cores a job on N threads takes at least
+max(own thread, all / N), so 1-thread CPU over that is the most N threads can
+give, whatever the neighbours took meanwhile.
 """
 import argparse
 import os
@@ -33,11 +37,17 @@ import psycopg2
 CONTROL_ROWS = 6_000_000
 
 
-def backend_cpu_seconds(pid):
-    """CPU seconds (user + system) the backend `pid` and all its threads, living or ended, have used."""
-    with open(f"/proc/{pid}/stat") as f:
+def cpu_seconds(stat):
+    """CPU seconds (user + system) of a /proc stat file: a process's (all its threads, living or ended) or a
+    thread's (/proc/PID/task/TID/stat)."""
+    with open(stat) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu_seconds(pid):
+    """CPU seconds of the backend `pid`: all its threads', and its own thread's."""
+    return cpu_seconds(f"/proc/{pid}/stat"), cpu_seconds(f"/proc/{pid}/task/{pid}/stat")
 
 
 def timed(db, sql, args, threads, cpu=None, prepare=None):
@@ -52,12 +62,13 @@ def timed(db, sql, args, threads, cpu=None, prepare=None):
     with db.cursor() as cur:
         cur.execute("SET steam_rec.max_threads = %s", (threads,))
         pid = db.get_backend_pid()
-        used = backend_cpu_seconds(pid) if cpu is not None else 0
+        used = backend_cpu_seconds(pid) if cpu is not None else (0, 0)
         started = time.perf_counter()
         cur.execute(sql, args)
         seconds = time.perf_counter() - started
         if cpu is not None:
-            cpu.append(backend_cpu_seconds(pid) - used)
+            now = backend_cpu_seconds(pid)
+            cpu.append((now[0] - used[0], now[1] - used[1]))
     db.commit()
     return seconds
 
@@ -102,9 +113,15 @@ def row(variants, label, given, sql, args, threads, repeats, controls, cpu=False
     if cpu:
         # CPU seconds over wall seconds: how many cores the job held on average.
         for name in variants:
+            every = {t: statistics.median(u[0] for u in used[(name, t)]) for t in [1] + threads}
+            own = {t: statistics.median(u[1] for u in used[(name, t)]) for t in [1] + threads}
             print("|  |  | " + name + " CPU s (cores held) | " + " | ".join(
-                f"{statistics.median(used[(name, t)]):.3f} ({statistics.median(used[(name, t)]) / statistics.median(runs[(name, t)]):.2f})"
+                f"{every[t]:.3f} ({every[t] / statistics.median(runs[(name, t)]):.2f})"
                 for t in [1] + threads) + " |", flush=True)
+            # The most N threads could give on N free cores: the backend's own thread cannot be shared.
+            print("|  |  | " + name + " backend thread CPU s (most on free cores) | " + " | ".join(
+                [f"{own[1]:.3f}"] + [f"{own[t]:.3f} ({every[1] / max(own[t], every[t] / t):.2f}x)" for t in threads]) +
+                " |", flush=True)
     if len(variants) == 2:
         (a, _), (b, _) = variants.items()
         for t in [1] + threads:
