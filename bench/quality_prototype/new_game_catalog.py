@@ -26,8 +26,6 @@ from new_game_candidates import folds, lending, measure, per_player_max
 from new_game_learned import LAMBDA, ridge_map
 
 REFERENCE = "default (tag neighbours + ridge shares, x tag popularity)"
-BETAS = [float(b) for b in os.environ.get("BETAS", "0.3 1 3").split()]
-SERIES_WEIGHTS = [float(b) for b in os.environ.get("SERIES_WEIGHTS", "").split()]
 ROMAN = {"ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"}
 
 
@@ -76,7 +74,16 @@ def sharing(key_sets, new):
     return s
 
 
+def capped(w, count=50):
+    """Returns w with each row's count largest positive entries kept (as a stored row keeps them)."""
+    w = np.where(w > 0, w, 0)
+    if w.shape[1] > count:
+        w = np.where(w >= -np.sort(-w, axis=1)[:, count - 1][:, None], w, 0)
+    return w
+
+
 def candidates(x, t, new, appids):
+    """Yields (label, scores over the new games): the floor, the default, then the catalog's variants."""
     owners = np.asarray(x.sum(0)).ravel()
     tag_plays = ((t > 0) * owners[:, None]).sum(0)
     tag_popularity = ((t[new] > 0) * tag_plays[None, :]).sum(1)
@@ -85,71 +92,40 @@ def candidates(x, t, new, appids):
     warm = np.flatnonzero(owners > 0)
     xw = np.asarray(x[:, warm].toarray(), dtype=np.float64)
     b = ease_weights(ease_inverse((x.T @ x).toarray().astype(np.float64), LAMBDA))
-    bw = b[np.ix_(warm, warm)]
     ridge_shares = ridge_map(t[warm], 3) @ t[new].T
     ridge_shares /= ridge_shares.sum(0).mean()
-    lent_weights = (bw @ (lending(t, new, owners)[warm] + ridge_shares)) * by_tags[None, :]
-    default = xw @ lent_weights
+    lent = (b[np.ix_(warm, warm)] @ (lending(t, new, owners)[warm] + ridge_shares)) * by_tags[None, :]
+    default = xw @ lent
     yield REFERENCE, default
     base = per_player_max(default)
-    sizes = np.maximum(np.asarray(x.sum(1)).ravel(), 1)[:, None]
     keys = catalog_keys(appids)
-    shares = {kind: np.asarray(x @ sharing(keys[kind], new)) / sizes for kind in keys}
-    shares["developer or publisher"] = np.maximum(shares["developer"], shares["publisher"])
-    shares["any of the three"] = np.maximum(shares["developer or publisher"], shares["series"])
-    only = os.environ.get("ONLY")
-    for kind, share in shares.items():
-        if only and kind not in only.split(","):
-            continue
-        for beta in BETAS:
-            yield f"default + {beta} x {kind} share", base + beta * share
-    counts = {kind: np.asarray(x @ sharing(keys[kind], new)) for kind in ("developer", "publisher", "series")}
-    combined = shares["developer"] + shares["publisher"] + shares["series"]
-    for beta in BETAS:
-        yield f"default + {beta} x (developer + publisher + series shares)", base + beta * combined
-    for w in SERIES_WEIGHTS:
-        weighted = shares["developer"] + shares["publisher"] + w * shares["series"]
-        for beta in BETAS:
-            yield f"default + {beta} x (developer + publisher + {w} series shares)", base + beta * weighted
-    for pair in os.environ.get("GRID", "").split():
-        a, c = (float(v) for v in pair.split(","))
-        yield (f"default + {a} x (developer + publisher shares) + {c} x series share",
-               base + a * (shares["developer"] + shares["publisher"]) + c * shares["series"])
-    # The same as weights every player's games lend alike (buildable as neighbour lists): counts,
-    # not shares, on the default's own scale (its largest over the size, the median player's).
-    counts_sum = {k: np.asarray(x @ sharing(keys[k], new)) for k in ("developer", "publisher", "series")}
-    scale = np.median(np.abs(default).max(1) / sizes.ravel())
-    for pair in os.environ.get("STATIC", "").split():
-        a, c = (float(v) for v in pair.split(","))
-        yield (f"default + scale x ({a} x (developer + publisher counts) + {c} x series count)",
-               default + scale * (a * (counts_sum["developer"] + counts_sum["publisher"]) + c * counts_sum["series"]))
-    # The scale from the weights alone: each owned game's largest lent weight, the median game's.
-    weight_scale = np.median(lent_weights.max(1))
-    for pair in os.environ.get("STATIC2", "").split():
-        a, c = (float(v) for v in pair.split(","))
-        yield (f"default + weight scale x ({a} x (developer + publisher counts) + {c} x series count)",
-               default + weight_scale * (a * (counts_sum["developer"] + counts_sum["publisher"]) + c * counts_sum["series"]))
-    def capped(w, count=50):
-        """Keeps each row's count largest positive entries."""
-        w = np.where(w > 0, w, 0)
-        if w.shape[1] > count:
-            cut = -np.sort(-w, axis=1)[:, count - 1][:, None]
-            w = np.where(w >= cut, w, 0)
-        return w
+    shared = {kind: sharing(keys[kind], new)[warm] for kind in keys}  # owned game x new game, 0/1
+    counts = {kind: xw @ s for kind, s in shared.items()}
+    sizes = np.maximum(xw.sum(1), 1)[:, None]
+    shares = {kind: c / sizes for kind, c in counts.items()}
+    for kind in ("developer", "publisher", "series"):
+        for beta in (0.3, 1, 3):
+            yield f"default + {beta} x {kind} share", base + beta * shares[kind]
+    for beta in (10, 30):
+        yield f"default + {beta} x series share", base + beta * shares["series"]
+    every = shares["developer"] + shares["publisher"] + shares["series"]
+    for beta in (0.3, 1, 3, 10):
+        yield f"default + {beta} x (developer + publisher + series shares)", base + beta * every
+    for beta in (1, 3):
+        yield (f"default + {beta} x log(1 + developer + publisher + series counts)",
+               base + beta * np.log1p(counts["developer"] + counts["publisher"] + counts["series"]))
+    studios = shares["developer"] + shares["publisher"]
+    for a, c in ((1, 30), (3, 30), (10, 30), (1, 100), (3, 100), (3, 300)):
+        yield f"default + {a} x (developer + publisher shares) + {c} x series share", base + a * studios + c * shares["series"]
+    # Buildable as neighbour lists: each owned game lends alike to every player, on the scale of
+    # the lent weights (the median over owned games of the largest weight they lend a new game).
+    scale = np.median(lent.max(1))
+    for a, c in ((0.3, 3), (1, 10), (3, 30), (10, 100)):
+        lends = scale * (a * (shared["developer"] + shared["publisher"]) + c * shared["series"])
+        yield f"default + weight scale x ({a} per studio kind, {c} series)", default + xw @ lends
+        if (a, c) == (3, 30):
+            yield "the same, each owned game's new games capped at 50", xw @ capped(lent + lends)
 
-    if os.environ.get("CAPPED"):
-        yield "default, rows capped at 50", xw @ capped(lent_weights)
-        for pair in os.environ.get("STATIC2", "").split():
-            a, c = (float(v) for v in pair.split(","))
-            w = lent_weights + weight_scale * (a * (sharing(keys["developer"], new)[warm] + sharing(keys["publisher"], new)[warm])
-                                               + c * sharing(keys["series"], new)[warm])
-            yield f"capped default + weight scale x ({a}, {c})", xw @ capped(w)
-    any_count = np.maximum(np.maximum(counts["developer"], counts["publisher"]), counts["series"])
-    for beta in BETAS:
-        yield f"default + {beta} x log(1 + any of the three count)", base + beta * np.log1p(any_count)
-        yield f"default + {beta} x (any of the three count > 0)", base + beta * (any_count > 0)
-        both = np.log1p(counts["developer"] + counts["publisher"] + counts["series"])
-        yield f"default + {beta} x log(1 + developer + publisher + series counts)", base + beta * both
 
 def main():
     measure(sys.argv[1] == "val", map(int, sys.argv[2:]), candidates, REFERENCE)
