@@ -493,6 +493,12 @@ BEGIN
     UPDATE steam_rec.models AS m
        SET params = jsonb_build_object('tag_ridge_weight', 0) || m.params
      WHERE m.algorithm = 'hybrid' AND NOT m.params ? 'tag_ridge_weight';
+    -- studio_weight and series_weight (hybrid), new in 1.6 with defaults 3 and
+    -- 30, likewise: a model stored before lent new games nothing from the
+    -- catalog.
+    UPDATE steam_rec.models AS m
+       SET params = jsonb_build_object('studio_weight', 0, 'series_weight', 0) || m.params
+     WHERE m.algorithm = 'hybrid' AND NOT m.params ? 'studio_weight';
 END
 $$;
 

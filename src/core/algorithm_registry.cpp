@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "core/algorithm_trainers.hpp"
+#include "core/catalog_lending.hpp"
 #include "core/content_rows.hpp"
 #include "core/ease_parts.hpp"
 #include "core/itemknn_rows.hpp"
@@ -197,6 +198,7 @@ void train_hybrid(const TrainingSet& data, const TrainParams& params, GameModel&
                                             params.tag_ridge_weight, params.content_neighbors, cancel);
     if (params.tag_popularity_exponent > 0)
       scale_columns(model.neighbors, new_game_tag_popularity_factors(data, params.tag_popularity_exponent));
+    add_catalog_lendings(data, owner_counts(data), catalog_weights(params), params.content_neighbors, model.neighbors);
   }
 }
 
@@ -300,6 +302,10 @@ const std::vector<ParameterSpec>& parameter_specs() {
       // New in 1.6 with default 1; a model stored before lent through tag
       // neighbours only.
       absent_reads_as(STEAM_REC_NUMBER(tag_ridge_weight, K::number, false, 0, 100), 0),
+      // New in 1.6 with defaults 3 and 30; a model stored before lent new
+      // games nothing from the catalog.
+      absent_reads_as(STEAM_REC_NUMBER(studio_weight, K::number, false, 0, 1000), 0),
+      absent_reads_as(STEAM_REC_NUMBER(series_weight, K::number, false, 0, 1000), 0),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
        [](TrainParams& p, const std::string& v) {
@@ -391,8 +397,8 @@ const std::vector<AlgorithmSpec>& algorithms() {
       {"hybrid",
        "A collaborative base (ease, itemknn, rp3beta or ials) blended with content by content_weight.",
        "the base's parts and the content neighbours",
-       {"base", "content_neighbors", "content_weight", "tag_popularity_exponent", "new_game_weight",
-        "tag_ridge_weight"},
+       {"base", "content_neighbors", "content_weight", "tag_popularity_exponent", "new_game_weight", "tag_ridge_weight",
+        "studio_weight", "series_weight"},
        false,
        "ease",
        train_hybrid,

@@ -40,6 +40,11 @@ void Evaluation::add_tag(std::int32_t appid, std::string_view tag, std::int32_t 
   tags_.push_back(Tag{appid, std::string(tag), position});
 }
 
+void Evaluation::add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers,
+                             std::string_view name) {
+  catalog_.push_back(CatalogRow{appid, std::string(developers), std::string(publishers), std::string(name)});
+}
+
 std::int64_t Evaluation::training_plays() const {
   std::int64_t count = 0;
   for (const auto& plays : train_) count += static_cast<std::int64_t>(plays.size());
@@ -236,6 +241,7 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
   for (const Tag& tag : tags_)
     if (std::binary_search(universe_.begin(), universe_.end(), tag.appid))
       data.add_tag(tag.appid, tag.name, tag.position);
+  for (const CatalogRow& row : catalog_) data.add_catalog(row.appid, row.developers, row.publishers, row.name);
   data.finish(cancel);
   Recommender recommender(train(data, params, cancel));
   EvalScore score;

@@ -63,6 +63,8 @@ class Evaluation {
 
   void add_play(const EvalPlay& play) { plays_.push_back(play); }
   void add_tag(std::int32_t appid, std::string_view tag, std::int32_t position);
+  // A game's catalog facts, as TrainingSet::add_catalog() takes them.
+  void add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers, std::string_view name);
   // Filters and splits.  Throws InvalidArgument when no player is left.
   void prepare(const EvalOptions& options, CancelCheck& cancel);
   std::int32_t players() const { return static_cast<std::int32_t>(train_.size()); }
@@ -107,6 +109,13 @@ class Evaluation {
 
   std::vector<EvalPlay> plays_;
   std::vector<Tag> tags_;
+  struct CatalogRow {
+    std::int32_t appid;
+    std::string developers;
+    std::string publishers;
+    std::string name;
+  };
+  std::vector<CatalogRow> catalog_;
   EvalOptions options_;
   std::vector<std::int64_t> player_ids_;             // per kept player
   std::vector<std::vector<Play>> train_;             // per kept player, what training sees

@@ -6,6 +6,7 @@
 
 #include "core/algorithm_registry.hpp"
 #include "core/algorithm_trainers.hpp"
+#include "core/catalog_lending.hpp"
 #include "core/ease_parts.hpp"
 #include "core/errors.hpp"
 #include "core/itemknn_parts.hpp"
@@ -631,6 +632,7 @@ GameModel train_from_game_sums(const TrainingSet& catalog, const OwnedTotals& to
     if (params.tag_popularity_exponent > 0)
       scale_columns(model.neighbors,
                     new_game_tag_popularity_factors(catalog, in.owners, params.tag_popularity_exponent));
+    add_catalog_lendings(catalog, in.owners, catalog_weights(params), params.content_neighbors, model.neighbors);
   }
   return model;
 }

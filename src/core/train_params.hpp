@@ -107,6 +107,13 @@ struct TrainParams {
   // this relative to the tag neighbours' (0: tag neighbours only; 1 was
   // chosen with evaluate(target => 'new_games', validation => true))
   float tag_ridge_weight = 1;
+  // hybrid over a neighbour base, with new_game_weight: each owned game also
+  // leads to the new games of its developer or publisher (studio_weight per
+  // kind shared) and of its series (series_weight), relative to the largest
+  // weights lent into new games (catalog_lending.hpp; 0: none; 3 and 30 were
+  // chosen with evaluate(target => 'new_games', validation => true))
+  float studio_weight = 3;
+  float series_weight = 30;
 };
 
 struct ParamValue {

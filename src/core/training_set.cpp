@@ -1,9 +1,11 @@
 #include "core/training_set.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "core/parallel.hpp"
+#include "core/series_stem.hpp"
 
 namespace steam_rec::rec {
 
@@ -16,6 +18,11 @@ void TrainingSet::add_game(std::int32_t appid) { appid_numbers_.number(appid); }
 
 void TrainingSet::add_tag(std::int32_t appid, std::string_view tag, std::int32_t position) {
   tagged_.push_back(Tagged{appid_numbers_.number(appid), tag_numbers_.number(tag), position > 0 ? position : 0});
+}
+
+void TrainingSet::add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers,
+                              std::string_view name) {
+  catalog_.push_back(CatalogFacts{appid, std::string(developers), std::string(publishers), series_stem(name)});
 }
 
 void TrainingSet::expect_rows(std::int64_t owned, std::int64_t tagged, double most_bytes) {
@@ -140,10 +147,65 @@ void TrainingSet::finish(CancelCheck& cancel) {
   by_game_ = transpose(by_player_, games());
   tag_half.wait(cancel);
 
+  build_catalog_keys();
+
   std::vector<Owned>().swap(owned_);
   std::vector<Tagged>().swap(tagged_);
+  std::vector<CatalogFacts>().swap(catalog_);
   appid_numbers_ = AppidNumbers();
   player_numbers_ = PlayerNumbers();
+}
+
+namespace {
+
+// Each name of a comma-separated list, trimmed and in lower case ("Valve,
+// Hidden Path Entertainment" has two developers).
+template <typename Add>
+void each_listed_name(std::string_view list, Add add) {
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) continue;
+    std::string name(item);
+    for (char& c : name)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    add(name);
+  }
+}
+
+}  // namespace
+
+void TrainingSet::build_catalog_keys() {
+  // Keys of each kind numbered apart: a developer and a publisher of the
+  // same name are two keys.
+  std::array<SeenNumbers<std::string, std::string_view>, 3> numbers;
+  struct Key {
+    std::int32_t game;
+    std::int32_t key;
+    CatalogKind kind;
+  };
+  std::vector<Key> keys;
+  for (const CatalogFacts& facts : catalog_) {
+    const std::int32_t game = game_index(facts.appid);
+    if (game < 0) continue;
+    auto add = [&](CatalogKind kind, const std::string& name) {
+      const std::int32_t number = numbers[static_cast<std::size_t>(kind)].number(name);
+      keys.push_back(Key{game, number, kind});
+    };
+    each_listed_name(facts.developers, [&](const std::string& n) { add(CatalogKind::developer, n); });
+    each_listed_name(facts.publishers, [&](const std::string& n) { add(CatalogKind::publisher, n); });
+    if (!facts.series.empty()) add(CatalogKind::series, facts.series);
+  }
+  // One column space: each kind's keys after the kinds before it.
+  std::array<std::int32_t, 3> first{0, static_cast<std::int32_t>(numbers[0].keys().size()), 0};
+  first[2] = first[1] + static_cast<std::int32_t>(numbers[1].keys().size());
+  for (Key& k : keys) k.key += first[static_cast<std::size_t>(k.kind)];
+  catalog_by_game_ = build_rows(
+      keys, games(), [](const Key& k) { return k.game; }, [](const Key& k) { return k.key; },
+      [](const Key& k) { return static_cast<float>(static_cast<int>(k.kind)); }, [] {});
 }
 
 }  // namespace steam_rec::rec

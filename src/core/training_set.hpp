@@ -23,6 +23,9 @@ struct SparseRows {
   std::int64_t nonzeros() const { return static_cast<std::int64_t>(index.size()); }
 };
 
+// What a catalog key names (TrainingSet::catalog_by_game()'s values).
+enum class CatalogKind { developer = 0, publisher = 1, series = 2 };
+
 class TrainingSet {
  public:
   // engagement is 0..1; NaN means unknown and counts as 0.
@@ -31,6 +34,10 @@ class TrainingSet {
   // position: 1 = the tag most players gave; <= 0 means unknown.  `tag` is
   // copied only when first seen: the glue hands over names it does not keep.
   void add_tag(std::int32_t appid, std::string_view tag, std::int32_t position);
+  // A game's catalog facts (catalog_cache): its developers and publishers
+  // (comma-separated names) and its name, whose series (series_stem()) is
+  // kept.  Only games added otherwise count: this adds no game.
+  void add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers, std::string_view name);
   // Room for about this many add_owned() / add_tag() rows, from the tables'
   // size estimates: growing the row arrays as they are read copied them
   // several times.  Only a hint; any number of rows may follow.  Nothing is
@@ -62,6 +69,10 @@ class TrainingSet {
   const SparseRows& by_game() const { return by_game_; }
   // game x tag, values = tag position (0 when unknown)
   const SparseRows& tags_by_game() const { return tags_by_game_; }
+  // game x catalog key (a developer, a publisher or a series, each kind
+  // numbered apart), values = the key's CatalogKind; empty rows when no
+  // catalog facts were added.
+  const SparseRows& catalog_by_game() const { return catalog_by_game_; }
   const std::vector<std::string>& tag_names() const { return tag_numbers_.keys(); }
   // The game number of an appid, or -1.
   std::int32_t game_index(std::int32_t appid) const;
@@ -79,13 +90,23 @@ class TrainingSet {
     std::int32_t position;
   };
 
+  struct CatalogFacts {
+    std::int32_t appid;
+    std::string developers;
+    std::string publishers;
+    std::string series;
+  };
+
   PlayerNumbers player_numbers_;
   TagNumbers tag_numbers_;
   std::vector<Owned> owned_;
   std::vector<Tagged> tagged_;
+  std::vector<CatalogFacts> catalog_;
   AppidNumbers appid_numbers_;
   std::vector<std::int32_t> appids_;
-  SparseRows by_player_, by_game_, tags_by_game_;
+  SparseRows by_player_, by_game_, tags_by_game_, catalog_by_game_;
+
+  void build_catalog_keys();
 };
 
 // Transposes a sparse matrix with `columns` columns.

@@ -9,10 +9,12 @@
 #include <cstring>
 
 #include "core/algorithm_registry.hpp"
+#include "core/catalog_lending.hpp"
 #include "core/evaluation.hpp"
 #include "core/guard.hpp"
 #include "core/parallel.hpp"
 #include "core/thread_scratch.hpp"
+#include "pg/catalog_facts_reader.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
 #include "pg/game_tags_reader.hpp"
@@ -39,6 +41,7 @@ struct Job {
   std::vector<rec::TrainParams> params;
   std::vector<rec::ParamValue> given;
   rec::EvalScore score;
+  bool catalog_weights_named = false;  // params name studio_weight or series_weight
 };
 
 // The algorithms asked for, no repeats, after the registry's first one (the
@@ -169,6 +172,20 @@ void read_data(Job* job) {
   read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
     check(guard([&] { job->evaluation.add_tag(appid, tag, position); }), "evaluate");
   });
+  // A hybrid's folds lend new games weights from the catalog; a role that
+  // may not read it evaluates without them unless it asked for them.
+  bool catalog_used = false;
+  for (const rec::TrainParams& p : job->params) catalog_used = catalog_used || rec::uses_catalog(p);
+  if (!catalog_used) return;
+  if (!job->catalog_weights_named && !catalog_facts_readable()) {
+    ereport(NOTICE, (errmsg("evaluate: new games are lent no weights from the catalog: this role may not read "
+                            "steam_rec.catalog_cache"),
+                     errhint("Grant it SELECT on steam_rec.catalog_cache.")));
+    return;
+  }
+  read_catalog_facts([&](int32 appid, std::string_view developers, std::string_view publishers, std::string_view name) {
+    check(guard([&] { job->evaluation.add_catalog(appid, developers, publishers, name); }), "evaluate");
+  });
 }
 
 // Refuses an evaluation of `params` over steam_rec.training_memory_limit,
@@ -202,6 +219,7 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
   for (int a = 0; a < algorithm_count; ++a) {
     int count = 0;
     RawParam* raw = params_for(params, algorithms[a], &count);
+    job->catalog_weights_named = job->catalog_weights_named || catalog_weights_named(raw, count);
     check(guard([&] {
             job->params.push_back(rec::resolve_params(algorithms[a], to_param_values(raw, count), defaults));
           }),

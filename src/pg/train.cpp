@@ -10,11 +10,13 @@
 // while they are read instead.
 #include <chrono>
 
+#include "core/catalog_lending.hpp"
 #include "core/guard.hpp"
 #include "core/parallel.hpp"
 #include "core/staged_training.hpp"
 #include "core/thread_scratch.hpp"
 #include "core/trainer.hpp"
+#include "pg/catalog_facts_reader.hpp"
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
@@ -181,6 +183,26 @@ void count_tag_entries_read(Training* training, rec::DataSize* size) {
       rec::thread_scratch_bytes(training->params, *size, steam_rec::max_threads(), false));
 }
 
+// The catalog's facts, when the training lends new games weights from them.
+// A role that may not read them trains without them if it did not ask for
+// them, and the stored parameters say so (0); asked for, a missing privilege
+// is SQL's error.
+void read_catalog_if_used(Training* training, const RawParam* raw, int count) {
+  if (!rec::uses_catalog(training->params)) return;
+  if (!catalog_weights_named(raw, count) && !catalog_facts_readable()) {
+    ereport(NOTICE, (errmsg("train: new games are lent no weights from the catalog: this role may not read "
+                            "steam_rec.catalog_cache"),
+                     errhint("Grant it SELECT on steam_rec.catalog_cache, or pass studio_weight and series_weight "
+                             "0.")));
+    training->params.studio_weight = 0;
+    training->params.series_weight = 0;
+    return;
+  }
+  read_catalog_facts([&](int32 appid, std::string_view developers, std::string_view publishers, std::string_view name) {
+    check(guard([&] { training->data.add_catalog(appid, developers, publishers, name); }), "train");
+  });
+}
+
 }  // namespace
 }  // namespace steam_rec::pg
 
@@ -240,6 +262,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
+    read_catalog_if_used(training, raw, param_count);
     check(guard([&] {
             for (std::int32_t appid : gathered->totals.appids) training->data.add_game(appid);
             training->data.finish(cancel);
@@ -271,6 +294,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
     if (read_by_scan) count_tag_entries_read(training, &size);
+    read_catalog_if_used(training, raw, param_count);
     // On one thread nothing would overlap: the serial path's one store is
     // cheaper.
     if (rec::StagedTraining::applies(training->params) && steam_rec::max_threads() > 1) {

@@ -1,0 +1,125 @@
+#include "core/catalog_lending.hpp"
+
+#include <algorithm>
+
+#include "core/algorithm_registry.hpp"
+#include "core/top_k.hpp"
+
+namespace steam_rec::rec {
+namespace {
+
+using Owners = std::vector<std::int64_t>;
+
+bool is_new_game(const TrainingSet& data, const Owners& owners, std::int32_t g) {
+  const SparseRows& tags = data.tags_by_game();
+  return owners[static_cast<std::size_t>(g)] == 0 && tags.offset[g + 1] > tags.offset[g];
+}
+
+// The median over owned games of the largest weight their row gives a new
+// game (rows giving none left out); 0 when none does.
+double lent_weight_scale(const TrainingSet& data, const Owners& owners, const SparseRows& neighbors) {
+  std::vector<float> largest;
+  for (std::int32_t g = 0; g < neighbors.rows(); ++g) {
+    if (owners[static_cast<std::size_t>(g)] == 0) continue;
+    float best = 0;
+    for (std::int64_t p = neighbors.offset[g]; p < neighbors.offset[g + 1]; ++p)
+      if (is_new_game(data, owners, neighbors.index[p])) best = std::max(best, neighbors.value[p]);
+    if (best > 0) largest.push_back(best);
+  }
+  if (largest.empty()) return 0;
+  auto middle = largest.begin() + static_cast<std::ptrdiff_t>(largest.size() / 2);
+  std::nth_element(largest.begin(), middle, largest.end());
+  return *middle;
+}
+
+// Per catalog key, the new games that have it.
+SparseRows new_games_by_key(const TrainingSet& data, const Owners& owners) {
+  const SparseRows& keys = data.catalog_by_game();
+  SparseRows new_keys;
+  for (std::int32_t g = 0; g < keys.rows(); ++g) {
+    if (is_new_game(data, owners, g))
+      for (std::int64_t p = keys.offset[g]; p < keys.offset[g + 1]; ++p) {
+        new_keys.index.push_back(keys.index[p]);
+        new_keys.value.push_back(keys.value[p]);
+      }
+    new_keys.offset.push_back(new_keys.nonzeros());
+  }
+  std::int32_t key_count = 0;
+  for (std::int32_t k : keys.index) key_count = std::max(key_count, k + 1);
+  return transpose(new_keys, key_count);
+}
+
+}  // namespace
+
+bool uses_catalog(const TrainParams& params) {
+  return params.algorithm != nullptr && params.algorithm->default_base != nullptr && params.new_game_weight > 0 &&
+         (params.studio_weight > 0 || params.series_weight > 0);
+}
+
+void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const CatalogWeights& weights,
+                          std::int32_t count, SparseRows& neighbors) {
+  const SparseRows& keys = data.catalog_by_game();
+  if (keys.nonzeros() == 0 || (weights.studio <= 0 && weights.series <= 0)) return;
+  const double scale = lent_weight_scale(data, owners, neighbors);
+  if (scale <= 0) return;
+  const SparseRows by_key = new_games_by_key(data, owners);
+  const double weight_of_kind[3] = {scale * weights.studio, scale * weights.studio, scale * weights.series};
+
+  const std::int32_t games = neighbors.rows();
+  // Per new game, the kinds it shares with the row's game (bits) and the
+  // catalog weight that gives; reset after each row.
+  std::vector<std::uint8_t> shared(static_cast<std::size_t>(games), 0);
+  std::vector<std::int32_t> touched;
+  std::vector<Scored> known, lent;
+  SparseRows result;
+  result.offset.reserve(neighbors.offset.size());
+  for (std::int32_t g = 0; g < games; ++g) {
+    touched.clear();
+    if (owners[static_cast<std::size_t>(g)] > 0)
+      for (std::int64_t p = keys.offset[g]; p < keys.offset[g + 1]; ++p) {
+        const std::int32_t key = keys.index[p];
+        const auto kind_bit = static_cast<std::uint8_t>(1u << static_cast<int>(keys.value[p]));
+        for (std::int64_t q = by_key.offset[key]; q < by_key.offset[key + 1]; ++q) {
+          std::uint8_t& bits = shared[static_cast<std::size_t>(by_key.index[q])];
+          if (bits == 0) touched.push_back(by_key.index[q]);
+          bits |= kind_bit;
+        }
+      }
+    auto catalog_weight = [&](std::int32_t n) {
+      const std::uint8_t bits = shared[static_cast<std::size_t>(n)];
+      double w = 0;
+      for (int kind = 0; kind < 3; ++kind)
+        if (bits & (1u << kind)) w += weight_of_kind[kind];
+      return w;
+    };
+    known.clear();
+    lent.clear();
+    for (std::int64_t p = neighbors.offset[g]; p < neighbors.offset[g + 1]; ++p) {
+      const std::int32_t n = neighbors.index[p];
+      if (!is_new_game(data, owners, n)) {
+        known.push_back(Scored{neighbors.value[p], n});
+        continue;
+      }
+      lent.push_back(Scored{static_cast<float>(neighbors.value[p] + catalog_weight(n)), n});
+      shared[static_cast<std::size_t>(n)] = 0;  // counted: not added again below
+    }
+    for (std::int32_t n : touched) {
+      if (shared[static_cast<std::size_t>(n)] != 0) lent.push_back(Scored{static_cast<float>(catalog_weight(n)), n});
+      shared[static_cast<std::size_t>(n)] = 0;
+    }
+    if (lent.size() > static_cast<std::size_t>(count)) {
+      std::nth_element(lent.begin(), lent.begin() + count, lent.end(), better);
+      lent.resize(static_cast<std::size_t>(count));
+    }
+    known.insert(known.end(), lent.begin(), lent.end());
+    std::sort(known.begin(), known.end(), [](const Scored& a, const Scored& b) { return a.index < b.index; });
+    for (const Scored& s : known) {
+      result.index.push_back(s.index);
+      result.value.push_back(s.score);
+    }
+    result.offset.push_back(result.nonzeros());
+  }
+  neighbors = std::move(result);
+}
+
+}  // namespace steam_rec::rec

@@ -1,0 +1,18 @@
+// The series a game's name belongs to: "Half-Life 2: Episode One" and
+// "Half-Life" are both of "half-life", "Dark Souls III" of "dark souls".
+// A new game of a series a player owns is a strong guess before anyone owns
+// it (docs/quality.md, "Catalog facts for new games").
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace steam_rec::rec {
+
+// The name in lower case, before its first colon, " - " or en/em dash, as
+// words of ASCII letters, digits and ' & . + -, without trailing words that
+// are numbers or roman numerals (II to X) and joined by single spaces; ""
+// when fewer than three characters are left.
+std::string series_stem(std::string_view name);
+
+}  // namespace steam_rec::rec

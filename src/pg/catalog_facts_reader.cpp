@@ -1,0 +1,24 @@
+#include "pg/catalog_facts_reader.hpp"
+
+#include <cstring>
+
+namespace steam_rec::pg {
+
+bool catalog_facts_readable() {
+  spi_run(
+      "SELECT pg_catalog.bool_and(pg_catalog.has_column_privilege('steam_rec.catalog_cache'::pg_catalog.regclass,"
+      "                                                             c, 'SELECT'))"
+      "  FROM pg_catalog.unnest(ARRAY['appid', 'developer', 'publisher', 'name']) AS c",
+      0, nullptr, nullptr, SPI_OK_SELECT, true);
+  bool is_null = true;
+  const Datum readable = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
+  return !is_null && DatumGetBool(readable);
+}
+
+bool catalog_weights_named(const RawParam* raw, int count) {
+  for (int i = 0; i < count; ++i)
+    if (strcmp(raw[i].key, "studio_weight") == 0 || strcmp(raw[i].key, "series_weight") == 0) return true;
+  return false;
+}
+
+}  // namespace steam_rec::pg

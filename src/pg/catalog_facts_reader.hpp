@@ -1,0 +1,48 @@
+// Reading the catalog facts training lends new games weights from
+// (catalog_lending.hpp): each game's developer, publisher and name.
+#pragma once
+
+#include <string_view>
+
+#include "pg/postgres.hpp"
+#include "pg/spi.hpp"
+#include "pg/train_params_json.hpp"
+
+namespace steam_rec::pg {
+
+// Whether the current role may read the four columns read_catalog_facts()
+// reads.  A role granted only what training needed before the catalog was
+// read (a maintenance role of 1.5) may not: training then goes without the
+// catalog's facts unless they were asked for (catalog_weights_named()).
+bool catalog_facts_readable();
+
+// Whether `raw` names a parameter that weighs the catalog's facts.
+bool catalog_weights_named(const RawParam* raw, int count);
+
+// Calls add(appid, developers, publishers, name) for every row of
+// steam_rec.catalog_cache, each a std::string_view valid during the call
+// ("" for NULL), inside SPI.  `add` must hold no object with a destructor
+// (capture by reference): it runs between server calls.
+template <typename Add>
+void read_catalog_facts(Add&& add) {
+  for_each_batch("steam_rec_catalog_facts",
+                 "SELECT appid::integer, developer::text, publisher::text, name::text FROM steam_rec.catalog_cache", 0,
+                 nullptr, nullptr, [&add](SPITupleTable* table, uint64 rows) {
+                   for (uint64 r = 0; r < rows; ++r) {
+                     HeapTuple tuple = table->vals[r];
+                     bool is_null = true;
+                     const Datum appid = SPI_getbinval(tuple, table->tupdesc, 1, &is_null);
+                     if (is_null) continue;  // NOT NULL in the schema; a row without one names no game
+                     char* developers = SPI_getvalue(tuple, table->tupdesc, 2);
+                     char* publishers = SPI_getvalue(tuple, table->tupdesc, 3);
+                     char* name = SPI_getvalue(tuple, table->tupdesc, 4);
+                     add(DatumGetInt32(appid), std::string_view(developers != nullptr ? developers : ""),
+                         std::string_view(publishers != nullptr ? publishers : ""),
+                         std::string_view(name != nullptr ? name : ""));
+                     for (char* text : {developers, publishers, name})
+                       if (text != nullptr) pfree(text);
+                   }
+                 });
+}
+
+}  // namespace steam_rec::pg
