@@ -502,5 +502,11 @@ BEGIN
 END
 $$;
 
+-- A refresh rewrites each player's list in place where the page keeps room
+-- for the new versions (refresh_recommendations(), rewrite_lists_in_place()):
+-- half of each page is left free.  Pages written before stay full until their
+-- rows are next rewritten.
+ALTER TABLE steam_rec.recommendations SET (fillfactor = 50);
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');

@@ -166,5 +166,8 @@ DROP TABLE steam_rec.catalog_changes;
 -- migration_plan_sql() is new in 1.6.
 DROP FUNCTION steam_rec.migration_plan_sql(text);
 
+-- The fillfactor of 1.5 (in-place rewrites are new in 1.6).
+ALTER TABLE steam_rec.recommendations RESET (fillfactor);
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.6', '1.5');
