@@ -10,20 +10,20 @@ namespace {
 
 using Owners = std::vector<std::int64_t>;
 
-bool is_new_game(const TrainingSet& data, const Owners& owners, std::int32_t g) {
-  const SparseRows& tags = data.tags_by_game();
-  return owners[static_cast<std::size_t>(g)] == 0 && tags.offset[g + 1] > tags.offset[g];
-}
+// A game nobody owns, tagged or not: the catalog reaches one without tags,
+// which no tag lends a weight to (evaluate()'s held-out games are such when
+// untagged; in a trained model every game nobody owns has tags).
+bool is_new_game(const Owners& owners, std::int32_t g) { return owners[static_cast<std::size_t>(g)] == 0; }
 
 // The median over owned games of the largest weight their row gives a new
 // game (rows giving none left out); 0 when none does.
-double lent_weight_scale(const TrainingSet& data, const Owners& owners, const SparseRows& neighbors) {
+double lent_weight_scale(const Owners& owners, const SparseRows& neighbors) {
   std::vector<float> largest;
   for (std::int32_t g = 0; g < neighbors.rows(); ++g) {
     if (owners[static_cast<std::size_t>(g)] == 0) continue;
     float best = 0;
     for (std::int64_t p = neighbors.offset[g]; p < neighbors.offset[g + 1]; ++p)
-      if (is_new_game(data, owners, neighbors.index[p])) best = std::max(best, neighbors.value[p]);
+      if (is_new_game(owners, neighbors.index[p])) best = std::max(best, neighbors.value[p]);
     if (best > 0) largest.push_back(best);
   }
   if (largest.empty()) return 0;
@@ -37,7 +37,7 @@ SparseRows new_games_by_key(const TrainingSet& data, const Owners& owners) {
   const SparseRows& keys = data.catalog_by_game();
   SparseRows new_keys;
   for (std::int32_t g = 0; g < keys.rows(); ++g) {
-    if (is_new_game(data, owners, g))
+    if (is_new_game(owners, g))
       for (std::int64_t p = keys.offset[g]; p < keys.offset[g + 1]; ++p) {
         new_keys.index.push_back(keys.index[p]);
         new_keys.value.push_back(keys.value[p]);
@@ -60,7 +60,7 @@ void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const C
                           std::int32_t count, SparseRows& neighbors) {
   const SparseRows& keys = data.catalog_by_game();
   if (keys.nonzeros() == 0 || (weights.studio <= 0 && weights.series <= 0)) return;
-  const double scale = lent_weight_scale(data, owners, neighbors);
+  const double scale = lent_weight_scale(owners, neighbors);
   if (scale <= 0) return;
   const SparseRows by_key = new_games_by_key(data, owners);
   const double weight_of_kind[3] = {scale * weights.studio, scale * weights.studio, scale * weights.series};
@@ -96,7 +96,7 @@ void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const C
     lent.clear();
     for (std::int64_t p = neighbors.offset[g]; p < neighbors.offset[g + 1]; ++p) {
       const std::int32_t n = neighbors.index[p];
-      if (!is_new_game(data, owners, n)) {
+      if (!is_new_game(owners, n)) {
         known.push_back(Scored{neighbors.value[p], n});
         continue;
       }

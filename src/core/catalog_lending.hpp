@@ -31,7 +31,7 @@ inline CatalogWeights catalog_weights(const TrainParams& params) {
 bool uses_catalog(const TrainParams& params);
 
 // Adds to each owned game's row of `neighbors` (owners[g] > 0) the new games
-// (tagged, no owner) that share a developer, a publisher or a series with it,
+// (no owner; with or without tags) that share a developer, a publisher or a series with it,
 // each with scale x (studio x [a developer shared] + studio x [a publisher
 // shared] + series x [the series shared]) added to the weight the row gives
 // it, where scale is the median over owned games of the largest weight their

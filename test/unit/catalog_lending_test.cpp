@@ -101,6 +101,28 @@ TEST(CatalogLendings, AddsNewGamesTheTagsDidNotLendTo) {
     for (std::int64_t p = rows.offset[g] + 1; p < rows.offset[g + 1]; ++p) EXPECT_LT(rows.index[p - 1], rows.index[p]);
 }
 
+TEST(CatalogLendings, ReachesANewGameWithoutTags) {
+  // Game 14, of Portal's series, has no tags: no tag lends it a weight.
+  TrainingSet d;
+  for (int p = 1; p <= 4; ++p) {
+    d.add_owned(p, 1, 0.5f);
+    d.add_owned(p, 2, 0.5f);
+  }
+  for (int appid : {1, 2, 10}) d.add_tag(appid, "Puzzle", 1);
+  d.add_game(14);
+  d.add_catalog(1, "Valve", "Valve", "Portal");
+  d.add_catalog(14, "Someone", "Else", "Portal: Prelude");
+  d.finish(no_cancel);
+  // Games 1, 2, 10, 14 -> 0..3; both owned games lend 1 to game 10.
+  SparseRows rows;
+  rows.offset = {0, 1, 2, 2, 2};
+  rows.index = {2, 2};
+  rows.value = {1.0f, 1.0f};
+  add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 50, rows);
+  EXPECT_FLOAT_EQ(stored_weight(rows, 0, 3), 30);
+  EXPECT_EQ(stored_weight(rows, 1, 3), 0.0f);
+}
+
 TEST(CatalogLendings, EachRowKeepsItsCountNewGamesOfLargestWeight) {
   const TrainingSet d = data(true);
   SparseRows rows = lent_rows();
