@@ -147,7 +147,7 @@ WITH sizes AS (SELECT user_steam_id, count(*) AS games FROM steam_rec.user_games
                 LIMIT 1 OFFSET (SELECT count(*) / 2 FROM sizes WHERE games >= 10))
 SELECT r.rank, r.appid, r.name, r.reason
   FROM chosen CROSS JOIN LATERAL steam_rec.recommend(chosen.user_steam_id, k => 5) AS r
- WHERE r.reason LIKE 'New game%'"
+ WHERE r.reason LIKE 'New %'"
 
 # The real data with the standard protocol; the small sample with a shorter list.
 show "Ranking quality, measured in the database (20% of each library held out; recall and NDCG at k)" "

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "core/guard.hpp"
+#include "core/series_stem.hpp"
 #include "pg/catalog_names.hpp"
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
@@ -137,12 +139,37 @@ void append_name(StringInfo text, const Names& names, int32 appid) {
     appendStringInfo(text, "game %d", appid);
 }
 
+// The game among a new game's `because` games whose name is of its series
+// (series_stem()), or 0: the catalog led to it (series_weight), and that
+// game names the reason better than its tags do.
+int32 series_mate(const rec::Recommendation& r, const Names& names) {
+  const char* name = names.of(r.appid);
+  int32 mate = 0;
+  if (name == nullptr) return mate;
+  check(guard([&] {
+          const std::string series = rec::series_stem(name);
+          for (int b = 0; b < r.because_count && mate == 0 && !series.empty(); ++b) {
+            const char* other = names.of(r.because[b]);
+            if (other != nullptr && rec::series_stem(other) == series) mate = r.because[b];
+          }
+        }),
+        "recommend");
+  return mate;
+}
+
 // "Because you played A", "... A and B", "... A, B and C".
 char* reason(const rec::Recommendation& r, const Names& names, ReasonStyle style) {
   StringInfoData text;
   initStringInfo(&text);
+  const int32 mate = r.new_game && r.basis == rec::Basis::played ? series_mate(r, names) : 0;
   switch (r.basis) {
     case rec::Basis::played:
+      if (mate != 0) {
+        appendStringInfoString(&text,
+                               style == ReasonStyle::player ? "New in a series you played: " : "New in the series of ");
+        append_name(&text, names, mate);
+        break;
+      }
       if (r.new_game)
         appendStringInfoString(&text, "New game, tagged like ");
       else
