@@ -150,6 +150,25 @@ namespace {
 
 bool stop_now(void*) noexcept { return true; }
 
+// The developer keys of a game, as names are compared: the set of key numbers.
+std::vector<std::int32_t> developer_keys(const TrainingSet& d, std::int32_t game) {
+  std::vector<std::int32_t> found;
+  const SparseRows& keys = d.catalog_by_game();
+  for (std::int64_t p = keys.offset[game]; p < keys.offset[game + 1]; ++p)
+    if (keys.value[p] == static_cast<float>(CatalogKind::developer)) found.push_back(keys.index[p]);
+  return found;
+}
+
+TrainingSet two_games(const char* first_developers, const char* second_developers) {
+  TrainingSet d;
+  d.add_owned(1, 1, 0.5f);
+  d.add_tag(2, "Puzzle", 1);
+  d.add_catalog(1, first_developers, "", "");
+  d.add_catalog(2, second_developers, "", "");
+  d.finish(no_cancel);
+  return d;
+}
+
 }  // namespace
 
 // One publisher of many owned and many new games costs owned x new steps:
@@ -177,4 +196,30 @@ TEST(CatalogLendings, ACancelStopsTheLendingsOfAKeyManyGamesShare) {
   }
   steam_rec::CancelCheck stop(stop_now, nullptr);
   EXPECT_THROW(add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 50, rows, stop), steam_rec::Cancelled);
+}
+
+// "PopCap Games, Inc." is one developer: the company form after its comma
+// is no name of its own, which would tie every "..., Inc." together.
+TEST(CatalogKeys, ACompanyFormAfterACommaIsPartOfTheName) {
+  for (const auto& [first, second] :
+       {std::pair{"PopCap Games, Inc.", "Other Studio, Inc."}, std::pair{"PopCap Games, LLC", "Other, LLC"},
+        std::pair{"PopCap Games, Ltd.", "Other Games, Ltd."}, std::pair{"PopCap Games,Inc", "Other Studio , inc"}}) {
+    const TrainingSet d = two_games(first, second);
+    const std::vector<std::int32_t> one = developer_keys(d, 0), other = developer_keys(d, 1);
+    EXPECT_EQ(one.size(), 1u) << first;
+    EXPECT_EQ(other.size(), 1u) << second;
+    EXPECT_NE(one, other) << first << " / " << second;
+  }
+  const TrainingSet same = two_games("PopCap Games, Inc.", "popcap games, inc.");
+  EXPECT_EQ(developer_keys(same, 0), developer_keys(same, 1));
+  // Two studios still are two.
+  EXPECT_EQ(developer_keys(two_games("Valve, Hidden Path", "Valve"), 0).size(), 2u);
+}
+
+// Names are compared as words: "Ubisoft  Shanghai" (two spaces) is
+// "Ubisoft Shanghai".
+TEST(CatalogKeys, RunsOfSpacesInANameCountAsOne) {
+  const TrainingSet d = two_games("Ubisoft  Shanghai", "ubisoft shanghai");
+  EXPECT_EQ(developer_keys(d, 0), developer_keys(d, 1));
+  EXPECT_EQ(developer_keys(d, 0).size(), 1u);
 }
