@@ -22,7 +22,9 @@ void TrainingSet::add_tag(std::int32_t appid, std::string_view tag, std::int32_t
 
 void TrainingSet::add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers,
                               std::string_view name) {
-  catalog_.push_back(CatalogFacts{appid, std::string(developers), std::string(publishers), series_stem(name)});
+  catalog_.push_back(CatalogFacts{appid, std::string(developers.substr(0, kCatalogFieldBytes)),
+                                  std::string(publishers.substr(0, kCatalogFieldBytes)),
+                                  series_stem(name.substr(0, kCatalogFieldBytes))});
 }
 
 void TrainingSet::expect_rows(std::int64_t owned, std::int64_t tagged, double most_bytes) {

@@ -118,7 +118,7 @@ TEST(CatalogLendings, ReachesANewGameWithoutTags) {
   rows.offset = {0, 1, 2, 2, 2};
   rows.index = {2, 2};
   rows.value = {1.0f, 1.0f};
-  add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 50, rows);
+  add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 50, rows, no_cancel);
   EXPECT_FLOAT_EQ(stored_weight(rows, 0, 3), 30);
   EXPECT_EQ(stored_weight(rows, 1, 3), 0.0f);
 }
