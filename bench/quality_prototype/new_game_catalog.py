@@ -47,8 +47,21 @@ def catalog_keys(appids):
         for row in csv.DictReader(f):
             rows[int(row["appid"])] = row
 
+    FORMS = {"inc", "llc", "ltd", "co", "corp", "limited", "gmbh", "pty ltd", "s.a", "srl", "s.r.l"}
+
+    # As the server compares them (src/core/training_set.cpp): a company form after a comma
+    # ("PopCap Games, Inc.") is part of the name before it; runs of spaces are one.
     def names(text):
-        return {n.strip().lower() for n in (text or "").split(",") if n.strip()}
+        out = []
+        for n in (text or "").split(","):
+            n = re.sub(r"[ \t]+", " ", n.lower()).strip()
+            if not n:
+                continue
+            if out and n.rstrip(".") in FORMS:
+                out[-1] += ", " + n
+            else:
+                out.append(n)
+        return set(out)
 
     keys = {"developer": [], "publisher": [], "series": []}
     for a in appids:

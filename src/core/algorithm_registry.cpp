@@ -198,7 +198,8 @@ void train_hybrid(const TrainingSet& data, const TrainParams& params, GameModel&
                                             params.tag_ridge_weight, params.content_neighbors, cancel);
     if (params.tag_popularity_exponent > 0)
       scale_columns(model.neighbors, new_game_tag_popularity_factors(data, params.tag_popularity_exponent));
-    add_catalog_lendings(data, owner_counts(data), catalog_weights(params), params.content_neighbors, model.neighbors);
+    add_catalog_lendings(data, owner_counts(data), catalog_weights(params), params.content_neighbors, model.neighbors,
+                         cancel);
   }
 }
 

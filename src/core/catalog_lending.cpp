@@ -57,7 +57,7 @@ bool uses_catalog(const TrainParams& params) {
 }
 
 void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const CatalogWeights& weights,
-                          std::int32_t count, SparseRows& neighbors) {
+                          std::int32_t count, SparseRows& neighbors, CancelCheck& cancel) {
   const SparseRows& keys = data.catalog_by_game();
   if (keys.nonzeros() == 0 || (weights.studio <= 0 && weights.series <= 0)) return;
   const double scale = lent_weight_scale(owners, neighbors);
@@ -80,6 +80,7 @@ void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const C
         const std::int32_t key = keys.index[p];
         const auto kind_bit = static_cast<std::uint8_t>(1u << static_cast<int>(keys.value[p]));
         for (std::int64_t q = by_key.offset[key]; q < by_key.offset[key + 1]; ++q) {
+          cancel.poll();
           std::uint8_t& bits = shared[static_cast<std::size_t>(by_key.index[q])];
           if (bits == 0) touched.push_back(by_key.index[q]);
           bits |= kind_bit;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/train_params.hpp"
 #include "core/training_set.hpp"
 
@@ -38,8 +39,11 @@ bool uses_catalog(const TrainParams& params);
 // row gives a new game (so the weights mean the same whatever the model's
 // scale).  Each row then keeps its known games and its `count` new games of
 // largest weight.  Does nothing when no row lends a new game a positive weight
-// or no game has catalog facts.
+// or no game has catalog facts.  A key many games share (a publisher of
+// thousands of games) costs its owned games x its new games: `cancel` is
+// polled per game reached.
 void add_catalog_lendings(const TrainingSet& data, const std::vector<std::int64_t>& owners,
-                          const CatalogWeights& weights, std::int32_t count, SparseRows& neighbors);
+                          const CatalogWeights& weights, std::int32_t count, SparseRows& neighbors,
+                          CancelCheck& cancel);
 
 }  // namespace steam_rec::rec

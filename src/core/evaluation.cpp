@@ -42,7 +42,9 @@ void Evaluation::add_tag(std::int32_t appid, std::string_view tag, std::int32_t 
 
 void Evaluation::add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers,
                              std::string_view name) {
-  catalog_.push_back(CatalogRow{appid, std::string(developers), std::string(publishers), std::string(name)});
+  catalog_.push_back(CatalogRow{appid, std::string(developers.substr(0, kCatalogFieldBytes)),
+                                std::string(publishers.substr(0, kCatalogFieldBytes)),
+                                std::string(name.substr(0, kCatalogFieldBytes))});
 }
 
 std::int64_t Evaluation::training_plays() const {

@@ -632,7 +632,8 @@ GameModel train_from_game_sums(const TrainingSet& catalog, const OwnedTotals& to
     if (params.tag_popularity_exponent > 0)
       scale_columns(model.neighbors,
                     new_game_tag_popularity_factors(catalog, in.owners, params.tag_popularity_exponent));
-    add_catalog_lendings(catalog, in.owners, catalog_weights(params), params.content_neighbors, model.neighbors);
+    add_catalog_lendings(catalog, in.owners, catalog_weights(params), params.content_neighbors, model.neighbors,
+                         cancel);
   }
   return model;
 }

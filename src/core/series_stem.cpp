@@ -7,7 +7,9 @@
 namespace steam_rec::rec {
 namespace {
 
-constexpr std::array<std::string_view, 9> kRomanNumerals = {"ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"};
+constexpr std::array<std::string_view, 19> kRomanNumerals = {"ii",  "iii",  "iv",    "v",   "vi",   "vii", "viii",
+                                                             "ix",  "x",    "xi",    "xii", "xiii", "xiv", "xv",
+                                                             "xvi", "xvii", "xviii", "xix", "xx"};
 
 // Where the series part of a name ends: a subtitle follows.
 std::size_t series_end(std::string_view name) {

@@ -11,7 +11,7 @@ namespace steam_rec::rec {
 
 // The name in lower case, before its first colon, " - " or en/em dash, as
 // words of ASCII letters, digits and ' & . + -, without trailing words that
-// are numbers or roman numerals (II to X) and joined by single spaces; ""
+// are numbers or roman numerals (II to XX) and joined by single spaces; ""
 // when fewer than three characters are left.
 std::string series_stem(std::string_view name);
 

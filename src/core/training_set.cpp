@@ -22,7 +22,9 @@ void TrainingSet::add_tag(std::int32_t appid, std::string_view tag, std::int32_t
 
 void TrainingSet::add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers,
                               std::string_view name) {
-  catalog_.push_back(CatalogFacts{appid, std::string(developers), std::string(publishers), series_stem(name)});
+  catalog_.push_back(CatalogFacts{appid, std::string(developers.substr(0, kCatalogFieldBytes)),
+                                  std::string(publishers.substr(0, kCatalogFieldBytes)),
+                                  series_stem(name.substr(0, kCatalogFieldBytes))});
 }
 
 void TrainingSet::expect_rows(std::int64_t owned, std::int64_t tagged, double most_bytes) {
@@ -158,22 +160,48 @@ void TrainingSet::finish(CancelCheck& cancel) {
 
 namespace {
 
-// Each name of a comma-separated list, trimmed and in lower case ("Valve,
-// Hidden Path Entertainment" has two developers).
+// A company form ("Inc.", "LLC", "Ltd."): catalogs write it after a comma,
+// as part of the name before it.  Taken for a name of its own it would tie
+// together a thousand studios that have nothing else in common.
+bool company_form(std::string_view name) {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  for (std::string_view form : {"inc", "llc", "ltd", "co", "corp", "limited", "gmbh", "pty ltd", "s.a", "srl", "s.r.l"})
+    if (name == form) return true;
+  return false;
+}
+
+// A listed name trimmed, in lower case, each run of spaces or tabs one space.
+std::string normal_name(std::string_view item) {
+  std::string name;
+  for (char c : item) {
+    if (c == ' ' || c == '\t') {
+      if (!name.empty() && name.back() != ' ') name.push_back(' ');
+      continue;
+    }
+    name.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  if (!name.empty() && name.back() == ' ') name.pop_back();
+  return name;
+}
+
+// Each name of a comma-separated list ("Valve, Hidden Path Entertainment"
+// has two developers; "PopCap Games, Inc." one).
 template <typename Add>
 void each_listed_name(std::string_view list, Add add) {
+  std::string held;  // the last name, while a company form may follow it
   while (!list.empty()) {
     const std::size_t comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
+    std::string name = normal_name(list.substr(0, comma));
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.empty()) continue;
-    std::string name(item);
-    for (char& c : name)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    add(name);
+    if (name.empty()) continue;
+    if (!held.empty() && company_form(name)) {
+      held.append(", ").append(name);
+      continue;
+    }
+    if (!held.empty()) add(held);
+    held = std::move(name);
   }
+  if (!held.empty()) add(held);
 }
 
 }  // namespace

@@ -23,6 +23,11 @@ struct SparseRows {
   std::int64_t nonzeros() const { return static_cast<std::int64_t>(index.size()); }
 };
 
+// Real lists of studios and names are short; a longer one is read only
+// this far, so the catalog's facts stay small beside the rows the training
+// memory estimate counts.
+constexpr std::size_t kCatalogFieldBytes = 1024;
+
 // What a catalog key names (TrainingSet::catalog_by_game()'s values).
 enum class CatalogKind { developer = 0, publisher = 1, series = 2 };
 
@@ -36,7 +41,8 @@ class TrainingSet {
   void add_tag(std::int32_t appid, std::string_view tag, std::int32_t position);
   // A game's catalog facts (catalog_cache): its developers and publishers
   // (comma-separated names) and its name, whose series (series_stem()) is
-  // kept.  Only games added otherwise count: this adds no game.
+  // kept.  Only games added otherwise count: this adds no game.  Each text
+  // is read up to its first kCatalogFieldBytes.
   void add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers, std::string_view name);
   // Room for about this many add_owned() / add_tag() rows, from the tables'
   // size estimates: growing the row arrays as they are read copied them

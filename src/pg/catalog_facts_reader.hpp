@@ -10,10 +10,11 @@
 
 namespace steam_rec::pg {
 
-// Whether the current role may read the four columns read_catalog_facts()
-// reads.  A role granted only what training needed before the catalog was
-// read (a maintenance role of 1.5) may not: training then goes without the
-// catalog's facts unless they were asked for (catalog_weights_named()).
+// Whether the four columns read_catalog_facts() reads are there and the
+// current role may read them.  A role granted only what training needed
+// before the catalog was read (a maintenance role of 1.5) may not: training
+// then goes without the catalog's facts unless they were asked for
+// (catalog_weights_named()).
 bool catalog_facts_readable();
 
 // Whether `raw` names a parameter that weighs the catalog's facts.

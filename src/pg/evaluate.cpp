@@ -178,8 +178,8 @@ void read_data(Job* job) {
   for (const rec::TrainParams& p : job->params) catalog_used = catalog_used || rec::uses_catalog(p);
   if (!catalog_used) return;
   if (!job->catalog_weights_named && !catalog_facts_readable()) {
-    ereport(NOTICE, (errmsg("evaluate: new games are lent no weights from the catalog: this role may not read "
-                            "steam_rec.catalog_cache"),
+    ereport(NOTICE, (errmsg("evaluate: new games are lent no weights from the catalog: this role cannot read "
+                            "appid, developer, publisher and name of steam_rec.catalog_cache"),
                      errhint("Grant it SELECT on steam_rec.catalog_cache.")));
     return;
   }

@@ -190,8 +190,8 @@ void count_tag_entries_read(Training* training, rec::DataSize* size) {
 void read_catalog_if_used(Training* training, const RawParam* raw, int count) {
   if (!rec::uses_catalog(training->params)) return;
   if (!catalog_weights_named(raw, count) && !catalog_facts_readable()) {
-    ereport(NOTICE, (errmsg("train: new games are lent no weights from the catalog: this role may not read "
-                            "steam_rec.catalog_cache"),
+    ereport(NOTICE, (errmsg("train: new games are lent no weights from the catalog: this role cannot read "
+                            "appid, developer, publisher and name of steam_rec.catalog_cache"),
                      errhint("Grant it SELECT on steam_rec.catalog_cache, or pass studio_weight and series_weight "
                              "0.")));
     training->params.studio_weight = 0;

@@ -77,7 +77,7 @@ TEST(CatalogKeys, UnknownGamesAreLeftOutAndKindsAreApart) {
 TEST(CatalogLendings, SharedKindsAddTheirWeightsOnTheLentWeightsScale) {
   const TrainingSet d = data(true);
   SparseRows rows = lent_rows();
-  add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 50, rows);
+  add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 50, rows, no_cancel);
   // The scale is the median largest lent weight: 1.
   EXPECT_FLOAT_EQ(stored_weight(rows, kPortal, kPortal2), 1 + 3 + 3 + 30);  // developer, publisher, series
   EXPECT_FLOAT_EQ(stored_weight(rows, kPortal, kPublished), 1 + 3);         // publisher only
@@ -93,7 +93,7 @@ TEST(CatalogLendings, AddsNewGamesTheTagsDidNotLendTo) {
   rows.index.erase(rows.index.begin() + 3, rows.index.begin() + 6);
   rows.value.erase(rows.value.begin() + 3, rows.value.begin() + 6);
   for (std::size_t r = 2; r < rows.offset.size(); ++r) rows.offset[r] -= 3;
-  add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 50, rows);
+  add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 50, rows, no_cancel);
   EXPECT_FLOAT_EQ(stored_weight(rows, kGameTwo, kOther), 3);
   EXPECT_EQ(stored_weight(rows, kGameTwo, kPortal2), 0.0f);
   // Rows stay in ascending game order.
@@ -118,7 +118,7 @@ TEST(CatalogLendings, ReachesANewGameWithoutTags) {
   rows.offset = {0, 1, 2, 2, 2};
   rows.index = {2, 2};
   rows.value = {1.0f, 1.0f};
-  add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 50, rows);
+  add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 50, rows, no_cancel);
   EXPECT_FLOAT_EQ(stored_weight(rows, 0, 3), 30);
   EXPECT_EQ(stored_weight(rows, 1, 3), 0.0f);
 }
@@ -126,7 +126,7 @@ TEST(CatalogLendings, ReachesANewGameWithoutTags) {
 TEST(CatalogLendings, EachRowKeepsItsCountNewGamesOfLargestWeight) {
   const TrainingSet d = data(true);
   SparseRows rows = lent_rows();
-  add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 1, rows);
+  add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 1, rows, no_cancel);
   EXPECT_EQ(rows.offset[kPortal + 1] - rows.offset[kPortal], 1);
   EXPECT_FLOAT_EQ(stored_weight(rows, kPortal, kPortal2), 37);
   EXPECT_EQ(rows.offset[kGameTwo + 1] - rows.offset[kGameTwo], 1);
@@ -138,7 +138,8 @@ TEST(CatalogLendings, NothingChangesWithoutCatalogFactsOrWeights) {
   for (const bool with_catalog : {false, true}) {
     const TrainingSet d = data(with_catalog);
     SparseRows rows = lent_rows();
-    add_catalog_lendings(d, owner_counts(d), with_catalog ? CatalogWeights{0, 0} : CatalogWeights{3, 30}, 50, rows);
+    add_catalog_lendings(d, owner_counts(d), with_catalog ? CatalogWeights{0, 0} : CatalogWeights{3, 30}, 50, rows,
+                         no_cancel);
     EXPECT_EQ(rows.index, before.index);
     EXPECT_EQ(rows.value, before.value);
   }
@@ -165,4 +166,82 @@ TEST(CatalogLendings, DefaultsAndUse) {
   EXPECT_TRUE(uses_catalog(resolve_params("hybrid", {})));
   EXPECT_FALSE(uses_catalog(resolve_params("ease", {})));
   EXPECT_FALSE(uses_catalog(resolve_params("hybrid", {ParamValue{"new_game_weight", false, 0, ""}})));
+}
+
+namespace {
+
+bool stop_now(void*) noexcept { return true; }
+
+// The developer keys of a game, as names are compared: the set of key numbers.
+std::vector<std::int32_t> developer_keys(const TrainingSet& d, std::int32_t game) {
+  std::vector<std::int32_t> found;
+  const SparseRows& keys = d.catalog_by_game();
+  for (std::int64_t p = keys.offset[game]; p < keys.offset[game + 1]; ++p)
+    if (keys.value[p] == static_cast<float>(CatalogKind::developer)) found.push_back(keys.index[p]);
+  return found;
+}
+
+TrainingSet two_games(const char* first_developers, const char* second_developers) {
+  TrainingSet d;
+  d.add_owned(1, 1, 0.5f);
+  d.add_tag(2, "Puzzle", 1);
+  d.add_catalog(1, first_developers, "", "");
+  d.add_catalog(2, second_developers, "", "");
+  d.finish(no_cancel);
+  return d;
+}
+
+}  // namespace
+
+// One publisher of many owned and many new games costs owned x new steps:
+// a cancel stops them.
+TEST(CatalogLendings, ACancelStopsTheLendingsOfAKeyManyGamesShare) {
+  TrainingSet d;
+  for (int g = 1; g <= 100; ++g) {
+    d.add_owned(g, g, 0.5f);
+    d.add_tag(g, "Puzzle", 1);
+    d.add_catalog(g, "", "Big Publisher", "");
+  }
+  for (int g = 1001; g <= 1100; ++g) {
+    d.add_tag(g, "Puzzle", 1);
+    d.add_catalog(g, "", "Big Publisher", "");
+  }
+  d.finish(no_cancel);
+  SparseRows rows;
+  rows.offset = {0};
+  for (std::int32_t g = 0; g < d.games(); ++g) {
+    if (g < 100) {
+      rows.index.push_back(100);  // each owned game lends the first new game 1
+      rows.value.push_back(1.0f);
+    }
+    rows.offset.push_back(rows.nonzeros());
+  }
+  steam_rec::CancelCheck stop(stop_now, nullptr);
+  EXPECT_THROW(add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30}, 50, rows, stop), steam_rec::Cancelled);
+}
+
+// "PopCap Games, Inc." is one developer: the company form after its comma
+// is no name of its own, which would tie every "..., Inc." together.
+TEST(CatalogKeys, ACompanyFormAfterACommaIsPartOfTheName) {
+  for (const auto& [first, second] :
+       {std::pair{"PopCap Games, Inc.", "Other Studio, Inc."}, std::pair{"PopCap Games, LLC", "Other, LLC"},
+        std::pair{"PopCap Games, Ltd.", "Other Games, Ltd."}, std::pair{"PopCap Games,Inc", "Other Studio , inc"}}) {
+    const TrainingSet d = two_games(first, second);
+    const std::vector<std::int32_t> one = developer_keys(d, 0), other = developer_keys(d, 1);
+    EXPECT_EQ(one.size(), 1u) << first;
+    EXPECT_EQ(other.size(), 1u) << second;
+    EXPECT_NE(one, other) << first << " / " << second;
+  }
+  const TrainingSet same = two_games("PopCap Games, Inc.", "popcap games, inc.");
+  EXPECT_EQ(developer_keys(same, 0), developer_keys(same, 1));
+  // Two studios still are two.
+  EXPECT_EQ(developer_keys(two_games("Valve, Hidden Path", "Valve"), 0).size(), 2u);
+}
+
+// Names are compared as words: "Ubisoft  Shanghai" (two spaces) is
+// "Ubisoft Shanghai".
+TEST(CatalogKeys, RunsOfSpacesInANameCountAsOne) {
+  const TrainingSet d = two_games("Ubisoft  Shanghai", "ubisoft shanghai");
+  EXPECT_EQ(developer_keys(d, 0), developer_keys(d, 1));
+  EXPECT_EQ(developer_keys(d, 0).size(), 1u);
 }

@@ -40,3 +40,8 @@ TEST(SeriesStem, CaseAndSpacingDoNotMatter) {
   EXPECT_EQ(series_stem("  DOOM   3 "), "doom");
   EXPECT_EQ(series_stem("doom"), series_stem("DOOM II"));
 }
+
+TEST(SeriesStem, NumeralsUpToXxAreNumbers) {
+  EXPECT_EQ(series_stem("FINAL FANTASY XIII"), series_stem("FINAL FANTASY XIV"));
+  EXPECT_EQ(series_stem("FINAL FANTASY XIV"), "final fantasy");
+}
