@@ -505,8 +505,21 @@ $$;
 -- A refresh rewrites each player's list in place where the page keeps room
 -- for the new versions (refresh_recommendations(), rewrite_lists_in_place()):
 -- half of each page is left free.  Pages written before stay full until their
--- rows are next rewritten.
-ALTER TABLE steam_rec.recommendations SET (fillfactor = 50);
+-- rows are next rewritten.  Not on a table Citus distributes: its lists are
+-- written through SQL, never in place.
+DO $$
+BEGIN
+    -- Nested: without Citus its catalogs do not exist, and one expression
+    -- naming them would fail to plan.
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition
+                    WHERE logicalrelid = 'steam_rec.recommendations'::regclass) THEN
+            RETURN;
+        END IF;
+    END IF;
+    ALTER TABLE steam_rec.recommendations SET (fillfactor = 50);
+END
+$$;
 
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');
