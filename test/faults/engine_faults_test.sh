@@ -59,14 +59,31 @@ psql_value $db "DELETE FROM steam_rec.user_games WHERE appid > 100000; DELETE FR
 before_served=$(psql_value $db "$serve_sql")
 unchanged "statement_timeout during EASE"
 
+# A refresh can end before a fault sent 150 ms into it arrives: another
+# session holds the last player's row, so the refresh waits there, its earlier
+# batches written and not committed, until the fault stops it.
+hold_last_player() {
+  psql -X -q -d $db -c "BEGIN" \
+    -c "SELECT FROM steam_rec.users WHERE steam_id = (SELECT max(steam_id) FROM steam_rec.users) FOR UPDATE" \
+    -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
+  holder=$!
+  wait_until_running $db "SELECT pg_sleep(600)" >/dev/null
+}
+release_last_player() {
+  psql_value $db "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600)'" >/dev/null
+  wait $holder || true
+}
+
 # 2. pg_cancel_backend and 3. pg_terminate_backend, during train and during refresh_recommendations.
 for fault in pg_cancel_backend pg_terminate_backend; do
   for work in train refresh_recommendations; do
+    if [ $work = refresh_recommendations ]; then hold_last_player; fi
     psql_value $db "${statement[$work]}" >/dev/null 2>&1 &
     client=$!
     pid=$(wait_until_running $db "${statement[$work]}")
     psql_value $db "SELECT $fault($pid)" >/dev/null
     if wait $client; then echo "FAIL $work survived $fault" >&2; exit 1; fi
+    if [ $work = refresh_recommendations ]; then release_last_player; fi
     unchanged "$fault during $work"
   done
 done
