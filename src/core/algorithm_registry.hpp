@@ -54,6 +54,7 @@ struct AlgorithmSpec {
   const char* stores;                   // what a stored model of it holds besides popularity and tags
   std::vector<const char*> parameters;  // its own keys (engagement_weight is everyone's)
   bool can_be_base;                     // a combining algorithm may use it as its collaborative part
+  bool stores_neighbors;                // its model has game x game neighbour rows (GameModel::neighbors)
   const char* default_base;             // non-null: combines with a base, this one unless "base" says otherwise
   // Fills its parts of `model` (popularity and tags are every model's).
   void (*train)(const TrainingSet& data, const TrainParams& params, GameModel& model, CancelCheck& cancel);

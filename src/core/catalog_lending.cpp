@@ -52,7 +52,9 @@ SparseRows new_games_by_key(const TrainingSet& data, const Owners& owners) {
 }  // namespace
 
 bool uses_catalog(const TrainParams& params) {
-  return params.algorithm != nullptr && params.algorithm->default_base != nullptr && params.new_game_weight > 0 &&
+  // Lent through the base's neighbour rows: a factor base (ials) has none.
+  return params.algorithm != nullptr && params.algorithm->default_base != nullptr && params.base != nullptr &&
+         params.base->stores_neighbors && params.new_game_weight > 0 &&
          (params.studio_weight > 0 || params.series_weight > 0);
 }
 

@@ -166,6 +166,10 @@ TEST(CatalogLendings, DefaultsAndUse) {
   EXPECT_TRUE(uses_catalog(resolve_params("hybrid", {})));
   EXPECT_FALSE(uses_catalog(resolve_params("ease", {})));
   EXPECT_FALSE(uses_catalog(resolve_params("hybrid", {ParamValue{"new_game_weight", false, 0, ""}})));
+  // Lent through the base's neighbour rows: every base but the factor one has them.
+  EXPECT_TRUE(uses_catalog(resolve_params("hybrid", {ParamValue{"base", true, 0, "itemknn"}})));
+  EXPECT_TRUE(uses_catalog(resolve_params("hybrid", {ParamValue{"base", true, 0, "rp3beta"}})));
+  EXPECT_FALSE(uses_catalog(resolve_params("hybrid", {ParamValue{"base", true, 0, "ials"}})));
 }
 
 namespace {
