@@ -57,6 +57,10 @@ RESET client_min_messages;
 ALTER TABLE steam_rec.recommendations REPLICA IDENTITY NOTHING;
 SELECT code, message FROM regress.refusal('SELECT steam_rec.refresh_recommendations(k => 4)');
 ALTER TABLE steam_rec.recommendations REPLICA IDENTITY DEFAULT;
+-- A column list that leaves out part of the replica identity: likewise.
+ALTER PUBLICATION recommendations_published SET TABLE steam_rec.recommendations (user_steam_id, rank);
+SELECT code, message FROM regress.refusal('SELECT steam_rec.refresh_recommendations(k => 4)');
+ALTER PUBLICATION recommendations_published SET TABLE steam_rec.recommendations;
 -- A publication of inserts and deletes only: it sees the lists deleted and
 -- inserted, with no update it would leave out.
 ALTER PUBLICATION recommendations_published SET (publish = 'insert, delete');

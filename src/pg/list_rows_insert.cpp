@@ -129,17 +129,20 @@ bool checked_by_another_index(Relation relation, Oid key) {
 
 // Whether a publication of the table would see the rewrite otherwise than
 // the DELETE and the INSERT: one that leaves updates out would miss it, and
-// where the replica identity or a row filter makes SQL refuse the DELETE,
-// the update and delete would go out with no key to apply them by.
+// where the replica identity, a row filter or a column list makes SQL refuse
+// the DELETE, the update and delete would go out with no key to apply them by.
 bool published_otherwise(Relation relation) {
   PublicationDesc published;
   RelationBuildPublicationDesc(relation, &published);
   const PublicationActions& actions = published.pubactions;
   if (!actions.pubinsert && !actions.pubupdate && !actions.pubdelete) return false;
+  const bool every_change = actions.pubinsert && actions.pubupdate && actions.pubdelete;
   const bool identified =
       relation->rd_rel->relreplident == REPLICA_IDENTITY_FULL || OidIsValid(RelationGetReplicaIndex(relation));
-  return !(actions.pubinsert && actions.pubupdate && actions.pubdelete && identified && published.rf_valid_for_update &&
-           published.rf_valid_for_delete);
+  // What CheckCmdReplicaIdentity() asks of an UPDATE and a DELETE.
+  const bool keyed = identified && published.rf_valid_for_update && published.rf_valid_for_delete &&
+                     published.cols_valid_for_update && published.cols_valid_for_delete;
+  return !(every_change && keyed);
 }
 
 // Why the lists of `relation` (with no direct_insert_refusal() and a
