@@ -6,7 +6,8 @@
 -- - a table inheriting from recommendations: the DELETE removes its rows
 --   of the players too;
 -- - a publication of the table: it must see the DELETE and the INSERT it
---   would see through SQL, whose DELETE it may refuse (no replica identity).
+--   would see through SQL, whose DELETE it may refuse (no replica identity,
+--   a column list short of it).
 CREATE EXTENSION steam_rec;
 INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 12) AS g;
 INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 40) AS p;
