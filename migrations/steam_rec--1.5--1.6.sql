@@ -506,7 +506,8 @@ $$;
 -- for the new versions (refresh_recommendations(), rewrite_lists_in_place()):
 -- half of each page is left free.  Pages written before stay full until their
 -- rows are next rewritten.  Not on a table Citus distributes: its lists are
--- written through SQL, never in place.
+-- written through SQL, never in place; nor where a fillfactor was chosen for
+-- the table already.
 DO $$
 BEGIN
     -- Nested: without Citus its catalogs do not exist, and one expression
@@ -516,6 +517,11 @@ BEGIN
                     WHERE logicalrelid = 'steam_rec.recommendations'::regclass) THEN
             RETURN;
         END IF;
+    END IF;
+    IF EXISTS (SELECT FROM pg_catalog.pg_class AS c, pg_catalog.unnest(c.reloptions) AS o(option)
+                WHERE c.oid = 'steam_rec.recommendations'::regclass
+                  AND o.option OPERATOR(pg_catalog.~~) 'fillfactor=%') THEN
+        RETURN;
     END IF;
     ALTER TABLE steam_rec.recommendations SET (fillfactor = 50);
 END

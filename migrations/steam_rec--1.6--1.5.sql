@@ -167,7 +167,8 @@ DROP TABLE steam_rec.catalog_changes;
 DROP FUNCTION steam_rec.migration_plan_sql(text);
 
 -- The fillfactor of 1.5 (in-place rewrites are new in 1.6), where 1.6 set
--- it: not on a table Citus distributes.
+-- it: not on a table Citus distributes, nor where the table has another
+-- fillfactor, which was chosen for it.
 DO $$
 BEGIN
     IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
@@ -175,6 +176,11 @@ BEGIN
                     WHERE logicalrelid = 'steam_rec.recommendations'::regclass) THEN
             RETURN;
         END IF;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_class AS c, pg_catalog.unnest(c.reloptions) AS o(option)
+                    WHERE c.oid = 'steam_rec.recommendations'::regclass
+                      AND o.option OPERATOR(pg_catalog.=) 'fillfactor=50') THEN
+        RETURN;
     END IF;
     ALTER TABLE steam_rec.recommendations RESET (fillfactor);
 END

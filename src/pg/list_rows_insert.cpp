@@ -11,6 +11,7 @@ extern "C" {
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_publication.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "nodes/makefuncs.h"
@@ -18,6 +19,7 @@ extern "C" {
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/relcache.h"
 #include "utils/snapmgr.h"
 }
 
@@ -107,6 +109,42 @@ struct OldRows {
   ItemPointerData* places = nullptr;
 };
 
+// Whether a unique or exclusion index other than `key` checks the rows.  A
+// row rewritten in place is checked against the rows of its list not yet
+// rewritten (two games that swap ranks under a unique (player, rank) fail
+// with 23505), where the DELETE removes the whole list before the insert.
+bool checked_by_another_index(Relation relation, Oid key) {
+  List* indexes = RelationGetIndexList(relation);
+  bool checked = false;
+  ListCell* cell;
+  foreach (cell, indexes) {
+    if (lfirst_oid(cell) == key) continue;
+    Relation index = index_open(lfirst_oid(cell), AccessShareLock);
+    checked = checked || index->rd_index->indisunique || index->rd_index->indisexclusion;
+    index_close(index, AccessShareLock);
+  }
+  list_free(indexes);
+  return checked;
+}
+
+// Whether a publication of the table would see the rewrite otherwise than
+// the DELETE and the INSERT: one that leaves updates out would miss it, and
+// where the replica identity, a row filter or a column list makes SQL refuse
+// the DELETE, the update and delete would go out with no key to apply them by.
+bool published_otherwise(Relation relation) {
+  PublicationDesc published;
+  RelationBuildPublicationDesc(relation, &published);
+  const PublicationActions& actions = published.pubactions;
+  if (!actions.pubinsert && !actions.pubupdate && !actions.pubdelete) return false;
+  const bool every_change = actions.pubinsert && actions.pubupdate && actions.pubdelete;
+  const bool identified =
+      relation->rd_rel->relreplident == REPLICA_IDENTITY_FULL || OidIsValid(RelationGetReplicaIndex(relation));
+  // What CheckCmdReplicaIdentity() asks of an UPDATE and a DELETE.
+  const bool keyed = identified && published.rf_valid_for_update && published.rf_valid_for_delete &&
+                     published.cols_valid_for_update && published.cols_valid_for_delete;
+  return !(every_change && keyed);
+}
+
 // Why the lists of `relation` (with no direct_insert_refusal() and a
 // fillfactor of at most kInPlaceFillfactor) are not rewritten in place; null
 // when they may be.  Fills `key` with its primary key index.
@@ -115,8 +153,12 @@ const char* in_place_refusal(Relation relation, const AttrNumber* columns, Oid* 
   const AclMode rights = ACL_DELETE | ACL_SELECT;
   if (pg_class_aclmask(RelationGetRelid(relation), GetUserId(), rights, ACLMASK_ALL) != rights)
     return "DELETE or SELECT is not granted on it";
+  // The DELETE also removes the players' rows of tables inheriting from it.
+  if (relation->rd_rel->relhassubclass) return "other tables inherit from it";
+  if (published_otherwise(relation)) return "a publication would not see its DELETE and INSERT";
   *key = RelationGetPrimaryKeyIndex(relation);
   if (!OidIsValid(*key)) return "it has no primary key";
+  if (checked_by_another_index(relation, *key)) return "a unique index besides the primary key checks its rows";
   Relation index = index_open(*key, AccessShareLock);
   const Form_pg_index form = index->rd_index;
   const bool player_then_game = index->rd_rel->relam == BTREE_AM_OID && form->indnkeyatts == 2 &&
