@@ -499,6 +499,11 @@ BEGIN
     UPDATE steam_rec.models AS m
        SET params = jsonb_build_object('studio_weight', 0, 'series_weight', 0) || m.params
      WHERE m.algorithm = 'hybrid' AND NOT m.params ? 'studio_weight';
+    -- name_word_weight (hybrid), new in 1.6 with default 15, likewise: a
+    -- model stored before lent new games nothing for the words of their names.
+    UPDATE steam_rec.models AS m
+       SET params = jsonb_build_object('name_word_weight', 0) || m.params
+     WHERE m.algorithm = 'hybrid' AND NOT m.params ? 'name_word_weight';
 END
 $$;
 

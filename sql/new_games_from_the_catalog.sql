@@ -1,7 +1,7 @@
 -- A new game (tags, no owners) is led to by the player's games of the same
--- series (series_weight) and of the same developer or publisher
--- (studio_weight), not only by its tags: two new games tagged alike are told
--- apart by the catalog.
+-- series (series_weight), of the same developer or publisher (studio_weight)
+-- and whose names share rare words (name_word_weight), not only by its tags:
+-- two new games tagged alike are told apart by the catalog.
 CREATE EXTENSION steam_rec;
 
 -- Two taste clusters of six games each; "Strategy Saga" (101) is one of the
@@ -28,9 +28,11 @@ SELECT p, CASE WHEN p <= 20 THEN 100 ELSE 200 END + g, 1 + (p * g) % 30
  WHERE (p + g) % 3 <> 0;
 SELECT steam_rec.refresh_engagement() >= 0 AS scored;
 
--- The defaults: 3 per studio kind shared, 30 for the series.
+-- The defaults: 3 per studio kind shared, 30 for the series, 15 times the
+-- cosine of the names' words.
 SELECT steam_rec.train() > 0 AS trained;
-SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight
+SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight,
+       params -> 'name_word_weight' AS name_word_weight
   FROM steam_rec.models WHERE active;
 
 -- Player 1 owns Strategy Saga (101); player 2 does not.
@@ -47,16 +49,20 @@ SELECT appid, name FROM steam_rec.recommend(2, k => 2) WHERE appid IN (198, 199)
 SELECT appid FROM steam_rec.similar_games(101, k => 20) WHERE appid IN (198, 199) LIMIT 1;
 
 -- Without the catalog the two are alike for player 1 too.
+SELECT steam_rec.train('hybrid', '{"studio_weight": 0, "series_weight": 0, "name_word_weight": 0}') > 0 AS trained;
+SELECT appid, name, reason FROM steam_rec.recommend(1, k => 2) WHERE appid IN (198, 199);
+-- The words of the name alone lead there too: "saga" is in two names of 14.
 SELECT steam_rec.train('hybrid', '{"studio_weight": 0, "series_weight": 0}') > 0 AS trained;
 SELECT appid, name, reason FROM steam_rec.recommend(1, k => 2) WHERE appid IN (198, 199);
 -- The developer alone (Saga Works) leads there too.
-SELECT steam_rec.train('hybrid', '{"series_weight": 0}') > 0 AS trained;
+SELECT steam_rec.train('hybrid', '{"series_weight": 0, "name_word_weight": 0}') > 0 AS trained;
 SELECT appid, name, reason FROM steam_rec.recommend(1, k => 2) WHERE appid IN (198, 199);
 RESET steam_rec.new_game_slots;
 
 -- Weights are numbers from 0 to 1000, and only a hybrid takes them.
 SELECT steam_rec.train('hybrid', '{"series_weight": -1}');
 SELECT steam_rec.train('hybrid', '{"studio_weight": 1001}');
+SELECT steam_rec.train('hybrid', '{"name_word_weight": -1}');
 SELECT steam_rec.train('ease', '{"series_weight": 30}');
 
 -- A role that may not read the catalog trains without it when it did not ask
@@ -69,9 +75,11 @@ GRANT SELECT, INSERT, UPDATE ON steam_rec.models TO regress_catalog_blind;
 GRANT SELECT, INSERT ON steam_rec.model_games, steam_rec.model_tags, steam_rec.model_governance TO regress_catalog_blind;
 SET ROLE regress_catalog_blind;
 SELECT steam_rec.train() > 0 AS trained;
-SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight
+SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight,
+       params -> 'name_word_weight' AS name_word_weight
   FROM steam_rec.models WHERE active;
 SELECT steam_rec.train('hybrid', '{"series_weight": 30}');
+SELECT steam_rec.train('hybrid', '{"name_word_weight": 15}');
 -- A hybrid over iALS has no neighbour rows to lend through: it does not read
 -- the catalog, so nothing is missed.
 SELECT steam_rec.train('hybrid', '{"base": "ials", "iterations": 1}') > 0 AS trained;
@@ -80,7 +88,8 @@ RESET ROLE;
 GRANT SELECT (appid, developer, publisher, name) ON steam_rec.catalog_cache TO regress_catalog_blind;
 SET ROLE regress_catalog_blind;
 SELECT steam_rec.train() > 0 AS trained;
-SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight
+SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight,
+       params -> 'name_word_weight' AS name_word_weight
   FROM steam_rec.models WHERE active;
 RESET ROLE;
 DROP OWNED BY regress_catalog_blind;
@@ -90,7 +99,8 @@ DROP ROLE regress_catalog_blind;
 -- read: the default trains without it; asked for, SQL's error.
 ALTER TABLE steam_rec.catalog_cache DROP COLUMN publisher;
 SELECT steam_rec.train() > 0 AS trained;
-SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight
+SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight,
+       params -> 'name_word_weight' AS name_word_weight
   FROM steam_rec.models WHERE active;
 SELECT steam_rec.train('hybrid', '{"studio_weight": 3}');
 

@@ -40,12 +40,15 @@ def series_stem(name):
     return stem if len(stem) >= 3 else ""
 
 
+def catalog_rows():
+    """Returns {appid: catalog.csv's row}."""
+    with open(os.path.join(data_dir(), "catalog.csv")) as f:
+        return {int(row["appid"]): row for row in csv.DictReader(f)}
+
+
 def catalog_keys(appids):
     """Returns {kind: [set of keys per game]} for developer, publisher and series."""
-    rows = {}
-    with open(os.path.join(data_dir(), "catalog.csv")) as f:
-        for row in csv.DictReader(f):
-            rows[int(row["appid"])] = row
+    rows = catalog_rows()
 
     FORMS = {"inc", "llc", "ltd", "co", "corp", "limited", "gmbh", "pty ltd", "s.a", "srl", "s.r.l"}
 
@@ -95,12 +98,12 @@ def capped(w, count=50):
     return w
 
 
-def candidates(x, t, new, appids):
-    """Yields (label, scores over the new games): the floor, the default, then the catalog's variants."""
+def floor_and_lent(x, t, new):
+    """Returns (the floor's scores, the owned games' indexes, X over them, the lent weights owned game
+    x new game): lent through the tag neighbours plus the ridge shares, times the tag popularity."""
     owners = np.asarray(x.sum(0)).ravel()
     tag_plays = ((t > 0) * owners[:, None]).sum(0)
     tag_popularity = ((t[new] > 0) * tag_plays[None, :]).sum(1)
-    yield "floor", np.tile(tag_popularity, (x.shape[0], 1))
     by_tags = tag_popularity / tag_popularity.max()
     warm = np.flatnonzero(owners > 0)
     xw = np.asarray(x[:, warm].toarray(), dtype=np.float64)
@@ -108,6 +111,13 @@ def candidates(x, t, new, appids):
     ridge_shares = ridge_map(t[warm], 3) @ t[new].T
     ridge_shares /= ridge_shares.sum(0).mean()
     lent = (b[np.ix_(warm, warm)] @ (lending(t, new, owners)[warm] + ridge_shares)) * by_tags[None, :]
+    return np.tile(tag_popularity, (x.shape[0], 1)), warm, xw, lent
+
+
+def candidates(x, t, new, appids):
+    """Yields (label, scores over the new games): the floor, the default, then the catalog's variants."""
+    floor, warm, xw, lent = floor_and_lent(x, t, new)
+    yield "floor", floor
     default = xw @ lent
     yield REFERENCE, default
     base = per_player_max(default)

@@ -307,6 +307,9 @@ const std::vector<ParameterSpec>& parameter_specs() {
       // games nothing from the catalog.
       absent_reads_as(STEAM_REC_NUMBER(studio_weight, K::number, false, 0, 1000), 0),
       absent_reads_as(STEAM_REC_NUMBER(series_weight, K::number, false, 0, 1000), 0),
+      // New in 1.6 with default 15; a model stored before lent new games
+      // nothing for the words of their names.
+      absent_reads_as(STEAM_REC_NUMBER(name_word_weight, K::number, false, 0, 1000), 0),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
        [](TrainParams& p, const std::string& v) {
@@ -405,7 +408,7 @@ const std::vector<AlgorithmSpec>& algorithms() {
        "A collaborative base (ease, itemknn, rp3beta or ials) blended with content by content_weight.",
        "the base's parts and the content neighbours",
        {"base", "content_neighbors", "content_weight", "tag_popularity_exponent", "new_game_weight", "tag_ridge_weight",
-        "studio_weight", "series_weight"},
+        "studio_weight", "series_weight", "name_word_weight"},
        false,
        false,
        "ease",

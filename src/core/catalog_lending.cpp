@@ -32,9 +32,8 @@ double lent_weight_scale(const Owners& owners, const SparseRows& neighbors) {
   return *middle;
 }
 
-// Per catalog key, the new games that have it.
-SparseRows new_games_by_key(const TrainingSet& data, const Owners& owners) {
-  const SparseRows& keys = data.catalog_by_game();
+// Per key of `keys` (game x key), the new games that have it.
+SparseRows new_games_by_key(const SparseRows& keys, const Owners& owners) {
   SparseRows new_keys;
   for (std::int32_t g = 0; g < keys.rows(); ++g) {
     if (is_new_game(owners, g))
@@ -55,46 +54,63 @@ bool uses_catalog(const TrainParams& params) {
   // Lent through the base's neighbour rows: a factor base (ials) has none.
   return params.algorithm != nullptr && params.algorithm->default_base != nullptr && params.base != nullptr &&
          params.base->stores_neighbors && params.new_game_weight > 0 &&
-         (params.studio_weight > 0 || params.series_weight > 0);
+         (params.studio_weight > 0 || params.series_weight > 0 || params.name_word_weight > 0);
 }
 
 void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const CatalogWeights& weights,
                           std::int32_t count, SparseRows& neighbors, CancelCheck& cancel) {
+  // A kind weighed 0 lends nothing: its keys are not visited.
+  const bool by_keys = weights.studio > 0 || weights.series > 0, by_words = weights.name_words > 0;
   const SparseRows& keys = data.catalog_by_game();
-  if (keys.nonzeros() == 0 || (weights.studio <= 0 && weights.series <= 0)) return;
+  const SparseRows& words = data.name_words_by_game();
+  if (!(by_keys && keys.nonzeros() > 0) && !(by_words && words.nonzeros() > 0)) return;
   const double scale = lent_weight_scale(owners, neighbors);
   if (scale <= 0) return;
-  const SparseRows by_key = new_games_by_key(data, owners);
+  const SparseRows by_key = new_games_by_key(keys, owners);
+  const SparseRows by_word = new_games_by_key(words, owners);
   const double weight_of_kind[3] = {scale * weights.studio, scale * weights.studio, scale * weights.series};
+  const double weight_of_words = scale * weights.name_words;
 
   const std::int32_t games = neighbors.rows();
-  // Per new game, the kinds it shares with the row's game (bits) and the
-  // catalog weight that gives; reset after each row.
-  std::vector<std::uint8_t> shared(static_cast<std::size_t>(games), 0);
+  // Per new game, whether the row's game reached it, the kinds they share
+  // (bits) and the cosine of their names; reset after each row.
+  std::vector<std::uint8_t> reached(static_cast<std::size_t>(games), 0), shared(static_cast<std::size_t>(games), 0);
+  std::vector<double> cosine(static_cast<std::size_t>(games), 0);
   std::vector<std::int32_t> touched;
+  auto reach = [&](std::int32_t n) {
+    cancel.poll();
+    if (!reached[static_cast<std::size_t>(n)]) touched.push_back(n);
+    reached[static_cast<std::size_t>(n)] = 1;
+  };
+  auto catalog_weight = [&](std::int32_t n) {
+    const std::uint8_t bits = shared[static_cast<std::size_t>(n)];
+    double w = weight_of_words * cosine[static_cast<std::size_t>(n)];
+    for (int kind = 0; kind < 3; ++kind)
+      if (bits & (1u << kind)) w += weight_of_kind[kind];
+    return w;
+  };
   std::vector<Scored> known, lent;
   SparseRows result;
   result.offset.reserve(neighbors.offset.size());
   for (std::int32_t g = 0; g < games; ++g) {
     touched.clear();
-    if (owners[static_cast<std::size_t>(g)] > 0)
+    if (owners[static_cast<std::size_t>(g)] > 0 && by_keys)
       for (std::int64_t p = keys.offset[g]; p < keys.offset[g + 1]; ++p) {
         const std::int32_t key = keys.index[p];
         const auto kind_bit = static_cast<std::uint8_t>(1u << static_cast<int>(keys.value[p]));
         for (std::int64_t q = by_key.offset[key]; q < by_key.offset[key + 1]; ++q) {
-          cancel.poll();
-          std::uint8_t& bits = shared[static_cast<std::size_t>(by_key.index[q])];
-          if (bits == 0) touched.push_back(by_key.index[q]);
-          bits |= kind_bit;
+          reach(by_key.index[q]);
+          shared[static_cast<std::size_t>(by_key.index[q])] |= kind_bit;
         }
       }
-    auto catalog_weight = [&](std::int32_t n) {
-      const std::uint8_t bits = shared[static_cast<std::size_t>(n)];
-      double w = 0;
-      for (int kind = 0; kind < 3; ++kind)
-        if (bits & (1u << kind)) w += weight_of_kind[kind];
-      return w;
-    };
+    if (owners[static_cast<std::size_t>(g)] > 0 && by_words)
+      for (std::int64_t p = words.offset[g]; p < words.offset[g + 1]; ++p) {
+        const std::int32_t word = words.index[p];
+        for (std::int64_t q = by_word.offset[word]; q < by_word.offset[word + 1]; ++q) {
+          reach(by_word.index[q]);
+          cosine[static_cast<std::size_t>(by_word.index[q])] += static_cast<double>(words.value[p]) * by_word.value[q];
+        }
+      }
     known.clear();
     lent.clear();
     for (std::int64_t p = neighbors.offset[g]; p < neighbors.offset[g + 1]; ++p) {
@@ -104,11 +120,14 @@ void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const C
         continue;
       }
       lent.push_back(Scored{static_cast<float>(neighbors.value[p] + catalog_weight(n)), n});
-      shared[static_cast<std::size_t>(n)] = 0;  // counted: not added again below
+      reached[static_cast<std::size_t>(n)] = 0;  // counted: not added again below
     }
     for (std::int32_t n : touched) {
-      if (shared[static_cast<std::size_t>(n)] != 0) lent.push_back(Scored{static_cast<float>(catalog_weight(n)), n});
-      shared[static_cast<std::size_t>(n)] = 0;
+      const auto i = static_cast<std::size_t>(n);
+      if (reached[i] != 0) lent.push_back(Scored{static_cast<float>(catalog_weight(n)), n});
+      reached[i] = 0;
+      shared[i] = 0;
+      cosine[i] = 0;
     }
     if (lent.size() > static_cast<std::size_t>(count)) {
       std::nth_element(lent.begin(), lent.begin() + count, lent.end(), better);

@@ -1,5 +1,6 @@
 // Weights into new games from the catalog: a game leads to a new game by the
-// same developer or publisher, and more strongly to one of the same series.
+// same developer or publisher, more strongly to one of the same series, and
+// to one whose name shares its rare words.
 //
 // The lent weights (new_game_neighbors.hpp) reach a new game through its
 // tags alone; a player who owns Portal is then led to Portal 2 only as far
@@ -20,10 +21,11 @@ namespace steam_rec::rec {
 struct CatalogWeights {
   double studio = 0;  // per shared kind: developer, publisher
   double series = 0;
+  double name_words = 0;  // times the cosine of the names' words
 };
 
 inline CatalogWeights catalog_weights(const TrainParams& params) {
-  return CatalogWeights{params.studio_weight, params.series_weight};
+  return CatalogWeights{params.studio_weight, params.series_weight, params.name_word_weight};
 }
 
 // Whether training with `params` uses the catalog's facts (so the glue reads
@@ -32,16 +34,17 @@ inline CatalogWeights catalog_weights(const TrainParams& params) {
 bool uses_catalog(const TrainParams& params);
 
 // Adds to each owned game's row of `neighbors` (owners[g] > 0) the new games
-// (no owner; with or without tags) that share a developer, a publisher or a series with it,
-// each with scale x (studio x [a developer shared] + studio x [a publisher
-// shared] + series x [the series shared]) added to the weight the row gives
-// it, where scale is the median over owned games of the largest weight their
-// row gives a new game (so the weights mean the same whatever the model's
-// scale).  Each row then keeps its known games and its `count` new games of
-// largest weight.  Does nothing when no row lends a new game a positive weight
-// or no game has catalog facts.  A key many games share (a publisher of
-// thousands of games) costs its owned games x its new games: `cancel` is
-// polled per game reached.
+// (no owner; with or without tags) that share a developer, a publisher, a
+// series or a word of the name with it, each with scale x (studio x [a
+// developer shared] + studio x [a publisher shared] + series x [the series
+// shared] + name_words x the cosine of the names' IDF-weighted words) added
+// to the weight the row gives it, where scale is the median over owned games
+// of the largest weight their row gives a new game (so the weights mean the
+// same whatever the model's scale).  Each row then keeps its known games and
+// its `count` new games of largest weight.  Does nothing when no row lends a
+// new game a positive weight or no game has catalog facts.  A key many games
+// share (a publisher of thousands of games, the word "the") costs its owned
+// games x its new games: `cancel` is polled per game reached.
 void add_catalog_lendings(const TrainingSet& data, const std::vector<std::int64_t>& owners,
                           const CatalogWeights& weights, std::int32_t count, SparseRows& neighbors,
                           CancelCheck& cancel);

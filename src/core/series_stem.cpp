@@ -26,12 +26,12 @@ bool word_character(char c) {
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool number_or_numeral(const std::string& word) {
+}  // namespace
+
+bool number_or_numeral(std::string_view word) {
   if (std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) return true;
   return std::find(kRomanNumerals.begin(), kRomanNumerals.end(), word) != kRomanNumerals.end();
 }
-
-}  // namespace
 
 std::string series_stem(std::string_view name) {
   const std::string_view series = name.substr(0, series_end(name));

@@ -15,4 +15,8 @@ namespace steam_rec::rec {
 // when fewer than three characters are left.
 std::string series_stem(std::string_view name);
 
+// Whether a lower-case word is a number (digits only) or a roman numeral from
+// ii to xx: what tells the games of a series apart.
+bool number_or_numeral(std::string_view word);
+
 }  // namespace steam_rec::rec

@@ -114,6 +114,12 @@ struct TrainParams {
   // chosen with evaluate(target => 'new_games', validation => true))
   float studio_weight = 3;
   float series_weight = 30;
+  // hybrid over a neighbour base, with new_game_weight: each owned game also
+  // leads to the new games whose names share its rare words, by this times
+  // the cosine of the names' IDF-weighted words, on the scale of
+  // studio_weight (catalog_lending.hpp; 0: none; 15 was chosen with
+  // evaluate(target => 'new_games', validation => true))
+  float name_word_weight = 15;
 };
 
 struct ParamValue {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 
+#include "core/name_words.hpp"
 #include "core/parallel.hpp"
 #include "core/series_stem.hpp"
 
@@ -22,9 +23,10 @@ void TrainingSet::add_tag(std::int32_t appid, std::string_view tag, std::int32_t
 
 void TrainingSet::add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers,
                               std::string_view name) {
+  name = name.substr(0, kCatalogFieldBytes);
   catalog_.push_back(CatalogFacts{appid, std::string(developers.substr(0, kCatalogFieldBytes)),
-                                  std::string(publishers.substr(0, kCatalogFieldBytes)),
-                                  series_stem(name.substr(0, kCatalogFieldBytes))});
+                                  std::string(publishers.substr(0, kCatalogFieldBytes)), series_stem(name),
+                                  name_words(name)});
 }
 
 void TrainingSet::expect_rows(std::int64_t owned, std::int64_t tagged, double most_bytes) {
@@ -150,6 +152,7 @@ void TrainingSet::finish(CancelCheck& cancel) {
   tag_half.wait(cancel);
 
   build_catalog_keys();
+  build_name_words();
 
   std::vector<Owned>().swap(owned_);
   std::vector<Tagged>().swap(tagged_);
@@ -234,6 +237,42 @@ void TrainingSet::build_catalog_keys() {
   catalog_by_game_ = build_rows(
       keys, games(), [](const Key& k) { return k.game; }, [](const Key& k) { return k.key; },
       [](const Key& k) { return static_cast<float>(static_cast<int>(k.kind)); }, [] {});
+}
+
+void TrainingSet::build_name_words() {
+  SeenNumbers<std::string, std::string_view> numbers;
+  std::vector<std::int64_t> rows_with;  // per word, the catalog rows whose name has it
+  for (const CatalogFacts& facts : catalog_)
+    for (const std::string& w : facts.words) {
+      const auto number = static_cast<std::size_t>(numbers.number(w));
+      if (number == rows_with.size()) rows_with.push_back(0);
+      ++rows_with[number];
+    }
+  struct Word {
+    std::int32_t game;
+    std::int32_t word;
+    float weight;
+  };
+  std::vector<Word> words;
+  const auto rows = static_cast<double>(catalog_.size());
+  for (const CatalogFacts& facts : catalog_) {
+    const std::int32_t game = game_index(facts.appid);
+    if (game < 0 || facts.words.empty()) continue;
+    const std::size_t first = words.size();
+    double length = 0;
+    for (const std::string& w : facts.words) {
+      const std::int32_t number = numbers.number(w);
+      // A word in every name tells no game apart: its IDF is 0.
+      const double idf = std::log(rows / static_cast<double>(rows_with[static_cast<std::size_t>(number)]));
+      if (idf <= 0) continue;
+      words.push_back(Word{game, number, static_cast<float>(idf)});
+      length += idf * idf;
+    }
+    for (std::size_t i = first; i < words.size(); ++i) words[i].weight /= static_cast<float>(std::sqrt(length));
+  }
+  name_words_by_game_ = build_rows(
+      words, games(), [](const Word& w) { return w.game; }, [](const Word& w) { return w.word; },
+      [](const Word& w) { return w.weight; }, [] {});
 }
 
 }  // namespace steam_rec::rec

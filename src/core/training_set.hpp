@@ -40,9 +40,10 @@ class TrainingSet {
   // copied only when first seen: the glue hands over names it does not keep.
   void add_tag(std::int32_t appid, std::string_view tag, std::int32_t position);
   // A game's catalog facts (catalog_cache): its developers and publishers
-  // (comma-separated names) and its name, whose series (series_stem()) is
-  // kept.  Only games added otherwise count: this adds no game.  Each text
-  // is read up to its first kCatalogFieldBytes.
+  // (comma-separated names) and its name, whose series (series_stem()) and
+  // words (name_words()) are kept.  Only games added otherwise count: this
+  // adds no game, though every row counts in how rare a name's word is.
+  // Each text is read up to its first kCatalogFieldBytes.
   void add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers, std::string_view name);
   // Room for about this many add_owned() / add_tag() rows, from the tables'
   // size estimates: growing the row arrays as they are read copied them
@@ -79,6 +80,11 @@ class TrainingSet {
   // numbered apart), values = the key's CatalogKind; empty rows when no
   // catalog facts were added.
   const SparseRows& catalog_by_game() const { return catalog_by_game_; }
+  // game x word of the catalog's names, values = the word's IDF (the log of
+  // the catalog's rows over the rows whose name has it) over the length of
+  // the game's vector of them, so a product of two rows is the cosine of
+  // the two names; empty rows when no catalog facts were added.
+  const SparseRows& name_words_by_game() const { return name_words_by_game_; }
   const std::vector<std::string>& tag_names() const { return tag_numbers_.keys(); }
   // The game number of an appid, or -1.
   std::int32_t game_index(std::int32_t appid) const;
@@ -101,6 +107,7 @@ class TrainingSet {
     std::string developers;
     std::string publishers;
     std::string series;
+    std::vector<std::string> words;
   };
 
   PlayerNumbers player_numbers_;
@@ -110,9 +117,10 @@ class TrainingSet {
   std::vector<CatalogFacts> catalog_;
   AppidNumbers appid_numbers_;
   std::vector<std::int32_t> appids_;
-  SparseRows by_player_, by_game_, tags_by_game_, catalog_by_game_;
+  SparseRows by_player_, by_game_, tags_by_game_, catalog_by_game_, name_words_by_game_;
 
   void build_catalog_keys();
+  void build_name_words();
 };
 
 // Transposes a sparse matrix with `columns` columns.

@@ -41,7 +41,7 @@ struct Job {
   std::vector<rec::TrainParams> params;
   std::vector<rec::ParamValue> given;
   rec::EvalScore score;
-  bool catalog_weights_named = false;  // params name studio_weight or series_weight
+  bool catalog_weights_named = false;  // params name studio_weight, series_weight or name_word_weight
 };
 
 // The algorithms asked for, no repeats, after the registry's first one (the

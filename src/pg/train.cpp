@@ -192,10 +192,11 @@ void read_catalog_if_used(Training* training, const RawParam* raw, int count) {
   if (!catalog_weights_named(raw, count) && !catalog_facts_readable()) {
     ereport(NOTICE, (errmsg("train: new games are lent no weights from the catalog: this role cannot read "
                             "appid, developer, publisher and name of steam_rec.catalog_cache"),
-                     errhint("Grant it SELECT on steam_rec.catalog_cache, or pass studio_weight and series_weight "
-                             "0.")));
+                     errhint("Grant it SELECT on steam_rec.catalog_cache, or pass studio_weight, series_weight and "
+                             "name_word_weight 0.")));
     training->params.studio_weight = 0;
     training->params.series_weight = 0;
+    training->params.name_word_weight = 0;
     return;
   }
   read_catalog_facts([&](int32 appid, std::string_view developers, std::string_view publishers, std::string_view name) {

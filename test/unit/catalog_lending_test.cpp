@@ -40,19 +40,7 @@ TrainingSet data(bool with_catalog) {
 constexpr std::int32_t kPortal = 0, kGameTwo = 1, kPortal2 = 2, kOther = 3, kPublished = 4;
 
 // Both owned games lend weight 1 to every new game, as tag lendings would.
-SparseRows lent_rows() {
-  SparseRows rows;
-  rows.offset = {0};
-  for (std::int32_t g = 0; g < 5; ++g) {
-    if (g == kPortal || g == kGameTwo)
-      for (std::int32_t n : {kPortal2, kOther, kPublished}) {
-        rows.index.push_back(n);
-        rows.value.push_back(1.0f);
-      }
-    rows.offset.push_back(rows.nonzeros());
-  }
-  return rows;
-}
+SparseRows lent_rows() { return rows_lending_one(5, {kPortal, kGameTwo}, {kPortal2, kOther, kPublished}); }
 
 }  // namespace
 

@@ -1,0 +1,148 @@
+// Lendings by the words of the name: an owned game leads to the new games
+// whose names share its rare words, by the cosine of the names.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/catalog_lending.hpp"
+#include "core/name_words.hpp"
+#include "core/target_factors.hpp"
+#include "core/trainer.hpp"
+#include "stored_weight.hpp"
+
+using namespace steam_rec::rec;
+
+namespace {
+
+steam_rec::CancelCheck no_cancel;
+
+using Words = std::vector<std::string>;
+
+// Owned: "Warhammer Dawn" (1) and "Other Game" (2); new: "Warhammer Tide"
+// (10) and "Tide Pods" (11); in the catalog only, counted in how rare a word
+// is: "Filler One" (20) and "Filler Two" (21).  Six rows: "warhammer" and
+// "tide" are in two of them, "dawn" and "pods" in one.
+TrainingSet data() {
+  TrainingSet d;
+  for (int p = 1; p <= 4; ++p) {
+    d.add_owned(p, 1, 0.5f);
+    d.add_owned(p, 2, 0.5f);
+  }
+  for (int appid : {1, 2, 10, 11}) d.add_tag(appid, "Puzzle", 1);
+  d.add_catalog(1, "Studio A", "Publisher A", "Warhammer Dawn");
+  d.add_catalog(2, "Studio B", "Publisher B", "Other Game");
+  d.add_catalog(10, "Studio C", "Publisher C", "Warhammer: Tide");
+  d.add_catalog(11, "Studio D", "Publisher D", "Tide Pods");
+  d.add_catalog(20, "Studio E", "Publisher E", "Filler One");
+  d.add_catalog(21, "Studio F", "Publisher F", "Filler Two");
+  d.finish(no_cancel);
+  return d;
+}
+
+constexpr std::int32_t kDawn = 0, kOther = 1, kTide = 2, kPods = 3;
+
+// Both owned games lend weight 1 to both new games, as tag lendings would.
+SparseRows lent_rows() { return rows_lending_one(4, {kDawn, kOther}, {kTide, kPods}); }
+
+}  // namespace
+
+TEST(NameWords, LowerCaseWordsWithoutNumbersNumeralsOrSingleCharacters) {
+  EXPECT_EQ(name_words("Warhammer 40,000: Dawn of War"), (Words{"warhammer", "dawn", "of", "war"}));
+  EXPECT_EQ(name_words("Dark Souls\xE2\x84\xA2 III"), (Words{"dark", "souls"}));
+  EXPECT_EQ(name_words("Half-Life 2: Episode One"), (Words{"half", "life", "episode", "one"}));
+  EXPECT_EQ(name_words("Sid Meier's Civilization V"), (Words{"sid", "meier's", "civilization"}));
+  EXPECT_EQ(name_words("X-COM: UFO Defense, a UFO game"), (Words{"com", "ufo", "defense", "game"}));
+  EXPECT_EQ(name_words(""), Words{});
+}
+
+TEST(NameWords, EachGamesRowIsItsIdfVectorOfLengthOne) {
+  const TrainingSet d = data();
+  const SparseRows& words = d.name_words_by_game();
+  ASSERT_EQ(words.rows(), 4);  // the catalog-only rows add no game
+  for (std::int32_t g = 0; g < 4; ++g) {
+    double length = 0;
+    for (std::int64_t p = words.offset[g]; p < words.offset[g + 1]; ++p) length += words.value[p] * words.value[p];
+    EXPECT_NEAR(length, 1, 1e-6);
+  }
+  // "Warhammer Dawn": warhammer in 2 of 6 rows, dawn in 1.
+  ASSERT_EQ(words.offset[kDawn + 1] - words.offset[kDawn], 2);
+  const double warhammer = std::log(3.0), dawn = std::log(6.0);
+  const float values[2] = {words.value[words.offset[kDawn]], words.value[words.offset[kDawn] + 1]};
+  EXPECT_NEAR(std::min(values[0], values[1]), warhammer / std::hypot(warhammer, dawn), 1e-6);
+}
+
+TEST(NameWordLendings, ANewGameSharingRareWordsGainsTheirCosine) {
+  const TrainingSet d = data();
+  SparseRows rows = lent_rows();
+  add_catalog_lendings(d, owner_counts(d), CatalogWeights{0, 0, 10}, 50, rows, no_cancel);
+  // The scale is the median largest lent weight: 1.
+  const double w = std::log(3.0), cosine = w * w / (std::hypot(w, std::log(6.0)) * std::hypot(w, w));
+  EXPECT_NEAR(stored_weight(rows, kDawn, kTide), 1 + 10 * cosine, 1e-5);
+  EXPECT_FLOAT_EQ(stored_weight(rows, kDawn, kPods), 1);
+  EXPECT_FLOAT_EQ(stored_weight(rows, kOther, kTide), 1);
+  EXPECT_FLOAT_EQ(stored_weight(rows, kOther, kPods), 1);
+}
+
+TEST(NameWordLendings, AddsNewGamesTheTagsDidNotLendTo) {
+  const TrainingSet d = data();
+  SparseRows rows;
+  rows.offset = {0, 1, 2, 2, 2};  // both owned games lend 1 to "Tide Pods" only
+  rows.index = {kPods, kPods};
+  rows.value = {1.0f, 1.0f};
+  add_catalog_lendings(d, owner_counts(d), CatalogWeights{0, 0, 10}, 50, rows, no_cancel);
+  EXPECT_GT(stored_weight(rows, kDawn, kTide), 0.0f);
+  EXPECT_EQ(stored_weight(rows, kOther, kTide), 0.0f);
+}
+
+TEST(NameWordLendings, WeightZeroChangesNothing) {
+  const TrainingSet d = data();
+  const SparseRows before = lent_rows();
+  SparseRows rows = lent_rows();
+  add_catalog_lendings(d, owner_counts(d), CatalogWeights{3, 30, 0}, 50, rows, no_cancel);
+  EXPECT_EQ(rows.index, before.index);
+  EXPECT_EQ(rows.value, before.value);
+}
+
+TEST(NameWordLendings, DefaultAndUse) {
+  EXPECT_EQ(TrainParams{}.name_word_weight, 15.0f);
+  EXPECT_TRUE(uses_catalog(resolve_params(
+      "hybrid", {ParamValue{"studio_weight", false, 0, ""}, ParamValue{"series_weight", false, 0, ""}})));
+  EXPECT_FALSE(uses_catalog(
+      resolve_params("hybrid", {ParamValue{"studio_weight", false, 0, ""}, ParamValue{"series_weight", false, 0, ""},
+                                ParamValue{"name_word_weight", false, 0, ""}})));
+}
+
+namespace {
+
+bool stop_now(void*) noexcept { return true; }
+
+}  // namespace
+
+// A word in many owned and many new names costs owned x new steps: a cancel
+// stops them.
+TEST(NameWordLendings, ACancelStopsTheLendingsOfACommonWord) {
+  TrainingSet d;
+  for (int g = 1; g <= 100; ++g) {
+    d.add_owned(g, g, 0.5f);
+    d.add_tag(g, "Puzzle", 1);
+    d.add_catalog(g, "", "", "Simulator " + std::to_string(g));
+  }
+  for (int g = 1001; g <= 1100; ++g) {
+    d.add_tag(g, "Puzzle", 1);
+    d.add_catalog(g, "", "", "Simulator " + std::to_string(g));
+  }
+  d.add_catalog(5000, "", "", "Other");  // not every name has the word
+  d.finish(no_cancel);
+  SparseRows rows;
+  rows.offset = {0};
+  for (std::int32_t g = 0; g < d.games(); ++g) {
+    if (g < 100) {
+      rows.index.push_back(100);
+      rows.value.push_back(1.0f);
+    }
+    rows.offset.push_back(rows.nonzeros());
+  }
+  steam_rec::CancelCheck stop(stop_now, nullptr);
+  EXPECT_THROW(add_catalog_lendings(d, owner_counts(d), CatalogWeights{0, 0, 10}, 50, rows, stop),
+               steam_rec::Cancelled);
+}
