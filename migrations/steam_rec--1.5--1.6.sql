@@ -504,6 +504,11 @@ BEGIN
     UPDATE steam_rec.models AS m
        SET params = jsonb_build_object('name_word_weight', 0) || m.params
      WHERE m.algorithm = 'hybrid' AND NOT m.params ? 'name_word_weight';
+    -- release_years_scale (hybrid), new in 1.6 with default 8, likewise: a
+    -- model stored before did not weigh lent weights by release dates.
+    UPDATE steam_rec.models AS m
+       SET params = jsonb_build_object('release_years_scale', 0) || m.params
+     WHERE m.algorithm = 'hybrid' AND NOT m.params ? 'release_years_scale';
 END
 $$;
 

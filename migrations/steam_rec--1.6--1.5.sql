@@ -16,9 +16,12 @@ BEGIN
         END IF;
     END IF;
     -- Models stored before 1.6 lacked new_game_weight, tag_popularity_exponent,
-    -- tag_ridge_weight, studio_weight, series_weight and name_word_weight: the
-    -- zeros 1.6 wrote go again (1.6 reads a missing key as 0, so nothing
-    -- changes in what they serve); other values stay.
+    -- tag_ridge_weight, studio_weight, series_weight, name_word_weight and
+    -- release_years_scale: the zeros 1.6 wrote go again (1.6 reads a missing
+    -- key as 0, so nothing changes in what they serve); other values stay.
+    UPDATE steam_rec.models AS m
+       SET params = m.params - 'release_years_scale'
+     WHERE m.algorithm = 'hybrid' AND m.params -> 'release_years_scale' = '0';
     UPDATE steam_rec.models AS m
        SET params = m.params - 'name_word_weight'
      WHERE m.algorithm = 'hybrid' AND m.params -> 'name_word_weight' = '0';

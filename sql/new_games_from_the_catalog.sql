@@ -1,7 +1,8 @@
 -- A new game (tags, no owners) is led to by the player's games of the same
 -- series (series_weight), of the same developer or publisher (studio_weight)
 -- and whose names share rare words (name_word_weight), not only by its tags:
--- two new games tagged alike are told apart by the catalog.
+-- two new games tagged alike are told apart by the catalog; every weight lent
+-- shrinks with the years between the release dates (release_years_scale).
 CREATE EXTENSION steam_rec;
 
 -- Two taste clusters of six games each; "Strategy Saga" (101) is one of the
@@ -29,10 +30,10 @@ SELECT p, CASE WHEN p <= 20 THEN 100 ELSE 200 END + g, 1 + (p * g) % 30
 SELECT steam_rec.refresh_engagement() >= 0 AS scored;
 
 -- The defaults: 3 per studio kind shared, 30 for the series, 15 times the
--- cosine of the names' words.
+-- cosine of the names' words, dates 8 years apart weigh 1/e.
 SELECT steam_rec.train() > 0 AS trained;
 SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight,
-       params -> 'name_word_weight' AS name_word_weight
+       params -> 'name_word_weight' AS name_word_weight, params -> 'release_years_scale' AS release_years_scale
   FROM steam_rec.models WHERE active;
 
 -- Player 1 owns Strategy Saga (101); player 2 does not.
@@ -57,12 +58,27 @@ SELECT appid, name, reason FROM steam_rec.recommend(1, k => 2) WHERE appid IN (1
 -- The developer alone (Saga Works) leads there too.
 SELECT steam_rec.train('hybrid', '{"series_weight": 0, "name_word_weight": 0}') > 0 AS trained;
 SELECT appid, name, reason FROM steam_rec.recommend(1, k => 2) WHERE appid IN (198, 199);
+-- The release dates alone lead there too: the saga came out in 2010, its
+-- next game a year later, the other strategy game in 2025.  For player 2,
+-- whose games have no date, the two stay alike.
+UPDATE steam_rec.catalog_cache
+   SET release_date = CASE appid WHEN 101 THEN DATE '2010-03-01' WHEN 199 THEN DATE '2011-03-01'
+                                 ELSE DATE '2025-03-01' END
+ WHERE appid IN (101, 198, 199);
+SELECT steam_rec.train('hybrid', '{"studio_weight": 0, "series_weight": 0, "name_word_weight": 0}') > 0 AS trained;
+SELECT appid, name, reason FROM steam_rec.recommend(1, k => 2) WHERE appid IN (198, 199);
+SELECT appid, name FROM steam_rec.recommend(2, k => 2) WHERE appid IN (198, 199);
+-- Without them as well, the two are alike again.
+SELECT steam_rec.train('hybrid', '{"studio_weight": 0, "series_weight": 0, "name_word_weight": 0,
+                                   "release_years_scale": 0}') > 0 AS trained;
+SELECT appid, name, reason FROM steam_rec.recommend(1, k => 2) WHERE appid IN (198, 199);
 RESET steam_rec.new_game_slots;
 
 -- Weights are numbers from 0 to 1000, and only a hybrid takes them.
 SELECT steam_rec.train('hybrid', '{"series_weight": -1}');
 SELECT steam_rec.train('hybrid', '{"studio_weight": 1001}');
 SELECT steam_rec.train('hybrid', '{"name_word_weight": -1}');
+SELECT steam_rec.train('hybrid', '{"release_years_scale": -1}');
 SELECT steam_rec.train('ease', '{"series_weight": 30}');
 
 -- A role that may not read the catalog trains without it when it did not ask
@@ -76,31 +92,50 @@ GRANT SELECT, INSERT ON steam_rec.model_games, steam_rec.model_tags, steam_rec.m
 SET ROLE regress_catalog_blind;
 SELECT steam_rec.train() > 0 AS trained;
 SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight,
-       params -> 'name_word_weight' AS name_word_weight
+       params -> 'name_word_weight' AS name_word_weight, params -> 'release_years_scale' AS release_years_scale
   FROM steam_rec.models WHERE active;
 SELECT steam_rec.train('hybrid', '{"series_weight": 30}');
 SELECT steam_rec.train('hybrid', '{"name_word_weight": 15}');
+SELECT steam_rec.train('hybrid', '{"release_years_scale": 8}');
 -- A hybrid over iALS has no neighbour rows to lend through: it does not read
 -- the catalog, so nothing is missed.
 SELECT steam_rec.train('hybrid', '{"base": "ials", "iterations": 1}') > 0 AS trained;
 RESET ROLE;
--- The four columns are enough.
+-- The four columns are enough for all but the dates: without release_date
+-- the default trains without them, with a notice; asked for, refused.
 GRANT SELECT (appid, developer, publisher, name) ON steam_rec.catalog_cache TO regress_catalog_blind;
 SET ROLE regress_catalog_blind;
 SELECT steam_rec.train() > 0 AS trained;
 SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight,
-       params -> 'name_word_weight' AS name_word_weight
+       params -> 'name_word_weight' AS name_word_weight, params -> 'release_years_scale' AS release_years_scale
+  FROM steam_rec.models WHERE active;
+SELECT steam_rec.train('hybrid', '{"release_years_scale": 8}');
+RESET ROLE;
+-- The fifth column is enough for them.
+GRANT SELECT (release_date) ON steam_rec.catalog_cache TO regress_catalog_blind;
+SET ROLE regress_catalog_blind;
+SELECT steam_rec.train() > 0 AS trained;
+SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight,
+       params -> 'name_word_weight' AS name_word_weight, params -> 'release_years_scale' AS release_years_scale
   FROM steam_rec.models WHERE active;
 RESET ROLE;
 DROP OWNED BY regress_catalog_blind;
 DROP ROLE regress_catalog_blind;
+
+-- A catalog without release_date is like one whose dates the role may not
+-- read: the default trains without them; asked for, SQL's error.
+ALTER TABLE steam_rec.catalog_cache DROP COLUMN release_date;
+SELECT steam_rec.train() > 0 AS trained;
+SELECT params -> 'name_word_weight' AS name_word_weight, params -> 'release_years_scale' AS release_years_scale
+  FROM steam_rec.models WHERE active;
+SELECT steam_rec.train('hybrid', '{"release_years_scale": 8}');
 
 -- A catalog without one of the four columns is like one the role may not
 -- read: the default trains without it; asked for, SQL's error.
 ALTER TABLE steam_rec.catalog_cache DROP COLUMN publisher;
 SELECT steam_rec.train() > 0 AS trained;
 SELECT params -> 'studio_weight' AS studio_weight, params -> 'series_weight' AS series_weight,
-       params -> 'name_word_weight' AS name_word_weight
+       params -> 'name_word_weight' AS name_word_weight, params -> 'release_years_scale' AS release_years_scale
   FROM steam_rec.models WHERE active;
 SELECT steam_rec.train('hybrid', '{"studio_weight": 3}');
 

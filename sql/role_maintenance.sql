@@ -13,7 +13,7 @@ GRANT EXECUTE ON FUNCTION steam_rec.refresh_engagement(bigint), steam_rec.train(
       steam_rec.activate_model(bigint), steam_rec.refresh_recommendations(bigint, integer),
       steam_rec.evaluate(text[], integer, real, integer, integer, text, jsonb, boolean) TO regress_steam_maintenance;
 GRANT SELECT ON steam_rec.users, steam_rec.game_tags TO regress_steam_maintenance;
-GRANT SELECT (appid, developer, publisher, name) ON steam_rec.catalog_cache TO regress_steam_maintenance;
+GRANT SELECT (appid, developer, publisher, name, release_date) ON steam_rec.catalog_cache TO regress_steam_maintenance;
 GRANT UPDATE (last_sync) ON steam_rec.users TO regress_steam_maintenance;
 GRANT SELECT, UPDATE (engagement_score, playtime_category) ON steam_rec.user_games TO regress_steam_maintenance;
 GRANT SELECT, INSERT, DELETE ON steam_rec.game_stats TO regress_steam_maintenance;

@@ -15,7 +15,7 @@ lending kind, from facts of the two games alone.
 - name words: scale x w x the cosine of the two names' IDF-weighted word sets (IDF over the whole
   catalog; numbers, roman numerals and words of one letter left out), a fourth lending kind.
 
-    bench/quality_prototype/new_game_catalog_more.py val|test SEED... [--only PREFIX...]
+    bench/quality_prototype/new_game_catalog_more.py val|test SEED... [--reference LABEL] [--only PREFIX...]
 
 The data directory is $STEAM_REC_DATA (eval_split.py).  Its last lines are docs/quality.md's
 table rows, paired against the default.
@@ -142,6 +142,12 @@ def candidates(x, t, new, appids, only=()):
     label = "name words 10 and date: every lent weight x exp(-years apart / 8)"
     if wanted(label):
         yield label, xw @ ((default + scale * 10 * cosines) * near)
+    built = default + scale * 15 * cosines
+    for tau in (4, 8, 16, 32):
+        near = np.where(np.isnan(apart), 1, np.exp(-np.nan_to_num(apart) / tau))
+        label = f"name words 15, capped at 50, and date: every lent weight x exp(-years apart / {tau})"
+        if wanted(label):
+            yield label, xw @ capped(built * near)
     label = "name words 10 and price: every lent weight x (1 + 1 both free)"
     if wanted(label):
         yield label, xw @ ((default + scale * 10 * cosines) * (1 + both_free))
@@ -152,10 +158,15 @@ def candidates(x, t, new, appids, only=()):
 
 def main():
     args = sys.argv[1:]
+    reference = REFERENCE
+    if "--reference" in args:  # the label the ratios are paired against
+        at = args.index("--reference")
+        reference = args[at + 1]
+        del args[at:at + 2]
     only = args[args.index("--only") + 1:] if "--only" in args else []
     seeds = args[1:args.index("--only")] if "--only" in args else args[1:]
     measure(args[0] == "val", map(int, seeds), lambda x, t, new, appids: candidates(x, t, new, appids, only),
-            REFERENCE)
+            reference)
 
 
 if __name__ == "__main__":

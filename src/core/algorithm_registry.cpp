@@ -310,6 +310,9 @@ const std::vector<ParameterSpec>& parameter_specs() {
       // New in 1.6 with default 15; a model stored before lent new games
       // nothing for the words of their names.
       absent_reads_as(STEAM_REC_NUMBER(name_word_weight, K::number, false, 0, 1000), 0),
+      // New in 1.6; a model stored before did not weigh lent weights by
+      // release dates.
+      absent_reads_as(STEAM_REC_NUMBER(release_years_scale, K::number, false, 0, 1000), 0),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
        [](TrainParams& p, const std::string& v) {
@@ -408,7 +411,7 @@ const std::vector<AlgorithmSpec>& algorithms() {
        "A collaborative base (ease, itemknn, rp3beta or ials) blended with content by content_weight.",
        "the base's parts and the content neighbours",
        {"base", "content_neighbors", "content_weight", "tag_popularity_exponent", "new_game_weight", "tag_ridge_weight",
-        "studio_weight", "series_weight", "name_word_weight"},
+        "studio_weight", "series_weight", "name_word_weight", "release_years_scale"},
        false,
        false,
        "ease",

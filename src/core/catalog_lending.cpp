@@ -1,6 +1,7 @@
 #include "core/catalog_lending.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/algorithm_registry.hpp"
 #include "core/top_k.hpp"
@@ -54,7 +55,8 @@ bool uses_catalog(const TrainParams& params) {
   // Lent through the base's neighbour rows: a factor base (ials) has none.
   return params.algorithm != nullptr && params.algorithm->default_base != nullptr && params.base != nullptr &&
          params.base->stores_neighbors && params.new_game_weight > 0 &&
-         (params.studio_weight > 0 || params.series_weight > 0 || params.name_word_weight > 0);
+         (params.studio_weight > 0 || params.series_weight > 0 || params.name_word_weight > 0 ||
+          params.release_years_scale > 0);
 }
 
 void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const CatalogWeights& weights,
@@ -63,7 +65,9 @@ void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const C
   const bool by_keys = weights.studio > 0 || weights.series > 0, by_words = weights.name_words > 0;
   const SparseRows& keys = data.catalog_by_game();
   const SparseRows& words = data.name_words_by_game();
-  if (!(by_keys && keys.nonzeros() > 0) && !(by_words && words.nonzeros() > 0)) return;
+  const std::vector<double>& years = data.release_years_by_game();
+  const bool by_dates = weights.release_years > 0 && !years.empty();
+  if (!(by_keys && keys.nonzeros() > 0) && !(by_words && words.nonzeros() > 0) && !by_dates) return;
   const double scale = lent_weight_scale(owners, neighbors);
   if (scale <= 0) return;
   const SparseRows by_key = new_games_by_key(keys, owners);
@@ -88,6 +92,13 @@ void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const C
     for (int kind = 0; kind < 3; ++kind)
       if (bits & (1u << kind)) w += weight_of_kind[kind];
     return w;
+  };
+  // How near in time game g is to new game n: exp(-|years apart| / scale),
+  // 1 when a date is unknown (NaN) or dates are not weighed.
+  auto nearness = [&](std::int32_t g, std::int32_t n) {
+    if (!by_dates) return 1.0;
+    const double apart = std::abs(years[static_cast<std::size_t>(g)] - years[static_cast<std::size_t>(n)]);
+    return std::isnan(apart) ? 1.0 : std::exp(-apart / weights.release_years);
   };
   std::vector<Scored> known, lent;
   SparseRows result;
@@ -119,12 +130,12 @@ void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const C
         known.push_back(Scored{neighbors.value[p], n});
         continue;
       }
-      lent.push_back(Scored{static_cast<float>(neighbors.value[p] + catalog_weight(n)), n});
+      lent.push_back(Scored{static_cast<float>((neighbors.value[p] + catalog_weight(n)) * nearness(g, n)), n});
       reached[static_cast<std::size_t>(n)] = 0;  // counted: not added again below
     }
     for (std::int32_t n : touched) {
       const auto i = static_cast<std::size_t>(n);
-      if (reached[i] != 0) lent.push_back(Scored{static_cast<float>(catalog_weight(n)), n});
+      if (reached[i] != 0) lent.push_back(Scored{static_cast<float>(catalog_weight(n) * nearness(g, n)), n});
       reached[i] = 0;
       shared[i] = 0;
       cosine[i] = 0;

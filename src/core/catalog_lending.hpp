@@ -22,15 +22,18 @@ struct CatalogWeights {
   double studio = 0;  // per shared kind: developer, publisher
   double series = 0;
   double name_words = 0;  // times the cosine of the names' words
+  // Every lent weight times exp(-years apart / this); 0: not weighed.
+  double release_years = 0;
 };
 
 inline CatalogWeights catalog_weights(const TrainParams& params) {
-  return CatalogWeights{params.studio_weight, params.series_weight, params.name_word_weight};
+  return CatalogWeights{params.studio_weight, params.series_weight, params.name_word_weight,
+                        params.release_years_scale};
 }
 
 // Whether training with `params` uses the catalog's facts (so the glue reads
 // catalog_cache only then): a hybrid over a neighbour base lending weights
-// into new games with a catalog weight above 0.
+// into new games with a catalog weight (or release_years_scale) above 0.
 bool uses_catalog(const TrainParams& params);
 
 // Adds to each owned game's row of `neighbors` (owners[g] > 0) the new games
@@ -42,7 +45,11 @@ bool uses_catalog(const TrainParams& params);
 // of the largest weight their row gives a new game (so the weights mean the
 // same whatever the model's scale).  Each row then keeps its known games and
 // its `count` new games of largest weight.  Does nothing when no row lends a
-// new game a positive weight or no game has catalog facts.  A key many games
+// new game a positive weight or no game has catalog facts.  With
+// release_years above 0, every weight the row then gives a new game (the
+// tags' and ridge's as well as the catalog's) is multiplied by exp(-|years
+// between the two release dates| / release_years) before the `count` are
+// kept, 1 when either date is unknown.  A key many games
 // share (a publisher of thousands of games, the word "the") costs its owned
 // games x its new games: `cancel` is polled per game reached.
 void add_catalog_lendings(const TrainingSet& data, const std::vector<std::int64_t>& owners,

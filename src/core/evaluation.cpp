@@ -41,10 +41,10 @@ void Evaluation::add_tag(std::int32_t appid, std::string_view tag, std::int32_t 
 }
 
 void Evaluation::add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers,
-                             std::string_view name) {
+                             std::string_view name, std::optional<std::int32_t> release_day) {
   catalog_.push_back(CatalogRow{appid, std::string(developers.substr(0, kCatalogFieldBytes)),
                                 std::string(publishers.substr(0, kCatalogFieldBytes)),
-                                std::string(name.substr(0, kCatalogFieldBytes))});
+                                std::string(name.substr(0, kCatalogFieldBytes)), release_day});
 }
 
 std::int64_t Evaluation::training_plays() const {
@@ -243,7 +243,8 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
   for (const Tag& tag : tags_)
     if (std::binary_search(universe_.begin(), universe_.end(), tag.appid))
       data.add_tag(tag.appid, tag.name, tag.position);
-  for (const CatalogRow& row : catalog_) data.add_catalog(row.appid, row.developers, row.publishers, row.name);
+  for (const CatalogRow& row : catalog_)
+    data.add_catalog(row.appid, row.developers, row.publishers, row.name, row.release_day);
   data.finish(cancel);
   Recommender recommender(train(data, params, cancel));
   EvalScore score;

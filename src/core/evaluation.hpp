@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,7 +65,8 @@ class Evaluation {
   void add_play(const EvalPlay& play) { plays_.push_back(play); }
   void add_tag(std::int32_t appid, std::string_view tag, std::int32_t position);
   // A game's catalog facts, as TrainingSet::add_catalog() takes them.
-  void add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers, std::string_view name);
+  void add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers, std::string_view name,
+                   std::optional<std::int32_t> release_day = std::nullopt);
   // Filters and splits.  Throws InvalidArgument when no player is left.
   void prepare(const EvalOptions& options, CancelCheck& cancel);
   std::int32_t players() const { return static_cast<std::int32_t>(train_.size()); }
@@ -114,6 +116,7 @@ class Evaluation {
     std::string developers;
     std::string publishers;
     std::string name;
+    std::optional<std::int32_t> release_day;
   };
   std::vector<CatalogRow> catalog_;
   EvalOptions options_;

@@ -120,6 +120,11 @@ struct TrainParams {
   // studio_weight (catalog_lending.hpp; 0: none; 15 was chosen with
   // evaluate(target => 'new_games', validation => true))
   float name_word_weight = 15;
+  // hybrid over a neighbour base, with new_game_weight: every weight an
+  // owned game lends a new game times exp(-years apart / this), from the two
+  // release dates (1 when either is unknown; catalog_lending.hpp; 0: none;
+  // 8 was chosen with evaluate(target => 'new_games', validation => true))
+  float release_years_scale = 8;
 };
 
 struct ParamValue {

@@ -22,11 +22,11 @@ void TrainingSet::add_tag(std::int32_t appid, std::string_view tag, std::int32_t
 }
 
 void TrainingSet::add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers,
-                              std::string_view name) {
+                              std::string_view name, std::optional<std::int32_t> release_day) {
   name = name.substr(0, kCatalogFieldBytes);
   catalog_.push_back(CatalogFacts{appid, std::string(developers.substr(0, kCatalogFieldBytes)),
                                   std::string(publishers.substr(0, kCatalogFieldBytes)), series_stem(name),
-                                  name_words(name)});
+                                  name_words(name), release_day});
 }
 
 void TrainingSet::expect_rows(std::int64_t owned, std::int64_t tagged, double most_bytes) {
@@ -153,6 +153,7 @@ void TrainingSet::finish(CancelCheck& cancel) {
 
   build_catalog_keys();
   build_name_words();
+  build_release_years();
 
   std::vector<Owned>().swap(owned_);
   std::vector<Tagged>().swap(tagged_);
@@ -273,6 +274,16 @@ void TrainingSet::build_name_words() {
   name_words_by_game_ = build_rows(
       words, games(), [](const Word& w) { return w.game; }, [](const Word& w) { return w.word; },
       [](const Word& w) { return w.weight; }, [] {});
+}
+
+void TrainingSet::build_release_years() {
+  if (catalog_.empty()) return;
+  release_years_by_game_.assign(static_cast<std::size_t>(games()), std::nan(""));
+  for (const CatalogFacts& facts : catalog_) {
+    const std::int32_t game = game_index(facts.appid);
+    if (game >= 0 && facts.release_day)
+      release_years_by_game_[static_cast<std::size_t>(game)] = *facts.release_day / 365.25;
+  }
 }
 
 }  // namespace steam_rec::rec

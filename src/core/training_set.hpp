@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,8 +44,10 @@ class TrainingSet {
   // (comma-separated names) and its name, whose series (series_stem()) and
   // words (name_words()) are kept.  Only games added otherwise count: this
   // adds no game, though every row counts in how rare a name's word is.
-  // Each text is read up to its first kCatalogFieldBytes.
-  void add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers, std::string_view name);
+  // Each text is read up to its first kCatalogFieldBytes.  `release_day`:
+  // days from 2000-01-01 to the release date, none when unknown (or unread).
+  void add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers, std::string_view name,
+                   std::optional<std::int32_t> release_day = std::nullopt);
   // Room for about this many add_owned() / add_tag() rows, from the tables'
   // size estimates: growing the row arrays as they are read copied them
   // several times.  Only a hint; any number of rows may follow.  Nothing is
@@ -85,6 +88,9 @@ class TrainingSet {
   // the game's vector of them, so a product of two rows is the cosine of
   // the two names; empty rows when no catalog facts were added.
   const SparseRows& name_words_by_game() const { return name_words_by_game_; }
+  // Per game, its release date in years from 2000-01-01; NaN when unknown.
+  // Empty when no catalog facts were added.
+  const std::vector<double>& release_years_by_game() const { return release_years_by_game_; }
   const std::vector<std::string>& tag_names() const { return tag_numbers_.keys(); }
   // The game number of an appid, or -1.
   std::int32_t game_index(std::int32_t appid) const;
@@ -108,6 +114,7 @@ class TrainingSet {
     std::string publishers;
     std::string series;
     std::vector<std::string> words;
+    std::optional<std::int32_t> release_day;
   };
 
   PlayerNumbers player_numbers_;
@@ -118,9 +125,11 @@ class TrainingSet {
   AppidNumbers appid_numbers_;
   std::vector<std::int32_t> appids_;
   SparseRows by_player_, by_game_, tags_by_game_, catalog_by_game_, name_words_by_game_;
+  std::vector<double> release_years_by_game_;
 
   void build_catalog_keys();
   void build_name_words();
+  void build_release_years();
 };
 
 // Transposes a sparse matrix with `columns` columns.

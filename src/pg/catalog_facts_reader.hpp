@@ -2,6 +2,7 @@
 // (catalog_lending.hpp): each game's developer, publisher and name.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "pg/postgres.hpp"
@@ -17,18 +18,33 @@ namespace steam_rec::pg {
 // (catalog_weights_named()).
 bool catalog_facts_readable();
 
+// Whether release_date is there and the current role may read it: a role
+// granted only the four columns above (a maintenance role of the first 1.6
+// grant) may not; training then leaves the dates out unless they were
+// asked for (release_years_named()).
+bool release_dates_readable();
+
 // Whether `raw` names a parameter that weighs the catalog's facts.
 bool catalog_weights_named(const RawParam* raw, int count);
+// Whether `raw` names release_years_scale.
+bool release_years_named(const RawParam* raw, int count);
 
-// Calls add(appid, developers, publishers, name) for every row of
-// steam_rec.catalog_cache, each a std::string_view valid during the call
-// ("" for NULL), inside SPI.  `add` must hold no object with a destructor
-// (capture by reference): it runs between server calls.
+// Calls add(appid, developers, publishers, name, release_day) for every row
+// of steam_rec.catalog_cache, each text a std::string_view valid during the
+// call ("" for NULL), inside SPI; release_day the days from 2000-01-01 to
+// release_date, none when NULL, infinite, or not read (`with_dates` false:
+// the column is then not named, so it needs no privilege).  `add` must hold
+// no object with a destructor (capture by reference): it runs between
+// server calls.
 template <typename Add>
-void read_catalog_facts(Add&& add) {
+void read_catalog_facts(bool with_dates, Add&& add) {
   for_each_batch("steam_rec_catalog_facts",
-                 "SELECT appid::integer, developer::text, publisher::text, name::text FROM steam_rec.catalog_cache", 0,
-                 nullptr, nullptr, [&add](SPITupleTable* table, uint64 rows) {
+                 with_dates ? "SELECT appid::integer, developer::text, publisher::text, name::text, CASE WHEN "
+                              "pg_catalog.isfinite(release_date) THEN release_date OPERATOR(pg_catalog.-) "
+                              "DATE '2000-01-01' END FROM steam_rec.catalog_cache"
+                            : "SELECT appid::integer, developer::text, publisher::text, name::text, NULL::integer "
+                              "FROM steam_rec.catalog_cache",
+                 0, nullptr, nullptr, [&add](SPITupleTable* table, uint64 rows) {
                    for (uint64 r = 0; r < rows; ++r) {
                      HeapTuple tuple = table->vals[r];
                      bool is_null = true;
@@ -37,9 +53,11 @@ void read_catalog_facts(Add&& add) {
                      char* developers = SPI_getvalue(tuple, table->tupdesc, 2);
                      char* publishers = SPI_getvalue(tuple, table->tupdesc, 3);
                      char* name = SPI_getvalue(tuple, table->tupdesc, 4);
+                     const Datum day = SPI_getbinval(tuple, table->tupdesc, 5, &is_null);
                      add(DatumGetInt32(appid), std::string_view(developers != nullptr ? developers : ""),
                          std::string_view(publishers != nullptr ? publishers : ""),
-                         std::string_view(name != nullptr ? name : ""));
+                         std::string_view(name != nullptr ? name : ""),
+                         is_null ? std::optional<int32>() : std::optional<int32>(DatumGetInt32(day)));
                      for (char* text : {developers, publishers, name})
                        if (text != nullptr) pfree(text);
                    }

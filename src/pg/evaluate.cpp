@@ -41,7 +41,8 @@ struct Job {
   std::vector<rec::TrainParams> params;
   std::vector<rec::ParamValue> given;
   rec::EvalScore score;
-  bool catalog_weights_named = false;  // params name studio_weight, series_weight or name_word_weight
+  bool catalog_weights_named = false;  // params name a catalog weight (catalog_weights_named())
+  bool release_years_named = false;    // params name release_years_scale
 };
 
 // The algorithms asked for, no repeats, after the registry's first one (the
@@ -183,8 +184,17 @@ void read_data(Job* job) {
                      errhint("Grant it SELECT on steam_rec.catalog_cache.")));
     return;
   }
-  read_catalog_facts([&](int32 appid, std::string_view developers, std::string_view publishers, std::string_view name) {
-    check(guard([&] { job->evaluation.add_catalog(appid, developers, publishers, name); }), "evaluate");
+  bool dates_used = false;
+  for (const rec::TrainParams& p : job->params) dates_used = dates_used || p.release_years_scale > 0;
+  if (dates_used && !job->release_years_named && !release_dates_readable()) {
+    ereport(NOTICE, (errmsg("evaluate: new games' lent weights are not weighed by release dates: this role cannot "
+                            "read release_date of steam_rec.catalog_cache"),
+                     errhint("Grant it SELECT on steam_rec.catalog_cache.")));
+    dates_used = false;
+  }
+  read_catalog_facts(dates_used, [&](int32 appid, std::string_view developers, std::string_view publishers,
+                                     std::string_view name, std::optional<int32> release_day) {
+    check(guard([&] { job->evaluation.add_catalog(appid, developers, publishers, name, release_day); }), "evaluate");
   });
 }
 
@@ -220,6 +230,7 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
     int count = 0;
     RawParam* raw = params_for(params, algorithms[a], &count);
     job->catalog_weights_named = job->catalog_weights_named || catalog_weights_named(raw, count);
+    job->release_years_named = job->release_years_named || release_years_named(raw, count);
     check(guard([&] {
             job->params.push_back(rec::resolve_params(algorithms[a], to_param_values(raw, count), defaults));
           }),

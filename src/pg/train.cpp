@@ -197,10 +197,21 @@ void read_catalog_if_used(Training* training, const RawParam* raw, int count) {
     training->params.studio_weight = 0;
     training->params.series_weight = 0;
     training->params.name_word_weight = 0;
+    training->params.release_years_scale = 0;
     return;
   }
-  read_catalog_facts([&](int32 appid, std::string_view developers, std::string_view publishers, std::string_view name) {
-    check(guard([&] { training->data.add_catalog(appid, developers, publishers, name); }), "train");
+  // The release dates are a column a role granted the four above may lack:
+  // the same choice again, for them alone.
+  if (training->params.release_years_scale > 0 && !release_years_named(raw, count) && !release_dates_readable()) {
+    ereport(NOTICE, (errmsg("train: new games' lent weights are not weighed by release dates: this role cannot read "
+                            "release_date of steam_rec.catalog_cache"),
+                     errhint("Grant it SELECT on steam_rec.catalog_cache, or pass release_years_scale 0.")));
+    training->params.release_years_scale = 0;
+  }
+  read_catalog_facts(training->params.release_years_scale > 0, [&](int32 appid, std::string_view developers,
+                                                                   std::string_view publishers, std::string_view name,
+                                                                   std::optional<int32> release_day) {
+    check(guard([&] { training->data.add_catalog(appid, developers, publishers, name, release_day); }), "train");
   });
 }
 
