@@ -1,8 +1,10 @@
 #include "core/catalog_lending.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 #include "core/algorithm_registry.hpp"
+#include "core/catalog_gram.hpp"
 #include "core/top_k.hpp"
 
 namespace steam_rec::rec {
@@ -51,9 +53,14 @@ SparseRows new_games_by_key(const SparseRows& keys, const Owners& owners) {
 }  // namespace
 
 bool uses_catalog(const TrainParams& params) {
+  if (params.algorithm == nullptr) return false;
+  const bool combines = params.algorithm->default_base != nullptr;
+  // EASE's Gram takes the facts in, alone or as a hybrid's base.
+  const AlgorithmSpec* collaborative = combines ? params.base : params.algorithm;
+  if (collaborative != nullptr && std::string_view(collaborative->name) == "ease" && adds_catalog_gram(params))
+    return true;
   // Lent through the base's neighbour rows: a factor base (ials) has none.
-  return params.algorithm != nullptr && params.algorithm->default_base != nullptr && params.base != nullptr &&
-         params.base->stores_neighbors && params.new_game_weight > 0 &&
+  return combines && params.base != nullptr && params.base->stores_neighbors && params.new_game_weight > 0 &&
          (params.studio_weight > 0 || params.series_weight > 0 || params.name_word_weight > 0);
 }
 

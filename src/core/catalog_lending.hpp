@@ -29,8 +29,9 @@ inline CatalogWeights catalog_weights(const TrainParams& params) {
 }
 
 // Whether training with `params` uses the catalog's facts (so the glue reads
-// catalog_cache only then): a hybrid over a neighbour base lending weights
-// into new games with a catalog weight above 0.
+// catalog_cache only then): EASE, alone or as a hybrid's base, with a
+// catalog_*_weight above 0 (catalog_gram.hpp), or a hybrid over a neighbour
+// base lending weights into new games with a catalog weight above 0.
 bool uses_catalog(const TrainParams& params);
 
 // Adds to each owned game's row of `neighbors` (owners[g] > 0) the new games

@@ -22,7 +22,8 @@ bool catalog_facts_readable() {
 bool catalog_weights_named(const RawParam* raw, int count) {
   for (int i = 0; i < count; ++i)
     if (strcmp(raw[i].key, "studio_weight") == 0 || strcmp(raw[i].key, "series_weight") == 0 ||
-        strcmp(raw[i].key, "name_word_weight") == 0)
+        strcmp(raw[i].key, "name_word_weight") == 0 || strcmp(raw[i].key, "catalog_name_weight") == 0 ||
+        strcmp(raw[i].key, "catalog_studio_weight") == 0 || strcmp(raw[i].key, "catalog_series_weight") == 0)
       return true;
   return false;
 }

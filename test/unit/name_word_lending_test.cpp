@@ -107,9 +107,11 @@ TEST(NameWordLendings, DefaultAndUse) {
   EXPECT_EQ(TrainParams{}.name_word_weight, 15.0f);
   EXPECT_TRUE(uses_catalog(resolve_params(
       "hybrid", {ParamValue{"studio_weight", false, 0, ""}, ParamValue{"series_weight", false, 0, ""}})));
-  EXPECT_FALSE(uses_catalog(
-      resolve_params("hybrid", {ParamValue{"studio_weight", false, 0, ""}, ParamValue{"series_weight", false, 0, ""},
-                                ParamValue{"name_word_weight", false, 0, ""}})));
+  EXPECT_FALSE(uses_catalog(resolve_params(
+      "hybrid",
+      {ParamValue{"studio_weight", false, 0, ""}, ParamValue{"series_weight", false, 0, ""},
+       ParamValue{"name_word_weight", false, 0, ""}, ParamValue{"catalog_name_weight", false, 0, ""},
+       ParamValue{"catalog_studio_weight", false, 0, ""}, ParamValue{"catalog_series_weight", false, 0, ""}})));
 }
 
 namespace {
