@@ -509,6 +509,15 @@ BEGIN
     UPDATE steam_rec.models AS m
        SET params = jsonb_build_object('release_years_scale', 0) || m.params
      WHERE m.algorithm = 'hybrid' AND NOT m.params ? 'release_years_scale';
+
+    -- catalog_name_weight, catalog_studio_weight and catalog_series_weight (ease
+    -- and hybrid over ease), new in 1.6 with defaults 2, 1 and 2, likewise: a
+    -- model stored before added no catalog facts to EASE's Gram.
+    UPDATE steam_rec.models AS m
+       SET params = jsonb_build_object('catalog_name_weight', 0, 'catalog_studio_weight', 0,
+                                       'catalog_series_weight', 0) || m.params
+     WHERE (m.algorithm = 'ease' OR (m.algorithm = 'hybrid' AND coalesce(m.params ->> 'base', 'ease') = 'ease'))
+       AND NOT m.params ? 'catalog_name_weight';
 END
 $$;
 

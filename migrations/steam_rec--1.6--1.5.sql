@@ -16,12 +16,18 @@ BEGIN
         END IF;
     END IF;
     -- Models stored before 1.6 lacked new_game_weight, tag_popularity_exponent,
-    -- tag_ridge_weight, studio_weight, series_weight, name_word_weight and
-    -- release_years_scale: the zeros 1.6 wrote go again (1.6 reads a missing
-    -- key as 0, so nothing changes in what they serve); other values stay.
+    -- tag_ridge_weight, studio_weight, series_weight, name_word_weight,
+    -- release_years_scale and the catalog_*_weight keys: the zeros 1.6 wrote go
+    -- again (1.6 reads a missing key as 0, so nothing changes in what they
+    -- serve); other values stay.
     UPDATE steam_rec.models AS m
        SET params = m.params - 'release_years_scale'
      WHERE m.algorithm = 'hybrid' AND m.params -> 'release_years_scale' = '0';
+    UPDATE steam_rec.models AS m
+       SET params = m.params - 'catalog_name_weight' - 'catalog_studio_weight' - 'catalog_series_weight'
+     WHERE (m.algorithm = 'ease' OR (m.algorithm = 'hybrid' AND coalesce(m.params ->> 'base', 'ease') = 'ease'))
+       AND m.params -> 'catalog_name_weight' = '0' AND m.params -> 'catalog_studio_weight' = '0'
+       AND m.params -> 'catalog_series_weight' = '0';
     UPDATE steam_rec.models AS m
        SET params = m.params - 'name_word_weight'
      WHERE m.algorithm = 'hybrid' AND m.params -> 'name_word_weight' = '0';

@@ -272,6 +272,11 @@ const std::vector<ParameterSpec>& parameter_specs() {
       absent_reads_as(STEAM_REC_NUMBER(dropout, K::number, false, 0, 0.95), 0),
       absent_reads_as(STEAM_REC_NUMBER(diagonal_relaxation, K::number, false, 0, 1), 0),
       STEAM_REC_NUMBER(max_games, K::integer, false, 2, 100000),
+      // New in 1.6 with defaults 2, 1 and 2; a model stored before added no
+      // catalog facts to its Gram.
+      absent_reads_as(STEAM_REC_NUMBER(catalog_name_weight, K::number, false, 0, 1000), 0),
+      absent_reads_as(STEAM_REC_NUMBER(catalog_studio_weight, K::number, false, 0, 1000), 0),
+      absent_reads_as(STEAM_REC_NUMBER(catalog_series_weight, K::number, false, 0, 1000), 0),
       STEAM_REC_NUMBER(popularity_exponent, K::number, false, 0, 2),
       STEAM_REC_NUMBER(knn_weight, K::number, false, 0, 1),
       STEAM_REC_NUMBER(rp3_weight, K::number, false, 0, 1),
@@ -358,7 +363,8 @@ const std::vector<AlgorithmSpec>& algorithms() {
        "Steck's EASE: a closed-form linear item-item model over the max_games most-owned games.",
        "each game's largest EASE weights (neighbors, weights)",
        {"neighbors", "lambda", "dropout", "diagonal_relaxation", "max_games", "popularity_exponent", "knn_weight",
-        "rp3_weight", "rp3_alpha", "rp3_beta", "play_share_exponent"},
+        "rp3_weight", "rp3_alpha", "rp3_beta", "play_share_exponent", "catalog_name_weight", "catalog_studio_weight",
+        "catalog_series_weight"},
        true,
        true,
        nullptr,

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "core/algorithm_registry.hpp"
+#include "core/catalog_gram.hpp"
 #include "core/top_k.hpp"
 
 namespace steam_rec::rec {
@@ -51,12 +53,29 @@ SparseRows new_games_by_key(const SparseRows& keys, const Owners& owners) {
 
 }  // namespace
 
+namespace {
+
+// A hybrid over a neighbour base lends new games weights through its rows:
+// a factor base (ials) has none.
+bool lends_into_new_games(const TrainParams& params) {
+  return params.algorithm->default_base != nullptr && params.base != nullptr && params.base->stores_neighbors &&
+         params.new_game_weight > 0;
+}
+
+}  // namespace
+
 bool uses_catalog(const TrainParams& params) {
-  // Lent through the base's neighbour rows: a factor base (ials) has none.
-  return params.algorithm != nullptr && params.algorithm->default_base != nullptr && params.base != nullptr &&
-         params.base->stores_neighbors && params.new_game_weight > 0 &&
-         (params.studio_weight > 0 || params.series_weight > 0 || params.name_word_weight > 0 ||
-          params.release_years_scale > 0);
+  if (params.algorithm == nullptr) return false;
+  // EASE's Gram takes the facts in, alone or as a hybrid's base.
+  const AlgorithmSpec* collaborative = params.algorithm->default_base != nullptr ? params.base : params.algorithm;
+  if (collaborative != nullptr && std::string_view(collaborative->name) == "ease" && adds_catalog_gram(params))
+    return true;
+  return lends_into_new_games(params) && (params.studio_weight > 0 || params.series_weight > 0 ||
+                                          params.name_word_weight > 0 || params.release_years_scale > 0);
+}
+
+bool uses_release_dates(const TrainParams& params) {
+  return params.algorithm != nullptr && lends_into_new_games(params) && params.release_years_scale > 0;
 }
 
 void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const CatalogWeights& weights,

@@ -32,9 +32,14 @@ inline CatalogWeights catalog_weights(const TrainParams& params) {
 }
 
 // Whether training with `params` uses the catalog's facts (so the glue reads
-// catalog_cache only then): a hybrid over a neighbour base lending weights
-// into new games with a catalog weight (or release_years_scale) above 0.
+// catalog_cache only then): EASE, alone or as a hybrid's base, with a
+// catalog_*_weight above 0 (catalog_gram.hpp), or a hybrid over a neighbour
+// base lending weights into new games with a catalog weight (or
+// release_years_scale) above 0.
 bool uses_catalog(const TrainParams& params);
+// Whether it weighs new games' lent weights by release dates (so the glue
+// reads release_date only then).
+bool uses_release_dates(const TrainParams& params);
 
 // Adds to each owned game's row of `neighbors` (owners[g] > 0) the new games
 // (no owner; with or without tags) that share a developer, a publisher, a

@@ -6,6 +6,7 @@
 
 #include "core/algorithm_registry.hpp"
 #include "core/algorithm_trainers.hpp"
+#include "core/catalog_gram.hpp"
 #include "core/catalog_lending.hpp"
 #include "core/ease_parts.hpp"
 #include "core/errors.hpp"
@@ -560,6 +561,8 @@ SparseRows ease_from_sums(const FromSums& in, const TrainParams& params) {
                               " or a game paired with it, which EASE does not cover");
       if (i <= j) gram(i, j) = sums.value[p];
     }
+  // The catalog's facts are on the coordinator: added here, as on one node.
+  add_catalog_gram(gram, game_of, in.catalog, params, in.cancel);
   SparseRows neighbors = ease_weights_from_gram(gram, game_of, in.owners, params, in.cancel);
   if (params.knn_weight > 0)
     neighbors = blend_neighbors(neighbors, itemknn_from_sums(in, ease_itemknn_params(params)), params.knn_weight);

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "core/algorithm_trainers.hpp"
+#include "core/catalog_gram.hpp"
 #include "core/ease_parts.hpp"
 #include "core/parallel.hpp"
 #include "core/row_parts.hpp"
@@ -89,6 +90,7 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
         }
       },
       cancel);
+  add_catalog_gram(gram, game_of, data, params, cancel);
   return ease_weights_from_gram(gram, game_of, owners, params, cancel);
 }
 

@@ -59,6 +59,13 @@ struct TrainParams {
   // ease: share of itemknn's neighbors (with itemknn's defaults) blended
   // into EASE's (0: EASE alone)
   float knn_weight = 0;
+  // ease (and a hybrid over it): the catalog's facts as extra rows of X,
+  // adding weight^2 K K' to the Gram per kind (catalog_gram.hpp): the words
+  // of the names, developer and publisher keys, series (0: none; 2, 1 and 2
+  // were chosen on evaluate()'s validation split, target 'owned')
+  float catalog_name_weight = 2;
+  float catalog_studio_weight = 1;
+  float catalog_series_weight = 2;
   // ease: share of RP3beta's neighbors (with the rp3 parameters given)
   // blended into EASE's (0: none)
   float rp3_weight = 0;

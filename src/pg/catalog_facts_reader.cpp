@@ -46,7 +46,9 @@ bool release_dates_readable() {
 
 bool catalog_weights_named(const RawParam* raw, int count) {
   return named(raw, count, "studio_weight") || named(raw, count, "series_weight") ||
-         named(raw, count, "name_word_weight") || release_years_named(raw, count);
+         named(raw, count, "name_word_weight") || named(raw, count, "catalog_name_weight") ||
+         named(raw, count, "catalog_studio_weight") || named(raw, count, "catalog_series_weight") ||
+         release_years_named(raw, count);
 }
 
 bool release_years_named(const RawParam* raw, int count) { return named(raw, count, "release_years_scale"); }

@@ -173,19 +173,20 @@ void read_data(Job* job) {
   read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
     check(guard([&] { job->evaluation.add_tag(appid, tag, position); }), "evaluate");
   });
-  // A hybrid's folds lend new games weights from the catalog; a role that
-  // may not read it evaluates without them unless it asked for them.
+  // EASE's Gram and a hybrid's weights lent into new games take the
+  // catalog's facts; a role that may not read them evaluates without them
+  // unless it asked for them.
   bool catalog_used = false;
   for (const rec::TrainParams& p : job->params) catalog_used = catalog_used || rec::uses_catalog(p);
   if (!catalog_used) return;
   if (!job->catalog_weights_named && !catalog_facts_readable()) {
-    ereport(NOTICE, (errmsg("evaluate: new games are lent no weights from the catalog: this role cannot read "
+    ereport(NOTICE, (errmsg("evaluate: the catalog's facts are left out: this role cannot read "
                             "appid, developer, publisher and name of steam_rec.catalog_cache"),
                      errhint("Grant it SELECT on steam_rec.catalog_cache.")));
     return;
   }
   bool dates_used = false;
-  for (const rec::TrainParams& p : job->params) dates_used = dates_used || p.release_years_scale > 0;
+  for (const rec::TrainParams& p : job->params) dates_used = dates_used || rec::uses_release_dates(p);
   if (dates_used && !job->release_years_named && !release_dates_readable()) {
     ereport(NOTICE, (errmsg("evaluate: new games' lent weights are not weighed by release dates: this role cannot "
                             "read release_date of steam_rec.catalog_cache"),

@@ -183,34 +183,38 @@ void count_tag_entries_read(Training* training, rec::DataSize* size) {
       rec::thread_scratch_bytes(training->params, *size, steam_rec::max_threads(), false));
 }
 
-// The catalog's facts, when the training lends new games weights from them.
+// The catalog's facts, when the training uses them (EASE's Gram, weights
+// lent into new games).
 // A role that may not read them trains without them if it did not ask for
 // them, and the stored parameters say so (0); asked for, a missing privilege
 // is SQL's error.
 void read_catalog_if_used(Training* training, const RawParam* raw, int count) {
   if (!rec::uses_catalog(training->params)) return;
   if (!catalog_weights_named(raw, count) && !catalog_facts_readable()) {
-    ereport(NOTICE, (errmsg("train: new games are lent no weights from the catalog: this role cannot read "
+    ereport(NOTICE, (errmsg("train: the catalog's facts are left out: this role cannot read "
                             "appid, developer, publisher and name of steam_rec.catalog_cache"),
-                     errhint("Grant it SELECT on steam_rec.catalog_cache, or pass studio_weight, series_weight and "
-                             "name_word_weight 0.")));
+                     errhint("Grant it SELECT on steam_rec.catalog_cache, or pass studio_weight, series_weight, "
+                             "name_word_weight and the catalog_*_weight parameters 0.")));
     training->params.studio_weight = 0;
     training->params.series_weight = 0;
     training->params.name_word_weight = 0;
+    training->params.catalog_name_weight = 0;
+    training->params.catalog_studio_weight = 0;
+    training->params.catalog_series_weight = 0;
     training->params.release_years_scale = 0;
     return;
   }
   // The release dates are a column a role granted the four above may lack:
   // the same choice again, for them alone.
-  if (training->params.release_years_scale > 0 && !release_years_named(raw, count) && !release_dates_readable()) {
+  if (rec::uses_release_dates(training->params) && !release_years_named(raw, count) && !release_dates_readable()) {
     ereport(NOTICE, (errmsg("train: new games' lent weights are not weighed by release dates: this role cannot read "
                             "release_date of steam_rec.catalog_cache"),
                      errhint("Grant it SELECT on steam_rec.catalog_cache, or pass release_years_scale 0.")));
     training->params.release_years_scale = 0;
   }
-  read_catalog_facts(training->params.release_years_scale > 0, [&](int32 appid, std::string_view developers,
-                                                                   std::string_view publishers, std::string_view name,
-                                                                   std::optional<int32> release_day) {
+  read_catalog_facts(rec::uses_release_dates(training->params), [&](int32 appid, std::string_view developers,
+                                                                    std::string_view publishers, std::string_view name,
+                                                                    std::optional<int32> release_day) {
     check(guard([&] { training->data.add_catalog(appid, developers, publishers, name, release_day); }), "train");
   });
 }

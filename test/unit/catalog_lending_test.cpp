@@ -152,8 +152,14 @@ TEST(CatalogLendings, DefaultsAndUse) {
   EXPECT_EQ(TrainParams{}.studio_weight, 3.0f);
   EXPECT_EQ(TrainParams{}.series_weight, 30.0f);
   EXPECT_TRUE(uses_catalog(resolve_params("hybrid", {})));
-  EXPECT_FALSE(uses_catalog(resolve_params("ease", {})));
-  EXPECT_FALSE(uses_catalog(resolve_params("hybrid", {ParamValue{"new_game_weight", false, 0, ""}})));
+  // EASE's Gram takes the catalog too (catalog_gram_test.cpp): with its
+  // weights 0, only the lendings read it.
+  const ParamValue no_gram[3] = {{"catalog_name_weight", false, 0, ""},
+                                 {"catalog_studio_weight", false, 0, ""},
+                                 {"catalog_series_weight", false, 0, ""}};
+  EXPECT_FALSE(uses_catalog(resolve_params("ease", {no_gram[0], no_gram[1], no_gram[2]})));
+  EXPECT_FALSE(uses_catalog(
+      resolve_params("hybrid", {ParamValue{"new_game_weight", false, 0, ""}, no_gram[0], no_gram[1], no_gram[2]})));
   // Lent through the base's neighbour rows: every base but the factor one has them.
   EXPECT_TRUE(uses_catalog(resolve_params("hybrid", {ParamValue{"base", true, 0, "itemknn"}})));
   EXPECT_TRUE(uses_catalog(resolve_params("hybrid", {ParamValue{"base", true, 0, "rp3beta"}})));

@@ -74,7 +74,8 @@ TEST(ModelsFromPartialSums, Rp3betaFromWalkSums) {
 }
 
 TEST(ModelsFromPartialSums, EaseFromGramSums) {
-  expect_same_for_parts("ease", {}, true);
+  expect_same_for_parts("ease", {}, true);  // with the catalog's facts in the Gram (the defaults)
+  expect_same_for_parts("ease", {number("catalog_studio_weight", 0), number("catalog_series_weight", 5)}, true);
   // Fewer games covered than owned: the covered ones are chosen from the totals.
   expect_same_for_parts("ease", {number("max_games", 20), number("popularity_exponent", 0.5)}, true);
   expect_same_for_parts("ease", {number("knn_weight", 0.3), number("rp3_weight", 0.2)}, true);

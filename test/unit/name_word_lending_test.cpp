@@ -109,7 +109,9 @@ TEST(NameWordLendings, DefaultAndUse) {
       "hybrid", {ParamValue{"studio_weight", false, 0, ""}, ParamValue{"series_weight", false, 0, ""}})));
   EXPECT_FALSE(uses_catalog(resolve_params(
       "hybrid", {ParamValue{"studio_weight", false, 0, ""}, ParamValue{"series_weight", false, 0, ""},
-                 ParamValue{"name_word_weight", false, 0, ""}, ParamValue{"release_years_scale", false, 0, ""}})));
+                 ParamValue{"name_word_weight", false, 0, ""}, ParamValue{"release_years_scale", false, 0, ""},
+                 ParamValue{"catalog_name_weight", false, 0, ""}, ParamValue{"catalog_studio_weight", false, 0, ""},
+                 ParamValue{"catalog_series_weight", false, 0, ""}})));
 }
 
 namespace {

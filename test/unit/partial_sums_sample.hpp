@@ -47,6 +47,14 @@ inline void add_tags(TrainingSet& d) {
   }
 }
 
+// The games' catalog facts: studios, series and name words shared among
+// several games (EASE's Gram takes them in; new games are lent by them).
+inline void add_catalog_facts(TrainingSet& d) {
+  for (int g = 1; g <= 61; ++g)
+    d.add_catalog(g, "Studio " + std::to_string(g % 7), "Publisher " + std::to_string(g % 4),
+                  "Saga" + std::to_string(g % 9) + " Word" + std::to_string(g % 11) + (g % 2 == 0 ? " 2" : ""));
+}
+
 inline TrainingSet rows_of(const std::vector<Owned>& rows, int part, int parts) {
   TrainingSet d;
   for (const Owned& o : rows)
@@ -70,6 +78,7 @@ inline GameModel from_parts(const std::vector<Owned>& rows, int parts, const Tra
   const OwnedTotals shipped = decode_totals(global.data(), global.size());
   TrainingSet catalog;
   add_tags(catalog);
+  add_catalog_facts(catalog);
   for (std::int32_t appid : shipped.appids) catalog.add_game(appid);
   catalog.finish(no_cancel);
   GameSums sums(catalog.appids());
@@ -85,6 +94,7 @@ inline GameModel single_node(const std::vector<Owned>& rows, const TrainParams& 
   TrainingSet d;
   for (const Owned& o : rows) d.add_owned(o.player, o.appid, o.engagement);
   add_tags(d);
+  add_catalog_facts(d);
   d.finish(no_cancel);
   return train(d, params, no_cancel);
 }

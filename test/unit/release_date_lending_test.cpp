@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "core/catalog_lending.hpp"
 #include "core/target_factors.hpp"
@@ -110,13 +111,20 @@ TEST(ReleaseDateLendings, ScaleZeroChangesNothing) {
 
 TEST(ReleaseDateLendings, DefaultAndUse) {
   EXPECT_EQ(TrainParams{}.release_years_scale, 8.0f);
-  const ParamValue catalog_off[] = {ParamValue{"studio_weight", false, 0, ""},
-                                    ParamValue{"series_weight", false, 0, ""},
-                                    ParamValue{"name_word_weight", false, 0, ""}};
+  const std::vector<ParamValue> catalog_off = {
+      ParamValue{"studio_weight", false, 0, ""},         ParamValue{"series_weight", false, 0, ""},
+      ParamValue{"name_word_weight", false, 0, ""},      ParamValue{"catalog_name_weight", false, 0, ""},
+      ParamValue{"catalog_studio_weight", false, 0, ""}, ParamValue{"catalog_series_weight", false, 0, ""}};
   // The dates alone use the catalog; with them off too, nothing does.
-  EXPECT_TRUE(uses_catalog(resolve_params("hybrid", {catalog_off[0], catalog_off[1], catalog_off[2]})));
-  EXPECT_FALSE(uses_catalog(resolve_params(
-      "hybrid", {catalog_off[0], catalog_off[1], catalog_off[2], ParamValue{"release_years_scale", false, 0, ""}})));
+  EXPECT_TRUE(uses_catalog(resolve_params("hybrid", catalog_off)));
+  EXPECT_TRUE(uses_release_dates(resolve_params("hybrid", catalog_off)));
+  std::vector<ParamValue> all_off = catalog_off;
+  all_off.push_back(ParamValue{"release_years_scale", false, 0, ""});
+  EXPECT_FALSE(uses_catalog(resolve_params("hybrid", all_off)));
+  EXPECT_FALSE(uses_release_dates(resolve_params("hybrid", all_off)));
+  // EASE alone reads the catalog for its Gram, never the dates: it lends new games nothing.
+  EXPECT_TRUE(uses_catalog(resolve_params("ease", {})));
+  EXPECT_FALSE(uses_release_dates(resolve_params("ease", {})));
   // A model stored before reads it as 0.
   EXPECT_EQ(restore_params("hybrid", {}).release_years_scale, 0.0f);
 }

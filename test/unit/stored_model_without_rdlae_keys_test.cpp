@@ -79,7 +79,8 @@ TEST(StoredModelWithoutRdlaeKeys, TheRegistryNamesTheAbsentValues) {
     const std::string key = spec.key;
     if (key == "dropout" || key == "diagonal_relaxation" || key == "new_game_weight" ||
         key == "tag_popularity_exponent" || key == "tag_ridge_weight" || key == "studio_weight" ||
-        key == "series_weight" || key == "name_word_weight" || key == "release_years_scale")
+        key == "series_weight" || key == "name_word_weight" || key == "release_years_scale" ||
+        key == "catalog_name_weight" || key == "catalog_studio_weight" || key == "catalog_series_weight")
       EXPECT_EQ(spec.absent, 0.0) << key;
     else if (key == "regularization")  // iALS's defaults before 1.6
       EXPECT_EQ(spec.absent, static_cast<double>(0.02f)) << key;
