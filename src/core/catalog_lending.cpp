@@ -51,12 +51,24 @@ SparseRows new_games_by_key(const SparseRows& keys, const Owners& owners) {
 
 }  // namespace
 
-bool uses_catalog(const TrainParams& params) {
-  // Lent through the base's neighbour rows: a factor base (ials) has none.
+namespace {
+
+// A hybrid over a neighbour base lends new games weights through its rows:
+// a factor base (ials) has none.
+bool lends_into_new_games(const TrainParams& params) {
   return params.algorithm != nullptr && params.algorithm->default_base != nullptr && params.base != nullptr &&
-         params.base->stores_neighbors && params.new_game_weight > 0 &&
-         (params.studio_weight > 0 || params.series_weight > 0 || params.name_word_weight > 0 ||
-          params.release_years_scale > 0);
+         params.base->stores_neighbors && params.new_game_weight > 0;
+}
+
+}  // namespace
+
+bool uses_catalog(const TrainParams& params) {
+  return lends_into_new_games(params) && (params.studio_weight > 0 || params.series_weight > 0 ||
+                                          params.name_word_weight > 0 || params.release_years_scale > 0);
+}
+
+bool uses_release_dates(const TrainParams& params) {
+  return lends_into_new_games(params) && params.release_years_scale > 0;
 }
 
 void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const CatalogWeights& weights,

@@ -35,6 +35,10 @@ inline CatalogWeights catalog_weights(const TrainParams& params) {
 // catalog_cache only then): a hybrid over a neighbour base lending weights
 // into new games with a catalog weight (or release_years_scale) above 0.
 bool uses_catalog(const TrainParams& params);
+// Whether it weighs the weights lent into new games by release dates (so
+// the glue reads release_date only then): every algorithm's parameters
+// carry release_years_scale, only such a hybrid uses it.
+bool uses_release_dates(const TrainParams& params);
 
 // Adds to each owned game's row of `neighbors` (owners[g] > 0) the new games
 // (no owner; with or without tags) that share a developer, a publisher, a

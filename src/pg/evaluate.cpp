@@ -185,7 +185,7 @@ void read_data(Job* job) {
     return;
   }
   bool dates_used = false;
-  for (const rec::TrainParams& p : job->params) dates_used = dates_used || p.release_years_scale > 0;
+  for (const rec::TrainParams& p : job->params) dates_used = dates_used || rec::uses_release_dates(p);
   if (dates_used && !job->release_years_named && !release_dates_readable()) {
     ereport(NOTICE, (errmsg("evaluate: new games' lent weights are not weighed by release dates: this role cannot "
                             "read release_date of steam_rec.catalog_cache"),

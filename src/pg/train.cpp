@@ -202,15 +202,15 @@ void read_catalog_if_used(Training* training, const RawParam* raw, int count) {
   }
   // The release dates are a column a role granted the four above may lack:
   // the same choice again, for them alone.
-  if (training->params.release_years_scale > 0 && !release_years_named(raw, count) && !release_dates_readable()) {
+  if (rec::uses_release_dates(training->params) && !release_years_named(raw, count) && !release_dates_readable()) {
     ereport(NOTICE, (errmsg("train: new games' lent weights are not weighed by release dates: this role cannot read "
                             "release_date of steam_rec.catalog_cache"),
                      errhint("Grant it SELECT on steam_rec.catalog_cache, or pass release_years_scale 0.")));
     training->params.release_years_scale = 0;
   }
-  read_catalog_facts(training->params.release_years_scale > 0, [&](int32 appid, std::string_view developers,
-                                                                   std::string_view publishers, std::string_view name,
-                                                                   std::optional<int32> release_day) {
+  read_catalog_facts(rec::uses_release_dates(training->params), [&](int32 appid, std::string_view developers,
+                                                                    std::string_view publishers, std::string_view name,
+                                                                    std::optional<int32> release_day) {
     check(guard([&] { training->data.add_catalog(appid, developers, publishers, name, release_day); }), "train");
   });
 }

@@ -117,6 +117,12 @@ TEST(ReleaseDateLendings, DefaultAndUse) {
   EXPECT_TRUE(uses_catalog(resolve_params("hybrid", {catalog_off[0], catalog_off[1], catalog_off[2]})));
   EXPECT_FALSE(uses_catalog(resolve_params(
       "hybrid", {catalog_off[0], catalog_off[1], catalog_off[2], ParamValue{"release_years_scale", false, 0, ""}})));
+  EXPECT_TRUE(uses_release_dates(resolve_params("hybrid", {catalog_off[0], catalog_off[1], catalog_off[2]})));
+  // Every algorithm's parameters carry the default; only a hybrid over a
+  // neighbour base lends new games weights to weigh by the dates.
+  EXPECT_EQ(resolve_params("itemknn", {}).release_years_scale, 8.0f);
+  EXPECT_FALSE(uses_release_dates(resolve_params("itemknn", {})));
+  EXPECT_FALSE(uses_release_dates(resolve_params("hybrid", {ParamValue{"base", true, 0, "ials"}})));
   // A model stored before reads it as 0.
   EXPECT_EQ(restore_params("hybrid", {}).release_years_scale, 0.0f);
 }
