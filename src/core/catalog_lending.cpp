@@ -58,8 +58,8 @@ namespace {
 // A hybrid over a neighbour base lends new games weights through its rows:
 // a factor base (ials) has none.
 bool lends_into_new_games(const TrainParams& params) {
-  return params.algorithm->default_base != nullptr && params.base != nullptr && params.base->stores_neighbors &&
-         params.new_game_weight > 0;
+  return params.algorithm != nullptr && params.algorithm->default_base != nullptr && params.base != nullptr &&
+         params.base->stores_neighbors && params.new_game_weight > 0;
 }
 
 }  // namespace
@@ -75,7 +75,7 @@ bool uses_catalog(const TrainParams& params) {
 }
 
 bool uses_release_dates(const TrainParams& params) {
-  return params.algorithm != nullptr && lends_into_new_games(params) && params.release_years_scale > 0;
+  return lends_into_new_games(params) && params.release_years_scale > 0;
 }
 
 void add_catalog_lendings(const TrainingSet& data, const Owners& owners, const CatalogWeights& weights,

@@ -37,8 +37,9 @@ inline CatalogWeights catalog_weights(const TrainParams& params) {
 // base lending weights into new games with a catalog weight (or
 // release_years_scale) above 0.
 bool uses_catalog(const TrainParams& params);
-// Whether it weighs new games' lent weights by release dates (so the glue
-// reads release_date only then).
+// Whether it weighs the weights lent into new games by release dates (so
+// the glue reads release_date only then): every algorithm's parameters
+// carry release_years_scale, only such a hybrid uses it.
 bool uses_release_dates(const TrainParams& params);
 
 // Adds to each owned game's row of `neighbors` (owners[g] > 0) the new games

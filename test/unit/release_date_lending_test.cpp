@@ -125,6 +125,11 @@ TEST(ReleaseDateLendings, DefaultAndUse) {
   // EASE alone reads the catalog for its Gram, never the dates: it lends new games nothing.
   EXPECT_TRUE(uses_catalog(resolve_params("ease", {})));
   EXPECT_FALSE(uses_release_dates(resolve_params("ease", {})));
+  // Every algorithm's parameters carry the default; only a hybrid over a
+  // neighbour base lends new games weights to weigh by the dates.
+  EXPECT_EQ(resolve_params("itemknn", {}).release_years_scale, 8.0f);
+  EXPECT_FALSE(uses_release_dates(resolve_params("itemknn", {})));
+  EXPECT_FALSE(uses_release_dates(resolve_params("hybrid", {ParamValue{"base", true, 0, "ials"}})));
   // A model stored before reads it as 0.
   EXPECT_EQ(restore_params("hybrid", {}).release_years_scale, 0.0f);
 }
