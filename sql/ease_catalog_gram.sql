@@ -63,6 +63,23 @@ SELECT steam_rec.train('ease', '{"catalog_series_weight": 2}');
 SELECT count(*) AS rows FROM steam_rec.evaluate('{ease}', k => 5, min_games => 3);
 SELECT count(*) AS rows FROM steam_rec.evaluate('{ease}', k => 5, min_games => 3,
                                                 params => '{"ease": {"catalog_name_weight": 2}}');
+-- A weight given 0 asks for less of the catalog, never for it: the role
+-- trains and evaluates without it, and the hint names the weights left to
+-- pass 0; passed, nothing is read and nothing said.
+SELECT steam_rec.train('ease', '{"catalog_name_weight": 0}') > 0 AS trained;
+SELECT params -> 'catalog_name_weight' AS name, params -> 'catalog_studio_weight' AS studio,
+       params -> 'catalog_series_weight' AS series
+  FROM steam_rec.models WHERE active;
+SELECT steam_rec.train('ease', '{"catalog_name_weight": 0, "catalog_studio_weight": 0, "catalog_series_weight": 0}')
+       > 0 AS trained;
+SELECT count(*) AS rows FROM steam_rec.evaluate('{ease}', k => 5, min_games => 3,
+                                                params => '{"ease": {"catalog_series_weight": 0}}');
+SELECT steam_rec.train('hybrid', '{"studio_weight": 0, "series_weight": 0, "name_word_weight": 0,
+                                   "catalog_name_weight": 0, "catalog_studio_weight": 0,
+                                   "catalog_series_weight": 0}') > 0 AS trained;
+SELECT steam_rec.train('hybrid', '{"studio_weight": 0, "series_weight": 0, "name_word_weight": 0,
+                                   "release_years_scale": 0, "catalog_name_weight": 0,
+                                   "catalog_studio_weight": 0, "catalog_series_weight": 0}') > 0 AS trained;
 -- Weights 0 read nothing, so nothing is missed.
 SELECT steam_rec.train('hybrid', '{"catalog_name_weight": 0, "catalog_studio_weight": 0, "catalog_series_weight": 0,
                                    "new_game_weight": 0}') > 0 AS trained;

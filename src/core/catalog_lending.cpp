@@ -74,6 +74,36 @@ bool uses_catalog(const TrainParams& params) {
                                           params.name_word_weight > 0 || params.release_years_scale > 0);
 }
 
+const std::vector<std::string>& catalog_parameters() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> k;
+    for (const ParameterSpec& spec : parameter_specs())
+      for (const char* key : {"studio_weight", "series_weight", "name_word_weight", "release_years_scale",
+                              "catalog_name_weight", "catalog_studio_weight", "catalog_series_weight"})
+        if (std::string_view(spec.key) == key) k.emplace_back(key);
+    return k;
+  }();
+  return keys;
+}
+
+std::string catalog_parameters_above_zero(const TrainParams& params) {
+  std::vector<std::string> above;
+  for (const std::string& key : catalog_parameters()) {
+    const ParameterSpec* spec = find_parameter(key);
+    if (spec != nullptr && takes_parameter(*spec, params) && spec->get(params) > 0) above.push_back(key);
+  }
+  std::string joined;
+  for (std::size_t i = 0; i < above.size(); ++i) {
+    if (i > 0) joined += i + 1 == above.size() ? " and " : ", ";
+    joined += above[i];
+  }
+  return joined;
+}
+
+void leave_catalog_out(TrainParams& params) {
+  for (const std::string& key : catalog_parameters()) find_parameter(key)->set(params, 0);
+}
+
 bool uses_release_dates(const TrainParams& params) {
   return lends_into_new_games(params) && params.release_years_scale > 0;
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/cancel.hpp"
@@ -37,6 +38,16 @@ inline CatalogWeights catalog_weights(const TrainParams& params) {
 // base lending weights into new games with a catalog weight (or
 // release_years_scale) above 0.
 bool uses_catalog(const TrainParams& params);
+// The parameters that weigh the catalog's facts, in the registry's order:
+// the lendings' (studio_weight, series_weight, name_word_weight,
+// release_years_scale) and EASE's Gram's (catalog_*_weight).  A call asks
+// for the catalog by giving one of them a value above 0.
+const std::vector<std::string>& catalog_parameters();
+// Those of them `params` takes at a value above 0, "a, b and c": what to
+// pass 0 to train without the catalog.
+std::string catalog_parameters_above_zero(const TrainParams& params);
+// Sets every one of them to 0: training without the catalog's facts.
+void leave_catalog_out(TrainParams& params);
 // Whether it weighs the weights lent into new games by release dates (so
 // the glue reads release_date only then): every algorithm's parameters
 // carry release_years_scale, only such a hybrid uses it.

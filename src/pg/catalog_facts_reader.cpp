@@ -1,6 +1,8 @@
 #include "pg/catalog_facts_reader.hpp"
 
-#include <cstring>
+#include <string>
+
+#include "core/catalog_lending.hpp"
 
 namespace steam_rec::pg {
 
@@ -18,9 +20,11 @@ bool columns_readable(const char* query) {
   return !is_null && DatumGetBool(readable);
 }
 
-bool named(const RawParam* raw, int count, const char* key) {
+// Whether `raw` gives `key` a number above 0: naming a weight 0 asks for
+// less of the catalog, never for it.
+bool named_above_zero(const RawParam* raw, int count, const std::string& key) {
   for (int i = 0; i < count; ++i)
-    if (strcmp(raw[i].key, key) == 0) return true;
+    if (key == raw[i].key && !raw[i].is_text && raw[i].number > 0) return true;
   return false;
 }
 
@@ -45,12 +49,11 @@ bool release_dates_readable() {
 }
 
 bool catalog_weights_named(const RawParam* raw, int count) {
-  return named(raw, count, "studio_weight") || named(raw, count, "series_weight") ||
-         named(raw, count, "name_word_weight") || named(raw, count, "catalog_name_weight") ||
-         named(raw, count, "catalog_studio_weight") || named(raw, count, "catalog_series_weight") ||
-         release_years_named(raw, count);
+  for (const std::string& key : rec::catalog_parameters())
+    if (named_above_zero(raw, count, key)) return true;
+  return false;
 }
 
-bool release_years_named(const RawParam* raw, int count) { return named(raw, count, "release_years_scale"); }
+bool release_years_named(const RawParam* raw, int count) { return named_above_zero(raw, count, "release_years_scale"); }
 
 }  // namespace steam_rec::pg

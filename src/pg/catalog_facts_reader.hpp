@@ -24,9 +24,10 @@ bool catalog_facts_readable();
 // asked for (release_years_named()).
 bool release_dates_readable();
 
-// Whether `raw` names a parameter that weighs the catalog's facts.
+// Whether `raw` gives a parameter that weighs the catalog's facts
+// (rec::catalog_parameters()) a value above 0: the call asked for them.
 bool catalog_weights_named(const RawParam* raw, int count);
-// Whether `raw` names release_years_scale.
+// Whether `raw` gives release_years_scale a value above 0.
 bool release_years_named(const RawParam* raw, int count);
 
 // Calls add(appid, developers, publishers, name, release_day) for every row

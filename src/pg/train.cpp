@@ -191,17 +191,16 @@ void count_tag_entries_read(Training* training, rec::DataSize* size) {
 void read_catalog_if_used(Training* training, const RawParam* raw, int count) {
   if (!rec::uses_catalog(training->params)) return;
   if (!catalog_weights_named(raw, count) && !catalog_facts_readable()) {
+    // Plain storage: the notice is raised with no C++ object alive.
+    char weights[Status::kMessageSize] = {};
+    check(guard([&] {
+            strlcpy(weights, rec::catalog_parameters_above_zero(training->params).c_str(), sizeof weights);
+            rec::leave_catalog_out(training->params);
+          }),
+          "train");
     ereport(NOTICE, (errmsg("train: the catalog's facts are left out: this role cannot read "
                             "appid, developer, publisher and name of steam_rec.catalog_cache"),
-                     errhint("Grant it SELECT on steam_rec.catalog_cache, or pass studio_weight, series_weight, "
-                             "name_word_weight and the catalog_*_weight parameters 0.")));
-    training->params.studio_weight = 0;
-    training->params.series_weight = 0;
-    training->params.name_word_weight = 0;
-    training->params.catalog_name_weight = 0;
-    training->params.catalog_studio_weight = 0;
-    training->params.catalog_series_weight = 0;
-    training->params.release_years_scale = 0;
+                     errhint("Grant it SELECT on steam_rec.catalog_cache, or pass %s 0.", weights)));
     return;
   }
   // The release dates are a column a role granted the four above may lack:

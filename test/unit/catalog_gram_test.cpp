@@ -198,3 +198,19 @@ TEST(CatalogGram, OneAndTwoThreadsTrainTheSameBits) {
                ParamValue{"catalog_series_weight", false, 0, ""}});
   EXPECT_NE(one.value, train_ease(d, without, no_cancel).value);
 }
+
+// What a role that may not read the catalog is told to pass 0: only the
+// weights its algorithm takes and left above 0 (EASE takes no lending
+// weight), and leaving the catalog out sets every one of them to 0.
+TEST(CatalogGram, TheWeightsToPassZeroAreThoseTakenAndAboveZero) {
+  EXPECT_EQ(catalog_parameters_above_zero(resolve_params("ease", {})),
+            "catalog_name_weight, catalog_studio_weight and catalog_series_weight");
+  EXPECT_EQ(catalog_parameters_above_zero(ease_with(0, 1, 0)), "catalog_studio_weight");
+  EXPECT_EQ(catalog_parameters_above_zero(ease_with(0, 0, 0)), "");
+  EXPECT_EQ(catalog_parameters_above_zero(resolve_params("hybrid", {ParamValue{"base", true, 0, "itemknn"}})),
+            "studio_weight, series_weight, name_word_weight and release_years_scale");
+  TrainParams left_out = resolve_params("hybrid", {});
+  leave_catalog_out(left_out);
+  EXPECT_FALSE(uses_catalog(left_out));
+  EXPECT_EQ(catalog_parameters_above_zero(left_out), "");
+}
