@@ -10,8 +10,13 @@ SELECT * FROM regress.refusal($$SET steam_rec.max_threads = 65$$);
 SELECT context FROM pg_settings WHERE name = 'steam_rec.max_threads';
 
 -- 400 players over 60 games in 3 taste groups, with tags: several chunks of
--- every parallel loop.
-INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 60) AS g;
+-- every parallel loop.  Developers, publishers, series and words of the
+-- names shared among games, so EASE's Gram takes the catalog's facts in.
+INSERT INTO steam_rec.catalog_cache (appid, name, developer, publisher)
+SELECT g, (ARRAY['Star', 'Dawn', 'Tide', 'Iron', 'Frost'])[g % 5 + 1] || ' '
+          || (ARRAY['Saga', 'Legends', 'Wars'])[g % 3 + 1] || ' ' || g % 4,
+       'Studio ' || g % 7, 'Publisher ' || g % 4
+  FROM generate_series(1, 60) AS g;
 INSERT INTO steam_rec.game_tags (appid, tag_name, position)
 SELECT g, t, n FROM generate_series(1, 60) AS g,
        LATERAL (VALUES ('Group ' || g % 3, 1), ('Tag ' || g % 7, 2), ('Tag ' || (g % 5 + 10), 3)) AS tag(t, n);
