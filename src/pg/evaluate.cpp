@@ -41,8 +41,8 @@ struct Job {
   std::vector<rec::TrainParams> params;
   std::vector<rec::ParamValue> given;
   rec::EvalScore score;
-  bool catalog_weights_named = false;  // params name a catalog weight (catalog_weights_named())
-  bool release_years_named = false;    // params name release_years_scale
+  bool catalog_weights_named = false;  // params give a catalog weight above 0 (catalog_weights_named())
+  bool release_years_named = false;    // params give release_years_scale above 0
 };
 
 // The algorithms asked for, no repeats, after the registry's first one (the

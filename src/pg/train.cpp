@@ -186,8 +186,8 @@ void count_tag_entries_read(Training* training, rec::DataSize* size) {
 // The catalog's facts, when the training uses them (EASE's Gram, weights
 // lent into new games).
 // A role that may not read them trains without them if it did not ask for
-// them, and the stored parameters say so (0); asked for, a missing privilege
-// is SQL's error.
+// them (a catalog weight given above 0), and the stored parameters say so
+// (0); asked for, a missing privilege is SQL's error.
 void read_catalog_if_used(Training* training, const RawParam* raw, int count) {
   if (!rec::uses_catalog(training->params)) return;
   if (!catalog_weights_named(raw, count) && !catalog_facts_readable()) {
