@@ -198,5 +198,3 @@ SELECT installed_version, newest_version, library_version, sql_matches_library, 
   FROM steam_rec.migration_status()"
 psql -X -q -d $DB -P pager=off -P footer=off -c "
 SELECT id, from_version, to_version, direction, script, script_unchanged FROM steam_rec.migration_history()"
-
-printf '\nRecommendations are not built yet; see README.md.\n'
