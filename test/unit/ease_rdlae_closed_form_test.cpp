@@ -32,7 +32,9 @@ void expect_weights(const SparseRows& b, const double (&expected)[4][4]) {
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(stored_weight(b, i, i), 0.0f) << "game " << i << " weighs itself";
     for (int j = 0; j < 4; ++j)
-      if (i != j) EXPECT_NEAR(stored_weight(b, i, j), expected[i][j], 1e-6) << "from game " << i << " to game " << j;
+      if (i != j) {
+        EXPECT_NEAR(stored_weight(b, i, j), expected[i][j], 1e-6) << "from game " << i << " to game " << j;
+      }
   }
 }
 

@@ -39,7 +39,9 @@ TEST(StoredModelWithoutRdlaeKeys, RestoresAsPlainEase) {
     EXPECT_EQ(restored.diagonal_relaxation, 0.0f) << algorithm;
     // Described again (model_report(), a retrain), it says so.
     for (const ParamValue& value : describe_params(restored))
-      if (value.key == "dropout" || value.key == "diagonal_relaxation") EXPECT_EQ(value.number, 0.0) << value.key;
+      if (value.key == "dropout" || value.key == "diagonal_relaxation") {
+        EXPECT_EQ(value.number, 0.0) << value.key;
+      }
   }
 }
 
@@ -60,7 +62,9 @@ TEST(StoredModelWithoutNewGameKeys, RestoresWithoutNewGameScoring) {
       if (value.key != "new_game_weight" && value.key != "tag_popularity_exponent" && value.key != "tag_ridge_weight")
         stored.push_back(value);
     const TrainParams restored = restore_params(algorithm, stored);
-    if (std::string(algorithm) == "hybrid") EXPECT_EQ(restored.tag_ridge_weight, 0.0f);
+    if (std::string(algorithm) == "hybrid") {
+      EXPECT_EQ(restored.tag_ridge_weight, 0.0f);
+    }
     EXPECT_EQ(restored.new_game_weight, std::string(algorithm) == "hybrid" ? 0.0f : 1.0f) << algorithm;
     EXPECT_EQ(restored.tag_popularity_exponent, 0.0f) << algorithm;
   }
