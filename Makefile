@@ -44,7 +44,7 @@ REGRESS     += recommend_names_follow_catalog_changes
 REGRESS     += recommend_names_kept_per_catalog_change
 REGRESS     += recommend_long_name_not_kept recommend_names_kept_table_edges
 # New games in lists.
-REGRESS     += recommend_surfaces_new_games
+REGRESS     += recommend_surfaces_new_games recommend_new_game_not_called_popular
 REGRESS     += new_game_weight_lists new_games_from_the_catalog ease_catalog_gram
 # A seventh algorithm (rp3beta) is accepted wherever an algorithm is named.
 REGRESS     += maintenance_algorithm_from_registry

@@ -448,9 +448,20 @@ void Recommender::explain(const Scales& scales, const std::vector<std::int32_t>&
     }
     if (part > 0) contributions.push_back(Scored{part, g});
   }
+  // None of the player's games is tagged like the new game: what led to it
+  // is the weights its rows lend it (the catalog's series, studios and name
+  // words among them), so those games are the ones its series is looked for in.
+  if (new_game && contributions.empty() && scales.collaborative > 0 && view_.has_neighbors()) {
+    for (std::size_t o = 0; o < owned.size(); ++o) {
+      cancel.poll();
+      const float weight = neighbor_row != nullptr ? neighbor_row[o] : neighbor_weight(owned[o], game);
+      if (weights[o] * weight > 0) contributions.push_back(Scored{weights[o] * weight, owned[o]});
+    }
+    result.lent = !contributions.empty();
+  }
   keep_best(contributions, 3);
   for (const Scored& c : contributions) result.because[result.because_count++] = view_.appids[c.index];
-  if (result.because_count > 0) {
+  if (result.because_count > 0 && !result.lent) {
     result.basis = Basis::played;
     return;
   }

@@ -58,6 +58,10 @@ struct Recommendation {
   Basis basis = Basis::popular;
   std::string tag;
   bool new_game = false;  // nobody owned it at training: `because` names the games tagged like it
+  // A new game none of the player's games is tagged like: `because` names
+  // the games whose rows lend it the most weight instead, and `basis` says
+  // what it would without them (liked_tag or popular).
+  bool lent = false;
 };
 
 class Recommender {

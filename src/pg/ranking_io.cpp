@@ -157,11 +157,25 @@ int32 series_mate(const rec::Recommendation& r, const Names& names) {
   return mate;
 }
 
+// The game a new game's reason names as of its series, or 0.  A new game
+// none of the player's games is tagged like (rec::Recommendation::lent) is
+// explained by its series alone: the weights lent by studios or name words
+// would name games that are not like it.
+int32 reason_series_mate(const rec::Recommendation& r, const Names& names) {
+  return r.new_game && (r.basis == rec::Basis::played || r.lent) ? series_mate(r, names) : 0;
+}
+
 // "Because you played A", "... A and B", "... A, B and C".
 char* reason(const rec::Recommendation& r, const Names& names, ReasonStyle style) {
   StringInfoData text;
   initStringInfo(&text);
-  const int32 mate = r.new_game && r.basis == rec::Basis::played ? series_mate(r, names) : 0;
+  const int32 mate = reason_series_mate(r, names);
+  if (r.lent && mate != 0) {
+    appendStringInfoString(&text,
+                           style == ReasonStyle::player ? "New in a series you played: " : "New in the series of ");
+    append_name(&text, names, mate);
+    return text.data;
+  }
   switch (r.basis) {
     case rec::Basis::played:
       if (mate != 0) {
@@ -179,11 +193,17 @@ char* reason(const rec::Recommendation& r, const Names& names, ReasonStyle style
         append_name(&text, names, r.because[b]);
       }
       break;
+    // A new game had no owner at training: it is never called popular,
+    // though it is listed when none of the player's games is tagged like it
+    // (a tag filter leaves only such games, or k reaches past the alike).
     case rec::Basis::liked_tag:
-      appendStringInfo(&text, "Popular with players who like %s", r.tag.c_str());
+      if (r.new_game)
+        appendStringInfo(&text, "New game, tagged %s", r.tag.c_str());
+      else
+        appendStringInfo(&text, "Popular with players who like %s", r.tag.c_str());
       break;
     case rec::Basis::popular:
-      appendStringInfoString(&text, "Popular on Steam");
+      appendStringInfoString(&text, r.new_game ? "New on Steam" : "Popular on Steam");
       break;
   }
   return text.data;
@@ -315,7 +335,9 @@ void rank_and_return(FunctionCallInfo fcinfo, Ranking* ranking, const ActiveMode
     nulls[2] = name == nullptr;
     values[3] = Float4GetDatum(r.score);
     if (style != ReasonStyle::similar) {
-      values[4] = int4_array(r.because, r.because_count);
+      // The games lent weights came from are shown only as the series named.
+      const int32 mate = r.lent ? reason_series_mate(r, names) : 0;
+      values[4] = r.lent ? int4_array(&mate, mate != 0 ? 1 : 0) : int4_array(r.because, r.because_count);
       values[5] = CStringGetTextDatum(reason(r, names, style));
     }
     tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
