@@ -17,6 +17,10 @@ between games that players own, on top of RDLAE (lambda 50, p 0.4, xi 0.35, 100 
   games x facts matrix); the dropout emphasis is on the augmented diagonal.
 - `kinds n N a A s S`: collective EASE with a weight for each kind (N the name words, A the
   developer and publisher keys, S the series), the second round around the first's best.
+- `more ...`: the third round, on top of the second's choice (n 2, a 1, s 2): the tags (`t T`: the
+  games' TF-IDF tag vectors as the content model builds them, each of length 1), the release year
+  (`y Y`: one row per year with 1 for its games), and RDLAE's lambda and dropout retuned with the
+  facts in (`lam L p P`).
 
 Validation is evaluate()'s since 1.6: each player's test games neither trained on nor ranked.
 
@@ -40,7 +44,8 @@ import scipy.sparse as sp
 from eval_split import data_dir, kept_pairs, load, mean_quality, split_players
 from linear_candidates import KEEP, emphasised_inverse, fast_top, relaxed_weights, zero_diagonal_weights
 from models import keep_largest
-from new_game_catalog import catalog_keys
+from new_game_candidates import tag_vectors
+from new_game_catalog import catalog_keys, catalog_rows
 
 LAM, DROPOUT, XI = 50, 0.4, 0.35
 EASE, RDLAE = "ease lam50", "rdlae lam50 p0.4 xi0.35"
@@ -128,9 +133,16 @@ def shared(features):
     return s
 
 
-def rdlae_on(gram):
+def release_years(appids):
+    """Returns the games x release years 0/1 matrix (a game without a date has no row set)."""
+    rows = catalog_rows()
+    years = [{(rows.get(a, {}).get("release_date") or "")[:4]} - {""} for a in appids]
+    return key_incidence(years)
+
+
+def rdlae_on(gram, lam=LAM, dropout=DROPOUT):
     """Returns RDLAE's kept weights on a Gram."""
-    inverse, extra = emphasised_inverse(gram, LAM, DROPOUT)
+    inverse, extra = emphasised_inverse(gram, lam, dropout)
     return keep_largest(relaxed_weights(inverse, extra, XI), KEEP)
 
 
@@ -175,6 +187,19 @@ def candidates(x, appids, only):
         name = "kinds n%g a%g s%g" % (n, a, s)
         if want(name):
             yield name, rdlae_on(gram + n ** 2 * grams["names"] + a ** 2 * grams["studio"] + s ** 2 * grams["series"])
+    # the second round's choice, n 2, a 1, s 2 (each weight squared)
+    chosen = gram + 4 * grams["names"] + grams["studio"] + 4 * grams["series"]
+    if not only or any(o.startswith("more") for o in only):
+        tags = tag_vectors(appids, load()[1])
+        years = release_years(appids)
+        for t, y in ((0.5, 0), (1, 0), (2, 0), (3, 0), (4, 0), (0, 0.5), (0, 1), (1, 0.5)):
+            name = "more t%g y%g" % (t, y)
+            if want(name):
+                yield name, rdlae_on(chosen + t ** 2 * tags @ tags.T + y ** 2 * years @ years.T)
+        for lam, p in ((30, 0.4), (80, 0.4), (50, 0.3), (50, 0.5)):
+            name = "more lam%g p%g" % (lam, p)
+            if want(name):
+                yield name, rdlae_on(chosen, lam, p)
     for n in (0.5, 2):
         name = "lists a0 s0 n%g" % n
         if want(name):
