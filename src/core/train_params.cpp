@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 
 #include "core/algorithm_registry.hpp"
 #include "core/errors.hpp"
@@ -61,6 +62,11 @@ void set_number(TrainParams& params, const ParameterSpec& spec, const ParamValue
   if (spec.kind == ParamKind::integer && v != std::floor(v))
     throw InvalidArgument("parameter \"" + value.key + "\" must be a whole number, not " + format_number(v));
   spec.set(params, v);
+  // Held as a float: a positive value below its smallest would silently turn
+  // the parameter off (0).
+  if (v != 0 && spec.get(params) == 0)
+    throw InvalidArgument("parameter \"" + value.key + "\" must be 0 or at least " +
+                          format_number(std::numeric_limits<float>::denorm_min()) + ", not " + format_number(v));
 }
 
 // Whether `values` name `key`.

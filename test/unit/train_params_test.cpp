@@ -33,6 +33,17 @@ TEST(StoredParams, IntegersAreStoredExactly) {
   }
 }
 
+// A positive value below a float's smallest was accepted and held as 0:
+// release_years_scale 1e-50 trained as if the dates were off.
+TEST(TrainParams, APositiveValueThatAFloatHoldsAsZeroIsRefused) {
+  const std::string refused = refusal("hybrid", {ParamValue{"release_years_scale", false, 1e-50, ""}});
+  EXPECT_NE(refused.find("\"release_years_scale\" must be 0 or at least"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("not 1e-50"), std::string::npos) << refused;
+  EXPECT_EQ(resolve_params("hybrid", {ParamValue{"release_years_scale", false, 1e-40, ""}}).release_years_scale,
+            static_cast<float>(1e-40));
+  EXPECT_EQ(resolve_params("hybrid", {ParamValue{"release_years_scale", false, 0, ""}}).release_years_scale, 0.0f);
+}
+
 TEST(StoredParams, FloatsReadBackToTheSameFloat) {
   for (float value : {0.02f, 1e-6f, 1e-3f, 0.75f, 1e9f, 1e6f, 1.2f, 3.14159274f, 1.0f / 3.0f}) {
     ParamValue described{"lambda", false, value, "", false};
