@@ -247,6 +247,12 @@ ParameterSpec absent_reads_as(ParameterSpec spec, double absent) {
   return spec;
 }
 
+// The spec of a parameter that weighs the catalog's facts.
+ParameterSpec weighs_catalog(ParameterSpec spec) {
+  spec.weighs_catalog = true;
+  return spec;
+}
+
 // The spec of a key whose default changed from `before` (older SQL keeps it).
 ParameterSpec default_was(ParameterSpec spec, double before) {
   spec.absent = before;
@@ -274,9 +280,9 @@ const std::vector<ParameterSpec>& parameter_specs() {
       STEAM_REC_NUMBER(max_games, K::integer, false, 2, 100000),
       // New in 1.6 with defaults 2, 1 and 2; a model stored before added no
       // catalog facts to its Gram.
-      absent_reads_as(STEAM_REC_NUMBER(catalog_name_weight, K::number, false, 0, 1000), 0),
-      absent_reads_as(STEAM_REC_NUMBER(catalog_studio_weight, K::number, false, 0, 1000), 0),
-      absent_reads_as(STEAM_REC_NUMBER(catalog_series_weight, K::number, false, 0, 1000), 0),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(catalog_name_weight, K::number, false, 0, 1000), 0)),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(catalog_studio_weight, K::number, false, 0, 1000), 0)),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(catalog_series_weight, K::number, false, 0, 1000), 0)),
       STEAM_REC_NUMBER(popularity_exponent, K::number, false, 0, 2),
       STEAM_REC_NUMBER(knn_weight, K::number, false, 0, 1),
       STEAM_REC_NUMBER(rp3_weight, K::number, false, 0, 1),
@@ -310,14 +316,14 @@ const std::vector<ParameterSpec>& parameter_specs() {
       absent_reads_as(STEAM_REC_NUMBER(tag_ridge_weight, K::number, false, 0, 100), 0),
       // New in 1.6 with defaults 3 and 30; a model stored before lent new
       // games nothing from the catalog.
-      absent_reads_as(STEAM_REC_NUMBER(studio_weight, K::number, false, 0, 1000), 0),
-      absent_reads_as(STEAM_REC_NUMBER(series_weight, K::number, false, 0, 1000), 0),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(studio_weight, K::number, false, 0, 1000), 0)),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(series_weight, K::number, false, 0, 1000), 0)),
       // New in 1.6 with default 15; a model stored before lent new games
       // nothing for the words of their names.
-      absent_reads_as(STEAM_REC_NUMBER(name_word_weight, K::number, false, 0, 1000), 0),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(name_word_weight, K::number, false, 0, 1000), 0)),
       // New in 1.6; a model stored before did not weigh lent weights by
       // release dates.
-      absent_reads_as(STEAM_REC_NUMBER(release_years_scale, K::number, false, 0, 1000), 0),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(release_years_scale, K::number, false, 0, 1000), 0)),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
        [](TrainParams& p, const std::string& v) {

@@ -42,6 +42,9 @@ struct ParameterSpec {
   // changed): models of then store it and that SQL names it, so it is kept in
   // the parameters a database at that SQL stores.
   bool key_existed_before = false;
+  // It weighs the catalog's facts: a value above 0 asks training to read
+  // catalog_cache (catalog_parameters()).
+  bool weighs_catalog = false;
 };
 
 // One algorithm: what it is, what it takes, how it trains, what it stores,

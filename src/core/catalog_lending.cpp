@@ -78,9 +78,7 @@ const std::vector<std::string>& catalog_parameters() {
   static const std::vector<std::string> keys = [] {
     std::vector<std::string> k;
     for (const ParameterSpec& spec : parameter_specs())
-      for (const char* key : {"studio_weight", "series_weight", "name_word_weight", "release_years_scale",
-                              "catalog_name_weight", "catalog_studio_weight", "catalog_series_weight"})
-        if (std::string_view(spec.key) == key) k.emplace_back(key);
+      if (spec.weighs_catalog) k.emplace_back(spec.key);
     return k;
   }();
   return keys;

@@ -203,6 +203,10 @@ TEST(CatalogGram, OneAndTwoThreadsTrainTheSameBits) {
 // weights its algorithm takes and left above 0 (EASE takes no lending
 // weight), and leaving the catalog out sets every one of them to 0.
 TEST(CatalogGram, TheWeightsToPassZeroAreThoseTakenAndAboveZero) {
+  // The registry marks them: the lendings' four and the Gram's three.
+  EXPECT_EQ(catalog_parameters(),
+            (std::vector<std::string>{"catalog_name_weight", "catalog_studio_weight", "catalog_series_weight",
+                                      "studio_weight", "series_weight", "name_word_weight", "release_years_scale"}));
   EXPECT_EQ(catalog_parameters_above_zero(resolve_params("ease", {})),
             "catalog_name_weight, catalog_studio_weight and catalog_series_weight");
   EXPECT_EQ(catalog_parameters_above_zero(ease_with(0, 1, 0)), "catalog_studio_weight");
