@@ -45,6 +45,15 @@ void Evaluation::add_catalog(std::int32_t appid, std::string_view developers, st
   catalog_.push_back(CatalogRow{appid, std::string(developers.substr(0, kCatalogFieldBytes)),
                                 std::string(publishers.substr(0, kCatalogFieldBytes)),
                                 std::string(name.substr(0, kCatalogFieldBytes)), release_day});
+  catalog_bytes_ += catalog_row_bytes(developers, publishers, name);
+}
+
+double Evaluation::catalog_row_bytes(std::string_view developers, std::string_view publishers, std::string_view name) {
+  // The three texts, each up to kCatalogFieldBytes, and the row around them.
+  const double held = sizeof(CatalogRow) + static_cast<double>(std::min(developers.size(), kCatalogFieldBytes) +
+                                                               std::min(publishers.size(), kCatalogFieldBytes) +
+                                                               std::min(name.size(), kCatalogFieldBytes) + 3);
+  return held + TrainingSet::catalog_row_bytes(developers, publishers, name);
 }
 
 std::int64_t Evaluation::training_plays() const {

@@ -184,6 +184,9 @@ struct DataSize {
   // new-game columns lend to; -1 where not counted (the tag entries bound
   // them: a new game has at least one).
   std::int64_t new_games = -1;
+  // The catalog's facts as training holds and builds them
+  // (TrainingSet::catalog_bytes_added()); 0 when not read.
+  double catalog_bytes = 0;
 };
 
 // What training will allocate at its peak, in bytes (an upper estimate).

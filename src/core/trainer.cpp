@@ -13,6 +13,7 @@ DataSize data_size(const TrainingSet& data) {
   for (std::int32_t g = 0; g < data.games(); ++g)
     if (data.by_game().offset[g + 1] > data.by_game().offset[g]) ++size.games;
   size.new_games = data.games() - size.games;
+  size.catalog_bytes = data.catalog_bytes_added();
   return size;
 }
 

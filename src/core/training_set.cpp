@@ -23,10 +23,59 @@ void TrainingSet::add_tag(std::int32_t appid, std::string_view tag, std::int32_t
 
 void TrainingSet::add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers,
                               std::string_view name, std::optional<std::int32_t> release_day) {
+  catalog_.push_back(catalog_facts(appid, developers, publishers, name, release_day));
+  catalog_bytes_added_ += catalog_facts_bytes(catalog_.back());
+}
+
+double TrainingSet::catalog_row_bytes(std::string_view developers, std::string_view publishers, std::string_view name) {
+  return catalog_facts_bytes(catalog_facts(0, developers, publishers, name, std::nullopt));
+}
+
+TrainingSet::CatalogFacts TrainingSet::catalog_facts(std::int32_t appid, std::string_view developers,
+                                                     std::string_view publishers, std::string_view name,
+                                                     std::optional<std::int32_t> release_day) {
   name = name.substr(0, kCatalogFieldBytes);
-  catalog_.push_back(CatalogFacts{appid, std::string(developers.substr(0, kCatalogFieldBytes)),
-                                  std::string(publishers.substr(0, kCatalogFieldBytes)), series_stem(name),
-                                  name_words(name), release_day});
+  return CatalogFacts{appid,
+                      std::string(developers.substr(0, kCatalogFieldBytes)),
+                      std::string(publishers.substr(0, kCatalogFieldBytes)),
+                      series_stem(name),
+                      name_words(name),
+                      release_day};
+}
+
+namespace {
+
+// The heap bytes a string holds beyond its own object: none while short
+// enough to be kept inside it.
+double string_heap_bytes(const std::string& text) {
+  return text.capacity() > std::string().capacity() ? static_cast<double>(text.capacity() + 1) : 0.0;
+}
+
+// What each key or word built from the facts may take at most, each part
+// doubled where it grows by doubling: its entry in the list sorted into rows
+// (12 x 2), its number table's string and slots (48 x 2), its count of rows
+// (8 x 2), its entry in the rows (8), and its entries in EASE's Gram's
+// weighted copy and in the lendings' copy by key, each transposed (64).
+constexpr double kBytesPerBuiltEntry = 24 + 96 + 16 + 8 + 64;
+
+}  // namespace
+
+double TrainingSet::catalog_facts_bytes(const CatalogFacts& facts) {
+  double held = sizeof(CatalogFacts) + string_heap_bytes(facts.developers) + string_heap_bytes(facts.publishers) +
+                string_heap_bytes(facts.series) + static_cast<double>(facts.words.capacity() * sizeof(std::string));
+  double text = static_cast<double>(facts.developers.size() + facts.publishers.size() + facts.series.size());
+  for (const std::string& w : facts.words) {
+    held += string_heap_bytes(w);
+    text += static_cast<double>(w.size());
+  }
+  // Each comma may start a listed name (each_listed_name()); the series is one key more.
+  const auto listed = [](const std::string& list) {
+    return static_cast<double>(std::count(list.begin(), list.end(), ',') + 1);
+  };
+  const double entries =
+      listed(facts.developers) + listed(facts.publishers) + 1 + static_cast<double>(facts.words.size());
+  // A key's or word's text is kept once more by its number table.
+  return held + entries * kBytesPerBuiltEntry + text;
 }
 
 void TrainingSet::expect_rows(std::int64_t owned, std::int64_t tagged, double most_bytes) {

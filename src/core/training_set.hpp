@@ -48,6 +48,14 @@ class TrainingSet {
   // days from 2000-01-01 to the release date, none when unknown (or unread).
   void add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers, std::string_view name,
                    std::optional<std::int32_t> release_day = std::nullopt);
+  // What one catalog row costs a training at its peak, in bytes (an upper
+  // estimate): its facts as held until finish(), and the keys, words, their
+  // number tables and rows built from them.  A name of many short words
+  // costs far more than its bytes: a 1 KiB one can hold 300 words.
+  static double catalog_row_bytes(std::string_view developers, std::string_view publishers, std::string_view name);
+  // The sum of catalog_row_bytes() over the rows add_catalog() took (what
+  // the memory estimate counts for the catalog, DataSize::catalog_bytes).
+  double catalog_bytes_added() const { return catalog_bytes_added_; }
   // Room for about this many add_owned() / add_tag() rows, from the tables'
   // size estimates: growing the row arrays as they are read copied them
   // several times.  Only a hint; any number of rows may follow.  Nothing is
@@ -122,11 +130,15 @@ class TrainingSet {
   std::vector<Owned> owned_;
   std::vector<Tagged> tagged_;
   std::vector<CatalogFacts> catalog_;
+  double catalog_bytes_added_ = 0;
   AppidNumbers appid_numbers_;
   std::vector<std::int32_t> appids_;
   SparseRows by_player_, by_game_, tags_by_game_, catalog_by_game_, name_words_by_game_;
   std::vector<double> release_years_by_game_;
 
+  static CatalogFacts catalog_facts(std::int32_t appid, std::string_view developers, std::string_view publishers,
+                                    std::string_view name, std::optional<std::int32_t> release_day);
+  static double catalog_facts_bytes(const CatalogFacts& facts);
   void build_catalog_keys();
   void build_name_words();
   void build_release_years();

@@ -7,6 +7,7 @@
 // active model changes.
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "core/algorithm_registry.hpp"
 #include "core/catalog_lending.hpp"
@@ -142,7 +143,23 @@ rec::EvalOptions read_options(const Arguments& arguments) {
   return options;
 }
 
-void read_data(Job* job) {
+// Besides the training, evaluate() keeps every play as read and again split
+// per player (counted as two EvalPlays each), and ranks on several threads.
+double bytes_besides_training(const rec::TrainParams& params, const rec::DataSize& size) {
+  const double held_plays = 2.0 * sizeof(rec::EvalPlay) * static_cast<double>(size.interactions);
+  return held_plays + rec::thread_scratch_bytes(params, size, steam_rec::max_threads(), true);
+}
+
+// Refuses an evaluation of `params` over steam_rec.training_memory_limit,
+// from the counts of what it will read (before reading any of it, as train()
+// does; the catalog's facts are counted as they are read).
+void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
+  refuse_over_training_memory_limit("evaluating", params, size, bytes_besides_training(params, size));
+}
+
+// Reads the plays, the tags and, when an algorithm uses them, the catalog's
+// facts; `size` counts the tables (count_training_data()).
+void read_data(Job* job, const rec::DataSize& size) {
   const TimestampTz as_of = engagement_as_of();
   for_each_batch("steam_rec_evaluate_plays",
                  "SELECT user_steam_id, appid, engagement_score, playtime_hours, playtime_2weeks_hours, last_played"
@@ -193,20 +210,28 @@ void read_data(Job* job) {
                      errhint("Grant it SELECT on steam_rec.catalog_cache.")));
     dates_used = false;
   }
+  // The facts count in the memory estimate as they are read, as train()
+  // counts them: past the room the least of the algorithms leaves, the rest
+  // are only counted, and the evaluation is refused with the whole size.
+  double room = std::numeric_limits<double>::infinity();
+  for (const rec::TrainParams& p : job->params)
+    if (rec::uses_catalog(p))
+      room = std::min(room, static_cast<double>(training_memory_limit_mb) * 1024 * 1024 -
+                                rec::training_memory_bytes(p, size) - bytes_besides_training(p, size));
+  double counted_not_held = 0;
   read_catalog_facts(dates_used, [&](int32 appid, std::string_view developers, std::string_view publishers,
                                      std::string_view name, std::optional<int32> release_day) {
-    check(guard([&] { job->evaluation.add_catalog(appid, developers, publishers, name, release_day); }), "evaluate");
+    check(guard([&] {
+            if (job->evaluation.catalog_bytes() > room)
+              counted_not_held += rec::Evaluation::catalog_row_bytes(developers, publishers, name);
+            else
+              job->evaluation.add_catalog(appid, developers, publishers, name, release_day);
+          }),
+          "evaluate");
   });
-}
-
-// Refuses an evaluation of `params` over steam_rec.training_memory_limit,
-// from the counts of what it will read (before reading any of it, as train()
-// does).  Besides the training, evaluate() keeps every play as read and again
-// split per player: counted as two EvalPlays each.
-void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
-  const double held_plays = 2.0 * sizeof(rec::EvalPlay) * static_cast<double>(size.interactions);
-  refuse_over_training_memory_limit(
-      "evaluating", params, size, held_plays + rec::thread_scratch_bytes(params, size, steam_rec::max_threads(), true));
+  rec::DataSize with_catalog = size;
+  with_catalog.catalog_bytes = job->evaluation.catalog_bytes() + counted_not_held;
+  for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, with_catalog);
 }
 
 }  // namespace
@@ -241,7 +266,7 @@ STEAM_REC_FUNCTION(steam_rec_evaluate) {
   SpiSession spi;
   const rec::DataSize size = count_training_data();
   for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, size);
-  read_data(job);
+  read_data(job, size);
   steam_rec::CancelCheck cancel = server_cancel_check();
   check(guard([&] { job->evaluation.prepare(options, cancel); }), "evaluate");
   ereport(NOTICE, (errmsg("evaluate: %d players, %d games, %lld training plays", job->evaluation.players(),

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/algorithm_registry.hpp"
+#include "core/catalog_lending.hpp"
 #include "core/guard.hpp"
 #include "core/parallel.hpp"
 #include "pg/entry.hpp"
@@ -117,19 +118,24 @@ void refuse_over_training_memory_limit(const char* doing, const rec::TrainParams
         }),
         "the memory check");
   const double need_mb = need_bytes / (1024 * 1024);
-  ereport(ERROR,
-          (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-           errmsg("%s %s on %lld games and %lld players needs about %.0f MB, more than "
-                  "steam_rec.training_memory_limit (%d MB)",
-                  doing, rec::algorithm_name(params.algorithm), static_cast<long long>(size.games),
-                  static_cast<long long>(size.players), need_mb, training_memory_limit_mb),
-           lighter[0] != '\0'
-               ? errhint("Raise the limit (SET steam_rec.training_memory_limit = '%.0fMB') if the server has the "
-                         "memory, or choose an algorithm that fits on this data: %s.",
-                         need_mb * 1.1 + 1, lighter)
-               : errhint("Raise the limit (SET steam_rec.training_memory_limit = '%.0fMB') if the server has the "
-                         "memory; no algorithm fits in the present limit on this data.",
-                         need_mb * 1.1 + 1)));
+  // The catalog's share, when it is counted: a catalog of long lists and
+  // names can be most of it, and training without it may fit.
+  const double catalog_mb = rec::uses_catalog(params) ? size.catalog_bytes / (1024 * 1024) : 0.0;
+  ereport(
+      ERROR,
+      (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+       errmsg("%s %s on %lld games and %lld players needs about %.0f MB, more than "
+              "steam_rec.training_memory_limit (%d MB)",
+              doing, rec::algorithm_name(params.algorithm), static_cast<long long>(size.games),
+              static_cast<long long>(size.players), need_mb, training_memory_limit_mb),
+       catalog_mb >= 1 ? errdetail("The facts of steam_rec.catalog_cache take about %.0f MB of it.", catalog_mb) : 0,
+       lighter[0] != '\0'
+           ? errhint("Raise the limit (SET steam_rec.training_memory_limit = '%.0fMB') if the server has the "
+                     "memory, or choose an algorithm that fits on this data: %s.",
+                     need_mb * 1.1 + 1, lighter)
+           : errhint("Raise the limit (SET steam_rec.training_memory_limit = '%.0fMB') if the server has the "
+                     "memory; no algorithm fits in the present limit on this data.",
+                     need_mb * 1.1 + 1)));
 }
 
 }  // namespace steam_rec::pg

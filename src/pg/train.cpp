@@ -188,7 +188,12 @@ void count_tag_entries_read(Training* training, rec::DataSize* size) {
 // A role that may not read them trains without them if it did not ask for
 // them (a catalog weight given above 0), and the stored parameters say so
 // (0); asked for, a missing privilege is SQL's error.
-void read_catalog_if_used(Training* training, const RawParam* raw, int count) {
+// The facts count in the memory estimate as they are read, on top of `size`
+// (the rest of the training): a name of many short words holds far more
+// than its bytes.  Once over the limit the rest of the rows are only
+// counted, not held, and the training is refused with the whole catalog's
+// size.
+void read_catalog_if_used(Training* training, const RawParam* raw, int count, rec::DataSize size) {
   if (!rec::uses_catalog(training->params)) return;
   if (!catalog_weights_named(raw, count) && !catalog_facts_readable()) {
     // Plain storage: the notice is raised with no C++ object alive.
@@ -211,11 +216,23 @@ void read_catalog_if_used(Training* training, const RawParam* raw, int count) {
                      errhint("Grant it SELECT on steam_rec.catalog_cache, or pass release_years_scale 0.")));
     training->params.release_years_scale = 0;
   }
-  read_catalog_facts(rec::uses_release_dates(training->params), [&](int32 appid, std::string_view developers,
-                                                                    std::string_view publishers, std::string_view name,
-                                                                    std::optional<int32> release_day) {
-    check(guard([&] { training->data.add_catalog(appid, developers, publishers, name, release_day); }), "train");
-  });
+  const double scratch = rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false);
+  const double room = static_cast<double>(training_memory_limit_mb) * 1024 * 1024 - scratch -
+                      rec::training_memory_bytes(training->params, size);
+  double counted_not_held = 0;
+  read_catalog_facts(rec::uses_release_dates(training->params),
+                     [&](int32 appid, std::string_view developers, std::string_view publishers, std::string_view name,
+                         std::optional<int32> release_day) {
+                       check(guard([&] {
+                               if (training->data.catalog_bytes_added() > room)
+                                 counted_not_held += rec::TrainingSet::catalog_row_bytes(developers, publishers, name);
+                               else
+                                 training->data.add_catalog(appid, developers, publishers, name, release_day);
+                             }),
+                             "train");
+                     });
+  size.catalog_bytes = training->data.catalog_bytes_added() + counted_not_held;
+  refuse_over_training_memory_limit("training", training->params, size, scratch);
 }
 
 }  // namespace
@@ -277,7 +294,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
-    read_catalog_if_used(training, raw, param_count);
+    read_catalog_if_used(training, raw, param_count, size);
     check(guard([&] {
             for (std::int32_t appid : gathered->totals.appids) training->data.add_game(appid);
             training->data.finish(cancel);
@@ -309,7 +326,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
     if (read_by_scan) count_tag_entries_read(training, &size);
-    read_catalog_if_used(training, raw, param_count);
+    read_catalog_if_used(training, raw, param_count, size);
     // On one thread nothing would overlap: the serial path's one store is
     // cheaper.
     if (rec::StagedTraining::applies(training->params) && steam_rec::max_threads() > 1) {
