@@ -25,6 +25,10 @@ SELECT count(*) AS strategy_only
 SELECT count(*) AS nothing_excluded
   FROM steam_rec.recommend(1, k => 12, exclude_owned => false, exclude_tags => '{Nope}');
 SELECT count(*) AS nothing_matches FROM steam_rec.recommend(1, k => 5, include_tags => '{Nope}');
+-- A long unknown name is cut in the NOTICE (at a character boundary), not
+-- echoed whole: 100,000 characters made a 100 kB message.
+SELECT count(*) AS long_name_cut
+  FROM steam_rec.recommend(1, k => 5, include_tags => ARRAY['Nope', repeat('é', 50000) || repeat('x', 50000)]);
 
 -- NULL elements are ignored, in every array argument.
 SELECT count(*) AS only_nulls_match_nothing FROM steam_rec.recommend(1, k => 5, include_tags => '{NULL}');
