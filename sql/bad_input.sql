@@ -56,6 +56,16 @@ SELECT * FROM regress.refusal($$UPDATE steam_rec.users SET country = 'S' WHERE s
 SELECT * FROM regress.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
     SELECT 1001, 100 + n, CASE WHEN n = 500 THEN -1 ELSE n END FROM generate_series(1, 1000) AS n$$);
 
+-- A long value a message quotes is cut at 64 bytes, at a character
+-- boundary, not echoed whole.
+SELECT code, message, length(message) < 200 AS short FROM regress.refusal(
+  $$SELECT * FROM steam_rec.evaluate(algorithms => ARRAY[repeat('ä', 100000)])$$);
+SELECT code, message FROM regress.refusal(
+  $$SELECT * FROM steam_rec.evaluate(algorithms => ARRAY['ease'], target => repeat('t', 100000))$$);
+SELECT code, message FROM regress.refusal(
+  $$SELECT steam_rec.train('ease', jsonb_build_object(repeat('k', 100000), true))$$);
+SELECT code, message FROM regress.refusal($$SELECT steam_rec._script_text(repeat('s', 100000))$$);
+
 -- Nothing above changed a row.
 SELECT fingerprint = pg_temp.fingerprint() AS unchanged FROM before;
 

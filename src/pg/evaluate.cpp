@@ -19,6 +19,7 @@
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
 #include "pg/game_tags_reader.hpp"
+#include "pg/message_value.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/sql_contracts.hpp"
@@ -68,8 +69,9 @@ char** chosen_algorithms(const Arguments& arguments, int* count) {
     if (nulls[i]) continue;
     char* name = TextDatumGetCString(values[i]);
     if (rec::find_algorithm(name) == nullptr)
-      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown algorithm \"%s\"", name),
-                      errhint("Valid algorithms are %s; NULL means all of them.", rec::algorithm_names())));
+      ereport(ERROR,
+              (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown algorithm \"%s\"", value_for_message(name)),
+               errhint("Valid algorithms are %s; NULL means all of them.", rec::algorithm_names())));
     bool repeated = false;
     for (int j = 0; j < *count; ++j) repeated = repeated || strcmp(chosen[j], name) == 0;
     if (!repeated) chosen[(*count)++] = name;
@@ -134,9 +136,10 @@ rec::EvalOptions read_options(const Arguments& arguments) {
                     errmsg("min_games must be between 1 and 10000, not %d", options.min_games)));
   const char* target = text_to_cstring(arguments.get<text*>("target"));
   if (strcmp(target, "owned") != 0 && strcmp(target, "engaged") != 0 && strcmp(target, "new_games") != 0)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown target \"%s\"", target),
-                    errhint("'owned' counts every held-out game; 'engaged' only those played at least 2 hours; "
-                            "'new_games' holds out 10%% of the games entirely and ranks them among themselves.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown target \"%s\"", value_for_message(target)),
+             errhint("'owned' counts every held-out game; 'engaged' only those played at least 2 hours; "
+                     "'new_games' holds out 10%% of the games entirely and ranks them among themselves.")));
   options.engaged_only = strcmp(target, "engaged") == 0;
   options.new_games = strcmp(target, "new_games") == 0;
   options.validation = arguments.get<bool>("validation");

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "pg/entry.hpp"
+#include "pg/message_value.hpp"
 #include "pg/sql_contracts.hpp"
 
 extern "C" {
@@ -51,9 +52,9 @@ bool is_script_name(const char* name) {
 text* read_script(text* name_text) {
   char* name = text_to_cstring(name_text);
   if (!is_script_name(name))
-    ereport(ERROR,
-            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("\"%s\" is not the name of a steam_rec script", name),
-             errhint("Script names look like steam_rec--1.0.sql or steam_rec--1.0--1.1.sql.")));
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("\"%s\" is not the name of a steam_rec script", steam_rec::pg::value_for_message(name)),
+                    errhint("Script names look like steam_rec--1.0.sql or steam_rec--1.0--1.1.sql.")));
   char share[MAXPGPATH];
   get_share_path(my_exec_path, share);
   char* path = psprintf("%s/extension/%s", share, name);

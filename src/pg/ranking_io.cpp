@@ -10,6 +10,7 @@
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
+#include "pg/message_value.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 
@@ -17,7 +18,6 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
-#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 }
@@ -121,16 +121,10 @@ void notice_unknown_tags(const char* what, const std::vector<std::string>& names
   if (names.empty()) return;
   StringInfoData list;
   initStringInfo(&list);
-  // A notice stays readable however many names were passed, and however long.
-  constexpr std::size_t kListed = 20;
-  constexpr int kListedBytes = 64;
+  constexpr std::size_t kListed = 20;  // a notice stays readable however many names were passed
   for (std::size_t i = 0; i < names.size() && i < kListed; ++i) {
     if (i > 0) appendStringInfoString(&list, ", ");
-    const char* name = names[i].c_str();
-    const int length = static_cast<int>(strlen(name));
-    const int kept = pg_mbcliplen(name, length, kListedBytes);
-    appendStringInfoString(&list, quote_literal_cstr(kept < length ? pnstrdup(name, kept) : name));
-    if (kept < length) appendStringInfo(&list, "... (%d bytes)", length);
+    appendStringInfoString(&list, quote_literal_cstr(value_for_message(names[i].c_str())));
   }
   if (names.size() > kListed) appendStringInfo(&list, " and %zu more", names.size() - kListed);
   ereport(NOTICE,

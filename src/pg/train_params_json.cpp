@@ -1,5 +1,7 @@
 #include "pg/train_params_json.hpp"
 
+#include "pg/message_value.hpp"
+
 extern "C" {
 #include "lib/stringinfo.h"
 #include "utils/json.h"
@@ -53,8 +55,9 @@ RawParam* read_params(Jsonb* params, int* count) {
           DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, NumericGetDatum(value.val.numeric)));
       param.text = "";
     } else {
-      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                      errmsg("parameter \"%s\" must be a number or a string, not %s", key, type_name(value))));
+      ereport(ERROR,
+              (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("parameter \"%s\" must be a number or a string, not %s",
+                                                                value_for_message(key), type_name(value))));
     }
   }
   return raw;
