@@ -54,4 +54,39 @@ RESET steam_rec.training_memory_limit;
 SELECT steam_rec.train('ease') > 0 AS trained_with_catalog;
 SELECT count(*) AS models FROM steam_rec.models;
 
+-- 6. Where the role may not read release_date, a hybrid whose only catalog
+-- weight is the default release_years_scale turns that off: nothing else
+-- reads the catalog, so it is not read (held and built, it would count in no
+-- estimate).  Scans of catalog_cache as by a training that never uses it.
+CREATE ROLE regress_catalog_undated NOLOGIN;
+GRANT USAGE ON SCHEMA steam_rec TO regress_catalog_undated;
+GRANT EXECUTE ON FUNCTION steam_rec.train(text, jsonb) TO regress_catalog_undated;
+GRANT SELECT ON steam_rec.users, steam_rec.game_tags, steam_rec.user_games TO regress_catalog_undated;
+GRANT SELECT (appid, developer, publisher, name) ON steam_rec.catalog_cache TO regress_catalog_undated;
+GRANT SELECT, INSERT, UPDATE ON steam_rec.models TO regress_catalog_undated;
+GRANT SELECT, INSERT ON steam_rec.model_games, steam_rec.model_tags, steam_rec.model_governance
+   TO regress_catalog_undated;
+CREATE FUNCTION pg_temp.catalog_scans() RETURNS bigint LANGUAGE sql
+  AS $$SELECT seq_scan + COALESCE(idx_scan, 0) FROM pg_stat_xact_user_tables
+         WHERE relid = 'steam_rec.catalog_cache'::regclass$$;
+BEGIN;
+CREATE TEMP TABLE scans (training text, scans bigint);
+INSERT INTO scans VALUES ('before', pg_temp.catalog_scans());
+SET LOCAL ROLE regress_catalog_undated;
+SELECT steam_rec.train('hybrid', '{"base": "itemknn", "studio_weight": 0, "series_weight": 0,
+                                   "name_word_weight": 0, "release_years_scale": 0}') > 0 AS trained_without_catalog;
+RESET ROLE;
+INSERT INTO scans VALUES ('without catalog', pg_temp.catalog_scans());
+SET LOCAL ROLE regress_catalog_undated;
+SELECT steam_rec.train('hybrid', '{"base": "itemknn", "studio_weight": 0, "series_weight": 0,
+                                   "name_word_weight": 0}') > 0 AS trained_dates_off;
+RESET ROLE;
+INSERT INTO scans VALUES ('dates turned off', pg_temp.catalog_scans());
+SELECT (SELECT scans FROM scans WHERE training = 'dates turned off')
+       - 2 * (SELECT scans FROM scans WHERE training = 'without catalog')
+       + (SELECT scans FROM scans WHERE training = 'before') AS scans_more_than_without_catalog;
+ROLLBACK;
+DROP OWNED BY regress_catalog_undated;
+DROP ROLE regress_catalog_undated;
+
 DROP EXTENSION steam_rec;

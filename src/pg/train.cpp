@@ -215,6 +215,9 @@ void read_catalog_if_used(Training* training, const RawParam* raw, int count, re
                             "release_date of steam_rec.catalog_cache"),
                      errhint("Grant it SELECT on steam_rec.catalog_cache, or pass release_years_scale 0.")));
     training->params.release_years_scale = 0;
+    // The dates may have been its only use of the catalog: read, the facts
+    // would be held and built but counted in no estimate (uses_catalog()).
+    if (!rec::uses_catalog(training->params)) return;
   }
   const double scratch = rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false);
   const double room = static_cast<double>(training_memory_limit_mb) * 1024 * 1024 - scratch -
