@@ -65,6 +65,11 @@ SELECT code, message FROM regress.refusal(
 SELECT code, message FROM regress.refusal(
   $$SELECT steam_rec.train('ease', jsonb_build_object(repeat('k', 100000), true))$$);
 SELECT code, message FROM regress.refusal($$SELECT steam_rec._script_text(repeat('s', 100000))$$);
+-- A core message that quotes a long value is cut whole, never inside a
+-- character: the cut byte made the message invalid UTF-8.
+SELECT code, length(message) < 300 AS cut, right(message, 6) AS message_ends,
+       convert_from(convert_to(message, 'UTF8'), 'UTF8') = message AS valid
+  FROM regress.refusal($$SELECT steam_rec.train('x' || repeat('ä', 1000))$$);
 
 -- Nothing above changed a row.
 SELECT fingerprint = pg_temp.fingerprint() AS unchanged FROM before;

@@ -4,6 +4,7 @@
 #include <exception>
 #include <new>
 
+#include "pg/message_value.hpp"
 #include "pg/version_check.hpp"
 
 namespace steam_rec::pg {
@@ -35,9 +36,9 @@ bool server_wants_stop(void*) noexcept { return QueryCancelPending || ProcDiePen
     case Caught::pg_error:
       ReThrowError(pending.pg_error);
     case Caught::sql_error:
-      ereport(ERROR, (errcode(pending.sqlstate), errmsg("%s", pending.message),
-                      pending.detail[0] ? errdetail("%s", pending.detail) : 0,
-                      pending.hint[0] ? errhint("%s", pending.hint) : 0));
+      ereport(ERROR, (errcode(pending.sqlstate), errmsg("%s", message_text(pending.message, sizeof pending.message)),
+                      pending.detail[0] ? errdetail("%s", message_text(pending.detail, sizeof pending.detail)) : 0,
+                      pending.hint[0] ? errhint("%s", message_text(pending.hint, sizeof pending.hint)) : 0));
       break;
     case Caught::out_of_memory:
       ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory in steam_rec"),
@@ -48,7 +49,8 @@ bool server_wants_stop(void*) noexcept { return QueryCancelPending || ProcDiePen
     case Caught::nothing:
       break;
   }
-  ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("steam_rec internal error: %s", pending.message),
+  ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                  errmsg("steam_rec internal error: %s", message_text(pending.message, sizeof pending.message)),
                   errhint("This is a bug in steam_rec; please report it with the statement that caused it.")));
   pg_unreachable();
 }
@@ -88,14 +90,14 @@ Datum call_guarded(FunctionBody body, FunctionCallInfo fcinfo, VersionCheck chec
 CancelCheck server_cancel_check() noexcept { return CancelCheck(server_wants_stop, nullptr); }
 
 void raise_core_failure(const Status& status, const char* what) {
+  const char* message = message_text(status.message, sizeof status.message);
   switch (status.code) {
     case StatusCode::invalid_argument:
-      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s", status.message)));
+      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s", message)));
       break;
     case StatusCode::out_of_memory:
-      ereport(ERROR,
-              (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory during %s", what), errdetail("%s", status.message),
-               errhint("Reduce the size of the request or raise the server's memory.")));
+      ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory during %s", what), errdetail("%s", message),
+                      errhint("Reduce the size of the request or raise the server's memory.")));
       break;
     case StatusCode::cancelled:
       // The core stopped because an interrupt is pending: let the server
@@ -107,9 +109,8 @@ void raise_core_failure(const Status& status, const char* what) {
     case StatusCode::internal:
       break;
   }
-  ereport(ERROR,
-          (errcode(ERRCODE_INTERNAL_ERROR), errmsg("steam_rec internal error during %s: %s", what, status.message),
-           errhint("This is a bug in steam_rec; please report it with the statement that caused it.")));
+  ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("steam_rec internal error during %s: %s", what, message),
+                  errhint("This is a bug in steam_rec; please report it with the statement that caused it.")));
   pg_unreachable();
 }
 
