@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/catalog_lending.hpp"
 #include "core/engagement_refresh_model.hpp"
 #include "core/errors.hpp"
 #include "core/parallel.hpp"
@@ -45,15 +46,15 @@ void Evaluation::add_catalog(std::int32_t appid, std::string_view developers, st
   catalog_.push_back(CatalogRow{appid, std::string(developers.substr(0, kCatalogFieldBytes)),
                                 std::string(publishers.substr(0, kCatalogFieldBytes)),
                                 std::string(name.substr(0, kCatalogFieldBytes)), release_day});
-  catalog_bytes_ += catalog_row_bytes(developers, publishers, name);
+  catalog_held_bytes_ += held_row_bytes(developers, publishers, name);
+  catalog_training_bytes_ += TrainingSet::catalog_row_bytes(developers, publishers, name);
 }
 
-double Evaluation::catalog_row_bytes(std::string_view developers, std::string_view publishers, std::string_view name) {
+double Evaluation::held_row_bytes(std::string_view developers, std::string_view publishers, std::string_view name) {
   // The three texts, each up to kCatalogFieldBytes, and the row around them.
-  const double held = sizeof(CatalogRow) + static_cast<double>(std::min(developers.size(), kCatalogFieldBytes) +
-                                                               std::min(publishers.size(), kCatalogFieldBytes) +
-                                                               std::min(name.size(), kCatalogFieldBytes) + 3);
-  return held + TrainingSet::catalog_row_bytes(developers, publishers, name);
+  return sizeof(CatalogRow) + static_cast<double>(std::min(developers.size(), kCatalogFieldBytes) +
+                                                  std::min(publishers.size(), kCatalogFieldBytes) +
+                                                  std::min(name.size(), kCatalogFieldBytes) + 3);
 }
 
 std::int64_t Evaluation::training_plays() const {
@@ -252,8 +253,11 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
   for (const Tag& tag : tags_)
     if (std::binary_search(universe_.begin(), universe_.end(), tag.appid))
       data.add_tag(tag.appid, tag.name, tag.position);
-  for (const CatalogRow& row : catalog_)
-    data.add_catalog(row.appid, row.developers, row.publishers, row.name, row.release_day);
+  // Only an algorithm that reads the catalog builds it (and only then is it
+  // counted in the memory estimate).
+  if (uses_catalog(params))
+    for (const CatalogRow& row : catalog_)
+      data.add_catalog(row.appid, row.developers, row.publishers, row.name, row.release_day);
   data.finish(cancel);
   Recommender recommender(train(data, params, cancel));
   EvalScore score;

@@ -67,11 +67,13 @@ class Evaluation {
   // A game's catalog facts, as TrainingSet::add_catalog() takes them.
   void add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers, std::string_view name,
                    std::optional<std::int32_t> release_day = std::nullopt);
-  // The catalog's rows as held here, and as each training builds them
+  // The catalog's rows as held here (whatever is evaluated), and as the
+  // training of an algorithm that reads them builds them
   // (TrainingSet::catalog_row_bytes()): what the memory estimate counts.
-  double catalog_bytes() const { return catalog_bytes_; }
-  // What catalog_bytes() would count for a row not added.
-  static double catalog_row_bytes(std::string_view developers, std::string_view publishers, std::string_view name);
+  double catalog_held_bytes() const { return catalog_held_bytes_; }
+  double catalog_training_bytes() const { return catalog_training_bytes_; }
+  // What catalog_held_bytes() counts for a row.
+  static double held_row_bytes(std::string_view developers, std::string_view publishers, std::string_view name);
   // Filters and splits.  Throws InvalidArgument when no player is left.
   void prepare(const EvalOptions& options, CancelCheck& cancel);
   std::int32_t players() const { return static_cast<std::int32_t>(train_.size()); }
@@ -124,7 +126,8 @@ class Evaluation {
     std::optional<std::int32_t> release_day;
   };
   std::vector<CatalogRow> catalog_;
-  double catalog_bytes_ = 0;
+  double catalog_held_bytes_ = 0;
+  double catalog_training_bytes_ = 0;
   EvalOptions options_;
   std::vector<std::int64_t> player_ids_;             // per kept player
   std::vector<std::vector<Play>> train_;             // per kept player, what training sees

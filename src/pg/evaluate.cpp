@@ -147,17 +147,20 @@ rec::EvalOptions read_options(const Arguments& arguments) {
 }
 
 // Besides the training, evaluate() keeps every play as read and again split
-// per player (counted as two EvalPlays each), and ranks on several threads.
-double bytes_besides_training(const rec::TrainParams& params, const rec::DataSize& size) {
+// per player (counted as two EvalPlays each), its own copy of the catalog's
+// rows (`held_catalog_bytes`, whatever algorithm it evaluates), and ranks on
+// several threads.
+double bytes_besides_training(const rec::TrainParams& params, const rec::DataSize& size, double held_catalog_bytes) {
   const double held_plays = 2.0 * sizeof(rec::EvalPlay) * static_cast<double>(size.interactions);
-  return held_plays + rec::thread_scratch_bytes(params, size, steam_rec::max_threads(), true);
+  return held_plays + held_catalog_bytes + rec::thread_scratch_bytes(params, size, steam_rec::max_threads(), true);
 }
 
 // Refuses an evaluation of `params` over steam_rec.training_memory_limit,
 // from the counts of what it will read (before reading any of it, as train()
 // does; the catalog's facts are counted as they are read).
-void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size) {
-  refuse_over_training_memory_limit("evaluating", params, size, bytes_besides_training(params, size));
+void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size, double held_catalog_bytes = 0) {
+  refuse_over_training_memory_limit("evaluating", params, size,
+                                    bytes_besides_training(params, size, held_catalog_bytes));
 }
 
 // Reads the plays, the tags and, when an algorithm uses them, the catalog's
@@ -214,27 +217,36 @@ void read_data(Job* job, const rec::DataSize& size) {
     dates_used = false;
   }
   // The facts count in the memory estimate as they are read, as train()
-  // counts them: past the room the least of the algorithms leaves, the rest
-  // are only counted, and the evaluation is refused with the whole size.
-  double room = std::numeric_limits<double>::infinity();
-  for (const rec::TrainParams& p : job->params)
-    if (rec::uses_catalog(p))
-      room = std::min(room, static_cast<double>(training_memory_limit_mb) * 1024 * 1024 -
-                                rec::training_memory_bytes(p, size) - bytes_besides_training(p, size));
-  double counted_not_held = 0;
+  // counts them: the copy held here for every algorithm, and what the
+  // training of one that reads them builds.  Past the room the algorithms
+  // leave, the rest are only counted, and the evaluation is refused with the
+  // whole size.
+  double room_held = std::numeric_limits<double>::infinity(), room_built = room_held;
+  for (const rec::TrainParams& p : job->params) {
+    const double room = static_cast<double>(training_memory_limit_mb) * 1024 * 1024 -
+                        rec::training_memory_bytes(p, size) - bytes_besides_training(p, size, 0);
+    room_held = std::min(room_held, room);
+    if (rec::uses_catalog(p)) room_built = std::min(room_built, room);
+  }
+  double held_not_kept = 0, built_not_kept = 0;
   read_catalog_facts(dates_used, [&](int32 appid, std::string_view developers, std::string_view publishers,
                                      std::string_view name, std::optional<int32> release_day) {
-    check(guard([&] {
-            if (job->evaluation.catalog_bytes() > room)
-              counted_not_held += rec::Evaluation::catalog_row_bytes(developers, publishers, name);
-            else
-              job->evaluation.add_catalog(appid, developers, publishers, name, release_day);
-          }),
-          "evaluate");
+    check(
+        guard([&] {
+          const rec::Evaluation& e = job->evaluation;
+          if (e.catalog_held_bytes() > room_held || e.catalog_held_bytes() + e.catalog_training_bytes() > room_built) {
+            held_not_kept += rec::Evaluation::held_row_bytes(developers, publishers, name);
+            built_not_kept += rec::TrainingSet::catalog_row_bytes(developers, publishers, name);
+          } else {
+            job->evaluation.add_catalog(appid, developers, publishers, name, release_day);
+          }
+        }),
+        "evaluate");
   });
   rec::DataSize with_catalog = size;
-  with_catalog.catalog_bytes = job->evaluation.catalog_bytes() + counted_not_held;
-  for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, with_catalog);
+  with_catalog.catalog_bytes = job->evaluation.catalog_training_bytes() + built_not_kept;
+  const double held = job->evaluation.catalog_held_bytes() + held_not_kept;
+  for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, with_catalog, held);
 }
 
 }  // namespace

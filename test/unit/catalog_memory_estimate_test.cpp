@@ -65,12 +65,14 @@ TEST(CatalogMemoryEstimate, TheSetCountsWhatItWasGivenAndDataSizeCarriesIt) {
   EXPECT_DOUBLE_EQ(data_size(data).catalog_bytes, expected);
 }
 
-TEST(CatalogMemoryEstimate, AnEvaluationCountsItsOwnCopyBesidesTheTraining) {
+TEST(CatalogMemoryEstimate, AnEvaluationCountsItsOwnCopyAndWhatATrainingBuilds) {
   Evaluation evaluation;
   evaluation.add_catalog(10, "Studio A", "Publisher A", many_words(50));
-  EXPECT_GT(evaluation.catalog_bytes(), TrainingSet::catalog_row_bytes("Studio A", "Publisher A", many_words(50)));
-  EXPECT_DOUBLE_EQ(evaluation.catalog_bytes(),
-                   Evaluation::catalog_row_bytes("Studio A", "Publisher A", many_words(50)));
+  EXPECT_DOUBLE_EQ(evaluation.catalog_held_bytes(),
+                   Evaluation::held_row_bytes("Studio A", "Publisher A", many_words(50)));
+  EXPECT_GT(evaluation.catalog_held_bytes(), static_cast<double>(many_words(50).size()));
+  EXPECT_DOUBLE_EQ(evaluation.catalog_training_bytes(),
+                   TrainingSet::catalog_row_bytes("Studio A", "Publisher A", many_words(50)));
 }
 
 TEST(CatalogMemoryEstimate, CountedOnlyForParametersThatReadTheCatalog) {

@@ -1,0 +1,173 @@
+// The memory the catalog's facts take at their peak, against what the
+// training memory estimate counts for them: measured by a sanitizer's
+// allocation hooks (the unit tests run under AddressSanitizer or
+// ThreadSanitizer; elsewhere these tests are skipped).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/evaluation.hpp"
+#include "core/train_params.hpp"
+#include "core/training_set.hpp"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// Both runtimes define them; GCC installs no header that declares them.
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*on_allocation)(const volatile void*, std::size_t),
+                                                         void (*on_free)(const volatile void*));
+extern "C" std::size_t __sanitizer_get_allocated_size(const volatile void* p);
+#define STEAM_REC_ALLOCATION_HOOKS 1
+#endif
+
+using namespace steam_rec::rec;
+
+namespace {
+
+steam_rec::CancelCheck no_cancel;
+
+#ifdef STEAM_REC_ALLOCATION_HOOKS
+// Bytes allocated and not yet freed since counting began (any thread), and
+// their largest value.
+std::atomic<bool> counting{false};
+std::atomic<std::int64_t> live{0}, peak{0};
+
+void on_allocation(const volatile void*, std::size_t size) {
+  if (!counting.load(std::memory_order_relaxed)) return;
+  const std::int64_t now = live.fetch_add(static_cast<std::int64_t>(size)) + static_cast<std::int64_t>(size);
+  std::int64_t seen = peak.load();
+  while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+  }
+}
+
+void on_free(const volatile void* p) {
+  if (counting.load(std::memory_order_relaxed))
+    live.fetch_sub(static_cast<std::int64_t>(__sanitizer_get_allocated_size(p)));
+}
+
+// Once per process: every pair installed is called for each allocation.
+bool hooks_installed() {
+  static const bool installed = __sanitizer_install_malloc_and_free_hooks(on_allocation, on_free) != 0;
+  return installed;
+}
+
+// The most bytes held at once while `work` runs, beyond those held before.
+std::int64_t peak_bytes(const std::function<void()>& work) {
+  EXPECT_TRUE(hooks_installed());
+  live = 0;
+  peak = 0;
+  counting = true;
+  work();
+  counting = false;
+  return peak.load();
+}
+#endif
+
+// A catalog row per appid 1..rows: `name(g)`, `developers(g)`.
+struct CatalogShape {
+  const char* what;
+  int rows;
+  std::function<std::string(int)> name;
+  std::function<std::string(int)> developers;
+};
+
+// Word `index` in letters, `length` long: the first `length` letters of its
+// base-26 digits, then 'x's (distinct for every index below 26^length).
+std::string word(int index, int length) {
+  std::string text;
+  for (int place = 0; place < length; ++place) {
+    text += static_cast<char>('a' + index % 26);
+    index /= 26;
+  }
+  return text;
+}
+
+// `count` words of `length` letters from word `first` on, separated by `between`.
+std::string words_of(int first, int count, int length, const char* between = " ") {
+  std::string text;
+  for (int w = 0; w < count; ++w) text += (w > 0 ? between : "") + word(first + w, length);
+  return text;
+}
+
+// 60 players over 40 games in two genres.
+template <typename Set>
+void add_plays(Set& set) {
+  for (int p = 1; p <= 60; ++p)
+    for (int g = 1; g <= 40; ++g)
+      if (g % 2 == p % 2 && (p + g) % 5 != 0) set.add_owned(p, g, 0.5f);
+}
+
+}  // namespace
+
+TEST(CatalogMemoryPeak, TheEstimateCoversWhatTheTrainingSetHolds) {
+#ifndef STEAM_REC_ALLOCATION_HOOKS
+  GTEST_SKIP() << "needs a sanitizer's allocation hooks";
+#else
+  const CatalogShape shapes[] = {
+      {"100 words of 8 letters", 2000, [](int g) { return words_of(g * 100, 100, 8); }, [](int) { return "Studio"; }},
+      {"340 words of 2 letters (the 1 KiB read)", 1000, [](int g) { return words_of(g % 300, 340, 2); },
+       [](int) { return "Studio"; }},
+      {"10 words of 100 letters", 2000, [](int g) { return words_of(g * 10, 10, 100); }, [](int) { return "Studio"; }},
+      {"lists of 200 studios", 1000, [](int g) { return "Game " + word(g, 4); },
+       [](int g) { return words_of(g * 200, 200, 4, ","); }},
+      {"a studio and its company forms", 2000, [](int g) { return "Game " + word(g, 4); },
+       [](int g) { return "Studio " + word(g, 4) + ", Inc., LLC, Ltd., Co., Corp."; }},
+  };
+  for (const CatalogShape& shape : shapes) {
+    double estimate = 0;
+    auto build = [&](bool with_catalog) {
+      TrainingSet data;
+      add_plays(data);
+      if (with_catalog)
+        for (int g = 1; g <= shape.rows; ++g) {
+          data.add_catalog(g, shape.developers(g), "Publisher", shape.name(g));
+        }
+      data.finish(no_cancel);
+      if (with_catalog) estimate = data.catalog_bytes_added();
+    };
+    const std::int64_t extra = peak_bytes([&] { build(true); }) - peak_bytes([&] { build(false); });
+    EXPECT_GT(extra, 0) << shape.what;
+    EXPECT_LT(static_cast<double>(extra), estimate) << shape.what;
+  }
+#endif
+}
+
+TEST(CatalogMemoryPeak, AnEvaluationBuildsTheCatalogOnlyForAnAlgorithmThatReadsIt) {
+#ifndef STEAM_REC_ALLOCATION_HOOKS
+  GTEST_SKIP() << "needs a sanitizer's allocation hooks";
+#else
+  // Before, it built the catalog's facts for every algorithm, while the
+  // memory estimate counted them only for those that read them.
+  auto world = [](bool catalog) {
+    struct Plays {
+      Evaluation& e;
+      void add_owned(int p, int g, float) { e.add_play(EvalPlay{p, g, 0.5f, 3.0}); }
+    };
+    Evaluation e;
+    Plays plays{e};
+    add_plays(plays);
+    for (int g = 1; g <= 40; ++g) e.add_tag(g, g % 2 ? "Puzzle" : "Shooter", 1);
+    if (catalog)
+      for (int g = 1; g <= 2000; ++g)
+        e.add_catalog(g, "Studio " + std::to_string(g % 7), "Publisher", words_of(g * 100, 100, 8));
+    EvalOptions options;
+    options.min_games = 3;
+    e.prepare(options, no_cancel);
+    return e;
+  };
+  const Evaluation with = world(true), without = world(false);
+  auto extra = [&](const char* algorithm) {
+    const TrainParams params = resolve_params(algorithm, {}, Defaults::current);
+    return peak_bytes([&] { with.evaluate(params, no_cancel); }) -
+           peak_bytes([&] { without.evaluate(params, no_cancel); });
+  };
+  // 200,000 words: about 25 MB when built.
+  EXPECT_LT(extra("popularity"), 256 * 1024);
+  EXPECT_LT(extra("itemknn"), 256 * 1024);
+  const std::int64_t ease = extra("ease");
+  EXPECT_GT(ease, 4 * 1024 * 1024);
+  EXPECT_LT(static_cast<double>(ease), with.catalog_training_bytes());
+#endif
+}
