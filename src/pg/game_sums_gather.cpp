@@ -135,7 +135,8 @@ void on_every_worker(const char* command, GatheredSums* out, Each&& each) {
 
 }  // namespace
 
-bool train_from_partial_sums_chosen(const rec::TrainParams& params, const rec::DataSize& size) {
+bool train_from_partial_sums_chosen(const rec::TrainParams& params, const rec::DataSize& size,
+                                    double* coordinator_bytes) {
   if (train_from_partial_sums == kPartialSumsOff || !rec::trains_from_game_sums(params) || !citus_installed())
     return false;
   // A coordinator whose user_games is sharded, none of its shards here, at
@@ -190,6 +191,7 @@ bool train_from_partial_sums_chosen(const rec::TrainParams& params, const rec::D
     if (forced) refuse_sums_over_memory_limit(params, size, workers, memory());
     return false;
   }
+  *coordinator_bytes = memory();
   return forced || sum_bytes() < row_bytes;
 }
 

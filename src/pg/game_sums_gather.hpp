@@ -20,8 +20,11 @@ namespace steam_rec::pg {
 // Whether train() should gather partial sums rather than pull the rows:
 // steam_rec.train_from_partial_sums, the algorithm, whether this is a Citus
 // coordinator whose user_games shards all sit on workers, and under 'auto'
-// the bytes each path would move (docs/citus.md).  Inside SPI.
-bool train_from_partial_sums_chosen(const rec::TrainParams& params, const rec::DataSize& size);
+// the bytes each path would move (docs/citus.md).  When chosen,
+// `coordinator_bytes` is what the coordinator will hold (the catalog's facts
+// aside, which are counted as they are read).  Inside SPI.
+bool train_from_partial_sums_chosen(const rec::TrainParams& params, const rec::DataSize& size,
+                                    double* coordinator_bytes);
 
 // What the workers sent, added up; lives in a memory context (new_in_context()).
 struct GatheredSums {

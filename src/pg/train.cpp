@@ -188,12 +188,12 @@ void count_tag_entries_read(Training* training, rec::DataSize* size) {
 // A role that may not read them trains without them if it did not ask for
 // them (a catalog weight given above 0), and the stored parameters say so
 // (0); asked for, a missing privilege is SQL's error.
-// The facts count in the memory estimate as they are read, on top of `size`
-// (the rest of the training): a name of many short words holds far more
-// than its bytes.  Once over the limit the rest of the rows are only
-// counted, not held, and the training is refused with the whole catalog's
-// size.
-void read_catalog_if_used(Training* training, const RawParam* raw, int count, rec::DataSize size) {
+// The facts count in the memory estimate as they are read, on top of
+// `rest_bytes`, what the rest of the training needs (of data of `size`): a
+// name of many short words holds far more than its bytes.  Once over the
+// limit the rest of the rows are only counted, not held, and the training
+// is refused with the whole catalog's size.
+void read_catalog_if_used(Training* training, const RawParam* raw, int count, rec::DataSize size, double rest_bytes) {
   if (!rec::uses_catalog(training->params)) return;
   if (!catalog_weights_named(raw, count) && !catalog_facts_readable()) {
     // Plain storage: the notice is raised with no C++ object alive.
@@ -219,9 +219,10 @@ void read_catalog_if_used(Training* training, const RawParam* raw, int count, re
     // would be held and built but counted in no estimate (uses_catalog()).
     if (!rec::uses_catalog(training->params)) return;
   }
-  const double scratch = rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false);
-  const double room = static_cast<double>(training_memory_limit_mb) * 1024 * 1024 - scratch -
-                      rec::training_memory_bytes(training->params, size);
+  const double room = static_cast<double>(training_memory_limit_mb) * 1024 * 1024 - rest_bytes;
+  // What the rest needs beyond the rows' estimate (thread scratch, or a
+  // coordinator's partial sums), for the refusal.
+  const double besides_rows = rest_bytes - rec::training_memory_bytes(training->params, size);
   double counted_not_held = 0;
   read_catalog_facts(rec::uses_release_dates(training->params),
                      [&](int32 appid, std::string_view developers, std::string_view publishers, std::string_view name,
@@ -235,7 +236,7 @@ void read_catalog_if_used(Training* training, const RawParam* raw, int count, re
                              "train");
                      });
   size.catalog_bytes = training->data.catalog_bytes_added() + counted_not_held;
-  refuse_over_training_memory_limit("training", training->params, size, scratch);
+  refuse_over_training_memory_limit("training", training->params, size, besides_rows);
 }
 
 }  // namespace
@@ -290,14 +291,15 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   }
   steam_rec::CancelCheck cancel = server_cancel_check();
   Jsonb* params_given = arguments.is_null("params") ? nullptr : arguments.get<Jsonb*>("params");
-  if (!read_by_scan && train_from_partial_sums_chosen(training->params, size)) {
+  double coordinator_bytes = 0;
+  if (!read_by_scan && train_from_partial_sums_chosen(training->params, size, &coordinator_bytes)) {
     // Each worker sums over its own shards; only games and pairs travel.
     GatheredSums* gathered = &training->gathered;
     gather_owned_totals(algorithm, params_given, gathered);
     read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
-    read_catalog_if_used(training, raw, param_count, size);
+    read_catalog_if_used(training, raw, param_count, size, coordinator_bytes);
     check(guard([&] {
             for (std::int32_t appid : gathered->totals.appids) training->data.add_game(appid);
             training->data.finish(cancel);
@@ -329,7 +331,9 @@ STEAM_REC_FUNCTION(steam_rec_train) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
     if (read_by_scan) count_tag_entries_read(training, &size);
-    read_catalog_if_used(training, raw, param_count, size);
+    read_catalog_if_used(training, raw, param_count, size,
+                         rec::training_memory_bytes(training->params, size) +
+                             rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false));
     // On one thread nothing would overlap: the serial path's one store is
     // cheaper.
     if (rec::StagedTraining::applies(training->params) && steam_rec::max_threads() > 1) {
