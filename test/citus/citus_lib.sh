@@ -94,3 +94,18 @@ same_lists() {
   rm -f "$on_single" "$on_cluster"
   echo "$compared|$differ"
 }
+
+# distributed_players_of_many_games: distributes the tables and adds 300
+# players owning about 200 of 2,000 games each, whose co-owned game pairs are
+# far more than their rows (the partial sums' worst case).
+distributed_players_of_many_games() {
+  coordinator -c "SELECT steam_rec.distribute()" >/dev/null
+  coordinator >/dev/null <<'SQL'
+INSERT INTO steam_rec.users (steam_id, username)
+SELECT 76561197960265728 + p, 'player_' || p FROM generate_series(1, 300) AS p;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT 76561197960265728 + p, g, (abs(hashint4(p * 31 + g)) % 50)::float8
+  FROM generate_series(1, 300) AS p, generate_series(1, 2000) AS g
+ WHERE abs(hashint4(p * 104729 + g)) % 10 = 0;
+SQL
+}

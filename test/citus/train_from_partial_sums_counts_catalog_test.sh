@@ -10,14 +10,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . test/citus/citus_lib.sh
 
-coordinator -c "SELECT steam_rec.distribute()" >/dev/null
+distributed_players_of_many_games
 coordinator >/dev/null <<'SQL'
-INSERT INTO steam_rec.users (steam_id, username)
-SELECT 76561197960265728 + p, 'player_' || p FROM generate_series(1, 300) AS p;
-INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
-SELECT 76561197960265728 + p, g, (abs(hashint4(p * 31 + g)) % 50)::float8
-  FROM generate_series(1, 300) AS p, generate_series(1, 2000) AS g
- WHERE abs(hashint4(p * 104729 + g)) % 10 = 0;
 -- 1,200 games named by 340 two-letter words each (the 1 kB read).
 INSERT INTO steam_rec.catalog_cache (appid, name)
 SELECT g, (SELECT string_agg(chr(97 + (g + w) % 26) || chr(97 + (g + w) / 26 % 26), ' ')

@@ -10,15 +10,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . test/citus/citus_lib.sh
 
-coordinator -c "SELECT steam_rec.distribute()" >/dev/null
-coordinator >/dev/null <<'SQL'
-INSERT INTO steam_rec.users (steam_id, username)
-SELECT 76561197960265728 + p, 'player_' || p FROM generate_series(1, 300) AS p;
-INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
-SELECT 76561197960265728 + p, g, (abs(hashint4(p * 31 + g)) % 50)::float8
-  FROM generate_series(1, 300) AS p, generate_series(1, 2000) AS g
- WHERE abs(hashint4(p * 104729 + g)) % 10 = 0;
-SQL
+distributed_players_of_many_games
 
 models="SELECT pg_catalog.count(*) FROM steam_rec.models"
 # train_with MODE LIMIT: train('itemknn') with the path at MODE and the
