@@ -65,8 +65,21 @@ SELECT code, message FROM regress.refusal(
 SELECT code, message FROM regress.refusal(
   $$SELECT steam_rec.train('ease', jsonb_build_object(repeat('k', 100000), true))$$);
 SELECT code, message FROM regress.refusal($$SELECT steam_rec._script_text(repeat('s', 100000))$$);
--- A core message that quotes a long value is cut whole, never inside a
--- character: the cut byte made the message invalid UTF-8.
+-- Nor where the core quotes it (the valid names after it were cut off with
+-- the message), nor as a key of evaluate()'s params, nor as a script name of
+-- the right shape that is not installed.
+SELECT code, message FROM regress.refusal($$SELECT steam_rec.train(repeat('a', 100000))$$);
+SELECT code, message FROM regress.refusal(
+  $$SELECT steam_rec.train('itemknn', jsonb_build_object(repeat('k', 100000), 1))$$);
+SELECT code, message FROM regress.refusal(
+  $$SELECT steam_rec.train('hybrid', jsonb_build_object('base', repeat('b', 100000)))$$);
+SELECT code, message FROM regress.refusal(
+  $$SELECT * FROM steam_rec.evaluate(algorithms => ARRAY['ease'],
+                                    params => jsonb_build_object(repeat('p', 100000), '{}'::jsonb))$$);
+SELECT code, regexp_replace(message, '"/[^"]*/extension/', '"<share>/extension/') AS message
+  FROM regress.refusal($$SELECT steam_rec._script_text('steam_rec--1.' || repeat('0', 100000) || '.sql')$$);
+-- A long value the core quotes is cut at a character boundary: cut with the
+-- message at its buffer, it ended inside a character (invalid UTF-8).
 SELECT code, length(message) < 300 AS cut, right(message, 6) AS message_ends,
        convert_from(convert_to(message, 'UTF8'), 'UTF8') = message AS valid
   FROM regress.refusal($$SELECT steam_rec.train('x' || repeat('ä', 1000))$$);

@@ -109,8 +109,8 @@ void refuse_unknown_algorithms_in(Jsonb* params, char** algorithms, int count) {
                                 strncmp(algorithms[i], value.val.string.val, value.val.string.len) == 0);
     if (!evaluated)
       ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                      errmsg("params names \"%.*s\", which is not an algorithm being evaluated", value.val.string.len,
-                             value.val.string.val),
+                      errmsg("params names \"%s\", which is not an algorithm being evaluated",
+                             value_for_message(pnstrdup(value.val.string.val, value.val.string.len))),
                       errhint("Keys of params are algorithms (%s).", rec::algorithm_names())));
   }
 }

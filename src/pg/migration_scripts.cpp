@@ -20,12 +20,15 @@ extern "C" {
 namespace {
 
 // steam_rec--<version>.sql or steam_rec--<version>--<version>.sql, where a
-// version is digits and dots: nothing else can name a file we read.
+// version is digits and dots: nothing else can name a file we read.  Up to
+// 64 bytes: a longer name (the one a message quotes whole) names no script,
+// and its path failed to open as an internal error.
 bool is_script_name(const char* name) {
   static const char kPrefix[] = "steam_rec--";
   static const char kSuffix[] = ".sql";
+  constexpr size_t kLongestName = 64;
   size_t length = std::strlen(name);
-  if (length <= sizeof(kPrefix) - 1 + sizeof(kSuffix) - 1) return false;
+  if (length <= sizeof(kPrefix) - 1 + sizeof(kSuffix) - 1 || length > kLongestName) return false;
   if (std::strncmp(name, kPrefix, sizeof(kPrefix) - 1) != 0) return false;
   if (std::strcmp(name + length - (sizeof(kSuffix) - 1), kSuffix) != 0) return false;
   const char* version = name + sizeof(kPrefix) - 1;

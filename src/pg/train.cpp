@@ -22,6 +22,7 @@
 #include "pg/entry.hpp"
 #include "pg/game_sums_gather.hpp"
 #include "pg/game_tags_reader.hpp"
+#include "pg/message_value.hpp"
 #include "pg/model_store.hpp"
 #include "pg/owned_games_reader.hpp"
 #include "pg/owned_games_scan.hpp"
@@ -250,7 +251,8 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   if (arguments.is_null("algorithm"))
     ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("algorithm must not be NULL"),
                     errhint("Valid algorithms are %s.", rec::algorithm_names())));
-  const char* algorithm = text_to_cstring(arguments.get<text*>("algorithm"));
+  // A name longer than any algorithm's is kept as the core's error quotes it.
+  const char* algorithm = value_for_message(text_to_cstring(arguments.get<text*>("algorithm")));
   int param_count = 0;
   RawParam* raw = arguments.is_null("params") ? nullptr : read_params(arguments.get<Jsonb*>("params"), &param_count);
   const auto started = std::chrono::steady_clock::now();

@@ -39,8 +39,12 @@ RawParam* read_params(Jsonb* params, int* count) {
   JsonbIteratorToken token;
   const char* key = nullptr;
   while ((token = JsonbIteratorNext(&it, &value, true)) != WJB_DONE) {
+    // A key or a text longer than any parameter or value is kept as a message
+    // quotes it (value_for_message()): it names none either way, and the
+    // core's error echoed it whole up to its buffer, the valid names after
+    // it cut off.
     if (token == WJB_KEY) {
-      key = pnstrdup(value.val.string.val, value.val.string.len);
+      key = value_for_message(pnstrdup(value.val.string.val, value.val.string.len));
       continue;
     }
     if (token != WJB_VALUE) continue;
@@ -48,16 +52,15 @@ RawParam* read_params(Jsonb* params, int* count) {
     param.key = key;
     if (value.type == jbvString) {
       param.is_text = true;
-      param.text = pnstrdup(value.val.string.val, value.val.string.len);
+      param.text = value_for_message(pnstrdup(value.val.string.val, value.val.string.len));
     } else if (value.type == jbvNumeric) {
       // Beyond the range of a double becomes infinite, which the core refuses by range.
       param.number =
           DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, NumericGetDatum(value.val.numeric)));
       param.text = "";
     } else {
-      ereport(ERROR,
-              (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("parameter \"%s\" must be a number or a string, not %s",
-                                                                value_for_message(key), type_name(value))));
+      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                      errmsg("parameter \"%s\" must be a number or a string, not %s", key, type_name(value))));
     }
   }
   return raw;
