@@ -51,10 +51,12 @@ void Evaluation::add_catalog(std::int32_t appid, std::string_view developers, st
 }
 
 double Evaluation::held_row_bytes(std::string_view developers, std::string_view publishers, std::string_view name) {
-  // The three texts, each up to kCatalogFieldBytes, and the row around them.
-  return sizeof(CatalogRow) + static_cast<double>(std::min(developers.size(), kCatalogFieldBytes) +
-                                                  std::min(publishers.size(), kCatalogFieldBytes) +
-                                                  std::min(name.size(), kCatalogFieldBytes) + 3);
+  // The three texts, each up to kCatalogFieldBytes, and the row around them,
+  // three times: while the rows' vector grows, its old and doubled buffers
+  // are both held.
+  return 3.0 * sizeof(CatalogRow) + static_cast<double>(std::min(developers.size(), kCatalogFieldBytes) +
+                                                        std::min(publishers.size(), kCatalogFieldBytes) +
+                                                        std::min(name.size(), kCatalogFieldBytes) + 3);
 }
 
 std::int64_t Evaluation::training_plays() const {
