@@ -38,8 +38,14 @@ std::size_t held_count(std::size_t games, double share) {
 }  // namespace
 
 void Evaluation::add_tag(std::int32_t appid, std::string_view tag, std::int32_t position) {
-  tags_.push_back(Tag{appid, std::string(tag), position});
+  const std::size_t names_before = tag_names_.keys().size();
+  tags_.push_back(Tag{appid, tag_names_.number(tag), position});
+  if (tag_names_.keys().size() > names_before) tag_name_bytes_ += TrainingSet::tag_name_bytes(tag);
 }
+
+// Each row three times: while the vector grows, its old and doubled buffers
+// are both held.
+double Evaluation::held_tag_row_bytes() { return 3.0 * sizeof(Tag); }
 
 void Evaluation::add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers,
                              std::string_view name, std::optional<std::int32_t> release_day) {
@@ -254,7 +260,7 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
   for (std::int32_t appid : universe_) data.add_game(appid);
   for (const Tag& tag : tags_)
     if (std::binary_search(universe_.begin(), universe_.end(), tag.appid))
-      data.add_tag(tag.appid, tag.name, tag.position);
+      data.add_tag(tag.appid, tag_names_.keys()[static_cast<std::size_t>(tag.name)], tag.position);
   // Only an algorithm that reads the catalog builds it (and only then is it
   // counted in the memory estimate).
   if (uses_catalog(params))
@@ -327,18 +333,16 @@ EvalScore Evaluation::evaluate_tag_popularity(CancelCheck& cancel) const {
   std::unordered_map<std::int32_t, double> plays_of_game;
   for (const auto& plays : train_)
     for (const Play& play : plays) plays_of_game[play.appid] += 1;
-  std::unordered_map<std::string, double> plays_of_tag;
+  std::vector<double> plays_of_tag(tag_names_.keys().size(), 0.0);
   for (const Tag& tag : tags_) {
     const auto found = plays_of_game.find(tag.appid);
-    if (found != plays_of_game.end()) plays_of_tag[tag.name] += found->second;
+    if (found != plays_of_game.end()) plays_of_tag[static_cast<std::size_t>(tag.name)] += found->second;
   }
   cancel.poll_now();
   std::unordered_map<std::int32_t, double> score_of;
   for (const Tag& tag : tags_)
-    if (std::binary_search(new_games_.begin(), new_games_.end(), tag.appid)) {
-      const auto found = plays_of_tag.find(tag.name);
-      if (found != plays_of_tag.end()) score_of[tag.appid] += found->second;
-    }
+    if (std::binary_search(new_games_.begin(), new_games_.end(), tag.appid))
+      score_of[tag.appid] += plays_of_tag[static_cast<std::size_t>(tag.name)];
   std::vector<std::int32_t> list = new_games_;
   std::stable_sort(list.begin(), list.end(), [&](std::int32_t a, std::int32_t b) {
     const auto sa = score_of.find(a), sb = score_of.find(b);

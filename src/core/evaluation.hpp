@@ -72,6 +72,13 @@ class Evaluation {
   // (TrainingSet::catalog_row_bytes()): what the memory estimate counts.
   double catalog_held_bytes() const { return catalog_held_bytes_; }
   double catalog_training_bytes() const { return catalog_training_bytes_; }
+  // What a tag row held here costs (whatever is evaluated); its name is
+  // held once per distinct name, as tag_name_bytes() counts.
+  static double held_tag_row_bytes();
+  // The distinct tag names added, as TrainingSet::tag_name_bytes() counts
+  // them: held here, and once more by the training of each algorithm
+  // (DataSize::tag_name_bytes).
+  double tag_name_bytes() const { return tag_name_bytes_; }
   // What catalog_held_bytes() counts for a row.
   static double held_row_bytes(std::string_view developers, std::string_view publishers, std::string_view name);
   // Filters and splits.  Throws InvalidArgument when no player is left.
@@ -101,7 +108,7 @@ class Evaluation {
   };
   struct Tag {
     std::int32_t appid;
-    std::string name;
+    std::int32_t name;  // its number in tag_names_
     std::int32_t position;
   };
 
@@ -118,6 +125,8 @@ class Evaluation {
 
   std::vector<EvalPlay> plays_;
   std::vector<Tag> tags_;
+  TagNumbers tag_names_;
+  double tag_name_bytes_ = 0;
   struct CatalogRow {
     std::int32_t appid;
     std::string developers;

@@ -9,10 +9,11 @@
 namespace steam_rec::rec {
 namespace {
 
-// The catalog the coordinator keeps: tags and games, and the stored model's
-// tags and popularity (as training_memory_bytes() counts them).
+// The catalog the coordinator keeps: tags (their names once read) and games,
+// and the stored model's tags and popularity (as training_memory_bytes()
+// counts them).
 double catalog_bytes(const DataSize& size) {
-  return 40.0 * static_cast<double>(size.tag_entries) + 64.0 * static_cast<double>(size.games) +
+  return 40.0 * static_cast<double>(size.tag_entries) + size.tag_name_bytes + 64.0 * static_cast<double>(size.games) +
          64.0 * static_cast<double>(size.players);
 }
 

@@ -194,11 +194,11 @@ std::string param_number_text(const ParamValue& value) {
 double training_memory_bytes(const TrainParams& params, const DataSize& size) {
   const double games = static_cast<double>(size.games);
   const double players = static_cast<double>(size.players);
-  // The training set in both orientations, its staging rows, the catalog's facts (when these parameters read
-  // them), and the stored model's tags and popularity.
+  // The training set in both orientations, its staging rows, the tag names, the catalog's facts (when these
+  // parameters read them), and the stored model's tags and popularity.
   const double catalog = uses_catalog(params) ? size.catalog_bytes : 0.0;
   const double shared = 40.0 * static_cast<double>(size.interactions) + 40.0 * static_cast<double>(size.tag_entries) +
-                        catalog + 64.0 * players + 64.0 * games;
+                        size.tag_name_bytes + catalog + 64.0 * players + 64.0 * games;
   return shared + params.algorithm->memory_bytes(params, size);
 }
 

@@ -187,6 +187,9 @@ struct DataSize {
   // The catalog's facts as training holds and builds them
   // (TrainingSet::catalog_bytes_added()); 0 when not read.
   double catalog_bytes = 0;
+  // The distinct tag names as training holds them
+  // (TrainingSet::tag_name_bytes_added()); 0 before they are read.
+  double tag_name_bytes = 0;
 };
 
 // What training will allocate at its peak, in bytes (an upper estimate).

@@ -18,7 +18,9 @@ void TrainingSet::add_owned(std::int64_t player, std::int32_t appid, float engag
 void TrainingSet::add_game(std::int32_t appid) { appid_numbers_.number(appid); }
 
 void TrainingSet::add_tag(std::int32_t appid, std::string_view tag, std::int32_t position) {
+  const std::size_t names_before = tag_numbers_.keys().size();
   tagged_.push_back(Tagged{appid_numbers_.number(appid), tag_numbers_.number(tag), position > 0 ? position : 0});
+  if (tag_numbers_.keys().size() > names_before) tag_name_bytes_added_ += tag_name_bytes(tag);
 }
 
 void TrainingSet::add_catalog(std::int32_t appid, std::string_view developers, std::string_view publishers,
@@ -59,6 +61,14 @@ double string_heap_bytes(const std::string& text) {
 constexpr double kBytesPerBuiltEntry = 24 + 96 + 16 + 8 + 64;
 
 }  // namespace
+
+double TrainingSet::tag_name_bytes(std::string_view name) {
+  // The number table's string object three times (its vector's old and
+  // doubled buffers), at most four slots of 4 bytes, the model's string;
+  // the text twice where too long to sit inside the string object.
+  const double text = name.size() <= std::string().capacity() ? 0.0 : static_cast<double>(name.size() + 1);
+  return 4.0 * sizeof(std::string) + 16 + 2 * text;
+}
 
 double TrainingSet::catalog_facts_bytes(const CatalogFacts& facts) {
   // The row itself three times: while the rows' vector grows, its old and
@@ -291,6 +301,11 @@ void TrainingSet::build_catalog_keys() {
       [](const Key& k) { return static_cast<float>(static_cast<int>(k.kind)); }, [] {});
 }
 
+bool is_common_name_word(std::int64_t rows_with, std::int64_t rows) {
+  constexpr std::int64_t kFewestCommon = 1000;
+  return rows_with > kFewestCommon && rows_with * 4 > rows;
+}
+
 void TrainingSet::build_name_words() {
   SeenNumbers<std::string, std::string_view> numbers;
   std::vector<std::int64_t> rows_with;  // per word, the catalog rows whose name has it
@@ -314,9 +329,10 @@ void TrainingSet::build_name_words() {
     double length = 0;
     for (const std::string& w : facts.words) {
       const std::int32_t number = numbers.number(w);
+      const std::int64_t with = rows_with[static_cast<std::size_t>(number)];
       // A word in every name tells no game apart: its IDF is 0.
-      const double idf = std::log(rows / static_cast<double>(rows_with[static_cast<std::size_t>(number)]));
-      if (idf <= 0) continue;
+      const double idf = std::log(rows / static_cast<double>(with));
+      if (idf <= 0 || is_common_name_word(with, static_cast<std::int64_t>(catalog_.size()))) continue;
       words.push_back(Word{game, number, static_cast<float>(idf)});
       length += idf * idf;
     }

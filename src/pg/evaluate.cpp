@@ -147,25 +147,26 @@ rec::EvalOptions read_options(const Arguments& arguments) {
 }
 
 // Besides the training, evaluate() keeps every play as read and again split
-// per player (counted as two EvalPlays each), its own copy of the catalog's
-// rows (`held_catalog_bytes`, whatever algorithm it evaluates), and ranks on
+// per player (counted as two EvalPlays each), its own copy of the tag rows
+// and, counted as they are read, `held_bytes` more: the distinct tag names
+// and the catalog's rows (whatever algorithm it evaluates).  It ranks on
 // several threads.
-double bytes_besides_training(const rec::TrainParams& params, const rec::DataSize& size, double held_catalog_bytes) {
+double bytes_besides_training(const rec::TrainParams& params, const rec::DataSize& size, double held_bytes) {
   const double held_plays = 2.0 * sizeof(rec::EvalPlay) * static_cast<double>(size.interactions);
-  return held_plays + held_catalog_bytes + rec::thread_scratch_bytes(params, size, steam_rec::max_threads(), true);
+  const double held_tags = rec::Evaluation::held_tag_row_bytes() * static_cast<double>(size.tag_entries);
+  return held_plays + held_tags + held_bytes + rec::thread_scratch_bytes(params, size, steam_rec::max_threads(), true);
 }
 
 // Refuses an evaluation of `params` over steam_rec.training_memory_limit,
 // from the counts of what it will read (before reading any of it, as train()
-// does; the catalog's facts are counted as they are read).
-void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size, double held_catalog_bytes = 0) {
-  refuse_over_training_memory_limit("evaluating", params, size,
-                                    bytes_besides_training(params, size, held_catalog_bytes));
+// does; the tag names and the catalog's facts are counted as they are read).
+void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& size, double held_bytes = 0) {
+  refuse_over_training_memory_limit("evaluating", params, size, bytes_besides_training(params, size, held_bytes));
 }
 
 // Reads the plays, the tags and, when an algorithm uses them, the catalog's
 // facts; `size` counts the tables (count_training_data()).
-void read_data(Job* job, const rec::DataSize& size) {
+void read_data(Job* job, rec::DataSize size) {
   const TimestampTz as_of = engagement_as_of();
   for_each_batch("steam_rec_evaluate_plays",
                  "SELECT user_steam_id, appid, engagement_score, playtime_hours, playtime_2weeks_hours, last_played"
@@ -196,6 +197,11 @@ void read_data(Job* job, const rec::DataSize& size) {
   read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
     check(guard([&] { job->evaluation.add_tag(appid, tag, position); }), "evaluate");
   });
+  // Millions of distinct names of 100 characters would be far more than
+  // their rows' estimate.
+  size.tag_name_bytes = job->evaluation.tag_name_bytes();
+  const double held_names = job->evaluation.tag_name_bytes();
+  for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, size, held_names);
   // EASE's Gram and a hybrid's weights lent into new games take the
   // catalog's facts; a role that may not read them evaluates without them
   // unless it asked for them.
@@ -224,7 +230,7 @@ void read_data(Job* job, const rec::DataSize& size) {
   double room_held = std::numeric_limits<double>::infinity(), room_built = room_held;
   for (const rec::TrainParams& p : job->params) {
     const double room = static_cast<double>(training_memory_limit_mb) * 1024 * 1024 -
-                        rec::training_memory_bytes(p, size) - bytes_besides_training(p, size, 0);
+                        rec::training_memory_bytes(p, size) - bytes_besides_training(p, size, held_names);
     room_held = std::min(room_held, room);
     if (rec::uses_catalog(p)) room_built = std::min(room_built, room);
   }
@@ -245,7 +251,7 @@ void read_data(Job* job, const rec::DataSize& size) {
   });
   rec::DataSize with_catalog = size;
   with_catalog.catalog_bytes = job->evaluation.catalog_training_bytes() + built_not_kept;
-  const double held = job->evaluation.catalog_held_bytes() + held_not_kept;
+  const double held = held_names + job->evaluation.catalog_held_bytes() + held_not_kept;
   for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, with_catalog, held);
 }
 

@@ -135,7 +135,7 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
 // as soon as the rows so far are over the limit, before the rest is read;
 // the refusal then names the sizes of the whole table, as the check before
 // the read did.  The tag entries are not read yet: they are counted as 0
-// here and added to the estimate by count_tag_entries_read().  The heap scan
+// here and added to the estimate by count_tags_read().  The heap scan
 // polls cancel once per page; this loop once per batch.
 void read_and_count_training_rows(Training* training, OwnedGamesScan* scan, rec::DataSize* size) {
   const int threads = steam_rec::max_threads();
@@ -170,15 +170,19 @@ void read_and_count_training_rows(Training* training, OwnedGamesScan* scan, rec:
   }
 }
 
-// Once the game tags are read: the tag entries complete the estimate that
-// the owned games' read checked without them.  Counting them while they are
-// read saves a count(*) of game_tags before, a second scan of the table (as
-// long as a twentieth of a short training).  Over the limit, the refusal
-// names the sizes of what was read: the whole tables.
-void count_tag_entries_read(Training* training, rec::DataSize* size) {
-  size->tag_entries = training->data.tag_rows_added();
-  // The tags add their games to the owned ones read before.
-  size->new_games = training->data.appids_added() - size->games;
+// Once the game tags are read: their distinct names (and, when `entries_read`,
+// the tag entries) complete the estimate that the owned games' read checked
+// without them.  Counting the entries while they are read saves a count(*)
+// of game_tags before, a second scan of the table (as long as a twentieth of
+// a short training).  Over the limit, the refusal names the sizes of what
+// was read: the whole tables.
+void count_tags_read(Training* training, rec::DataSize* size, bool entries_read) {
+  size->tag_name_bytes = training->data.tag_name_bytes_added();
+  if (entries_read) {
+    size->tag_entries = training->data.tag_rows_added();
+    // The tags add their games to the owned ones read before.
+    size->new_games = training->data.appids_added() - size->games;
+  }
   refuse_over_training_memory_limit(
       "training", training->params, *size,
       rec::thread_scratch_bytes(training->params, *size, steam_rec::max_threads(), false));
@@ -301,7 +305,8 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
-    read_catalog_if_used(training, raw, param_count, size, coordinator_bytes);
+    size.tag_name_bytes = training->data.tag_name_bytes_added();
+    read_catalog_if_used(training, raw, param_count, size, coordinator_bytes + size.tag_name_bytes);
     check(guard([&] {
             for (std::int32_t appid : gathered->totals.appids) training->data.add_game(appid);
             training->data.finish(cancel);
@@ -332,7 +337,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
       check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
     });
-    if (read_by_scan) count_tag_entries_read(training, &size);
+    count_tags_read(training, &size, read_by_scan);
     read_catalog_if_used(training, raw, param_count, size,
                          rec::training_memory_bytes(training->params, size) +
                              rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false));

@@ -12,6 +12,7 @@
 
 #include "core/evaluation.hpp"
 #include "core/train_params.hpp"
+#include "core/trainer.hpp"
 #include "core/training_set.hpp"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -169,5 +170,32 @@ TEST(CatalogMemoryPeak, AnEvaluationBuildsTheCatalogOnlyForAnAlgorithmThatReadsI
   const std::int64_t ease = extra("ease");
   EXPECT_GT(ease, 4 * 1024 * 1024);
   EXPECT_LT(static_cast<double>(ease), with.catalog_training_bytes());
+#endif
+}
+
+// game_tags may hold a distinct name per row (tag_name is varchar(100)): each
+// is a string in the training set's number table and again in the model.
+// Counted as rows alone (40 bytes each) they took several times that.
+TEST(TagNameMemoryPeak, TheEstimateCoversDistinctNames) {
+#ifndef STEAM_REC_ALLOCATION_HOOKS
+  GTEST_SKIP() << "needs a sanitizer's allocation hooks";
+#else
+  for (int length : {8, 16, 40, 100}) {
+    double estimate = 0;
+    auto build_and_train = [&](bool distinct) {
+      TrainingSet data;
+      add_plays(data);
+      for (int t = 0; t < 20000; ++t)
+        data.add_tag(1 + t % 40, distinct ? word(t, length) : std::string(static_cast<std::size_t>(length), 'x'), 1);
+      data.finish(no_cancel);
+      if (distinct) estimate = data.tag_name_bytes_added();
+      const GameModel model = train(data, resolve_params("itemknn", {}, Defaults::current), no_cancel);
+      EXPECT_EQ(model.tag_names.size(), distinct ? 20000u : 1u);
+    };
+    const std::int64_t extra = peak_bytes([&] { build_and_train(true); }) - peak_bytes([&] { build_and_train(false); });
+    EXPECT_GT(extra, 0) << length;
+    EXPECT_LT(static_cast<double>(extra), estimate) << length;
+    EXPECT_GT(static_cast<double>(extra), estimate / 3) << length << ": the estimate is loose";
+  }
 #endif
 }

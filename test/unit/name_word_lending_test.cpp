@@ -148,3 +148,36 @@ TEST(NameWordLendings, ACancelStopsTheLendingsOfACommonWord) {
   EXPECT_THROW(add_catalog_lendings(d, owner_counts(d), CatalogWeights{0, 0, 10}, 50, rows, stop),
                steam_rec::Cancelled);
 }
+
+TEST(NameWords, ACommonWordIsInMoreThanAQuarterAndMoreThan1000Names) {
+  EXPECT_FALSE(is_common_name_word(1000, 1000));  // every name, but few
+  EXPECT_TRUE(is_common_name_word(1001, 1001));
+  EXPECT_TRUE(is_common_name_word(1001, 4003));
+  EXPECT_FALSE(is_common_name_word(1001, 4004));   // exactly a quarter
+  EXPECT_FALSE(is_common_name_word(4847, 33492));  // "the" in the real catalog
+}
+
+// "Journey <a word of its own>" in 1,200 names and one name without it:
+// "journey" tells almost no game apart and would lend every owned game to
+// every new one.  Each name keeps only its own word.
+TEST(NameWords, ACommonWordIsLeftOutOfTheNames) {
+  TrainingSet d;
+  auto own_word = [](int g) {
+    std::string w = "q";
+    for (; g > 0; g /= 26) w += static_cast<char>('a' + g % 26);
+    return w;
+  };
+  for (int g = 1; g <= 1200; ++g) {
+    if (g <= 600) d.add_owned(g, g, 0.5f);
+    d.add_tag(g, "Puzzle", 1);
+    d.add_catalog(g, "", "", "Journey " + own_word(g));
+  }
+  d.add_catalog(5000, "", "", "Other Thing");
+  d.finish(no_cancel);
+  const SparseRows& words = d.name_words_by_game();
+  ASSERT_EQ(words.rows(), 1200);
+  for (std::int32_t g = 0; g < words.rows(); ++g) {
+    ASSERT_EQ(words.offset[g + 1] - words.offset[g], 1) << "game " << g;
+    EXPECT_NEAR(words.value[words.offset[g]], 1, 1e-6);
+  }
+}
