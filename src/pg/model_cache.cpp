@@ -18,6 +18,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
@@ -39,7 +40,11 @@ struct CachedModel {
   int64 id = 0;
   TimestampTz trained_at = 0;
   std::shared_ptr<rec::Recommender> recommender;
-  bool mapped = false;    // from the image file, else from memory
+  bool mapped = false;  // from the image file, else from memory
+  // Read from model_games and model_tags whole (the server's image), else
+  // from the rows that `built_for`, a restricted role, saw.
+  bool whole = false;
+  Oid built_for = InvalidOid;
   FileIdentity identity;  // of the mapped file, to notice it changed
   int held = -1;          // the mapped file, kept open: checking it is one fstat()
   char image_path[MAXPGPATH] = {};
@@ -138,11 +143,25 @@ void load_games(Loading* loading, int64 id) {
   }
 }
 
-void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bool mapped) {
+// Whether the caller may read model_games and model_tags whole: no missing
+// privilege, no row-level security (direct_read.hpp).  Only such a caller
+// serves from the image file every backend shares, or writes it.
+bool reads_model_whole() {
+  return OidIsValid(directly_readable("model_games")) && OidIsValid(directly_readable("model_tags"));
+}
+
+bool may_select(const char* name) {
+  const Oid relation = steam_rec_relation(name);
+  return OidIsValid(relation) && pg_class_aclcheck(relation, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+}
+
+void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bool mapped, bool whole) {
   cache.models_table = models_table;
   cache.id = row.id;
   cache.trained_at = row.trained_at;
   cache.mapped = mapped;
+  cache.whole = whole;
+  cache.built_for = whole ? InvalidOid : GetUserId();
   strlcpy(cache.image_path, files.image, sizeof cache.image_path);
   snprintf(cache.image_name, sizeof cache.image_name, "%s.img", files.prefix);
 }
@@ -154,7 +173,7 @@ bool serve_mapped(const ImageFiles& files, Oid models_table, const ModelRow& row
   if (!map_image_file(files, &cache.recommender, &identity, &held)) return false;
   hold_file(&cache.held, held);
   cache.identity = identity;
-  remember(files, models_table, row, true);
+  remember(files, models_table, row, true, true);
   return true;
 }
 
@@ -173,8 +192,9 @@ void build_image(Loading* loading, const ImageFiles& files, const ModelRow& row)
   check(built, kLoading);
 }
 
-// Serves the model from the image this backend built, kept in its memory.
-void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_table, const ModelRow& row) {
+// Serves the model from the image this backend built, kept in its memory
+// (from the tables read `whole`, or from the rows a restricted caller saw).
+void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_table, const ModelRow& row, bool whole) {
   Status opened;
   check(guard([&] {
           rec::ModelView view;
@@ -184,7 +204,7 @@ void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_tab
         kLoading);
   check(opened, kLoading);
   hold_file(&cache.held, -1);
-  remember(files, models_table, row, false);
+  remember(files, models_table, row, false, whole);
 }
 
 // Serves the model of `row`: maps its image file, or builds the file first
@@ -196,7 +216,7 @@ void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_tab
 // from the rows it may see and serves that from its own memory.
 void load(Oid models_table, const ModelRow& row) {
   const ImageFiles files(rec::ImageKey{MyDatabaseId, models_table, row.id, row.trained_at});
-  const bool shared = OidIsValid(directly_readable("model_games")) && OidIsValid(directly_readable("model_tags"));
+  const bool shared = reads_model_whole();
   if (shared && serve_mapped(files, models_table, row)) return;
   const int lock = shared ? take_build_lock(files) : -1;
   if (shared && serve_mapped(files, models_table, row)) {
@@ -208,7 +228,7 @@ void load(Oid models_table, const ModelRow& row) {
   build_image(loading, files, row);
   const bool written = lock >= 0 && write_image_file(files, loading->image->data(), loading->image->size());
   release_build_lock(lock);
-  if (!written || !serve_mapped(files, models_table, row)) serve_from_memory(loading, files, models_table, row);
+  if (!written || !serve_mapped(files, models_table, row)) serve_from_memory(loading, files, models_table, row, shared);
   MemoryContextDelete(work);
 }
 
@@ -230,6 +250,20 @@ rec::Recommender* pin_for_call() {
   return pin->get();
 }
 
+// Whether the caller may be served the model this backend loaded, as a
+// fresh backend would serve it: one read whole only to a caller who still
+// reads the tables whole; one built from the rows a restricted role saw only
+// to that role, while it may still select them.  A REVOKE, or a SET ROLE in
+// a pooled connection, counts from the next call; otherwise the model is
+// loaded again as the caller may read it (or SQL refuses it, 42501).  Row
+// policies that change what the same role sees between calls (one keyed on
+// a setting) are not followed until the model changes.
+bool loaded_for_caller() {
+  if (cache.whole) return reads_model_whole();
+  return cache.built_for == GetUserId() && !reads_model_whole() && may_select("model_games") &&
+         may_select("model_tags");
+}
+
 // Whether this backend holds the model of `row` and, when it maps the model's
 // image file, the file it mapped is not rewritten or truncated since: one
 // fstat() of the file it holds open per call (a stat() of the path cost a
@@ -240,7 +274,7 @@ rec::Recommender* pin_for_call() {
 // backends rebuild it.
 bool holds(Oid models_table, const ModelRow& row) {
   if (cache.recommender == nullptr || cache.models_table != models_table || cache.id != row.id ||
-      cache.trained_at != row.trained_at)
+      cache.trained_at != row.trained_at || !loaded_for_caller())
     return false;
   return !cache.mapped || held_file_state(cache.held, cache.identity) != HeldFile::changed;
 }

@@ -1,0 +1,66 @@
+-- A backend keeps the model it loaded between calls.  Whether the caller may
+-- be served it is checked at every call, not only at the load: a SET ROLE in
+-- a pooled connection, or a REVOKE, is followed at the next call, as a fresh
+-- backend would follow it.  Before, a role without SELECT on the model
+-- tables was served the model another role had loaded, a REVOKE was ignored
+-- by open sessions, and a model built from the rows a restricted role saw
+-- was served to everyone after it.
+CREATE EXTENSION steam_rec;
+SELECT regress.load_two_clusters();
+SELECT steam_rec.train('itemknn') > 0 AS trained;
+CREATE ROLE regress_app_reader NOLOGIN;
+GRANT USAGE ON SCHEMA steam_rec, regress TO regress_app_reader;
+GRANT SELECT ON steam_rec.models, steam_rec.catalog_cache TO regress_app_reader;
+CREATE ROLE regress_partial_reader NOLOGIN;
+GRANT USAGE ON SCHEMA steam_rec, regress TO regress_partial_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA steam_rec TO regress_partial_reader;
+
+-- 1. Loaded by a role that reads the model whole; a role that may not read
+-- model_games or model_tags is refused, as in a fresh session.
+SELECT string_agg(appid::text, ',' ORDER BY rank) AS shooter_list
+  FROM steam_rec.recommend_for_games('{11}', k => 3) \gset
+SET ROLE regress_app_reader;
+SELECT code, message FROM regress.refusal($$SELECT * FROM steam_rec.recommend_for_games('{11}', k => 3)$$);
+SELECT code, message FROM regress.refusal($$SELECT * FROM steam_rec.similar_games(11, k => 3)$$);
+RESET ROLE;
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS same_list_again
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+
+-- 2. A REVOKE counts from the next call of a session that was served.
+GRANT SELECT ON steam_rec.model_games, steam_rec.model_tags TO regress_app_reader;
+SET ROLE regress_app_reader;
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS granted_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+RESET ROLE;
+REVOKE SELECT ON steam_rec.model_games, steam_rec.model_tags FROM regress_app_reader;
+SET ROLE regress_app_reader;
+SELECT code, message FROM regress.refusal($$SELECT * FROM steam_rec.recommend_for_games('{11}', k => 3)$$);
+RESET ROLE;
+
+-- 3. A role that row-level security shows only the first cluster is served
+-- the model of what it sees; the next caller who reads the tables whole gets
+-- the whole model again, not that one.  (Row-level security on a table with
+-- no policy for a role shows that role no row: only now, after the parts
+-- above.)
+ALTER TABLE steam_rec.model_games ENABLE ROW LEVEL SECURITY;
+CREATE POLICY first_cluster_only ON steam_rec.model_games TO regress_partial_reader USING (appid <= 10);
+\c
+SET ROLE regress_partial_reader;
+SELECT string_agg(appid::text, ',' ORDER BY rank) AS restricted_list
+  FROM steam_rec.recommend_for_games('{11}', k => 3) \gset
+SELECT :'restricted_list' <> :'shooter_list' AS restricted_list_differs;
+SELECT served_from FROM steam_rec.model_image();
+RESET ROLE;
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS whole_list_after_restricted
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+SELECT served_from FROM steam_rec.model_image();
+-- And back: the restricted role again sees only what it may.
+SET ROLE regress_partial_reader;
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'restricted_list' AS restricted_list_again
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+RESET ROLE;
+
+DROP POLICY first_cluster_only ON steam_rec.model_games;
+DROP OWNED BY regress_app_reader, regress_partial_reader;
+DROP ROLE regress_app_reader, regress_partial_reader;
+DROP EXTENSION steam_rec;
