@@ -322,8 +322,10 @@ REVOKE ALL ON FUNCTION steam_rec.distribute() FROM PUBLIC;
 
 --------------------------------------------------------------------------------
 -- The maintenance setting "algorithm" accepts what steam_rec.algorithms()
--- lists (1.5 named six algorithms here, so a seventh, rp3beta, was refused).
--- The rest of the function is 1.5's.  Checks a value for a maintenance
+-- lists (1.5 named six algorithms here, so a seventh, rp3beta, was refused);
+-- a long value or name is quoted cut to 64 characters (1.5 quoted a value of
+-- a megabyte whole); params that jsonb cannot hold or parse are this
+-- function's 22023, not 22P05 or 54001.  The rest of the function is 1.5's.  Checks a value for a maintenance
 -- setting and returns it in its canonical form; refuses an unknown name or a
 -- bad value with the value and the range.
 DROP FUNCTION steam_rec._maintenance_setting_checked(text, text);
@@ -336,11 +338,14 @@ DECLARE
     whole bigint;
     age interval;
     params jsonb;
+    -- The value and the name as messages quote them: a long one cut.
+    quoted constant text := left(value, 64) || CASE WHEN length(value) > 64 THEN '...' ELSE '' END;
+    name_quoted constant text := left($1, 64) || CASE WHEN length($1) > 64 THEN '...' ELSE '' END;
     limits constant jsonb := '{"retrain_changed_rows": [0, 9223372036854775807], "evaluation_k": [1, 1000],
                                "recommendations_k": [0, 1000], "keep_previous": [0, 1000]}';
 BEGIN
     IF NOT EXISTS (SELECT FROM steam_rec._maintenance_setting_defaults() AS d WHERE d.name = $1) THEN
-        RAISE EXCEPTION 'unknown maintenance setting "%"', $1
+        RAISE EXCEPTION 'unknown maintenance setting "%"', name_quoted
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'The settings are ' || (SELECT string_agg(d.name, ', ') FROM steam_rec._maintenance_setting_defaults() AS d) || '.';
     END IF;
@@ -352,7 +357,7 @@ BEGIN
         END;
         IF whole IS NULL OR whole < (limits -> $1 ->> 0)::bigint OR whole > (limits -> $1 ->> 1)::bigint THEN
             RAISE EXCEPTION 'maintenance setting % must be a whole number from % to %, not "%"',
-                            $1, limits -> $1 ->> 0, limits -> $1 ->> 1, value
+                            $1, limits -> $1 ->> 0, limits -> $1 ->> 1, quoted
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         RETURN whole::text;
@@ -365,7 +370,7 @@ BEGIN
             number := NULL;
         END;
         IF number IS NULL OR NOT (number >= 0 AND number <= 1) THEN
-            RAISE EXCEPTION 'maintenance setting % must be a number from 0 to 1, not "%"', $1, value
+            RAISE EXCEPTION 'maintenance setting % must be a number from 0 to 1, not "%"', $1, quoted
                 USING ERRCODE = 'invalid_parameter_value', HINT = 'For example 0.05 for 5%.';
         END IF;
         RETURN number::text;
@@ -376,13 +381,13 @@ BEGIN
             age := NULL;
         END;
         IF age IS NULL OR age < interval '0' OR isfinite(age) IS NOT TRUE THEN
-            RAISE EXCEPTION 'maintenance setting retrain_max_age must be an interval of 0 or more, not "%"', value
+            RAISE EXCEPTION 'maintenance setting retrain_max_age must be an interval of 0 or more, not "%"', quoted
                 USING ERRCODE = 'invalid_parameter_value', HINT = 'For example ''7 days''; 0 turns the age rule off.';
         END IF;
         RETURN btrim(value);  -- as written: any IntervalStyle reads it back
     WHEN 'algorithm' THEN
         IF value IS NULL OR (value <> 'active' AND NOT EXISTS (SELECT FROM steam_rec.algorithms() AS a WHERE a.name = value)) THEN
-            RAISE EXCEPTION 'maintenance setting algorithm must be active or an algorithm, not "%"', value
+            RAISE EXCEPTION 'maintenance setting algorithm must be active or an algorithm, not "%"', quoted
                 USING ERRCODE = 'invalid_parameter_value',
                       HINT = 'Valid values are active, ' || (SELECT string_agg(a.name, ', ') FROM steam_rec.algorithms() AS a) || '.';
         END IF;
@@ -390,11 +395,12 @@ BEGIN
     WHEN 'params' THEN
         BEGIN
             params := value::jsonb;
-        EXCEPTION WHEN invalid_text_representation THEN
+        -- Also text jsonb cannot hold (\u0000) and nesting too deep to parse.
+        EXCEPTION WHEN invalid_text_representation OR untranslatable_character OR statement_too_complex THEN
             params := NULL;
         END;
         IF params IS NULL OR jsonb_typeof(params) <> 'object' THEN
-            RAISE EXCEPTION 'maintenance setting params must be a JSON object of train() parameters, not "%"', value
+            RAISE EXCEPTION 'maintenance setting params must be a JSON object of train() parameters, not "%"', quoted
                 USING ERRCODE = 'invalid_parameter_value', HINT = 'For example {"base": "itemknn"}.';
         END IF;
         RETURN params::text;
@@ -404,7 +410,7 @@ BEGIN
         ELSIF lower(btrim(value)) IN ('off', 'false', 'no', '0') THEN
             RETURN 'off';
         END IF;
-        RAISE EXCEPTION 'maintenance setting evaluate must be on or off, not "%"', value
+        RAISE EXCEPTION 'maintenance setting evaluate must be on or off, not "%"', quoted
             USING ERRCODE = 'invalid_parameter_value';
     END CASE;
 END
@@ -518,6 +524,147 @@ BEGIN
                                        'catalog_series_weight', 0) || m.params
      WHERE (m.algorithm = 'ease' OR (m.algorithm = 'hybrid' AND coalesce(m.params ->> 'base', 'ease') = 'ease'))
        AND NOT m.params ? 'catalog_name_weight';
+END
+$$;
+
+-- migration_status() leaves out the check of stashed privileges for a role
+-- that may not read migration_stash, with a warning that says so: an
+-- application role with the documented grants (SELECT on applied_migrations)
+-- got 42501 from it.  The rest is 1.5's.
+CREATE OR REPLACE FUNCTION steam_rec.migration_status()
+    RETURNS TABLE (installed_version text, newest_version text, default_version text,
+                   library_version text, sql_matches_library boolean, pending_steps text[],
+                   warnings text[])
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    logged_facts text[];
+    current_facts text[] := steam_rec._schema_facts();
+    unmarked text;
+    last_script text;
+    stashed jsonb;
+    address record;
+BEGIN
+    installed_version := steam_rec._installed_version();
+    newest_version := steam_rec._resolve_target('head');
+    default_version := (SELECT a.default_version FROM pg_available_extensions AS a WHERE a.name = 'steam_rec');
+    library_version := steam_rec.version();
+    sql_matches_library := installed_version = library_version;
+    pending_steps := ARRAY(SELECT p.script FROM steam_rec.migration_plan('head') AS p ORDER BY p.step);
+    warnings := '{}';
+
+    IF NOT sql_matches_library THEN
+        warnings := warnings || format('the SQL is at %s but the library is %s: run ALTER EXTENSION steam_rec UPDATE TO %L',
+                                       installed_version, library_version, library_version);
+    END IF;
+
+    FOR unmarked IN
+        SELECT c.oid::regclass::text
+          FROM pg_depend AS d JOIN pg_class AS c ON c.oid = d.objid AND d.classid = 'pg_class'::regclass
+         WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+           AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'steam_rec')
+           AND c.relkind IN ('r', 'S')
+           AND c.oid <> ALL (coalesce((SELECT extconfig FROM pg_extension WHERE extname = 'steam_rec'), '{}'))
+         ORDER BY 1
+    LOOP
+        warnings := warnings || format('%s is not marked for pg_dump: its rows would be lost by a dump and restore',
+                                       unmarked);
+    END LOOP;
+
+    SELECT m.schema_facts, m.script INTO logged_facts, last_script
+      FROM steam_rec.applied_migrations AS m ORDER BY m.id DESC LIMIT 1;
+    IF logged_facts IS NULL THEN
+        warnings := warnings || 'no migration step is recorded in steam_rec.applied_migrations'::text;
+    ELSE
+        warnings := warnings || ARRAY(
+            SELECT format('changed outside the migration scripts: %s %s', kind, fact)
+              FROM (SELECT 'added', fact FROM unnest(current_facts) AS fact
+                     EXCEPT SELECT 'added', fact FROM unnest(logged_facts) AS fact
+                    UNION ALL
+                    SELECT 'removed', fact FROM unnest(logged_facts) AS fact
+                     EXCEPT SELECT 'removed', fact FROM unnest(current_facts) AS fact) AS changes(kind, fact)
+             ORDER BY fact, kind);
+    END IF;
+
+    -- Privileges stashed for an object that exists again under another OID
+    -- were not put back (the event trigger that does it was disabled).  The
+    -- stash is the owner's: a role that may not read it (an application
+    -- role with the documented grants) is told the check was left out.
+    IF NOT has_table_privilege('steam_rec.migration_stash', 'SELECT') THEN
+        warnings := warnings || 'privileges a migration did not put back are not checked: this role cannot read '
+                                'steam_rec.migration_stash'::text;
+        RETURN NEXT;
+        RETURN;
+    END IF;
+    FOR stashed IN
+        SELECT s.payload FROM steam_rec.migration_stash AS s WHERE s.item = 'privileges' ORDER BY s.payload
+    LOOP
+        BEGIN
+            SELECT * INTO address
+              FROM pg_get_object_address(stashed ->> 'type',
+                                         ARRAY(SELECT jsonb_array_elements_text(stashed -> 'names')),
+                                         ARRAY(SELECT jsonb_array_elements_text(stashed -> 'args')));
+        EXCEPTION WHEN OTHERS THEN
+            CONTINUE;  -- not in this version: kept for the upgrade that brings it back
+        END;
+        CONTINUE WHEN address.objid = (stashed ->> 'oid')::oid AND address.objsubid = (stashed ->> 'subid')::integer;
+        -- Objects the DBA left as the scripts made them lose nothing.
+        CONTINUE WHEN stashed -> 'acl' = stashed -> 'initial_acl' AND stashed -> 'policies' = '[]'
+                  AND NOT coalesce((stashed ->> 'row_security')::boolean, false);
+        warnings := warnings || format(
+            'the privileges of %s were not put back after a migration created it again (granted beyond the scripts: %s): '
+            'run ALTER EXTENSION steam_rec UPDATE to put them back',
+            pg_describe_object(address.classid, address.objid, address.objsubid),
+            coalesce((SELECT string_agg(format('%s to %s%s', g ->> 'privilege', coalesce(g ->> 'grantee', 'PUBLIC'),
+                                               CASE WHEN g ->> 'grantor' <> stashed ->> 'owner'
+                                                    THEN ' by ' || (g ->> 'grantor') END),
+                                        ', ' ORDER BY g ->> 'grantee', g ->> 'grantor', g ->> 'privilege')
+                        FROM jsonb_array_elements(stashed -> 'acl') AS g
+                       WHERE NOT (stashed -> 'initial_acl') @> jsonb_build_array(g)), 'nothing beyond the scripts'));
+    END LOOP;
+    RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION steam_rec.migration_status() IS
+    'Installed, newest, default and library versions, the steps pending to the newest, and warnings: '
+    'SQL/library skew, member tables not marked for pg_dump, schema changed outside the scripts.';
+
+-- An unknown migration target is quoted cut to 64 characters (1.0 quoted a
+-- target of a megabyte whole).  The rest is 1.0's.
+CREATE OR REPLACE FUNCTION steam_rec._resolve_target(target text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    versions text[] := steam_rec._available_versions();
+    installed text := steam_rec._installed_version();
+    position integer := array_position(versions, installed);
+    wanted integer;
+    valid_targets text := 'Use ''head'', ''base'', ''current'', ''+N'', ''-N'' or a version: '
+                          || array_to_string(versions, ', ') || '.';
+BEGIN
+    IF target IS NULL OR target = '' THEN
+        RAISE EXCEPTION 'a migration target is required' USING ERRCODE = 'invalid_parameter_value',
+            HINT = valid_targets;
+    END IF;
+    IF lower(target) = 'head' THEN RETURN versions[cardinality(versions)]; END IF;
+    IF lower(target) = 'base' THEN RETURN versions[1]; END IF;
+    IF lower(target) = 'current' THEN RETURN installed; END IF;
+    IF target ~ '^[+-][0-9]{1,9}$' THEN
+        wanted := position + target::integer;
+        IF wanted < 1 OR wanted > cardinality(versions) THEN
+            RAISE EXCEPTION 'cannot move % version(s) from %: the available versions are %',
+                            target, installed, array_to_string(versions, ', ')
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        RETURN versions[wanted];
+    END IF;
+    IF target = ANY (versions) THEN RETURN target; END IF;
+    RAISE EXCEPTION 'unknown migration target "%"',
+                    left(target, 64) || CASE WHEN length(target) > 64 THEN '...' ELSE '' END
+        USING ERRCODE = 'invalid_parameter_value',
+              HINT = valid_targets;
 END
 $$;
 

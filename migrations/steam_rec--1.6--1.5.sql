@@ -57,6 +57,132 @@ BEGIN
 END
 $$;
 
+-- _resolve_target() as 1.0 has it, and migration_status() as 1.5 has it.
+CREATE OR REPLACE FUNCTION steam_rec._resolve_target(target text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    versions text[] := steam_rec._available_versions();
+    installed text := steam_rec._installed_version();
+    position integer := array_position(versions, installed);
+    wanted integer;
+    valid_targets text := 'Use ''head'', ''base'', ''current'', ''+N'', ''-N'' or a version: '
+                          || array_to_string(versions, ', ') || '.';
+BEGIN
+    IF target IS NULL OR target = '' THEN
+        RAISE EXCEPTION 'a migration target is required' USING ERRCODE = 'invalid_parameter_value',
+            HINT = valid_targets;
+    END IF;
+    IF lower(target) = 'head' THEN RETURN versions[cardinality(versions)]; END IF;
+    IF lower(target) = 'base' THEN RETURN versions[1]; END IF;
+    IF lower(target) = 'current' THEN RETURN installed; END IF;
+    IF target ~ '^[+-][0-9]{1,9}$' THEN
+        wanted := position + target::integer;
+        IF wanted < 1 OR wanted > cardinality(versions) THEN
+            RAISE EXCEPTION 'cannot move % version(s) from %: the available versions are %',
+                            target, installed, array_to_string(versions, ', ')
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        RETURN versions[wanted];
+    END IF;
+    IF target = ANY (versions) THEN RETURN target; END IF;
+    RAISE EXCEPTION 'unknown migration target "%"', target
+        USING ERRCODE = 'invalid_parameter_value',
+              HINT = valid_targets;
+END
+$$;
+CREATE OR REPLACE FUNCTION steam_rec.migration_status()
+    RETURNS TABLE (installed_version text, newest_version text, default_version text,
+                   library_version text, sql_matches_library boolean, pending_steps text[],
+                   warnings text[])
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    logged_facts text[];
+    current_facts text[] := steam_rec._schema_facts();
+    unmarked text;
+    last_script text;
+    stashed jsonb;
+    address record;
+BEGIN
+    installed_version := steam_rec._installed_version();
+    newest_version := steam_rec._resolve_target('head');
+    default_version := (SELECT a.default_version FROM pg_available_extensions AS a WHERE a.name = 'steam_rec');
+    library_version := steam_rec.version();
+    sql_matches_library := installed_version = library_version;
+    pending_steps := ARRAY(SELECT p.script FROM steam_rec.migration_plan('head') AS p ORDER BY p.step);
+    warnings := '{}';
+
+    IF NOT sql_matches_library THEN
+        warnings := warnings || format('the SQL is at %s but the library is %s: run ALTER EXTENSION steam_rec UPDATE TO %L',
+                                       installed_version, library_version, library_version);
+    END IF;
+
+    FOR unmarked IN
+        SELECT c.oid::regclass::text
+          FROM pg_depend AS d JOIN pg_class AS c ON c.oid = d.objid AND d.classid = 'pg_class'::regclass
+         WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+           AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'steam_rec')
+           AND c.relkind IN ('r', 'S')
+           AND c.oid <> ALL (coalesce((SELECT extconfig FROM pg_extension WHERE extname = 'steam_rec'), '{}'))
+         ORDER BY 1
+    LOOP
+        warnings := warnings || format('%s is not marked for pg_dump: its rows would be lost by a dump and restore',
+                                       unmarked);
+    END LOOP;
+
+    SELECT m.schema_facts, m.script INTO logged_facts, last_script
+      FROM steam_rec.applied_migrations AS m ORDER BY m.id DESC LIMIT 1;
+    IF logged_facts IS NULL THEN
+        warnings := warnings || 'no migration step is recorded in steam_rec.applied_migrations'::text;
+    ELSE
+        warnings := warnings || ARRAY(
+            SELECT format('changed outside the migration scripts: %s %s', kind, fact)
+              FROM (SELECT 'added', fact FROM unnest(current_facts) AS fact
+                     EXCEPT SELECT 'added', fact FROM unnest(logged_facts) AS fact
+                    UNION ALL
+                    SELECT 'removed', fact FROM unnest(logged_facts) AS fact
+                     EXCEPT SELECT 'removed', fact FROM unnest(current_facts) AS fact) AS changes(kind, fact)
+             ORDER BY fact, kind);
+    END IF;
+
+    -- Privileges stashed for an object that exists again under another OID
+    -- were not put back (the event trigger that does it was disabled).
+    FOR stashed IN
+        SELECT s.payload FROM steam_rec.migration_stash AS s WHERE s.item = 'privileges' ORDER BY s.payload
+    LOOP
+        BEGIN
+            SELECT * INTO address
+              FROM pg_get_object_address(stashed ->> 'type',
+                                         ARRAY(SELECT jsonb_array_elements_text(stashed -> 'names')),
+                                         ARRAY(SELECT jsonb_array_elements_text(stashed -> 'args')));
+        EXCEPTION WHEN OTHERS THEN
+            CONTINUE;  -- not in this version: kept for the upgrade that brings it back
+        END;
+        CONTINUE WHEN address.objid = (stashed ->> 'oid')::oid AND address.objsubid = (stashed ->> 'subid')::integer;
+        -- Objects the DBA left as the scripts made them lose nothing.
+        CONTINUE WHEN stashed -> 'acl' = stashed -> 'initial_acl' AND stashed -> 'policies' = '[]'
+                  AND NOT coalesce((stashed ->> 'row_security')::boolean, false);
+        warnings := warnings || format(
+            'the privileges of %s were not put back after a migration created it again (granted beyond the scripts: %s): '
+            'run ALTER EXTENSION steam_rec UPDATE to put them back',
+            pg_describe_object(address.classid, address.objid, address.objsubid),
+            coalesce((SELECT string_agg(format('%s to %s%s', g ->> 'privilege', coalesce(g ->> 'grantee', 'PUBLIC'),
+                                               CASE WHEN g ->> 'grantor' <> stashed ->> 'owner'
+                                                    THEN ' by ' || (g ->> 'grantor') END),
+                                        ', ' ORDER BY g ->> 'grantee', g ->> 'grantor', g ->> 'privilege')
+                        FROM jsonb_array_elements(stashed -> 'acl') AS g
+                       WHERE NOT (stashed -> 'initial_acl') @> jsonb_build_array(g)), 'nothing beyond the scripts'));
+    END LOOP;
+    RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION steam_rec.migration_status() IS
+    'Installed, newest, default and library versions, the steps pending to the newest, and warnings: '
+    'SQL/library skew, member tables not marked for pg_dump, schema changed outside the scripts.';
+
 -- The covering index of a player's games is new in 1.6; run by EXECUTE, as it
 -- was created (see there).
 DO $$

@@ -78,6 +78,22 @@ SELECT code, message FROM regress.refusal(
                                     params => jsonb_build_object(repeat('p', 100000), '{}'::jsonb))$$);
 SELECT code, regexp_replace(message, '"/[^"]*/extension/', '"<share>/extension/') AS message
   FROM regress.refusal($$SELECT steam_rec._script_text('steam_rec--1.' || repeat('0', 100000) || '.sql')$$);
+-- Nor by the SQL functions: an unknown migration target or maintenance
+-- setting, a bad setting value, the caller named by the transaction check.
+SELECT code, message FROM regress.refusal($$SELECT * FROM steam_rec.migration_plan(repeat('é', 300000))$$);
+SELECT code, message FROM regress.refusal($$SELECT steam_rec._maintenance_setting_checked(repeat('n', 100000), 'x')$$);
+SELECT code, message FROM regress.refusal(
+  $$SELECT steam_rec._maintenance_setting_checked('algorithm', repeat('x', 1000000))$$);
+SELECT code, message FROM regress.refusal(
+  $$SELECT steam_rec._maintenance_setting_checked('evaluation_k', repeat('9', 100000))$$);
+BEGIN;
+SELECT code, message FROM regress.refusal($$SELECT steam_rec._refuse_in_transaction_block(repeat('w', 100000))$$);
+ROLLBACK;
+-- params jsonb cannot hold (\u0000) or nests too deep to parse are the
+-- setting's own error, not jsonb's.
+SELECT code, message FROM regress.refusal($$SELECT steam_rec._maintenance_setting_checked('params', '{"a":"\u0000"}')$$);
+SELECT code, left(message, 80) AS message FROM regress.refusal(
+  $$SELECT steam_rec._maintenance_setting_checked('params', repeat('[', 100000))$$);
 -- A long value the core quotes is cut at a character boundary: cut with the
 -- message at its buffer, it ended inside a character (invalid UTF-8).
 SELECT code, length(message) < 300 AS cut, right(message, 6) AS message_ends,
