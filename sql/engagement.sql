@@ -78,9 +78,10 @@ SELECT count(*) AS disagreements
   CROSS JOIN LATERAL steam_rec.score_engagement(
         ug.playtime_hours, ug.playtime_2weeks_hours, gs.players, gs.log_median, gs.log_spread,
         (SELECT sum(o.playtime_hours) FROM steam_rec.user_games AS o WHERE o.user_steam_id = ug.user_steam_id),
+        -- Days since last played, 0 for a time later today (as the trigger counts it).
         CASE WHEN ug.last_played IS NOT NULL
-             THEN extract(epoch FROM date_trunc('day', transaction_timestamp() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-                          - ug.last_played) / 86400 END,
+             THEN greatest(0, extract(epoch FROM date_trunc('day', transaction_timestamp() AT TIME ZONE 'UTC')
+                                                 AT TIME ZONE 'UTC' - ug.last_played) / 86400) END,
         p.log_median, p.log_spread, p.median_weight) AS s
  WHERE s.engagement_score IS DISTINCT FROM ug.engagement_score
     OR s.playtime_category IS DISTINCT FROM ug.playtime_category;
@@ -96,6 +97,17 @@ SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement(-1)$$);
 SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement('NaN')$$);
 SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement(10, 337)$$);
 SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement(10, 1, -5)$$);
+-- A statistic in place of the stored one is checked too: NaN or an infinity
+-- was read as unknown, a negative spread as none, a negative day count as
+-- unknown.
+SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement(10, 0, 500, 'NaN')$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement(10, 0, 500, 1, -1)$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement(10, player_total_hours => '-Infinity')$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement(10, days_since_last_played => -5)$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.score_engagement(10, prior_median_weight => 'Infinity')$$);
+-- A spread of 0 (every owner played as long) and a log median below 0 (under
+-- an hour) are statistics the tables hold.
+SELECT playtime_category FROM steam_rec.score_engagement(10, 0, 500, -0.5, 0);
 SELECT provolatile, proparallel FROM pg_proc WHERE oid = 'steam_rec.score_engagement'::regproc;
 
 -- Bad recent play is refused, naming the row, and writes nothing.
@@ -104,6 +116,23 @@ SELECT * FROM regress.refusal($$UPDATE steam_rec.user_games SET playtime_2weeks_
 SELECT * FROM regress.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours, playtime_2weeks_hours) VALUES (2, 100, 5, -1)$$);
 SELECT * FROM regress.refusal($$INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours) VALUES (2, 100, 'Infinity')$$);
 SELECT count(*) AS rows_of_player_2 FROM steam_rec.user_games WHERE user_steam_id = 2;
+
+-- A last_played of 'infinity' or '-infinity' is no date: scored as unknown
+-- (before, 'infinity' counted as played today and '-infinity' overflowed);
+-- one ahead of the server's clock counts as today.  Five new players with
+-- the same hours in the same game, so only last_played differs.
+INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'dates ' || p FROM generate_series(9001, 9005) AS p;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours, last_played)
+VALUES (9001, 100, 5, NULL), (9002, 100, 5, 'infinity'), (9003, 100, 5, '-infinity'), (9004, 100, 5, now() + interval '1 day'),
+       (9005, 100, 5, now());
+SELECT user_steam_id,
+       engagement_score = (SELECT engagement_score FROM steam_rec.user_games WHERE user_steam_id = 9001) AS as_unknown,
+       engagement_score = (SELECT engagement_score FROM steam_rec.user_games WHERE user_steam_id = 9005) AS as_today
+  FROM steam_rec.user_games WHERE user_steam_id IN (9002, 9003, 9004) ORDER BY user_steam_id;
+SELECT count(DISTINCT engagement_score) AS unknown_and_today_differ
+  FROM steam_rec.user_games WHERE user_steam_id IN (9001, 9005);
+DELETE FROM steam_rec.user_games WHERE user_steam_id BETWEEN 9001 AND 9005;
+DELETE FROM steam_rec.users WHERE steam_id BETWEEN 9001 AND 9005;
 
 -- The internal scoring functions refuse to run outside a refresh.
 SELECT * FROM regress.refusal($$SELECT steam_rec._rescore_score(1, 100, 1, 0, NULL)$$);

@@ -30,6 +30,24 @@ void require_hours(const char* name, double value, double maximum) {
                   errhint("The last two weeks hold %g hours; pass 0 for a game not played in them.", maximum)));
 }
 
+// A statistic given in place of the stored one: any finite number, or 0 and
+// more where it is a size (a spread, hours, a weight).  NaN or an infinity
+// was read as unknown and a negative spread as none, silently.
+void require_statistic(const char* name, double value, bool at_least_zero) {
+  if (std::isfinite(value) && (!at_least_zero || value >= 0)) return;
+  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                  errmsg("%s must be a finite number%s, not %g", name, at_least_zero ? ", 0 or more" : "", value),
+                  errhint("Pass NULL where it is unknown.")));
+}
+
+// A non-NULL argument checked by require_statistic(), or `when_null`.
+double statistic(const steam_rec::pg::Arguments& arguments, const char* name, double when_null, bool at_least_zero) {
+  if (arguments.is_null(name)) return when_null;
+  const double value = arguments.get<float8>(name);
+  require_statistic(name, value, at_least_zero);
+  return value;
+}
+
 }  // namespace
 
 STEAM_REC_FUNCTION(steam_rec_score_engagement) {
@@ -42,17 +60,18 @@ STEAM_REC_FUNCTION(steam_rec_score_engagement) {
   play.recent_hours = optional_argument(arguments, "playtime_2weeks_hours", 0);
   require_hours("playtime_hours", play.hours, HUGE_VAL);
   require_hours("playtime_2weeks_hours", play.recent_hours, 336);
-  play.player_total_hours = optional_argument(arguments, "player_total_hours", 0);
-  play.days_since_last_played = optional_argument(arguments, "days_since_last_played", -1);
+  play.player_total_hours = statistic(arguments, "player_total_hours", 0, true);
+  // A negative count was read as unknown: NULL says that.
+  play.days_since_last_played = statistic(arguments, "days_since_last_played", -1, true);
 
   engagement::Prior prior;
-  prior.log_median = optional_argument(arguments, "prior_log_median", prior.log_median);
-  prior.log_spread = optional_argument(arguments, "prior_log_spread", prior.log_spread);
-  prior.median_weight = optional_argument(arguments, "prior_median_weight", prior.median_weight);
+  prior.log_median = statistic(arguments, "prior_log_median", prior.log_median, false);
+  prior.log_spread = statistic(arguments, "prior_log_spread", prior.log_spread, true);
+  prior.median_weight = statistic(arguments, "prior_median_weight", prior.median_weight, true);
   engagement::LogHoursDistribution game;
   game.players = optional_argument(arguments, "game_players", 0);
-  game.log_median = optional_argument(arguments, "game_log_median", prior.log_median);
-  game.log_spread = optional_argument(arguments, "game_log_spread", prior.log_spread);
+  game.log_median = statistic(arguments, "game_log_median", prior.log_median, false);
+  game.log_spread = statistic(arguments, "game_log_spread", prior.log_spread, true);
   if (game.players < 0 || !std::isfinite(game.players))
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("game_players must be a finite number >= 0, not %g", game.players)));

@@ -70,6 +70,8 @@ TimestampTz engagement_as_of() {
 }
 
 double days_since(TimestampTz last_played, TimestampTz as_of) {
+  // 'infinity' counted as played today and '-infinity' overflowed.
+  if (TIMESTAMP_NOT_FINITE(last_played)) return -1;
   if (last_played >= as_of) return 0;
   return static_cast<double>(as_of - last_played) / static_cast<double>(USECS_PER_DAY);
 }

@@ -26,7 +26,8 @@ struct UserGamesScan {
 // current transaction's day, so scores stay the same all day.
 TimestampTz engagement_as_of();
 
-// Days from last_played to as_of, never negative.
+// Days from last_played to as_of: 0 for a time after as_of (a clock ahead
+// of the server's), -1 (unknown) for 'infinity' and '-infinity'.
 double days_since(TimestampTz last_played, TimestampTz as_of);
 
 // The category whose SQL name is `name`, or -1.
