@@ -395,8 +395,10 @@ BEGIN
     WHEN 'params' THEN
         BEGIN
             params := value::jsonb;
-        -- Also text jsonb cannot hold (\u0000) and nesting too deep to parse.
-        EXCEPTION WHEN invalid_text_representation OR untranslatable_character OR statement_too_complex THEN
+        -- Also what jsonb cannot hold (\u0000, a number past numeric's range,
+        -- a document past its size limit) and nesting too deep to parse.
+        EXCEPTION WHEN invalid_text_representation OR untranslatable_character OR numeric_value_out_of_range
+                    OR program_limit_exceeded OR statement_too_complex THEN
             params := NULL;
         END;
         IF params IS NULL OR jsonb_typeof(params) <> 'object' THEN

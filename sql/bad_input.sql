@@ -94,6 +94,7 @@ ROLLBACK;
 SELECT code, message FROM regress.refusal($$SELECT steam_rec._maintenance_setting_checked('params', '{"a":"\u0000"}')$$);
 SELECT code, left(message, 80) AS message FROM regress.refusal(
   $$SELECT steam_rec._maintenance_setting_checked('params', repeat('[', 100000))$$);
+SELECT code, message FROM regress.refusal($$SELECT steam_rec._maintenance_setting_checked('params', '{"a":1e200000}')$$);
 -- A long value the core quotes is cut at a character boundary: cut with the
 -- message at its buffer, it ended inside a character (invalid UTF-8).
 SELECT code, length(message) < 300 AS cut, right(message, 6) AS message_ends,

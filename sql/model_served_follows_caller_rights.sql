@@ -60,7 +60,59 @@ SELECT string_agg(appid::text, ',' ORDER BY rank) = :'restricted_list' AS restri
   FROM steam_rec.recommend_for_games('{11}', k => 3);
 RESET ROLE;
 
+-- 4. What the same restricted role sees may narrow between calls: a policy
+-- granted through a group it loses, or its own policy replaced.  Each counts
+-- from the next call.
+CREATE ROLE regress_whole_group NOLOGIN;
+GRANT regress_whole_group TO regress_partial_reader;
+CREATE POLICY whole_for_group ON steam_rec.model_games TO regress_whole_group USING (true);
+\c
+SET ROLE regress_partial_reader;
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS group_sees_whole
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+RESET ROLE;
+REVOKE regress_whole_group FROM regress_partial_reader;
+SET ROLE regress_partial_reader;
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'restricted_list' AS membership_lost_followed
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+RESET ROLE;
+\c
+SET ROLE regress_partial_reader;
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'restricted_list' AS restricted_before_policy_change
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+RESET ROLE;
+ALTER POLICY first_cluster_only ON steam_rec.model_games USING (true);
+SET ROLE regress_partial_reader;
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS policy_change_followed
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+RESET ROLE;
+ALTER POLICY first_cluster_only ON steam_rec.model_games USING (appid <= 10);
+
+-- 5. A role granted the model tables' columns, not the tables, is served
+-- without a load per call (a check of the table grant alone loaded it
+-- again at every call): the second call reads no model row.
+CREATE ROLE regress_column_reader NOLOGIN;
+GRANT USAGE ON SCHEMA steam_rec, regress TO regress_column_reader;
+GRANT SELECT ON steam_rec.models, steam_rec.catalog_cache, steam_rec.model_tags TO regress_column_reader;
+GRANT SELECT (model_id, appid, popularity, neighbors, weights, content_neighbors, content_weights, factors, tags,
+              tag_weights) ON steam_rec.model_games TO regress_column_reader;
+CREATE POLICY whole_for_columns ON steam_rec.model_games TO regress_column_reader USING (true);
+\c
+CREATE FUNCTION pg_temp.model_rows_read() RETURNS bigint LANGUAGE sql
+  AS $$SELECT seq_tup_read + COALESCE(idx_tup_fetch, 0) FROM pg_stat_xact_user_tables
+         WHERE relid = 'steam_rec.model_games'::regclass$$;
+BEGIN;
+SET LOCAL ROLE regress_column_reader;
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS column_reader_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+SELECT pg_temp.model_rows_read() AS first_reads \gset
+SELECT count(*) AS listed FROM steam_rec.recommend_for_games('{11}', k => 3);
+SELECT :first_reads > 0 AS first_call_read_rows, pg_temp.model_rows_read() = :first_reads AS second_read_none;
+ROLLBACK;
+
+DROP POLICY whole_for_columns ON steam_rec.model_games;
+DROP POLICY whole_for_group ON steam_rec.model_games;
 DROP POLICY first_cluster_only ON steam_rec.model_games;
-DROP OWNED BY regress_app_reader, regress_partial_reader;
-DROP ROLE regress_app_reader, regress_partial_reader;
+DROP OWNED BY regress_app_reader, regress_partial_reader, regress_column_reader, regress_whole_group;
+DROP ROLE regress_app_reader, regress_partial_reader, regress_column_reader, regress_whole_group;
 DROP EXTENSION steam_rec;

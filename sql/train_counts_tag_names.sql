@@ -13,13 +13,23 @@ INSERT INTO steam_rec.game_tags (appid, tag_name, position)
 SELECT 1 + t % 60, rpad('tag ' || t, 100, '.'), 1 + t / 60 FROM generate_series(0, 99999) AS t;
 SELECT steam_rec.refresh_engagement() >= 0 AS scored;
 
--- 1. Over the limit with the names: refused, nothing stored.
+-- 1. Over the limit with the names: refused, the detail naming their share;
+-- nothing stored.
 SET steam_rec.training_memory_limit = '24MB';
+CREATE TEMP TABLE refused AS SELECT * FROM regress.refusal($$SELECT steam_rec.train('itemknn')$$);
 SELECT code, message ~ '^training itemknn on 60 games and 40 players needs about \d+ MB, more than '
                        'steam_rec.training_memory_limit \(24 MB\)$' AS message_as_expected,
-       (regexp_match(message, 'needs about (\d+) MB'))[1]::int > 24 AS over_limit
-  FROM regress.refusal($$SELECT steam_rec.train('itemknn')$$);
+       (regexp_match(message, 'needs about (\d+) MB'))[1]::int > 24 AS over_limit,
+       detail ~ '^The distinct tag names of steam_rec.game_tags take about \d+ MB of it\.$' AS detail_as_expected
+  FROM refused;
 SELECT count(*) AS models FROM steam_rec.models;
+-- Past the limit the rows are only counted, not held: the refusal names the
+-- need of the whole table, the same at a limit twice as high.
+SET steam_rec.training_memory_limit = '48MB';
+SELECT (regexp_match(r.message, 'needs about (\d+) MB'))[1] = (regexp_match(f.message, 'needs about (\d+) MB'))[1]
+       AS same_need
+  FROM regress.refusal($$SELECT steam_rec.train('itemknn')$$) AS r, refused AS f;
+SET steam_rec.training_memory_limit = '24MB';
 
 -- 2. evaluate() counts them too: its own copy of the names, and each
 -- training's (popularity, its baseline, is checked first).

@@ -79,6 +79,7 @@ class Evaluation {
   // them: held here, and once more by the training of each algorithm
   // (DataSize::tag_name_bytes).
   double tag_name_bytes() const { return tag_name_bytes_; }
+  std::int64_t tag_rows() const { return static_cast<std::int64_t>(tags_.size()); }
   // What catalog_held_bytes() counts for a row.
   static double held_row_bytes(std::string_view developers, std::string_view publishers, std::string_view name);
   // Filters and splits.  Throws InvalidArgument when no player is left.

@@ -13,8 +13,8 @@ namespace {
 // and the stored model's tags and popularity (as training_memory_bytes()
 // counts them).
 double catalog_bytes(const DataSize& size) {
-  return 40.0 * static_cast<double>(size.tag_entries) + size.tag_name_bytes + 64.0 * static_cast<double>(size.games) +
-         64.0 * static_cast<double>(size.players);
+  return kBytesPerTagEntry * static_cast<double>(size.tag_entries) + size.tag_name_bytes +
+         64.0 * static_cast<double>(size.games) + 64.0 * static_cast<double>(size.players);
 }
 
 // Bytes of one answer holding `entries` entries in `sections` sections over

@@ -175,6 +175,10 @@ std::vector<ParamValue> describe_params(const TrainParams& params, Defaults defa
 // the same float.
 std::string param_number_text(const ParamValue& value);
 
+// What a tag row costs a training beyond its name: its entry in the rows
+// read, the rows by game and the model's.
+constexpr double kBytesPerTagEntry = 40.0;
+
 struct DataSize {
   std::int64_t players = 0;
   std::int64_t games = 0;

@@ -67,9 +67,10 @@ class TrainingSet {
   double catalog_bytes_added() const { return catalog_bytes_added_; }
   // What a tag name costs a training at its peak when first added (an upper
   // estimate): its string in the number table, whose vector doubles, the
-  // table's slots and the trained model's copy.  A row of a name already
-  // added costs only the row (training_memory_bytes()).  game_tags may hold
-  // millions of distinct names of 100 characters.
+  // table's slots, the trained model's copy and the copies made to store
+  // it.  A row of a name already added costs only the row
+  // (kBytesPerTagEntry).  game_tags may hold millions of distinct names of
+  // 100 characters.
   static double tag_name_bytes(std::string_view name);
   // The sum of tag_name_bytes() over the distinct names add_tag() took
   // (DataSize::tag_name_bytes).

@@ -5,6 +5,7 @@
 // and game_tags, splits, trains each algorithm on the training part inside
 // the call and scores its lists.  Writes nothing: no stored model and no
 // active model changes.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -194,13 +195,21 @@ void read_data(Job* job, rec::DataSize size) {
                    pfree(plays);
                  });
 
-  read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
-    check(guard([&] { job->evaluation.add_tag(appid, tag, position); }), "evaluate");
-  });
-  // Millions of distinct names of 100 characters would be far more than
-  // their rows' estimate.
-  size.tag_name_bytes = job->evaluation.tag_name_bytes();
-  const double held_names = job->evaluation.tag_name_bytes();
+  // The tags' distinct names count as they are read (millions of names of
+  // 100 characters are far more than their rows' estimate): held here, and
+  // again by each training.  Past the room the algorithms leave, the rows
+  // are only counted, and the evaluation is refused.
+  double tags_room = std::numeric_limits<double>::infinity();
+  for (const rec::TrainParams& p : job->params)
+    tags_room = std::min(tags_room, static_cast<double>(training_memory_limit_mb) * 1024 * 1024 -
+                                        rec::training_memory_bytes(p, size) - bytes_besides_training(p, size, 0));
+  const rec::Evaluation& evaluation = job->evaluation;
+  const TagsNotHeld not_held = read_game_tags_within(
+      job->evaluation, tags_room, [&] { return 2 * evaluation.tag_name_bytes(); }, "evaluate");
+  const double held_names = evaluation.tag_name_bytes() + not_held.name_bytes;
+  size.tag_name_bytes = held_names;
+  // Counted before the read (by SQL, in another snapshot): never below what was read.
+  size.tag_entries = std::max(size.tag_entries, evaluation.tag_rows() + not_held.rows);
   for (const rec::TrainParams& p : job->params) refuse_if_too_large(p, size, held_names);
   // EASE's Gram and a hybrid's weights lent into new games take the
   // catalog's facts; a role that may not read them evaluates without them

@@ -1,6 +1,9 @@
 // Reading steam_rec.game_tags for training and evaluation.
 #pragma once
 
+#include "core/guard.hpp"
+#include "core/training_set.hpp"
+#include "pg/entry.hpp"
 #include "pg/game_tags_scan.hpp"
 #include "pg/postgres.hpp"
 #include "pg/spi.hpp"
@@ -48,6 +51,34 @@ void read_game_tags(Add&& add) {
                      pfree(tag);
                    }
                  });
+}
+
+// What read_game_tags_within() counted without holding.
+struct TagsNotHeld {
+  int64 rows = 0;
+  double name_bytes = 0;  // TrainingSet::tag_name_bytes() of each row's name, as if new
+};
+
+// read_game_tags() into `sink` (its add_tag()) while `held()`, the bytes
+// the tags read so far hold, stays within `room`; past it each row is only
+// counted.  The caller then refuses from the counts: a game_tags of
+// millions of distinct long names is not held whole first.  `operation`
+// names the call in core failures.
+template <typename Sink, typename Held>
+TagsNotHeld read_game_tags_within(Sink& sink, double room, Held&& held, const char* operation) {
+  TagsNotHeld not_held;
+  read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
+    check(guard([&] {
+            if (held() > room) {
+              ++not_held.rows;
+              not_held.name_bytes += rec::TrainingSet::tag_name_bytes(tag);
+            } else {
+              sink.add_tag(appid, tag, position);
+            }
+          }),
+          operation);
+  });
+  return not_held;
 }
 
 }  // namespace steam_rec::pg

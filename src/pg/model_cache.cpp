@@ -18,9 +18,10 @@ extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
-#include "utils/acl.h"
 #include "utils/array.h"
+#include "utils/inval.h"
 #include "utils/jsonb.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 }
 
@@ -42,9 +43,11 @@ struct CachedModel {
   std::shared_ptr<rec::Recommender> recommender;
   bool mapped = false;  // from the image file, else from memory
   // Read from model_games and model_tags whole (the server's image), else
-  // from the rows that `built_for`, a restricted role, saw.
+  // from the rows that `built_for`, a restricted role, saw of the tables
+  // `viewed` (their OIDs, for view_changed()).
   bool whole = false;
   Oid built_for = InvalidOid;
+  Oid viewed[2] = {InvalidOid, InvalidOid};
   FileIdentity identity;  // of the mapped file, to notice it changed
   int held = -1;          // the mapped file, kept open: checking it is one fstat()
   char image_path[MAXPGPATH] = {};
@@ -150,9 +153,26 @@ bool reads_model_whole() {
   return OidIsValid(directly_readable("model_games")) && OidIsValid(directly_readable("model_tags"));
 }
 
-bool may_select(const char* name) {
-  const Oid relation = steam_rec_relation(name);
-  return OidIsValid(relation) && pg_class_aclcheck(relation, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+// Whether what a restricted role sees of the model tables may have changed
+// since its model was built from them: a policy, a grant or a column's grant
+// of either table (each a relcache invalidation of it), or a role's
+// membership (pg_auth_members), which decides the policies and grants that
+// apply.  Set by invalidation callbacks, cleared when a load begins: a
+// change while the rows are read counts for the next call.
+bool view_changed = false;
+
+void note_relation_change(Datum, Oid relation) {
+  if (!OidIsValid(relation) || relation == cache.viewed[0] || relation == cache.viewed[1]) view_changed = true;
+}
+
+void note_membership_change(Datum, int, uint32) { view_changed = true; }
+
+void watch_restricted_view() {
+  static bool watching = false;
+  if (watching) return;
+  CacheRegisterRelcacheCallback(note_relation_change, 0);
+  CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, note_membership_change, 0);
+  watching = true;
 }
 
 void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bool mapped, bool whole) {
@@ -162,6 +182,8 @@ void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bo
   cache.mapped = mapped;
   cache.whole = whole;
   cache.built_for = whole ? InvalidOid : GetUserId();
+  cache.viewed[0] = steam_rec_relation("model_games");
+  cache.viewed[1] = steam_rec_relation("model_tags");
   strlcpy(cache.image_path, files.image, sizeof cache.image_path);
   snprintf(cache.image_name, sizeof cache.image_name, "%s.img", files.prefix);
 }
@@ -215,6 +237,8 @@ void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_tab
 // no missing privilege) serves from it or writes it; any other caller builds
 // from the rows it may see and serves that from its own memory.
 void load(Oid models_table, const ModelRow& row) {
+  watch_restricted_view();
+  view_changed = false;
   const ImageFiles files(rec::ImageKey{MyDatabaseId, models_table, row.id, row.trained_at});
   const bool shared = reads_model_whole();
   if (shared && serve_mapped(files, models_table, row)) return;
@@ -253,15 +277,14 @@ rec::Recommender* pin_for_call() {
 // Whether the caller may be served the model this backend loaded, as a
 // fresh backend would serve it: one read whole only to a caller who still
 // reads the tables whole; one built from the rows a restricted role saw only
-// to that role, while it may still select them.  A REVOKE, or a SET ROLE in
-// a pooled connection, counts from the next call; otherwise the model is
-// loaded again as the caller may read it (or SQL refuses it, 42501).  Row
-// policies that change what the same role sees between calls (one keyed on
-// a setting) are not followed until the model changes.
+// to that role, while nothing that decides what it sees has changed.  A
+// REVOKE, a policy changed or a SET ROLE in a pooled connection counts from
+// the next call; otherwise the model is loaded again as the caller may read
+// it (or SQL refuses it, 42501).  A policy whose rows depend on a setting
+// is followed only when something above or the model changes.
 bool loaded_for_caller() {
   if (cache.whole) return reads_model_whole();
-  return cache.built_for == GetUserId() && !reads_model_whole() && may_select("model_games") &&
-         may_select("model_tags");
+  return cache.built_for == GetUserId() && !view_changed && !reads_model_whole();
 }
 
 // Whether this backend holds the model of `row` and, when it maps the model's

@@ -121,6 +121,8 @@ void refuse_over_training_memory_limit(const char* doing, const rec::TrainParams
   // The catalog's share, when it is counted: a catalog of long lists and
   // names can be most of it, and training without it may fit.
   const double catalog_mb = rec::uses_catalog(params) ? size.catalog_bytes / (1024 * 1024) : 0.0;
+  // Likewise the tags' distinct names (game_tags may hold millions).
+  const double names_mb = size.tag_name_bytes / (1024 * 1024);
   ereport(
       ERROR,
       (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -128,7 +130,13 @@ void refuse_over_training_memory_limit(const char* doing, const rec::TrainParams
               "steam_rec.training_memory_limit (%d MB)",
               doing, rec::algorithm_name(params.algorithm), static_cast<long long>(size.games),
               static_cast<long long>(size.players), need_mb, training_memory_limit_mb),
-       catalog_mb >= 1 ? errdetail("The facts of steam_rec.catalog_cache take about %.0f MB of it.", catalog_mb) : 0,
+       catalog_mb >= 1 && names_mb >= 1
+           ? errdetail("The facts of steam_rec.catalog_cache take about %.0f MB of it, the distinct tag names of "
+                       "steam_rec.game_tags about %.0f MB.",
+                       catalog_mb, names_mb)
+       : catalog_mb >= 1 ? errdetail("The facts of steam_rec.catalog_cache take about %.0f MB of it.", catalog_mb)
+       : names_mb >= 1 ? errdetail("The distinct tag names of steam_rec.game_tags take about %.0f MB of it.", names_mb)
+                       : 0,
        lighter[0] != '\0'
            ? errhint("Raise the limit (SET steam_rec.training_memory_limit = '%.0fMB') if the server has the "
                      "memory, or choose an algorithm that fits on this data: %s.",

@@ -8,6 +8,7 @@
 // steam_rec.training_memory_limit is refused before it trains.  Where heap
 // scans read the tables, the owned games and the tag entries are counted
 // while they are read instead.
+#include <algorithm>
 #include <chrono>
 
 #include "core/catalog_lending.hpp"
@@ -135,7 +136,7 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
 // as soon as the rows so far are over the limit, before the rest is read;
 // the refusal then names the sizes of the whole table, as the check before
 // the read did.  The tag entries are not read yet: they are counted as 0
-// here and added to the estimate by count_tags_read().  The heap scan
+// here and added to the estimate by read_and_count_tags().  The heap scan
 // polls cancel once per page; this loop once per batch.
 void read_and_count_training_rows(Training* training, OwnedGamesScan* scan, rec::DataSize* size) {
   const int threads = steam_rec::max_threads();
@@ -170,22 +171,28 @@ void read_and_count_training_rows(Training* training, OwnedGamesScan* scan, rec:
   }
 }
 
-// Once the game tags are read: their distinct names (and, when `entries_read`,
-// the tag entries) complete the estimate that the owned games' read checked
-// without them.  Counting the entries while they are read saves a count(*)
-// of game_tags before, a second scan of the table (as long as a twentieth of
-// a short training).  Over the limit, the refusal names the sizes of what
-// was read: the whole tables.
-void count_tags_read(Training* training, rec::DataSize* size, bool entries_read) {
-  size->tag_name_bytes = training->data.tag_name_bytes_added();
-  if (entries_read) {
-    size->tag_entries = training->data.tag_rows_added();
-    // The tags add their games to the owned ones read before.
-    size->new_games = training->data.appids_added() - size->games;
-  }
-  refuse_over_training_memory_limit(
-      "training", training->params, *size,
-      rec::thread_scratch_bytes(training->params, *size, steam_rec::max_threads(), false));
+// Reads the game tags into the training set and completes `size` with
+// them: their distinct names and, when `entries_read`, the tag entries,
+// which the owned games' read counted as none (counting them while they are
+// read saves a count(*) of game_tags before, a second scan of the table, as
+// long as a twentieth of a short training).  The rows are held only while
+// what they hold (the names, and the entries when counted here) fits in the
+// limit beside `rest_bytes`, what the training needs besides; past it they
+// are only counted, so the estimate completed here is over the limit and
+// the caller refuses with the sizes of the whole tables.
+void read_and_count_tags(Training* training, rec::DataSize* size, bool entries_read, double rest_bytes) {
+  const double room = static_cast<double>(training_memory_limit_mb) * 1024 * 1024 - rest_bytes;
+  const rec::TrainingSet& data = training->data;
+  const double entry_bytes = entries_read ? rec::kBytesPerTagEntry : 0.0;
+  const TagsNotHeld not_held = read_game_tags_within(
+      training->data, room,
+      [&] { return data.tag_name_bytes_added() + entry_bytes * static_cast<double>(data.tag_rows_added()); }, "train");
+  size->tag_name_bytes = data.tag_name_bytes_added() + not_held.name_bytes;
+  // Counted before the read (by SQL, in another snapshot): never below what was read.
+  const int64 entries = data.tag_rows_added() + not_held.rows;
+  size->tag_entries = entries_read ? entries : std::max(size->tag_entries, entries);
+  // The tags add their games to the owned ones read before.
+  if (entries_read) size->new_games = data.appids_added() - size->games;
 }
 
 // The catalog's facts, when the training uses them (EASE's Gram, weights
@@ -302,10 +309,11 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     // Each worker sums over its own shards; only games and pairs travel.
     GatheredSums* gathered = &training->gathered;
     gather_owned_totals(algorithm, params_given, gathered);
-    read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
-      check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
-    });
-    size.tag_name_bytes = training->data.tag_name_bytes_added();
+    read_and_count_tags(training, &size, false, coordinator_bytes);
+    // The coordinator's need with the names, as the refusal reports it.
+    refuse_over_training_memory_limit(
+        "training", training->params, size,
+        coordinator_bytes + size.tag_name_bytes - rec::training_memory_bytes(training->params, size));
     read_catalog_if_used(training, raw, param_count, size, coordinator_bytes + size.tag_name_bytes);
     check(guard([&] {
             for (std::int32_t appid : gathered->totals.appids) training->data.add_game(appid);
@@ -334,10 +342,12 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     if (!read_by_scan)
       read_owned_games("steam_rec_train_owned", psprintf("%ssteam_rec.user_games", kOwnedGamesColumns),
                        &training->data);
-    read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
-      check(guard([&] { training->data.add_tag(appid, tag, position); }), "train");
-    });
-    count_tags_read(training, &size, read_by_scan);
+    read_and_count_tags(training, &size, read_by_scan,
+                        rec::training_memory_bytes(training->params, size) +
+                            rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false));
+    refuse_over_training_memory_limit(
+        "training", training->params, size,
+        rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false));
     read_catalog_if_used(training, raw, param_count, size,
                          rec::training_memory_bytes(training->params, size) +
                              rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false));

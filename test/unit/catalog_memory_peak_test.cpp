@@ -195,7 +195,8 @@ TEST(TagNameMemoryPeak, TheEstimateCoversDistinctNames) {
     const std::int64_t extra = peak_bytes([&] { build_and_train(true); }) - peak_bytes([&] { build_and_train(false); });
     EXPECT_GT(extra, 0) << length;
     EXPECT_LT(static_cast<double>(extra), estimate) << length;
-    EXPECT_GT(static_cast<double>(extra), estimate / 3) << length << ": the estimate is loose";
+    // The estimate also counts the copies the glue makes to store the model.
+    EXPECT_GT(static_cast<double>(extra), estimate / 4) << length << ": the estimate is loose";
   }
 #endif
 }
