@@ -49,11 +49,13 @@ SET ROLE regress_partial_reader;
 SELECT string_agg(appid::text, ',' ORDER BY rank) AS restricted_list
   FROM steam_rec.recommend_for_games('{11}', k => 3) \gset
 SELECT :'restricted_list' <> :'shooter_list' AS restricted_list_differs;
-SELECT served_from FROM steam_rec.model_image();
+-- No file holds that model: the one under its name holds the whole model.
+SELECT served_from, file IS NULL AS no_file, builds IS NULL AS no_builds, file_bytes > 0 AS sized
+  FROM steam_rec.model_image();
 RESET ROLE;
 SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS whole_list_after_restricted
   FROM steam_rec.recommend_for_games('{11}', k => 3);
-SELECT served_from FROM steam_rec.model_image();
+SELECT served_from, file IS NOT NULL AS file_named FROM steam_rec.model_image();
 -- And back: the restricted role again sees only what it may.
 SET ROLE regress_partial_reader;
 SELECT string_agg(appid::text, ',' ORDER BY rank) = :'restricted_list' AS restricted_list_again

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numeric>
 
 #include "core/name_words.hpp"
 #include "core/parallel.hpp"
@@ -308,9 +309,26 @@ void TrainingSet::build_catalog_keys() {
       [](const Key& k) { return static_cast<float>(static_cast<int>(k.kind)); }, [] {});
 }
 
-bool is_common_name_word(std::int64_t rows_with, std::int64_t rows) {
-  constexpr std::int64_t kFewestCommon = 1000;
-  return rows_with > kFewestCommon && rows_with * 4 > rows;
+std::vector<bool> lending_words(const std::vector<std::int64_t>& rows_with, std::int64_t rows) {
+  constexpr double kLeastPairs = 1e7;
+  const double budget = std::max(static_cast<double>(rows) * static_cast<double>(rows) / 8, kLeastPairs);
+  std::vector<std::size_t> rarest_first(rows_with.size());
+  std::iota(rarest_first.begin(), rarest_first.end(), std::size_t{0});
+  std::sort(rarest_first.begin(), rarest_first.end(),
+            [&](std::size_t a, std::size_t b) { return rows_with[a] < rows_with[b]; });
+  std::vector<bool> lends(rows_with.size(), false);
+  double pairs = 0;
+  // Words equally common are kept or left out together, so the choice does
+  // not depend on the order the names were read in.
+  for (std::size_t i = 0; i < rarest_first.size();) {
+    const std::int64_t with = rows_with[rarest_first[i]];
+    std::size_t end = i;
+    while (end < rarest_first.size() && rows_with[rarest_first[end]] == with) ++end;
+    pairs += static_cast<double>(end - i) * static_cast<double>(with) * static_cast<double>(with);
+    if (pairs > budget) break;
+    for (; i < end; ++i) lends[rarest_first[i]] = true;
+  }
+  return lends;
 }
 
 void TrainingSet::build_name_words() {
@@ -329,6 +347,7 @@ void TrainingSet::build_name_words() {
   };
   std::vector<Word> words;
   const auto rows = static_cast<double>(catalog_.size());
+  const std::vector<bool> lends = lending_words(rows_with, static_cast<std::int64_t>(catalog_.size()));
   for (const CatalogFacts& facts : catalog_) {
     const std::int32_t game = game_index(facts.appid);
     if (game < 0 || facts.words.empty()) continue;
@@ -339,7 +358,7 @@ void TrainingSet::build_name_words() {
       const std::int64_t with = rows_with[static_cast<std::size_t>(number)];
       // A word in every name tells no game apart: its IDF is 0.
       const double idf = std::log(rows / static_cast<double>(with));
-      if (idf <= 0 || is_common_name_word(with, static_cast<std::int64_t>(catalog_.size()))) continue;
+      if (idf <= 0 || !lends[static_cast<std::size_t>(number)]) continue;
       words.push_back(Word{game, number, static_cast<float>(idf)});
       length += idf * idf;
     }

@@ -29,14 +29,18 @@ struct SparseRows {
 // memory estimate counts.
 constexpr std::size_t kCatalogFieldBytes = 1024;
 
-// Whether a word in `rows_with` of the catalog's `rows` names is too common
-// to lend by: in more than a quarter of the names and more than 1,000 of
-// them.  Lending by a word costs the games that own it times the new games
-// that have it, while its IDF (below log 4) tells few games apart: "journey"
-// in every name of a 40,000-game catalog made train() 4x slower.  The real
-// catalog's commonest word, "the", is in 14% of its names; a small catalog
-// keeps every word.
-bool is_common_name_word(std::int64_t rows_with, std::int64_t rows);
+// Which words of the catalog's names lend (TrainingSet::name_words_by_game()),
+// given per word the names that have it (`rows_with`) among `rows`: the
+// rarest first, while the pairs of names that share a kept word, summed over
+// the kept words (rows_with² each), stay within rows² / 8 or 10 million,
+// whichever is more; words as common as the first left out are left out
+// too.  Lending by a word costs its owned games times its new games, while
+// a common word tells few games apart: "journey" in every name of a
+// 40,000-game catalog made train() 4.3x slower, and 257 words each in a
+// quarter of the names 7.3x.  The real catalog (33,492 names, "the" in
+// 4,847) keeps every word, as does a catalog of 1,000 names that all share
+// ten words.
+std::vector<bool> lending_words(const std::vector<std::int64_t>& rows_with, std::int64_t rows);
 
 // What a catalog key names (TrainingSet::catalog_by_game()'s values).
 enum class CatalogKind { developer = 0, publisher = 1, series = 2 };
@@ -113,8 +117,8 @@ class TrainingSet {
   // game x word of the catalog's names, values = the word's IDF (the log of
   // the catalog's rows over the rows whose name has it) over the length of
   // the game's vector of them, so a product of two rows is the cosine of
-  // the two names; empty rows when no catalog facts were added.  A common
-  // word (is_common_name_word()) is left out.
+  // the two names; empty rows when no catalog facts were added.  Common
+  // words are left out (lending_words()).
   const SparseRows& name_words_by_game() const { return name_words_by_game_; }
   // Per game, its release date in years from 2000-01-01; NaN when unknown.
   // Empty when no catalog facts were added.

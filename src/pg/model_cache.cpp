@@ -44,7 +44,7 @@ struct CachedModel {
   bool mapped = false;  // from the image file, else from memory
   // Read from model_games and model_tags whole (the server's image), else
   // from the rows that `built_for`, a restricted role, saw of the tables
-  // `viewed` (their OIDs, for view_changed()).
+  // `viewed` (their OIDs, which view_changed watches).
   bool whole = false;
   Oid built_for = InvalidOid;
   Oid viewed[2] = {InvalidOid, InvalidOid};
@@ -182,8 +182,6 @@ void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bo
   cache.mapped = mapped;
   cache.whole = whole;
   cache.built_for = whole ? InvalidOid : GetUserId();
-  cache.viewed[0] = steam_rec_relation("model_games");
-  cache.viewed[1] = steam_rec_relation("model_tags");
   strlcpy(cache.image_path, files.image, sizeof cache.image_path);
   snprintf(cache.image_name, sizeof cache.image_name, "%s.img", files.prefix);
 }
@@ -237,7 +235,10 @@ void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_tab
 // no missing privilege) serves from it or writes it; any other caller builds
 // from the rows it may see and serves that from its own memory.
 void load(Oid models_table, const ModelRow& row) {
+  // Before the rows are read: a change while they are read counts.
   watch_restricted_view();
+  cache.viewed[0] = steam_rec_relation("model_games");
+  cache.viewed[1] = steam_rec_relation("model_tags");
   view_changed = false;
   const ImageFiles files(rec::ImageKey{MyDatabaseId, models_table, row.id, row.trained_at});
   const bool shared = reads_model_whole();
@@ -450,6 +451,7 @@ ServedModel served_model() {
   if (served == nullptr) return facts;
   facts.serving = true;
   facts.mapped = cache.mapped;
+  facts.restricted = !cache.whole;
   facts.key = rec::ImageKey{MyDatabaseId, cache.models_table, cache.id, cache.trained_at};
   facts.image_name = cache.image_name;
   const auto image = static_cast<int64>(served->image_bytes());

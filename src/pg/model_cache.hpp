@@ -45,6 +45,9 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games);
 struct ServedModel {
   bool serving = false;
   bool mapped = false;  // from the image file, else from memory
+  // Built from the rows a restricted caller saw: no file of the server's
+  // is its image.
+  bool restricted = false;
   rec::ImageKey key{};
   const char* image_name = nullptr;
   int64 image_bytes = 0;

@@ -44,17 +44,23 @@ STEAM_REC_FUNCTION(steam_rec_model_cache_bytes_split) {
 // the image of the model this backend serves from (NULLs before its first
 // call): its file name under $PGDATA/steam_rec, its size, how many times this
 // server built it, and whether this backend maps the file or holds the image
-// in memory (when the file could not be written).
+// in memory (when the file could not be written, or the model was built from
+// the rows a restricted caller sees: then no file and no count).
 STEAM_REC_FUNCTION(steam_rec_model_image) {
   const steam_rec::pg::ServedModel served = steam_rec::pg::served_model();
   Datum values[4] = {0, 0, 0, 0};
   bool nulls[4] = {true, true, true, true};
   if (served.serving) {
-    values[0] = CStringGetTextDatum(served.image_name);
     values[1] = Int64GetDatum(served.image_bytes);
-    values[2] = Int32GetDatum(steam_rec::pg::image_builds(steam_rec::pg::ImageFiles(served.key)));
     values[3] = CStringGetTextDatum(served.mapped ? "file" : "memory");
-    nulls[0] = nulls[1] = nulls[2] = nulls[3] = false;
+    nulls[1] = nulls[3] = false;
+    // A model built from a restricted caller's rows has no file: the one
+    // under its name holds the whole model.
+    if (!served.restricted) {
+      values[0] = CStringGetTextDatum(served.image_name);
+      values[2] = Int32GetDatum(steam_rec::pg::image_builds(steam_rec::pg::ImageFiles(served.key)));
+      nulls[0] = nulls[2] = false;
+    }
   }
   return return_record(fcinfo, values, nulls);
 }

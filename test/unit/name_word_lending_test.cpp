@@ -149,15 +149,26 @@ TEST(NameWordLendings, ACancelStopsTheLendingsOfACommonWord) {
                steam_rec::Cancelled);
 }
 
-TEST(NameWords, ACommonWordIsInMoreThanAQuarterAndMoreThan1000Names) {
-  EXPECT_FALSE(is_common_name_word(1000, 1000));  // every name, but few
-  EXPECT_TRUE(is_common_name_word(1001, 1001));
-  EXPECT_TRUE(is_common_name_word(1001, 4003));
-  EXPECT_FALSE(is_common_name_word(1001, 4004));   // exactly a quarter
-  EXPECT_FALSE(is_common_name_word(4847, 33492));  // "the" in the real catalog
+TEST(NameWords, WordsLendFromTheRarestWithinAPairBudget) {
+  using Counts = std::vector<std::int64_t>;
+  using Kept = std::vector<bool>;
+  // 40,000 names: the budget is 40,000² / 8 = 2e8 pairs; a word in 9,000
+  // names is 8.1e7 of them: two such words fit, one in 10,001 does not,
+  // while every rare word does.
+  EXPECT_EQ(lending_words(Counts{9000, 3, 9000, 10001, 5}, 40000), (Kept{true, true, true, false, true}));
+  // Words as common as one left out are all left out, whatever their order.
+  EXPECT_EQ(lending_words(Counts{10000, 10000, 10000, 2}, 40000), (Kept{false, false, false, true}));
+  // A word in every name of a large catalog: 5,000² pairs, over 1e7.
+  EXPECT_EQ(lending_words(Counts{5000, 1, 1}, 5001), (Kept{false, true, true}));
+  // Up to 1e7 pairs are always kept: a small catalog keeps every word.
+  EXPECT_EQ(lending_words(Counts{1000, 1000, 1000, 2, 2}, 1000), Kept(5, true));
+  EXPECT_EQ(lending_words(Counts{2, 2, 1}, 6), (Kept{true, true, true}));
+  // The real catalog's commonest words ("the", "of", "pack", ...) and its
+  // 6.7e7 pairs in all: within 33,492² / 8 = 1.4e8.
+  EXPECT_EQ(lending_words(Counts{4847, 3819, 3250, 1486, 1414}, 33492), Kept(5, true));
 }
 
-// "Journey <a word of its own>" in 1,200 names and one name without it:
+// "Journey <a word of its own>" in 4,000 names and one name without it:
 // "journey" tells almost no game apart and would lend every owned game to
 // every new one.  Each name keeps only its own word.
 TEST(NameWords, ACommonWordIsLeftOutOfTheNames) {
@@ -167,15 +178,15 @@ TEST(NameWords, ACommonWordIsLeftOutOfTheNames) {
     for (; g > 0; g /= 26) w += static_cast<char>('a' + g % 26);
     return w;
   };
-  for (int g = 1; g <= 1200; ++g) {
-    if (g <= 600) d.add_owned(g, g, 0.5f);
+  for (int g = 1; g <= 4000; ++g) {
+    if (g <= 2000) d.add_owned(g, g, 0.5f);
     d.add_tag(g, "Puzzle", 1);
     d.add_catalog(g, "", "", "Journey " + own_word(g));
   }
   d.add_catalog(5000, "", "", "Other Thing");
   d.finish(no_cancel);
   const SparseRows& words = d.name_words_by_game();
-  ASSERT_EQ(words.rows(), 1200);
+  ASSERT_EQ(words.rows(), 4000);
   for (std::int32_t g = 0; g < words.rows(); ++g) {
     ASSERT_EQ(words.offset[g + 1] - words.offset[g], 1) << "game " << g;
     EXPECT_NEAR(words.value[words.offset[g]], 1, 1e-6);
