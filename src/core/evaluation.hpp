@@ -80,6 +80,7 @@ class Evaluation {
   // (DataSize::tag_name_bytes).
   double tag_name_bytes() const { return tag_name_bytes_; }
   std::int64_t tag_rows() const { return static_cast<std::int64_t>(tags_.size()); }
+  bool has_tag_name(std::string_view name) const { return tag_names_.seen(name); }
   // What catalog_held_bytes() counts for a row.
   static double held_row_bytes(std::string_view developers, std::string_view publishers, std::string_view name);
   // Filters and splits.  Throws InvalidArgument when no player is left.

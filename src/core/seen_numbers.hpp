@@ -35,6 +35,16 @@ class SeenNumbers {
     return static_cast<std::int32_t>(seen_.size()) - 1;
   }
 
+  // Whether `key` was seen (numbering nothing).
+  bool seen(View key) const {
+    if (slots_.empty()) return false;
+    for (std::size_t slot = home(key);; slot = (slot + 1) & (slots_.size() - 1)) {
+      const std::int32_t held = slots_[slot];
+      if (held == 0) return false;
+      if (seen_[static_cast<std::size_t>(held - 1)] == key) return true;
+    }
+  }
+
   // Every key seen, at its number.
   const std::vector<Key>& keys() const { return seen_; }
 

@@ -333,13 +333,24 @@ std::vector<bool> lending_words(const std::vector<std::int64_t>& rows_with, std:
 
 void TrainingSet::build_name_words() {
   SeenNumbers<std::string, std::string_view> numbers;
-  std::vector<std::int64_t> rows_with;  // per word, the catalog rows whose name has it
-  for (const CatalogFacts& facts : catalog_)
+  // Per word, the catalog rows whose name has it (its IDF), and those of
+  // them that are games of this set (what lending by it costs: a catalog
+  // row of a game nobody owns or tags costs nothing).
+  std::vector<std::int64_t> rows_with, games_with;
+  std::int64_t games_named = 0;
+  for (const CatalogFacts& facts : catalog_) {
+    const bool in_set = game_index(facts.appid) >= 0;
+    games_named += in_set ? 1 : 0;
     for (const std::string& w : facts.words) {
       const auto number = static_cast<std::size_t>(numbers.number(w));
-      if (number == rows_with.size()) rows_with.push_back(0);
+      if (number == rows_with.size()) {
+        rows_with.push_back(0);
+        games_with.push_back(0);
+      }
       ++rows_with[number];
+      games_with[number] += in_set ? 1 : 0;
     }
+  }
   struct Word {
     std::int32_t game;
     std::int32_t word;
@@ -347,7 +358,7 @@ void TrainingSet::build_name_words() {
   };
   std::vector<Word> words;
   const auto rows = static_cast<double>(catalog_.size());
-  const std::vector<bool> lends = lending_words(rows_with, static_cast<std::int64_t>(catalog_.size()));
+  const std::vector<bool> lends = lending_words(games_with, games_named);
   for (const CatalogFacts& facts : catalog_) {
     const std::int32_t game = game_index(facts.appid);
     if (game < 0 || facts.words.empty()) continue;

@@ -30,7 +30,8 @@ struct SparseRows {
 constexpr std::size_t kCatalogFieldBytes = 1024;
 
 // Which words of the catalog's names lend (TrainingSet::name_words_by_game()),
-// given per word the names that have it (`rows_with`) among `rows`: the
+// given per word the names of the set's games that have it (`rows_with`)
+// among `rows` such names: the
 // rarest first, while the pairs of names that share a kept word, summed over
 // the kept words (rows_with² each), stay within rows² / 8 or 10 million,
 // whichever is more; words as common as the first left out are left out
@@ -79,6 +80,8 @@ class TrainingSet {
   // The sum of tag_name_bytes() over the distinct names add_tag() took
   // (DataSize::tag_name_bytes).
   double tag_name_bytes_added() const { return tag_name_bytes_added_; }
+  // Whether add_tag() took a row of this name.
+  bool has_tag_name(std::string_view name) const { return tag_numbers_.seen(name); }
   // Room for about this many add_owned() / add_tag() rows, from the tables'
   // size estimates: growing the row arrays as they are read copied them
   // several times.  Only a hint; any number of rows may follow.  Nothing is

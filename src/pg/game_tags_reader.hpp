@@ -1,8 +1,13 @@
 // Reading steam_rec.game_tags for training and evaluation.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+
 #include "core/guard.hpp"
+#include "core/seen_numbers.hpp"
 #include "core/training_set.hpp"
+#include "pg/core_object.hpp"
 #include "pg/entry.hpp"
 #include "pg/game_tags_scan.hpp"
 #include "pg/postgres.hpp"
@@ -56,10 +61,10 @@ void read_game_tags(Add&& add) {
 // What read_game_tags_within() counted without holding.
 struct TagsNotHeld {
   int64 rows = 0;
-  double name_bytes = 0;  // TrainingSet::tag_name_bytes() of each row's name, as if new
+  double name_bytes = 0;  // TrainingSet::tag_name_bytes() of each name not held, once
 };
 
-// read_game_tags() into `sink` (its add_tag()) while `held()`, the bytes
+// read_game_tags() into `sink` (its add_tag(), has_tag_name()) while `held()`, the bytes
 // the tags read so far hold, stays within `room`; past it each row is only
 // counted.  The caller then refuses from the counts: a game_tags of
 // millions of distinct long names is not held whole first.  `operation`
@@ -67,14 +72,20 @@ struct TagsNotHeld {
 template <typename Sink, typename Held>
 TagsNotHeld read_game_tags_within(Sink& sink, double room, Held&& held, const char* operation) {
   TagsNotHeld not_held;
+  // The names met past the room, by a 64-bit hash (16 bytes each, not
+  // hundreds), so each counts once and the refusal gives the real need.
+  auto* past_room = new_in_context<rec::SeenNumbers<std::uint64_t>>(CurrentMemoryContext);
   read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
     check(guard([&] {
-            if (held() > room) {
-              ++not_held.rows;
-              not_held.name_bytes += rec::TrainingSet::tag_name_bytes(tag);
-            } else {
+            if (held() <= room) {
               sink.add_tag(appid, tag, position);
+              return;
             }
+            ++not_held.rows;
+            if (sink.has_tag_name(tag)) return;
+            const std::size_t known = past_room->keys().size();
+            past_room->number(std::hash<std::string_view>{}(tag));
+            if (past_room->keys().size() > known) not_held.name_bytes += rec::TrainingSet::tag_name_bytes(tag);
           }),
           operation);
   });

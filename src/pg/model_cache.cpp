@@ -18,10 +18,10 @@ extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "utils/acl.h"
 #include "utils/array.h"
-#include "utils/inval.h"
 #include "utils/jsonb.h"
-#include "utils/syscache.h"
+#include "utils/rls.h"
 #include "utils/timestamp.h"
 }
 
@@ -42,12 +42,9 @@ struct CachedModel {
   TimestampTz trained_at = 0;
   std::shared_ptr<rec::Recommender> recommender;
   bool mapped = false;  // from the image file, else from memory
-  // Read from model_games and model_tags whole (the server's image), else
-  // from the rows that `built_for`, a restricted role, saw of the tables
-  // `viewed` (their OIDs, which view_changed watches).
+  // Built from every row of model_games and model_tags, else from the rows
+  // a caller under row-level security saw (never served again).
   bool whole = false;
-  Oid built_for = InvalidOid;
-  Oid viewed[2] = {InvalidOid, InvalidOid};
   FileIdentity identity;  // of the mapped file, to notice it changed
   int held = -1;          // the mapped file, kept open: checking it is one fstat()
   char image_path[MAXPGPATH] = {};
@@ -146,33 +143,20 @@ void load_games(Loading* loading, int64 id) {
   }
 }
 
-// Whether the caller may read model_games and model_tags whole: no missing
-// privilege, no row-level security (direct_read.hpp).  Only such a caller
-// serves from the image file every backend shares, or writes it.
-bool reads_model_whole() {
-  return OidIsValid(directly_readable("model_games")) && OidIsValid(directly_readable("model_tags"));
-}
-
-// Whether what a restricted role sees of the model tables may have changed
-// since its model was built from them: a policy, a grant or a column's grant
-// of either table (each a relcache invalidation of it), or a role's
-// membership (pg_auth_members), which decides the policies and grants that
-// apply.  Set by invalidation callbacks, cleared when a load begins: a
-// change while the rows are read counts for the next call.
-bool view_changed = false;
-
-void note_relation_change(Datum, Oid relation) {
-  if (!OidIsValid(relation) || relation == cache.viewed[0] || relation == cache.viewed[1]) view_changed = true;
-}
-
-void note_membership_change(Datum, int, uint32) { view_changed = true; }
-
-void watch_restricted_view() {
-  static bool watching = false;
-  if (watching) return;
-  CacheRegisterRelcacheCallback(note_relation_change, 0);
-  CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, note_membership_change, 0);
-  watching = true;
+// Whether the caller sees every row of model_games and model_tags: it may
+// select them (the tables, or each of their columns) and no row-level
+// security applies to it.  Only such a caller is served a model kept between
+// calls, and only a model built whole.
+bool sees_whole_model() {
+  for (const char* name : {"model_games", "model_tags"}) {
+    const Oid relation = steam_rec_relation(name);
+    if (!OidIsValid(relation)) return false;
+    if (pg_class_aclcheck(relation, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
+        pg_attribute_aclcheck_all(relation, GetUserId(), ACL_SELECT, ACLMASK_ALL) != ACLCHECK_OK)
+      return false;
+    if (check_enable_rls(relation, InvalidOid, true) == RLS_ENABLED) return false;
+  }
+  return true;
 }
 
 void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bool mapped, bool whole) {
@@ -181,7 +165,6 @@ void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bo
   cache.trained_at = row.trained_at;
   cache.mapped = mapped;
   cache.whole = whole;
-  cache.built_for = whole ? InvalidOid : GetUserId();
   strlcpy(cache.image_path, files.image, sizeof cache.image_path);
   snprintf(cache.image_name, sizeof cache.image_name, "%s.img", files.prefix);
 }
@@ -231,17 +214,14 @@ void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_tab
 // (one backend at a time per model; the others wait and map what it wrote).
 // When the file cannot be written the image this backend built is served
 // from its own memory.  The file is shared by every backend of the server,
-// so only a caller who reads the model tables whole (no row-level security,
-// no missing privilege) serves from it or writes it; any other caller builds
-// from the rows it may see and serves that from its own memory.
+// so only a caller who sees the model tables whole serves from it or writes
+// it (and not on Citus, whose tables are read through SQL); a caller under
+// row-level security builds from the rows it sees and is served that from
+// its own memory, for this call only.
 void load(Oid models_table, const ModelRow& row) {
-  // Before the rows are read: a change while they are read counts.
-  watch_restricted_view();
-  cache.viewed[0] = steam_rec_relation("model_games");
-  cache.viewed[1] = steam_rec_relation("model_tags");
-  view_changed = false;
   const ImageFiles files(rec::ImageKey{MyDatabaseId, models_table, row.id, row.trained_at});
-  const bool shared = reads_model_whole();
+  const bool whole = sees_whole_model();
+  const bool shared = whole && !citus_installed();
   if (shared && serve_mapped(files, models_table, row)) return;
   const int lock = shared ? take_build_lock(files) : -1;
   if (shared && serve_mapped(files, models_table, row)) {
@@ -253,7 +233,7 @@ void load(Oid models_table, const ModelRow& row) {
   build_image(loading, files, row);
   const bool written = lock >= 0 && write_image_file(files, loading->image->data(), loading->image->size());
   release_build_lock(lock);
-  if (!written || !serve_mapped(files, models_table, row)) serve_from_memory(loading, files, models_table, row, shared);
+  if (!written || !serve_mapped(files, models_table, row)) serve_from_memory(loading, files, models_table, row, whole);
   MemoryContextDelete(work);
 }
 
@@ -276,17 +256,15 @@ rec::Recommender* pin_for_call() {
 }
 
 // Whether the caller may be served the model this backend loaded, as a
-// fresh backend would serve it: one read whole only to a caller who still
-// reads the tables whole; one built from the rows a restricted role saw only
-// to that role, while nothing that decides what it sees has changed.  A
-// REVOKE, a policy changed or a SET ROLE in a pooled connection counts from
-// the next call; otherwise the model is loaded again as the caller may read
-// it (or SQL refuses it, 42501).  A policy whose rows depend on a setting
-// is followed only when something above or the model changes.
-bool loaded_for_caller() {
-  if (cache.whole) return reads_model_whole();
-  return cache.built_for == GetUserId() && !view_changed && !reads_model_whole();
-}
+// fresh backend would serve it: a model built whole, to a caller who sees
+// the tables whole (checked at every call: a SET ROLE in a pooled
+// connection, a REVOKE or a policy counts from the next call).  What a
+// caller under row-level security sees may depend on anything a policy
+// reads (its role's memberships and attributes, other tables, functions,
+// settings, its snapshot), so a model built from its rows is built again at
+// each call; a caller who may not read the tables at all is refused by SQL
+// (42501) when it is.
+bool loaded_for_caller() { return cache.whole && sees_whole_model(); }
 
 // Whether this backend holds the model of `row` and, when it maps the model's
 // image file, the file it mapped is not rewritten or truncated since: one
