@@ -144,6 +144,24 @@ SELECT count(*) AS listed FROM steam_rec.recommend_for_games('{11}', k => 3);
 SELECT pg_temp.model_rows_read() = :first_reads AS second_read_none;
 ROLLBACK;
 
+-- 6. A transaction that changed the model's rows by hand is served a model
+-- built from what it sees, for that call, and writes no shared image: after
+-- its ROLLBACK every backend serves the tables' model (before, its rows
+-- became the image every backend mapped, until the next training).
+SELECT steam_rec.train('itemknn') > 0 AS trained_again;
+\c
+BEGIN;
+UPDATE steam_rec.model_games
+   SET weights = (SELECT array_agg(w ORDER BY o DESC) FROM unnest(weights) WITH ORDINALITY AS u(w, o))
+ WHERE model_id = (SELECT id FROM steam_rec.models WHERE active);
+SELECT string_agg(appid::text, ',' ORDER BY rank) <> :'shooter_list' AS own_rows_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+SELECT served_from, file IS NULL AS no_file FROM steam_rec.model_image();
+ROLLBACK;
+\c
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS tables_model_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+
 DROP POLICY whole_for_group ON steam_rec.model_games;
 DROP POLICY first_cluster_only ON steam_rec.model_games;
 DROP TABLE regress.allowed_games;

@@ -61,8 +61,16 @@ void read_game_tags(Add&& add) {
 // What read_game_tags_within() counted without holding.
 struct TagsNotHeld {
   int64 rows = 0;
-  double name_bytes = 0;  // TrainingSet::tag_name_bytes() of each name not held, once
+  // TrainingSet::tag_name_bytes() of each name not held: once for the first
+  // kNamesCountedOnce met past the room, then at each row (an upper bound).
+  double name_bytes = 0;
 };
+
+// Names past the room told apart by a 64-bit hash (about 20 bytes each): as
+// many as keep the refusal's need exact for any real table, few enough that
+// counting stays small beside the limit (1.3 MB; 6 million names past the
+// room held 120 MB when every one was kept).
+constexpr std::size_t kNamesCountedOnce = 65536;
 
 // read_game_tags() into `sink` (its add_tag(), has_tag_name()) while `held()`, the bytes
 // the tags read so far hold, stays within `room`; past it each row is only
@@ -72,8 +80,7 @@ struct TagsNotHeld {
 template <typename Sink, typename Held>
 TagsNotHeld read_game_tags_within(Sink& sink, double room, Held&& held, const char* operation) {
   TagsNotHeld not_held;
-  // The names met past the room, by a 64-bit hash (16 bytes each, not
-  // hundreds), so each counts once and the refusal gives the real need.
+  // The names met past the room, by hash, so each counts once.
   auto* past_room = new_in_context<rec::SeenNumbers<std::uint64_t>>(CurrentMemoryContext);
   read_game_tags([&](int32 appid, std::string_view tag, int32 position) {
     check(guard([&] {
@@ -83,9 +90,10 @@ TagsNotHeld read_game_tags_within(Sink& sink, double room, Held&& held, const ch
             }
             ++not_held.rows;
             if (sink.has_tag_name(tag)) return;
-            const std::size_t known = past_room->keys().size();
-            past_room->number(std::hash<std::string_view>{}(tag));
-            if (past_room->keys().size() > known) not_held.name_bytes += rec::TrainingSet::tag_name_bytes(tag);
+            const std::uint64_t hash = std::hash<std::string_view>{}(tag);
+            if (past_room->seen(hash)) return;
+            if (past_room->keys().size() < kNamesCountedOnce) past_room->number(hash);
+            not_held.name_bytes += rec::TrainingSet::tag_name_bytes(tag);
           }),
           operation);
   });

@@ -18,6 +18,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "pgstat.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/jsonb.h"
@@ -143,14 +144,28 @@ void load_games(Loading* loading, int64 id) {
   }
 }
 
-// Whether the caller sees every row of model_games and model_tags: it may
-// select them (the tables, or each of their columns) and no row-level
-// security applies to it.  Only such a caller is served a model kept between
-// calls, and only a model built whole.
+// Whether this transaction, still open, wrote rows of `relation` (inserted,
+// updated, deleted or truncated it): its snapshot then sees rows no other
+// does, which may yet be rolled back.
+bool written_in_this_transaction(Oid relation) {
+  const PgStat_TableStatus* status = find_tabstat_entry(relation);
+  if (status == nullptr) return false;
+  for (const PgStat_TableXactStatus* level = status->trans; level != nullptr; level = level->upper)
+    if (level->tuples_inserted > 0 || level->tuples_updated > 0 || level->tuples_deleted > 0 || level->truncdropped)
+      return true;
+  return false;
+}
+
+// Whether the caller sees every row of model_games and model_tags as every
+// other backend does: it may select them (the tables, or each of their
+// columns), no row-level security applies to it, and its transaction wrote
+// neither.  Only such a caller is served a model kept between calls, and
+// only a model built whole; a transaction that changed the model's rows by
+// hand and rolled back wrote them into the shared image before.
 bool sees_whole_model() {
   for (const char* name : {"model_games", "model_tags"}) {
     const Oid relation = steam_rec_relation(name);
-    if (!OidIsValid(relation)) return false;
+    if (!OidIsValid(relation) || written_in_this_transaction(relation)) return false;
     if (pg_class_aclcheck(relation, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
         pg_attribute_aclcheck_all(relation, GetUserId(), ACL_SELECT, ACLMASK_ALL) != ACLCHECK_OK)
       return false;
