@@ -1,9 +1,12 @@
 // The active model, loaded once per backend.
 //
 // recommend() must not read a whole model per call.  The first call in a
-// backend (and the first after another model becomes active) reads the active
-// model's rows and keeps a rec::Recommender in this backend's memory; later
-// calls only check which model is active.  What one backend holds is reported
+// backend (and the first after another model becomes active) maps the
+// model's shared image, or builds it from the model's rows, and keeps a
+// rec::Recommender; later calls only check which model is active and that
+// the caller still sees the model tables whole.  A caller under row-level
+// security on them, or whose transaction wrote them, is served a model built
+// from what it sees, for that call only.  What one backend holds is reported
 // by steam_rec.model_cache_bytes() and documented in the README.
 #pragma once
 
