@@ -695,5 +695,48 @@ BEGIN
 END
 $$;
 
+
+-- _model_drift() counts a row played at 'infinity' or a player created at
+-- 'infinity' as no change: 1.5 counted them as changed since every training,
+-- so one such row made maintain() retrain at every run.  The rest is 1.5's.
+CREATE OR REPLACE FUNCTION steam_rec._model_drift(model_id bigint,
+        OUT training_rows bigint, OUT new_rows bigint, OUT deleted_rows bigint, OUT played_rows bigint,
+        OUT changed_rows bigint, OUT changed_share double precision, OUT new_players bigint, OUT new_games bigint)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    trained timestamptz;
+    mark bigint;
+    kept_rows bigint;
+BEGIN
+    SELECT m.interactions, m.trained_at, g.user_games_mark INTO training_rows, trained, mark
+      FROM steam_rec.models AS m
+      LEFT JOIN steam_rec.model_governance AS g ON g.model_id = m.id
+     WHERE m.id = $1;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    SELECT count(*) FILTER (WHERE u.id > mark),
+           count(*) FILTER (WHERE u.id <= mark),
+           count(*) FILTER (WHERE (mark IS NULL OR u.id <= mark) AND u.last_played > trained
+                                  AND isfinite(u.last_played))
+      INTO new_rows, kept_rows, played_rows
+      FROM steam_rec.user_games AS u;
+    IF mark IS NULL THEN
+        new_rows := NULL;
+    ELSE
+        deleted_rows := greatest(training_rows - kept_rows, 0);
+        changed_rows := new_rows + deleted_rows + played_rows;
+        changed_share := changed_rows::double precision / greatest(training_rows, 1);
+    END IF;
+    SELECT count(*) INTO new_players FROM steam_rec.users AS p
+     WHERE p.created_at > trained AND isfinite(p.created_at);
+    SELECT count(DISTINCT u.appid) INTO new_games
+      FROM steam_rec.user_games AS u
+     WHERE NOT EXISTS (SELECT FROM steam_rec.model_games AS mg WHERE mg.model_id = $1 AND mg.appid = u.appid);
+END
+$$;
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');
