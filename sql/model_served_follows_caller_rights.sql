@@ -162,6 +162,49 @@ ROLLBACK;
 SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS tables_model_served
   FROM steam_rec.recommend_for_games('{11}', k => 3);
 
+-- 7. The same for the model's row in models: a transaction that changed its
+-- algorithm by hand is served what it sees and writes no shared image (the
+-- image is built from that row's algorithm and parameters; before, the
+-- popularity model it saw was the image every backend served after its
+-- ROLLBACK, under the itemknn model's key).
+SELECT steam_rec.train('itemknn') AS unserved_model \gset
+SELECT steam_rec.train('popularity') > 0 AS popularity_active;
+\c
+BEGIN;
+UPDATE steam_rec.models SET algorithm = 'popularity' WHERE id = :unserved_model;
+SELECT steam_rec.activate_model(:unserved_model);
+SELECT string_agg(appid::text, ',' ORDER BY rank) <> :'shooter_list' AS own_row_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+SELECT served_from, file IS NULL AS no_file FROM steam_rec.model_image();
+ROLLBACK;
+SELECT steam_rec.activate_model(:unserved_model);
+\c
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS tables_model_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+
+-- 8. With track_counts off the server keeps no count of a transaction's
+-- writes: one that wrote anything is served what it sees, with no shared
+-- image (before, part 6's hand change became every backend's image).
+SELECT steam_rec.train('itemknn') > 0 AS trained_again;
+\c
+SET track_counts = off;
+BEGIN;
+UPDATE steam_rec.model_games
+   SET weights = (SELECT array_agg(w ORDER BY o DESC) FROM unnest(weights) WITH ORDINALITY AS u(w, o))
+ WHERE model_id = (SELECT id FROM steam_rec.models WHERE active);
+SELECT string_agg(appid::text, ',' ORDER BY rank) <> :'shooter_list' AS own_rows_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+SELECT served_from, file IS NULL AS no_file FROM steam_rec.model_image();
+ROLLBACK;
+-- A transaction that wrote nothing still shares the image.
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS tables_model_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+SELECT served_from FROM steam_rec.model_image();
+RESET track_counts;
+\c
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS tables_model_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+
 DROP POLICY whole_for_group ON steam_rec.model_games;
 DROP POLICY first_cluster_only ON steam_rec.model_games;
 DROP TABLE regress.allowed_games;

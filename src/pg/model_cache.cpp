@@ -16,6 +16,7 @@
 
 extern "C" {
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "pgstat.h"
@@ -146,8 +147,11 @@ void load_games(Loading* loading, int64 id) {
 
 // Whether this transaction, still open, wrote rows of `relation` (inserted,
 // updated, deleted or truncated it): its snapshot then sees rows no other
-// does, which may yet be rolled back.
+// does, which may yet be rolled back.  The server counts a transaction's
+// writes per table only with track_counts on; with it off, a transaction that
+// wrote anything at all (it has a transaction id) is taken to have written.
 bool written_in_this_transaction(Oid relation) {
+  if (!pgstat_track_counts) return TransactionIdIsValid(GetTopTransactionIdIfAny());
   const PgStat_TableStatus* status = find_tabstat_entry(relation);
   if (status == nullptr) return false;
   for (const PgStat_TableXactStatus* level = status->trans; level != nullptr; level = level->upper)
@@ -156,13 +160,16 @@ bool written_in_this_transaction(Oid relation) {
   return false;
 }
 
-// Whether the caller sees every row of model_games and model_tags as every
-// other backend does: it may select them (the tables, or each of their
-// columns), no row-level security applies to it, and its transaction wrote
-// neither.  Only such a caller is served a model kept between calls, and
+// Whether the caller sees the model as every other backend does: it may
+// select model_games and model_tags (the tables, or each of their columns),
+// no row-level security applies to it there, and its transaction wrote
+// neither, nor models, whose row gives the image its algorithm and
+// parameters.  Only such a caller is served a model kept between calls, and
 // only a model built whole; a transaction that changed the model's rows by
 // hand and rolled back wrote them into the shared image before.
 bool sees_whole_model() {
+  const Oid models = steam_rec_relation("models");
+  if (!OidIsValid(models) || written_in_this_transaction(models)) return false;
   for (const char* name : {"model_games", "model_tags"}) {
     const Oid relation = steam_rec_relation(name);
     if (!OidIsValid(relation) || written_in_this_transaction(relation)) return false;
