@@ -100,15 +100,38 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   return id;
 }
 
+UserGamesMark read_user_games_mark() {
+  UserGamesMark mark;
+  if (citus_installed() || !OidIsValid(steam_rec_relation("model_governance"))) return mark;
+  spi_run("SELECT pg_catalog.max(id) FROM steam_rec.user_games", 0, nullptr, nullptr, SPI_OK_SELECT, true);
+  mark.read = true;
+  mark.id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &mark.is_null));
+  return mark;
+}
+
 int64 store_model_head(const rec::GameModel& model, const ModelFacts& facts) {
-  Oid model_types[6] = {TEXTOID, TEXTOID, INT4OID, INT4OID, INT8OID, INT4OID};
-  Datum model_values[6] = {CStringGetTextDatum(facts.algorithm), CStringGetTextDatum(facts.params_json),
+  Oid model_types[7] = {TEXTOID, TEXTOID, INT4OID, INT4OID, INT8OID, INT4OID, INT8OID};
+  Datum model_values[7] = {CStringGetTextDatum(facts.algorithm), CStringGetTextDatum(facts.params_json),
                            Int32GetDatum(facts.players),         Int32GetDatum(facts.games),
-                           Int64GetDatum(facts.interactions),    Int32GetDatum(0)};
-  spi_run(
-      "INSERT INTO steam_rec.models (algorithm, params, players, games, interactions, seconds)"
-      " VALUES ($1, $2::pg_catalog.jsonb, $3, $4, $5, $6) RETURNING id",
-      6, model_types, model_values, SPI_OK_INSERT_RETURNING);
+                           Int64GetDatum(facts.interactions),    Int32GetDatum(0),
+                           Int64GetDatum(facts.mark.id)};
+  char nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', facts.mark.is_null ? 'n' : ' '};
+  // The governance row goes in with the model, marked where the training's
+  // snapshot saw user_games end: the models_mark_data trigger, which then
+  // finds it there, would mark it in the INSERT's newer snapshot, and rows
+  // committed while the training ran would count as trained on.
+  const char* insert =
+      facts.mark.read
+          ? "WITH model AS (INSERT INTO steam_rec.models (algorithm, params, players, games, interactions, seconds)"
+            "               VALUES ($1, $2::pg_catalog.jsonb, $3, $4, $5, $6) RETURNING id),"
+            "     governance AS (INSERT INTO steam_rec.model_governance (model_id, user_games_mark)"
+            "                    SELECT model.id, $7 FROM model)"
+            " SELECT id FROM model"
+          : "INSERT INTO steam_rec.models (algorithm, params, players, games, interactions, seconds)"
+            " VALUES ($1, $2::pg_catalog.jsonb, $3, $4, $5, $6) RETURNING id";
+  const int result = SPI_execute_with_args(insert, facts.mark.read ? 7 : 6, model_types, model_values, nulls, false, 0);
+  if (result != (facts.mark.read ? SPI_OK_SELECT : SPI_OK_INSERT_RETURNING))
+    elog(ERROR, "steam_rec: internal query failed (%s): %s", SPI_result_code_string(result), insert);
   bool is_null = true;
   const int64 id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
 

@@ -11,12 +11,27 @@ extern "C" {
 
 namespace steam_rec::pg {
 
+// Where user_games stood for a training: the largest id of the rows its
+// snapshot saw (null for an empty table), for the model's governance row.
+// Not read (read false) on Citus, or where the SQL has no model_governance
+// (before 1.5): the row, if any, is then marked when it is stored.
+struct UserGamesMark {
+  bool read = false;
+  bool is_null = true;
+  int64 id = 0;
+};
+
+// Reads the mark under the active snapshot: call it in the one the training
+// reads its rows in.
+UserGamesMark read_user_games_mark();
+
 struct ModelFacts {
   const char* algorithm;
   const char* params_json;
   int32 players;
   int32 games;
   int64 interactions;
+  UserGamesMark mark;
 };
 
 // Locks steam_rec.models IN EXCLUSIVE MODE until the transaction ends, the

@@ -57,6 +57,7 @@ struct Training {
   std::vector<rec::ParamValue> described;
   GatheredSums gathered;        // on a Citus coordinator, from partial sums
   rec::SparseRows stored_rows;  // the neighbour rows of the statement being written
+  UserGamesMark mark;           // where user_games stood in the snapshot read
   rec::StagedTraining staged;   // last: its threads stop before anything else here goes
 };
 
@@ -85,6 +86,7 @@ int64 train_and_store_overlapped(Training* training, steam_rec::CancelCheck& can
   const int32 games = model.games();
   ModelFacts facts{rec::algorithm_name(training->params.algorithm), params_to_json(training->described),
                    static_cast<int32>(training->size.players), games, training->size.interactions};
+  facts.mark = training->mark;
   lock_models_for_activation();
   const int64 id = store_model_head(model, facts);
 
@@ -290,6 +292,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   // Where a heap scan reads what SQL would (never on Citus), the owned games
   // are counted while they are read; elsewhere the memory estimate counts
   // them first, and SQL reads them.
+  training->mark = read_user_games_mark();
   OwnedGamesScan* scan = owned_games_scan_begin();
   const bool read_by_scan = scan != nullptr;
   rec::DataSize size;
@@ -373,6 +376,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
 
   ModelFacts facts{rec::algorithm_name(training->params.algorithm), params_to_json(training->described),
                    static_cast<int32>(training->size.players), training->model.games(), training->size.interactions};
+  facts.mark = training->mark;
   // Activation is serialised with activate_model() and other trainings; the
   // lock is taken only now, so nobody waits for the training itself.  It comes
   // before the model's INSERT: upgrading that INSERT's ROW EXCLUSIVE lock to
