@@ -46,10 +46,11 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
 Eigen::MatrixXf train_ials(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);
 
 // Solves one player's factors from the games they own (fold-in): the same
-// step training uses for every player.  gram = factors' * factors.
+// step training uses for every player.  gram = factors' * factors.  Polls
+// `cancel` between games: at 512 factors each costs as much as a call.
 Eigen::VectorXf fold_in_player(const Eigen::Ref<const Eigen::MatrixXf>& factors,
                                const Eigen::Ref<const Eigen::MatrixXf>& gram, const FoldIn& fold_in,
-                               const std::int32_t* games, const float* weights, std::size_t count,
+                               const std::int32_t* games, const float* weights, std::size_t count, CancelCheck& cancel,
                                Eigen::LLT<Eigen::MatrixXf>* keep_solver = nullptr);
 
 }  // namespace steam_rec::rec

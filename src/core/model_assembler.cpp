@@ -1,5 +1,7 @@
 #include "core/model_assembler.hpp"
 
+#include <algorithm>
+
 #include "core/errors.hpp"
 #include "core/trainer.hpp"
 
@@ -39,14 +41,23 @@ void ModelAssembler::add_game(const StoredGame& game) {
   model_.tags.offset.push_back(model_.tags.nonzeros());
 }
 
-GameModel ModelAssembler::finish(const TrainParams& params) {
+GameModel ModelAssembler::finish(const TrainParams& params, CancelCheck& cancel) {
   GameModel model = std::move(model_);
   model.tag_names = std::move(tag_names_);
   number(model.neighbors, neighbor_appids_, model);
   number(model.content_neighbors, content_neighbor_appids_, model);
   if (factor_count_ > 0) {
-    model.factors = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+    // The stored rows into column-major factors: a transposing copy, in blocks
+    // of games with a cancel poll between them (0.6 s at 33,000 x 512).
+    const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> stored(
         factors_.data(), model.games(), factor_count_);
+    model.factors.resize(stored.rows(), stored.cols());
+    constexpr Eigen::Index kGamesPerBlock = 1024;
+    for (Eigen::Index first = 0; first < stored.rows(); first += kGamesPerBlock) {
+      cancel.poll_now();
+      const Eigen::Index rows = std::min(kGamesPerBlock, stored.rows() - first);
+      model.factors.middleRows(first, rows) = stored.middleRows(first, rows);
+    }
   }
   apply_serving_settings(params, model);
   model.validate();

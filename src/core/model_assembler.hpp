@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/game_model.hpp"
 #include "core/train_params.hpp"
 
@@ -38,7 +39,7 @@ class ModelAssembler {
   // Games in ascending appid order.
   void add_game(const StoredGame& game);
   // Throws InvalidArgument when the rows do not form a valid model.
-  GameModel finish(const TrainParams& params);
+  GameModel finish(const TrainParams& params, CancelCheck& cancel);
 
  private:
   GameModel model_;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/game_model.hpp"
 #include "core/model_view.hpp"
 #include "core/status.hpp"
@@ -36,8 +37,10 @@ struct ImageKey {
   }
 };
 
-// Builds the image of a valid model (the model is validated first).
-Status build_model_image(const GameModel& model, const ImageKey& key, std::vector<unsigned char>* image) noexcept;
+// Builds the image of a valid model (the model is validated first), polling
+// `cancel` in its longest step (iALS's factor Gram: a second at 512 factors).
+Status build_model_image(const GameModel& model, const ImageKey& key, std::vector<unsigned char>* image,
+                         CancelCheck cancel = CancelCheck()) noexcept;
 
 // Opens an image in place: checks the header, that every section lies inside
 // the buffer with the size its counts imply, the checksum, and every offset

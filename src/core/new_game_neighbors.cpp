@@ -4,6 +4,7 @@
 
 #include "core/best_kept.hpp"
 #include "core/neighbor_blend.hpp"
+#include "core/parallel.hpp"
 #include "core/row_parts.hpp"
 #include "core/tag_ridge_map.hpp"
 #include "core/target_factors.hpp"
@@ -76,6 +77,7 @@ SparseRows with_new_game_columns(const TrainingSet& data, const Owners& owners, 
                                                              static_cast<std::int32_t>(chunk.end), ridge_weight);
       },
       [&](std::int32_t g, int worker, RowScratch& s) {
+        stop_point();  // a row of thousands of neighbours takes milliseconds
         for (std::int64_t p = neighbors.offset[g]; p < neighbors.offset[g + 1]; ++p) {
           const std::int32_t from = neighbors.index[p];
           if (from >= lends_to.rows()) continue;

@@ -171,7 +171,7 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
     top = largest_known_score(cancel);
   } else if (blend.collaborative > 0 && view_.has_factors()) {
     Eigen::VectorXf player = fold_in_player(view_.factors(), view_.gram(), view_.fold_in, owned.data(), weights.data(),
-                                            owned.size(), &scales.fold_in_solver);
+                                            owned.size(), cancel, &scales.fold_in_solver);
     Eigen::Map<Eigen::VectorXf>(collaborative_.data(), view_.games()) = view_.factors() * player;
     for (std::int32_t j = 0; j < view_.games(); ++j) {
       cancel.poll();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/parallel.hpp"
 #include "core/spd_inverse.hpp"
 
 namespace steam_rec::rec {
@@ -91,7 +92,10 @@ void RidgeLentBlock::compute(const TagRidgeMap& map, const SparseRows& vectors, 
   // vector per row, then a sparse dot product per new game.
   std::vector<Eigen::VectorXd> through;
   Eigen::VectorXd led(tags);
+  // Polled per row and per 1,024 new games: with thousands of neighbours a
+  // chunk's rows take seconds (cancel is otherwise seen between chunks).
   for (std::int32_t g = first; g < last; ++g) {
+    stop_point();
     led.setZero();
     for (std::int64_t p = neighbors.offset[g]; p < neighbors.offset[g + 1]; ++p)
       if (neighbors.index[p] < vectors.rows())
@@ -109,6 +113,7 @@ void RidgeLentBlock::compute(const TagRidgeMap& map, const SparseRows& vectors, 
   lent_.resize(static_cast<std::size_t>(rows) * new_games);
   std::vector<double> sum(static_cast<std::size_t>(rows));
   for (std::size_t k = 0; k < new_games; ++k) {
+    if (k % 1024 == 0) stop_point();
     std::fill(sum.begin(), sum.end(), 0.0);
     for (std::int64_t p = tagged.offset[k]; p < tagged.offset[k + 1]; ++p) {
       const double* row = through_map_.row(tagged.index[p]).data();

@@ -94,6 +94,27 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
   return ease_weights_from_gram(gram, game_of, owners, params, cancel);
 }
 
+namespace {
+
+// Copies the upper triangle into the lower, tile by tile: copied a column at
+// a time, the upper triangle is read across its rows, a cache line per
+// element (0.4 s at 5,000 games, with no cancel poll).  Polls between tiles.
+void mirror_upper_triangle(Eigen::MatrixXd& gram, CancelCheck& cancel) {
+  constexpr Eigen::Index kTile = 64;
+  const Eigen::Index n = gram.rows();
+  for (Eigen::Index j0 = 0; j0 < n; j0 += kTile) {
+    const Eigen::Index j1 = std::min(n, j0 + kTile);
+    for (Eigen::Index i0 = j0; i0 < n; i0 += kTile) {
+      cancel.poll(64);
+      const Eigen::Index i1 = std::min(n, i0 + kTile);
+      for (Eigen::Index j = j0; j < j1; ++j)
+        for (Eigen::Index i = std::max(i0, j + 1); i < i1; ++i) gram(i, j) = gram(j, i);
+    }
+  }
+}
+
+}  // namespace
+
 SparseRows ease_weights_from_gram(Eigen::MatrixXd& gram, const std::vector<std::int32_t>& game_of,
                                   const std::vector<std::int64_t>& owners, const TrainParams& params,
                                   CancelCheck& cancel) {
@@ -102,9 +123,7 @@ SparseRows ease_weights_from_gram(Eigen::MatrixXd& gram, const std::vector<std::
   std::vector<std::int32_t> dense_of(static_cast<std::size_t>(games), -1);
   for (std::size_t i = 0; i < game_of.size(); ++i) dense_of[game_of[i]] = static_cast<std::int32_t>(i);
   auto owned_by = [&](std::int32_t g) { return owners[static_cast<std::size_t>(g)]; };
-  // The upper triangle is mirrored into the lower, which the inverse reads.
-  for (Eigen::Index j = 0; j < n; ++j)
-    for (Eigen::Index i = j + 1; i < n; ++i) gram(i, j) = gram(j, i);
+  mirror_upper_triangle(gram, cancel);  // the inverse reads the lower one
   // Game j's regularisation: lambda, plus dropout / (1 - dropout) times its
   // own Gram entry (the emphasis dropout gives; nothing for plain EASE).
   const double emphasis = params.dropout / (1.0 - params.dropout);

@@ -206,7 +206,7 @@ void draw_start_values(std::int32_t seed, Factors& games, CancelCheck& cancel) {
 
 Eigen::VectorXf fold_in_player(const Eigen::Ref<const Eigen::MatrixXf>& factors,
                                const Eigen::Ref<const Eigen::MatrixXf>& gram, const FoldIn& fold_in,
-                               const std::int32_t* games, const float* weights, std::size_t count,
+                               const std::int32_t* games, const float* weights, std::size_t count, CancelCheck& cancel,
                                Eigen::LLT<Eigen::MatrixXf>* keep_solver) {
   const Eigen::Index f = factors.cols();
   const double others = static_cast<double>(fold_in.observed >= 0 ? fold_in.observed : factors.rows());
@@ -217,6 +217,7 @@ Eigen::VectorXf fold_in_player(const Eigen::Ref<const Eigen::MatrixXf>& factors,
   a.diagonal().array() += regularization;
   Eigen::VectorXf b = Eigen::VectorXf::Zero(f);
   for (std::size_t p = 0; p < count; ++p) {
+    cancel.poll(16);
     const auto y = factors.row(games[p]).transpose();
     const float confidence = 1.0f + fold_in.alpha * weights[p];
     a.selfadjointView<Eigen::Lower>().rankUpdate(y, confidence - fold_in.unobserved_weight);

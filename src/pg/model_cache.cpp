@@ -211,7 +211,9 @@ void build_image(Loading* loading, const ImageFiles& files, const ModelRow& row)
   Status built;
   check(guard([&] {
           rec::TrainParams resolved = rec::restore_params(row.algorithm, to_param_values(raw, param_count));
-          built = rec::build_model_image(loading->assembler.finish(resolved), files.key, loading->image.get());
+          steam_rec::CancelCheck cancel = server_cancel_check();
+          built = rec::build_model_image(loading->assembler.finish(resolved, cancel), files.key, loading->image.get(),
+                                         cancel);
         }),
         kLoading);
   check(built, kLoading);

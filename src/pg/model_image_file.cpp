@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -303,7 +304,21 @@ bool write_image_file(const ImageFiles& files, const unsigned char* image, std::
                   errmsg("steam_rec: could not create model image \"%s\": %m; serving from memory", temporary)));
     return false;
   }
-  if (!write_all(fd, image, size) || pg_fsync(fd) != 0) {
+  // In pieces, serving a cancel between them (an image of large factors is
+  // tens of MB, a third of a second to write); the part written goes first.
+  // An interrupt that does not end the call leaves the image to memory.
+  constexpr std::size_t kBytesPerWrite = 16u << 20;
+  bool written = true;
+  for (std::size_t done = 0; written && done < size; done += kBytesPerWrite) {
+    if (INTERRUPTS_PENDING_CONDITION()) {
+      CloseTransientFile(fd);
+      unlink(temporary);
+      CHECK_FOR_INTERRUPTS();
+      return false;
+    }
+    written = write_all(fd, image + done, std::min(kBytesPerWrite, size - done));
+  }
+  if (!written || pg_fsync(fd) != 0) {
     const int saved = errno;
     CloseTransientFile(fd);
     unlink(temporary);

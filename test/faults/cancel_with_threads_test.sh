@@ -109,4 +109,28 @@ refresh_stops "refresh_recommendations"
 psql_value $db "ALTER TABLE steam_rec.recommendations SET (fillfactor = 50)" >/dev/null
 psql_value $db "VACUUM FULL steam_rec.recommendations" >/dev/null
 refresh_stops "refresh_recommendations rewriting in place"
+
+# An iALS model of 512 factors over 34,000 games (30,000 known by a tag
+# only).  The first call of a session builds its image, whose longest step is
+# the factors' Gram (512² per game), and recommend_for_games() of every game
+# folds them all in (a rank update of 512² per game); both poll cancel inside
+# those loops now (before, 0.3 s and a second past the timeout on the real
+# data).  Each stopped build leaves no image, so every timed call builds it
+# again.
+psql_value $db "INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Tagged ' || g FROM generate_series(200001, 230000) AS g;
+                INSERT INTO steam_rec.game_tags (appid, tag_name, position)
+                SELECT g, 'Filler ' || g % 50, 1 FROM generate_series(200001, 230000) AS g" >/dev/null
+psql_value $db "SELECT steam_rec.train('ials', '{\"factors\": 512, \"iterations\": 1}')" >/dev/null
+first_call="SELECT count(*) FROM steam_rec.similar_games((SELECT min(appid) FROM steam_rec.model_games
+            WHERE model_id = (SELECT id FROM steam_rec.models WHERE active)), 1)"
+whole=$(psql -X -q -d $db -c '\timing on' -c "$first_call" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)
+psql_value $db "SELECT steam_rec.train('ials', '{\"factors\": 512, \"iterations\": 1, \"seed\": 2}')" >/dev/null
+stops_at_shares "the first call's image build of a 512-factor iALS model" "$first_call" "$whole" 30 60 90
+every_game="SELECT count(*) FROM steam_rec.recommend_for_games((SELECT array_agg(appid) FROM steam_rec.model_games
+            WHERE model_id = (SELECT id FROM steam_rec.models WHERE active)), 10)"
+output=$(psql -X -q -d $db -c "$first_call" -c "SET statement_timeout = 100" -c '\timing on' -c "$every_game" 2>&1 || true)
+assert_true "recommend_for_games() of every game runs past a 100 ms statement_timeout" \
+  "grep -q 'canceling statement due to statement timeout' <<<\"\$output\""
+late=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$output" | tail -1 | awk '{ printf "%.0f", $1 - 100 }')
+assert_true "recommend_for_games() of every game on a 512-factor iALS model stopped ${late} ms after its 100 ms statement_timeout (bound 200 ms)" "[ $late -le 200 ]"
 dropdb $db

@@ -63,8 +63,9 @@ TEST(IalsCatalogSize, FoldInCountsOnlyGamesWithFactors) {
   // The same player folded in against the 40 owned games alone, and against
   // all 4,040 rows with `observed` saying 40 have factors: the same vector.
   const Eigen::MatrixXf owned_only = large.factors.topRows(40);
-  const Eigen::VectorXf a = fold_in_player(owned_only, gram, fold_in, games, weights, 3, nullptr);
-  const Eigen::VectorXf b = fold_in_player(large.factors, gram, fold_in, games, weights, 3, nullptr);
+  steam_rec::CancelCheck never;
+  const Eigen::VectorXf a = fold_in_player(owned_only, gram, fold_in, games, weights, 3, never, nullptr);
+  const Eigen::VectorXf b = fold_in_player(large.factors, gram, fold_in, games, weights, 3, never, nullptr);
   EXPECT_LT((a - b).norm(), 1e-5f * a.norm());
   EXPECT_GT(a.norm(), 0.0f);
 }

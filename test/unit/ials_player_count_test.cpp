@@ -56,7 +56,8 @@ const float weights[] = {1, 2};
 Eigen::VectorXf folded(const FoldIn& fold_in) {
   const Eigen::MatrixXf factors = four_games();
   const Eigen::MatrixXf gram = factors.transpose() * factors;
-  return fold_in_player(factors, gram, fold_in, games, weights, 2, nullptr);
+  steam_rec::CancelCheck never;
+  return fold_in_player(factors, gram, fold_in, games, weights, 2, never, nullptr);
 }
 
 // x = (u G + lambda I + sum (c - u) y y')^-1 sum c y, with lambda given.

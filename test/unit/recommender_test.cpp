@@ -131,7 +131,8 @@ TEST(Ials, FoldInMatchesHandComputation) {
   const std::int32_t owned[] = {0};
   const float weights[] = {1};
   // confidence c = 1 + 1 * 1 = 2; A = 0.5 * 5 + (2 - 0.5) * 1^2 + 0.1 * (1 + 0.5 * 2)^0 = 4.1; b = 2 * 1.
-  Eigen::VectorXf x = fold_in_player(factors, gram, fold_in, owned, weights, 1);
+  steam_rec::CancelCheck never;
+  Eigen::VectorXf x = fold_in_player(factors, gram, fold_in, owned, weights, 1, never);
   EXPECT_NEAR(x(0), 2.0 / 4.1, 1e-6);
 }
 
