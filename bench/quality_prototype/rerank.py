@@ -17,12 +17,14 @@ import scipy.optimize as so
 import scipy.sparse as sp
 
 import models
+import warm_catalog
 from eval_split import data_dir, kept_pairs, list_quality, load, split_players
 
 CANDIDATES = 100
 FOLD_CACHE = os.environ.get("STEAM_REC_FOLD_CACHE") or os.path.join(tempfile.gettempdir(), "steam_rec_rerank_folds")
 # The first-stage model whose top 100 is re-ranked and whose score is the "ease" features:
-# EASE, or with STEAM_REC_RERANK_BASE=rdlae RDLAE (its folds kept apart, named rdlae_...).
+# EASE, or with STEAM_REC_RERANK_BASE=rdlae RDLAE, or =collective the server's default model
+# (warm_catalog.py's `kinds n2 a1 s2`); each base's folds kept apart, named rdlae_..., collective_...
 BASE = os.environ.get("STEAM_REC_RERANK_BASE", "ease")
 
 
@@ -40,6 +42,13 @@ def load_catalog(data):
                 row["is_free"] == "true",
             )
     return catalog
+
+
+def base_weights(X, games):
+    """Returns the first-stage model's kept weights (BASE) on the players x games matrix X."""
+    if BASE == "collective":
+        return warm_catalog.collective((X.T @ X).toarray(), games)
+    return models.rdlae(X) if BASE == "rdlae" else models.ease(X)
 
 
 class Fold:
@@ -74,7 +83,7 @@ class Fold:
         for u, games in enumerate(aside):
             owned_mask[u, [col[a] for a in games]] = True
         scores = {}
-        scores["ease"] = np.asarray(X @ (models.rdlae(X) if BASE == "rdlae" else models.ease(X)))
+        scores["ease"] = np.asarray(X @ base_weights(X, universe))
         scores["knn"] = np.asarray(X @ models.itemknn(X))
         scores["rp3"] = np.asarray(X @ models.rp3beta(X))
         U, V = models.ials(X)

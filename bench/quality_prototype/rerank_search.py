@@ -18,9 +18,10 @@ validation player, applied to the test split's candidates).  A configuration is
 Every fit is measured four ways: re-ranking the top 100 or only the top 50, each alone or
 blended with RDLAE's order (`b1`: the model's score plus RDLAE's z-score, each scaled to
 unit sd over the fitted candidates).  Prints summarise.py's lines (split, seed, name,
-Recall@20, NDCG@20), EASE (lambda 50) on the same split as `ease lam50` and RDLAE's own order
-as `rdlae`.  Usage:
-  STEAM_REC_RERANK_BASE=rdlae rerank_search.py val|test SEED... -- CONFIG...
+Recall@20, NDCG@20), EASE (lambda 50) on the same split as `ease lam50` and the base's own order
+named as the base (`rdlae`; with STEAM_REC_RERANK_BASE=collective the server's default model,
+collective EASE, in RDLAE's place throughout).  Usage:
+  STEAM_REC_RERANK_BASE=rdlae|collective rerank_search.py val|test SEED... -- CONFIG...
 with CONFIG as `features:objective[:quad][:fit50][:l2=L]` (L the ridge, 1 by default)."""
 import os
 import sys
@@ -245,7 +246,7 @@ def main():
         target = source if split == "val" else fold(seed, "test")
         everyone = np.arange(len(target.held))
         line(seed, "ease lam50", cached_ease_quality(plays, seed, split == "val"))
-        line(seed, "rdlae", rerank.measure(target, everyone, lambda u: np.arange(rerank.CANDIDATES)))
+        line(seed, rerank.BASE, rerank.measure(target, everyone, lambda u: np.arange(rerank.CANDIDATES)))
         for config in configs:
             feats, objective, *extra = config.split(":")
             quad = "quad" in extra

@@ -146,6 +146,18 @@ def rdlae_on(gram, lam=LAM, dropout=DROPOUT):
     return keep_largest(relaxed_weights(inverse, extra, XI), KEEP)
 
 
+def chosen_gram(gram, grams):
+    """Returns the Gram of the second round's choice, n 2, a 1, s 2 (each weight squared): the server's
+    default model, collective EASE."""
+    return gram + 4 * grams["names"] + grams["studio"] + 4 * grams["series"]
+
+
+def collective(gram, appids):
+    """Returns the second round's choice's kept weights (rerank.py's base with STEAM_REC_RERANK_BASE=collective)."""
+    f = facts(appids)
+    return rdlae_on(chosen_gram(gram, {kind: f[kind] @ f[kind].T for kind in f}))
+
+
 def candidates(x, appids, only):
     """Yields (name, weights) for every candidate."""
     want = lambda name: not only or any(name.startswith(o) or o.startswith(name) for o in only)
@@ -187,8 +199,7 @@ def candidates(x, appids, only):
         name = "kinds n%g a%g s%g" % (n, a, s)
         if want(name):
             yield name, rdlae_on(gram + n ** 2 * grams["names"] + a ** 2 * grams["studio"] + s ** 2 * grams["series"])
-    # the second round's choice, n 2, a 1, s 2 (each weight squared)
-    chosen = gram + 4 * grams["names"] + grams["studio"] + 4 * grams["series"]
+    chosen = chosen_gram(gram, grams)
     if not only or any(o.startswith("more") for o in only):
         tags = tag_vectors(appids, load()[1])
         years = release_years(appids)
