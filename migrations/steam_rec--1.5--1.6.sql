@@ -696,9 +696,10 @@ END
 $$;
 
 
--- _model_drift() counts a row played at 'infinity' or a player created at
--- 'infinity' as no change: 1.5 counted them as changed since every training,
--- so one such row made maintain() retrain at every run.  The rest is 1.5's.
+-- _model_drift() counts a row played, or a player created, after now (at
+-- 'infinity', or a future time from a client's clock) as no change until
+-- that time comes: 1.5 counted them as changed since every training, so one
+-- such row made maintain() retrain at every run.  The rest is 1.5's.
 CREATE OR REPLACE FUNCTION steam_rec._model_drift(model_id bigint,
         OUT training_rows bigint, OUT new_rows bigint, OUT deleted_rows bigint, OUT played_rows bigint,
         OUT changed_rows bigint, OUT changed_share double precision, OUT new_players bigint, OUT new_games bigint)
@@ -720,7 +721,7 @@ BEGIN
     SELECT count(*) FILTER (WHERE u.id > mark),
            count(*) FILTER (WHERE u.id <= mark),
            count(*) FILTER (WHERE (mark IS NULL OR u.id <= mark) AND u.last_played > trained
-                                  AND isfinite(u.last_played))
+                                  AND u.last_played <= now())
       INTO new_rows, kept_rows, played_rows
       FROM steam_rec.user_games AS u;
     IF mark IS NULL THEN
@@ -731,7 +732,7 @@ BEGIN
         changed_share := changed_rows::double precision / greatest(training_rows, 1);
     END IF;
     SELECT count(*) INTO new_players FROM steam_rec.users AS p
-     WHERE p.created_at > trained AND isfinite(p.created_at);
+     WHERE p.created_at > trained AND p.created_at <= now();
     SELECT count(DISTINCT u.appid) INTO new_games
       FROM steam_rec.user_games AS u
      WHERE NOT EXISTS (SELECT FROM steam_rec.model_games AS mg WHERE mg.model_id = $1 AND mg.appid = u.appid);

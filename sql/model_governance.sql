@@ -55,13 +55,16 @@ SELECT model_id, new_players, new_games, new_rows, deleted_rows, played_rows,
        round(changed_share::numeric, 4) = round(15.0 / training_rows, 4) AS share_of_training_rows
   FROM steam_rec.model_report(:hybrid_model);
 
--- A timestamp of 'infinity' is no play and no arrival since the training: a
--- row played at 'infinity' and a player created at 'infinity' leave the drift
--- as it was (they counted at every later run, so maintain() retrained nightly).
+-- A time after now ('infinity', or a client's clock ahead) is no play and no
+-- arrival yet: rows played then and players created then leave the drift as
+-- it was (they counted at every later run, so maintain() retrained nightly).
 BEGIN;
 UPDATE steam_rec.user_games SET last_played = 'infinity'
  WHERE id = (SELECT min(id) FROM steam_rec.user_games WHERE user_steam_id = 12);
-INSERT INTO steam_rec.users (steam_id, username, created_at) VALUES (304, 'new_4', 'infinity');
+UPDATE steam_rec.user_games SET last_played = now() + interval '1 day'
+ WHERE id = (SELECT min(id) FROM steam_rec.user_games WHERE user_steam_id = 13);
+INSERT INTO steam_rec.users (steam_id, username, created_at)
+VALUES (304, 'new_4', 'infinity'), (305, 'new_5', now() + interval '1 day');
 SELECT model_id, new_players, new_games, new_rows, deleted_rows, played_rows
   FROM steam_rec.model_report(:hybrid_model);
 ROLLBACK;

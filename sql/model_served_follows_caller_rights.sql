@@ -162,25 +162,39 @@ ROLLBACK;
 SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS tables_model_served
   FROM steam_rec.recommend_for_games('{11}', k => 3);
 
--- 7. The same for the model's row in models: a transaction that changed its
--- algorithm by hand is served what it sees and writes no shared image (the
--- image is built from that row's algorithm and parameters; before, the
--- popularity model it saw was the image every backend served after its
--- ROLLBACK, under the itemknn model's key).
+-- 7. The model's row in models: an image is named by the row's algorithm
+-- and parameters too.  A transaction that changed the algorithm by hand is
+-- served what it sees, and no other backend is: before, the popularity
+-- model it saw was written under the itemknn model's key and served by every
+-- backend after its ROLLBACK.
 SELECT steam_rec.train('itemknn') AS unserved_model \gset
-SELECT steam_rec.train('popularity') > 0 AS popularity_active;
+SELECT steam_rec.train('popularity') AS popularity_model_id \gset
 \c
 BEGIN;
 UPDATE steam_rec.models SET algorithm = 'popularity' WHERE id = :unserved_model;
 SELECT steam_rec.activate_model(:unserved_model);
 SELECT string_agg(appid::text, ',' ORDER BY rank) <> :'shooter_list' AS own_row_served
   FROM steam_rec.recommend_for_games('{11}', k => 3);
-SELECT served_from, file IS NULL AS no_file FROM steam_rec.model_image();
 ROLLBACK;
 SELECT steam_rec.activate_model(:unserved_model);
 \c
 SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS tables_model_served
   FROM steam_rec.recommend_for_games('{11}', k => 3);
+-- The same change committed is served at the next call of every session
+-- (before, the image built from the old row was served until a new
+-- training), and so is its undoing.
+UPDATE steam_rec.models SET algorithm = 'popularity' WHERE id = :unserved_model;
+SELECT string_agg(appid::text, ',' ORDER BY rank) <> :'shooter_list' AS committed_change_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+UPDATE steam_rec.models SET algorithm = 'itemknn' WHERE id = :unserved_model;
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS tables_model_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+-- A write to models that leaves the algorithm and parameters as they were
+-- (model_report() flips the active flag to compare lists) still shares the
+-- image: no model is built per call.
+\c
+SELECT count(*) > 0 AS reported FROM steam_rec.model_report(:popularity_model_id, sample_players => 5);
+SELECT served_from FROM steam_rec.model_image();
 
 -- 8. With track_counts off the server keeps no count of a transaction's
 -- writes: one that wrote anything is served what it sees, with no shared
@@ -204,6 +218,24 @@ RESET track_counts;
 \c
 SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS tables_model_served
   FROM steam_rec.recommend_for_games('{11}', k => 3);
+
+-- 9. A rewrite of model_games in the transaction (ALTER TABLE ... TYPE, whose
+-- new rows the server counts under another relation) is a write too: the
+-- rewritten model is served to that transaction only.
+SELECT steam_rec.train('itemknn') > 0 AS trained_again;
+CREATE FUNCTION regress.reversed(weights real[]) RETURNS real[] LANGUAGE sql IMMUTABLE
+    AS $$ SELECT coalesce(array_agg(w ORDER BY o DESC), '{}') FROM unnest(weights) WITH ORDINALITY AS u(w, o) $$;
+\c
+BEGIN;
+ALTER TABLE steam_rec.model_games ALTER COLUMN weights TYPE real[] USING regress.reversed(weights);
+SELECT string_agg(appid::text, ',' ORDER BY rank) <> :'shooter_list' AS own_rows_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+SELECT served_from, file IS NULL AS no_file FROM steam_rec.model_image();
+ROLLBACK;
+\c
+SELECT string_agg(appid::text, ',' ORDER BY rank) = :'shooter_list' AS tables_model_served
+  FROM steam_rec.recommend_for_games('{11}', k => 3);
+DROP FUNCTION regress.reversed(real[]);
 
 DROP POLICY whole_for_group ON steam_rec.model_games;
 DROP POLICY first_cluster_only ON steam_rec.model_games;

@@ -59,7 +59,7 @@ struct Header {
   float blend_collaborative, blend_content, blend_popularity;
   SectionPlace sections[kSectionCount];
 };
-static_assert(sizeof(ImageKey) == 24, "the image key has no padding");
+static_assert(sizeof(ImageKey) == 32, "the image key has no padding");
 static_assert(sizeof(Header) % 8 == 0, "sections after the header stay aligned");
 
 // Games whose factors are not all zero: those with interactions in training

@@ -20,20 +20,24 @@
 
 namespace steam_rec::rec {
 
-constexpr std::uint32_t kImageFormatVersion = 2;
+constexpr std::uint32_t kImageFormatVersion = 3;
 
 // What an image was built from.  Two images with the same key hold the same
 // model: the models table is the table's OID (a new one after DROP and CREATE
-// EXTENSION or a restore), trained_at the row's timestamp in microseconds.
+// EXTENSION or a restore), trained_at the row's timestamp in microseconds,
+// rules a hash of the row's algorithm and parameters, which decide how the
+// stored rows are read and blended (a row changed by hand, committed or not,
+// names another image).
 struct ImageKey {
   std::uint32_t database = 0;
   std::uint32_t models_table = 0;
   std::int64_t model_id = 0;
   std::int64_t trained_at = 0;
+  std::uint64_t rules = 0;
 
   bool operator==(const ImageKey& o) const {
     return database == o.database && models_table == o.models_table && model_id == o.model_id &&
-           trained_at == o.trained_at;
+           trained_at == o.trained_at && rules == o.rules;
   }
 };
 

@@ -18,11 +18,14 @@ extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "funcapi.h"
 #include "pgstat.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/jsonb.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
 #include "utils/rls.h"
 #include "utils/timestamp.h"
 }
@@ -42,6 +45,7 @@ struct CachedModel {
   Oid models_table = InvalidOid;
   int64 id = 0;
   TimestampTz trained_at = 0;
+  uint64 rules = 0;  // ImageKey::rules of the row it was built from
   std::shared_ptr<rec::Recommender> recommender;
   bool mapped = false;  // from the image file, else from memory
   // Built from every row of model_games and model_tags, else from the rows
@@ -146,12 +150,18 @@ void load_games(Loading* loading, int64 id) {
 }
 
 // Whether this transaction, still open, wrote rows of `relation` (inserted,
-// updated, deleted or truncated it): its snapshot then sees rows no other
+// updated, deleted or truncated it, or gave it new files: a rewrite counts
+// its rows under another relation): its snapshot then sees rows no other
 // does, which may yet be rolled back.  The server counts a transaction's
 // writes per table only with track_counts on; with it off, a transaction that
 // wrote anything at all (it has a transaction id) is taken to have written.
 bool written_in_this_transaction(Oid relation) {
   if (!pgstat_track_counts) return TransactionIdIsValid(GetTopTransactionIdIfAny());
+  Relation opened = RelationIdGetRelation(relation);
+  if (opened == nullptr) return true;
+  const bool new_files = opened->rd_firstRelfilenodeSubid != InvalidSubTransactionId;
+  RelationClose(opened);
+  if (new_files) return true;
   const PgStat_TableStatus* status = find_tabstat_entry(relation);
   if (status == nullptr) return false;
   for (const PgStat_TableXactStatus* level = status->trans; level != nullptr; level = level->upper)
@@ -160,16 +170,14 @@ bool written_in_this_transaction(Oid relation) {
   return false;
 }
 
-// Whether the caller sees the model as every other backend does: it may
-// select model_games and model_tags (the tables, or each of their columns),
-// no row-level security applies to it there, and its transaction wrote
-// neither, nor models, whose row gives the image its algorithm and
-// parameters.  Only such a caller is served a model kept between calls, and
+// Whether the caller sees every row of model_games and model_tags as every
+// other backend does: it may select them (the tables, or each of their
+// columns), no row-level security applies to it, and its transaction wrote
+// neither.  Only such a caller is served a model kept between calls, and
 // only a model built whole; a transaction that changed the model's rows by
-// hand and rolled back wrote them into the shared image before.
+// hand and rolled back wrote them into the shared image before.  (A change
+// to the models row itself names another image: ImageKey::rules.)
 bool sees_whole_model() {
-  const Oid models = steam_rec_relation("models");
-  if (!OidIsValid(models) || written_in_this_transaction(models)) return false;
   for (const char* name : {"model_games", "model_tags"}) {
     const Oid relation = steam_rec_relation(name);
     if (!OidIsValid(relation) || written_in_this_transaction(relation)) return false;
@@ -181,10 +189,26 @@ bool sees_whole_model() {
   return true;
 }
 
+// The hash of a models row's algorithm and parameters (ImageKey::rules).
+// jsonb keeps an object's keys sorted and unique, so equal parameters hash
+// alike however they were written.
+uint64 rules_of(const ModelRow& row) {
+  const Jsonb* params = DatumGetJsonbP(row.params);
+  const uint64 algorithm = hash_bytes_extended(reinterpret_cast<const unsigned char*>(row.algorithm),
+                                               static_cast<int>(strlen(row.algorithm)), 0);
+  return hash_bytes_extended(reinterpret_cast<const unsigned char*>(VARDATA_ANY(params)),
+                             static_cast<int>(VARSIZE_ANY_EXHDR(params)), algorithm);
+}
+
+rec::ImageKey image_key(Oid models_table, const ModelRow& row) {
+  return rec::ImageKey{MyDatabaseId, models_table, row.id, row.trained_at, rules_of(row)};
+}
+
 void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bool mapped, bool whole) {
   cache.models_table = models_table;
   cache.id = row.id;
   cache.trained_at = row.trained_at;
+  cache.rules = files.key.rules;
   cache.mapped = mapped;
   cache.whole = whole;
   strlcpy(cache.image_path, files.image, sizeof cache.image_path);
@@ -243,7 +267,7 @@ void serve_from_memory(Loading* loading, const ImageFiles& files, Oid models_tab
 // row-level security builds from the rows it sees and is served that from
 // its own memory, for this call only.
 void load(Oid models_table, const ModelRow& row) {
-  const ImageFiles files(rec::ImageKey{MyDatabaseId, models_table, row.id, row.trained_at});
+  const ImageFiles files(image_key(models_table, row));
   const bool whole = sees_whole_model();
   const bool shared = whole && !citus_installed();
   if (shared && serve_mapped(files, models_table, row)) return;
@@ -300,7 +324,7 @@ bool loaded_for_caller() { return cache.whole && sees_whole_model(); }
 // backends rebuild it.
 bool holds(Oid models_table, const ModelRow& row) {
   if (cache.recommender == nullptr || cache.models_table != models_table || cache.id != row.id ||
-      cache.trained_at != row.trained_at || !loaded_for_caller())
+      cache.trained_at != row.trained_at || cache.rules != rules_of(row) || !loaded_for_caller())
     return false;
   return !cache.mapped || held_file_state(cache.held, cache.identity) != HeldFile::changed;
 }
@@ -454,7 +478,7 @@ ServedModel served_model() {
   facts.serving = true;
   facts.mapped = cache.mapped;
   facts.restricted = !cache.whole;
-  facts.key = rec::ImageKey{MyDatabaseId, cache.models_table, cache.id, cache.trained_at};
+  facts.key = rec::ImageKey{MyDatabaseId, cache.models_table, cache.id, cache.trained_at, cache.rules};
   facts.image_name = cache.image_name;
   const auto image = static_cast<int64>(served->image_bytes());
   facts.image_bytes = image;

@@ -304,19 +304,24 @@ bool write_image_file(const ImageFiles& files, const unsigned char* image, std::
                   errmsg("steam_rec: could not create model image \"%s\": %m; serving from memory", temporary)));
     return false;
   }
-  // In pieces, serving a cancel between them (an image of large factors is
-  // tens of MB, a third of a second to write); the part written goes first.
-  // An interrupt that does not end the call leaves the image to memory.
+  // In pieces, serving a cancel or termination between them (an image of
+  // large factors is tens of MB, a third of a second to write); the part
+  // written goes first.  Should the server hold the interrupt back, the image
+  // is served from memory.
   constexpr std::size_t kBytesPerWrite = 16u << 20;
   bool written = true;
   for (std::size_t done = 0; written && done < size; done += kBytesPerWrite) {
-    if (INTERRUPTS_PENDING_CONDITION()) {
+    if (QueryCancelPending || ProcDiePending) {
       CloseTransientFile(fd);
       unlink(temporary);
       CHECK_FOR_INTERRUPTS();
       return false;
     }
-    written = write_all(fd, image + done, std::min(kBytesPerWrite, size - done));
+    const std::size_t piece = std::min(kBytesPerWrite, size - done);
+    written = write_all(fd, image + done, piece);
+    // Starts writing the piece out now, so that the fsync below, which no
+    // cancel interrupts, waits for the last pieces only.
+    if (written) pg_flush_data(fd, static_cast<off_t>(done), static_cast<off_t>(piece));
   }
   if (!written || pg_fsync(fd) != 0) {
     const int saved = errno;

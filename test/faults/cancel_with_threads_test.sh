@@ -120,12 +120,22 @@ refresh_stops "refresh_recommendations rewriting in place"
 psql_value $db "INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Tagged ' || g FROM generate_series(200001, 230000) AS g;
                 INSERT INTO steam_rec.game_tags (appid, tag_name, position)
                 SELECT g, 'Filler ' || g % 50, 1 FROM generate_series(200001, 230000) AS g" >/dev/null
-psql_value $db "SELECT steam_rec.train('ials', '{\"factors\": 512, \"iterations\": 1}')" >/dev/null
+# new_ials_model SEED: trains one (a new model has no image yet).
+new_ials_model() {
+  psql_value $db "SELECT steam_rec.train('ials', '{\"factors\": 512, \"iterations\": 1, \"seed\": $1}')" >/dev/null
+}
 first_call="SELECT count(*) FROM steam_rec.similar_games((SELECT min(appid) FROM steam_rec.model_games
             WHERE model_id = (SELECT id FROM steam_rec.models WHERE active)), 1)"
-whole=$(psql -X -q -d $db -c '\timing on' -c "$first_call" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)
-psql_value $db "SELECT steam_rec.train('ials', '{\"factors\": 512, \"iterations\": 1, \"seed\": 2}')" >/dev/null
-stops_at_shares "the first call's image build of a 512-factor iALS model" "$first_call" "$whole" 30 60 90
+# The build's whole run: the shorter of two builds, after one that also
+# built the names file of the catalog rows just added.
+builds=""
+for seed in 1 2 3; do
+  new_ials_model $seed
+  builds+="$(psql -X -q -d $db -c '\timing on' -c "$first_call" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1) "
+done
+whole=$(tr ' ' '\n' <<<"${builds#* }" | grep . | sort -n | head -1)
+new_ials_model 4
+stops_at_shares "the first call's image build of a 512-factor iALS model" "$first_call" "$whole" 30 60 80
 every_game="SELECT count(*) FROM steam_rec.recommend_for_games((SELECT array_agg(appid) FROM steam_rec.model_games
             WHERE model_id = (SELECT id FROM steam_rec.models WHERE active)), 10)"
 output=$(psql -X -q -d $db -c "$first_call" -c "SET statement_timeout = 100" -c '\timing on' -c "$every_game" 2>&1 || true)
