@@ -129,9 +129,8 @@ int64 store_model_head(const rec::GameModel& model, const ModelFacts& facts) {
             " SELECT id FROM model"
           : "INSERT INTO steam_rec.models (algorithm, params, players, games, interactions, seconds)"
             " VALUES ($1, $2::pg_catalog.jsonb, $3, $4, $5, $6) RETURNING id";
-  const int result = SPI_execute_with_args(insert, facts.mark.read ? 7 : 6, model_types, model_values, nulls, false, 0);
-  if (result != (facts.mark.read ? SPI_OK_SELECT : SPI_OK_INSERT_RETURNING))
-    elog(ERROR, "steam_rec: internal query failed (%s): %s", SPI_result_code_string(result), insert);
+  spi_run(insert, facts.mark.read ? 7 : 6, model_types, model_values,
+          facts.mark.read ? SPI_OK_SELECT : SPI_OK_INSERT_RETURNING, false, nulls);
   bool is_null = true;
   const int64 id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
 

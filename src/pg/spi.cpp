@@ -20,9 +20,10 @@ void SpiSession::finish() noexcept {
   SPI_finish();  // reports failure by its result, never by ereport
 }
 
-uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values, int expected, bool read_only) {
+uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values, int expected, bool read_only,
+               const char* nulls) {
   int result =
-      SPI_execute_with_args(sql, count, const_cast<Oid*>(types), const_cast<Datum*>(values), nullptr, read_only, 0);
+      SPI_execute_with_args(sql, count, const_cast<Oid*>(types), const_cast<Datum*>(values), nulls, read_only, 0);
   if (result != expected) elog(ERROR, "steam_rec: internal query failed (%s): %s", SPI_result_code_string(result), sql);
   return SPI_processed;
 }

@@ -37,9 +37,11 @@ class SpiSession {
   bool connected_ = false;
 };
 
-// Runs `sql` with the given arguments (no NULLs) and fails unless SPI returns
-// `expected`.  Returns the number of rows processed.
-uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values, int expected, bool read_only = false);
+// Runs `sql` with the given arguments and fails unless SPI returns
+// `expected`.  `nulls`, when given, marks NULL arguments with 'n' (SPI's
+// convention); without it none is NULL.  Returns the number of rows processed.
+uint64 spi_run(const char* sql, int count, const Oid* types, const Datum* values, int expected, bool read_only = false,
+               const char* nulls = nullptr);
 
 // An array Datum of `count` values of a fixed-size, by-value or by-reference type.
 Datum int4_array(const int32* values, int count);

@@ -289,10 +289,10 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   const double limit_bytes = static_cast<double>(training_memory_limit_mb) * 1024 * 1024;
   check(guard([&] { training->data.expect_rows(owned_expected, tags_expected, limit_bytes); }), "train");
 
+  training->mark = read_user_games_mark();
   // Where a heap scan reads what SQL would (never on Citus), the owned games
   // are counted while they are read; elsewhere the memory estimate counts
   // them first, and SQL reads them.
-  training->mark = read_user_games_mark();
   OwnedGamesScan* scan = owned_games_scan_begin();
   const bool read_by_scan = scan != nullptr;
   rec::DataSize size;
