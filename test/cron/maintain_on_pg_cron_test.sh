@@ -24,6 +24,7 @@ fi
 cluster=steam_rec_cron
 db=steam_rec_cron
 pg_dropcluster --stop 15 $cluster 2>/dev/null || true
+rm -rf "/etc/postgresql/15/$cluster"  # what an interrupted run left of it (pg_createcluster refuses it)
 port=5450
 while pg_lsclusters -h | awk '{print $3}' | grep -qx "$port" || ss -ltn | grep -q ":$port "; do
   port=$((port + 1))
