@@ -20,7 +20,7 @@ REGRESS     += tag_filters_case_insensitive model_cache_key_survives_reinstall m
 REGRESS     += migration_keeps_privileges drop_guard_reads_parse_tree downgraded_database_serves
 REGRESS     += privilege_stash_written_by_superusers_only drop_guard_follows_cascade
 # One algorithm registry; the grants of the maintenance and catalog roles.
-REGRESS     += algorithm_registry role_maintenance role_catalog
+REGRESS     += algorithm_registry role_maintenance role_catalog maintenance_training_checked_at_commit
 REGRESS     += ease_rdlae_parameters stored_model_without_rdlae_keys
 REGRESS     += train_at_sql_1_5_keeps_plain_ease_default
 # Arguments read by name from one declaration per function.

@@ -419,6 +419,59 @@ END
 $$;
 
 --------------------------------------------------------------------------------
+-- The parameters train() would use, checked as train() checks them: what
+-- lets maintain()'s algorithm and params be refused when they are set instead
+-- of failing the nightly training.
+CREATE FUNCTION steam_rec.train_params(algorithm text, params jsonb DEFAULT '{}') RETURNS jsonb
+    LANGUAGE c STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS 'MODULE_PATHNAME', 'steam_rec_train_params';
+COMMENT ON FUNCTION steam_rec.train_params(text, jsonb) IS
+    'The parameters steam_rec.train(algorithm, params) would train with, every default filled in; '
+    'refuses what train() refuses, with its error. Trains nothing.';
+
+-- maintain() trains with the algorithm and params settings together (params
+-- are ignored while algorithm is active).  1.5 checked params only for being
+-- an object, so a key or value train() refuses was taken and the nightly
+-- maintain() failed on it.  The pair is checked when a transaction that
+-- changed either commits: both can be changed in one transaction in any
+-- order (one at a time, the pair in between may not fit).
+CREATE FUNCTION steam_rec._check_maintenance_training() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    algorithm constant text := steam_rec._maintenance_setting('algorithm');
+    params constant text := steam_rec._maintenance_setting('params');
+    message text;
+    hint text;
+BEGIN
+    -- Another setting's change leaves a pair stored before this check alone.
+    IF algorithm = 'active' OR NOT ((TG_OP <> 'DELETE' AND NEW.name IN ('algorithm', 'params'))
+                                    OR (TG_OP <> 'INSERT' AND OLD.name IN ('algorithm', 'params'))) THEN
+        RETURN NULL;
+    END IF;
+    BEGIN
+        PERFORM steam_rec.train_params(algorithm, params::jsonb);
+    EXCEPTION WHEN invalid_parameter_value THEN
+        GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
+        RAISE EXCEPTION 'maintenance settings algorithm "%" and params % do not fit: %', algorithm,
+                        left(params, 200) || CASE WHEN length(params) > 200 THEN '...' ELSE '' END, message
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = concat_ws(' ', nullif(hint, ''),
+                                   'To move to another algorithm, change algorithm and params in one transaction; '
+                                   'steam_rec.train_params(algorithm, params) checks a pair.');
+    END;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION steam_rec._check_maintenance_training() FROM PUBLIC;
+CREATE CONSTRAINT TRIGGER maintenance_training_fits
+    AFTER INSERT OR UPDATE OR DELETE ON steam_rec.maintenance_changed_settings
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION steam_rec._check_maintenance_training();
+
+--------------------------------------------------------------------------------
 -- Training from partial sums on a Citus cluster: train() on the coordinator
 -- calls these on every worker (run_command_on_workers); each reads only the
 -- shards of user_games on its own node and returns sums over its players,

@@ -229,6 +229,11 @@ BEGIN
 END
 $$;
 
+-- train_params() and the check of maintain()'s algorithm and params are new in 1.6.
+DROP TRIGGER maintenance_training_fits ON steam_rec.maintenance_changed_settings;
+DROP FUNCTION steam_rec._check_maintenance_training();
+DROP FUNCTION steam_rec.train_params(text, jsonb);
+
 -- The partial-sum functions for training on Citus are new in 1.6.
 DROP FUNCTION steam_rec.co_ownership_sums(text, jsonb, bytea);
 DROP FUNCTION steam_rec.owned_game_totals(text, jsonb);

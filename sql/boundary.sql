@@ -14,6 +14,8 @@ SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('unknown')$$)
 SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('glue_pg_error')$$);
 SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('glue_sql_error')$$);
 SELECT * FROM regress.refusal($$SELECT steam_rec.boundary_selftest('no such fault')$$);
+-- A long fault name is quoted cut, as every message quotes a value.
+SELECT code, length(message) AS message_length, message LIKE '%..."' AS cut FROM regress.refusal($$SELECT steam_rec.boundary_selftest(repeat('x', 1000000))$$);
 SELECT steam_rec.boundary_selftest(NULL) IS NULL AS strict_on_null;
 
 -- A statement timeout stops a C++ loop through the cancel check.

@@ -61,6 +61,7 @@ SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate(holdout => 1)$$
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate(holdout => 'NaN')$$);
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate(target => 'loved')$$);
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate('{svd}')$$);
+SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate('{itemknn, NULL}')$$);
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate(seed => NULL)$$);
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate(min_games => 0)$$);
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate(min_games => 1000)$$);

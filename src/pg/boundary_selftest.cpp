@@ -8,6 +8,7 @@
 
 #include "core/fault_injection.hpp"
 #include "pg/entry.hpp"
+#include "pg/message_value.hpp"
 #include "pg/sql_contracts.hpp"
 
 namespace {
@@ -41,7 +42,8 @@ STEAM_REC_FUNCTION(steam_rec_boundary_selftest) {
   steam_rec::SelftestFault fault;
   if (!steam_rec::parse_selftest_fault(fault_name, &fault))
     ereport(ERROR,
-            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown selftest fault \"%s\"", fault_name),
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+             errmsg("unknown selftest fault \"%s\"", steam_rec::pg::value_for_message(fault_name)),
              errhint("Valid faults are: glue_pg_error, glue_sql_error, %s.", steam_rec::selftest_fault_names())));
 
   steam_rec::CancelCheck cancel = steam_rec::pg::server_cancel_check();

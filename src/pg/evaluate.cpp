@@ -67,7 +67,11 @@ char** chosen_algorithms(const Arguments& arguments, int* count) {
     return chosen;
   }
   for (int i = 0; i < n; ++i) {
-    if (nulls[i]) continue;
+    // Skipped, a NULL made {ease, NULL} measure ease alone without a word.
+    if (nulls[i])
+      ereport(ERROR,
+              (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("algorithms must not contain NULL (element %d)", i + 1),
+               errhint("A NULL array, not a NULL in it, means every algorithm.")));
     char* name = TextDatumGetCString(values[i]);
     if (rec::find_algorithm(name) == nullptr)
       ereport(ERROR,

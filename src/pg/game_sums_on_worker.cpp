@@ -52,13 +52,13 @@ void refuse_without_citus(const char* function) {
 // Reads the algorithm and parameters the coordinator's train() was given,
 // resolved as it resolves them.
 void resolve(const Arguments& arguments, WorkerPart* part) {
-  if (arguments.is_null("algorithm"))
-    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("algorithm must not be NULL")));
-  const char* algorithm = text_to_cstring(arguments.get<text*>("algorithm"));
-  int count = 0;
-  RawParam* raw = arguments.is_null("params") ? nullptr : read_params(arguments.get<Jsonb*>("params"), &count);
+  const TrainArguments asked = read_train_arguments(arguments);
   const rec::Defaults defaults = defaults_of_installed_sql();
-  check(guard([&] { part->params = rec::resolve_params(algorithm, to_param_values(raw, count), defaults); }), "train");
+  check(guard([&] {
+          part->params =
+              rec::resolve_params(asked.algorithm, to_param_values(asked.params, asked.param_count), defaults);
+        }),
+        "train");
 }
 
 // Adds the rows of every shard of user_games placed on this node to `data`.

@@ -89,6 +89,7 @@ const FunctionContract script_checksum = with("steam_rec_script_checksum", "_scr
 const FunctionContract script_text = with("steam_rec_script_text", "_script_text", script_argument);
 const FunctionContract similar_games = with("steam_rec_similar_games", "similar_games", similar_games_arguments);
 const FunctionContract train = with("steam_rec_train", "train", train_arguments);
+const FunctionContract train_params = with("steam_rec_train_params", "train_params", train_arguments);
 const FunctionContract user_games_engagement_trigger =
     without_arguments("steam_rec_user_games_engagement_trigger", "user_games_engagement_trigger");
 const FunctionContract version = without_arguments("steam_rec_version", "version");
@@ -122,6 +123,7 @@ const FunctionContract* const* all_contracts(int* count) {
                                                   &script_text,
                                                   &similar_games,
                                                   &train,
+                                                  &train_params,
                                                   &user_games_engagement_trigger,
                                                   &version};
   *count = static_cast<int>(std::size(every));

@@ -261,20 +261,15 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   using steam_rec::guard;
   namespace rec = steam_rec::rec;
   const Arguments arguments(fcinfo, contracts::train);
-  if (arguments.is_null("algorithm"))
-    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("algorithm must not be NULL"),
-                    errhint("Valid algorithms are %s.", rec::algorithm_names())));
-  // A name longer than any algorithm's is kept as the core's error quotes it.
-  const char* algorithm = value_for_message(text_to_cstring(arguments.get<text*>("algorithm")));
-  int param_count = 0;
-  RawParam* raw = arguments.is_null("params") ? nullptr : read_params(arguments.get<Jsonb*>("params"), &param_count);
+  const TrainArguments asked = read_train_arguments(arguments);
   const auto started = std::chrono::steady_clock::now();
 
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train", ALLOCSET_DEFAULT_SIZES);
   auto* training = new_in_context<Training>(work);
   training->defaults = defaults_of_installed_sql();
   check(guard([&] {
-          training->params = rec::resolve_params(algorithm, to_param_values(raw, param_count), training->defaults);
+          training->params = rec::resolve_params(asked.algorithm, to_param_values(asked.params, asked.param_count),
+                                                 training->defaults);
         }),
         "train");
 
@@ -311,20 +306,20 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   if (!read_by_scan && train_from_partial_sums_chosen(training->params, size, &coordinator_bytes)) {
     // Each worker sums over its own shards; only games and pairs travel.
     GatheredSums* gathered = &training->gathered;
-    gather_owned_totals(algorithm, params_given, gathered);
+    gather_owned_totals(asked.algorithm, params_given, gathered);
     read_and_count_tags(training, &size, false, coordinator_bytes);
     // The coordinator's need with the names, as the refusal reports it.
     refuse_over_training_memory_limit(
         "training", training->params, size,
         coordinator_bytes + size.tag_name_bytes - rec::training_memory_bytes(training->params, size));
-    read_catalog_if_used(training, raw, param_count, size, coordinator_bytes + size.tag_name_bytes);
+    read_catalog_if_used(training, asked.params, asked.param_count, size, coordinator_bytes + size.tag_name_bytes);
     check(guard([&] {
             for (std::int32_t appid : gathered->totals.appids) training->data.add_game(appid);
             training->data.finish(cancel);
             gathered->sums = std::make_unique<rec::GameSums>(training->data.appids());
           }),
           "train");
-    if (rec::needs_co_ownership_sums(training->params)) gather_co_ownership(algorithm, params_given, gathered);
+    if (rec::needs_co_ownership_sums(training->params)) gather_co_ownership(asked.algorithm, params_given, gathered);
     check(guard([&] {
             training->size.players = gathered->totals.players;
             training->size.interactions = gathered->totals.interactions;
@@ -351,7 +346,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
     refuse_over_training_memory_limit(
         "training", training->params, size,
         rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false));
-    read_catalog_if_used(training, raw, param_count, size,
+    read_catalog_if_used(training, asked.params, asked.param_count, size,
                          rec::training_memory_bytes(training->params, size) +
                              rec::thread_scratch_bytes(training->params, size, steam_rec::max_threads(), false));
     // On one thread nothing would overlap: the serial path's one store is

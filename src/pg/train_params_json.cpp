@@ -66,6 +66,15 @@ RawParam* read_params(Jsonb* params, int* count) {
   return raw;
 }
 
+TrainArguments read_train_arguments(const Arguments& arguments) {
+  if (arguments.is_null("algorithm"))
+    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("algorithm must not be NULL"),
+                    errhint("Valid algorithms are %s.", rec::algorithm_names())));
+  TrainArguments read{value_for_message(text_to_cstring(arguments.get<text*>("algorithm"))), nullptr, 0};
+  if (!arguments.is_null("params")) read.params = read_params(arguments.get<Jsonb*>("params"), &read.param_count);
+  return read;
+}
+
 std::vector<rec::ParamValue> to_param_values(const RawParam* raw, int count) {
   std::vector<rec::ParamValue> values;
   for (int i = 0; i < count; ++i)
