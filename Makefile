@@ -90,7 +90,7 @@ REGRESS     += one_score_scale
 # The version check also sees a commit between two statements of one simple-protocol message.
 ISOLATION     += version_check_two_statements_one_message
 # A model's data mark is where its training's snapshot saw user_games end.
-ISOLATION     += train_mark_follows_read_snapshot
+ISOLATION     += train_mark_follows_read_snapshot maintenance_training_pair_concurrent
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3

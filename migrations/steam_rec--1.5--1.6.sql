@@ -434,42 +434,100 @@ COMMENT ON FUNCTION steam_rec.train_params(text, jsonb) IS
 -- are ignored while algorithm is active).  1.5 checked params only for being
 -- an object, so a key or value train() refuses was taken and the nightly
 -- maintain() failed on it.  The pair is checked when a transaction that
--- changed either commits: both can be changed in one transaction in any
--- order (one at a time, the pair in between may not fit).
+-- wrote either commits: both can be changed in one transaction in any order
+-- (one at a time, the pair in between may not fit).  A row inserted with a
+-- changed_at before the transaction (a restore's) is not checked: a pair
+-- stored by 1.5 must not make a dump unrestorable; a deleted row leaves a
+-- default, which fits any pair.
+--
+-- Every check updates the one row of maintenance_training_checks, so two
+-- transactions that each change one of the two meet there: under READ
+-- COMMITTED the later waits for the earlier and then checks the pair it
+-- committed; under REPEATABLE READ and SERIALIZABLE it fails (40001) rather
+-- than check a pair its snapshot holds but the table no longer does.
+CREATE TABLE steam_rec.maintenance_training_checks (
+    one        boolean     NOT NULL DEFAULT true,
+    checked_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT maintenance_training_checks_pkey PRIMARY KEY (one),
+    CONSTRAINT maintenance_training_checks_one_row CHECK (one)
+);
+COMMENT ON TABLE steam_rec.maintenance_training_checks IS
+    'One row: when maintain()''s algorithm and params settings were last checked together; '
+    'a check updates it, which orders concurrent changes of the two.';
+INSERT INTO steam_rec.maintenance_training_checks DEFAULT VALUES;
+REVOKE ALL ON steam_rec.maintenance_training_checks FROM PUBLIC;
+-- Marked for pg_dump, with no row dumped: the row is the extension's own.
+SELECT pg_catalog.pg_extension_config_dump('steam_rec.maintenance_training_checks', 'WHERE false');
+
 CREATE FUNCTION steam_rec._check_maintenance_training() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
-    algorithm constant text := steam_rec._maintenance_setting('algorithm');
-    params constant text := steam_rec._maintenance_setting('params');
+    algorithm text;
+    params text;
+    given jsonb;
     message text;
     hint text;
 BEGIN
-    -- Another setting's change leaves a pair stored before this check alone.
-    IF algorithm = 'active' OR NOT ((TG_OP <> 'DELETE' AND NEW.name IN ('algorithm', 'params'))
-                                    OR (TG_OP <> 'INSERT' AND OLD.name IN ('algorithm', 'params'))) THEN
+    IF NEW.name NOT IN ('algorithm', 'params')
+       OR (TG_OP = 'INSERT' AND NEW.changed_at < now())
+       OR (TG_OP = 'UPDATE' AND NEW.name = OLD.name AND NEW.value = OLD.value) THEN
+        RETURN NULL;
+    END IF;
+    UPDATE steam_rec.maintenance_training_checks SET checked_at = now();
+    -- Read after the update: under READ COMMITTED a new snapshot, which holds
+    -- what a transaction it waited for committed.
+    algorithm := steam_rec._maintenance_setting('algorithm');
+    params := steam_rec._maintenance_setting('params');
+    IF algorithm = 'active' THEN
         RETURN NULL;
     END IF;
     BEGIN
-        PERFORM steam_rec.train_params(algorithm, params::jsonb);
-    EXCEPTION WHEN invalid_parameter_value THEN
+        given := params::jsonb;
+        PERFORM steam_rec.train_params(algorithm, given);
+    EXCEPTION WHEN invalid_parameter_value OR invalid_text_representation THEN
         GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
-        RAISE EXCEPTION 'maintenance settings algorithm "%" and params % do not fit: %', algorithm,
+        RAISE EXCEPTION 'maintenance settings algorithm "%" and params % do not fit: %',
+                        left(algorithm, 64) || CASE WHEN length(algorithm) > 64 THEN '...' ELSE '' END,
                         left(params, 200) || CASE WHEN length(params) > 200 THEN '...' ELSE '' END, message
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = concat_ws(' ', nullif(hint, ''),
-                                   'To move to another algorithm, change algorithm and params in one transaction; '
-                                   'steam_rec.train_params(algorithm, params) checks a pair.');
+                                   CASE NEW.name WHEN 'params' THEN
+                                       format('Give parameters train() takes for %s: steam_rec.train_params(algorithm, params) checks them.',
+                                              left(algorithm, 64))
+                                   ELSE 'To move to another algorithm, change algorithm and params in one transaction.' END);
     END;
     RETURN NULL;
 END
 $$;
 REVOKE ALL ON FUNCTION steam_rec._check_maintenance_training() FROM PUBLIC;
 CREATE CONSTRAINT TRIGGER maintenance_training_fits
-    AFTER INSERT OR UPDATE OR DELETE ON steam_rec.maintenance_changed_settings
+    AFTER INSERT OR UPDATE ON steam_rec.maintenance_changed_settings
     DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW EXECUTE FUNCTION steam_rec._check_maintenance_training();
+
+-- A pair 1.5 took that train() refuses stays (no row is changed by an
+-- update), and maintain() fails on it until one of the two is changed: say so.
+DO $$
+DECLARE
+    algorithm constant text := steam_rec._maintenance_setting('algorithm');
+    params constant text := steam_rec._maintenance_setting('params');
+    message text;
+BEGIN
+    IF algorithm <> 'active' THEN
+        BEGIN
+            PERFORM steam_rec.train_params(algorithm, params::jsonb);
+        EXCEPTION WHEN invalid_parameter_value OR invalid_text_representation THEN
+            GET STACKED DIAGNOSTICS message = MESSAGE_TEXT;
+            RAISE WARNING 'maintenance settings algorithm "%" and params % do not fit: %', algorithm,
+                          left(params, 200) || CASE WHEN length(params) > 200 THEN '...' ELSE '' END, message
+                USING HINT = 'steam_rec.maintain() fails until they are changed: '
+                             'SELECT steam_rec.set_maintenance_setting(''params'', ...);';
+        END;
+    END IF;
+END
+$$;
 
 --------------------------------------------------------------------------------
 -- Training from partial sums on a Citus cluster: train() on the coordinator

@@ -232,6 +232,9 @@ $$;
 -- train_params() and the check of maintain()'s algorithm and params are new in 1.6.
 DROP TRIGGER maintenance_training_fits ON steam_rec.maintenance_changed_settings;
 DROP FUNCTION steam_rec._check_maintenance_training();
+-- Leaving the extension first takes it out of pg_dump's marks too.
+ALTER EXTENSION steam_rec DROP TABLE steam_rec.maintenance_training_checks;
+DROP TABLE steam_rec.maintenance_training_checks;
 DROP FUNCTION steam_rec.train_params(text, jsonb);
 
 -- The partial-sum functions for training on Citus are new in 1.6.

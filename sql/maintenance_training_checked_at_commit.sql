@@ -55,10 +55,34 @@ SELECT steam_rec.set_maintenance_setting('retrain_max_age', '1 day');
 COMMIT;
 SELECT * FROM changed;
 
--- 5. A row written into the table directly is checked the same way.
+-- An object with more keys than any algorithm takes is refused before it is read.
+SELECT steam_rec.train_params('popularity', (SELECT jsonb_object_agg('k' || i, i) FROM generate_series(1, 100000) AS i));
+
+-- 5. A row written into the table directly is checked the same way; one
+-- renamed into a setting of the pair too.
 INSERT INTO steam_rec.maintenance_changed_settings (name, value) VALUES ('algorithm', 'popularity')
     ON CONFLICT (name) DO UPDATE SET value = excluded.value;
 UPDATE steam_rec.maintenance_changed_settings SET value = '{"base": "ease", "lambda": 0}' WHERE name = 'params';
+UPDATE steam_rec.maintenance_changed_settings SET value = 'not json' WHERE name = 'params';
+BEGIN;
+DELETE FROM steam_rec.maintenance_changed_settings WHERE name = 'algorithm';
+INSERT INTO steam_rec.maintenance_changed_settings (name, value) VALUES ('evaluate', 'popularity');
+UPDATE steam_rec.maintenance_changed_settings SET name = 'algorithm' WHERE name = 'evaluate';
+COMMIT;
+SELECT * FROM changed;
+-- A long algorithm written directly is quoted cut.
+INSERT INTO steam_rec.maintenance_changed_settings (name, value) VALUES ('algorithm', repeat('x', 100000))
+    ON CONFLICT (name) DO UPDATE SET value = excluded.value;
+SELECT * FROM changed;
+-- A restore inserts rows with their old changed_at: not checked, so a dump
+-- holding a pair stored before the check restores.
+BEGIN;
+DELETE FROM steam_rec.maintenance_changed_settings;
+INSERT INTO steam_rec.maintenance_changed_settings (name, value, changed_at)
+VALUES ('algorithm', 'ease', now() - interval '1 day'), ('params', '{"lambda": -1}', now() - interval '1 day');
+COMMIT;
+SELECT * FROM changed;
+DELETE FROM steam_rec.maintenance_changed_settings WHERE name = 'params';
 SELECT * FROM changed;
 
 -- 6. While algorithm is active (the active model's configuration) params
@@ -85,4 +109,19 @@ SELECT steam_rec.set_maintenance_setting(s.name, 'default') FROM steam_rec.maint
 SELECT * FROM changed;
 DROP VIEW changed;
 SET steam_rec.allow_drop = on;
+DROP EXTENSION steam_rec;
+
+-- 8. The update from 1.5 warns of a pair 1.5 took that train() refuses, and
+-- keeps it (maintain() fails on it until it is changed); the way back and
+-- forth keeps the check.
+CREATE EXTENSION steam_rec VERSION '1.5';
+SELECT steam_rec.set_maintenance_setting('algorithm', 'itemknn');
+SELECT steam_rec.set_maintenance_setting('params', '{"neighbors": 0}');
+ALTER EXTENSION steam_rec UPDATE TO '1.6';
+SELECT name, value FROM steam_rec.maintenance_settings() WHERE changed_at IS NOT NULL ORDER BY name;
+SELECT steam_rec.set_maintenance_setting('params', '{"neighbors": 30}');
+ALTER EXTENSION steam_rec UPDATE TO '1.5';
+ALTER EXTENSION steam_rec UPDATE TO '1.6';
+SELECT steam_rec.set_maintenance_setting('params', '{"neighbors": -1}');
+SELECT name, value FROM steam_rec.maintenance_settings() WHERE changed_at IS NOT NULL ORDER BY name;
 DROP EXTENSION steam_rec;

@@ -58,9 +58,11 @@ namespace {
 constexpr const char* kExtension = "steam_rec";
 
 // Tables whose rows are not data the user would lose: the migration log
-// describes the schema, catalog_changes counts writes to catalog_cache.
+// describes the schema, catalog_changes counts writes to catalog_cache,
+// maintenance_training_checks orders checks of two settings.
 bool holds_no_user_data(const char* table) {
-  return strcmp(table, "applied_migrations") == 0 || strcmp(table, "catalog_changes") == 0;
+  return strcmp(table, "applied_migrations") == 0 || strcmp(table, "catalog_changes") == 0 ||
+         strcmp(table, "maintenance_training_checks") == 0;
 }
 
 // True when a name list of DROP EXTENSION / DROP SCHEMA names steam_rec.

@@ -1,5 +1,6 @@
 #include "pg/train_params_json.hpp"
 
+#include "core/algorithm_registry.hpp"
 #include "pg/message_value.hpp"
 
 extern "C" {
@@ -24,6 +25,14 @@ const char* type_name(const JsonbValue& value) {
   }
 }
 
+// Every algorithm's own keys, and the two any call may add (a combining
+// algorithm's base and engagement_weight): more than one call can take.
+int most_keys_a_call_takes() {
+  std::size_t keys = 2;
+  for (const rec::AlgorithmSpec& algorithm : rec::algorithms()) keys += algorithm.parameters.size();
+  return static_cast<int>(keys);
+}
+
 }  // namespace
 
 RawParam* read_params(Jsonb* params, int* count) {
@@ -32,6 +41,13 @@ RawParam* read_params(Jsonb* params, int* count) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("params must be a JSON object"),
                     errhint("For example: SELECT steam_rec.train('ease', '{\"lambda\": 300}');")));
   int capacity = static_cast<int>(JB_ROOT_COUNT(params));
+  // An object with more keys than any call takes holds an unknown one:
+  // refused before reading it (millions of keys took seconds, deaf to cancel).
+  const int most = most_keys_a_call_takes();
+  if (capacity > most)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("params has %d keys, more than any algorithm takes (%d at most)", capacity, most),
+                    errhint("SELECT name, jsonb_object_keys(parameters) FROM steam_rec.algorithms() lists them.")));
   auto* raw = static_cast<RawParam*>(palloc0(sizeof(RawParam) * (capacity > 0 ? capacity : 1)));
 
   JsonbIterator* it = JsonbIteratorInit(&params->root);
