@@ -41,3 +41,19 @@ assert_equal "the restored database decides like the source (the active model's 
   "$(psql_value $source_db "$decision_sql")" "$(psql_value $target_db "$decision_sql")"
 assert_true "and that decision knows the changes: no retrain" \
   "psql_value $target_db \"$decision_sql\" | grep -q '^no retrain: model 3: 0 owned-game rows changed'"
+
+# A pair of algorithm and params that train() refuses, stored before 1.6
+# checked the pair (here past the check, as 1.5 stored it), restores: the
+# check leaves rows inserted with their old changed_at alone.  Before, the
+# restore's COPY failed on it and took every other setting with it.
+psql_in $source_db <<'SQL'
+SELECT steam_rec.set_maintenance_setting('algorithm', 'itemknn');
+SET session_replication_role = replica;
+SELECT steam_rec.set_maintenance_setting('params', '{"neighbors": 0}');
+SQL
+settings_sql=$(fingerprint_sql maintenance_changed_settings)
+before=$(psql_value $source_db "$settings_sql")
+dropdb $target_db
+dump_and_restore $source_db $target_db
+assert_equal "settings holding a pair train() refuses survive dump and restore" \
+  "$before" "$(psql_value $target_db "$settings_sql")"
