@@ -436,9 +436,9 @@ COMMENT ON FUNCTION steam_rec.train_params(text, jsonb) IS
 -- maintain() failed on it.  The pair is checked when a transaction that
 -- wrote either commits: both can be changed in one transaction in any order
 -- (one at a time, the pair in between may not fit).  A row inserted with a
--- changed_at before the transaction (a restore's) is not checked: a pair
--- stored by 1.5 must not make a dump unrestorable; a deleted row leaves a
--- default, which fits any pair.
+-- changed_at before the transaction (a restore's) that does not fit is
+-- reported by a WARNING, not refused: a pair stored by 1.5 must not make a
+-- dump unrestorable.  A deleted row leaves a default, which fits any pair.
 --
 -- Every check updates the one row of maintenance_training_checks, so two
 -- transactions that each change one of the two meet there: under READ
@@ -464,19 +464,23 @@ CREATE FUNCTION steam_rec._check_maintenance_training() RETURNS trigger
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
+    -- A restore's row (or a direct write dated back): a pair that does not
+    -- fit is reported, not refused, so a dump always restores.
+    restored constant boolean := TG_OP = 'INSERT' AND NEW.changed_at < now();
     algorithm text;
     params text;
-    given jsonb;
     message text;
     hint text;
 BEGIN
     IF NEW.name NOT IN ('algorithm', 'params')
-       OR (TG_OP = 'INSERT' AND NEW.changed_at < now())
        OR (TG_OP = 'UPDATE' AND NEW.name = OLD.name AND NEW.value = OLD.value) THEN
         RETURN NULL;
     END IF;
-    UPDATE steam_rec.maintenance_training_checks SET checked_at = now();
-    -- Read after the update: under READ COMMITTED a new snapshot, which holds
+    -- An upsert: a row lost (a TRUNCATE of the extension's tables) comes back
+    -- instead of leaving nothing to meet on.
+    INSERT INTO steam_rec.maintenance_training_checks AS c (one, checked_at) VALUES (true, now())
+        ON CONFLICT ON CONSTRAINT maintenance_training_checks_pkey DO UPDATE SET checked_at = excluded.checked_at;
+    -- Read after the upsert: under READ COMMITTED a new snapshot, which holds
     -- what a transaction it waited for committed.
     algorithm := steam_rec._maintenance_setting('algorithm');
     params := steam_rec._maintenance_setting('params');
@@ -484,19 +488,23 @@ BEGIN
         RETURN NULL;
     END IF;
     BEGIN
-        given := params::jsonb;
-        PERFORM steam_rec.train_params(algorithm, given);
-    EXCEPTION WHEN invalid_parameter_value OR invalid_text_representation THEN
+        PERFORM steam_rec.train_params(algorithm, params::jsonb);
+    -- Also what jsonb cannot hold or parse, as _maintenance_setting_checked() takes it.
+    EXCEPTION WHEN data_exception OR program_limit_exceeded OR statement_too_complex THEN
         GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
-        RAISE EXCEPTION 'maintenance settings algorithm "%" and params % do not fit: %',
-                        left(algorithm, 64) || CASE WHEN length(algorithm) > 64 THEN '...' ELSE '' END,
-                        left(params, 200) || CASE WHEN length(params) > 200 THEN '...' ELSE '' END, message
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = concat_ws(' ', nullif(hint, ''),
-                                   CASE NEW.name WHEN 'params' THEN
-                                       format('Give parameters train() takes for %s: steam_rec.train_params(algorithm, params) checks them.',
-                                              left(algorithm, 64))
-                                   ELSE 'To move to another algorithm, change algorithm and params in one transaction.' END);
+        message := format('maintenance settings algorithm "%s" and params %s do not fit: %s',
+                          left(algorithm, 64) || CASE WHEN length(algorithm) > 64 THEN '...' ELSE '' END,
+                          left(params, 200) || CASE WHEN length(params) > 200 THEN '...' ELSE '' END, message);
+        hint := concat_ws(' ', nullif(hint, ''),
+                          CASE NEW.name WHEN 'params' THEN
+                              format('Give parameters train() takes for %s: steam_rec.train_params(algorithm, params) checks them.',
+                                     left(algorithm, 64))
+                          ELSE 'To move to another algorithm, change algorithm and params in one transaction.' END);
+        IF restored THEN
+            RAISE WARNING '%', message USING HINT = 'steam_rec.maintain() fails on them until one is changed. ' || hint;
+        ELSE
+            RAISE EXCEPTION '%', message USING ERRCODE = 'invalid_parameter_value', HINT = hint;
+        END IF;
     END;
     RETURN NULL;
 END
@@ -518,12 +526,13 @@ BEGIN
     IF algorithm <> 'active' THEN
         BEGIN
             PERFORM steam_rec.train_params(algorithm, params::jsonb);
-        EXCEPTION WHEN invalid_parameter_value OR invalid_text_representation THEN
+        EXCEPTION WHEN data_exception OR program_limit_exceeded OR statement_too_complex THEN
             GET STACKED DIAGNOSTICS message = MESSAGE_TEXT;
-            RAISE WARNING 'maintenance settings algorithm "%" and params % do not fit: %', algorithm,
+            RAISE WARNING 'maintenance settings algorithm "%" and params % do not fit: %',
+                          left(algorithm, 64) || CASE WHEN length(algorithm) > 64 THEN '...' ELSE '' END,
                           left(params, 200) || CASE WHEN length(params) > 200 THEN '...' ELSE '' END, message
-                USING HINT = 'steam_rec.maintain() fails until they are changed: '
-                             'SELECT steam_rec.set_maintenance_setting(''params'', ...);';
+                USING HINT = 'steam_rec.maintain() fails on them until one is changed with '
+                             'steam_rec.set_maintenance_setting().';
         END;
     END IF;
 END

@@ -74,8 +74,9 @@ SELECT * FROM changed;
 INSERT INTO steam_rec.maintenance_changed_settings (name, value) VALUES ('algorithm', repeat('x', 100000))
     ON CONFLICT (name) DO UPDATE SET value = excluded.value;
 SELECT * FROM changed;
--- A restore inserts rows with their old changed_at: not checked, so a dump
--- holding a pair stored before the check restores.
+-- A restore inserts rows with their old changed_at: a pair that does not fit
+-- is reported, not refused, so a dump holding a pair stored before the check
+-- restores.
 BEGIN;
 DELETE FROM steam_rec.maintenance_changed_settings;
 INSERT INTO steam_rec.maintenance_changed_settings (name, value, changed_at)
@@ -116,6 +117,12 @@ DROP EXTENSION steam_rec;
 -- forth keeps the check.
 CREATE EXTENSION steam_rec VERSION '1.5';
 SELECT steam_rec.set_maintenance_setting('algorithm', 'itemknn');
+-- A value jsonb cannot hold, written directly: a warning too, not a failed update.
+INSERT INTO steam_rec.maintenance_changed_settings (name, value) VALUES ('params', '{"neighbors": 1e1000000}');
+BEGIN;
+ALTER EXTENSION steam_rec UPDATE TO '1.6';
+ROLLBACK;
+DELETE FROM steam_rec.maintenance_changed_settings WHERE name = 'params';
 SELECT steam_rec.set_maintenance_setting('params', '{"neighbors": 0}');
 ALTER EXTENSION steam_rec UPDATE TO '1.6';
 SELECT name, value FROM steam_rec.maintenance_settings() WHERE changed_at IS NOT NULL ORDER BY name;

@@ -1,6 +1,8 @@
 #include "pg/train_params_json.hpp"
 
 #include "core/algorithm_registry.hpp"
+#include "core/guard.hpp"
+#include "pg/entry.hpp"
 #include "pg/message_value.hpp"
 
 extern "C" {
@@ -43,7 +45,8 @@ RawParam* read_params(Jsonb* params, int* count) {
   int capacity = static_cast<int>(JB_ROOT_COUNT(params));
   // An object with more keys than any call takes holds an unknown one:
   // refused before reading it (millions of keys took seconds, deaf to cancel).
-  const int most = most_keys_a_call_takes();
+  int most = 0;
+  check(steam_rec::guard([&] { most = most_keys_a_call_takes(); }), "params");
   if (capacity > most)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("params has %d keys, more than any algorithm takes (%d at most)", capacity, most),
