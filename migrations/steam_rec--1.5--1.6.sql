@@ -459,17 +459,39 @@ REVOKE ALL ON steam_rec.maintenance_training_checks FROM PUBLIC;
 -- Marked for pg_dump, with no row dumped: the row is the extension's own.
 SELECT pg_catalog.pg_extension_config_dump('steam_rec.maintenance_training_checks', 'WHERE false');
 
+-- Why the algorithm and params settings in force do not fit (train()'s
+-- message after both values, cut), or NULL when they do or algorithm is
+-- active.  The trigger below refuses or reports it; the update warns of it.
+CREATE FUNCTION steam_rec._maintenance_training_misfit() RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    algorithm constant text := steam_rec._maintenance_setting('algorithm');
+    params constant text := steam_rec._maintenance_setting('params');
+    message text;
+BEGIN
+    IF algorithm = 'active' THEN
+        RETURN NULL;
+    END IF;
+    PERFORM steam_rec.train_params(algorithm, params::jsonb);
+    RETURN NULL;
+-- Also what jsonb cannot hold or parse, as _maintenance_setting_checked() takes it.
+EXCEPTION WHEN data_exception OR program_limit_exceeded OR statement_too_complex THEN
+    GET STACKED DIAGNOSTICS message = MESSAGE_TEXT;
+    RETURN format('maintenance settings algorithm "%s" and params %s do not fit: %s',
+                  left(algorithm, 64) || CASE WHEN length(algorithm) > 64 THEN '...' ELSE '' END,
+                  left(params, 200) || CASE WHEN length(params) > 200 THEN '...' ELSE '' END, message);
+END
+$$;
+REVOKE ALL ON FUNCTION steam_rec._maintenance_training_misfit() FROM PUBLIC;
+
 CREATE FUNCTION steam_rec._check_maintenance_training() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
-    -- A restore's row (or a direct write dated back): a pair that does not
-    -- fit is reported, not refused, so a dump always restores.
-    restored constant boolean := TG_OP = 'INSERT' AND NEW.changed_at < now();
-    algorithm text;
-    params text;
-    message text;
+    misfit text;
     hint text;
 BEGIN
     IF NEW.name NOT IN ('algorithm', 'params')
@@ -482,31 +504,21 @@ BEGIN
         ON CONFLICT ON CONSTRAINT maintenance_training_checks_pkey DO UPDATE SET checked_at = excluded.checked_at;
     -- Read after the upsert: under READ COMMITTED a new snapshot, which holds
     -- what a transaction it waited for committed.
-    algorithm := steam_rec._maintenance_setting('algorithm');
-    params := steam_rec._maintenance_setting('params');
-    IF algorithm = 'active' THEN
+    misfit := steam_rec._maintenance_training_misfit();
+    IF misfit IS NULL THEN
         RETURN NULL;
     END IF;
-    BEGIN
-        PERFORM steam_rec.train_params(algorithm, params::jsonb);
-    -- Also what jsonb cannot hold or parse, as _maintenance_setting_checked() takes it.
-    EXCEPTION WHEN data_exception OR program_limit_exceeded OR statement_too_complex THEN
-        GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
-        message := format('maintenance settings algorithm "%s" and params %s do not fit: %s',
-                          left(algorithm, 64) || CASE WHEN length(algorithm) > 64 THEN '...' ELSE '' END,
-                          left(params, 200) || CASE WHEN length(params) > 200 THEN '...' ELSE '' END, message);
-        hint := concat_ws(' ', nullif(hint, ''),
-                          CASE NEW.name WHEN 'params' THEN
-                              format('Give parameters train() takes for %s: steam_rec.train_params(algorithm, params) checks them.',
-                                     left(algorithm, 64))
-                          ELSE 'To move to another algorithm, change algorithm and params in one transaction.' END);
-        IF restored THEN
-            RAISE WARNING '%', message USING HINT = 'steam_rec.maintain() fails on them until one is changed. ' || hint;
-        ELSE
-            RAISE EXCEPTION '%', message USING ERRCODE = 'invalid_parameter_value', HINT = hint;
-        END IF;
-    END;
-    RETURN NULL;
+    hint := CASE NEW.name WHEN 'params' THEN
+                format('Give parameters train() takes for %s: steam_rec.train_params(algorithm, params) checks them.',
+                       left(steam_rec._maintenance_setting('algorithm'), 64))
+            ELSE 'To move to another algorithm, change algorithm and params in one transaction.' END;
+    -- A restore's row (or a direct write dated back): reported, not refused,
+    -- so a dump always restores.
+    IF TG_OP = 'INSERT' AND NEW.changed_at < now() THEN
+        RAISE WARNING '%', misfit USING HINT = 'steam_rec.maintain() fails on them until one is changed. ' || hint;
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION '%', misfit USING ERRCODE = 'invalid_parameter_value', HINT = hint;
 END
 $$;
 REVOKE ALL ON FUNCTION steam_rec._check_maintenance_training() FROM PUBLIC;
@@ -519,21 +531,11 @@ CREATE CONSTRAINT TRIGGER maintenance_training_fits
 -- update), and maintain() fails on it until one of the two is changed: say so.
 DO $$
 DECLARE
-    algorithm constant text := steam_rec._maintenance_setting('algorithm');
-    params constant text := steam_rec._maintenance_setting('params');
-    message text;
+    misfit constant text := steam_rec._maintenance_training_misfit();
 BEGIN
-    IF algorithm <> 'active' THEN
-        BEGIN
-            PERFORM steam_rec.train_params(algorithm, params::jsonb);
-        EXCEPTION WHEN data_exception OR program_limit_exceeded OR statement_too_complex THEN
-            GET STACKED DIAGNOSTICS message = MESSAGE_TEXT;
-            RAISE WARNING 'maintenance settings algorithm "%" and params % do not fit: %',
-                          left(algorithm, 64) || CASE WHEN length(algorithm) > 64 THEN '...' ELSE '' END,
-                          left(params, 200) || CASE WHEN length(params) > 200 THEN '...' ELSE '' END, message
-                USING HINT = 'steam_rec.maintain() fails on them until one is changed with '
-                             'steam_rec.set_maintenance_setting().';
-        END;
+    IF misfit IS NOT NULL THEN
+        RAISE WARNING '%', misfit
+            USING HINT = 'steam_rec.maintain() fails on them until one is changed with steam_rec.set_maintenance_setting().';
     END IF;
 END
 $$;

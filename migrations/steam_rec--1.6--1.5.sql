@@ -232,6 +232,7 @@ $$;
 -- train_params() and the check of maintain()'s algorithm and params are new in 1.6.
 DROP TRIGGER maintenance_training_fits ON steam_rec.maintenance_changed_settings;
 DROP FUNCTION steam_rec._check_maintenance_training();
+DROP FUNCTION steam_rec._maintenance_training_misfit();
 -- Leaving the extension first takes it out of pg_dump's marks too.
 ALTER EXTENSION steam_rec DROP TABLE steam_rec.maintenance_training_checks;
 DROP TABLE steam_rec.maintenance_training_checks;
