@@ -14,16 +14,35 @@ void append(SparseRows& rows, std::vector<std::int32_t>& appids, const StoredNei
   rows.offset.push_back(static_cast<std::int64_t>(appids.size()));
 }
 
+void reserve_rows(SparseRows& rows, std::vector<std::int32_t>& appids, std::int64_t games, std::int64_t nonzeros) {
+  rows.offset.reserve(static_cast<std::size_t>(games) + 1);
+  appids.reserve(static_cast<std::size_t>(nonzeros));
+  rows.value.reserve(static_cast<std::size_t>(nonzeros));
+}
+
 // Appids to game numbers.  Appid order is game-number order, so each row stays ascending.
-void number(SparseRows& rows, const std::vector<std::int32_t>& appids, const GameModel& model) {
+void number(SparseRows& rows, const std::vector<std::int32_t>& appids, const GameModel& model, CancelCheck& cancel) {
   rows.index.resize(appids.size());
   for (std::size_t p = 0; p < appids.size(); ++p) {
+    cancel.poll(1u << 16);
     rows.index[p] = model.game_index(appids[p]);
     if (rows.index[p] < 0) throw InvalidArgument("a stored neighbour is not a game of the model");
   }
 }
 
 }  // namespace
+
+void ModelAssembler::reserve(const StoredCapacity& capacity) {
+  const auto games = static_cast<std::size_t>(capacity.games);
+  model_.appids.reserve(games);
+  model_.popularity.reserve(games);
+  reserve_rows(model_.neighbors, neighbor_appids_, capacity.games, capacity.neighbors);
+  reserve_rows(model_.content_neighbors, content_neighbor_appids_, capacity.games, capacity.content_neighbors);
+  factors_.reserve(static_cast<std::size_t>(capacity.factors));
+  model_.tags.offset.reserve(games + 1);
+  model_.tags.index.reserve(static_cast<std::size_t>(capacity.tags));
+  model_.tags.value.reserve(static_cast<std::size_t>(capacity.tags));
+}
 
 void ModelAssembler::add_game(const StoredGame& game) {
   if (!model_.appids.empty() && game.appid <= model_.appids.back())
@@ -44,8 +63,8 @@ void ModelAssembler::add_game(const StoredGame& game) {
 GameModel ModelAssembler::finish(const TrainParams& params, CancelCheck& cancel) {
   GameModel model = std::move(model_);
   model.tag_names = std::move(tag_names_);
-  number(model.neighbors, neighbor_appids_, model);
-  number(model.content_neighbors, content_neighbor_appids_, model);
+  number(model.neighbors, neighbor_appids_, model, cancel);
+  number(model.content_neighbors, content_neighbor_appids_, model, cancel);
   if (factor_count_ > 0) {
     // The stored rows into column-major factors: a transposing copy, in blocks
     // of games with a cancel poll between them (0.6 s at 33,000 x 512).

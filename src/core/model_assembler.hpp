@@ -32,8 +32,21 @@ struct StoredGame {
   std::int32_t tag_count = 0;
 };
 
+// Upper bounds of what the stored rows hold, in elements, so that reserve()
+// can size every array once.
+struct StoredCapacity {
+  std::int64_t games = 0;
+  std::int64_t neighbors = 0;
+  std::int64_t content_neighbors = 0;
+  std::int64_t factors = 0;
+  std::int64_t tags = 0;
+};
+
 class ModelAssembler {
  public:
+  // Sizes the arrays that add_game() fills: grown instead, a copy of tens of
+  // megabytes at each doubling is a stretch that no cancel poll reaches.
+  void reserve(const StoredCapacity& capacity);
   // Tags in the order of their numbers, 0 first.
   void add_tag(const std::string& name) { tag_names_.push_back(name); }
   // Games in ascending appid order.

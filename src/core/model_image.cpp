@@ -114,13 +114,25 @@ std::uint64_t checksum_of(const unsigned char* image, const Header& header, std:
   return image_checksum(image + sizeof(Header), size - sizeof(Header), head);
 }
 
-// A CSR matrix of `rows` rows over `columns` columns, absent (all rows empty)
-// when the model does not have it.
-SparseRows rows_or_empty(const SparseRows& rows, std::int32_t count) {
+// A CSR matrix of `count` rows: the model's `rows`, or `empty` made all rows
+// empty when the model does not have it.  A reference, not a copy: an item
+// model's neighbours are a hundred MB.
+const SparseRows& rows_or_empty(const SparseRows& rows, std::int32_t count, SparseRows& empty) {
   if (rows.rows() == count) return rows;
-  SparseRows empty;
   empty.offset.assign(static_cast<std::size_t>(count) + 1, 0);
   return empty;
+}
+
+// `image` made `size` zero bytes, in pieces with a cancel poll between them:
+// the first touch of tens of MB of fresh memory takes a fifth of a second.
+void zero_filled(std::vector<unsigned char>& image, std::size_t size, CancelCheck& cancel) {
+  constexpr std::size_t kBytesPerPiece = 8u << 20;
+  image.clear();
+  image.reserve(size);
+  while (image.size() < size) {
+    cancel.poll_now();
+    image.resize(std::min(size, image.size() + kBytesPerPiece));
+  }
 }
 
 class Writer {
@@ -163,9 +175,10 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
   const std::int32_t n = model.games();
   const auto t = static_cast<std::int32_t>(model.tag_names.size());
   const auto f = static_cast<std::int32_t>(model.factors.size() > 0 ? model.factors.cols() : 0);
-  const SparseRows neighbors = rows_or_empty(model.neighbors, n);
-  const SparseRows content = rows_or_empty(model.content_neighbors, n);
-  const SparseRows tags = rows_or_empty(model.tags, n);
+  SparseRows no_neighbors, no_content, no_tags;
+  const SparseRows& neighbors = rows_or_empty(model.neighbors, n, no_neighbors);
+  const SparseRows& content = rows_or_empty(model.content_neighbors, n, no_content);
+  const SparseRows& tags = rows_or_empty(model.tags, n, no_tags);
   const SparseRows games_by_tag = transpose(tags, t);
 
   std::vector<float> max_neighbor(static_cast<std::size_t>(n), 0.0f);
@@ -220,7 +233,7 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
   Writer writer(header);
   for (int s = 0; s < kSectionCount; ++s) writer.place(static_cast<Section>(s), elements[s] * element_bytes[s]);
   header.file_bytes = writer.end();
-  image.assign(writer.end(), 0);
+  zero_filled(image, writer.end(), cancel);
 
   copy(image, header, kAppids, model.appids.data(), model.appids.size());
   copy(image, header, kPopularity, model.popularity.data(), model.popularity.size());

@@ -42,7 +42,8 @@ struct ImageKey {
 };
 
 // Builds the image of a valid model (the model is validated first), polling
-// `cancel` in its longest step (iALS's factor Gram: a second at 512 factors).
+// `cancel` in its long steps: iALS's factor Gram (a second at 512 factors)
+// and the fill of the image's memory (8 MiB between polls).
 Status build_model_image(const GameModel& model, const ImageKey& key, std::vector<unsigned char>* image,
                          CancelCheck cancel = CancelCheck()) noexcept;
 

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "pg/cache_file_write.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/model_image_file.hpp"
 
@@ -248,42 +249,11 @@ void remove_other_names_files(const char* kept) {
   FreeDir(dir);
 }
 
-// Writes `bytes` to a temporary file, fsyncs it and renames it to `path`.
-// False (logged) when it could not, leaving nothing behind.
+// Writes `bytes` to a temporary file and renames it to `path`.  False
+// (logged) when it could not, leaving nothing behind.
 bool write_names_file(const char* path, const unsigned char* bytes, std::size_t size) {
-  char temporary[MAXPGPATH + 32];
-  snprintf(temporary, sizeof temporary, "%s.%d.tmp", path, MyProcPid);
-  unlink(temporary);
-  const int fd = OpenTransientFilePerm(temporary, O_WRONLY | O_CREAT | O_EXCL | PG_BINARY, pg_file_create_mode);
-  if (fd < 0) {
-    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not create names file \"%s\": %m", temporary)));
-    return false;
-  }
-  bool written = true;
-  for (std::size_t done = 0; written && done < size;) {
-    const ssize_t n = write(fd, bytes + done, std::min<std::size_t>(size - done, 1u << 30));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = ENOSPC;
-      written = false;
-    } else {
-      done += static_cast<std::size_t>(n);
-    }
-  }
-  if (!written || pg_fsync(fd) != 0) {
-    const int saved = errno;
-    CloseTransientFile(fd);
-    unlink(temporary);
-    errno = saved;
-    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not write names file \"%s\": %m", temporary)));
-    return false;
-  }
-  CloseTransientFile(fd);
-  if (durable_rename(temporary, path, LOG) != 0) {
-    unlink(temporary);
-    return false;
-  }
-  return true;
+  char temporary[kTemporaryPathBytes];
+  return write_temporary_file(path, bytes, size, "names file", temporary) && rename_into_place(temporary, path);
 }
 
 // Builds the file of `stamp` at `path` from the catalog the active snapshot

@@ -4,7 +4,7 @@
 // row into a table of its own (a quarter of that call), and every backend
 // kept its own copy.  The first backend that needs the names of a catalog
 // state writes them all to $PGDATA/steam_rec/<database>_names_<stamp>.names
-// (written to a temporary name, fsynced, renamed, never written again), and
+// (written to a temporary name, renamed, never written again: cache_file_write.hpp), and
 // every backend whose snapshot sees that same state maps it read-only.  The
 // stamp (core/names_image.hpp) names the state exactly; catalog_names.cpp
 // decides when a snapshot's state has one.

@@ -15,6 +15,7 @@
 #include "pg/train_params_json.hpp"
 
 extern "C" {
+#include "access/detoast.h"
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
@@ -117,6 +118,35 @@ void load_tags(Loading* loading, int64 id) {
   }
 }
 
+// At most how many elements of `element_bytes` the array in `column` holds:
+// its size before any TOAST compression, read without detoasting it.
+int64 array_capacity(HeapTuple tuple, TupleDesc descriptor, int column, size_t element_bytes) {
+  bool is_null = true;
+  const Datum value = SPI_getbinval(tuple, descriptor, column, &is_null);
+  return is_null ? 0 : static_cast<int64>(toast_raw_datum_size(value) / element_bytes);
+}
+
+// Upper bounds of what the fetched model_games rows hold.
+rec::StoredCapacity stored_capacity(uint64 rows) {
+  rec::StoredCapacity capacity;
+  capacity.games = static_cast<int64>(rows);
+  if (rows == 0) return capacity;
+  TupleDesc descriptor = SPI_tuptable->tupdesc;
+  const int neighbors = model_games_attribute(descriptor, "neighbors");
+  const int content_neighbors = model_games_attribute(descriptor, "content_neighbors");
+  const int factors = model_games_attribute(descriptor, "factors");
+  const int tags = model_games_attribute(descriptor, "tags");
+  for (uint64 r = 0; r < rows; ++r) {
+    CHECK_FOR_INTERRUPTS();
+    HeapTuple tuple = SPI_tuptable->vals[r];
+    capacity.neighbors += array_capacity(tuple, descriptor, neighbors, sizeof(int32));
+    capacity.content_neighbors += array_capacity(tuple, descriptor, content_neighbors, sizeof(int32));
+    capacity.factors += array_capacity(tuple, descriptor, factors, sizeof(float4));
+    capacity.tags += array_capacity(tuple, descriptor, tags, sizeof(int32));
+  }
+  return capacity;
+}
+
 void load_games(Loading* loading, int64 id) {
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(id)};
@@ -130,6 +160,8 @@ void load_games(Loading* loading, int64 id) {
   const int factors = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "factors") : 0;
   const int tags = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "tags") : 0;
   const int tag_weights = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "tag_weights") : 0;
+  const rec::StoredCapacity capacity = stored_capacity(rows);
+  check(guard([&] { loading->assembler.reserve(capacity); }), kLoading);
   for (uint64 r = 0; r < rows; ++r) {
     CHECK_FOR_INTERRUPTS();  // nothing C++ lives on this frame; the assembler belongs to a memory context
     HeapTuple tuple = SPI_tuptable->vals[r];

@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 
 #include "core/guard.hpp"
+#include "pg/cache_file_write.hpp"
 
 extern "C" {
 #include "common/file_perm.h"
@@ -61,28 +63,52 @@ namespace {
 // Checked stamps.  Checking an image whole (checksum and every bound) reads
 // all of it, about 1 ms per 10 MiB: most of a fresh backend's first call.
 // The first backend that checks a file whole leaves an empty stamp named
-// after the file's identity (device, inode, size, change time); a backend
-// that finds the stamp of the file it opened checks only the header.  Any
-// write to the image, its truncation or its replacement changes that identity
-// (the change time moves on every write and cannot be set back), so a stamp
-// never vouches for bytes nobody checked.  The change time advances in clock
-// ticks, so a file is stamped only when its last change is older than
-// kStampAfterSeconds: a write in the tick of the check must still show.
+// after the file's identity (device, inode, size, change time) and the
+// machine's boot; a backend that finds the stamp of the file it opened checks
+// only the header.  Any write to the image, its truncation or its replacement
+// changes that identity (the change time moves on every write and cannot be
+// set back), so a stamp never vouches for bytes nobody checked.  Images are
+// not fsynced (cache_file_write.hpp): after a machine crash, the only loss of
+// bytes a stamp vouched for, the boot differs, and every file is checked whole
+// again.  The change time advances in clock ticks, so a file is stamped only
+// when its last change is older than kStampAfterSeconds: a write in the tick
+// of the check must still show.
 constexpr long kStampAfterSeconds = 2;
 
-void stamp_path(const ImageFiles& files, const FileIdentity& id, char* path, std::size_t size) {
+// The kernel's id of this boot of the machine, read once; empty when it
+// cannot be read, and then no stamp is left or trusted.
+const char* boot_id() {
+  static char id[40];
+  static bool read_once = false;
+  if (!read_once) {
+    read_once = true;
+    const int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+    const ssize_t got = fd >= 0 ? read(fd, id, sizeof id - 1) : -1;
+    if (fd >= 0) close(fd);
+    std::size_t length = got > 0 ? static_cast<std::size_t>(got) : 0;
+    while (length > 0 && id[length - 1] == '\n') --length;
+    id[length] = '\0';
+    for (std::size_t i = 0; i < length; ++i)
+      if (!isxdigit(static_cast<unsigned char>(id[i])) && id[i] != '-') id[0] = '\0';  // not a file name part
+  }
+  return id;
+}
+
+// False when stamps cannot be used (no boot id).
+bool stamp_path(const ImageFiles& files, const FileIdentity& id, char* path, std::size_t size) {
+  if (boot_id()[0] == '\0') return false;
   char directory[MAXPGPATH];
   image_directory(directory);
-  snprintf(path, size, "%s/%s.checked-%llx-%llx-%lld-%ld.%09ld", directory, files.prefix,
+  snprintf(path, size, "%s/%s.checked-%s-%llx-%llx-%lld-%ld.%09ld", directory, files.prefix, boot_id(),
            static_cast<unsigned long long>(id.device), static_cast<unsigned long long>(id.inode),
            static_cast<long long>(id.size), id.ctime_seconds, id.ctime_nanoseconds);
+  return true;
 }
 
 bool has_stamp(const ImageFiles& files, const FileIdentity& id) {
   char path[MAXPGPATH * 2];
-  stamp_path(files, id, path, sizeof path);
   struct stat st;
-  return stat(path, &st) == 0;
+  return stamp_path(files, id, path, sizeof path) && stat(path, &st) == 0;
 }
 
 // Stamps the file at `fd` as checked whole when it is still the file
@@ -93,7 +119,7 @@ void leave_stamp(const ImageFiles& files, int fd, const FileIdentity& checked) {
   if (fstat(fd, &st) != 0 || !(identity_of(st) == checked)) return;
   if (static_cast<long>(time(nullptr)) - checked.ctime_seconds < kStampAfterSeconds) return;
   char path[MAXPGPATH * 2];
-  stamp_path(files, checked, path, sizeof path);
+  if (!stamp_path(files, checked, path, sizeof path)) return;
   const int stamp = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, pg_file_create_mode);
   if (stamp >= 0) close(stamp);
 }
@@ -165,21 +191,6 @@ void remove_other_files(const ImageFiles& files) {
     }
   }
   FreeDir(dir);
-}
-
-// Writes all bytes, retrying short writes; false with errno set on failure.
-bool write_all(int fd, const unsigned char* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t written = write(fd, data, size > (1u << 30) ? (1u << 30) : size);
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) {
-      if (written == 0) errno = ENOSPC;
-      return false;
-    }
-    data += written;
-    size -= static_cast<std::size_t>(written);
-  }
-  return true;
 }
 
 }  // namespace
@@ -295,44 +306,8 @@ void release_build_lock(int lock) {
 }
 
 bool write_image_file(const ImageFiles& files, const unsigned char* image, std::size_t size) {
-  char temporary[MAXPGPATH + 32];
-  snprintf(temporary, sizeof temporary, "%s.%d.tmp", files.image, MyProcPid);
-  unlink(temporary);  // debris of an earlier process with this pid
-  const int fd = OpenTransientFilePerm(temporary, O_WRONLY | O_CREAT | O_EXCL | PG_BINARY, pg_file_create_mode);
-  if (fd < 0) {
-    ereport(LOG, (errcode_for_file_access(),
-                  errmsg("steam_rec: could not create model image \"%s\": %m; serving from memory", temporary)));
-    return false;
-  }
-  // In pieces, serving a cancel or termination between them (an image of
-  // large factors is tens of MB, a third of a second to write); the part
-  // written goes first.  Should the server hold the interrupt back, the image
-  // is served from memory.
-  constexpr std::size_t kBytesPerWrite = 16u << 20;
-  bool written = true;
-  for (std::size_t done = 0; written && done < size; done += kBytesPerWrite) {
-    if (QueryCancelPending || ProcDiePending) {
-      CloseTransientFile(fd);
-      unlink(temporary);
-      CHECK_FOR_INTERRUPTS();
-      return false;
-    }
-    const std::size_t piece = std::min(kBytesPerWrite, size - done);
-    written = write_all(fd, image + done, piece);
-    // Starts writing the piece out now, so that the fsync below, which no
-    // cancel interrupts, waits for the last pieces only.
-    if (written) pg_flush_data(fd, static_cast<off_t>(done), static_cast<off_t>(piece));
-  }
-  if (!written || pg_fsync(fd) != 0) {
-    const int saved = errno;
-    CloseTransientFile(fd);
-    unlink(temporary);
-    errno = saved;
-    ereport(LOG, (errcode_for_file_access(),
-                  errmsg("steam_rec: could not write model image \"%s\": %m; serving from memory", temporary)));
-    return false;
-  }
-  CloseTransientFile(fd);
+  char temporary[kTemporaryPathBytes];
+  if (!write_temporary_file(files.image, image, size, "model image", temporary)) return false;
   // Counted before the rename: a backend that maps the file the moment it
   // appears must already see its build counted.
   const int log = open(files.builds, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, pg_file_create_mode);
@@ -343,10 +318,7 @@ bool write_image_file(const ImageFiles& files, const unsigned char* image, std::
     }
     close(log);
   }
-  if (durable_rename(temporary, files.image, LOG) != 0) {
-    unlink(temporary);
-    return false;
-  }
+  if (!rename_into_place(temporary, files.image)) return false;
   remove_other_files(files);
   return true;
 }

@@ -4,7 +4,7 @@
 //
 // A file is named after its key (database, models table, model id,
 // trained_at) and holds the same key in its header; it is written once to a
-// temporary name, fsynced and renamed, and never written again, so a mapping
+// temporary name and renamed (cache_file_write.hpp), and never written again, so a mapping
 // stays valid whatever happens to the name afterwards.  The model tables stay
 // the source of truth: a missing, stale or corrupt file is rebuilt from them,
 // and when it cannot be written the model is served from memory.
@@ -85,7 +85,7 @@ void hold_file(int* held, int fd);
 int take_build_lock(const ImageFiles& files);
 void release_build_lock(int lock);
 
-// Writes the image under a temporary name, fsyncs it, renames it into place
+// Writes the image under a temporary name, renames it into place
 // and counts the build; then removes the images of other models of this
 // database and temporary files left by dead builders.  Returns false (with a
 // LOG line saying why: disk full, permission) when the file could not be

@@ -1,0 +1,79 @@
+#include "pg/cache_file_write.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+
+extern "C" {
+#include "common/file_perm.h"
+#include "miscadmin.h"
+#include "storage/fd.h"
+}
+
+namespace steam_rec::pg {
+namespace {
+
+// Writes all bytes, retrying short writes; false with errno set on failure.
+bool write_all(int fd, const unsigned char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t written = write(fd, data, size);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) {
+      if (written == 0) errno = ENOSPC;
+      return false;
+    }
+    data += written;
+    size -= static_cast<std::size_t>(written);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool write_temporary_file(const char* path, const unsigned char* bytes, std::size_t size, const char* what,
+                          char* temporary) {
+  snprintf(temporary, kTemporaryPathBytes, "%s.%d.tmp", path, MyProcPid);
+  unlink(temporary);  // debris of an earlier process with this pid
+  const int fd = OpenTransientFilePerm(temporary, O_WRONLY | O_CREAT | O_EXCL | PG_BINARY, pg_file_create_mode);
+  if (fd < 0) {
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not create %s \"%s\": %m", what, temporary)));
+    return false;
+  }
+  // 8 MB at a time: a few ms each into the page cache.
+  constexpr std::size_t kBytesPerWrite = 8u << 20;
+  for (std::size_t done = 0; done < size; done += kBytesPerWrite) {
+    if (QueryCancelPending || ProcDiePending) {
+      CloseTransientFile(fd);
+      unlink(temporary);
+      CHECK_FOR_INTERRUPTS();
+      return false;  // the server held the interrupt back: the caller goes on without the file
+    }
+    if (!write_all(fd, bytes + done, std::min(kBytesPerWrite, size - done))) {
+      const int saved = errno;
+      CloseTransientFile(fd);
+      unlink(temporary);
+      errno = saved;
+      ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not write %s \"%s\": %m", what, temporary)));
+      return false;
+    }
+  }
+  if (CloseTransientFile(fd) != 0) {
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not close %s \"%s\": %m", what, temporary)));
+    unlink(temporary);
+    return false;
+  }
+  return true;
+}
+
+bool rename_into_place(const char* temporary, const char* path) {
+  if (rename(temporary, path) == 0) return true;
+  ereport(LOG,
+          (errcode_for_file_access(), errmsg("steam_rec: could not rename \"%s\" to \"%s\": %m", temporary, path)));
+  unlink(temporary);
+  return false;
+}
+
+}  // namespace steam_rec::pg
