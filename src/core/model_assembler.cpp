@@ -22,11 +22,13 @@ void reserve_rows(SparseRows& rows, std::vector<std::int32_t>& appids, std::int6
 
 // Appids to game numbers.  Appid order is game-number order, so each row stays ascending.
 void number(SparseRows& rows, const std::vector<std::int32_t>& appids, const GameModel& model, CancelCheck& cancel) {
-  rows.index.resize(appids.size());
-  for (std::size_t p = 0; p < appids.size(); ++p) {
+  rows.index.clear();
+  rows.index.reserve(appids.size());  // not resized: zero-filling tens of MB at once is a stretch with no poll
+  for (const std::int32_t appid : appids) {
     cancel.poll(1u << 16);
-    rows.index[p] = model.game_index(appids[p]);
-    if (rows.index[p] < 0) throw InvalidArgument("a stored neighbour is not a game of the model");
+    const std::int32_t game = model.game_index(appid);
+    if (game < 0) throw InvalidArgument("a stored neighbour is not a game of the model");
+    rows.index.push_back(game);
   }
 }
 

@@ -31,47 +31,66 @@ bool write_all(int fd, const unsigned char* data, std::size_t size) {
   return true;
 }
 
+// Asks the kernel to start writing the range out, without waiting.  Not
+// pg_flush_data(), which reports a failure at data_sync_elevel (a PANIC by
+// default) for what is only a cache; a failure here shows later, in the
+// fdatasync a checked stamp waits for.
+void start_writeback(int fd, std::size_t offset, std::size_t bytes) {
+#if defined(SYNC_FILE_RANGE_WRITE)
+  (void)sync_file_range(fd, static_cast<off_t>(offset), static_cast<off_t>(bytes), SYNC_FILE_RANGE_WRITE);
+#else
+  (void)fd, (void)offset, (void)bytes;
+#endif
+}
+
 }  // namespace
 
 bool write_temporary_file(const char* path, const unsigned char* bytes, std::size_t size, const char* what,
-                          char* temporary) {
+                          const char* consequence, char* temporary) {
   snprintf(temporary, kTemporaryPathBytes, "%s.%d.tmp", path, MyProcPid);
   unlink(temporary);  // debris of an earlier process with this pid
   const int fd = OpenTransientFilePerm(temporary, O_WRONLY | O_CREAT | O_EXCL | PG_BINARY, pg_file_create_mode);
   if (fd < 0) {
-    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not create %s \"%s\": %m", what, temporary)));
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not create %s \"%s\": %m", what, temporary),
+                  errdetail("%s", consequence)));
     return false;
   }
-  // 8 MB at a time: a few ms each into the page cache.
+  // 8 MiB at a time: a few ms each into the page cache.
   constexpr std::size_t kBytesPerWrite = 8u << 20;
   for (std::size_t done = 0; done < size; done += kBytesPerWrite) {
     if (QueryCancelPending || ProcDiePending) {
       CloseTransientFile(fd);
       unlink(temporary);
       CHECK_FOR_INTERRUPTS();
-      return false;  // the server held the interrupt back: the caller goes on without the file
+      return false;
     }
-    if (!write_all(fd, bytes + done, std::min(kBytesPerWrite, size - done))) {
+    const std::size_t piece = std::min(kBytesPerWrite, size - done);
+    if (!write_all(fd, bytes + done, piece)) {
       const int saved = errno;
       CloseTransientFile(fd);
       unlink(temporary);
       errno = saved;
-      ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not write %s \"%s\": %m", what, temporary)));
+      ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not write %s \"%s\": %m", what, temporary),
+                    errdetail("%s", consequence)));
       return false;
     }
+    start_writeback(fd, done, piece);
   }
   if (CloseTransientFile(fd) != 0) {
-    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not close %s \"%s\": %m", what, temporary)));
+    const int saved = errno;
     unlink(temporary);
+    errno = saved;
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not close %s \"%s\": %m", what, temporary),
+                  errdetail("%s", consequence)));
     return false;
   }
   return true;
 }
 
-bool rename_into_place(const char* temporary, const char* path) {
+bool rename_into_place(const char* temporary, const char* path, const char* consequence) {
   if (rename(temporary, path) == 0) return true;
-  ereport(LOG,
-          (errcode_for_file_access(), errmsg("steam_rec: could not rename \"%s\" to \"%s\": %m", temporary, path)));
+  ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not rename \"%s\" to \"%s\": %m", temporary, path),
+                errdetail("%s", consequence)));
   unlink(temporary);
   return false;
 }

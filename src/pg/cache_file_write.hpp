@@ -1,13 +1,14 @@
 // Writing the files of $PGDATA/steam_rec (model images, names files), a
 // cache of what the tables hold.  Each is written whole under a temporary
 // name and renamed into place, so a reader finds the old file, the new one or
-// none, never a part.  Neither the file nor the rename is fsynced: a backend
-// that waited for the disk could not serve a cancel meanwhile (a fifth of a
-// second for a large image on a busy disk), and only a machine crash loses
-// bytes the kernel holds.  After one, every file is checked whole before it
-// is used (a model image's checked stamps hold the boot they were left in; a
-// names file is checked whole at every mapping), so a torn file is refused
-// and built again.
+// none, never a part.  The writer does not wait for the disk (no fsync): a
+// backend waiting there could not serve a cancel (a fifth of a second for a
+// large image on a busy disk).  It only starts the writeback of each piece.
+// Bytes that never reach the disk (a machine crash, a writeback error) are
+// caught before a file is trusted: a names file is checked whole at every
+// mapping, and a model image is checked whole until a backend finds its data
+// on disk (fdatasync) and leaves a stamp naming the file and the machine's
+// boot (model_image_file.cpp).
 #pragma once
 
 #include <cstddef>
@@ -20,15 +21,16 @@ namespace steam_rec::pg {
 constexpr int kTemporaryPathBytes = MAXPGPATH + 32;
 
 // Writes `size` bytes to "<path>.<pid>.tmp" (its name left in `temporary`),
-// in pieces with a check for a cancel or termination between them: one that
-// is pending removes the file and is served (the call ends in an ERROR).
-// False, logged with `what`, when the file cannot be written; nothing is
-// left behind then.
+// in pieces with a check for a cancel or termination between them: a pending
+// one removes the file and ends the call in its ERROR (or, should the server
+// hold it back, returns false).  False, logged with `what` and
+// `consequence`, when the file cannot be written; nothing is left behind
+// then.
 bool write_temporary_file(const char* path, const unsigned char* bytes, std::size_t size, const char* what,
-                          char* temporary);
+                          const char* consequence, char* temporary);
 
 // Renames the written `temporary` to `path`; false (logged, the temporary
 // removed) when it cannot.
-bool rename_into_place(const char* temporary, const char* path);
+bool rename_into_place(const char* temporary, const char* path, const char* consequence);
 
 }  // namespace steam_rec::pg

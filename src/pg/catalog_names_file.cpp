@@ -253,7 +253,9 @@ void remove_other_names_files(const char* kept) {
 // (logged) when it could not, leaving nothing behind.
 bool write_names_file(const char* path, const unsigned char* bytes, std::size_t size) {
   char temporary[kTemporaryPathBytes];
-  return write_temporary_file(path, bytes, size, "names file", temporary) && rename_into_place(temporary, path);
+  constexpr const char* kFallback = "The names are read from steam_rec.catalog_cache.";
+  return write_temporary_file(path, bytes, size, "names file", kFallback, temporary) &&
+         rename_into_place(temporary, path, kFallback);
 }
 
 // Builds the file of `stamp` at `path` from the catalog the active snapshot

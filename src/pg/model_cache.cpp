@@ -24,6 +24,7 @@ extern "C" {
 #include "pgstat.h"
 #include "utils/acl.h"
 #include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
@@ -126,12 +127,30 @@ int64 array_capacity(HeapTuple tuple, TupleDesc descriptor, int column, size_t e
   return is_null ? 0 : static_cast<int64>(toast_raw_datum_size(value) / element_bytes);
 }
 
+// Refuses array columns of another type than the extension made (an owner
+// may retype them): their values would be read as arrays.
+void check_array_columns(TupleDesc descriptor) {
+  static const struct {
+    const char* name;
+    Oid type;
+  } kArrays[] = {{"neighbors", INT4ARRAYOID},         {"weights", FLOAT4ARRAYOID}, {"content_neighbors", INT4ARRAYOID},
+                 {"content_weights", FLOAT4ARRAYOID}, {"factors", FLOAT4ARRAYOID}, {"tags", INT4ARRAYOID},
+                 {"tag_weights", FLOAT4ARRAYOID}};
+  for (const auto& column : kArrays)
+    if (SPI_gettypeid(descriptor, model_games_attribute(descriptor, column.name)) != column.type)
+      ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                      errmsg("steam_rec.model_games column \"%s\" is not of type %s", column.name,
+                             format_type_be(column.type)),
+                      errhint("Restore the column's type: the model is read from the columns the extension made.")));
+}
+
 // Upper bounds of what the fetched model_games rows hold.
 rec::StoredCapacity stored_capacity(uint64 rows) {
   rec::StoredCapacity capacity;
   capacity.games = static_cast<int64>(rows);
   if (rows == 0) return capacity;
   TupleDesc descriptor = SPI_tuptable->tupdesc;
+  check_array_columns(descriptor);
   const int neighbors = model_games_attribute(descriptor, "neighbors");
   const int content_neighbors = model_games_attribute(descriptor, "content_neighbors");
   const int factors = model_games_attribute(descriptor, "factors");

@@ -1,5 +1,6 @@
 #include "pg/model_image_file.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -62,17 +63,16 @@ namespace {
 
 // Checked stamps.  Checking an image whole (checksum and every bound) reads
 // all of it, about 1 ms per 10 MiB: most of a fresh backend's first call.
-// The first backend that checks a file whole leaves an empty stamp named
-// after the file's identity (device, inode, size, change time) and the
-// machine's boot; a backend that finds the stamp of the file it opened checks
-// only the header.  Any write to the image, its truncation or its replacement
-// changes that identity (the change time moves on every write and cannot be
-// set back), so a stamp never vouches for bytes nobody checked.  Images are
-// not fsynced (cache_file_write.hpp): after a machine crash, the only loss of
-// bytes a stamp vouched for, the boot differs, and every file is checked whole
-// again.  The change time advances in clock ticks, so a file is stamped only
-// when its last change is older than kStampAfterSeconds: a write in the tick
-// of the check must still show.
+// The first backend that checks a file whole, once its data is on disk,
+// leaves an empty stamp named after the file's identity (device, inode,
+// size, change time) and the machine's boot; a backend that finds the stamp
+// of the file it opened checks only the header.  Any write to the image, its
+// truncation or its replacement changes that identity (the change time moves
+// on every write and cannot be set back), so a stamp never vouches for bytes
+// nobody checked; after a machine crash the boot differs, and every file is
+// checked whole again.  The change time advances in clock ticks, so a file is
+// stamped only when its last change is older than kStampAfterSeconds: a write
+// in the tick of the check must still show.
 constexpr long kStampAfterSeconds = 2;
 
 // The kernel's id of this boot of the machine, read once; empty when it
@@ -111,17 +111,45 @@ bool has_stamp(const ImageFiles& files, const FileIdentity& id) {
   return stamp_path(files, id, path, sizeof path) && stat(path, &st) == 0;
 }
 
+// Removes the key's stamps left in other boots of the machine (or before
+// stamps named their boot): none can match any more.
+void remove_stamps_of_other_boots(const ImageFiles& files) {
+  char directory[MAXPGPATH], ours[MAXPGPATH + 64], path[MAXPGPATH * 2];
+  image_directory(directory);
+  const int stamps = snprintf(ours, sizeof ours, "%s.checked-", files.prefix);
+  snprintf(ours + stamps, sizeof ours - stamps, "%s-", boot_id());
+  DIR* dir = AllocateDir(directory);
+  struct dirent* entry;
+  while ((entry = ReadDirExtended(dir, directory, LOG)) != nullptr) {
+    const char* name = entry->d_name;
+    if (strncmp(name, ours, static_cast<std::size_t>(stamps)) != 0 || strncmp(name, ours, strlen(ours)) == 0) continue;
+    snprintf(path, sizeof path, "%s/%s", directory, name);
+    unlink(path);
+  }
+  FreeDir(dir);
+}
+
 // Stamps the file at `fd` as checked whole when it is still the file
-// `checked` and its last change is old enough; a failure only costs later
-// backends a whole check.
+// `checked`, its last change is old enough, and its data is on disk: the
+// stamp outlives the page cache, and bytes the kernel failed to write back
+// must not be trusted unchecked later.  A file whose data cannot be synced
+// is removed (logged), so it is built again; any other failure only costs
+// later backends a whole check.
 void leave_stamp(const ImageFiles& files, int fd, const FileIdentity& checked) {
   struct stat st;
   if (fstat(fd, &st) != 0 || !(identity_of(st) == checked)) return;
   if (static_cast<long>(time(nullptr)) - checked.ctime_seconds < kStampAfterSeconds) return;
   char path[MAXPGPATH * 2];
   if (!stamp_path(files, checked, path, sizeof path)) return;
+  if (fdatasync(fd) != 0) {
+    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not sync model image \"%s\": %m", files.image),
+                  errdetail("The file is removed and built again by the next call.")));
+    unlink(files.image);
+    return;
+  }
   const int stamp = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, pg_file_create_mode);
   if (stamp >= 0) close(stamp);
+  remove_stamps_of_other_boots(files);
 }
 
 bool ends_with(const char* name, const char* suffix) {
@@ -307,7 +335,8 @@ void release_build_lock(int lock) {
 
 bool write_image_file(const ImageFiles& files, const unsigned char* image, std::size_t size) {
   char temporary[kTemporaryPathBytes];
-  if (!write_temporary_file(files.image, image, size, "model image", temporary)) return false;
+  constexpr const char* kFallback = "The model is served from this backend's memory.";
+  if (!write_temporary_file(files.image, image, size, "model image", kFallback, temporary)) return false;
   // Counted before the rename: a backend that maps the file the moment it
   // appears must already see its build counted.
   const int log = open(files.builds, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, pg_file_create_mode);
@@ -318,7 +347,7 @@ bool write_image_file(const ImageFiles& files, const unsigned char* image, std::
     }
     close(log);
   }
-  if (!rename_into_place(temporary, files.image)) return false;
+  if (!rename_into_place(temporary, files.image, kFallback)) return false;
   remove_other_files(files);
   return true;
 }

@@ -39,3 +39,34 @@ assert_equal "a fresh backend refuses the changed file and rebuilds it, with the
   "$expected file 2" \
   "$(psql -X -q -A -t -d $db -c "$lists_sql" -c "SELECT served_from || ' ' || builds FROM steam_rec.model_image()" | tr '\n' ' ' | sed 's/ $//')"
 assert_equal "the rebuild removed the stamp of the file it replaced" "0" "$(stamps)"
+
+# Stamps name the machine's boot (images are not fsynced: after a machine
+# crash the bytes a stamp vouched for may be gone).  A stamp that matches the
+# file in every other part but was left in another boot, or before stamps
+# named the boot, vouches for nothing: the changed file is refused and rebuilt.
+# fake_stamp BOOT: a stamp of the file as it is now, in BOOT ("" for the
+# format without a boot).
+fake_stamp() {
+  local device inode size seconds nanoseconds
+  read -r device inode size seconds <<<"$(stat -c '%d %i %s %Z' "$file")"
+  nanoseconds=$(stat -c '%z' "$file" | sed 's/.*\.\([0-9]*\) .*/\1/')
+  touch "$dir/$name.checked-${1:+$1-}$(printf '%x-%x' "$device" "$inode")-$size-$seconds.$nanoseconds"
+}
+other_boot=00000000-0000-0000-0000-000000000000
+sleep 2.5
+byte=$(od -An -tu1 -j 900 -N 1 "$file" | tr -d ' ')
+printf "\\$(printf '%03o' $(( byte ^ 1 )))" | dd of="$file" bs=1 seek=900 conv=notrunc status=none
+fake_stamp "$other_boot"
+fake_stamp ""
+assert_equal "stamps of another boot do not vouch for a changed file: it is refused and rebuilt" \
+  "$expected file 3" \
+  "$(psql -X -q -A -t -d $db -c "$lists_sql" -c "SELECT served_from || ' ' || builds FROM steam_rec.model_image()" | tr '\n' ' ' | sed 's/ $//')"
+
+# The backend that stamps a file removes its stamps of other boots.
+sleep 2.5
+fake_stamp "$other_boot"
+assert_equal "a fresh backend serves the same lists" "$expected" "$(psql_value $db "$lists_sql")"
+assert_equal "it left its own stamp and removed the other boot's" \
+  "1 0" "$(stamps) $(ls "$dir" | grep -c "^$name\.checked-$other_boot" || true)"
+assert_equal "its stamp names this boot" "1" \
+  "$(ls "$dir" | grep -c "^$name\.checked-$(cat /proc/sys/kernel/random/boot_id)-" || true)"

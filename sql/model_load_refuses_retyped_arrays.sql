@@ -1,0 +1,32 @@
+-- A model_games array column whose type a table owner changed is refused
+-- when the model is loaded, with the column named: its values were read as
+-- arrays of the original type (an int4 read as an array pointer crashed the
+-- backend).
+CREATE EXTENSION steam_rec;
+INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 40) AS g;
+INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 30) AS p;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT p, g, 1 + (p * g) % 41 FROM generate_series(1, 30) AS p, generate_series(1, 40) AS g
+ WHERE (p + g) % 3 = 0 OR (p * 7 + g * 13) % 11 = 0;
+SELECT steam_rec.refresh_engagement() > 0 AS scored;
+SELECT steam_rec.train('itemknn') > 0 AS trained;
+
+-- neighbors as one integer: refused by the first call, which loads the
+-- model from its rows (no image of it exists yet).
+ALTER TABLE steam_rec.model_games DROP CONSTRAINT model_games_neighbors_match_weights,
+    ALTER COLUMN neighbors DROP DEFAULT,
+    ALTER COLUMN neighbors TYPE integer USING neighbors[1];
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
+
+-- factors as double precision[]: refused the same way.
+ALTER TABLE steam_rec.model_games ALTER COLUMN neighbors TYPE integer[] USING ARRAY[neighbors],
+    ALTER COLUMN factors TYPE double precision[];
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
+
+-- The types restored (the neighbours emptied with their weights): served.
+ALTER TABLE steam_rec.model_games ALTER COLUMN factors TYPE real[];
+UPDATE steam_rec.model_games SET neighbors = '{}', weights = '{}';
+SELECT count(*) AS recommended FROM steam_rec.recommend(1);
+SET steam_rec.allow_drop = on;
+DROP EXTENSION steam_rec;
+RESET steam_rec.allow_drop;
