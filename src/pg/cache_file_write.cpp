@@ -31,13 +31,15 @@ bool write_all(int fd, const unsigned char* data, std::size_t size) {
   return true;
 }
 
-// Asks the kernel to start writing the range out, without waiting.  Not
-// pg_flush_data(), which reports a failure at data_sync_elevel (a PANIC by
-// default) for what is only a cache; a failure here shows later, in the
-// fdatasync a checked stamp waits for.
+// Asks the kernel to start writing the range out, without waiting (unless
+// the server runs with fsync = off, as pg_flush_data() does).  Not
+// pg_flush_data() itself, which reports a failure at data_sync_elevel (a
+// PANIC by default) for what is only a cache; a failure here shows later,
+// when a checked stamp waits for the data (model_image_file.cpp).
 void start_writeback(int fd, std::size_t offset, std::size_t bytes) {
 #if defined(SYNC_FILE_RANGE_WRITE)
-  (void)sync_file_range(fd, static_cast<off_t>(offset), static_cast<off_t>(bytes), SYNC_FILE_RANGE_WRITE);
+  if (enableFsync)
+    (void)sync_file_range(fd, static_cast<off_t>(offset), static_cast<off_t>(bytes), SYNC_FILE_RANGE_WRITE);
 #else
   (void)fd, (void)offset, (void)bytes;
 #endif

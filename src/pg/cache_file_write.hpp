@@ -4,11 +4,11 @@
 // none, never a part.  The writer does not wait for the disk (no fsync): a
 // backend waiting there could not serve a cancel (a fifth of a second for a
 // large image on a busy disk).  It only starts the writeback of each piece.
-// Bytes that never reach the disk (a machine crash, a writeback error) are
-// caught before a file is trusted: a names file is checked whole at every
-// mapping, and a model image is checked whole until a backend finds its data
-// on disk (fdatasync) and leaves a stamp naming the file and the machine's
-// boot (model_image_file.cpp).
+// A names file is checked whole at every mapping.  A model image is checked
+// whole by every backend that maps it until one finds its data on disk
+// (waiting in pieces, interruptibly) and leaves a stamp naming the file and
+// the machine's boot, so after a machine crash every image is checked whole
+// again (model_image_file.cpp).
 #pragma once
 
 #include <cstddef>

@@ -26,6 +26,7 @@ extern "C" {
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
 #include "utils/rls.h"
@@ -127,18 +128,25 @@ int64 array_capacity(HeapTuple tuple, TupleDesc descriptor, int column, size_t e
   return is_null ? 0 : static_cast<int64>(toast_raw_datum_size(value) / element_bytes);
 }
 
-// Refuses array columns of another type than the extension made (an owner
-// may retype them): their values would be read as arrays.
-void check_array_columns(TupleDesc descriptor) {
+// Refuses columns whose type an owner changed to another than the
+// extension made (a domain over it is the same type): their values would be
+// read as the original type, an int4 as an array pointer.
+void check_column_types(TupleDesc descriptor) {
   static const struct {
     const char* name;
     Oid type;
-  } kArrays[] = {{"neighbors", INT4ARRAYOID},         {"weights", FLOAT4ARRAYOID}, {"content_neighbors", INT4ARRAYOID},
-                 {"content_weights", FLOAT4ARRAYOID}, {"factors", FLOAT4ARRAYOID}, {"tags", INT4ARRAYOID},
-                 {"tag_weights", FLOAT4ARRAYOID}};
-  for (const auto& column : kArrays)
-    if (SPI_gettypeid(descriptor, model_games_attribute(descriptor, column.name)) != column.type)
-      ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+  } kColumns[] = {{"appid", INT4OID},
+                  {"popularity", FLOAT4OID},
+                  {"neighbors", INT4ARRAYOID},
+                  {"weights", FLOAT4ARRAYOID},
+                  {"content_neighbors", INT4ARRAYOID},
+                  {"content_weights", FLOAT4ARRAYOID},
+                  {"factors", FLOAT4ARRAYOID},
+                  {"tags", INT4ARRAYOID},
+                  {"tag_weights", FLOAT4ARRAYOID}};
+  for (const auto& column : kColumns)
+    if (getBaseType(SPI_gettypeid(descriptor, model_games_attribute(descriptor, column.name))) != column.type)
+      ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                       errmsg("steam_rec.model_games column \"%s\" is not of type %s", column.name,
                              format_type_be(column.type)),
                       errhint("Restore the column's type: the model is read from the columns the extension made.")));
@@ -150,7 +158,7 @@ rec::StoredCapacity stored_capacity(uint64 rows) {
   capacity.games = static_cast<int64>(rows);
   if (rows == 0) return capacity;
   TupleDesc descriptor = SPI_tuptable->tupdesc;
-  check_array_columns(descriptor);
+  check_column_types(descriptor);
   const int neighbors = model_games_attribute(descriptor, "neighbors");
   const int content_neighbors = model_games_attribute(descriptor, "content_neighbors");
   const int factors = model_games_attribute(descriptor, "factors");

@@ -112,44 +112,80 @@ bool has_stamp(const ImageFiles& files, const FileIdentity& id) {
 }
 
 // Removes the key's stamps left in other boots of the machine (or before
-// stamps named their boot): none can match any more.
+// stamps named their boot): none can match any more.  Plain readdir: this
+// runs while the caller holds a raw mapping, where an ERROR would leak it.
 void remove_stamps_of_other_boots(const ImageFiles& files) {
+  if (boot_id()[0] == '\0') return;
   char directory[MAXPGPATH], ours[MAXPGPATH + 64], path[MAXPGPATH * 2];
   image_directory(directory);
   const int stamps = snprintf(ours, sizeof ours, "%s.checked-", files.prefix);
   snprintf(ours + stamps, sizeof ours - stamps, "%s-", boot_id());
-  DIR* dir = AllocateDir(directory);
-  struct dirent* entry;
-  while ((entry = ReadDirExtended(dir, directory, LOG)) != nullptr) {
+  DIR* dir = opendir(directory);
+  if (dir == nullptr) return;
+  while (const struct dirent* entry = readdir(dir)) {
     const char* name = entry->d_name;
     if (strncmp(name, ours, static_cast<std::size_t>(stamps)) != 0 || strncmp(name, ours, strlen(ours)) == 0) continue;
     snprintf(path, sizeof path, "%s/%s", directory, name);
     unlink(path);
   }
-  FreeDir(dir);
+  closedir(dir);
+}
+
+enum class DiskState { on_disk, not_yet, failed };
+
+// Waits until the file's data is on disk, 8 MiB at a time with a look at the
+// interrupt flags between pieces (not_yet when one is pending: the caller
+// goes on without a stamp, and the call serves the interrupt at its next
+// check).  The writer started the writeback of every piece, so this mostly
+// finds it done.  With fsync = off the server trusts the disk without
+// waiting, and so does this.
+DiskState wait_until_on_disk(int fd, off_t size) {
+  if (!enableFsync) return DiskState::on_disk;
+  constexpr off_t kBytesPerWait = 8 << 20;
+  for (off_t done = 0; done < size; done += kBytesPerWait) {
+    if (QueryCancelPending || ProcDiePending) return DiskState::not_yet;
+#if defined(SYNC_FILE_RANGE_WAIT_AFTER)
+    if (sync_file_range(fd, done, std::min(kBytesPerWait, size - done),
+                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) != 0)
+      return errno == EINTR ? DiskState::not_yet : DiskState::failed;
+#endif
+  }
+  return fdatasync(fd) == 0 ? DiskState::on_disk : DiskState::failed;
+}
+
+// Removes the image at its path if it is still the file at `fd` (another
+// backend may have built a new one there meanwhile).
+void remove_if_same_file(const ImageFiles& files, int fd) {
+  struct stat at_path, held;
+  if (stat(files.image, &at_path) == 0 && fstat(fd, &held) == 0 && at_path.st_dev == held.st_dev &&
+      at_path.st_ino == held.st_ino)
+    unlink(files.image);
 }
 
 // Stamps the file at `fd` as checked whole when it is still the file
 // `checked`, its last change is old enough, and its data is on disk: the
 // stamp outlives the page cache, and bytes the kernel failed to write back
-// must not be trusted unchecked later.  A file whose data cannot be synced
-// is removed (logged), so it is built again; any other failure only costs
-// later backends a whole check.
-void leave_stamp(const ImageFiles& files, int fd, const FileIdentity& checked) {
+// must not be trusted unchecked later.  False when the data could not be
+// written back: the file is then removed (logged) and must not be served.
+// Any other reason for no stamp only costs later backends a whole check.
+bool leave_stamp(const ImageFiles& files, int fd, const FileIdentity& checked) {
   struct stat st;
-  if (fstat(fd, &st) != 0 || !(identity_of(st) == checked)) return;
-  if (static_cast<long>(time(nullptr)) - checked.ctime_seconds < kStampAfterSeconds) return;
+  if (fstat(fd, &st) != 0 || !(identity_of(st) == checked)) return true;
+  if (static_cast<long>(time(nullptr)) - checked.ctime_seconds < kStampAfterSeconds) return true;
   char path[MAXPGPATH * 2];
-  if (!stamp_path(files, checked, path, sizeof path)) return;
-  if (fdatasync(fd) != 0) {
+  if (!stamp_path(files, checked, path, sizeof path)) return true;
+  const DiskState disk = wait_until_on_disk(fd, checked.size);
+  if (disk == DiskState::not_yet) return true;
+  if (disk == DiskState::failed) {
     ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not sync model image \"%s\": %m", files.image),
-                  errdetail("The file is removed and built again by the next call.")));
-    unlink(files.image);
-    return;
+                  errdetail("The file is removed and built again.")));
+    remove_if_same_file(files, fd);
+    return false;
   }
   const int stamp = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, pg_file_create_mode);
   if (stamp >= 0) close(stamp);
   remove_stamps_of_other_boots(files);
+  return true;
 }
 
 bool ends_with(const char* name, const char* suffix) {
@@ -284,7 +320,8 @@ bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* 
   rec::ModelView view;
   Status status = checked ? rec::open_checked_model_image(address, bytes, &files.key, &view)
                           : rec::open_model_image(address, bytes, &files.key, &view);
-  if (status.ok() && !checked) leave_stamp(files, fd, opened);
+  if (status.ok() && !checked && !leave_stamp(files, fd, opened))
+    status = Status::failure(StatusCode::invalid_argument, "its data could not be written to disk");
   if (status.ok()) {
     std::shared_ptr<MappedImage> mapping;
     status = guard([&] {

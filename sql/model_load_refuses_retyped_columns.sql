@@ -1,7 +1,8 @@
--- A model_games array column whose type a table owner changed is refused
--- when the model is loaded, with the column named: its values were read as
--- arrays of the original type (an int4 read as an array pointer crashed the
--- backend).
+-- A model_games column whose type a table owner changed is refused when the
+-- model is loaded, with the column named: its values were read as the
+-- original type (an int4 read as an array pointer crashed the backend, a
+-- double precision popularity was read as garbage).  A domain over the
+-- original type is that type.
 CREATE EXTENSION steam_rec;
 INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 40) AS g;
 INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 30) AS p;
@@ -27,6 +28,20 @@ SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recomm
 ALTER TABLE steam_rec.model_games ALTER COLUMN factors TYPE real[];
 UPDATE steam_rec.model_games SET neighbors = '{}', weights = '{}';
 SELECT count(*) AS recommended FROM steam_rec.recommend(1);
+
+-- neighbors as a domain over integer[]: a new model is stored and served.
+CREATE DOMAIN regress.game_ids AS integer[] CHECK (cardinality(VALUE) < 1000);
+ALTER TABLE steam_rec.model_games ALTER COLUMN neighbors TYPE regress.game_ids;
+SELECT steam_rec.train('itemknn') > 0 AS trained;
+SELECT count(*) AS recommended FROM steam_rec.recommend(1);
+ALTER TABLE steam_rec.model_games ALTER COLUMN neighbors TYPE integer[];
+
+-- popularity as double precision: stored by train(), refused when loaded.
+ALTER TABLE steam_rec.model_games ALTER COLUMN popularity TYPE double precision;
+SELECT steam_rec.train('popularity') > 0 AS trained;
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
+ALTER TABLE steam_rec.model_games ALTER COLUMN popularity TYPE real;
 SET steam_rec.allow_drop = on;
 DROP EXTENSION steam_rec;
 RESET steam_rec.allow_drop;
+DROP DOMAIN regress.game_ids;
