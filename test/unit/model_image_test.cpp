@@ -167,26 +167,27 @@ struct PollCounter {
   }
 };
 
-// 10,000 games of 512 factors, nothing else: an image of 20 MB.
-GameModel wide_factor_model() {
+// A million games with nothing but their popularity: an image of about
+// 50 MB (each game's row offsets), cheap to build even under a sanitizer.
+GameModel many_game_model() {
   GameModel model;
-  constexpr std::int32_t kGames = 10000;
-  for (std::int32_t g = 0; g < kGames; ++g) model.appids.push_back(g + 1);
+  constexpr std::int32_t kGames = 1000000;
+  model.appids.resize(kGames);
+  for (std::int32_t g = 0; g < kGames; ++g) model.appids[g] = g + 1;
   model.popularity.assign(kGames, 1.0f);
-  model.factors = Eigen::MatrixXf::Constant(kGames, 512, 0.01f);
   return model;
 }
 
 // The zero fill of a large image once ran in one go (a fifth of a second for
-// 70 MB, no cancel served); it polls every 8 MiB, besides the Gram's blocks.
+// 70 MB, no cancel served); it polls every 8 MiB.
 TEST(ModelImage, ALargeBuildPollsCancelInItsFillAndServesIt) {
-  const GameModel model = wide_factor_model();
+  const GameModel model = many_game_model();
   PollCounter counted;
   std::vector<unsigned char> image;
   ASSERT_TRUE(build_model_image(model, kKey, &image, CancelCheck(PollCounter::poll, &counted)).ok());
-  const int gram_blocks = (10000 + 2047) / 2048;
-  EXPECT_GE(counted.polls, gram_blocks + static_cast<int>(image.size() >> 23)) << image.size() << " bytes";
-  for (int stop_at : {gram_blocks + 1, counted.polls}) {
+  EXPECT_GE(counted.polls, static_cast<int>(image.size() >> 23)) << image.size() << " bytes";
+  EXPECT_GE(counted.polls, 4);
+  for (int stop_at : {1, counted.polls}) {
     PollCounter stopping;
     stopping.stop_at = stop_at;
     std::vector<unsigned char> stopped;
