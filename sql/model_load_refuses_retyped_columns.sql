@@ -4,12 +4,7 @@
 -- double precision popularity was read as garbage).  A domain over the
 -- original type is that type.
 CREATE EXTENSION steam_rec;
-INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(1, 40) AS g;
-INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 30) AS p;
-INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
-SELECT p, g, 1 + (p * g) % 41 FROM generate_series(1, 30) AS p, generate_series(1, 40) AS g
- WHERE (p + g) % 3 = 0 OR (p * 7 + g * 13) % 11 = 0;
-SELECT steam_rec.refresh_engagement() > 0 AS scored;
+SELECT regress.load_two_clusters();
 SELECT steam_rec.train('itemknn') > 0 AS trained;
 
 -- neighbors as one integer: refused by the first call, which loads the

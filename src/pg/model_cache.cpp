@@ -95,14 +95,12 @@ const T* array_elements(HeapTuple tuple, TupleDesc descriptor, int column, Oid e
 }
 
 // Two array columns: neighbor appids and their weights.
-rec::StoredNeighbors stored_neighbors(HeapTuple tuple, TupleDesc descriptor, const char* appids_column,
-                                      const char* weights_column, int32 appid) {
+rec::StoredNeighbors stored_neighbors(HeapTuple tuple, TupleDesc descriptor, int appids_column, int weights_column,
+                                      int32 appid) {
   rec::StoredNeighbors stored;
   int32 weights = 0;
-  stored.appids = array_elements<int32>(tuple, descriptor, model_games_attribute(descriptor, appids_column), INT4OID,
-                                        &stored.count);
-  stored.weights =
-      array_elements<float>(tuple, descriptor, model_games_attribute(descriptor, weights_column), FLOAT4OID, &weights);
+  stored.appids = array_elements<int32>(tuple, descriptor, appids_column, INT4OID, &stored.count);
+  stored.weights = array_elements<float>(tuple, descriptor, weights_column, FLOAT4OID, &weights);
   if (stored.count != weights) malformed(appid);
   return stored;
 }
@@ -120,6 +118,40 @@ void load_tags(Loading* loading, int64 id) {
   }
 }
 
+// The numbers of the fetched model_games columns, looked up once.
+struct StoredColumns {
+  int appid, popularity, neighbors, weights, content_neighbors, content_weights, factors, tags, tag_weights;
+};
+
+// Looks the columns up and refuses any whose type an owner changed to
+// another than the extension made (a domain over it is the same type): its
+// values would be read as the original type, an int4 as an array pointer.
+StoredColumns stored_columns(TupleDesc descriptor) {
+  StoredColumns columns;
+  const struct {
+    int* number;
+    const char* name;
+    Oid type;
+  } kColumns[] = {{&columns.appid, "appid", INT4OID},
+                  {&columns.popularity, "popularity", FLOAT4OID},
+                  {&columns.neighbors, "neighbors", INT4ARRAYOID},
+                  {&columns.weights, "weights", FLOAT4ARRAYOID},
+                  {&columns.content_neighbors, "content_neighbors", INT4ARRAYOID},
+                  {&columns.content_weights, "content_weights", FLOAT4ARRAYOID},
+                  {&columns.factors, "factors", FLOAT4ARRAYOID},
+                  {&columns.tags, "tags", INT4ARRAYOID},
+                  {&columns.tag_weights, "tag_weights", FLOAT4ARRAYOID}};
+  for (const auto& column : kColumns) {
+    *column.number = model_games_attribute(descriptor, column.name);
+    if (getBaseType(SPI_gettypeid(descriptor, *column.number)) != column.type)
+      ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                      errmsg("steam_rec.model_games column \"%s\" is not of type %s", column.name,
+                             format_type_be(column.type)),
+                      errhint("Restore the column's type: the model is read from the columns the extension made.")));
+  }
+  return columns;
+}
+
 // At most how many elements of `element_bytes` the array in `column` holds:
 // its size before any TOAST compression, read without detoasting it.
 int64 array_capacity(HeapTuple tuple, TupleDesc descriptor, int column, size_t element_bytes) {
@@ -128,48 +160,18 @@ int64 array_capacity(HeapTuple tuple, TupleDesc descriptor, int column, size_t e
   return is_null ? 0 : static_cast<int64>(toast_raw_datum_size(value) / element_bytes);
 }
 
-// Refuses columns whose type an owner changed to another than the
-// extension made (a domain over it is the same type): their values would be
-// read as the original type, an int4 as an array pointer.
-void check_column_types(TupleDesc descriptor) {
-  static const struct {
-    const char* name;
-    Oid type;
-  } kColumns[] = {{"appid", INT4OID},
-                  {"popularity", FLOAT4OID},
-                  {"neighbors", INT4ARRAYOID},
-                  {"weights", FLOAT4ARRAYOID},
-                  {"content_neighbors", INT4ARRAYOID},
-                  {"content_weights", FLOAT4ARRAYOID},
-                  {"factors", FLOAT4ARRAYOID},
-                  {"tags", INT4ARRAYOID},
-                  {"tag_weights", FLOAT4ARRAYOID}};
-  for (const auto& column : kColumns)
-    if (getBaseType(SPI_gettypeid(descriptor, model_games_attribute(descriptor, column.name))) != column.type)
-      ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                      errmsg("steam_rec.model_games column \"%s\" is not of type %s", column.name,
-                             format_type_be(column.type)),
-                      errhint("Restore the column's type: the model is read from the columns the extension made.")));
-}
-
 // Upper bounds of what the fetched model_games rows hold.
-rec::StoredCapacity stored_capacity(uint64 rows) {
+rec::StoredCapacity stored_capacity(uint64 rows, const StoredColumns& columns) {
   rec::StoredCapacity capacity;
   capacity.games = static_cast<int64>(rows);
-  if (rows == 0) return capacity;
   TupleDesc descriptor = SPI_tuptable->tupdesc;
-  check_column_types(descriptor);
-  const int neighbors = model_games_attribute(descriptor, "neighbors");
-  const int content_neighbors = model_games_attribute(descriptor, "content_neighbors");
-  const int factors = model_games_attribute(descriptor, "factors");
-  const int tags = model_games_attribute(descriptor, "tags");
   for (uint64 r = 0; r < rows; ++r) {
     CHECK_FOR_INTERRUPTS();
     HeapTuple tuple = SPI_tuptable->vals[r];
-    capacity.neighbors += array_capacity(tuple, descriptor, neighbors, sizeof(int32));
-    capacity.content_neighbors += array_capacity(tuple, descriptor, content_neighbors, sizeof(int32));
-    capacity.factors += array_capacity(tuple, descriptor, factors, sizeof(float4));
-    capacity.tags += array_capacity(tuple, descriptor, tags, sizeof(int32));
+    capacity.neighbors += array_capacity(tuple, descriptor, columns.neighbors, sizeof(int32));
+    capacity.content_neighbors += array_capacity(tuple, descriptor, columns.content_neighbors, sizeof(int32));
+    capacity.factors += array_capacity(tuple, descriptor, columns.factors, sizeof(float4));
+    capacity.tags += array_capacity(tuple, descriptor, columns.tags, sizeof(int32));
   }
   return capacity;
 }
@@ -182,27 +184,25 @@ void load_games(Loading* loading, int64 id) {
       " ORDER BY appid",
       model_games_column_list());
   uint64 rows = spi_run(query, 1, types, values, SPI_OK_SELECT, true);
-  const int appid = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "appid") : 0;
-  const int popularity = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "popularity") : 0;
-  const int factors = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "factors") : 0;
-  const int tags = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "tags") : 0;
-  const int tag_weights = rows > 0 ? model_games_attribute(SPI_tuptable->tupdesc, "tag_weights") : 0;
-  const rec::StoredCapacity capacity = stored_capacity(rows);
+  if (rows == 0) return;
+  TupleDesc descriptor = SPI_tuptable->tupdesc;
+  const StoredColumns columns = stored_columns(descriptor);
+  const rec::StoredCapacity capacity = stored_capacity(rows, columns);
   check(guard([&] { loading->assembler.reserve(capacity); }), kLoading);
   for (uint64 r = 0; r < rows; ++r) {
     CHECK_FOR_INTERRUPTS();  // nothing C++ lives on this frame; the assembler belongs to a memory context
     HeapTuple tuple = SPI_tuptable->vals[r];
-    TupleDesc descriptor = SPI_tuptable->tupdesc;
     bool is_null = true;
     rec::StoredGame game;
-    game.appid = DatumGetInt32(SPI_getbinval(tuple, descriptor, appid, &is_null));
-    game.popularity = DatumGetFloat4(SPI_getbinval(tuple, descriptor, popularity, &is_null));
-    game.neighbors = stored_neighbors(tuple, descriptor, "neighbors", "weights", game.appid);
-    game.content_neighbors = stored_neighbors(tuple, descriptor, "content_neighbors", "content_weights", game.appid);
-    game.factors = array_elements<float>(tuple, descriptor, factors, FLOAT4OID, &game.factor_count);
+    game.appid = DatumGetInt32(SPI_getbinval(tuple, descriptor, columns.appid, &is_null));
+    game.popularity = DatumGetFloat4(SPI_getbinval(tuple, descriptor, columns.popularity, &is_null));
+    game.neighbors = stored_neighbors(tuple, descriptor, columns.neighbors, columns.weights, game.appid);
+    game.content_neighbors =
+        stored_neighbors(tuple, descriptor, columns.content_neighbors, columns.content_weights, game.appid);
+    game.factors = array_elements<float>(tuple, descriptor, columns.factors, FLOAT4OID, &game.factor_count);
     int32 tag_weight_count = 0;
-    game.tags = array_elements<int32>(tuple, descriptor, tags, INT4OID, &game.tag_count);
-    game.tag_weights = array_elements<float>(tuple, descriptor, tag_weights, FLOAT4OID, &tag_weight_count);
+    game.tags = array_elements<int32>(tuple, descriptor, columns.tags, INT4OID, &game.tag_count);
+    game.tag_weights = array_elements<float>(tuple, descriptor, columns.tag_weights, FLOAT4OID, &tag_weight_count);
     if (game.tag_count != tag_weight_count) malformed(game.appid);
     check(guard([&] { loading->assembler.add_game(game); }), kLoading);
   }
