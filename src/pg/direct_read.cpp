@@ -389,6 +389,14 @@ bool keyed_in_default_order(Relation heap, Relation index, int i, int column) {
   return OidIsValid(family) && family == index->rd_opfamily[i];
 }
 
+// Whether heap column `column` holds values of `type` (a domain over it
+// counts): the reads below take its datums as that type.  A column retyped
+// by its owner is read through SQL instead, which casts it.
+bool column_of_type(Relation heap, const char* column, Oid type) {
+  const Oid declared = TupleDescAttr(RelationGetDescr(heap), attribute_number(heap, column) - 1)->atttypid;
+  return declared == type || getBaseType(declared) == type;
+}
+
 }  // namespace
 
 bool open_player_games_index(Oid user_games, Oid index_oid, PlayerGamesIndex* opened) {
@@ -402,7 +410,9 @@ bool open_player_games_index(Oid user_games, Oid index_oid, PlayerGamesIndex* op
   const bool usable = form->indrelid == user_games && form->indisvalid && index->rd_rel->relam == BTREE_AM_OID &&
                       heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, nullptr) && form->indnkeyatts >= 2 &&
                       keyed_in_default_order(heap, index, 0, attribute_number(heap, "user_steam_id")) &&
-                      keyed_in_default_order(heap, index, 1, attribute_number(heap, "appid"));
+                      keyed_in_default_order(heap, index, 1, attribute_number(heap, "appid")) &&
+                      column_of_type(heap, "user_steam_id", INT8OID) && column_of_type(heap, "appid", INT4OID) &&
+                      column_of_type(heap, "engagement_score", FLOAT4OID);
   if (!usable) {
     index_close(index, AccessShareLock);
     return false;

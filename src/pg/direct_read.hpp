@@ -65,7 +65,9 @@ struct PlayerGamesIndex {
 // when read_player_games() may read through it: a valid btree index of
 // user_games on (user_steam_id, appid, ...), both ascending in their types'
 // default btree order, not partial, so it holds every row of a player, in
-// appid order.  Otherwise the index is closed again and false returned.
+// appid order; user_steam_id, appid and engagement_score of the types they are
+// read as (bigint, integer, real, or domains over them).  Otherwise the index
+// is closed again and false returned.
 bool open_player_games_index(Oid user_games, Oid index, PlayerGamesIndex* opened);
 
 // Closes what open_player_games_index() left open.

@@ -174,7 +174,10 @@ void refuse_if_too_large(const rec::TrainParams& params, const rec::DataSize& si
 void read_data(Job* job, rec::DataSize size) {
   const TimestampTz as_of = engagement_as_of();
   for_each_batch("steam_rec_evaluate_plays",
-                 "SELECT user_steam_id, appid, engagement_score, playtime_hours, playtime_2weeks_hours, last_played"
+                 // Cast to the types read below, whatever an owner retyped a column to.
+                 "SELECT user_steam_id::pg_catalog.int8, appid::pg_catalog.int4,"
+                 "       engagement_score::pg_catalog.float4, playtime_hours::pg_catalog.float8,"
+                 "       playtime_2weeks_hours::pg_catalog.float8, last_played::pg_catalog.timestamptz"
                  "  FROM steam_rec.user_games",
                  0, nullptr, nullptr, [&](SPITupleTable* table, uint64 rows) {
                    auto* plays = static_cast<rec::EvalPlay*>(palloc(sizeof(rec::EvalPlay) * rows));

@@ -486,13 +486,16 @@ ActiveModel active_model_and_games(int64 steam_id, PlayerGames* games) {
   // The games in appid order, as the direct read gives them: the scores are
   // sums over the games in the order read, so another order (whatever the
   // plan gives) would change them in their last bits, and ties with them.
+  // Each column is cast to the type it is read as (an owner may have retyped
+  // one: the direct read leaves such a table to this path).
   HeapTuple tuple = nullptr;
   TupleDesc descriptor = nullptr;
   static const char* const query =
       "SELECT m.id, m.trained_at, m.algorithm, m.params, g.appids, g.engagement"
       "  FROM steam_rec.models AS m"
-      "  LEFT JOIN LATERAL (SELECT pg_catalog.array_agg(ug.appid ORDER BY ug.appid) AS appids,"
-      "                            pg_catalog.array_agg(ug.engagement_score ORDER BY ug.appid) AS engagement"
+      "  LEFT JOIN LATERAL (SELECT pg_catalog.array_agg(ug.appid::pg_catalog.int4 ORDER BY ug.appid) AS appids,"
+      "                            pg_catalog.array_agg(ug.engagement_score::pg_catalog.float4 ORDER BY ug.appid)"
+      "                              AS engagement"
       "                       FROM steam_rec.user_games AS ug"
       "                      WHERE ug.user_steam_id OPERATOR(pg_catalog.=) %s) AS g ON true"
       " WHERE m.active";

@@ -324,12 +324,15 @@ STEAM_REC_FUNCTION(steam_rec_refresh_recommendations) {
   // a ranking fall by the order of the games).  Ordered by both keys here,
   // the plan sorted every row on this thread, which alone reads and writes;
   // by steam_id alone it reads both tables through their keys' indexes and
-  // sorts nothing (a third less time reading at scale M).
+  // sorts nothing (a third less time reading at scale M).  Each column is
+  // cast to the type read_page() reads it as, whatever its owner retyped it to.
   const char* players_and_games =
-      one_player ? "SELECT u.steam_id, ug.appid, ug.engagement_score FROM steam_rec.users AS u"
+      one_player ? "SELECT u.steam_id::pg_catalog.int8, ug.appid::pg_catalog.int4,"
+                   "       ug.engagement_score::pg_catalog.float4 FROM steam_rec.users AS u"
                    "  LEFT JOIN steam_rec.user_games AS ug ON ug.user_steam_id OPERATOR(pg_catalog.=) u.steam_id"
                    " WHERE u.steam_id OPERATOR(pg_catalog.=) $1"
-                 : "SELECT u.steam_id, ug.appid, ug.engagement_score FROM steam_rec.users AS u"
+                 : "SELECT u.steam_id::pg_catalog.int8, ug.appid::pg_catalog.int4,"
+                   "       ug.engagement_score::pg_catalog.float4 FROM steam_rec.users AS u"
                    "  LEFT JOIN steam_rec.user_games AS ug ON ug.user_steam_id OPERATOR(pg_catalog.=) u.steam_id"
                    " ORDER BY u.steam_id";
   MemoryContext scratch =
