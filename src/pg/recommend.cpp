@@ -51,7 +51,10 @@ STEAM_REC_FUNCTION(steam_rec_recommend_for_games) {
   int count = 0;
   int32* appids = int4_elements(listed, "appids", &count);
   auto* engagement = static_cast<float*>(palloc(sizeof(float) * (count > 0 ? count : 1)));
-  for (int i = 0; i < count; ++i) engagement[i] = kVisitorEngagement;
+  for (int i = 0; i < count; ++i) {
+    if (i % 65536 == 0) CHECK_FOR_INTERRUPTS();
+    engagement[i] = kVisitorEngagement;
+  }
   add_games(ranking, appids, engagement, count);
   rank_and_return(fcinfo, ranking, model, ReasonStyle::visitor);
   spi.finish();
