@@ -36,7 +36,34 @@ ALTER TABLE steam_rec.model_games ALTER COLUMN popularity TYPE double precision;
 SELECT steam_rec.train('popularity') > 0 AS trained;
 SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
 ALTER TABLE steam_rec.model_games ALTER COLUMN popularity TYPE real;
+
+-- The active model's row: params as json was read as jsonb (a count of
+-- keys from its text's bytes), trained_at as text as a timestamp (a
+-- pointer, so another image key at every call).  Refused on the direct
+-- read and through SQL (a caller under a row-level security policy).
+SELECT count(*) AS recommended FROM steam_rec.recommend(1);
+BEGIN;
+ALTER TABLE steam_rec.models DROP CONSTRAINT models_params_must_be_an_object, ALTER COLUMN params TYPE json;
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
+CREATE ROLE regress_models_reader NOLOGIN;
+GRANT USAGE ON SCHEMA steam_rec, regress TO regress_models_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA steam_rec TO regress_models_reader;
+ALTER TABLE steam_rec.models ENABLE ROW LEVEL SECURITY;
+CREATE POLICY every_row ON steam_rec.models TO regress_models_reader USING (true);
+SET ROLE regress_models_reader;
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
+RESET ROLE;
+ROLLBACK;
+BEGIN;
+ALTER TABLE steam_rec.models ALTER COLUMN trained_at TYPE text;
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
+ROLLBACK;
+-- A domain over the type is that type.
+CREATE DOMAIN regress.model_time AS timestamptz;
+ALTER TABLE steam_rec.models ALTER COLUMN trained_at TYPE regress.model_time;
+SELECT count(*) AS recommended FROM steam_rec.recommend(1);
+ALTER TABLE steam_rec.models ALTER COLUMN trained_at TYPE timestamptz;
 SET steam_rec.allow_drop = on;
 DROP EXTENSION steam_rec;
 RESET steam_rec.allow_drop;
-DROP DOMAIN regress.game_ids;
+DROP DOMAIN regress.game_ids, regress.model_time;

@@ -1,5 +1,6 @@
 #include "pg/direct_read.hpp"
 
+#include "pg/column_types.hpp"
 #include "pg/version_check.hpp"
 
 extern "C" {
@@ -283,6 +284,10 @@ bool read_active_model(Oid models, Oid one_active, ModelRow* row) {
   const bool found = fetch_remembered_active(heap, snapshot, active_column, slot) ||
                      search_active(heap, one_active, snapshot, active_column, slot);
   if (found) {
+    for (const ModelColumn& column : kModelColumns)
+      require_column_type("models", column.name,
+                          TupleDescAttr(RelationGetDescr(heap), attribute_number(heap, column.name) - 1)->atttypid,
+                          column.type);
     bool is_null = true;
     row->id = DatumGetInt64(slot_getattr(slot, attribute_number(heap, "id"), &is_null));
     row->trained_at = DatumGetTimestampTz(slot_getattr(slot, attribute_number(heap, "trained_at"), &is_null));
@@ -393,8 +398,8 @@ bool keyed_in_default_order(Relation heap, Relation index, int i, int column) {
 // counts): the reads below take its datums as that type.  A column retyped
 // by its owner is read through SQL instead, which casts it.
 bool column_of_type(Relation heap, const char* column, Oid type) {
-  const Oid declared = TupleDescAttr(RelationGetDescr(heap), attribute_number(heap, column) - 1)->atttypid;
-  return declared == type || getBaseType(declared) == type;
+  return is_type_or_domain_over(TupleDescAttr(RelationGetDescr(heap), attribute_number(heap, column) - 1)->atttypid,
+                                type);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "pg/postgres.hpp"
 
 extern "C" {
+#include "catalog/pg_type_d.h"
 #include "datatype/timestamp.h"
 #include "utils/relcache.h"
 }
@@ -53,6 +54,17 @@ struct ModelRow {
   Datum params;  // jsonb
 };
 bool read_active_model(Oid models, Oid one_active, ModelRow* row);
+
+// The columns of steam_rec.models a ModelRow is read from, each with its
+// place in the SQL lookups' select lists and the type it is read as.  Both
+// reads refuse a column of another type (require_column_type()).
+struct ModelColumn {
+  const char* name;
+  int number;
+  Oid type;
+};
+inline constexpr ModelColumn kModelColumns[] = {
+    {"id", 1, INT8OID}, {"trained_at", 2, TIMESTAMPTZOID}, {"algorithm", 3, TEXTOID}, {"params", 4, JSONBOID}};
 
 // steam_rec.user_games and an index a player's games are read through, both
 // open: recommend() checks the index and reads it with one open of each.

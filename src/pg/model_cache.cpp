@@ -6,9 +6,11 @@
 #include "core/model_assembler.hpp"
 #include "pg/catalog_names.hpp"
 #include "pg/catalog_names_file.hpp"
+#include "pg/column_types.hpp"
 #include "pg/core_object.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/entry.hpp"
+#include "pg/message_value.hpp"
 #include "pg/model_games_table.hpp"
 #include "pg/model_image_file.hpp"
 #include "pg/spi.hpp"
@@ -89,6 +91,18 @@ const T* array_elements(HeapTuple tuple, TupleDesc descriptor, int column, Oid e
   return reinterpret_cast<const T*>(ARR_DATA_PTR(array));
 }
 
+// Raises the error of a failed step of assembling the stored model.  The
+// core refuses what it is given as its caller's mistake (22023); here what
+// it is given is the stored rows, so a refusal means rows changed by hand.
+void check_stored(const Status& status) {
+  if (status.code == StatusCode::invalid_argument)
+    ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                    errmsg("steam_rec: the active model's rows are malformed: %s",
+                           message_text(status.message, sizeof status.message)),
+                    errhint("Train a new model: SELECT steam_rec.train();")));
+  check(status, kLoading);
+}
+
 [[noreturn]] void malformed(int32 appid) {
   ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("steam_rec.model_games row of game %d is malformed", appid),
                   errhint("Train a new model: SELECT steam_rec.train();")));
@@ -114,7 +128,7 @@ void load_tags(Loading* loading, int64 id) {
       1, types, values, SPI_OK_SELECT, true);
   for (uint64 r = 0; r < rows; ++r) {
     const char* name = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
-    check(guard([&] { loading->assembler.add_tag(name); }), kLoading);
+    check_stored(guard([&] { loading->assembler.add_tag(name); }));
   }
 }
 
@@ -123,9 +137,7 @@ struct StoredColumns {
   int appid, popularity, neighbors, weights, content_neighbors, content_weights, factors, tags, tag_weights;
 };
 
-// Looks the columns up and refuses any whose type an owner changed to
-// another than the extension made (a domain over it is the same type): its
-// values would be read as the original type, an int4 as an array pointer.
+// Looks the columns up and refuses any whose type an owner changed.
 StoredColumns stored_columns(TupleDesc descriptor) {
   StoredColumns columns;
   const struct {
@@ -143,11 +155,7 @@ StoredColumns stored_columns(TupleDesc descriptor) {
                   {&columns.tag_weights, "tag_weights", FLOAT4ARRAYOID}};
   for (const auto& column : kColumns) {
     *column.number = model_games_attribute(descriptor, column.name);
-    if (getBaseType(SPI_gettypeid(descriptor, *column.number)) != column.type)
-      ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                      errmsg("steam_rec.model_games column \"%s\" is not of type %s", column.name,
-                             format_type_be(column.type)),
-                      errhint("Restore the column's type: the model is read from the columns the extension made.")));
+    require_column_type("model_games", column.name, SPI_gettypeid(descriptor, *column.number), column.type);
   }
   return columns;
 }
@@ -184,7 +192,13 @@ void load_games(Loading* loading, int64 id) {
       " ORDER BY appid",
       model_games_column_list());
   uint64 rows = spi_run(query, 1, types, values, SPI_OK_SELECT, true);
-  if (rows == 0) return;
+  // train() stores a row for every game it ranks; none left is a model whose
+  // rows were deleted by hand, which would serve empty lists to everyone.
+  if (rows == 0)
+    ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                    errmsg("steam_rec: the active model %lld has no rows in steam_rec.model_games",
+                           static_cast<long long>(id)),
+                    errhint("Train a new model: SELECT steam_rec.train();")));
   TupleDesc descriptor = SPI_tuptable->tupdesc;
   const StoredColumns columns = stored_columns(descriptor);
   const rec::StoredCapacity capacity = stored_capacity(rows, columns);
@@ -204,7 +218,7 @@ void load_games(Loading* loading, int64 id) {
     game.tags = array_elements<int32>(tuple, descriptor, columns.tags, INT4OID, &game.tag_count);
     game.tag_weights = array_elements<float>(tuple, descriptor, columns.tag_weights, FLOAT4OID, &tag_weight_count);
     if (game.tag_count != tag_weight_count) malformed(game.appid);
-    check(guard([&] { loading->assembler.add_game(game); }), kLoading);
+    check_stored(guard([&] { loading->assembler.add_game(game); }));
   }
 }
 
@@ -292,14 +306,13 @@ void build_image(Loading* loading, const ImageFiles& files, const ModelRow& row)
   load_tags(loading, row.id);
   load_games(loading, row.id);
   Status built;
-  check(guard([&] {
-          rec::TrainParams resolved = rec::restore_params(row.algorithm, to_param_values(raw, param_count));
-          steam_rec::CancelCheck cancel = server_cancel_check();
-          built = rec::build_model_image(loading->assembler.finish(resolved, cancel), files.key, loading->image.get(),
-                                         cancel);
-        }),
-        kLoading);
-  check(built, kLoading);
+  check_stored(guard([&] {
+    rec::TrainParams resolved = rec::restore_params(row.algorithm, to_param_values(raw, param_count));
+    steam_rec::CancelCheck cancel = server_cancel_check();
+    built =
+        rec::build_model_image(loading->assembler.finish(resolved, cancel), files.key, loading->image.get(), cancel);
+  }));
+  check_stored(built);
 }
 
 // Serves the model from the image this backend built, kept in its memory
@@ -404,6 +417,8 @@ ModelRow look_up_active(SPIPlanPtr plan, const Datum* values, HeapTuple* tuple, 
   if (SPI_processed == 0) no_active_model();
   *tuple = SPI_tuptable->vals[0];
   *descriptor = SPI_tuptable->tupdesc;
+  for (const ModelColumn& column : kModelColumns)
+    require_column_type("models", column.name, SPI_gettypeid(*descriptor, column.number), column.type);
   bool is_null = true;
   ModelRow row;
   row.id = DatumGetInt64(SPI_getbinval(*tuple, *descriptor, 1, &is_null));

@@ -1,0 +1,46 @@
+-- Stored model rows changed by hand into something train() never writes are
+-- refused when the model is loaded, as the data corruption they are: XX001
+-- with a hint to retrain, on every call of the transaction that changed
+-- them.  They were refused as the caller's mistake (22023, no hint), and a
+-- model left with no rows at all served empty lists to everyone.
+CREATE EXTENSION steam_rec;
+SELECT regress.load_two_clusters();
+SELECT steam_rec.train('hybrid', '{"base": "itemknn"}') AS model \gset
+SELECT count(*) AS recommended FROM steam_rec.recommend(1);
+
+-- A neighbour that is not a game of the model.
+BEGIN;
+UPDATE steam_rec.model_games SET neighbors[1] = 999999 WHERE model_id = :model AND appid = 2;
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
+ROLLBACK;
+
+-- Neighbours out of order.
+BEGIN;
+UPDATE steam_rec.model_games SET neighbors = ARRAY(SELECT unnest(neighbors) ORDER BY 1 DESC)
+ WHERE model_id = :model AND appid = 2;
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
+ROLLBACK;
+
+-- A tag number past the model's tags.
+BEGIN;
+UPDATE steam_rec.model_games SET tags[1] = 99999 WHERE model_id = :model AND appid = 2;
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
+ROLLBACK;
+
+-- Fewer weights than neighbours: the game is named.
+BEGIN;
+ALTER TABLE steam_rec.model_games DROP CONSTRAINT model_games_neighbors_match_weights;
+UPDATE steam_rec.model_games SET weights = weights[1:1] WHERE model_id = :model AND appid = 2;
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
+ROLLBACK;
+
+-- No rows left.
+BEGIN;
+DELETE FROM steam_rec.model_games WHERE model_id = :model;
+SELECT code, regexp_replace(message, 'model \d+', 'model N') AS message, hint
+  FROM regress.refusal($$SELECT * FROM steam_rec.recommend_for_games('{2}')$$);
+ROLLBACK;
+
+-- The rows restored by the rollbacks: served again.
+SELECT count(*) AS recommended FROM steam_rec.recommend(1);
+DROP EXTENSION steam_rec;
