@@ -34,6 +34,18 @@ UPDATE steam_rec.model_games SET weights = weights[1:1] WHERE model_id = :model 
 SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
 ROLLBACK;
 
+-- Weights and popularity near the float maximum: a player's sums overflowed
+-- to infinity and every score was NaN.
+BEGIN;
+UPDATE steam_rec.model_games SET weights = array_fill(3e38::real, ARRAY[cardinality(weights)])
+ WHERE model_id = :model;
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
+ROLLBACK;
+BEGIN;
+UPDATE steam_rec.model_games SET popularity = 3e38 WHERE model_id = :model AND appid = 2;
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1)$$);
+ROLLBACK;
+
 -- No rows left.
 BEGIN;
 DELETE FROM steam_rec.model_games WHERE model_id = :model;

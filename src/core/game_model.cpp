@@ -20,6 +20,14 @@ std::int32_t GameModel::tag_index(const std::string& name) const {
 
 namespace {
 
+// No stored number may be larger than this: sums of a player's games'
+// weights, and factor products, then stay finite (a weight near the float
+// maximum, written by hand, summed to infinity and ranked by NaN).  Trained
+// models stay many orders of magnitude below it.
+constexpr float kLargestMagnitude = 1e12f;
+
+bool usable(float value) { return std::isfinite(value) && std::fabs(value) <= kLargestMagnitude; }
+
 void check_rows(const SparseRows& rows, std::int32_t expected_rows, std::int64_t columns, const char* what) {
   if (rows.rows() <= 0 && rows.nonzeros() == 0) return;  // absent
   if (rows.rows() != expected_rows)
@@ -37,8 +45,8 @@ void check_rows(const SparseRows& rows, std::int32_t expected_rows, std::int64_t
   for (std::size_t i = 0; i < rows.index.size(); ++i) {
     if (rows.index[i] < 0 || rows.index[i] >= columns)
       throw InvalidArgument(std::string("model ") + what + " refers to an unknown entry");
-    if (!std::isfinite(rows.value[i]))
-      throw InvalidArgument(std::string("model ") + what + " holds a non-finite weight");
+    if (!usable(rows.value[i]))
+      throw InvalidArgument(std::string("model ") + what + " holds a weight that is not finite or beyond 1e12");
   }
 }
 
@@ -49,12 +57,14 @@ void GameModel::validate() const {
     throw InvalidArgument("model games are not distinct and ascending");
   if (popularity.size() != appids.size()) throw InvalidArgument("model popularity does not match its games");
   for (float p : popularity)
-    if (!std::isfinite(p)) throw InvalidArgument("model popularity holds a non-finite value");
+    if (!usable(p)) throw InvalidArgument("model popularity holds a value that is not finite or beyond 1e12");
   check_rows(neighbors, games(), games(), "neighbours");
   check_rows(tags, games(), static_cast<std::int64_t>(tag_names.size()), "tags");
   check_rows(content_neighbors, games(), games(), "content neighbours");
   if (factors.size() > 0 && (factors.rows() != games() || !factors.allFinite()))
     throw InvalidArgument("model factors do not match its games");
+  if (factors.size() > 0 && factors.cwiseAbs().maxCoeff() > kLargestMagnitude)
+    throw InvalidArgument("model factors hold a value beyond 1e12");
 }
 
 std::size_t GameModel::memory_bytes() const {
