@@ -755,7 +755,9 @@ COMMENT ON FUNCTION steam_rec.migration_status() IS
     'SQL/library skew, member tables not marked for pg_dump, schema changed outside the scripts.';
 
 -- An unknown migration target is quoted cut to 64 characters (1.0 quoted a
--- target of a megabyte whole).  The rest is 1.0's.
+-- target of a megabyte whole); a NULL one is 22004, as every NULL argument
+-- (1.0: 22023); a step of ten digits or more cannot be moved, like any step
+-- past the ends (1.0 called it unknown).  The rest is 1.0's.
 CREATE OR REPLACE FUNCTION steam_rec._resolve_target(target text) RETURNS text
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -764,22 +766,26 @@ DECLARE
     versions text[] := steam_rec._available_versions();
     installed text := steam_rec._installed_version();
     position integer := array_position(versions, installed);
-    wanted integer;
+    wanted bigint;
     valid_targets text := 'Use ''head'', ''base'', ''current'', ''+N'', ''-N'' or a version: '
                           || array_to_string(versions, ', ') || '.';
 BEGIN
-    IF target IS NULL OR target = '' THEN
+    IF target IS NULL THEN
+        RAISE EXCEPTION 'target must not be NULL' USING ERRCODE = 'null_value_not_allowed', HINT = valid_targets;
+    END IF;
+    IF target = '' THEN
         RAISE EXCEPTION 'a migration target is required' USING ERRCODE = 'invalid_parameter_value',
             HINT = valid_targets;
     END IF;
     IF lower(target) = 'head' THEN RETURN versions[cardinality(versions)]; END IF;
     IF lower(target) = 'base' THEN RETURN versions[1]; END IF;
     IF lower(target) = 'current' THEN RETURN installed; END IF;
-    IF target ~ '^[+-][0-9]{1,9}$' THEN
-        wanted := position + target::integer;
-        IF wanted < 1 OR wanted > cardinality(versions) THEN
+    IF target ~ '^[+-][0-9]+$' THEN
+        wanted := CASE WHEN length(target) <= 10 THEN position + target::bigint END;
+        IF wanted IS NULL OR wanted < 1 OR wanted > cardinality(versions) THEN
             RAISE EXCEPTION 'cannot move % version(s) from %: the available versions are %',
-                            target, installed, array_to_string(versions, ', ')
+                            left(target, 64) || CASE WHEN length(target) > 64 THEN '...' ELSE '' END,
+                            installed, array_to_string(versions, ', ')
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         RETURN versions[wanted];

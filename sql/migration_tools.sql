@@ -85,6 +85,13 @@ DELETE FROM steam_rec.engagement_prior;
 DROP EXTENSION steam_rec;  -- empty tables: nothing to lose
 CREATE EXTENSION steam_rec;
 INSERT INTO steam_rec.users (steam_id, username) VALUES (1, 'one');
+-- Targets refused at the newest version: NULL as every NULL argument (22004),
+-- a step of any length past the ends as one that cannot be moved (quoted cut
+-- to 64 characters).
+SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.migration_plan(NULL)$$);
+SELECT * FROM regress.refusal($$SELECT steam_rec.migration_plan_sql(NULL::text)$$);
+SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.migration_plan('-2147483648')$$);
+SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.migration_plan('+' || repeat('9', 100))$$);
 SET steam_rec.allow_drop = on;
 DROP EXTENSION steam_rec;
 RESET steam_rec.allow_drop;
