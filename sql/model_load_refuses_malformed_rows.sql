@@ -53,6 +53,28 @@ SELECT code, regexp_replace(message, 'model \d+', 'model N') AS message, hint
   FROM regress.refusal($$SELECT * FROM steam_rec.recommend_for_games('{2}')$$);
 ROLLBACK;
 
+-- A caller under a policy that hides part of the model is told so, not
+-- that the model is corrupt (retraining would not help it).
+BEGIN;
+CREATE ROLE regress_part_reader NOLOGIN;
+GRANT USAGE ON SCHEMA steam_rec, regress TO regress_part_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA steam_rec TO regress_part_reader;
+ALTER TABLE steam_rec.model_tags ENABLE ROW LEVEL SECURITY;
+CREATE POLICY only_fps ON steam_rec.model_tags TO regress_part_reader USING (tag_name = 'FPS');
+SET ROLE regress_part_reader;
+SELECT code, message, hint FROM regress.refusal($$SELECT * FROM steam_rec.recommend_for_games('{11}')$$);
+RESET ROLE;
+ROLLBACK;
+
 -- The rows restored by the rollbacks: served again.
 SELECT count(*) AS recommended FROM steam_rec.recommend(1);
+DROP EXTENSION steam_rec;
+
+-- A model of tables with no games has no rows: it serves empty lists, as
+-- the model train() made.
+CREATE EXTENSION steam_rec;
+INSERT INTO steam_rec.users (steam_id, username) VALUES (7, 'player_7');
+SELECT steam_rec.train('hybrid') > 0 AS trained;
+SELECT count(*) AS model_rows FROM steam_rec.model_games;
+SELECT count(*) AS recommended FROM steam_rec.recommend(7);
 DROP EXTENSION steam_rec;

@@ -20,13 +20,7 @@ std::int32_t GameModel::tag_index(const std::string& name) const {
 
 namespace {
 
-// No stored number may be larger than this: sums of a player's games'
-// weights, and factor products, then stay finite (a weight near the float
-// maximum, written by hand, summed to infinity and ranked by NaN).  Trained
-// models stay many orders of magnitude below it.
-constexpr float kLargestMagnitude = 1e12f;
-
-bool usable(float value) { return std::isfinite(value) && std::fabs(value) <= kLargestMagnitude; }
+bool usable(float value) { return std::isfinite(value) && std::fabs(value) <= kLargestStoredMagnitude; }
 
 void check_rows(const SparseRows& rows, std::int32_t expected_rows, std::int64_t columns, const char* what) {
   if (rows.rows() <= 0 && rows.nonzeros() == 0) return;  // absent
@@ -63,7 +57,7 @@ void GameModel::validate() const {
   check_rows(content_neighbors, games(), games(), "content neighbours");
   if (factors.size() > 0 && (factors.rows() != games() || !factors.allFinite()))
     throw InvalidArgument("model factors do not match its games");
-  if (factors.size() > 0 && factors.cwiseAbs().maxCoeff() > kLargestMagnitude)
+  if (factors.size() > 0 && factors.cwiseAbs().maxCoeff() > kLargestStoredMagnitude)
     throw InvalidArgument("model factors hold a value beyond 1e12");
 }
 

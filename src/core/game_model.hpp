@@ -49,6 +49,12 @@ struct Blend {
   float popularity = 0.001f;  // small: orders games the other parts cannot tell apart
 };
 
+// No stored number of a model may be larger than this: sums of a player's
+// games' weights, and factor products, then stay finite (a weight near the
+// float maximum, written by hand, summed to infinity and ranked by NaN).
+// Trained models stay many orders of magnitude below it.
+inline constexpr float kLargestStoredMagnitude = 1e12f;
+
 struct GameModel {
   std::vector<std::int32_t> appids;  // ascending; a game's number is its position
   std::vector<float> popularity;     // 0..1, 1 = the most engaged-with game
@@ -71,7 +77,8 @@ struct GameModel {
   bool has_content_neighbors() const { return content_neighbors.rows() == games() && content_neighbors.nonzeros() > 0; }
   std::int32_t game_index(std::int32_t appid) const;
   std::int32_t tag_index(const std::string& name) const;
-  // Checks that the parts fit together; throws InvalidArgument when not.
+  // Checks that the parts fit together and every number is within
+  // kLargestStoredMagnitude; throws InvalidArgument when not.
   void validate() const;
   // Bytes held in memory, for the README's and the catalog's account.
   std::size_t memory_bytes() const;

@@ -251,7 +251,9 @@ Eigen::MatrixXf train_ials(const TrainingSet& data, const TrainParams& params, C
     solve_side(by_player, games, owned_count, params, fold_in, players, cancel);
     solve_side(by_game, players, observed_players, params, fold_in, games, cancel);
   }
-  if (!games.allFinite()) throw InvalidArgument("ials diverged; lower alpha or raise regularization");
+  // Factors past what a stored model may hold would be refused at every load.
+  if (!games.allFinite() || (games.size() > 0 && games.cwiseAbs().maxCoeff() > kLargestStoredMagnitude))
+    throw InvalidArgument("ials diverged; lower alpha or raise regularization");
   Eigen::MatrixXf all = Eigen::MatrixXf::Zero(data.games(), factors);
   for (std::int32_t g = 0; g < owned_count; ++g) all.row(owned[static_cast<std::size_t>(g)]) = games.row(g);
   return all;

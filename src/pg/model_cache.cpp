@@ -91,16 +91,52 @@ const T* array_elements(HeapTuple tuple, TupleDesc descriptor, int column, Oid e
   return reinterpret_cast<const T*>(ARR_DATA_PTR(array));
 }
 
+// Whether the caller may read every row and column of model_games and
+// model_tags: it may select them (the tables, or each of their columns) and
+// no row-level security applies to it.
+bool reads_every_model_row() {
+  for (const char* name : {"model_games", "model_tags"}) {
+    const Oid relation = steam_rec_relation(name);
+    if (!OidIsValid(relation)) return false;
+    if (pg_class_aclcheck(relation, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
+        pg_attribute_aclcheck_all(relation, GetUserId(), ACL_SELECT, ACLMASK_ALL) != ACLCHECK_OK)
+      return false;
+    if (check_enable_rls(relation, InvalidOid, true) == RLS_ENABLED) return false;
+  }
+  return true;
+}
+
 // Raises the error of a failed step of assembling the stored model.  The
 // core refuses what it is given as its caller's mistake (22023); here what
-// it is given is the stored rows, so a refusal means rows changed by hand.
+// it is given is the stored rows: rows changed by hand, or, for a caller
+// under a policy, the part of them it may see.
 void check_stored(const Status& status) {
-  if (status.code == StatusCode::invalid_argument)
-    ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
-                    errmsg("steam_rec: the active model's rows are malformed: %s",
-                           message_text(status.message, sizeof status.message)),
-                    errhint("Train a new model: SELECT steam_rec.train();")));
+  if (status.code == StatusCode::invalid_argument) {
+    const char* refusal = message_text(status.message, sizeof status.message);
+    if (!reads_every_model_row())
+      ereport(ERROR,
+              (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+               errmsg("steam_rec: the rows of the active model this role may read do not form the whole model: %s",
+                      refusal),
+               errhint("A row-level security policy on steam_rec.model_games or model_tags hides part of the "
+                       "model; let the role read all of it, or none.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_DATA_CORRUPTED), errmsg("steam_rec: the active model's rows are malformed: %s", refusal),
+             errhint("Train a new model: SELECT steam_rec.train();")));
+  }
   check(status, kLoading);
+}
+
+// How many games the models row of model `id` says train() stored.
+int64 stored_games(int64 id) {
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {Int64GetDatum(id)};
+  if (spi_run("SELECT games::pg_catalog.int8 FROM steam_rec.models WHERE id OPERATOR(pg_catalog.=) $1", 1, types,
+              values, SPI_OK_SELECT, true) == 0)
+    return 0;
+  bool is_null = true;
+  const Datum games = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
+  return is_null ? 0 : DatumGetInt64(games);
 }
 
 [[noreturn]] void malformed(int32 appid) {
@@ -192,13 +228,17 @@ void load_games(Loading* loading, int64 id) {
       " ORDER BY appid",
       model_games_column_list());
   uint64 rows = spi_run(query, 1, types, values, SPI_OK_SELECT, true);
-  // train() stores a row for every game it ranks; none left is a model whose
-  // rows were deleted by hand, which would serve empty lists to everyone.
-  if (rows == 0)
-    ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
-                    errmsg("steam_rec: the active model %lld has no rows in steam_rec.model_games",
-                           static_cast<long long>(id)),
-                    errhint("Train a new model: SELECT steam_rec.train();")));
+  if (rows == 0) {
+    // A model of tables with no games has no rows (its lists are empty).  One
+    // whose row counts games, read whole, had them deleted by hand: it would
+    // serve empty lists to everyone.
+    if (reads_every_model_row() && stored_games(id) > 0)
+      ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                      errmsg("steam_rec: the active model %lld has no rows in steam_rec.model_games",
+                             static_cast<long long>(id)),
+                      errhint("Train a new model: SELECT steam_rec.train();")));
+    return;
+  }
   TupleDesc descriptor = SPI_tuptable->tupdesc;
   const StoredColumns columns = stored_columns(descriptor);
   const rec::StoredCapacity capacity = stored_capacity(rows, columns);
@@ -254,12 +294,8 @@ bool sees_whole_model() {
   for (const char* name : {"model_games", "model_tags"}) {
     const Oid relation = steam_rec_relation(name);
     if (!OidIsValid(relation) || written_in_this_transaction(relation)) return false;
-    if (pg_class_aclcheck(relation, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
-        pg_attribute_aclcheck_all(relation, GetUserId(), ACL_SELECT, ACLMASK_ALL) != ACLCHECK_OK)
-      return false;
-    if (check_enable_rls(relation, InvalidOid, true) == RLS_ENABLED) return false;
   }
-  return true;
+  return reads_every_model_row();
 }
 
 // The hash of a models row's algorithm and parameters (ImageKey::rules).
