@@ -26,7 +26,7 @@ void EngagementRefresh::fit(CancelCheck& cancel) {
 void EngagementRefresh::set_game(std::int32_t appid, const LogHoursDistribution& game) { games_[appid] = game; }
 
 void EngagementRefresh::add_player_hours(std::int64_t player, double hours) {
-  if (hours > 0 && std::isfinite(hours)) player_hours_[player] += hours;
+  if (hours > 0 && std::isfinite(hours)) player_hours_[player] += counted_hours(hours);
 }
 
 Engagement EngagementRefresh::score(const OwnedGame& row) const noexcept {

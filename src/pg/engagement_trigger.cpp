@@ -123,15 +123,17 @@ engagement::LogHoursDistribution game(int32 appid) {
   return loaded;
 }
 
-// The player's hours as the statement found them (before its own rows).
+// The player's hours as the statement found them (before its own rows), each
+// game's counted as engagement::counted_hours() counts it.
 double& player_hours(int64 player) {
+  static_assert(engagement::kLargestCountedHours == 1e290, "the query below counts hours up to 1e290");
   auto found = lookups.player_hours.find(player);
   if (found != lookups.player_hours.end()) return found->second;
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(player)};
   fetch_row(keep_plan(&player_plan,
-                      "SELECT pg_catalog.sum(playtime_hours) FROM steam_rec.user_games"
-                      " WHERE user_steam_id OPERATOR(pg_catalog.=) $1",
+                      "SELECT pg_catalog.sum(LEAST(playtime_hours, 1e290::pg_catalog.float8))"
+                      "  FROM steam_rec.user_games WHERE user_steam_id OPERATOR(pg_catalog.=) $1",
                       1, types),
             values);
   return lookups.player_hours.emplace(player, float8_at(1, 0)).first->second;
@@ -194,12 +196,13 @@ STEAM_REC_FUNCTION_CHECKED(steam_rec_user_games_engagement_trigger, steam_rec::p
     if (is_update) {
       double old_hours = float8_column(trigger->tg_trigtuple, descriptor, columns.hours, 0);
       if (valid_hours(old_hours) && old_hours > 0)
-        player_hours(int64_column(trigger->tg_trigtuple, descriptor, columns.player)) -= old_hours;
+        player_hours(int64_column(trigger->tg_trigtuple, descriptor, columns.player)) -=
+            engagement::counted_hours(old_hours);
     }
     engagement::LogHoursDistribution game_distribution;
     if (play.hours > 0) {
       double& total = player_hours(int64_column(tuple, descriptor, columns.player));
-      total += play.hours;
+      total += engagement::counted_hours(play.hours);
       play.player_total_hours = total;
       bool is_null = true;
       int32 appid = DatumGetInt32(heap_getattr(tuple, columns.appid, descriptor, &is_null));
