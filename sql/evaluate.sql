@@ -82,4 +82,11 @@ SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate('{ials}', min_g
 RESET steam_rec.training_memory_limit;
 RESET steam_rec.max_threads;
 
+-- Nobody left to measure on the target is refused, as nobody left at all
+-- is: 'engaged' with no game played for two hours gave rows of zeros.
+BEGIN;
+UPDATE steam_rec.user_games SET playtime_hours = 0;
+SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.evaluate('{itemknn}', target => 'engaged')$$);
+ROLLBACK;
+
 DROP EXTENSION steam_rec;

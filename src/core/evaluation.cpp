@@ -203,6 +203,13 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
   }
   if (train_.empty())
     throw InvalidArgument("no player is left to evaluate: fewer than min_games players own min_games games each");
+  // With none, every measure would read as 0 for a measurement of no one.
+  static_assert(kEngagedHours == 2.0, "the message below says 2 hours");
+  if (std::all_of(relevant_.begin(), relevant_.end(), [](const auto& games) { return games.empty(); }))
+    throw InvalidArgument(options.new_games      ? "no player is left to evaluate: nobody owns a held-out new game"
+                          : options.engaged_only ? "no player is left to evaluate: no held-out game was played for "
+                                                   "2 hours or more (target 'engaged')"
+                                                 : "no player is left to evaluate: no game was held out");
   refit_engagement(cancel);
 }
 
