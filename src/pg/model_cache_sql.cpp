@@ -44,8 +44,9 @@ STEAM_REC_FUNCTION(steam_rec_model_cache_bytes_split) {
 // the image of the model this backend serves from (NULLs before its first
 // call): its file name under $PGDATA/steam_rec, its size, how many times this
 // server built it, and whether this backend maps the file or holds the image
-// in memory (when the file could not be written, or the model was built from
-// the rows a restricted caller sees: then no file and no count).
+// in memory (when the file could not be written: the file it would be, and
+// the builds that wrote it; or when the model was built from the rows a
+// restricted caller sees: then no file and no count).
 STEAM_REC_FUNCTION(steam_rec_model_image) {
   const steam_rec::pg::ServedModel served = steam_rec::pg::served_model();
   Datum values[4] = {0, 0, 0, 0};
