@@ -43,6 +43,13 @@ SELECT rank, appid, name, because_appids <@ ARRAY(SELECT appid FROM steam_rec.us
 SELECT bool_and(appid BETWEEN 201 AND 206) AS all_shooters, count(*) FROM steam_rec.recommend(22, k => 2);
 -- The reason names an owned game by its name.
 SELECT reason FROM steam_rec.recommend(1, k => 1);
+-- A game whose catalog name is empty is named as one the catalog lacks
+-- ("Because you played  and ..." before).
+BEGIN;
+UPDATE steam_rec.catalog_cache SET name = ''
+ WHERE appid IN (SELECT unnest(because_appids) FROM steam_rec.recommend(1, k => 1));
+SELECT reason FROM steam_rec.recommend(1, k => 1);
+ROLLBACK;
 
 -- 2. Never a game the player owns; unless asked.
 SELECT count(*) AS owned_recommended FROM steam_rec.recommend(1, k => 50) AS r

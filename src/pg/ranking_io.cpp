@@ -135,9 +135,11 @@ void notice_unknown_tags(const char* what, const std::vector<std::string>& names
            errhint("Tags match ignoring the case of ASCII letters; the names are those of steam_rec.game_tags.")));
 }
 
+// A game's catalog name, or "game <appid>" for one the catalog lacks or
+// names with an empty string.
 void append_name(StringInfo text, const Names& names, int32 appid) {
   const char* name = names.of(appid);
-  if (name != nullptr)
+  if (name != nullptr && name[0] != '\0')
     appendStringInfoString(text, name);
   else
     appendStringInfo(text, "game %d", appid);
