@@ -33,13 +33,13 @@ inline constexpr double kRecencyWeight = 0.25;    // recent play closes at most 
 inline constexpr double kRecentHoursScale = 4.0;  // 4 h in two weeks gives 63% of the recency boost
 inline constexpr double kLastPlayedWeight = 0.5;  // playing at all lately counts half of heavy recent play
 inline constexpr double kLastPlayedDays = 30.0;   // ... and fades over a month
+inline constexpr double kMinPlayedScore = 1e-4;   // any play scores above "never played"
 
 // A game's hours as they count toward its player's total: at most 1e290, so
 // a total of up to 2^31 games stays finite wherever it is summed (SQL's float
 // sum refuses an overflow; the schema allows any finite hours).
 inline constexpr double kLargestCountedHours = 1e290;
 inline double counted_hours(double hours) { return hours < kLargestCountedHours ? hours : kLargestCountedHours; }
-inline constexpr double kMinPlayedScore = 1e-4;  // any play scores above "never played"
 
 // Used until the first full refresh has measured the real distribution:
 // steam-200k's median of 4.5 hours among players, and its spread.
