@@ -284,16 +284,19 @@ bool read_active_model(Oid models, Oid one_active, ModelRow* row) {
   const bool found = fetch_remembered_active(heap, snapshot, active_column, slot) ||
                      search_active(heap, one_active, snapshot, active_column, slot);
   if (found) {
-    for (const ModelColumn& column : kModelColumns)
-      require_column_type("models", column.name,
-                          TupleDescAttr(RelationGetDescr(heap), attribute_number(heap, column.name) - 1)->atttypid,
-                          column.type);
-    bool is_null = true;
-    row->id = DatumGetInt64(slot_getattr(slot, attribute_number(heap, "id"), &is_null));
-    row->trained_at = DatumGetTimestampTz(slot_getattr(slot, attribute_number(heap, "trained_at"), &is_null));
-    row->algorithm = TextDatumGetCString(slot_getattr(slot, attribute_number(heap, "algorithm"), &is_null));
-    row->params =
-        PointerGetDatum(PG_DETOAST_DATUM_COPY(slot_getattr(slot, attribute_number(heap, "params"), &is_null)));
+    // Each column looked up once per call, its type checked, then read.
+    Datum values[lengthof(kModelColumns)];
+    for (std::size_t i = 0; i < lengthof(kModelColumns); ++i) {
+      const int number = attribute_number(heap, kModelColumns[i].name);
+      require_column_type("models", kModelColumns[i].name, TupleDescAttr(RelationGetDescr(heap), number - 1)->atttypid,
+                          kModelColumns[i].type);
+      bool is_null = true;
+      values[i] = slot_getattr(slot, number, &is_null);
+    }
+    row->id = DatumGetInt64(values[0]);  // kModelColumns' order
+    row->trained_at = DatumGetTimestampTz(values[1]);
+    row->algorithm = TextDatumGetCString(values[2]);
+    row->params = PointerGetDatum(PG_DETOAST_DATUM_COPY(values[3]));
   }
   ExecDropSingleTupleTableSlot(slot);
   table_close(heap, AccessShareLock);
