@@ -21,14 +21,21 @@ new_fault_database $db 200000
 psql_value $db "INSERT INTO steam_rec.catalog_cache (appid, name)
                 SELECT g, 'Extra ' || g FROM generate_series(100001, 103000) AS g" >/dev/null
 
-# stopped_after TIMEOUT_MS SQL: ms between the timeout and the statement's end
+# stopped_after TIMEOUT_MS SQL: ms between the timeout and the statement's
+# end; or, when the statement finished before its timeout, "finished MS".
 stopped_after() {
-  local output
+  local output took
   output=$(psql -X -q -d $db -c "SET steam_rec.max_threads = 2" -c "SET statement_timeout = $1" \
                 -c '\timing on' -c "$2" 2>&1 || true)
-  grep -q 'canceling statement due to statement timeout' <<<"$output" ||
-    { echo "FAIL \"$2\" was not stopped by its timeout: $output" >&2; exit 1; }
-  sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$output" | tail -1 | awk -v t="$1" '{ printf "%.0f", $1 - t }'
+  took=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$output" | tail -1)
+  if grep -q 'canceling statement due to statement timeout' <<<"$output"; then
+    awk -v t="$1" '{ printf "%.0f", $1 - t }' <<<"$took"
+  elif [ -n "$took" ] && grep -q '^(1 row)' <<<"$output"; then
+    echo "finished $took"
+  else
+    echo "FAIL \"$2\" neither finished nor was stopped by its timeout: $output" >&2
+    exit 1
+  fi
 }
 
 # fastest_ms SQL: the shorter of two timed runs of SQL, in ms.  The timeouts
@@ -42,17 +49,32 @@ fastest_ms() {
   done | sort -n | head -1
 }
 
-# stops_at_shares WHAT SQL WHOLE_MS SHARE...: runs SQL with
-# statement_timeout at each SHARE percent of its whole run (timed before by
-# fastest_ms, so that what the timed runs stored is counted before the
-# stopped ones) and asserts that it stopped within 0.2 s of the timeout.
+# stops_at_shares WHAT SQL WHOLE_MS UNCHANGED_SQL AFTER_FINISHED SHARE...:
+# runs SQL with statement_timeout at each SHARE percent of its whole run
+# (timed before by fastest_ms) and asserts that it stopped within 0.2 s of
+# the timeout and left UNCHANGED_SQL's value as it was (nothing stored).
+# A run can still finish before a late share's timeout: one build of the
+# image took 2.2 s where the faster of two timed builds had taken 3.0 s (a
+# checkpoint slowed both timed ones).  Such a run says nothing about cancel,
+# so AFTER_FINISHED undoes what it did (":" for nothing), its own time
+# becomes the whole and the share is tried again, twice at most.
 stops_at_shares() {
-  local what=$1 sql=$2 whole=$3 share timeout late
-  shift 3
+  local what=$1 sql=$2 whole=$3 unchanged_sql=$4 after_finished=$5 share timeout late attempt before
+  shift 5
   for share in "$@"; do
-    timeout=$(awk -v w="$whole" -v s="$share" 'BEGIN { printf "%.0f", w * s / 100 }')
-    late=$(stopped_after $timeout "$sql")
+    for attempt in 1 2 3; do
+      timeout=$(awk -v w="$whole" -v s="$share" 'BEGIN { printf "%.0f", w * s / 100 }')
+      before=$(psql_value $db "$unchanged_sql")
+      late=$(stopped_after $timeout "$sql")
+      [[ $late == finished* ]] || break
+      echo "note $what finished in ${late#finished } ms, before its ${timeout} ms statement_timeout (${share}% of ${whole%.*} ms): timed again"
+      whole=${late#finished }
+      $after_finished
+    done
+    [[ $late != finished* ]] ||
+      { echo "FAIL $what finished before its timeout in three runs" >&2; exit 1; }
     assert_true "$what on 2 busy threads stopped ${late} ms after its ${timeout} ms statement_timeout, ${share}% of its ${whole%.*} ms run (bound 200 ms)" "[ $late -le 200 ]"
+    assert_equal "$what stopped at ${share}% left no trace" "$before" "$(psql_value $db "$unchanged_sql")"
   done
 }
 
@@ -63,6 +85,7 @@ declare -A training=(
 )
 for name in ials_cg ials_cholesky hybrid_ials; do
   late=$(stopped_after 1500 "${training[$name]}")
+  [[ $late != finished* ]] || { echo "FAIL $name finished before its 1.5 s statement_timeout" >&2; exit 1; }
   assert_true "$name on 2 busy threads stopped ${late} ms after its 1.5 s statement_timeout (bound 200 ms)" "[ $late -le 200 ]"
 done
 
@@ -71,9 +94,8 @@ psql_value $db "INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime
                 SELECT 76561197960265729, g, 1 FROM generate_series(100001, 103000) AS g" >/dev/null
 # Its whole run, timed, places the timeouts inside it: at 40% and 70%.
 whole=$(fastest_ms "SELECT steam_rec.train('ease')")
-models=$(psql_value $db "SELECT count(*) FROM steam_rec.models")
-stops_at_shares "ease on 4,000 games" "SELECT steam_rec.train('ease')" "$whole" 40 70
-assert_equal "no model was stored by a stopped training" "$models" "$(psql_value $db "SELECT count(*) FROM steam_rec.models")"
+stops_at_shares "ease on 4,000 games" "SELECT steam_rec.train('ease')" "$whole" \
+  "SELECT count(*) FROM steam_rec.models" : 40 70
 
 # itemknn stores its model_games rows while the threads compute the rest
 # (train.cpp): timeouts at 45% and 65% of its run stop it as fast and leave
@@ -86,9 +108,7 @@ assert_equal "no model was stored by a stopped training" "$models" "$(psql_value
 itemknn="SELECT steam_rec.train('itemknn', '{\"neighbors\": 400}')"
 whole=$(fastest_ms "$itemknn")
 stored="SELECT count(*) || ' models, ' || (SELECT count(*) FROM steam_rec.model_games) || ' model rows' FROM steam_rec.models"
-before=$(psql_value $db "$stored")
-stops_at_shares "itemknn storing while computing" "$itemknn" "$whole" 45 65
-assert_equal "a stopped itemknn training stored no model and no model row" "$before" "$(psql_value $db "$stored")"
+stops_at_shares "itemknn storing while computing" "$itemknn" "$whole" "$stored" : 45 65
 
 # refresh_recommendations() of every player, with the EASE model just
 # trained: timeouts at 30% and 60% of its whole run, with k = 200 so ranking
@@ -97,11 +117,7 @@ refresh="SELECT steam_rec.refresh_recommendations(k => 200)"
 lists_sql="SELECT count(*) || ' ' || sum(hashtext(user_steam_id || ' ' || appid || ' ' || rank))
            FROM steam_rec.recommendations"
 refresh_stops() {  # refresh_stops WHAT
-  local whole lists
-  whole=$(fastest_ms "$refresh")
-  lists=$(psql_value $db "$lists_sql")
-  stops_at_shares "$1" "$refresh" "$whole" 30 60
-  assert_equal "a stopped $1 changed no list" "$lists" "$(psql_value $db "$lists_sql")"
+  stops_at_shares "$1" "$refresh" "$(fastest_ms "$refresh")" "$lists_sql" : 30 60
 }
 refresh_stops "refresh_recommendations"
 # The same where the fillfactor leaves room on the pages and the refresh
@@ -136,8 +152,12 @@ for seed in 1 2 3; do
   builds+="$(psql -X -q -d $db -c '\timing on' -c "$first_call" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1) "
 done
 whole=$(tr ' ' '\n' <<<"${builds#* }" | grep . | sort -n | head -1)
-new_ials_model 4
-stops_at_shares "the first call's image build of a 512-factor iALS model" "$first_call" "$whole" 20 40 60 70 80
+next_seed=4
+another_ials_model() { new_ials_model $next_seed; next_seed=$((next_seed + 1)); }
+another_ials_model
+# A finished build leaves an image, so the next call would not build: a new model is trained.
+stops_at_shares "the first call's image build of a 512-factor iALS model" "$first_call" "$whole" \
+  "SELECT count(*) FROM steam_rec.models" another_ials_model 20 40 60 70 80
 every_game="SELECT count(*) FROM steam_rec.recommend_for_games((SELECT array_agg(appid) FROM steam_rec.model_games
             WHERE model_id = (SELECT id FROM steam_rec.models WHERE active)), 10)"
 output=$(psql -X -q -d $db -c "$first_call" -c "SET statement_timeout = 100" -c '\timing on' -c "$every_game" 2>&1 || true)
