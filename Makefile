@@ -93,6 +93,8 @@ REGRESS     += one_score_scale
 ISOLATION     += version_check_two_statements_one_message
 # A model's data mark is where its training's snapshot saw user_games end.
 ISOLATION     += train_mark_follows_read_snapshot maintenance_training_pair_concurrent
+# A downgrade waits for a training reading user_games, without a deadlock.
+ISOLATION     += train_meets_downgrade
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3

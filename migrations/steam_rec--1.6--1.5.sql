@@ -1,6 +1,17 @@
 -- steam_rec 1.6 -> 1.5: undoes 1.6, later sections first.
 \echo Use "ALTER EXTENSION steam_rec UPDATE TO '1.5'" to load this file. \quit
 
+-- The covering index of a player's games is new in 1.6; run by EXECUTE, as it
+-- was created (see there).  Dropped first: its ACCESS EXCLUSIVE lock on
+-- user_games waits for a train() reading the table, and taken after the
+-- update of models below, the training's lock on models to activate its
+-- model would wait for this script in turn (a deadlock).
+DO $$
+BEGIN
+    EXECUTE 'DROP INDEX IF EXISTS steam_rec.user_games_player_games';
+END
+$$;
+
 -- On a Citus cluster models is a reference table: the coordinator's update
 -- below writes every node's copy, and a worker, to which Citus sends the
 -- ALTER EXTENSION too, must not write it again (it may not: a distributed
@@ -218,14 +229,6 @@ BEGIN
     SELECT count(DISTINCT u.appid) INTO new_games
       FROM steam_rec.user_games AS u
      WHERE NOT EXISTS (SELECT FROM steam_rec.model_games AS mg WHERE mg.model_id = $1 AND mg.appid = u.appid);
-END
-$$;
-
--- The covering index of a player's games is new in 1.6; run by EXECUTE, as it
--- was created (see there).
-DO $$
-BEGIN
-    EXECUTE 'DROP INDEX IF EXISTS steam_rec.user_games_player_games';
 END
 $$;
 
