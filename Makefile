@@ -40,6 +40,8 @@ REGRESS     += model_image_not_shared_by_restricted_caller model_served_follows_
 REGRESS     += training_counts_one_pass game_tags_heap_read_keeps_sql_rules game_tags_null_tag_refused
 REGRESS     += model_load_refuses_retyped_columns
 REGRESS     += model_load_refuses_malformed_rows serving_reads_retyped_player_games engagement_largest_hours
+# The engagement trigger and refresh refuse a retyped user_games column (one crashed the backend).
+REGRESS     += engagement_refuses_retyped_columns
 REGRESS     += game_tags_cursor_reads_retyped_columns game_tags_long_names_read_whole
 REGRESS     += train_reads_owned_games_once train_counts_catalog_facts train_counts_tag_names
 REGRESS     += recommend_names_follow_catalog_changes

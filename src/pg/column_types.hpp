@@ -1,4 +1,4 @@
-// The column types that reads of steam_rec's model tables rely on.
+// The column types that reads and writes of steam_rec's tables rely on.
 #pragma once
 
 #include "pg/postgres.hpp"
@@ -11,7 +11,8 @@ bool is_type_or_domain_over(Oid actual, Oid expected);
 // Refuses (42804, the column named) column `column` of steam_rec.`table`
 // when an owner changed its type to another than the extension made (a
 // domain over it is the same type): its values would be read as the
-// original type, a json as a jsonb or an int4 as an array pointer.
+// original type, a json as a jsonb or an int4 as an array pointer (and a
+// float4 written into a numeric column as a pointer).
 void require_column_type(const char* table, const char* column, Oid actual, Oid expected);
 
 }  // namespace steam_rec::pg

@@ -93,7 +93,9 @@ void start_statement_if_new() {
 const engagement::Prior& prior() {
   if (!lookups.has_prior) {
     engagement::Prior loaded;
-    if (fetch_row(keep_plan(&prior_plan, "SELECT log_median, log_spread, median_weight FROM steam_rec.engagement_prior",
+    if (fetch_row(keep_plan(&prior_plan,
+                            "SELECT log_median::pg_catalog.float8, log_spread::pg_catalog.float8,"
+                            "       median_weight::pg_catalog.float8 FROM steam_rec.engagement_prior",
                             0, nullptr),
                   nullptr)) {
       loaded.log_median = float8_at(1, loaded.log_median);
@@ -113,11 +115,13 @@ engagement::LogHoursDistribution game(int32 appid) {
   engagement::LogHoursDistribution loaded{0, prior().log_median, prior().log_spread};
   Oid types[1] = {INT4OID};
   Datum values[1] = {Int32GetDatum(appid)};
-  if (fetch_row(keep_plan(&game_plan,
-                          "SELECT players::pg_catalog.float8, log_median, log_spread FROM steam_rec.game_stats"
-                          " WHERE appid OPERATOR(pg_catalog.=) $1",
-                          1, types),
-                values))
+  if (fetch_row(
+          keep_plan(&game_plan,
+                    "SELECT players::pg_catalog.float8, log_median::pg_catalog.float8, log_spread::pg_catalog.float8"
+                    "  FROM steam_rec.game_stats"
+                    " WHERE appid OPERATOR(pg_catalog.=) $1",
+                    1, types),
+          values))
     loaded = {float8_at(1, 0), float8_at(2, loaded.log_median), float8_at(3, loaded.log_spread)};
   lookups.games.emplace(appid, loaded);
   return loaded;

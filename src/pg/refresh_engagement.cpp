@@ -157,8 +157,8 @@ void measure_all_games_on_citus(EngagementRefresh* model) {
   int64 counts = 0, rows_counted = 0;
   for_each_batch(
       "steam_rec_refresh_engagement",
-      "SELECT appid, playtime_hours, pg_catalog.count(*) FROM steam_rec.user_games"
-      " GROUP BY appid, playtime_hours",
+      "SELECT appid::pg_catalog.int4, playtime_hours::pg_catalog.float8, pg_catalog.count(*)"
+      "  FROM steam_rec.user_games GROUP BY 1, 2",
       0, nullptr, nullptr, [&](SPITupleTable* table, uint64 rows) {
         auto* batch = static_cast<engagement::PlaytimeCount*>(palloc(sizeof(engagement::PlaytimeCount) * rows));
         for (uint64 r = 0; r < rows; ++r) {
@@ -205,8 +205,9 @@ int64 rescore_player_on_citus(const EngagementRefresh* model, int64 steam_id) {
   Oid types[1] = {INT8OID};
   Datum values[1] = {Int64GetDatum(steam_id)};
   const uint64 rows = spi_run(
-      "SELECT user_steam_id, appid, playtime_hours::pg_catalog.float8, playtime_2weeks_hours::pg_catalog.float8,"
-      "       last_played, engagement_score, playtime_category FROM steam_rec.user_games"
+      "SELECT user_steam_id::pg_catalog.int8, appid::pg_catalog.int4, playtime_hours::pg_catalog.float8,"
+      "       playtime_2weeks_hours::pg_catalog.float8, last_played::pg_catalog.timestamptz,"
+      "       engagement_score::pg_catalog.float4, playtime_category::pg_catalog.text FROM steam_rec.user_games"
       " WHERE user_steam_id OPERATOR(pg_catalog.=) $1 ORDER BY appid FOR NO KEY UPDATE",
       1, types, values, SPI_OK_SELECT);
   SPITupleTable* table = SPI_tuptable;
@@ -258,8 +259,10 @@ double float8_or(HeapTuple tuple, TupleDesc descriptor, int column, double fallb
 
 // Loads the stored prior into the model; the built-in default if none is stored.
 void load_prior(EngagementRefresh* model) {
-  spi_run("SELECT log_median, log_spread, median_weight FROM steam_rec.engagement_prior", 0, nullptr, nullptr,
-          SPI_OK_SELECT, true);
+  spi_run(
+      "SELECT log_median::pg_catalog.float8, log_spread::pg_catalog.float8, median_weight::pg_catalog.float8"
+      "  FROM steam_rec.engagement_prior",
+      0, nullptr, nullptr, SPI_OK_SELECT, true);
   engagement::Prior prior;
   if (SPI_processed > 0) {
     HeapTuple tuple = SPI_tuptable->vals[0];
@@ -278,7 +281,8 @@ int64 refresh_player(EngagementRefresh* model, MemoryContext work, int64 steam_i
 
   // The player's total hours, and the stored statistics of their games.
   uint64 rows = spi_run(
-      "SELECT ug.playtime_hours, gs.appid, gs.players, gs.log_median, gs.log_spread"
+      "SELECT ug.playtime_hours::pg_catalog.float8, gs.appid::pg_catalog.int4, gs.players::pg_catalog.int4,"
+      "       gs.log_median::pg_catalog.float8, gs.log_spread::pg_catalog.float8"
       "  FROM steam_rec.user_games AS ug"
       "  LEFT JOIN steam_rec.game_stats AS gs ON gs.appid OPERATOR(pg_catalog.=) ug.appid"
       " WHERE ug.user_steam_id OPERATOR(pg_catalog.=) $1",

@@ -3,11 +3,13 @@
 #include <cstring>
 
 #include "core/engagement.hpp"
+#include "pg/column_types.hpp"
 
 extern "C" {
 #include "access/heapam.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -19,11 +21,14 @@ extern "C" {
 namespace steam_rec::pg {
 namespace {
 
-AttrNumber required_column(TupleDesc descriptor, const char* name) {
+// The column's number, refused when missing or of another type than the
+// extension made: its values are read, and the trigger's written, as that type.
+AttrNumber required_column(TupleDesc descriptor, const char* name, Oid type) {
   int number = SPI_fnumber(descriptor, name);
   if (number <= 0)
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN), errmsg("steam_rec.user_games has no column \"%s\"", name),
                     errhint("Run ALTER EXTENSION steam_rec UPDATE; to bring the schema up to date.")));
+  require_column_type("user_games", name, TupleDescAttr(descriptor, number - 1)->atttypid, type);
   return static_cast<AttrNumber>(number);
 }
 
@@ -88,13 +93,13 @@ int category_from_name(const char* name, size_t length) {
 }
 
 void find_user_games_columns(TupleDesc descriptor, UserGamesScan* scan) {
-  scan->player = required_column(descriptor, "user_steam_id");
-  scan->appid = required_column(descriptor, "appid");
-  scan->hours = required_column(descriptor, "playtime_hours");
-  scan->recent_hours = required_column(descriptor, "playtime_2weeks_hours");
-  scan->last_played = required_column(descriptor, "last_played");
-  scan->score = required_column(descriptor, "engagement_score");
-  scan->category = required_column(descriptor, "playtime_category");
+  scan->player = required_column(descriptor, "user_steam_id", INT8OID);
+  scan->appid = required_column(descriptor, "appid", INT4OID);
+  scan->hours = required_column(descriptor, "playtime_hours", FLOAT8OID);
+  scan->recent_hours = required_column(descriptor, "playtime_2weeks_hours", FLOAT8OID);
+  scan->last_played = required_column(descriptor, "last_played", TIMESTAMPTZOID);
+  scan->score = required_column(descriptor, "engagement_score", FLOAT4OID);
+  scan->category = required_column(descriptor, "playtime_category", TEXTOID);
 }
 
 Oid user_games_relation_id() {
