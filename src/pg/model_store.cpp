@@ -103,7 +103,7 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
 UserGamesMark read_user_games_mark() {
   UserGamesMark mark;
   if (citus_installed() || !OidIsValid(steam_rec_relation("model_governance"))) return mark;
-  spi_run("SELECT pg_catalog.max(id) FROM steam_rec.user_games", 0, nullptr, nullptr, SPI_OK_SELECT, true);
+  spi_run("SELECT pg_catalog.max(id)::pg_catalog.int8 FROM steam_rec.user_games", 0, nullptr, nullptr, SPI_OK_SELECT, true);
   mark.read = true;
   mark.id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &mark.is_null));
   return mark;
@@ -126,9 +126,9 @@ int64 store_model_head(const rec::GameModel& model, const ModelFacts& facts) {
             "               VALUES ($1, $2::pg_catalog.jsonb, $3, $4, $5, $6) RETURNING id),"
             "     governance AS (INSERT INTO steam_rec.model_governance (model_id, user_games_mark)"
             "                    SELECT model.id, $7 FROM model)"
-            " SELECT id FROM model"
+            " SELECT id::pg_catalog.int8 FROM model"
           : "INSERT INTO steam_rec.models (algorithm, params, players, games, interactions, seconds)"
-            " VALUES ($1, $2::pg_catalog.jsonb, $3, $4, $5, $6) RETURNING id";
+            " VALUES ($1, $2::pg_catalog.jsonb, $3, $4, $5, $6) RETURNING id::pg_catalog.int8";
   spi_run(insert, facts.mark.read ? 7 : 6, model_types, model_values,
           facts.mark.read ? SPI_OK_SELECT : SPI_OK_INSERT_RETURNING, false, nulls);
   bool is_null = true;

@@ -119,7 +119,7 @@ int64 flush(const rec::ScoredLists& batch, const char* algorithm, Oid direct, Me
   Datum lock_values[3] = {int8_array(batch.players.data(), static_cast<int>(batch.players.size())),
                           Int64GetDatum(*bounds.first), Int64GetDatum(*bounds.second)};
   const uint64 alive = spi_run(
-      "SELECT steam_id FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.>=) $2"
+      "SELECT steam_id::pg_catalog.int8 FROM steam_rec.users WHERE steam_id OPERATOR(pg_catalog.>=) $2"
       "   AND steam_id OPERATOR(pg_catalog.<=) $3 AND steam_id OPERATOR(pg_catalog.=) ANY ($1)"
       " ORDER BY steam_id FOR NO KEY UPDATE",
       3, lock_types, lock_values, SPI_OK_SELECT);
