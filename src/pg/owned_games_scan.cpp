@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "pg/column_types.hpp"
 #include "pg/direct_read.hpp"
 
 extern "C" {
@@ -34,7 +35,9 @@ AttrNumber scanned_column(TupleDesc descriptor, const char* name, Oid type, Oid 
   const int number = SPI_fnumber(descriptor, name);
   if (number <= 0) return 0;
   const Oid actual = TupleDescAttr(descriptor, number - 1)->atttypid;
-  return actual == type || (OidIsValid(other_type) && actual == other_type) ? static_cast<AttrNumber>(number) : 0;
+  const bool usable =
+      is_type_or_domain_over(actual, type) || (OidIsValid(other_type) && is_type_or_domain_over(actual, other_type));
+  return usable ? static_cast<AttrNumber>(number) : 0;
 }
 
 // Checks what directly_readable() leaves to the opened relation: its kind,

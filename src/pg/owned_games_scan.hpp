@@ -34,8 +34,9 @@ struct OwnedGamesScan;
 bool scan_reads_what_sql_reads(Relation relation);
 
 // The number of column `name` if it has type `type` (or `other_type`, when
-// valid), else 0: a heap scan decodes a column only as the type it expects,
-// and leaves any other to SQL, which casts it or reports it in its own words.
+// valid; a domain over either counts), else 0: a heap scan decodes a column
+// only as the type it expects, and leaves any other to SQL, which casts it or
+// reports it in its own words.
 AttrNumber scanned_column(TupleDesc descriptor, const char* name, Oid type, Oid other_type = InvalidOid);
 
 // Opens a heap scan of steam_rec.user_games under the active snapshot (the
