@@ -103,7 +103,8 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
 UserGamesMark read_user_games_mark() {
   UserGamesMark mark;
   if (citus_installed() || !OidIsValid(steam_rec_relation("model_governance"))) return mark;
-  spi_run("SELECT pg_catalog.max(id)::pg_catalog.int8 FROM steam_rec.user_games", 0, nullptr, nullptr, SPI_OK_SELECT, true);
+  spi_run("SELECT pg_catalog.max(id)::pg_catalog.int8 FROM steam_rec.user_games", 0, nullptr, nullptr, SPI_OK_SELECT,
+          true);
   mark.read = true;
   mark.id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &mark.is_null));
   return mark;

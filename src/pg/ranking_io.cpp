@@ -269,7 +269,13 @@ Ranking* begin_ranking(FunctionCallInfo fcinfo, const Arguments& arguments) {
           request.new_games_by_tags = true;
           copy_names(include, include_count, request.include_tags, cancel);
           copy_names(exclude, exclude_count, request.exclude_tags, cancel);
-          request.exclude_appids.assign(appids, appids + appid_count);
+          // Appended with polls, not assigned: the first touch of a fresh
+          // 120 MB (30 million appids) took 0.5 s without one.
+          request.exclude_appids.reserve(static_cast<std::size_t>(appid_count));
+          for (int i = 0; i < appid_count; ++i) {
+            cancel.poll(kInterruptEvery);
+            request.exclude_appids.push_back(appids[i]);
+          }
         }),
         kRanking);
   return ranking;
@@ -285,17 +291,30 @@ Ranking* begin_similar(FunctionCallInfo fcinfo, const Arguments& arguments) {
   return ranking;
 }
 
-void add_games(Ranking* ranking, const int32* appids, const float* engagement, int count) {
+namespace {
+
+template <typename EngagementOf>
+void add_each_game(Ranking* ranking, const int32* appids, int count, EngagementOf engagement_of) {
   CancelCheck cancel = server_cancel_check();
   check(guard([&] {
           // One allocation for the player's games, not one per doubling.
           ranking->request.games.reserve(ranking->request.games.size() + static_cast<std::size_t>(count));
           for (int i = 0; i < count; ++i) {
             cancel.poll(kInterruptEvery);
-            ranking->request.games.push_back(rec::PlayerGame{appids[i], engagement[i]});
+            ranking->request.games.push_back(rec::PlayerGame{appids[i], engagement_of(i)});
           }
         }),
         kRanking);
+}
+
+}  // namespace
+
+void add_games(Ranking* ranking, const int32* appids, const float* engagement, int count) {
+  add_each_game(ranking, appids, count, [engagement](int i) { return engagement[i]; });
+}
+
+void add_games(Ranking* ranking, const int32* appids, float engagement, int count) {
+  add_each_game(ranking, appids, count, [engagement](int) { return engagement; });
 }
 
 // Read from the array's data and NULL bitmap directly, polling as it goes:

@@ -39,7 +39,10 @@ Ranking* begin_ranking(FunctionCallInfo fcinfo, const Arguments& arguments);
 // The same for similar_games(appid, k): only k, owned game excluded.
 Ranking* begin_similar(FunctionCallInfo fcinfo, const Arguments& arguments);
 
+// The games the ranking starts from, each with its engagement weight, or
+// all with the same one.
 void add_games(Ranking* ranking, const int32* appids, const float* engagement, int count);
+void add_games(Ranking* ranking, const int32* appids, float engagement, int count);
 // The non-NULL elements of an int4 array, palloc'd.
 int32* int4_elements(ArrayType* array, const char* name, int* count);
 

@@ -50,12 +50,7 @@ STEAM_REC_FUNCTION(steam_rec_recommend_for_games) {
   ActiveModel model = active_model();
   int count = 0;
   int32* appids = int4_elements(listed, "appids", &count);
-  auto* engagement = static_cast<float*>(palloc(sizeof(float) * (count > 0 ? count : 1)));
-  for (int i = 0; i < count; ++i) {
-    if (i % 65536 == 0) CHECK_FOR_INTERRUPTS();
-    engagement[i] = kVisitorEngagement;
-  }
-  add_games(ranking, appids, engagement, count);
+  add_games(ranking, appids, kVisitorEngagement, count);
   rank_and_return(fcinfo, ranking, model, ReasonStyle::visitor);
   spi.finish();
   return (Datum)0;
@@ -72,8 +67,7 @@ STEAM_REC_FUNCTION(steam_rec_similar_games) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("game %d is not known to the active model", appid),
                     errdetail("The model knows the games someone owned or that had tags when it was trained."),
                     errhint("Retrain to include newer games: SELECT steam_rec.train();")));
-  float engagement = 1.0f;
-  add_games(ranking, &appid, &engagement, 1);
+  add_games(ranking, &appid, 1.0f, 1);
   rank_and_return(fcinfo, ranking, model, ReasonStyle::similar);
   spi.finish();
   return (Datum)0;
