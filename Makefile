@@ -97,6 +97,8 @@ ISOLATION     += version_check_two_statements_one_message
 ISOLATION     += train_mark_follows_read_snapshot maintenance_training_pair_concurrent
 # A downgrade waits for a training reading user_games, without a deadlock.
 ISOLATION     += train_meets_downgrade
+# maintain() trains what it measured and keeps a model activated by hand meanwhile.
+ISOLATION     += maintain_trains_what_it_measured
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3

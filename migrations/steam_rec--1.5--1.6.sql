@@ -867,5 +867,74 @@ BEGIN
 END
 $$;
 
+-- maintain()'s train step trains exactly what its evaluate step measured, and
+-- leaves a model activated by hand during the training active.  In 1.5 the
+-- step compared the active model with the one of the evaluation once, before
+-- train() (minutes, on real data), which then activated its model whatever
+-- had been activated meanwhile; and it read the algorithm and parameters
+-- again, so settings changed during the evaluation were trained unmeasured.
+CREATE OR REPLACE FUNCTION steam_rec._maintain_train(run_id bigint, OUT step_rows bigint, OUT step_detail text)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    run steam_rec.maintenance_log;
+    candidate record;
+    evaluated jsonb;
+    new_id bigint;
+    replaced bigint;
+    trained steam_rec.models;
+BEGIN
+    SELECT * INTO run FROM steam_rec.maintenance_log AS l WHERE l.id = run_id;
+    IF run.decision IS DISTINCT FROM 'retrain' THEN
+        step_detail := CASE run.decision WHEN 'rejected' THEN 'skipped: the evaluation rejected the new model'
+                                         ELSE 'skipped: no retrain needed' END;
+        RETURN;
+    END IF;
+    -- The evaluation compared against the model active then; a model activated
+    -- by hand since (a rollback, say) is not overridden by this run.
+    IF (SELECT m.id FROM steam_rec.models AS m WHERE m.active) IS DISTINCT FROM run.active_model_before THEN
+        step_detail := 'skipped: another model was activated since the evaluation';
+        RETURN;
+    END IF;
+    SELECT * INTO candidate FROM steam_rec._maintenance_candidate();
+    evaluated := run.evaluation -> 'candidate';
+    IF evaluated IS NOT NULL AND (evaluated ->> 'algorithm' IS DISTINCT FROM candidate.algorithm
+                                  OR evaluated -> 'params' IS DISTINCT FROM candidate.params) THEN
+        step_detail := format('skipped: the settings changed since the evaluation, which measured %s %s; '
+                              'they now name %s %s', evaluated ->> 'algorithm', evaluated -> 'params',
+                              candidate.algorithm, candidate.params);
+        RETURN;
+    END IF;
+    new_id := steam_rec.train(candidate.algorithm, candidate.params);
+    -- train() activated its model under its EXCLUSIVE lock on models, held
+    -- until this step commits.  The model it deactivated is the one its own
+    -- (sub)transaction wrote, as it wrote the new one; if that is not the
+    -- model the run started from, another was activated during the training,
+    -- and it stays active.
+    SELECT m.id INTO replaced FROM steam_rec.models AS m
+     WHERE NOT m.active AND m.id <> new_id
+       AND m.xmin = (SELECT n.xmin FROM steam_rec.models AS n WHERE n.id = new_id);
+    SELECT * INTO trained FROM steam_rec.models AS m WHERE m.id = new_id;
+    step_rows := trained.interactions;
+    IF replaced IS DISTINCT FROM run.active_model_before THEN
+        IF replaced IS NULL THEN
+            UPDATE steam_rec.models AS m SET active = false WHERE m.id = new_id;
+        ELSE
+            PERFORM steam_rec.activate_model(replaced);
+        END IF;
+        UPDATE steam_rec.maintenance_log AS l SET trained_model = new_id WHERE l.id = run_id;
+        step_detail := format('model %s (%s) trained on %s owned games in %s s and not activated: %s was '
+                              'activated during the training and stays active', new_id, trained.algorithm,
+                              trained.interactions, round(trained.seconds::numeric, 1),
+                              coalesce('model ' || replaced, 'no model'));
+        RETURN;
+    END IF;
+    UPDATE steam_rec.maintenance_log AS l SET trained_model = new_id, decision = 'activated' WHERE l.id = run_id;
+    step_detail := format('model %s (%s) trained on %s owned games in %s s and activated', trained.id,
+                          trained.algorithm, trained.interactions, round(trained.seconds::numeric, 1));
+END
+$$;
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');

@@ -68,6 +68,40 @@ BEGIN
 END
 $$;
 
+-- maintain()'s train step as 1.5 has it.
+CREATE OR REPLACE FUNCTION steam_rec._maintain_train(run_id bigint, OUT step_rows bigint, OUT step_detail text)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    decided text;
+    candidate record;
+    new_id bigint;
+    trained steam_rec.models;
+BEGIN
+    SELECT l.decision INTO decided FROM steam_rec.maintenance_log AS l WHERE l.id = run_id;
+    IF decided IS DISTINCT FROM 'retrain' THEN
+        step_detail := CASE decided WHEN 'rejected' THEN 'skipped: the evaluation rejected the new model'
+                                    ELSE 'skipped: no retrain needed' END;
+        RETURN;
+    END IF;
+    -- The evaluation compared against the model active then; a model activated
+    -- by hand since (a rollback, say) is not overridden by this run.
+    IF (SELECT m.id FROM steam_rec.models AS m WHERE m.active) IS DISTINCT FROM
+       (SELECT l.active_model_before FROM steam_rec.maintenance_log AS l WHERE l.id = run_id) THEN
+        step_detail := 'skipped: another model was activated since the evaluation';
+        RETURN;
+    END IF;
+    SELECT * INTO candidate FROM steam_rec._maintenance_candidate();
+    new_id := steam_rec.train(candidate.algorithm, candidate.params);
+    SELECT * INTO trained FROM steam_rec.models AS m WHERE m.id = new_id;
+    UPDATE steam_rec.maintenance_log AS l SET trained_model = trained.id, decision = 'activated' WHERE l.id = run_id;
+    step_rows := trained.interactions;
+    step_detail := format('model %s (%s) trained on %s owned games in %s s and activated', trained.id,
+                          trained.algorithm, trained.interactions, round(trained.seconds::numeric, 1));
+END
+$$;
+
 -- _resolve_target() as 1.0 has it, and migration_status() as 1.5 has it.
 CREATE OR REPLACE FUNCTION steam_rec._resolve_target(target text) RETURNS text
     LANGUAGE plpgsql STABLE
