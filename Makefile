@@ -99,6 +99,8 @@ ISOLATION     += train_mark_follows_read_snapshot maintenance_training_pair_conc
 ISOLATION     += train_meets_downgrade
 # maintain() trains what it measured and keeps a model activated by hand meanwhile.
 ISOLATION     += maintain_trains_what_it_measured
+# A prune under REPEATABLE READ does not delete a model pinned after its snapshot.
+ISOLATION     += prune_repeatable_read_meets_first_pin
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3

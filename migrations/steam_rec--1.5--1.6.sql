@@ -936,5 +936,27 @@ BEGIN
 END
 $$;
 
+-- A model's governance rows go with it; a prune under REPEATABLE READ that
+-- would delete a model whose first pin committed after its snapshot fails
+-- with 40001 instead.  In 1.5 the DELETE, in that snapshot, did not see the
+-- pin's new row: the pinned model was deleted and its pin left behind.  An
+-- INSERT ... ON CONFLICT checks the key against every committed row and
+-- refuses one its snapshot cannot see.
+CREATE OR REPLACE FUNCTION steam_rec._delete_model_governance() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE steam_rec.model_governance;
+    ELSE
+        INSERT INTO steam_rec.model_governance AS g (model_id) VALUES (OLD.id)
+            ON CONFLICT ON CONSTRAINT model_governance_pkey DO NOTHING;
+        DELETE FROM steam_rec.model_governance AS g WHERE g.model_id = OLD.id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');

@@ -68,6 +68,21 @@ BEGIN
 END
 $$;
 
+-- The governance rows' trigger as 1.5 has it.
+CREATE OR REPLACE FUNCTION steam_rec._delete_model_governance() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE steam_rec.model_governance;
+    ELSE
+        DELETE FROM steam_rec.model_governance AS g WHERE g.model_id = OLD.id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 -- maintain()'s train step as 1.5 has it.
 CREATE OR REPLACE FUNCTION steam_rec._maintain_train(run_id bigint, OUT step_rows bigint, OUT step_detail text)
     LANGUAGE plpgsql VOLATILE
