@@ -337,6 +337,7 @@ DECLARE
     number double precision;
     whole bigint;
     age interval;
+    age_standard interval;
     params jsonb;
     -- The value and the name as messages quote them: a long one cut.
     quoted constant text := left(value, 64) || CASE WHEN length(value) > 64 THEN '...' ELSE '' END;
@@ -375,16 +376,33 @@ BEGIN
         END IF;
         RETURN number::text;
     WHEN 'retrain_max_age' THEN
+        -- Stored as written, so every IntervalStyle must read it alike: under
+        -- sql_standard a leading minus sign applies to the fields after it
+        -- that have none ('-1 day 25:00:00' is -49 hours there, +1 hour
+        -- elsewhere).  Changes of IntervalStyle inside the block go with it.
         BEGIN
+            PERFORM set_config('IntervalStyle', 'sql_standard', true);
+            age_standard := value::interval;
+            PERFORM set_config('IntervalStyle', 'postgres', true);
             age := value::interval;
-        EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+            RAISE EXCEPTION USING ERRCODE = 'no_data_found';  -- leaves the block, undoing the settings
+        EXCEPTION WHEN no_data_found THEN
+            NULL;
+        WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
             age := NULL;
         END;
         IF age IS NULL OR age < interval '0' OR isfinite(age) IS NOT TRUE THEN
             RAISE EXCEPTION 'maintenance setting retrain_max_age must be an interval of 0 or more, not "%"', quoted
                 USING ERRCODE = 'invalid_parameter_value', HINT = 'For example ''7 days''; 0 turns the age rule off.';
         END IF;
-        RETURN btrim(value);  -- as written: any IntervalStyle reads it back
+        IF age_standard IS DISTINCT FROM age THEN
+            RAISE EXCEPTION 'maintenance setting retrain_max_age "%" is % hours under IntervalStyle sql_standard and % under the others',
+                            quoted, trim_scale(round(extract(epoch FROM age_standard) / 3600, 2)),
+                            trim_scale(round(extract(epoch FROM age) / 3600, 2))
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Give every field its own sign, for example ''-1 day +25:00:00'', or one unit, ''1 hour''.';
+        END IF;
+        RETURN btrim(value);
     WHEN 'algorithm' THEN
         IF value IS NULL OR (value <> 'active' AND NOT EXISTS (SELECT FROM steam_rec.algorithms() AS a WHERE a.name = value)) THEN
             RAISE EXCEPTION 'maintenance setting algorithm must be active or an algorithm, not "%"', quoted

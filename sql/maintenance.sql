@@ -26,6 +26,17 @@ SELECT * FROM regress.refusal($$SELECT steam_rec.set_maintenance_setting('params
 SELECT * FROM regress.refusal($$SELECT steam_rec.set_maintenance_setting('evaluate', 'maybe')$$);
 SELECT * FROM regress.refusal($$SELECT steam_rec.set_maintenance_setting(NULL, '1')$$);
 SELECT name, value FROM steam_rec.maintenance_settings() WHERE changed_at IS NOT NULL ORDER BY name;
+-- An age that IntervalStyle sql_standard reads otherwise (its leading minus
+-- sign reaches the unsigned fields after it) is refused; with every sign
+-- written it is the same under each style, and the caller's style stays.
+SELECT * FROM regress.refusal($$SELECT steam_rec.set_maintenance_setting('retrain_max_age', '-1 day 25:00:00')$$);
+SET IntervalStyle = sql_standard;
+SELECT steam_rec.set_maintenance_setting('retrain_max_age', '-1 day +25:00:00');
+SELECT current_setting('IntervalStyle') AS style,
+       (SELECT value::interval = interval '1 hour' FROM steam_rec.maintenance_settings() WHERE name = 'retrain_max_age') AS one_hour;
+RESET IntervalStyle;
+SELECT (SELECT value::interval = interval '1 hour' FROM steam_rec.maintenance_settings() WHERE name = 'retrain_max_age') AS one_hour;
+SELECT steam_rec.set_maintenance_setting('retrain_max_age', '3 days 2 hours');
 
 -- The taste-cluster fixture (sql/setup.sql): 44 games, 240 players.
 CALL regress.load_taste_clusters(44);
