@@ -62,6 +62,8 @@ REGRESS     += refresh_lists_rewritten_in_place
 REGRESS     += refresh_in_place_refused
 # 1.6's fillfactor of recommendations leaves one chosen before, and 1.5 only takes off its own.
 REGRESS     += migration_keeps_chosen_fillfactor
+# Storage parameters of tables a downgrade drops come back with them.
+REGRESS     += migration_keeps_storage_parameters
 # The version check is redone after ROLLBACK TO SAVEPOINT.
 REGRESS     += version_check_after_rollback_to_savepoint
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress

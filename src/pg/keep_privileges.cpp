@@ -6,16 +6,17 @@
 // flags and policies a fresh install gives them, not the ones the DBA set.
 // So, when ALTER EXTENSION steam_rec UPDATE starts, this trigger writes the
 // privileges (as aclexplode() rows, with role names, beside the scripts' own
-// from pg_init_privs), comment, row-security flags and policies of every
-// member of the extension the DBA changed to steam_rec.migration_stash (item
-// 'privileges', with each object's OID).
+// from pg_init_privs), comment, row-security flags, policies and storage
+// parameters of every member of the extension the DBA changed to
+// steam_rec.migration_stash (item 'privileges', with each object's OID).
 // When the command ends, it looks at every stashed object that exists again:
 //   - the same OID: the object survived the command and its state stands;
 //   - another OID: the command created it again, and the trigger makes the
-//     DBA's changes again with GRANT, REVOKE, COMMENT, ALTER TABLE and CREATE
-//     POLICY, so the role dependencies are recorded as for any grant (the
-//     privileges the new scripts give stay; their comments win over the
-//     DBA's, which come back on objects the scripts leave uncommented);
+//     DBA's changes again with GRANT, REVOKE, COMMENT, ALTER TABLE (row
+//     security, storage parameters) and CREATE POLICY, so the role
+//     dependencies are recorded as for any grant (the privileges the new
+//     scripts give stay; their comments and storage parameters win over the
+//     DBA's, which come back where the scripts set none);
 // and deletes those stash rows.  Objects that do not exist at the new version
 // keep their rows until an upgrade brings them back.  A stashed object whose
 // restore did not happen (the trigger was disabled) keeps its row too; the
@@ -66,6 +67,7 @@ constexpr const char* kMembersNow = R"sql(
                'comment', (SELECT d.description FROM pg_description AS d
                             WHERE d.classoid = m.classid AND d.objoid = m.objid AND d.objsubid = m.objsubid),
                'row_security', m.row_security, 'force_row_security', m.force_row_security,
+               'reloptions', to_jsonb(m.reloptions),
                'policies', (SELECT coalesce(jsonb_agg(jsonb_build_object(
                                        'name', p.polname, 'permissive', p.polpermissive, 'command', p.polcmd,
                                        'roles', ARRAY(SELECT CASE WHEN r = 0 THEN NULL ELSE pg_get_userbyid(r) END
@@ -77,15 +79,16 @@ constexpr const char* kMembersNow = R"sql(
       FROM (SELECT 'pg_class'::regclass AS classid, c.oid AS objid, 0 AS objsubid, c.relowner AS owner,
                    c.relacl AS acl,
                    acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS default_acl,
-                   c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security
+                   c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security,
+                   c.reloptions
               FROM pg_class AS c
              WHERE c.oid IN (SELECT objid FROM members WHERE classid = 'pg_class'::regclass)
             UNION ALL
-            SELECT 'pg_class'::regclass, at.attrelid, at.attnum, c.relowner, at.attacl, NULL, NULL, NULL
+            SELECT 'pg_class'::regclass, at.attrelid, at.attnum, c.relowner, at.attacl, NULL, NULL, NULL, NULL
               FROM pg_class AS c JOIN pg_attribute AS at ON at.attrelid = c.oid AND at.attnum > 0 AND NOT at.attisdropped
              WHERE c.oid IN (SELECT objid FROM members WHERE classid = 'pg_class'::regclass) AND c.relkind IN ('r', 'p')
             UNION ALL
-            SELECT 'pg_proc'::regclass, p.oid, 0, p.proowner, p.proacl, acldefault('f', p.proowner), NULL, NULL
+            SELECT 'pg_proc'::regclass, p.oid, 0, p.proowner, p.proacl, acldefault('f', p.proowner), NULL, NULL, NULL
               FROM pg_proc AS p
              WHERE p.oid IN (SELECT objid FROM members WHERE classid = 'pg_proc'::regclass)) AS m,
            LATERAL pg_identify_object_as_address(m.classid, m.objid, m.objsubid) AS a
@@ -112,7 +115,8 @@ constexpr const char* kStash = R"sql(
     INSERT INTO steam_rec.migration_stash (item, payload)
     SELECT 'privileges', n.payload FROM now AS n
      WHERE (n.payload -> 'acl' <> n.payload -> 'initial_acl' OR n.payload -> 'policies' <> '[]'
-            OR (n.payload ->> 'row_security')::boolean OR (n.payload ->> 'force_row_security')::boolean)
+            OR (n.payload ->> 'row_security')::boolean OR (n.payload ->> 'force_row_security')::boolean
+            OR jsonb_typeof(n.payload -> 'reloptions') = 'array')
        AND NOT EXISTS (SELECT FROM steam_rec.migration_stash AS s
                         WHERE s.item = 'privileges'
                           AND (s.payload -> 'type', s.payload -> 'names', s.payload -> 'args')
@@ -223,7 +227,20 @@ constexpr const char* kRestore = R"sql(
         UNION ALL
         SELECT 8, format('could not create policy %%s on %%s again: none of its roles exists any more',
                          policy ->> 'name', relation), 'warning'
-          FROM policy_roles WHERE roles IS NULL)
+          FROM policy_roles WHERE roles IS NULL
+        UNION ALL
+        -- Storage parameters (fillfactor, autovacuum_*, ...) come back, but
+        -- for one the new scripts set themselves.
+        SELECT 9, format('ALTER TABLE %%s SET (%%s)', relation, options), 'run'
+          FROM (SELECT r.relation,
+                       (SELECT string_agg(format('%%I = %%L', split_part(o, '=', 1), substr(o, strpos(o, '=') + 1)), ', ')
+                          FROM jsonb_array_elements_text(r.was -> 'reloptions') AS o
+                         WHERE NOT EXISTS (SELECT FROM jsonb_array_elements_text(
+                                                           coalesce(nullif(r.now -> 'reloptions', 'null'), '[]')) AS n
+                                            WHERE split_part(n, '=', 1) = split_part(o, '=', 1))) AS options
+                  FROM recreated AS r
+                 WHERE r.now ->> 'type' = 'table' AND jsonb_typeof(r.was -> 'reloptions') = 'array') AS t
+         WHERE options IS NOT NULL)
     SELECT kind, statement FROM plan ORDER BY step, statement
 )sql";
 
