@@ -959,7 +959,9 @@ $$;
 -- with 40001 instead.  In 1.5 the DELETE, in that snapshot, did not see the
 -- pin's new row: the pinned model was deleted and its pin left behind.  An
 -- INSERT ... ON CONFLICT checks the key against every committed row and
--- refuses one its snapshot cannot see.
+-- refuses one its snapshot cannot see.  READ COMMITTED needs no check: each
+-- statement sees what committed before it (and prune_models() waits for pins
+-- first), so a deleter there needs no INSERT privilege on model_governance.
 CREATE OR REPLACE FUNCTION steam_rec._delete_model_governance() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -968,8 +970,10 @@ BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         TRUNCATE steam_rec.model_governance;
     ELSE
-        INSERT INTO steam_rec.model_governance AS g (model_id) VALUES (OLD.id)
-            ON CONFLICT ON CONSTRAINT model_governance_pkey DO NOTHING;
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+            INSERT INTO steam_rec.model_governance AS g (model_id) VALUES (OLD.id)
+                ON CONFLICT ON CONSTRAINT model_governance_pkey DO NOTHING;
+        END IF;
         DELETE FROM steam_rec.model_governance AS g WHERE g.model_id = OLD.id;
     END IF;
     RETURN NULL;
