@@ -262,7 +262,6 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   namespace rec = steam_rec::rec;
   const Arguments arguments(fcinfo, contracts::train);
   const TrainArguments asked = read_train_arguments(arguments);
-  const auto started = std::chrono::steady_clock::now();
 
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "steam_rec train", ALLOCSET_DEFAULT_SIZES);
   auto* training = new_in_context<Training>(work);
@@ -277,6 +276,8 @@ STEAM_REC_FUNCTION(steam_rec_train) {
   Oid lock_types[1] = {INT8OID};
   Datum lock_key[1] = {Int64GetDatum(kTrainLockKey)};
   spi_run("SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, lock_types, lock_key, SPI_OK_SELECT);
+  // The model's seconds count from here: waiting for another training is not training.
+  const auto started = std::chrono::steady_clock::now();
   // Room for the rows about to be read, as the tables' statistics count them,
   // within the training memory limit.
   const int64 owned_expected = estimated_rows("user_games");
