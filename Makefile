@@ -64,6 +64,8 @@ REGRESS     += refresh_in_place_refused
 REGRESS     += migration_keeps_chosen_fillfactor
 # Storage parameters of tables a downgrade drops come back with them.
 REGRESS     += migration_keeps_storage_parameters
+# A retrain_max_age that IntervalStyles read differently, kept over the upgrade with a warning.
+REGRESS     += maintenance_ambiguous_age_upgrade
 # The version check is redone after ROLLBACK TO SAVEPOINT.
 REGRESS     += version_check_after_rollback_to_savepoint
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress

@@ -436,6 +436,23 @@ BEGIN
 END
 $$;
 
+-- A retrain_max_age that 1.5 stored and IntervalStyle sql_standard reads
+-- otherwise stays as it is (which reading was meant is not known), with a
+-- warning that says so.
+DO $$
+DECLARE
+    stored text;
+BEGIN
+    SELECT s.value INTO stored FROM steam_rec.maintenance_changed_settings AS s WHERE s.name = 'retrain_max_age';
+    IF stored IS NOT NULL THEN
+        PERFORM steam_rec._maintenance_setting_checked('retrain_max_age', stored);
+    END IF;
+EXCEPTION WHEN invalid_parameter_value THEN
+    RAISE WARNING 'steam_rec: the stored %', SQLERRM
+        USING HINT = 'Set it again: SELECT steam_rec.set_maintenance_setting(''retrain_max_age'', ''7 days'').';
+END
+$$;
+
 --------------------------------------------------------------------------------
 -- The parameters train() would use, checked as train() checks them: what
 -- lets maintain()'s algorithm and params be refused when they are set instead
@@ -753,9 +770,10 @@ BEGIN
         CONTINUE WHEN address.objid = (stashed ->> 'oid')::oid AND address.objsubid = (stashed ->> 'subid')::integer;
         -- Objects the DBA left as the scripts made them lose nothing.
         CONTINUE WHEN stashed -> 'acl' = stashed -> 'initial_acl' AND stashed -> 'policies' = '[]'
-                  AND NOT coalesce((stashed ->> 'row_security')::boolean, false);
+                  AND NOT coalesce((stashed ->> 'row_security')::boolean, false)
+                  AND jsonb_typeof(stashed -> 'reloptions') IS DISTINCT FROM 'array';
         warnings := warnings || format(
-            'the privileges of %s were not put back after a migration created it again (granted beyond the scripts: %s): '
+            'the privileges of %s were not put back after a migration created it again (granted beyond the scripts: %s%s): '
             'run ALTER EXTENSION steam_rec UPDATE to put them back',
             pg_describe_object(address.classid, address.objid, address.objsubid),
             coalesce((SELECT string_agg(format('%s to %s%s', g ->> 'privilege', coalesce(g ->> 'grantee', 'PUBLIC'),
@@ -763,7 +781,10 @@ BEGIN
                                                     THEN ' by ' || (g ->> 'grantor') END),
                                         ', ' ORDER BY g ->> 'grantee', g ->> 'grantor', g ->> 'privilege')
                         FROM jsonb_array_elements(stashed -> 'acl') AS g
-                       WHERE NOT (stashed -> 'initial_acl') @> jsonb_build_array(g)), 'nothing beyond the scripts'));
+                       WHERE NOT (stashed -> 'initial_acl') @> jsonb_build_array(g)), 'nothing beyond the scripts'),
+            CASE WHEN jsonb_typeof(stashed -> 'reloptions') = 'array'
+                 THEN '; storage parameters ' || (SELECT string_agg(o, ', ')
+                                                   FROM jsonb_array_elements_text(stashed -> 'reloptions') AS o) END);
     END LOOP;
     RETURN NEXT;
 END
@@ -927,25 +948,21 @@ BEGIN
     new_id := steam_rec.train(candidate.algorithm, candidate.params);
     -- train() activated its model under its EXCLUSIVE lock on models, held
     -- until this step commits.  The model it deactivated is the one its own
-    -- (sub)transaction wrote, as it wrote the new one; if that is not the
-    -- model the run started from, another was activated during the training,
-    -- and it stays active.
+    -- (sub)transaction wrote, as it wrote the new one; if that is another
+    -- model than the run started from, it was activated during the training,
+    -- and it stays active.  (If none was active then, the active one having
+    -- been deleted meanwhile, the new model stays: better than none.)
     SELECT m.id INTO replaced FROM steam_rec.models AS m
      WHERE NOT m.active AND m.id <> new_id
        AND m.xmin = (SELECT n.xmin FROM steam_rec.models AS n WHERE n.id = new_id);
     SELECT * INTO trained FROM steam_rec.models AS m WHERE m.id = new_id;
     step_rows := trained.interactions;
-    IF replaced IS DISTINCT FROM run.active_model_before THEN
-        IF replaced IS NULL THEN
-            UPDATE steam_rec.models AS m SET active = false WHERE m.id = new_id;
-        ELSE
-            PERFORM steam_rec.activate_model(replaced);
-        END IF;
+    IF replaced IS DISTINCT FROM run.active_model_before AND replaced IS NOT NULL THEN
+        PERFORM steam_rec.activate_model(replaced);
         UPDATE steam_rec.maintenance_log AS l SET trained_model = new_id WHERE l.id = run_id;
-        step_detail := format('model %s (%s) trained on %s owned games in %s s and not activated: %s was '
+        step_detail := format('model %s (%s) trained on %s owned games in %s s and not activated: model %s was '
                               'activated during the training and stays active', new_id, trained.algorithm,
-                              trained.interactions, round(trained.seconds::numeric, 1),
-                              coalesce('model ' || replaced, 'no model'));
+                              trained.interactions, round(trained.seconds::numeric, 1), replaced);
         RETURN;
     END IF;
     UPDATE steam_rec.maintenance_log AS l SET trained_model = new_id, decision = 'activated' WHERE l.id = run_id;
@@ -961,9 +978,11 @@ $$;
 -- INSERT ... ON CONFLICT checks the key against every committed row and
 -- refuses one its snapshot cannot see.  READ COMMITTED needs no check: each
 -- statement sees what committed before it (and prune_models() waits for pins
--- first), so a deleter there needs no INSERT privilege on model_governance.
+-- first).  Like a foreign key's cascade, it runs with the rights of the
+-- extension's owner: whoever may delete a model needs no INSERT privilege on
+-- model_governance, nor to pass its row-level security, for its rows to go.
 CREATE OR REPLACE FUNCTION steam_rec._delete_model_governance() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $$
 BEGIN

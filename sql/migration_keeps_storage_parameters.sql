@@ -30,6 +30,19 @@ SELECT * FROM regress.storage_parameters();
 -- Nothing is left waiting in the stash.
 SELECT count(*) AS waiting FROM steam_rec.migration_stash WHERE item = 'privileges';
 
+-- With the restoring trigger disabled, migration_status() names what was not
+-- put back; the next update (with nothing to do) puts it back.
+ALTER EVENT TRIGGER steam_rec_keep_privileges_restore DISABLE;
+SET client_min_messages = error;
+ALTER EXTENSION steam_rec UPDATE TO '1.4';
+ALTER EXTENSION steam_rec UPDATE TO '1.6';
+RESET client_min_messages;
+SELECT unnest(warnings) AS warning FROM steam_rec.migration_status() ORDER BY 1;
+ALTER EVENT TRIGGER steam_rec_keep_privileges_restore ENABLE;
+ALTER EXTENSION steam_rec UPDATE;
+SELECT * FROM regress.storage_parameters();
+SELECT cardinality(warnings) AS warnings FROM steam_rec.migration_status();
+
 DROP FUNCTION regress.storage_parameters();
 DROP TABLE storage_before;
 DROP EXTENSION steam_rec;

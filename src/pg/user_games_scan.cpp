@@ -1,5 +1,6 @@
 #include "pg/user_games_scan.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/engagement.hpp"
@@ -15,21 +16,55 @@ extern "C" {
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "utils/acl.h"
+#include "utils/builtins.h"
 #include "utils/rls.h"
 }
 
 namespace steam_rec::pg {
 namespace {
 
-// The column's number, refused when missing or of another type than the
-// extension made: its values are read, and the trigger's written, as that type.
-AttrNumber required_column(TupleDesc descriptor, const char* name, Oid type) {
+AttrNumber column_number(TupleDesc descriptor, const char* name) {
   int number = SPI_fnumber(descriptor, name);
   if (number <= 0)
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN), errmsg("steam_rec.user_games has no column \"%s\"", name),
                     errhint("Run ALTER EXTENSION steam_rec UPDATE; to bring the schema up to date.")));
-  require_column_type("user_games", name, TupleDescAttr(descriptor, number - 1)->atttypid, type);
   return static_cast<AttrNumber>(number);
+}
+
+// A column that is read: refused when of another type than the extension
+// made (a domain over it is that type), as its values are read as that type.
+AttrNumber read_column(TupleDesc descriptor, const char* name, Oid type) {
+  const AttrNumber number = column_number(descriptor, name);
+  require_column_type("user_games", name, TupleDescAttr(descriptor, number - 1)->atttypid, type);
+  return number;
+}
+
+int longest_category_name() {
+  int longest = 0;
+  for (auto category : {engagement::Category::unplayed, engagement::Category::tried, engagement::Category::casual,
+                        engagement::Category::regular, engagement::Category::dedicated})
+    longest = std::max(longest, static_cast<int>(strlen(engagement::category_name(category))));
+  return longest;
+}
+
+// A column the trigger also writes, as a datum stored without the executor:
+// only the exact type is safe, as a domain's checks or a length limit would
+// not be applied.  A varchar long enough for every category stores the same
+// bytes as text.
+AttrNumber written_column(TupleDesc descriptor, const char* name, Oid type) {
+  const AttrNumber number = column_number(descriptor, name);
+  const Form_pg_attribute column = TupleDescAttr(descriptor, number - 1);
+  const bool holds_every_category = type == TEXTOID && column->atttypid == VARCHAROID &&
+                                    (column->atttypmod < 0 || column->atttypmod - VARHDRSZ >= longest_category_name());
+  if (column->atttypid == type || holds_every_category) return number;
+  ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                  errmsg("steam_rec.user_games column \"%s\" is of type %s, not %s", name,
+                         format_type_with_typemod(column->atttypid, column->atttypmod), format_type_be(type)),
+                  errdetail("The engagement trigger stores its value as %s, without a domain's checks or a "
+                            "length limit.",
+                            format_type_be(type)),
+                  errhint("Restore the column's type: steam_rec reads and writes its columns as the types it made.")));
+  return 0;
 }
 
 double double_or(TupleTableSlot* slot, AttrNumber column, double fallback) {
@@ -93,13 +128,13 @@ int category_from_name(const char* name, size_t length) {
 }
 
 void find_user_games_columns(TupleDesc descriptor, UserGamesScan* scan) {
-  scan->player = required_column(descriptor, "user_steam_id", INT8OID);
-  scan->appid = required_column(descriptor, "appid", INT4OID);
-  scan->hours = required_column(descriptor, "playtime_hours", FLOAT8OID);
-  scan->recent_hours = required_column(descriptor, "playtime_2weeks_hours", FLOAT8OID);
-  scan->last_played = required_column(descriptor, "last_played", TIMESTAMPTZOID);
-  scan->score = required_column(descriptor, "engagement_score", FLOAT4OID);
-  scan->category = required_column(descriptor, "playtime_category", TEXTOID);
+  scan->player = read_column(descriptor, "user_steam_id", INT8OID);
+  scan->appid = read_column(descriptor, "appid", INT4OID);
+  scan->hours = read_column(descriptor, "playtime_hours", FLOAT8OID);
+  scan->recent_hours = read_column(descriptor, "playtime_2weeks_hours", FLOAT8OID);
+  scan->last_played = read_column(descriptor, "last_played", TIMESTAMPTZOID);
+  scan->score = written_column(descriptor, "engagement_score", FLOAT4OID);
+  scan->category = written_column(descriptor, "playtime_category", TEXTOID);
 }
 
 Oid user_games_relation_id() {
