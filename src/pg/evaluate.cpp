@@ -53,34 +53,38 @@ struct Job {
 char** chosen_algorithms(const Arguments& arguments, int* count) {
   const std::vector<rec::AlgorithmSpec>& all = rec::algorithms();
   const int known = static_cast<int>(all.size());
-  Datum* values = nullptr;
-  bool* nulls = nullptr;
-  int n = 0;
-  const bool every = arguments.is_null("algorithms");
-  if (!every)
-    deconstruct_array(arguments.get<ArrayType*>("algorithms"), TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
-  auto** chosen = static_cast<char**>(palloc(sizeof(char*) * (known + n)));
+  // Each chosen name is known and listed once: at most every algorithm.
+  auto** chosen = static_cast<char**>(palloc(sizeof(char*) * known));
   *count = 0;
   chosen[(*count)++] = pstrdup(all.front().name);
-  if (every) {
+  if (arguments.is_null("algorithms")) {
     for (int i = 1; i < known; ++i) chosen[(*count)++] = pstrdup(all[i].name);
     return chosen;
   }
-  for (int i = 0; i < n; ++i) {
+  // Walked with polls, not deconstructed: a caller may list millions.
+  ArrayIterator it = array_create_iterator(arguments.get<ArrayType*>("algorithms"), 0, nullptr);
+  Datum value;
+  bool is_null = false;
+  for (int i = 0; array_iterate(it, &value, &is_null); ++i) {
+    if (i % 65536 == 0) CHECK_FOR_INTERRUPTS();
     // Skipped, a NULL made {ease, NULL} measure ease alone without a word.
-    if (nulls[i])
+    if (is_null)
       ereport(ERROR,
               (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("algorithms must not contain NULL (element %d)", i + 1),
                errhint("A NULL array, not a NULL in it, means every algorithm.")));
-    char* name = TextDatumGetCString(values[i]);
+    char* name = TextDatumGetCString(value);
     if (rec::find_algorithm(name) == nullptr)
       ereport(ERROR,
               (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown algorithm \"%s\"", value_for_message(name)),
                errhint("Valid algorithms are %s; NULL means all of them.", rec::algorithm_names())));
     bool repeated = false;
     for (int j = 0; j < *count; ++j) repeated = repeated || strcmp(chosen[j], name) == 0;
-    if (!repeated) chosen[(*count)++] = name;
+    if (repeated)
+      pfree(name);
+    else
+      chosen[(*count)++] = name;
   }
+  array_free_iterator(it);
   return chosen;
 }
 

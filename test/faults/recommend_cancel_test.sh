@@ -116,6 +116,21 @@ for name in huge_for_games huge_exclude_appids; do
   done
 done
 
+# evaluate() (granted to the maintenance role) walks its algorithm names with
+# polls too: 20 million of them were deconstructed first without one, ending
+# 2 s after a timeout.  The last name is unknown, so a call not stopped fails
+# at the end of the walk.
+psql_value $db "CREATE TABLE many_names AS
+                SELECT array_fill('ease'::text, ARRAY[20000000]) || ARRAY['bogus'] AS names" >/dev/null
+names_read_ms=$(psql -X -q -d $db -c '\timing on' -c "SELECT cardinality(names) FROM many_names" 2>&1 |
+                sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
+for after_read_ms in 250 750; do
+  names_timeout_ms=$(awk "BEGIN { printf \"%d\", $names_read_ms + $after_read_ms }")
+  read -r elapsed outcome <<< "$(timed_call "SELECT count(*) FROM many_names, steam_rec.evaluate(many_names.names)" "$names_timeout_ms")"
+  assert_true "evaluate() of 20 million names: the call ends within ${margin_ms} ms of its ${names_timeout_ms} ms statement_timeout ($outcome after ${elapsed} ms)" \
+    "awk 'BEGIN { exit !($elapsed <= $names_timeout_ms + $margin_ms) }'"
+done
+
 # pg_terminate_backend() ends a running call (the backend goes away).
 psql -X -q -d $db -c "$warm_up" -c "${heavy[for_games_diverse]}" >/dev/null 2>&1 &
 client=$!
