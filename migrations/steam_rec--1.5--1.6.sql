@@ -999,5 +999,39 @@ BEGIN
 END
 $$;
 
+-- maintain() refuses a Citus cluster up front.  Its steps read the
+-- reference table models inside writes of the local maintenance tables,
+-- which Citus does not plan: in 1.5 the first such write failed ("subqueries
+-- are not supported within INSERT queries").  The jobs it runs work there
+-- one by one.
+CREATE OR REPLACE FUNCTION steam_rec._maintain_begin() RETURNS bigint
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    run_id bigint;
+BEGIN
+    -- Nested: without Citus its catalogs do not exist, and one expression
+    -- naming them would fail to plan.
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'steam_rec.models'::regclass) THEN
+            RAISE EXCEPTION 'maintain() does not run on a Citus cluster yet'
+                USING ERRCODE = 'feature_not_supported',
+                      HINT = 'Schedule its jobs one by one: steam_rec.refresh_engagement(), steam_rec.train() and '
+                             'steam_rec.refresh_recommendations() (docs/citus.md).';
+        END IF;
+    END IF;
+    UPDATE steam_rec.maintenance_log AS l
+       SET status = 'interrupted',
+           error = 'the session running it ended before the run finished (terminated, crashed or disconnected)'
+     WHERE l.status = 'running';
+    INSERT INTO steam_rec.maintenance_log (active_model_before)
+    VALUES ((SELECT m.id FROM steam_rec.models AS m WHERE m.active))
+    RETURNING id INTO run_id;
+    RAISE NOTICE 'maintain: run % started', run_id;
+    RETURN run_id;
+END
+$$;
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');

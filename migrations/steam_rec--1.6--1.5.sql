@@ -83,6 +83,26 @@ BEGIN
 END
 $$;
 
+-- maintain()'s first step as 1.5 has it.
+CREATE OR REPLACE FUNCTION steam_rec._maintain_begin() RETURNS bigint
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    run_id bigint;
+BEGIN
+    UPDATE steam_rec.maintenance_log AS l
+       SET status = 'interrupted',
+           error = 'the session running it ended before the run finished (terminated, crashed or disconnected)'
+     WHERE l.status = 'running';
+    INSERT INTO steam_rec.maintenance_log (active_model_before)
+    VALUES ((SELECT m.id FROM steam_rec.models AS m WHERE m.active))
+    RETURNING id INTO run_id;
+    RAISE NOTICE 'maintain: run % started', run_id;
+    RETURN run_id;
+END
+$$;
+
 -- maintain()'s train step as 1.5 has it.
 CREATE OR REPLACE FUNCTION steam_rec._maintain_train(run_id bigint, OUT step_rows bigint, OUT step_detail text)
     LANGUAGE plpgsql VOLATILE
