@@ -1033,5 +1033,308 @@ BEGIN
 END
 $$;
 
+-- model_report(), migrate() and adopt_alembic() refuse a NULL argument that
+-- has no meaning as NULL with 22004 naming it, as every other function does:
+-- 1.5 answered sample_players NULL with 22023, ran migrate() with dry_run NULL
+-- as a dry run, and looked for a schema "<NULL>" (3F000).  The rest of each
+-- function is as before.
+CREATE OR REPLACE FUNCTION steam_rec.model_report(id bigint DEFAULT NULL, sample_players integer DEFAULT 1000)
+    RETURNS TABLE (model_id bigint, algorithm text, params jsonb, active boolean, pinned boolean,
+                   trained_at timestamptz, seconds real, training_rows bigint, players integer, games integer,
+                   size_bytes bigint, evaluation jsonb,
+                   compared_with bigint, compared_players integer, top10_changed_share real,
+                   coverage real, active_coverage real, mean_popularity_rank real, active_mean_popularity_rank real,
+                   new_players bigint, new_games bigint, new_rows bigint, deleted_rows bigint, played_rows bigint,
+                   changed_share real)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+#variable_conflict use_column
+DECLARE
+    target steam_rec.models;
+    active_id bigint;
+    sample bigint[];
+    model_lists jsonb;
+    active_lists jsonb;
+    stats record;
+    drift record;
+BEGIN
+    IF sample_players IS NULL THEN
+        RAISE EXCEPTION 'sample_players must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'It is how many players'' top 10 are compared; 0 compares none.';
+    END IF;
+    IF sample_players < 0 OR sample_players > 100000 THEN
+        RAISE EXCEPTION 'sample_players must be between 0 and 100000, not %', coalesce(sample_players::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'It is how many players'' top 10 are compared; 0 compares none.';
+    END IF;
+    SELECT m.id INTO active_id FROM steam_rec.models AS m WHERE m.active;
+    IF $1 IS NULL AND active_id IS NULL THEN
+        RAISE EXCEPTION 'no trained model is active' USING ERRCODE = 'object_not_in_prerequisite_state',
+            HINT = 'Name a model: SELECT id FROM steam_rec.models lists them.';
+    END IF;
+    SELECT * INTO target FROM steam_rec.models AS m WHERE m.id = coalesce($1, active_id);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'model % does not exist', $1
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'SELECT id, algorithm, trained_at, active FROM steam_rec.models lists the models.';
+    END IF;
+
+    model_id := target.id;
+    algorithm := target.algorithm;
+    params := target.params;
+    active := target.active;
+    pinned := coalesce((SELECT g.pinned FROM steam_rec.model_governance AS g WHERE g.model_id = target.id), false);
+    trained_at := target.trained_at;
+    seconds := target.seconds;
+    training_rows := target.interactions;
+    players := target.players;
+    games := target.games;
+    size_bytes := coalesce((SELECT sum(pg_column_size(g.*)) FROM steam_rec.model_games AS g
+                             WHERE g.model_id = target.id), 0)
+                + coalesce((SELECT sum(pg_column_size(t.*)) FROM steam_rec.model_tags AS t
+                             WHERE t.model_id = target.id), 0);
+    evaluation := (SELECT l.evaluation FROM steam_rec.maintenance_log AS l
+                    WHERE l.trained_model = target.id AND l.evaluation IS NOT NULL ORDER BY l.id DESC LIMIT 1);
+
+    SELECT * INTO drift FROM steam_rec._model_drift(target.id);
+    new_players := drift.new_players;
+    new_games := drift.new_games;
+    new_rows := drift.new_rows;
+    deleted_rows := drift.deleted_rows;
+    played_rows := drift.played_rows;
+    changed_share := drift.changed_share;
+
+    IF sample_players > 0 THEN
+        sample := ARRAY(SELECT u.steam_id FROM steam_rec.users AS u
+                         ORDER BY hashint8(u.steam_id), u.steam_id LIMIT sample_players);
+        compared_players := cardinality(sample);
+        IF active_id IS NOT NULL THEN
+            active_lists := steam_rec._top10_lists(sample);
+        END IF;
+        IF target.id = active_id THEN
+            model_lists := active_lists;
+        ELSE
+            BEGIN
+                UPDATE steam_rec.models AS m SET active = false WHERE m.active;
+                UPDATE steam_rec.models AS m SET active = true WHERE m.id = target.id;
+                model_lists := steam_rec._top10_lists(sample);
+                RAISE EXCEPTION USING ERRCODE = 'SRR01';  -- undoes the switch
+            EXCEPTION WHEN SQLSTATE 'SRR01' THEN
+                NULL;
+            END;
+        END IF;
+        SELECT * INTO stats FROM steam_rec._list_stats(model_lists);
+        coverage := stats.coverage;
+        mean_popularity_rank := stats.mean_popularity_rank;
+        IF active_id IS NOT NULL THEN
+            compared_with := active_id;
+            top10_changed_share := steam_rec._changed_list_share(model_lists, active_lists);
+            SELECT * INTO stats FROM steam_rec._list_stats(active_lists);
+            active_coverage := stats.coverage;
+            active_mean_popularity_rank := stats.mean_popularity_rank;
+        END IF;
+    END IF;
+    RETURN NEXT;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION steam_rec.migrate(target text DEFAULT 'head', dry_run boolean DEFAULT false)
+    RETURNS TABLE (kind text, object text, detail text)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    installed text := steam_rec._installed_version();
+    wanted text := steam_rec._resolve_target(target);
+    facts_before text[];
+    rows_before jsonb;
+    report text[] := '{}';
+    line text[];
+BEGIN
+    IF dry_run IS NULL THEN
+        RAISE EXCEPTION 'dry_run must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed', HINT = 'true shows the plan and rolls it back; false migrates.';
+    END IF;
+    IF wanted = installed THEN
+        RETURN QUERY SELECT 'nothing to do'::text, 'steam_rec'::text, format('already at %s', installed);
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT 'step'::text, p.script, format('%s %s -> %s', p.direction, p.from_version, p.to_version)
+                   FROM steam_rec.migration_plan(wanted) AS p ORDER BY p.step;
+    IF NOT dry_run THEN
+        EXECUTE format('ALTER EXTENSION steam_rec UPDATE TO %L', wanted);
+        RETURN QUERY SELECT 'version'::text, 'steam_rec'::text, format('%s -> %s', installed, wanted);
+        RETURN;
+    END IF;
+
+    facts_before := steam_rec._schema_facts();
+    rows_before := steam_rec._row_counts();
+    BEGIN
+        EXECUTE format('ALTER EXTENSION steam_rec UPDATE TO %L', wanted);
+        report := report || ARRAY(
+            SELECT concat_ws(E'\x1f', 'adds', fact, '')
+              FROM (SELECT unnest(steam_rec._schema_facts()) EXCEPT SELECT unnest(facts_before)) AS f(fact)
+            UNION ALL
+            SELECT concat_ws(E'\x1f', 'removes', fact, '')
+              FROM (SELECT unnest(facts_before) EXCEPT SELECT unnest(steam_rec._schema_facts())) AS f(fact)
+            UNION ALL
+            SELECT concat_ws(E'\x1f', 'rows', coalesce(a.key, b.key),
+                             format('%s -> %s', coalesce(b.value, '(no table)'), coalesce(a.value, '(no table)')))
+              FROM jsonb_each_text(steam_rec._row_counts()) AS a
+              FULL JOIN jsonb_each_text(rows_before) AS b ON a.key = b.key
+             WHERE a.value IS DISTINCT FROM b.value
+            UNION ALL
+            SELECT concat_ws(E'\x1f', 'lock', l.relation::regclass::text,
+                             string_agg(DISTINCT l.mode, ', ' ORDER BY l.mode))
+              FROM pg_locks AS l JOIN pg_class AS c ON c.oid = l.relation
+             WHERE l.pid = pg_backend_pid() AND l.granted AND c.relnamespace = 'steam_rec'::regnamespace
+               AND c.relkind IN ('r', 'p')
+             GROUP BY l.relation);
+        RAISE EXCEPTION USING ERRCODE = 'SRDRY', MESSAGE = 'dry run: rolled back';
+    EXCEPTION WHEN SQLSTATE 'SRDRY' THEN
+        NULL;  -- everything the update did is undone; the report survives
+    END;
+    FOREACH line SLICE 1 IN ARRAY ARRAY(SELECT string_to_array(r, E'\x1f') FROM unnest(report) AS r ORDER BY 1) LOOP
+        kind := line[1]; object := line[2]; detail := nullif(line[3], '');
+        RETURN NEXT;
+    END LOOP;
+    RETURN QUERY SELECT 'dry run'::text, 'steam_rec'::text, format('rolled back: still at %s', installed);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION steam_rec.adopt_alembic(source_schema text DEFAULT 'public')
+    RETURNS TABLE (table_name text, rows_adopted bigint)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    -- In foreign-key order; game_tags is optional (the service added it later).
+    tables constant text[] := ARRAY['users', 'catalog_cache', 'user_games', 'recommendations', 'game_tags'];
+    required constant text[] := ARRAY['users', 'catalog_cache', 'user_games', 'recommendations'];
+    name text;
+    problems text[] := '{}';
+    alembic_revision text;
+    columns text;
+    copied bigint;
+    column_problem text;
+    has_rows boolean;
+    identity record;
+    not_tables text[];
+BEGIN
+    IF source_schema IS NULL THEN
+        RAISE EXCEPTION 'source_schema must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed', HINT = 'It is the schema of the service''s tables, public by default.';
+    END IF;
+    IF to_regnamespace(quote_ident(source_schema)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" does not exist', source_schema USING ERRCODE = 'invalid_schema_name';
+    END IF;
+    -- Only base tables are read: a view or a foreign table runs code its owner
+    -- chose with the rights of the role adopting.
+    SELECT array_agg(format('%I.%I is a %s', source_schema, c.relname,
+                            CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                                           WHEN 'f' THEN 'foreign table' ELSE 'relation of kind ' || c.relkind::text END)
+                     ORDER BY c.relname)
+      INTO not_tables
+      FROM pg_class AS c
+     WHERE c.relnamespace = to_regnamespace(quote_ident(source_schema))
+       AND c.relname = ANY (tables || 'alembic_version'::text) AND c.relkind NOT IN ('r', 'p');
+    IF not_tables IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot adopt the Alembic schema "%": only base tables can be adopted', source_schema
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = array_to_string(not_tables, E'\n'),
+                  HINT = 'Copy the rows into plain tables of the same names first, then call '
+                         'adopt_alembic() again. Nothing was read or copied.';
+    END IF;
+    IF to_regclass(format('%I.alembic_version', source_schema)) IS NULL THEN
+        RAISE EXCEPTION 'schema "%" has no alembic_version table', source_schema
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'adopt_alembic() takes over tables that the service''s Alembic migrations built.';
+    END IF;
+    EXECUTE format('SELECT string_agg(version_num, '','' ORDER BY version_num) FROM %I.alembic_version', source_schema)
+       INTO alembic_revision;
+
+    FOREACH name IN ARRAY tables LOOP
+        IF to_regclass(format('steam_rec.%I', name)) IS NULL THEN
+            CONTINUE;  -- not in the installed version
+        ELSIF to_regclass(format('%I.%I', source_schema, name)) IS NULL THEN
+            IF name = ANY (required) THEN
+                problems := problems || format('table %I.%I is missing', source_schema, name);
+            END IF;
+            CONTINUE;
+        END IF;
+        EXECUTE format('SELECT EXISTS (SELECT FROM steam_rec.%I)', name) INTO STRICT has_rows;
+        IF has_rows THEN
+            problems := problems || format('steam_rec.%I already holds rows', name);
+        END IF;
+        -- Every source column needs a place of the same kind; every required
+        -- target column needs a source.
+        FOR column_problem IN
+            SELECT CASE WHEN t.attname IS NULL THEN format('%I.%I.%I has no column of that name in steam_rec.%I',
+                                                           source_schema, name, s.attname, name)
+                        ELSE format('%I.%I.%I is %s but steam_rec.%I.%I is %s', source_schema, name, s.attname,
+                                    format_type(s.atttypid, s.atttypmod), name, t.attname,
+                                    format_type(t.atttypid, t.atttypmod)) END
+              FROM pg_attribute AS s
+              LEFT JOIN pg_attribute AS t
+                     ON t.attrelid = format('steam_rec.%I', name)::regclass AND t.attname = s.attname
+                    AND t.attnum > 0 AND NOT t.attisdropped
+             WHERE s.attrelid = format('%I.%I', source_schema, name)::regclass AND s.attnum > 0 AND NOT s.attisdropped
+               AND (t.attname IS NULL
+                    OR (SELECT typcategory FROM pg_type WHERE oid = s.atttypid)
+                       <> (SELECT typcategory FROM pg_type WHERE oid = t.atttypid))
+            UNION ALL
+            SELECT format('steam_rec.%I.%I is required but %I.%I has no such column', name, t.attname, source_schema, name)
+              FROM pg_attribute AS t
+             WHERE t.attrelid = format('steam_rec.%I', name)::regclass AND t.attnum > 0 AND NOT t.attisdropped
+               AND t.attnotnull AND NOT t.atthasdef AND t.attidentity = ''
+               AND NOT EXISTS (SELECT FROM pg_attribute AS s
+                                WHERE s.attrelid = format('%I.%I', source_schema, name)::regclass
+                                  AND s.attname = t.attname AND s.attnum > 0 AND NOT s.attisdropped)
+        LOOP
+            problems := problems || column_problem;
+        END LOOP;
+    END LOOP;
+
+    IF cardinality(problems) > 0 THEN
+        RAISE EXCEPTION 'cannot adopt the Alembic schema "%" (revision %): % problem(s)',
+                        source_schema, coalesce(alembic_revision, 'none'), cardinality(problems)
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = array_to_string(problems, E'\n'),
+                  HINT = 'Bring the tables in line (or empty the steam_rec tables), then call adopt_alembic() again. Nothing was copied.';
+    END IF;
+
+    FOREACH name IN ARRAY tables LOOP
+        CONTINUE WHEN to_regclass(format('steam_rec.%I', name)) IS NULL
+                   OR to_regclass(format('%I.%I', source_schema, name)) IS NULL;
+        SELECT string_agg(quote_ident(s.attname), ', ' ORDER BY s.attnum) INTO columns
+          FROM pg_attribute AS s
+         WHERE s.attrelid = format('%I.%I', source_schema, name)::regclass AND s.attnum > 0 AND NOT s.attisdropped;
+        EXECUTE format('INSERT INTO steam_rec.%I (%s) SELECT %s FROM %I.%I', name, columns, columns, source_schema, name);
+        GET DIAGNOSTICS copied = ROW_COUNT;
+        table_name := name;
+        rows_adopted := copied;
+        RETURN NEXT;
+    END LOOP;
+
+    -- Identity sequences go on after the adopted ids.
+    FOR identity IN
+        SELECT c.relname AS table_name, a.attname AS column_name
+          FROM pg_class AS c JOIN pg_attribute AS a ON a.attrelid = c.oid
+         WHERE c.relnamespace = 'steam_rec'::regnamespace AND a.attidentity <> '' AND NOT a.attisdropped
+    LOOP
+        EXECUTE format('SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(%L, %L), max(%I)) FROM steam_rec.%I HAVING max(%I) IS NOT NULL',
+                       format('steam_rec.%I', identity.table_name), identity.column_name, identity.column_name,
+                       identity.table_name, identity.column_name);
+    END LOOP;
+
+    INSERT INTO steam_rec.applied_migrations (from_version, to_version, direction, script, checksum, command, schema_facts)
+    VALUES (format('alembic %s.%s', source_schema, coalesce(alembic_revision, 'none')),
+            steam_rec._installed_version(), 'adopt', format('adopt_alembic(%L)', source_schema), '',
+            left(current_query(), 1000), steam_rec._schema_facts());
+END
+$$;
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.5', '1.6');
