@@ -13,7 +13,7 @@ void require_column_type(const char* table, const char* column, Oid actual, Oid 
   if (is_type_or_domain_over(actual, expected)) return;
   ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                   errmsg("steam_rec.%s column \"%s\" is not of type %s", table, column, format_type_be(expected)),
-                  errhint("Restore the column's type: steam_rec reads and writes its columns as the types it made.")));
+                  errhint("%s", kRestoreColumnTypeHint)));
 }
 
 }  // namespace steam_rec::pg

@@ -5,6 +5,9 @@
 
 namespace steam_rec::pg {
 
+inline constexpr const char* kRestoreColumnTypeHint =
+    "Restore the column's type: steam_rec reads and writes its columns as the types it made.";
+
 // Whether `actual` is `expected` or a domain over it.
 bool is_type_or_domain_over(Oid actual, Oid expected);
 

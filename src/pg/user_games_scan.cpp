@@ -39,11 +39,12 @@ AttrNumber read_column(TupleDesc descriptor, const char* name, Oid type) {
   return number;
 }
 
+// The categories run from unplayed to dedicated, the last.
 int longest_category_name() {
   int longest = 0;
-  for (auto category : {engagement::Category::unplayed, engagement::Category::tried, engagement::Category::casual,
-                        engagement::Category::regular, engagement::Category::dedicated})
-    longest = std::max(longest, static_cast<int>(strlen(engagement::category_name(category))));
+  for (int c = 0; c <= static_cast<int>(engagement::Category::dedicated); ++c)
+    longest =
+        std::max(longest, static_cast<int>(strlen(engagement::category_name(static_cast<engagement::Category>(c)))));
   return longest;
 }
 
@@ -63,8 +64,7 @@ AttrNumber written_column(TupleDesc descriptor, const char* name, Oid type) {
                   errdetail("The engagement trigger stores its value as %s, without a domain's checks or a "
                             "length limit.",
                             format_type_be(type)),
-                  errhint("Restore the column's type: steam_rec reads and writes its columns as the types it made.")));
-  return 0;
+                  errhint("%s", kRestoreColumnTypeHint)));
 }
 
 double double_or(TupleTableSlot* slot, AttrNumber column, double fallback) {
