@@ -177,7 +177,10 @@ DECLARE
         -- the connections that wrote the new statistics, or the workers would
         -- not see them before the commit.  Both can be called on any node.
         'ALTER FUNCTION steam_rec.train(text, jsonb) SET citus.multi_shard_modify_mode = ''sequential''',
-        'ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = ''sequential'''];
+        'ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = ''sequential''',
+        -- model_report() of a model that is not active switches the reference
+        -- table models after reading the player shards, the same case as train().
+        'ALTER FUNCTION steam_rec.model_report(bigint, integer) SET citus.multi_shard_modify_mode = ''sequential'''];
     command text;
     relation text;
     failure record;
@@ -1333,6 +1336,71 @@ BEGIN
     VALUES (format('alembic %s.%s', source_schema, coalesce(alembic_revision, 'none')),
             steam_rec._installed_version(), 'adopt', format('adopt_alembic(%L)', source_schema), '',
             left(current_query(), 1000), steam_rec._schema_facts());
+END
+$$;
+
+--------------------------------------------------------------------------------
+-- Model governance on a Citus cluster, where model_governance is a reference
+-- table: Citus plans no function but an IMMUTABLE one in an upsert's DO UPDATE
+-- SET, no VOLATILE one in an UPDATE's WHERE, and no SQL function whose
+-- parameter reaches a distributed table.  pin_model() and unpin_model() read
+-- now() and the checked id into variables first; _list_stats() is plpgsql.
+-- What each does is 1.5's.
+CREATE OR REPLACE FUNCTION steam_rec.pin_model(id bigint, note text DEFAULT NULL) RETURNS void
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    pinned_model bigint := steam_rec._existing_model($1);
+    pinned_time timestamptz := now();
+BEGIN
+    INSERT INTO steam_rec.model_governance AS g (model_id, pinned, pinned_at, pin_note)
+    VALUES (pinned_model, true, pinned_time, $2)
+    ON CONFLICT ON CONSTRAINT model_governance_pkey
+    DO UPDATE SET pinned = true, pinned_at = pinned_time, pin_note = excluded.pin_note;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION steam_rec.unpin_model(id bigint) RETURNS void
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    unpinned_model bigint := steam_rec._existing_model($1);
+BEGIN
+    UPDATE steam_rec.model_governance AS g SET pinned = false, pinned_at = NULL, pin_note = NULL
+     WHERE g.model_id = unpinned_model;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION steam_rec._list_stats(lists jsonb, OUT coverage real, OUT mean_popularity_rank real)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    WITH ranks AS (
+        SELECT u.appid, rank() OVER (ORDER BY count(*) DESC) AS popularity_rank
+          FROM steam_rec.user_games AS u GROUP BY u.appid
+    ), listed AS (
+        SELECT g.value::integer AS appid
+          FROM jsonb_each(lists) AS l CROSS JOIN LATERAL jsonb_array_elements_text(l.value) AS g
+    )
+    SELECT (count(DISTINCT listed.appid)::double precision / greatest((SELECT count(*) FROM ranks), 1))::real,
+           avg(coalesce(ranks.popularity_rank, (SELECT count(*) FROM ranks) + 1))::real
+      INTO coverage, mean_popularity_rank
+      FROM listed LEFT JOIN ranks USING (appid);
+END
+$$;
+
+-- A database distributed before this update gets model_report()'s setting
+-- that distribute() gives it (the function was replaced above).
+DO $$
+BEGIN
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'steam_rec.models'::regclass) THEN
+            ALTER FUNCTION steam_rec.model_report(bigint, integer) SET citus.multi_shard_modify_mode = 'sequential';
+        END IF;
+    END IF;
 END
 $$;
 

@@ -83,6 +83,45 @@ BEGIN
 END
 $$;
 
+-- pin_model(), unpin_model() and _list_stats() as 1.5 has them.
+CREATE OR REPLACE FUNCTION steam_rec.pin_model(id bigint, note text DEFAULT NULL) RETURNS void
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    INSERT INTO steam_rec.model_governance AS g (model_id, pinned, pinned_at, pin_note)
+    VALUES (steam_rec._existing_model($1), true, now(), $2)
+    ON CONFLICT ON CONSTRAINT model_governance_pkey
+    DO UPDATE SET pinned = true, pinned_at = now(), pin_note = excluded.pin_note;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION steam_rec.unpin_model(id bigint) RETURNS void
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    UPDATE steam_rec.model_governance AS g SET pinned = false, pinned_at = NULL, pin_note = NULL
+     WHERE g.model_id = steam_rec._existing_model($1);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION steam_rec._list_stats(lists jsonb, OUT coverage real, OUT mean_popularity_rank real)
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    WITH ranks AS (
+        SELECT u.appid, rank() OVER (ORDER BY count(*) DESC) AS popularity_rank
+          FROM steam_rec.user_games AS u GROUP BY u.appid
+    ), listed AS (
+        SELECT g.value::integer AS appid
+          FROM jsonb_each($1) AS l CROSS JOIN LATERAL jsonb_array_elements_text(l.value) AS g
+    )
+    SELECT (count(DISTINCT listed.appid)::double precision / greatest((SELECT count(*) FROM ranks), 1))::real,
+           avg(coalesce(ranks.popularity_rank, (SELECT count(*) FROM ranks) + 1))::real
+      FROM listed LEFT JOIN ranks USING (appid)
+$$;
+
 -- model_report(), migrate() and adopt_alembic() as 1.5 has them.
 CREATE OR REPLACE FUNCTION steam_rec.model_report(id bigint DEFAULT NULL, sample_players integer DEFAULT 1000)
     RETURNS TABLE (model_id bigint, algorithm text, params jsonb, active boolean, pinned boolean,
