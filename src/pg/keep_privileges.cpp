@@ -80,7 +80,11 @@ constexpr const char* kMembersNow = R"sql(
                    c.relacl AS acl,
                    acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS default_acl,
                    c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security,
-                   c.reloptions
+                   -- The TOAST table's parameters, as ALTER TABLE names them.
+                   nullif(coalesce(c.reloptions, '{}') ||
+                          ARRAY(SELECT 'toast.' || o
+                                  FROM pg_class AS t, unnest(t.reloptions) AS o
+                                 WHERE t.oid = c.reltoastrelid), '{}') AS reloptions
               FROM pg_class AS c
              WHERE c.oid IN (SELECT objid FROM members WHERE classid = 'pg_class'::regclass)
             UNION ALL
@@ -229,11 +233,15 @@ constexpr const char* kRestore = R"sql(
                          policy ->> 'name', relation), 'warning'
           FROM policy_roles WHERE roles IS NULL
         UNION ALL
-        -- Storage parameters (fillfactor, autovacuum_*, ...) come back, but
-        -- for one the new scripts set themselves.
+        -- Storage parameters (fillfactor, autovacuum_*, toast.*, ...) come
+        -- back, but for one the new scripts set themselves.
         SELECT 9, format('ALTER TABLE %%s SET (%%s)', relation, options), 'run'
           FROM (SELECT r.relation,
-                       (SELECT string_agg(format('%%I = %%L', split_part(o, '=', 1), substr(o, strpos(o, '=') + 1)), ', ')
+                       (SELECT string_agg(format('%%s = %%L',
+                                                 CASE WHEN o LIKE 'toast.%%'
+                                                      THEN 'toast.' || quote_ident(substr(split_part(o, '=', 1), 7))
+                                                      ELSE quote_ident(split_part(o, '=', 1)) END,
+                                                 substr(o, strpos(o, '=') + 1)), ', ')
                           FROM jsonb_array_elements_text(r.was -> 'reloptions') AS o
                          WHERE NOT EXISTS (SELECT FROM jsonb_array_elements_text(
                                                            coalesce(nullif(r.now -> 'reloptions', 'null'), '[]')) AS n
