@@ -1234,15 +1234,23 @@ BEGIN
         RAISE EXCEPTION 'schema "%" does not exist', source_schema USING ERRCODE = 'invalid_schema_name';
     END IF;
     -- Only base tables are read: a view or a foreign table runs code its owner
-    -- chose with the rights of the role adopting.
-    SELECT array_agg(format('%I.%I is a %s', source_schema, c.relname,
-                            CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-                                           WHEN 'f' THEN 'foreign table' ELSE 'relation of kind ' || c.relkind::text END)
-                     ORDER BY c.relname)
+    -- chose with the rights of the role adopting, as a partition of a
+    -- partitioned table does if it is one.
+    SELECT array_agg(format('%s is a %s', r.shown,
+                            CASE r.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                                           WHEN 'f' THEN 'foreign table' ELSE 'relation of kind ' || r.relkind::text END)
+                     ORDER BY r.shown)
       INTO not_tables
-      FROM pg_class AS c
-     WHERE c.relnamespace = to_regnamespace(quote_ident(source_schema))
-       AND c.relname = ANY (tables || 'alembic_version'::text) AND c.relkind NOT IN ('r', 'p');
+      FROM (SELECT format('%I.%I', source_schema, c.relname) AS shown, c.relkind
+              FROM pg_class AS c
+             WHERE c.relnamespace = to_regnamespace(quote_ident(source_schema))
+               AND c.relname = ANY (tables || 'alembic_version'::text) AND c.relkind NOT IN ('r', 'p')
+            UNION ALL
+            SELECT format('%s (a partition of %I.%I)', t.relid::regclass, source_schema, c.relname), k.relkind
+              FROM pg_class AS c, pg_partition_tree(c.oid) AS t, pg_class AS k
+             WHERE c.relnamespace = to_regnamespace(quote_ident(source_schema))
+               AND c.relname = ANY (tables || 'alembic_version'::text) AND c.relkind = 'p'
+               AND t.isleaf AND k.oid = t.relid AND k.relkind <> 'r') AS r;
     IF not_tables IS NOT NULL THEN
         RAISE EXCEPTION 'cannot adopt the Alembic schema "%": only base tables can be adopted', source_schema
             USING ERRCODE = 'wrong_object_type',

@@ -90,6 +90,23 @@ SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.adopt_alembic('viewed')$
 SELECT count(*) AS spy_calls FROM viewed.calls;
 SELECT count(*) AS users_copied FROM steam_rec.users;
 DROP SCHEMA viewed CASCADE;
+
+-- 2c. A partitioned table is read through its partitions: one that is a
+-- foreign table, at any depth, is refused as well, named with its parent.
+CREATE SCHEMA parted;
+CREATE TABLE parted.alembic_version (LIKE service.alembic_version);
+CREATE TABLE parted.users (LIKE service.users) PARTITION BY RANGE (steam_id);
+CREATE TABLE parted.users_low PARTITION OF parted.users FOR VALUES FROM (MINVALUE) TO (76561197960265800);
+CREATE TABLE parted.users_high PARTITION OF parted.users FOR VALUES FROM (76561197960265800) TO (MAXVALUE)
+    PARTITION BY RANGE (steam_id);
+CREATE FOREIGN TABLE parted.users_remote PARTITION OF parted.users_high
+    FOR VALUES FROM (76561197960265800) TO (MAXVALUE) SERVER regress_adopt_server;
+CREATE TABLE parted.catalog_cache (LIKE service.catalog_cache);
+CREATE TABLE parted.user_games (LIKE service.user_games);
+CREATE TABLE parted.recommendations (LIKE service.recommendations);
+SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.adopt_alembic('parted')$$);
+SELECT count(*) AS users_copied FROM steam_rec.users;
+DROP SCHEMA parted CASCADE;
 DROP SERVER regress_adopt_server;
 DROP FOREIGN DATA WRAPPER regress_adopt_wrapper;
 
