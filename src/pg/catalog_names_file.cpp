@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "pg/cache_file_write.hpp"
+#include "pg/column_types.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/model_image_file.hpp"
 
@@ -109,22 +110,12 @@ int map_names(const rec::NamesStamp& stamp, const char* path) {
   return 1;
 }
 
-// The attribute number of column `name` of type `type`, or 0.
-int typed_column(TupleDesc descriptor, const char* name, Oid type) {
-  for (int i = 0; i < descriptor->natts; ++i) {
-    Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
-    if (!attribute->attisdropped && attribute->atttypid == type && strcmp(NameStr(attribute->attname), name) == 0)
-      return i + 1;
-  }
-  return 0;
-}
-
 // Every catalog row the active snapshot sees: appids sorted, names palloc'd
 // (nullptr for NULL).  False when the columns are not the expected ones.
 bool read_whole_catalog(Oid catalog_cache, int32** appids_out, char*** names_out, int* count_out) {
   Relation heap = table_open(catalog_cache, AccessShareLock);
-  const int appid_column = typed_column(RelationGetDescr(heap), "appid", INT4OID);
-  const int name_column = typed_column(RelationGetDescr(heap), "name", TEXTOID);
+  const int appid_column = scanned_column(RelationGetDescr(heap), "appid", INT4OID);
+  const int name_column = scanned_column(RelationGetDescr(heap), "name", TEXTOID);
   if (appid_column == 0 || name_column == 0) {
     table_close(heap, AccessShareLock);
     return false;
@@ -177,7 +168,7 @@ bool read_whole_catalog(Oid catalog_cache, int32** appids_out, char*** names_out
 bool stamp_is_latest(const rec::NamesStamp& stamp) {
   if (IsInParallelMode()) return false;  // no new snapshot may be taken there
   Relation heap = table_open(stamp.counter_table, AccessShareLock);
-  const int column = typed_column(RelationGetDescr(heap), "changes", INT8OID);
+  const int column = scanned_column(RelationGetDescr(heap), "changes", INT8OID);
   bool latest = false;
   int rows = 0;
   if (column > 0) {

@@ -397,14 +397,6 @@ bool keyed_in_default_order(Relation heap, Relation index, int i, int column) {
   return OidIsValid(family) && family == index->rd_opfamily[i];
 }
 
-// Whether heap column `column` holds values of `type` (a domain over it
-// counts): the reads below take its datums as that type.  A column retyped
-// by its owner is read through SQL instead, which casts it.
-bool column_of_type(Relation heap, const char* column, Oid type) {
-  return is_type_or_domain_over(TupleDescAttr(RelationGetDescr(heap), attribute_number(heap, column) - 1)->atttypid,
-                                type);
-}
-
 }  // namespace
 
 bool open_player_games_index(Oid user_games, Oid index_oid, PlayerGamesIndex* opened) {
@@ -419,8 +411,11 @@ bool open_player_games_index(Oid user_games, Oid index_oid, PlayerGamesIndex* op
                       heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, nullptr) && form->indnkeyatts >= 2 &&
                       keyed_in_default_order(heap, index, 0, attribute_number(heap, "user_steam_id")) &&
                       keyed_in_default_order(heap, index, 1, attribute_number(heap, "appid")) &&
-                      column_of_type(heap, "user_steam_id", INT8OID) && column_of_type(heap, "appid", INT4OID) &&
-                      column_of_type(heap, "engagement_score", FLOAT4OID);
+                      // The reads below take these datums as these types; a
+                      // column retyped by its owner is read through SQL, which casts it.
+                      scanned_column(RelationGetDescr(heap), "user_steam_id", INT8OID) > 0 &&
+                      scanned_column(RelationGetDescr(heap), "appid", INT4OID) > 0 &&
+                      scanned_column(RelationGetDescr(heap), "engagement_score", FLOAT4OID) > 0;
   if (!usable) {
     index_close(index, AccessShareLock);
     return false;

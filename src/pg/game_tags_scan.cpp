@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "pg/column_types.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/owned_games_scan.hpp"
 

@@ -31,15 +31,6 @@ struct OwnedGamesScan {
   bool finished;
 };
 
-AttrNumber scanned_column(TupleDesc descriptor, const char* name, Oid type, Oid other_type) {
-  const int number = SPI_fnumber(descriptor, name);
-  if (number <= 0) return 0;
-  const Oid actual = TupleDescAttr(descriptor, number - 1)->atttypid;
-  const bool usable =
-      is_type_or_domain_over(actual, type) || (OidIsValid(other_type) && is_type_or_domain_over(actual, other_type));
-  return usable ? static_cast<AttrNumber>(number) : 0;
-}
-
 // Checks what directly_readable() leaves to the opened relation: its kind,
 // inheritance children and USAGE on its schema.
 bool scan_reads_what_sql_reads(Relation relation) {

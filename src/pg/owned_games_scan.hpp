@@ -33,12 +33,6 @@ struct OwnedGamesScan;
 // "SELECT ... FROM" it returns to the current user.
 bool scan_reads_what_sql_reads(Relation relation);
 
-// The number of column `name` if it has type `type` (or `other_type`, when
-// valid; a domain over either counts), else 0: a heap scan decodes a column
-// only as the type it expects, and leaves any other to SQL, which casts it or
-// reports it in its own words.
-AttrNumber scanned_column(TupleDesc descriptor, const char* name, Oid type, Oid other_type = InvalidOid);
-
 // Opens a heap scan of steam_rec.user_games under the active snapshot (the
 // one a read-only SPI cursor would use), or returns nullptr when only SQL
 // reads what the caller may see: on Citus (rows live in shards), when the
