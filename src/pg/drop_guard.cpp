@@ -15,6 +15,10 @@
 // stays silent and lets the server refuse in its own words.  It reads the
 // tables by a plain heap scan that stops at the first row, so it needs no
 // privilege on them and no row-level-security policy hides a row from it.
+// On a Citus cluster a distributed or reference table's rows live in shards
+// on the workers and the node's own heap is empty: such a table is asked
+// through Citus, in SQL, with the caller's rights (a caller who may not read
+// it is refused by the server).
 //
 // It works at every SQL version that declares it and while the extension is
 // being dropped, so it skips the SQL/library version check.
@@ -130,6 +134,31 @@ bool drop_owned_reaches_steam_rec(DropOwnedStmt* statement, Oid extension_oid, O
   return false;
 }
 
+// True when `table` is a Citus table (distributed or reference) that holds a
+// row in its shards.  Without Citus its catalog does not exist.
+bool citus_table_holds_rows(Oid table) {
+  if (!OidIsValid(get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE))) return false;
+  Oid types[1] = {OIDOID};
+  Datum values[1] = {ObjectIdGetDatum(table)};
+  steam_rec::pg::SpiSession spi;
+  // "SELECT 1", not an empty select list: Citus plans no "SELECT FROM" of a distributed table.
+  constexpr const char* kAsk =
+      "SELECT CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1) "
+      "THEN 'SELECT EXISTS (SELECT 1 FROM ' || $1::regclass::text || ')' END";
+  if (SPI_execute_with_args(kAsk, 1, types, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+    elog(ERROR, "steam_rec: the DROP guard could not read pg_dist_partition");
+  const char* query = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+  bool holds = false;
+  if (query != nullptr) {
+    if (SPI_execute(query, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+      elog(ERROR, "steam_rec: the DROP guard could not read %s", query);
+    bool is_null = true;
+    holds = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+  }
+  spi.finish();
+  return holds;
+}
+
 // The tables of the extension that hold at least one row, as a
 // comma-separated list ("" when none).  Members are found through pg_depend,
 // not by schema, so a member table moved to another schema still counts.
@@ -165,6 +194,7 @@ char* tables_holding_rows(Oid extension_oid) {
     bool has_rows = table_scan_getnextslot(rows, ForwardScanDirection, slot);
     ExecDropSingleTupleTableSlot(slot);
     table_endscan(rows);
+    if (!has_rows) has_rows = citus_table_holds_rows(RelationGetRelid(table));
     if (has_rows)
       appendStringInfo(&found, "%s%s.%s", found.len > 0 ? ", " : "", get_namespace_name(RelationGetNamespace(table)),
                        RelationGetRelationName(table));
