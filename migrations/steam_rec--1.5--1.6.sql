@@ -179,8 +179,12 @@ DECLARE
         'ALTER FUNCTION steam_rec.train(text, jsonb) SET citus.multi_shard_modify_mode = ''sequential''',
         'ALTER FUNCTION steam_rec.refresh_engagement(bigint) SET citus.multi_shard_modify_mode = ''sequential''',
         -- model_report() of a model that is not active switches the reference
-        -- table models after reading the player shards, the same case as train().
-        'ALTER FUNCTION steam_rec.model_report(bigint, integer) SET citus.multi_shard_modify_mode = ''sequential'''];
+        -- table models after reading the player shards, the same case as
+        -- train(); so does migrate() (its counts of rows come before the
+        -- ALTER EXTENSION) and adopt_alembic() (its checks before its copies).
+        'ALTER FUNCTION steam_rec.model_report(bigint, integer) SET citus.multi_shard_modify_mode = ''sequential''',
+        'ALTER FUNCTION steam_rec.migrate(text, boolean) SET citus.multi_shard_modify_mode = ''sequential''',
+        'ALTER FUNCTION steam_rec.adopt_alembic(text) SET citus.multi_shard_modify_mode = ''sequential'''];
     command text;
     relation text;
     failure record;
@@ -1275,7 +1279,8 @@ BEGIN
             END IF;
             CONTINUE;
         END IF;
-        EXECUTE format('SELECT EXISTS (SELECT FROM steam_rec.%I)', name) INTO STRICT has_rows;
+        -- "SELECT 1": Citus plans no empty select list over a distributed table.
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM steam_rec.%I)', name) INTO STRICT has_rows;
         IF has_rows THEN
             problems := problems || format('steam_rec.%I already holds rows', name);
         END IF;
@@ -1400,13 +1405,16 @@ BEGIN
 END
 $$;
 
--- A database distributed before this update gets model_report()'s setting
--- that distribute() gives it (the function was replaced above).
+-- A database distributed before this update gets the settings of
+-- model_report(), migrate() and adopt_alembic() that distribute() gives them
+-- (the functions were replaced above).
 DO $$
 BEGIN
     IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
         IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'steam_rec.models'::regclass) THEN
             ALTER FUNCTION steam_rec.model_report(bigint, integer) SET citus.multi_shard_modify_mode = 'sequential';
+            ALTER FUNCTION steam_rec.migrate(text, boolean) SET citus.multi_shard_modify_mode = 'sequential';
+            ALTER FUNCTION steam_rec.adopt_alembic(text) SET citus.multi_shard_modify_mode = 'sequential';
         END IF;
     END IF;
 END

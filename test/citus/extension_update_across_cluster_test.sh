@@ -5,7 +5,8 @@
 # or changes a row (row counts and a hash of each) but the stored models'
 # parameters, which the update writes once on every copy alike and the
 # downgrade restores, the Citus settings of the functions stay (the update adds
-# model_report()'s, as distribute() gives it, and the downgrade removes it),
+# those of model_report(), migrate() and adopt_alembic(), as distribute()
+# gives them, and the downgrade removes them),
 # and recommend() is still sent whole to the player's worker.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -90,14 +91,17 @@ covering_index() {
 without_models() { sed -E 's/ models_[0-9]+:[^ ]*//g' <<<"$1"; }
 
 # settings_at VERSION: the Citus settings of the functions every node should
-# have at VERSION: the previous release's, and model_report()'s from 1.6 on.
-report_setting="model_report=search_path=pg_catalog, pg_temp;citus.multi_shard_modify_mode=sequential"
+# have at VERSION: the previous release's, and those of model_report(),
+# migrate() and adopt_alembic() from 1.6 on.
+added_settings="adopt_alembic=search_path=pg_catalog, pg_temp;citus.multi_shard_modify_mode=sequential
+migrate=search_path=pg_catalog, pg_temp;citus.multi_shard_modify_mode=sequential
+model_report=search_path=pg_catalog, pg_temp;citus.multi_shard_modify_mode=sequential"
 settings_at() {
   if [ "$1" = "$previous" ]; then echo "$settings_before"; return; fi
   local node_settings
   IFS='|' read -r -a node_settings <<<"$settings_before"
   for node_settings in "${node_settings[@]}"; do
-    { sed 's/ & /\n/g' <<<"$node_settings"; echo "$report_setting"; } | LC_ALL=C sort | sed ':a;N;$!ba;s/\n/ \& /g'
+    { sed 's/ & /\n/g' <<<"$node_settings"; echo "$added_settings"; } | LC_ALL=C sort | sed ':a;N;$!ba;s/\n/ \& /g'
   done | paste -sd'|'
 }
 
