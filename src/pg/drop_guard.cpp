@@ -135,24 +135,27 @@ bool drop_owned_reaches_steam_rec(DropOwnedStmt* statement, Oid extension_oid, O
 }
 
 // True when `table` is a Citus table (distributed or reference) that holds a
-// row in its shards.  Without Citus its catalog does not exist.
-bool citus_table_holds_rows(Oid table) {
+// row in its shards.  Without Citus its catalog does not exist.  The names and
+// operators are qualified, as the caller's search_path is in force.
+bool citus_table_holds_rows(Relation table) {
   if (!OidIsValid(get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE))) return false;
+  constexpr const char* kIsCitusTable =
+      "SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition "
+      "WHERE logicalrelid OPERATOR(pg_catalog.=) $1::pg_catalog.regclass)";
   Oid types[1] = {OIDOID};
-  Datum values[1] = {ObjectIdGetDatum(table)};
+  Datum values[1] = {ObjectIdGetDatum(RelationGetRelid(table))};
   steam_rec::pg::SpiSession spi;
-  // "SELECT 1", not an empty select list: Citus plans no "SELECT FROM" of a distributed table.
-  constexpr const char* kAsk =
-      "SELECT CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1) "
-      "THEN 'SELECT EXISTS (SELECT 1 FROM ' || $1::regclass::text || ')' END";
-  if (SPI_execute_with_args(kAsk, 1, types, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+  bool is_null = true;
+  if (SPI_execute_with_args(kIsCitusTable, 1, types, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
     elog(ERROR, "steam_rec: the DROP guard could not read pg_dist_partition");
-  const char* query = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
   bool holds = false;
-  if (query != nullptr) {
+  if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null))) {
+    // "SELECT 1", not an empty select list: Citus plans no "SELECT FROM" of a distributed table.
+    const char* query = psprintf(
+        "SELECT EXISTS (SELECT 1 FROM %s)",
+        quote_qualified_identifier(get_namespace_name(RelationGetNamespace(table)), RelationGetRelationName(table)));
     if (SPI_execute(query, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-      elog(ERROR, "steam_rec: the DROP guard could not read %s", query);
-    bool is_null = true;
+      elog(ERROR, "steam_rec: the DROP guard could not run %s", query);
     holds = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
   }
   spi.finish();
@@ -194,7 +197,7 @@ char* tables_holding_rows(Oid extension_oid) {
     bool has_rows = table_scan_getnextslot(rows, ForwardScanDirection, slot);
     ExecDropSingleTupleTableSlot(slot);
     table_endscan(rows);
-    if (!has_rows) has_rows = citus_table_holds_rows(RelationGetRelid(table));
+    if (!has_rows) has_rows = citus_table_holds_rows(table);
     if (has_rows)
       appendStringInfo(&found, "%s%s.%s", found.len > 0 ? ", " : "", get_namespace_name(RelationGetNamespace(table)),
                        RelationGetRelationName(table));
