@@ -1238,8 +1238,9 @@ BEGIN
         RAISE EXCEPTION 'schema "%" does not exist', source_schema USING ERRCODE = 'invalid_schema_name';
     END IF;
     -- Only base tables are read: a view or a foreign table runs code its owner
-    -- chose with the rights of the role adopting, as a partition of a
-    -- partitioned table does if it is one.
+    -- chose with the rights of the role adopting, and so does one under a
+    -- listed table, a partition or an inheritance child at any depth, as the
+    -- reads below take in every table under the one they name.
     SELECT array_agg(format('%s is a %s', r.shown,
                             CASE r.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
                                            WHEN 'f' THEN 'foreign table' ELSE 'relation of kind ' || r.relkind::text END)
@@ -1250,11 +1251,17 @@ BEGIN
              WHERE c.relnamespace = to_regnamespace(quote_ident(source_schema))
                AND c.relname = ANY (tables || 'alembic_version'::text) AND c.relkind NOT IN ('r', 'p')
             UNION ALL
-            SELECT format('%s (a partition of %I.%I)', t.relid::regclass, source_schema, c.relname), k.relkind
-              FROM pg_class AS c, pg_partition_tree(c.oid) AS t, pg_class AS k
-             WHERE c.relnamespace = to_regnamespace(quote_ident(source_schema))
-               AND c.relname = ANY (tables || 'alembic_version'::text) AND c.relkind = 'p'
-               AND t.isleaf AND k.oid = t.relid AND k.relkind <> 'r') AS r;
+            SELECT format('%s (under %I.%I)', u.relid::regclass, source_schema, u.listed), k.relkind
+              FROM (WITH RECURSIVE under (relid, listed) AS (
+                        SELECT i.inhrelid, c.relname
+                          FROM pg_class AS c JOIN pg_inherits AS i ON i.inhparent = c.oid
+                         WHERE c.relnamespace = to_regnamespace(quote_ident(source_schema))
+                           AND c.relname = ANY (tables || 'alembic_version'::text)
+                        UNION
+                        SELECT i.inhrelid, u.listed FROM under AS u JOIN pg_inherits AS i ON i.inhparent = u.relid)
+                    SELECT * FROM under) AS u
+              JOIN pg_class AS k ON k.oid = u.relid
+             WHERE k.relkind NOT IN ('r', 'p')) AS r;
     IF not_tables IS NOT NULL THEN
         RAISE EXCEPTION 'cannot adopt the Alembic schema "%": only base tables can be adopted', source_schema
             USING ERRCODE = 'wrong_object_type',

@@ -107,6 +107,20 @@ CREATE TABLE parted.recommendations (LIKE service.recommendations);
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.adopt_alembic('parted')$$);
 SELECT count(*) AS users_copied FROM steam_rec.users;
 DROP SCHEMA parted CASCADE;
+-- So is a foreign table that inherits from a listed table (the reads take
+-- in every table under the one they name).
+CREATE SCHEMA inherited;
+CREATE TABLE inherited.alembic_version (LIKE service.alembic_version);
+CREATE FOREIGN TABLE inherited.alembic_remote () INHERITS (inherited.alembic_version) SERVER regress_adopt_server;
+CREATE TABLE inherited.users (LIKE service.users);
+CREATE TABLE inherited.users_old () INHERITS (inherited.users);
+CREATE FOREIGN TABLE inherited.users_remote () INHERITS (inherited.users_old) SERVER regress_adopt_server;
+CREATE TABLE inherited.catalog_cache (LIKE service.catalog_cache);
+CREATE TABLE inherited.user_games (LIKE service.user_games);
+CREATE TABLE inherited.recommendations (LIKE service.recommendations);
+SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.adopt_alembic('inherited')$$);
+SELECT count(*) AS users_copied FROM steam_rec.users;
+DROP SCHEMA inherited CASCADE;
 DROP SERVER regress_adopt_server;
 DROP FOREIGN DATA WRAPPER regress_adopt_wrapper;
 
