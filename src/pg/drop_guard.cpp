@@ -18,7 +18,7 @@
 // On a Citus cluster a distributed or reference table's rows live in shards
 // on the workers and the node's own heap is empty: such a table is asked
 // through Citus, in SQL, with the caller's rights (a caller who may not read
-// it is refused by the server).
+// it is refused by the server), and only in a READ COMMITTED transaction.
 //
 // It works at every SQL version that declares it and while the extension is
 // being dropped, so it skips the SQL/library version check.
@@ -32,6 +32,7 @@ extern "C" {
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
@@ -150,6 +151,16 @@ bool citus_table_holds_rows(Relation table) {
     elog(ERROR, "steam_rec: the DROP guard could not read pg_dist_partition");
   bool holds = false;
   if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null))) {
+    // The shards are read under the transaction's snapshot, on the worker
+    // transactions Citus keeps: above READ COMMITTED that may predate rows
+    // committed since, which the heap scan's latest snapshot would see.
+    if (IsolationUsesXactSnapshot())
+      ereport(ERROR,
+              (errcode(ERRCODE_INVALID_TRANSACTION_STATE),
+               errmsg("the DROP guard cannot count the rows of Citus table %s in a %s transaction",
+                      RelationGetRelationName(table), IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
+               errdetail("Its snapshot may predate rows committed since in the shards."),
+               errhint("Run the command in a READ COMMITTED transaction.")));
     // "SELECT 1", not an empty select list: Citus plans no "SELECT FROM" of a distributed table.
     const char* query = psprintf(
         "SELECT EXISTS (SELECT 1 FROM %s)",

@@ -2,14 +2,28 @@
 # The DROP guard counts the rows of a distributed cluster: DROP EXTENSION
 # steam_rec CASCADE on the coordinator is refused while the players' shards
 # and the reference tables hold rows, the tables named, and nothing is
-# dropped on any node.  Before, the guard read only the coordinator's own
-# heaps, which distribute() leaves empty, and the drop went through.
+# dropped on any node; in a REPEATABLE READ transaction it refuses to count.
+# Before, the guard read only the coordinator's own heaps, which distribute()
+# leaves empty, and the drop went through.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . test/citus/citus_lib.sh
 
 coordinator -c "SELECT steam_rec.distribute()" >/dev/null
-coordinator -f tools/sample_data.sql >/dev/null
+
+# Above READ COMMITTED the shards would be read under a snapshot taken before
+# rows another session committed since: the guard refuses to count there.
+# Before, the drop below went through with those rows in the shards.
+load_sample="psql -X -q -h $CITUS_DIR -p $COORDINATOR_PORT -U postgres -d steam_rec -f tools/sample_data.sql"
+out=$(coordinator -v VERBOSITY=verbose -c "BEGIN ISOLATION LEVEL REPEATABLE READ" \
+        -c "SET LOCAL citus.multi_shard_modify_mode TO sequential" \
+        -c "SELECT count(*) FROM steam_rec.users" -c "\\! $load_sample >/dev/null" \
+        -c "DROP EXTENSION steam_rec CASCADE" -c "COMMIT" 2>&1 || true)
+assert_equal "in REPEATABLE READ the guard refuses to count a Citus table (25000)" \
+  "ERROR:  25000: the DROP guard cannot count the rows of Citus table" \
+  "$(grep -o '^ERROR: .*' <<<"$out" | head -1 | grep -o '^.*Citus table')"
+assert_true "the rows committed meanwhile are there" \
+  "[ \"\$(coordinator -c 'SELECT count(*) FROM steam_rec.users')\" -gt 0 ]"
 coordinator -c "SELECT steam_rec.train('popularity')" >/dev/null
 assert_equal "no maintenance setting was changed (a local table with rows)" "0" \
   "$(coordinator -c "SELECT count(*) FROM steam_rec.maintenance_changed_settings")"
