@@ -193,6 +193,7 @@ DECLARE
     quiet text;
     owner text;
     not_owned text;
+    logged_step text;
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
         RAISE EXCEPTION 'steam_rec.distribute() needs the citus extension'
@@ -310,6 +311,26 @@ BEGIN
         PERFORM create_distributed_function(
             'steam_rec.recommend(bigint, integer, boolean, text[], text[], integer[], real)',
             distribution_arg_name => 'steam_id', colocate_with => 'steam_rec.users');
+
+        -- What was changed above is the schema the extension has on a cluster,
+        -- not a change made outside the scripts: it is logged as a step of its
+        -- own, so migration_status() compares with it.  The workers log the
+        -- facts read here, which are theirs once this transaction commits.
+        logged_step := format(
+            'INSERT INTO steam_rec.applied_migrations '
+            '(from_version, to_version, direction, script, checksum, command, schema_facts) '
+            'VALUES (%L, %L, %L, %L, %L, %L, %L)',
+            'single node', steam_rec._installed_version(), 'adopt', 'distribute()', '',
+            left(current_query(), 1000), steam_rec._schema_facts());
+        SELECT * INTO failure FROM run_command_on_workers(logged_step) AS r WHERE NOT r.success LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'steam_rec.distribute() could not log its step on worker %:%', failure.nodename,
+                            failure.nodeport
+                USING ERRCODE = 'connection_failure',
+                      DETAIL = format('The insert into steam_rec.applied_migrations failed there: %s', failure.result),
+                      HINT = 'Make the worker reachable and call steam_rec.distribute() again.';
+        END IF;
+        EXECUTE logged_step;
     END IF;
 
     RETURN QUERY
@@ -1425,6 +1446,78 @@ BEGIN
         END IF;
     END IF;
 END
+$$;
+
+-- The relations of this node that are Citus shards of steam_rec's tables
+-- placed on it (a table of a shard's name that Citus placed elsewhere is not
+-- one), none without Citus.  Their columns, constraints, indexes and triggers are
+-- Citus's copies of the tables', named after each shard: _schema_facts()
+-- leaves them out, or migration_status() on a node holding shards reported
+-- every one of them as changed outside the scripts.
+CREATE FUNCTION steam_rec._citus_shards() RETURNS oid[]
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    shards oid[] := '{}';
+BEGIN
+    IF to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL THEN
+        -- Run as text: the catalog and shard_name() exist only with Citus.
+        EXECUTE $shards$
+            SELECT coalesce(array_agg(s.shard::oid), '{}')
+              FROM (SELECT to_regclass(shard_name(d.logicalrelid, d.shardid)) AS shard
+                      FROM pg_dist_shard AS d JOIN pg_class AS c ON c.oid = d.logicalrelid
+                     WHERE c.relnamespace = 'steam_rec'::regnamespace
+                       AND EXISTS (SELECT FROM pg_dist_placement AS p
+                                    WHERE p.shardid = d.shardid
+                                      AND p.groupid = (SELECT groupid FROM pg_dist_local_group))) AS s
+             WHERE s.shard IS NOT NULL
+        $shards$ INTO shards;
+    END IF;
+    RETURN shards;
+END
+$$;
+
+-- 1.0's, without the shards' facts.
+CREATE OR REPLACE FUNCTION steam_rec._schema_facts() RETURNS text[]
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    WITH shard AS (SELECT unnest(steam_rec._citus_shards()) AS oid)
+    SELECT coalesce(array_agg(fact ORDER BY fact), '{}') FROM (
+        SELECT format('column %s.%s %s not null=%s default=%s identity=%s', c.relname, a.attname,
+                      format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
+                      a.attidentity) AS fact
+          FROM pg_class AS c
+          JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+          LEFT JOIN pg_attrdef AS d ON d.adrelid = c.oid AND d.adnum = a.attnum
+         WHERE c.relnamespace = 'steam_rec'::regnamespace AND c.relkind = 'r'
+           AND c.oid NOT IN (SELECT oid FROM shard)
+        UNION ALL
+        SELECT format('constraint %s.%s %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
+          FROM pg_constraint WHERE connamespace = 'steam_rec'::regnamespace
+           AND conrelid NOT IN (SELECT oid FROM shard)
+        UNION ALL
+        SELECT format('index %s', pg_get_indexdef(i.indexrelid))
+          FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indexrelid
+         WHERE c.relnamespace = 'steam_rec'::regnamespace AND i.indrelid NOT IN (SELECT oid FROM shard)
+        UNION ALL
+        SELECT format('trigger %s', pg_get_triggerdef(t.oid))
+          FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
+         WHERE c.relnamespace = 'steam_rec'::regnamespace AND NOT t.tgisinternal
+           AND t.tgrelid NOT IN (SELECT oid FROM shard)
+        UNION ALL
+        SELECT format('function %s', pg_get_functiondef(p.oid))
+          FROM pg_proc AS p WHERE p.pronamespace = 'steam_rec'::regnamespace AND p.prokind IN ('f', 'p')
+        UNION ALL
+        SELECT format('member %s', pg_describe_object(classid, objid, 0))
+          FROM pg_depend
+         WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+           AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'steam_rec')
+        UNION ALL
+        SELECT format('dump mark %s', cfg::regclass)
+          FROM pg_extension, unnest(extconfig) AS cfg WHERE extname = 'steam_rec'
+    ) AS facts
 $$;
 
 -- Last: the log records the schema as this step leaves it.

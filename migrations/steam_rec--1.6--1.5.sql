@@ -768,5 +768,44 @@ BEGIN
 END
 $$;
 
+-- _citus_shards() is new in 1.6; _schema_facts() is 1.0's again.
+CREATE OR REPLACE FUNCTION steam_rec._schema_facts() RETURNS text[]
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT coalesce(array_agg(fact ORDER BY fact), '{}') FROM (
+        SELECT format('column %s.%s %s not null=%s default=%s identity=%s', c.relname, a.attname,
+                      format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
+                      a.attidentity) AS fact
+          FROM pg_class AS c
+          JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+          LEFT JOIN pg_attrdef AS d ON d.adrelid = c.oid AND d.adnum = a.attnum
+         WHERE c.relnamespace = 'steam_rec'::regnamespace AND c.relkind = 'r'
+        UNION ALL
+        SELECT format('constraint %s.%s %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
+          FROM pg_constraint WHERE connamespace = 'steam_rec'::regnamespace
+        UNION ALL
+        SELECT format('index %s', pg_get_indexdef(i.indexrelid))
+          FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indexrelid
+         WHERE c.relnamespace = 'steam_rec'::regnamespace
+        UNION ALL
+        SELECT format('trigger %s', pg_get_triggerdef(t.oid))
+          FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
+         WHERE c.relnamespace = 'steam_rec'::regnamespace AND NOT t.tgisinternal
+        UNION ALL
+        SELECT format('function %s', pg_get_functiondef(p.oid))
+          FROM pg_proc AS p WHERE p.pronamespace = 'steam_rec'::regnamespace AND p.prokind IN ('f', 'p')
+        UNION ALL
+        SELECT format('member %s', pg_describe_object(classid, objid, 0))
+          FROM pg_depend
+         WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+           AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'steam_rec')
+        UNION ALL
+        SELECT format('dump mark %s', cfg::regclass)
+          FROM pg_extension, unnest(extconfig) AS cfg WHERE extname = 'steam_rec'
+    ) AS facts
+$$;
+DROP FUNCTION steam_rec._citus_shards();
+
 -- Last: the log records the schema as this step leaves it.
 SELECT steam_rec._log_migration('1.6', '1.5');

@@ -149,6 +149,11 @@ assert_equal "distribute() is gone from every node" "0,0,0" \
 
 coordinator -c "ALTER EXTENSION steam_rec UPDATE TO '$current'"
 check "update to $current again" "$current" "$snapshot_updated"
+for node in coordinator worker1 worker2; do
+  assert_equal "update to $current again: $node reports no change outside the scripts, its shards' neither" "" \
+    "$("$node" -c "SELECT w FROM steam_rec.migration_status(), unnest(warnings) AS w
+                    WHERE w LIKE 'changed outside the migration scripts:%'" | head -3)"
+done
 
 # The cluster still works after the round trip: a refresh rewrites every list.
 coordinator -c "SELECT steam_rec.refresh_recommendations(NULL, 10)" >/dev/null
