@@ -18,7 +18,8 @@
 // On a Citus cluster a distributed or reference table's rows live in shards
 // on the workers and the node's own heap is empty: such a table is asked
 // through Citus, in SQL, with the caller's rights (a caller who may not read
-// it is refused by the server), and only in a READ COMMITTED transaction.
+// it is refused by the server), only in a READ COMMITTED transaction and
+// only by a caller no row-level-security policy applies to.
 //
 // It works at every SQL version that declares it and while the extension is
 // being dropped, so it skips the SQL/library version check.
@@ -54,6 +55,7 @@ extern "C" {
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 }
@@ -161,6 +163,17 @@ bool citus_table_holds_rows(Relation table) {
                       RelationGetRelationName(table), IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
                errdetail("Its snapshot may predate rows committed since in the shards."),
                errhint("Run the command in a READ COMMITTED transaction.")));
+    // A policy that applies to the caller would hide shard rows from the
+    // count, and the drop would delete them (FORCE ROW LEVEL SECURITY and a
+    // caller with the owner's rights who is not a superuser).
+    if (check_enable_rls(RelationGetRelid(table), InvalidOid, true) == RLS_ENABLED)
+      ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                      errmsg("the DROP guard cannot count the rows of Citus table %s: row-level security applies "
+                             "to role %s",
+                             RelationGetRelationName(table), GetUserNameFromId(GetUserId(), false)),
+                      errdetail("A policy could hide rows of its shards from the count, and the drop would delete "
+                                "them."),
+                      errhint("Run the command as a superuser or a role with BYPASSRLS.")));
     // "SELECT 1", not an empty select list: Citus plans no "SELECT FROM" of a distributed table.
     const char* query = psprintf(
         "SELECT EXISTS (SELECT 1 FROM %s)",

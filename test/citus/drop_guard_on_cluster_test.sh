@@ -2,7 +2,8 @@
 # The DROP guard counts the rows of a distributed cluster: DROP EXTENSION
 # steam_rec CASCADE on the coordinator is refused while the players' shards
 # and the reference tables hold rows, the tables named, and nothing is
-# dropped on any node; in a REPEATABLE READ transaction it refuses to count.
+# dropped on any node; in a REPEATABLE READ transaction, and for a caller a
+# row-level-security policy applies to, it refuses to count.
 # Before, the guard read only the coordinator's own heaps, which distribute()
 # leaves empty, and the drop went through.
 set -euo pipefail
@@ -44,6 +45,25 @@ assert_true "the rows are all still there" \
 
 out=$(coordinator -c "DROP SCHEMA steam_rec CASCADE" 2>&1 || true)
 assert_true "DROP SCHEMA steam_rec CASCADE is refused too" "grep -q '2BP01\\|would drop extension steam_rec' <<<\"\$out\""
+
+# A role with the owner's rights that is not a superuser, under policies
+# that hide every row from it (FORCE ROW LEVEL SECURITY): the shards would be
+# counted empty.  The guard refuses to count for a caller a policy applies
+# to.  Before, the drop went through (rolled back here).
+coordinator -c "CREATE ROLE steam_admin; GRANT postgres TO steam_admin"
+for table in users user_games recommendations catalog_cache game_tags game_stats engagement_prior \
+             models model_games model_tags model_governance; do
+  coordinator -c "ALTER TABLE steam_rec.$table ENABLE ROW LEVEL SECURITY" \
+              -c "ALTER TABLE steam_rec.$table FORCE ROW LEVEL SECURITY" \
+              -c "CREATE POLICY hide_every_row ON steam_rec.$table USING (false)"
+done
+assert_equal "the policies hide every player from that role" "0" \
+  "$(coordinator -c "SET ROLE steam_admin" -c "SELECT count(*) FROM steam_rec.users" | tail -1)"
+out=$(coordinator -v VERBOSITY=verbose -c "BEGIN" -c "SET ROLE steam_admin" \
+        -c "DROP EXTENSION steam_rec CASCADE" -c "ROLLBACK" 2>&1 || true)
+assert_equal "the guard refuses to count under row-level security (42501)" \
+  "ERROR:  42501: the DROP guard cannot count the rows of Citus table users: row-level security applies to role steam_admin" \
+  "$(grep -o '^ERROR: .*' <<<"$out" | head -1)"
 
 coordinator -c "SET steam_rec.allow_drop = on" -c "DROP EXTENSION steam_rec CASCADE"
 assert_equal "with steam_rec.allow_drop on, the drop goes through" "0" \
