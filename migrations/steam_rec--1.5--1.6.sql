@@ -105,6 +105,21 @@ $$;
 -- each step is as it is; docs/citus_distribute.sql is the same as a psql
 -- recipe for 1.5, which has no distribute().
 --------------------------------------------------------------------------------
+-- Logs this node's schema as a step of its own (direction adopt, script
+-- distribute()): migration_status() compares with it, so what distribute()
+-- changes on purpose is not reported as changed outside the scripts, while
+-- a change made after it is.  As with any step, a change made before it is
+-- taken in.
+CREATE FUNCTION steam_rec._log_distributed_form() RETURNS void
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    INSERT INTO steam_rec.applied_migrations (from_version, to_version, direction, script, checksum, command, schema_facts)
+    VALUES ('single node', steam_rec._installed_version(), 'adopt', 'distribute()', '', left(current_query(), 1000),
+            steam_rec._schema_facts())
+$$;
+REVOKE ALL ON FUNCTION steam_rec._log_distributed_form() FROM PUBLIC;
+
 CREATE FUNCTION steam_rec.distribute()
     RETURNS TABLE (table_name text, distribution text)
     LANGUAGE plpgsql
@@ -193,7 +208,6 @@ DECLARE
     quiet text;
     owner text;
     not_owned text;
-    logged_step text;
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
         RAISE EXCEPTION 'steam_rec.distribute() needs the citus extension'
@@ -230,6 +244,23 @@ BEGIN
      WHERE logicalrelid IN (SELECT format('steam_rec.%I', t)::regclass FROM unnest(per_player || replicated) AS t);
     IF distributed = cardinality(per_player || replicated) THEN
         RAISE NOTICE 'steam_rec''s tables are already distributed; nothing changed';
+        -- A worker that has not logged the distributed form does it now,
+        -- with its own schema (committed since the call that distributed),
+        -- when the caller has the rights of the log's owner.
+        IF pg_has_role(current_user, (SELECT c.relowner FROM pg_class AS c
+                                       WHERE c.oid = 'steam_rec.applied_migrations'::regclass), 'USAGE') THEN
+            SELECT * INTO failure FROM run_command_on_workers(
+                'SELECT steam_rec._log_distributed_form() WHERE NOT EXISTS ('
+                'SELECT FROM steam_rec.applied_migrations WHERE direction = ''adopt'' AND script = ''distribute()'')') AS r
+             WHERE NOT r.success LIMIT 1;
+            IF FOUND THEN
+                RAISE EXCEPTION 'steam_rec.distribute() could not log the distributed form on worker %:%',
+                                failure.nodename, failure.nodeport
+                    USING ERRCODE = 'connection_failure',
+                          DETAIL = format('It failed there: %s', failure.result),
+                          HINT = 'Make the worker reachable and call steam_rec.distribute() again.';
+            END IF;
+        END IF;
     ELSIF distributed > 0 THEN
         RAISE EXCEPTION 'steam_rec''s tables are partly distributed'
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -312,25 +343,11 @@ BEGIN
             'steam_rec.recommend(bigint, integer, boolean, text[], text[], integer[], real)',
             distribution_arg_name => 'steam_id', colocate_with => 'steam_rec.users');
 
-        -- What was changed above is the schema the extension has on a cluster,
-        -- not a change made outside the scripts: it is logged as a step of its
-        -- own, so migration_status() compares with it.  The workers log the
-        -- facts read here, which are theirs once this transaction commits.
-        logged_step := format(
-            'INSERT INTO steam_rec.applied_migrations '
-            '(from_version, to_version, direction, script, checksum, command, schema_facts) '
-            'VALUES (%L, %L, %L, %L, %L, %L, %L)',
-            'single node', steam_rec._installed_version(), 'adopt', 'distribute()', '',
-            left(current_query(), 1000), steam_rec._schema_facts());
-        SELECT * INTO failure FROM run_command_on_workers(logged_step) AS r WHERE NOT r.success LIMIT 1;
-        IF FOUND THEN
-            RAISE EXCEPTION 'steam_rec.distribute() could not log its step on worker %:%', failure.nodename,
-                            failure.nodeport
-                USING ERRCODE = 'connection_failure',
-                      DETAIL = format('The insert into steam_rec.applied_migrations failed there: %s', failure.result),
-                      HINT = 'Make the worker reachable and call steam_rec.distribute() again.';
-        END IF;
-        EXECUTE logged_step;
+        -- What was changed above is the schema the extension has on a
+        -- cluster, not a change made outside the scripts: it is logged here,
+        -- in this transaction.  A worker's form is committed only with it, so
+        -- a worker logs its own on the next call.
+        PERFORM steam_rec._log_distributed_form();
     END IF;
 
     RETURN QUERY

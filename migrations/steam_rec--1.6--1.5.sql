@@ -728,6 +728,7 @@ $$;
 -- distribute() is new in 1.6.  A database it distributed keeps its form: the
 -- tables, keys and function settings are not the extension script's to undo.
 DROP FUNCTION steam_rec.distribute();
+DROP FUNCTION steam_rec._log_distributed_form();
 
 -- catalog_changes is new in 1.6.
 -- A catalog_cache that distribute() made a Citus reference table has no

@@ -4,7 +4,9 @@
 # reported every constraint of the shards it holds (287 warnings on a worker
 # of this cluster) and every change distribute() makes on purpose (the key of
 # user_games, the cascading foreign keys, the dropped triggers, the functions'
-# Citus settings) as "changed outside the migration scripts".
+# Citus settings) as "changed outside the migration scripts".  The coordinator
+# logs the distributed form in distribute()'s transaction; a worker's form is
+# committed only with it, so a worker logs its own on the next call.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . test/citus/citus_lib.sh
@@ -21,17 +23,40 @@ for node in "${nodes[@]}"; do
   assert_equal "$node: no drift before distribute()" "" "$(drift "$node")"
 done
 
-coordinator -c "SELECT steam_rec.distribute()" >/dev/null
+# A distribute() rolled back leaves no step logged on any node.
+coordinator -c "BEGIN" -c "SELECT steam_rec.distribute()" -c "ROLLBACK" >/dev/null
 for node in "${nodes[@]}"; do
-  assert_equal "$node: no drift after distribute(), shards and all" "" "$(drift "$node" | head -5)"
+  assert_equal "$node: a rolled back distribute() logs nothing" "0" \
+    "$("$node" -c "SELECT count(*) FROM steam_rec.applied_migrations WHERE script = 'distribute()'")"
+done
+
+# An index on a table that stays local, on the coordinator only: drift there,
+# taken into its distribute() step; a worker never had it and must not report
+# it removed.
+coordinator -c "CREATE INDEX coordinator_only_idx ON steam_rec.applied_migrations (applied_by)"
+coordinator -c "SELECT steam_rec.distribute()" >/dev/null
+assert_equal "coordinator: no drift after distribute(), its shards' neither" "" "$(drift coordinator | head -5)"
+assert_true "worker1: the distributed form is not logged there before the next call" \
+  "drift worker1 | grep -q 'removed trigger CREATE TRIGGER models_delete_rows'"
+# A caller granted EXECUTE alone is told nothing changed, and logs nothing.
+coordinator -c "CREATE ROLE regress_tenant LOGIN" -c "GRANT USAGE ON SCHEMA steam_rec TO regress_tenant" \
+            -c "GRANT EXECUTE ON FUNCTION steam_rec.distribute() TO regress_tenant"
+assert_equal "a non-owner's next call only says nothing changed" \
+  "NOTICE:  steam_rec's tables are already distributed; nothing changed" \
+  "$(coordinator -U regress_tenant -c "SELECT count(*) FROM steam_rec.distribute()" 2>&1 >/dev/null)"
+assert_equal "worker1: and logs nothing there" "0" \
+  "$(worker1 -c "SELECT count(*) FROM steam_rec.applied_migrations WHERE script = 'distribute()'")"
+coordinator -c "SELECT steam_rec.distribute()" >/dev/null 2>&1
+for node in "${nodes[@]}"; do
+  assert_equal "$node: no drift once the owner's next call has run" "" "$(drift "$node" | head -5)"
   assert_equal "$node: distribute() is the last logged step" "single node|adopt|distribute()" \
     "$("$node" -c "SELECT from_version || '|' || direction || '|' || script
                      FROM steam_rec.migration_history() ORDER BY id DESC LIMIT 1")"
 done
 
-steps_before=$(logged_steps worker1)
+steps_before=$(logged_steps worker1),$(logged_steps coordinator)
 coordinator -c "SELECT steam_rec.distribute()" >/dev/null 2>&1
-assert_equal "a second call, which changes nothing, logs nothing" "$steps_before" "$(logged_steps worker1)"
+assert_equal "a third call logs nothing" "$steps_before" "$(logged_steps worker1),$(logged_steps coordinator)"
 
 # A real change, made outside the scripts: reported once on every node, by
 # the table's name, not again for each of its shards.
