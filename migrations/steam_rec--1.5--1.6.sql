@@ -1465,9 +1465,9 @@ BEGIN
 END
 $$;
 
--- The relations of this node that are Citus shards of steam_rec's tables
--- placed on it (a table of a shard's name that Citus placed elsewhere is not
--- one), none without Citus.  Their columns, constraints, indexes and triggers are
+-- The relations of this node named as Citus shards of steam_rec's tables,
+-- none without Citus: the shards placed on it and those a shard move leaves
+-- until Citus cleans them up (only the coordinator lists those).  Their columns, constraints, indexes and triggers are
 -- Citus's copies of the tables', named after each shard: _schema_facts()
 -- leaves them out, or migration_status() on a node holding shards reported
 -- every one of them as changed outside the scripts.
@@ -1484,10 +1484,7 @@ BEGIN
             SELECT coalesce(array_agg(s.shard::oid), '{}')
               FROM (SELECT to_regclass(shard_name(d.logicalrelid, d.shardid)) AS shard
                       FROM pg_dist_shard AS d JOIN pg_class AS c ON c.oid = d.logicalrelid
-                     WHERE c.relnamespace = 'steam_rec'::regnamespace
-                       AND EXISTS (SELECT FROM pg_dist_placement AS p
-                                    WHERE p.shardid = d.shardid
-                                      AND p.groupid = (SELECT groupid FROM pg_dist_local_group))) AS s
+                     WHERE c.relnamespace = 'steam_rec'::regnamespace) AS s
              WHERE s.shard IS NOT NULL
         $shards$ INTO shards;
     END IF;
