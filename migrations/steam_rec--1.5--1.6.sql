@@ -97,14 +97,6 @@ BEGIN
 END
 $$;
 
---------------------------------------------------------------------------------
--- distribute() puts steam_rec's tables in their Citus form, run on the coordinator.
--- Per-player tables are sharded by player and colocated, so a player's rows
--- and their foreign keys live on one worker; per-game tables and the models
--- are reference tables, a full copy on every node.  docs/citus.md says why
--- each step is as it is; docs/citus_distribute.sql is the same as a psql
--- recipe for 1.5, which has no distribute().
---------------------------------------------------------------------------------
 -- Logs this node's schema as a step of its own (direction adopt, script
 -- distribute()): migration_status() compares with it, so what distribute()
 -- changes on purpose is not reported as changed outside the scripts, while
@@ -120,6 +112,14 @@ CREATE FUNCTION steam_rec._log_distributed_form() RETURNS void
 $$;
 REVOKE ALL ON FUNCTION steam_rec._log_distributed_form() FROM PUBLIC;
 
+--------------------------------------------------------------------------------
+-- distribute() puts steam_rec's tables in their Citus form, run on the coordinator.
+-- Per-player tables are sharded by player and colocated, so a player's rows
+-- and their foreign keys live on one worker; per-game tables and the models
+-- are reference tables, a full copy on every node.  docs/citus.md says why
+-- each step is as it is; docs/citus_distribute.sql is the same as a psql
+-- recipe for 1.5, which has no distribute().
+--------------------------------------------------------------------------------
 CREATE FUNCTION steam_rec.distribute()
     RETURNS TABLE (table_name text, distribution text)
     LANGUAGE plpgsql
@@ -1466,11 +1466,11 @@ END
 $$;
 
 -- The relations of this node named as Citus shards of steam_rec's tables,
--- none without Citus: the shards placed on it and those a shard move leaves
--- until Citus cleans them up (only the coordinator lists those).  Their columns, constraints, indexes and triggers are
--- Citus's copies of the tables', named after each shard: _schema_facts()
--- leaves them out, or migration_status() on a node holding shards reported
--- every one of them as changed outside the scripts.
+-- none without Citus: the shards placed on it and the old copies a shard
+-- move leaves until Citus cleans them up.  Their columns, constraints,
+-- indexes and triggers are Citus's copies of the tables', named after each
+-- shard: _schema_facts() leaves them out, or migration_status() on a node
+-- holding shards reported every one of them as changed outside the scripts.
 CREATE FUNCTION steam_rec._citus_shards() RETURNS oid[]
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
