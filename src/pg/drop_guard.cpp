@@ -18,8 +18,8 @@
 // On a Citus cluster a distributed or reference table's rows live in shards
 // on the workers and the node's own heap is empty: such a table is asked
 // through Citus, in SQL, with the caller's rights (a caller who may not read
-// it is refused by the server), only in a READ COMMITTED transaction and
-// only by a caller no row-level-security policy applies to.
+// it is refused by the server), only in a READ COMMITTED transaction and,
+// for a table with row-level security, only by a superuser.
 //
 // It works at every SQL version that declares it and while the extension is
 // being dropped, so it skips the SQL/library version check.
@@ -55,7 +55,6 @@ extern "C" {
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
-#include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 }
@@ -163,17 +162,18 @@ bool citus_table_holds_rows(Relation table) {
                       RelationGetRelationName(table), IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
                errdetail("Its snapshot may predate rows committed since in the shards."),
                errhint("Run the command in a READ COMMITTED transaction.")));
-    // A policy that applies to the caller would hide shard rows from the
-    // count, and the drop would delete them (FORCE ROW LEVEL SECURITY and a
-    // caller with the owner's rights who is not a superuser).
-    if (check_enable_rls(RelationGetRelid(table), InvalidOid, true) == RLS_ENABLED)
+    // A policy could hide shard rows from the count, and the drop would
+    // delete them.  Whether one applies is decided on each worker, where the
+    // caller's role may differ from this node's (BYPASSRLS, memberships), so
+    // only a superuser counts a table with row-level security.
+    if (table->rd_rel->relrowsecurity && !superuser())
       ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                      errmsg("the DROP guard cannot count the rows of Citus table %s: row-level security applies "
-                             "to role %s",
+                      errmsg("the DROP guard cannot count the rows of Citus table %s: it has row-level security and "
+                             "role %s is not a superuser",
                              RelationGetRelationName(table), GetUserNameFromId(GetUserId(), false)),
                       errdetail("A policy could hide rows of its shards from the count, and the drop would delete "
                                 "them."),
-                      errhint("Run the command as a superuser or a role with BYPASSRLS.")));
+                      errhint("Run the command as a superuser.")));
     // "SELECT 1", not an empty select list: Citus plans no "SELECT FROM" of a distributed table.
     const char* query = psprintf(
         "SELECT EXISTS (SELECT 1 FROM %s)",

@@ -62,7 +62,15 @@ assert_equal "the policies hide every player from that role" "0" \
 out=$(coordinator -v VERBOSITY=verbose -c "BEGIN" -c "SET ROLE steam_admin" \
         -c "DROP EXTENSION steam_rec CASCADE" -c "ROLLBACK" 2>&1 || true)
 assert_equal "the guard refuses to count under row-level security (42501)" \
-  "ERROR:  42501: the DROP guard cannot count the rows of Citus table users: row-level security applies to role steam_admin" \
+  "ERROR:  42501: the DROP guard cannot count the rows of Citus table users: it has row-level security and role steam_admin is not a superuser" \
+  "$(grep -o '^ERROR: .*' <<<"$out" | head -1)"
+# The policies apply on the workers, where the role may differ: BYPASSRLS
+# given on the coordinator only still leaves the shards hidden there.
+coordinator -c "SET citus.enable_alter_role_propagation = off" -c "ALTER ROLE steam_admin BYPASSRLS"
+out=$(coordinator -v VERBOSITY=verbose -c "BEGIN" -c "SET ROLE steam_admin" \
+        -c "DROP EXTENSION steam_rec CASCADE" -c "ROLLBACK" 2>&1 || true)
+assert_equal "with BYPASSRLS on the coordinator only, it still refuses to count (42501)" \
+  "ERROR:  42501: the DROP guard cannot count the rows of Citus table users: it has row-level security and role steam_admin is not a superuser" \
   "$(grep -o '^ERROR: .*' <<<"$out" | head -1)"
 
 coordinator -c "SET steam_rec.allow_drop = on" -c "DROP EXTENSION steam_rec CASCADE"
