@@ -13,6 +13,10 @@ coordinator() { on_node "$COORDINATOR_PORT" "$@"; }
 worker1() { on_node "$WORKER1_PORT" "$@"; }
 worker2() { on_node "$WORKER2_PORT" "$@"; }
 
+# For the tests that stop or start a node's server themselves.
+BIN=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
+as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
+
 # single [psql args...]: psql into database single_node of the coordinator's
 # server, a single-node steam_rec without citus (made by the function below).
 single() { on_node "$COORDINATOR_PORT" -d single_node "$@"; }

@@ -9,9 +9,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . test/citus/citus_lib.sh
 
-BIN=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
-as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
-
 version=$(coordinator -c "SELECT extversion FROM pg_extension WHERE extname = 'steam_rec'")
 assert_equal "CREATE EXTENSION reached both workers" "$version|$version" \
   "$(worker1 -c "SELECT extversion FROM pg_extension WHERE extname = 'steam_rec'")|$(worker2 -c "SELECT extversion FROM pg_extension WHERE extname = 'steam_rec'")"

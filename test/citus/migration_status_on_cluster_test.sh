@@ -47,8 +47,6 @@ assert_equal "a non-owner's next call only says nothing changed" \
 assert_equal "worker1: and logs nothing there" "0" \
   "$(worker1 -c "SELECT count(*) FROM steam_rec.applied_migrations WHERE script = 'distribute()'")"
 # With worker2 down, the owner's next call warns, and worker1 logs its form.
-BIN=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
-as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
 as_postgres "$BIN/pg_ctl" -D "$CITUS_DIR/worker2" -m fast -w stop >/dev/null
 out=$(coordinator -c "SELECT count(*) FROM steam_rec.distribute()" 2>&1 >/dev/null)
 assert_true "a worker down: a warning, not an error" \

@@ -11,9 +11,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . test/citus/citus_lib.sh
 
-BIN=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
-as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
-
 coordinator -c "SELECT steam_rec.distribute()" >/dev/null
 coordinator -f tools/sample_data.sql
 coordinator -c "SELECT steam_rec.train('hybrid')" >/dev/null
