@@ -51,6 +51,8 @@ BEGIN
                 ends := string_to_array(substring(message FROM 'one of (.*), not'), ', ');
             END IF;
             FOREACH value IN ARRAY ends LOOP
+                -- Measured by evaluate() only: train() refuses it (sql/evaluate.sql).
+                CONTINUE WHEN key = 'rerank_candidates' AND value::numeric > 0;
                 -- Small factorisations keep the ends of the other ranges quick.
                 params := CASE WHEN variant.algorithm = 'ials' OR variant.base->>'base' = 'ials'
                                THEN '{"factors": 2, "iterations": 1}'::jsonb ELSE '{}' END

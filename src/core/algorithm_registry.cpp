@@ -324,6 +324,9 @@ const std::vector<ParameterSpec>& parameter_specs() {
       // New in 1.6; a model stored before did not weigh lent weights by
       // release dates.
       weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(release_years_scale, K::number, false, 0, 1000), 0)),
+      // The re-ranker reads release dates only where the base's catalog
+      // weights have the catalog read (else every date counts as unknown).
+      STEAM_REC_NUMBER(rerank_candidates, K::integer, false, 0, 1000),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
        [](TrainParams& p, const std::string& v) {
@@ -423,7 +426,7 @@ const std::vector<AlgorithmSpec>& algorithms() {
        "A collaborative base (ease, itemknn, rp3beta or ials) blended with content by content_weight.",
        "the base's parts and the content neighbours",
        {"base", "content_neighbors", "content_weight", "tag_popularity_exponent", "new_game_weight", "tag_ridge_weight",
-        "studio_weight", "series_weight", "name_word_weight", "release_years_scale"},
+        "studio_weight", "series_weight", "name_word_weight", "release_years_scale", "rerank_candidates"},
        false,
        false,
        "ease",

@@ -28,6 +28,11 @@ constexpr std::int64_t kPlayersPerChunk = 32;
 // are the same on every platform (std::uniform_int_distribution is not).
 std::uint32_t draw(std::mt19937& random, std::uint32_t bound) { return static_cast<std::uint32_t>(random() % bound); }
 
+// The second split's seed is the seed xor this (prepare(), the new games'
+// validation choice, and the re-ranker's fit, which measuring the test split
+// thereby draws the very validation split).
+constexpr std::uint32_t kSecondSplitSalt = 0x9e3779b9u;
+
 // Splits `games` (already shuffled) into the first `held` and the rest.
 std::size_t held_count(std::size_t games, double share) {
   if (games < 2 || share <= 0) return 0;
@@ -111,11 +116,12 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
   }
 
   std::mt19937 random(options.seed);
-  std::mt19937 second_split(options.seed ^ 0x9e3779b9u);
+  std::mt19937 second_split(options.seed ^ kSecondSplitSalt);
   player_ids_.clear();
   train_.clear();
   relevant_.clear();
   set_aside_.clear();
+  held_out_.clear();
   new_games_.clear();
   not_new_games_.clear();
   std::unordered_set<std::int32_t> universe;
@@ -155,6 +161,7 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
       train_.push_back(std::move(train));
       relevant_.push_back(std::move(relevant));
       set_aside_.emplace_back();
+      held_out_.emplace_back();
       cancel.poll(256);
       continue;
     }
@@ -178,14 +185,18 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
       test.assign(train.begin(), train.begin() + static_cast<std::ptrdiff_t>(held));
       train.erase(train.begin(), train.begin() + static_cast<std::ptrdiff_t>(held));
     }
-    std::vector<std::int32_t> relevant;
-    for (const Play& play : test)
+    std::vector<std::int32_t> relevant, held_out;
+    for (const Play& play : test) {
+      held_out.push_back(play.appid);
       if (!options.engaged_only || play.hours >= kEngagedHours) relevant.push_back(play.appid);
+    }
     std::sort(relevant.begin(), relevant.end());
+    std::sort(held_out.begin(), held_out.end());
     player_ids_.push_back(player);
     train_.push_back(std::move(train));
     relevant_.push_back(std::move(relevant));
     set_aside_.push_back(std::move(set_aside));
+    held_out_.push_back(std::move(held_out));
     cancel.poll(256);
   }
   if (options.new_games) {
@@ -227,7 +238,7 @@ void Evaluation::choose_new_games(std::vector<std::int32_t>* dropped) {
     // held-out games are chosen again among the rest.
     dropped->swap(new_games_);
     games.erase(games.begin(), games.begin() + static_cast<std::ptrdiff_t>(held));
-    std::mt19937 second_split(options_.seed ^ 0x9e3779b9u);
+    std::mt19937 second_split(options_.seed ^ kSecondSplitSalt);
     for (std::size_t i = games.size() > 0 ? games.size() - 1 : 0; i > 0; --i)
       std::swap(games[i], games[draw(second_split, static_cast<std::uint32_t>(i + 1))]);
     held = held_count(games.size(), options_.new_games_share);
@@ -259,11 +270,11 @@ void Evaluation::refit_engagement(CancelCheck& cancel) {
                             .score;
 }
 
-EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) const {
-  const auto started = std::chrono::steady_clock::now();
+TrainingSet Evaluation::training_set(const std::vector<std::vector<Play>>& plays, const TrainParams& params,
+                                     CancelCheck& cancel) const {
   TrainingSet data;
-  for (std::size_t p = 0; p < train_.size(); ++p)
-    for (const Play& play : train_[p]) data.add_owned(player_ids_[p], play.appid, play.engagement);
+  for (std::size_t p = 0; p < plays.size(); ++p)
+    for (const Play& play : plays[p]) data.add_owned(player_ids_[p], play.appid, play.engagement);
   for (std::int32_t appid : universe_) data.add_game(appid);
   for (const Tag& tag : tags_)
     if (std::binary_search(universe_.begin(), universe_.end(), tag.appid))
@@ -274,39 +285,143 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
     for (const CatalogRow& row : catalog_)
       data.add_catalog(row.appid, row.developers, row.publishers, row.name, row.release_day);
   data.finish(cancel);
-  Recommender recommender(train(data, params, cancel));
-  EvalScore score;
-  score.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return data;
+}
 
-  // Players are ranked in parallel.  A Recommender reuses scratch space per
-  // call, so every thread ranks with a copy of its own; each player's list
-  // quality lands in its own slot and is summed in player order below, so the
-  // sums do not depend on the thread count.
+void Evaluation::for_each_player(
+    Recommender& recommender,
+    const std::function<void(Recommender& ranker, RerankFeatureBuilder* features, std::size_t player)>& body,
+    const CandidateFacts* facts, const GameModel& model, CancelCheck& cancel) const {
+  // A Recommender reuses scratch space per call, so every thread ranks with
+  // a copy of its own, and builds features with a builder of its own.
   const auto players = static_cast<std::int64_t>(train_.size());
   const int threads = threads_for(players, kPlayersPerChunk);
   std::vector<std::unique_ptr<Recommender>> copies;
   for (int t = 1; t < threads; ++t) copies.push_back(std::make_unique<Recommender>(recommender));
-  std::vector<ListQuality> quality(train_.size());
-  std::vector<std::vector<std::int32_t>> ranked(train_.size());
+  std::vector<std::unique_ptr<RerankFeatureBuilder>> builders;
+  if (facts != nullptr)
+    for (int t = 0; t < threads; ++t)
+      builders.push_back(std::make_unique<RerankFeatureBuilder>(*facts, model.tags,
+                                                                static_cast<std::int32_t>(model.tag_names.size())));
   parallel_for(
       players, kPlayersPerChunk,
       [&](const Chunk& chunk, int worker) {
         Recommender& ranker = worker == 0 ? recommender : *copies[static_cast<std::size_t>(worker - 1)];
-        RankRequest request;
-        request.k = options_.k;
-        // New games are ranked among themselves: every other game is excluded.
-        if (options_.new_games) request.exclude_appids = not_new_games_;
-        for (std::int64_t p = chunk.begin; p < chunk.end; ++p) {
-          if (relevant_[p].empty()) continue;
-          // Otherwise a player's set-aside test games are (validation only).
-          if (!options_.new_games) request.exclude_appids = set_aside_[p];
-          request.games.clear();
-          for (const Play& play : train_[p]) request.games.push_back(PlayerGame{play.appid, play.engagement});
-          for (const Recommendation& r : ranker.rank(request)) ranked[p].push_back(r.appid);
-          quality[p] = list_quality(ranked[p], relevant_[p], static_cast<std::size_t>(options_.k));
-        }
+        RerankFeatureBuilder* features = builders.empty() ? nullptr : builders[static_cast<std::size_t>(worker)].get();
+        for (std::int64_t p = chunk.begin; p < chunk.end; ++p) body(ranker, features, static_cast<std::size_t>(p));
       },
       cancel);
+}
+
+namespace {
+
+// The candidates of a ranked list for the re-ranker, and the player's games,
+// as the model's game numbers.
+void rerank_inputs(const GameModel& model, const std::vector<Recommendation>& ranked,
+                   const std::vector<PlayerGame>& games, std::vector<RerankCandidate>* candidates,
+                   std::vector<std::int32_t>* owned) {
+  candidates->clear();
+  for (const Recommendation& r : ranked) candidates->push_back(RerankCandidate{model.game_index(r.appid), r.score});
+  owned->clear();
+  for (const PlayerGame& g : games) owned->push_back(model.game_index(g.appid));
+}
+
+}  // namespace
+
+Reranker Evaluation::fit_reranker_on_split(const TrainParams& base, std::int32_t candidates,
+                                           CancelCheck& cancel) const {
+  std::mt19937 random(options_.seed ^ kSecondSplitSalt);
+  std::vector<std::vector<Play>> fit_train(train_.size());
+  std::vector<std::vector<std::int32_t>> fit_held(train_.size());
+  for (std::size_t p = 0; p < train_.size(); ++p) {
+    std::vector<Play> games = train_[p];
+    for (std::size_t i = games.size() > 0 ? games.size() - 1 : 0; i > 0; --i)
+      std::swap(games[i], games[draw(random, static_cast<std::uint32_t>(i + 1))]);
+    const std::size_t held = held_count(games.size(), options_.holdout);
+    for (std::size_t i = 0; i < held; ++i) fit_held[p].push_back(games[i].appid);
+    std::sort(fit_held[p].begin(), fit_held[p].end());
+    fit_train[p].assign(games.begin() + static_cast<std::ptrdiff_t>(held), games.end());
+    cancel.poll(256);
+  }
+  const TrainingSet data = training_set(fit_train, base, cancel);
+  const GameModel model = train(data, base, cancel);
+  const CandidateFacts facts = CandidateFacts::from(data, model.tags);
+  Recommender recommender(model);
+  std::vector<RerankExample> examples(train_.size());
+  for_each_player(
+      recommender,
+      [&](Recommender& ranker, RerankFeatureBuilder* features, std::size_t p) {
+        if (fit_held[p].empty()) return;
+        RankRequest request;
+        request.k = candidates;
+        request.exclude_appids = set_aside_[p];
+        request.exclude_appids.insert(request.exclude_appids.end(), held_out_[p].begin(), held_out_[p].end());
+        for (const Play& play : fit_train[p]) request.games.push_back(PlayerGame{play.appid, play.engagement});
+        ScoreSpread spread;
+        CancelCheck never_cancelled;  // a worker thread never asks the server
+        const std::vector<Recommendation> ranked = ranker.rank(request, never_cancelled, &spread);
+        std::vector<RerankCandidate> listed;
+        std::vector<std::int32_t> owned;
+        rerank_inputs(model, ranked, request.games, &listed, &owned);
+        RerankExample& example = examples[p];
+        features->build(owned, listed, spread, &example.features);
+        for (const Recommendation& r : ranked)
+          example.relevant.push_back(std::binary_search(fit_held[p].begin(), fit_held[p].end(), r.appid) ? 1 : 0);
+        example.held = static_cast<std::int32_t>(fit_held[p].size());
+      },
+      &facts, model, cancel);
+  examples.erase(
+      std::remove_if(examples.begin(), examples.end(), [](const RerankExample& e) { return e.relevant.empty(); }),
+      examples.end());
+  return fit_reranker(examples, options_.k, 1.0, 3, cancel);
+}
+
+EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) const {
+  const auto started = std::chrono::steady_clock::now();
+  // The re-ranker orders games somebody owned; the new-games protocol ranks
+  // games nobody did, by the base model alone.
+  TrainParams base = params;
+  base.rerank_candidates = 0;
+  const bool rerank = params.rerank_candidates > 0 && !options_.new_games;
+  const Reranker reranker = rerank ? fit_reranker_on_split(base, params.rerank_candidates, cancel) : Reranker{};
+  const TrainingSet data = training_set(train_, base, cancel);
+  const GameModel model = train(data, base, cancel);
+  const CandidateFacts facts = rerank ? CandidateFacts::from(data, model.tags) : CandidateFacts{};
+  Recommender recommender(model);
+  EvalScore score;
+  score.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  // Each player's list quality lands in its own slot and is summed in player
+  // order below, so the sums do not depend on the thread count.
+  std::vector<ListQuality> quality(train_.size());
+  std::vector<std::vector<std::int32_t>> ranked(train_.size());
+  for_each_player(
+      recommender,
+      [&](Recommender& ranker, RerankFeatureBuilder* features, std::size_t p) {
+        if (relevant_[p].empty()) return;
+        RankRequest request;
+        request.k = rerank ? std::max(options_.k, params.rerank_candidates) : options_.k;
+        // New games are ranked among themselves: every other game is excluded;
+        // otherwise a player's set-aside test games are (validation only).
+        request.exclude_appids = options_.new_games ? not_new_games_ : set_aside_[p];
+        for (const Play& play : train_[p]) request.games.push_back(PlayerGame{play.appid, play.engagement});
+        ScoreSpread spread;
+        CancelCheck never_cancelled;  // a worker thread never asks the server
+        const std::vector<Recommendation> results = ranker.rank(request, never_cancelled, rerank ? &spread : nullptr);
+        if (rerank && !results.empty()) {
+          std::vector<RerankCandidate> listed;
+          std::vector<std::int32_t> owned;
+          rerank_inputs(model, results, request.games, &listed, &owned);
+          Eigen::MatrixXf candidate_features;
+          features->build(owned, listed, spread, &candidate_features);
+          for (std::int32_t c : reranker.order(candidate_features)) ranked[p].push_back(results[c].appid);
+          if (ranked[p].size() > static_cast<std::size_t>(options_.k)) ranked[p].resize(options_.k);
+        } else {
+          for (const Recommendation& r : results) ranked[p].push_back(r.appid);
+        }
+        quality[p] = list_quality(ranked[p], relevant_[p], static_cast<std::size_t>(options_.k));
+      },
+      rerank ? &facts : nullptr, model, cancel);
   const double seconds = score.train_seconds;
   score = summarise(ranked, quality, options_.new_games ? new_games_.size() : universe_.size());
   score.train_seconds = seconds;

@@ -513,7 +513,26 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request) {
   return rank(request, never);
 }
 
-std::vector<Recommendation> Recommender::rank(const RankRequest& request, CancelCheck& cancel) {
+// Every game the request allows scores as select() scores it.
+ScoreSpread Recommender::spread(const Scales& scales, const Eligibility& eligibility, CancelCheck& cancel) const {
+  double sum = 0, squares = 0, count = 0;
+  for (std::int32_t j = 0; j < view_.games(); ++j) {
+    cancel.poll();
+    if (!eligibility.allows(*this, j)) continue;
+    const double score =
+        flagged(j, kTouched) ? listed_total(scales, eligibility, j) : view_.blend.popularity * view_.popularity[j];
+    sum += score;
+    squares += score * score;
+    count += 1;
+  }
+  ScoreSpread spread;
+  if (count == 0) return spread;
+  spread.mean = sum / count;
+  spread.sd = std::sqrt(std::max(squares / count - spread.mean * spread.mean, 0.0));
+  return spread;
+}
+
+std::vector<Recommendation> Recommender::rank(const RankRequest& request, CancelCheck& cancel, ScoreSpread* spread) {
   // Scratch is cleared however this call ends.
   struct ClearOnExit {
     Recommender* r;
@@ -554,6 +573,7 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   const bool diversify_pool = request.diversity > 0 && k > 1;
   const Scales scales = score(owned, weights, cancel);
   std::vector<Scored> pool = select(scales, eligibility, diversify_pool ? std::max<std::size_t>(5 * k, 50) : k, cancel);
+  if (spread != nullptr) *spread = this->spread(scales, eligibility, cancel);
   std::vector<Scored> chosen = diversify_pool ? diversify(pool, k, request.diversity, cancel) : std::move(pool);
   if (request.new_game_slots > 0)
     reserve_new_games(scales, eligibility, std::min<std::size_t>(static_cast<std::size_t>(request.new_game_slots), k),

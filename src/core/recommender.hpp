@@ -64,6 +64,13 @@ struct Recommendation {
   bool lent = false;
 };
 
+// The mean and standard deviation of a ranking's scores over every game it
+// could list (the re-ranker's z-scores read them).
+struct ScoreSpread {
+  double mean = 0;
+  double sd = 0;
+};
+
 class Recommender {
  public:
   // Builds the model's image in memory and serves from it; throws
@@ -80,7 +87,8 @@ class Recommender {
   // Every loop whose length a request controls polls `cancel`, which throws
   // Cancelled to stop; inputs are deduplicated first, so repeating an appid or
   // a tag costs nothing but reading it.
-  std::vector<Recommendation> rank(const RankRequest& request, CancelCheck& cancel);
+  // With `spread`, also fills it over every game the request allows.
+  std::vector<Recommendation> rank(const RankRequest& request, CancelCheck& cancel, ScoreSpread* spread = nullptr);
   std::vector<Recommendation> rank(const RankRequest& request);
   // The requested tag names that match no tag of the model, each once (its
   // first spelling), in request order.
@@ -118,6 +126,7 @@ class Recommender {
   float listed_total(const Scales& scales, const Eligibility& eligibility, std::int32_t game) const;
   std::vector<Scored> select(const Scales& scales, const Eligibility& eligibility, std::size_t pool,
                              CancelCheck& cancel) const;
+  ScoreSpread spread(const Scales& scales, const Eligibility& eligibility, CancelCheck& cancel) const;
   // Makes room in `chosen` for up to `slots` new games liked by content: the
   // best eligible ones not already listed replace the list's last others.
   void reserve_new_games(const Scales& scales, const Eligibility& eligibility, std::size_t slots, std::size_t k,

@@ -132,6 +132,11 @@ struct TrainParams {
   // release dates (1 when either is unknown; catalog_lending.hpp; 0: none;
   // 8 was chosen with evaluate(target => 'new_games', validation => true))
   float release_years_scale = 8;
+  // hybrid: re-order each player's best this many by the re-ranker
+  // (reranker.hpp), fitted on a split of the training data (0: off).
+  // Measured by evaluate() only: a stored model does not keep it yet, so
+  // train() refuses it.
+  std::int32_t rerank_candidates = 0;
 };
 
 struct ParamValue {

@@ -1,0 +1,323 @@
+#include "core/reranker.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/parallel.hpp"
+
+namespace steam_rec::rec {
+namespace {
+
+// Examples per chunk of the fit's parallel passes; the partial sums are
+// added in chunk order, so the fit does not depend on the thread count.
+constexpr std::int64_t kExamplesPerChunk = 16;
+constexpr int kNewtonSteps = 30;
+
+double place_gain(std::int32_t place, std::int32_t k) {
+  return place < k ? 1.0 / std::log2(static_cast<double>(place) + 2.0) : 0.0;
+}
+
+// One (held-out, other) pair of a player's candidates and its weight.
+struct Pair {
+  std::int32_t held, other;
+  double weight;
+};
+
+// The places of the candidates in the order of `scores`, best first, ties
+// in candidate order.
+std::vector<std::int32_t> places_by(const Eigen::VectorXd& scores) {
+  std::vector<std::int32_t> order(static_cast<std::size_t>(scores.size()));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return scores[a] > scores[b]; });
+  std::vector<std::int32_t> place(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    place[static_cast<std::size_t>(order[i])] = static_cast<std::int32_t>(i);
+  return place;
+}
+
+struct PartialSums {
+  double loss = 0;
+  Eigen::VectorXd gradient = Eigen::VectorXd::Zero(kRerankWeights);
+  Eigen::MatrixXd hessian = Eigen::MatrixXd::Zero(kRerankWeights, kRerankWeights);
+};
+
+class LambdaFit {
+ public:
+  LambdaFit(const std::vector<RerankExample>& examples, std::int32_t k, double l2, CancelCheck& cancel)
+      : examples_(examples), k_(k), l2_(l2), cancel_(cancel) {}
+
+  Reranker fit(int rounds) {
+    standardize();
+    Eigen::VectorXd w = Eigen::VectorXd::Zero(kRerankWeights);
+    for (int round = 0; round < rounds; ++round) {
+      weigh_pairs(round == 0 ? nullptr : &w);
+      newton(w);
+    }
+    Reranker model;
+    model.mean = mean_;
+    model.scale = scale_;
+    model.weights = w.cast<float>();
+    return model;
+  }
+
+ private:
+  void standardize() {
+    Eigen::VectorXd sum = Eigen::VectorXd::Zero(kRerankFeatures), squares = sum;
+    double rows = 0;
+    for (const RerankExample& e : examples_) {
+      cancel_.poll(16);
+      const Eigen::MatrixXd f = e.features.cast<double>();
+      sum += f.colwise().sum().transpose();
+      squares += f.array().square().colwise().sum().matrix().transpose();
+      rows += static_cast<double>(f.rows());
+    }
+    const Eigen::VectorXd mean = sum / std::max(rows, 1.0);
+    const Eigen::VectorXd variance = (squares / std::max(rows, 1.0) - mean.cwiseProduct(mean)).cwiseMax(0.0);
+    mean_ = mean.cast<float>();
+    // A feature the same for every candidate standardizes to 0.
+    scale_ = (variance.cwiseSqrt().array() + 1e-9).matrix().cast<float>();
+    expanded_.clear();
+    expanded_.reserve(examples_.size());
+    for (const RerankExample& e : examples_) {
+      cancel_.poll(16);
+      expanded_.push_back(expand_rerank_features(e.features, mean_, scale_).cast<double>());
+    }
+  }
+
+  // Each pair's weight: |change of the player's NDCG@k| if the two swapped
+  // places in the base order (w null) or in w's; normalized to mean 1 over
+  // every pair, and pairs of weight 0 dropped.
+  void weigh_pairs(const Eigen::VectorXd* w) {
+    pairs_.assign(examples_.size(), {});
+    double total = 0, count = 0;
+    for (std::size_t u = 0; u < examples_.size(); ++u) {
+      cancel_.poll(16);
+      const RerankExample& e = examples_[u];
+      const auto n = static_cast<std::int32_t>(e.relevant.size());
+      std::vector<std::int32_t> place(static_cast<std::size_t>(n));
+      if (w == nullptr)
+        std::iota(place.begin(), place.end(), 0);
+      else
+        place = places_by(expanded_[u] * *w);
+      double ideal = 0;
+      for (std::int32_t i = 0; i < std::min(k_, std::max(e.held, 1)); ++i) ideal += place_gain(i, k_);
+      for (std::int32_t p = 0; p < n; ++p) {
+        if (!e.relevant[static_cast<std::size_t>(p)]) continue;
+        for (std::int32_t q = 0; q < n; ++q) {
+          if (e.relevant[static_cast<std::size_t>(q)]) continue;
+          const double weight = std::abs(place_gain(place[p], k_) - place_gain(place[q], k_)) / ideal;
+          total += weight;
+          count += 1;
+          if (weight > 0) pairs_[u].push_back(Pair{p, q, weight});
+        }
+      }
+    }
+    const double mean = count > 0 ? total / count : 1.0;
+    for (auto& pairs : pairs_)
+      for (Pair& pair : pairs) pair.weight /= mean;
+  }
+
+  // Loss, and with `derivatives` its gradient and Hessian, at w.
+  PartialSums sums(const Eigen::VectorXd& w, bool derivatives) {
+    const auto count = static_cast<std::int64_t>(examples_.size());
+    std::vector<PartialSums> partial(static_cast<std::size_t>(chunk_count(count, kExamplesPerChunk)));
+    parallel_for(
+        count, kExamplesPerChunk,
+        [&](const Chunk& chunk, int) {
+          PartialSums& into = partial[static_cast<std::size_t>(chunk.number)];
+          for (std::int64_t u = chunk.begin; u < chunk.end; ++u) add_example(u, w, derivatives, into);
+        },
+        cancel_);
+    PartialSums total;
+    for (const PartialSums& p : partial) {
+      total.loss += p.loss;
+      if (!derivatives) continue;
+      total.gradient += p.gradient;
+      total.hessian += p.hessian;
+    }
+    total.loss += 0.5 * l2_ * w.squaredNorm();
+    if (derivatives) {
+      total.gradient += l2_ * w;
+      total.hessian.diagonal().array() += l2_;
+    }
+    return total;
+  }
+
+  void add_example(std::int64_t u, const Eigen::VectorXd& w, bool derivatives, PartialSums& into) const {
+    const std::vector<Pair>& pairs = pairs_[static_cast<std::size_t>(u)];
+    if (pairs.empty()) return;
+    const Eigen::MatrixXd& g = expanded_[static_cast<std::size_t>(u)];
+    Eigen::MatrixXd d(static_cast<Eigen::Index>(pairs.size()), kRerankWeights);
+    for (std::size_t i = 0; i < pairs.size(); ++i)
+      d.row(static_cast<Eigen::Index>(i)) = g.row(pairs[i].held) - g.row(pairs[i].other);
+    const Eigen::VectorXd z = d * w;
+    Eigen::VectorXd slope(z.size()), curvature(z.size());
+    for (Eigen::Index i = 0; i < z.size(); ++i) {
+      const double weight = pairs[static_cast<std::size_t>(i)].weight;
+      // log(1 + exp(-z)) without overflow
+      into.loss += weight * (z[i] > 0 ? std::log1p(std::exp(-z[i])) : -z[i] + std::log1p(std::exp(z[i])));
+      const double sigmoid = 1.0 / (1.0 + std::exp(-z[i]));
+      slope[i] = -weight * (1.0 - sigmoid);
+      curvature[i] = weight * sigmoid * (1.0 - sigmoid);
+    }
+    if (!derivatives) return;
+    into.gradient.noalias() += d.transpose() * slope;
+    into.hessian.noalias() += d.transpose() * curvature.asDiagonal() * d;
+  }
+
+  // Newton's method with a backtracking line search, from w.
+  void newton(Eigen::VectorXd& w) {
+    for (int step = 0; step < kNewtonSteps; ++step) {
+      const PartialSums at = sums(w, true);
+      const Eigen::VectorXd direction = at.hessian.ldlt().solve(-at.gradient);
+      const double slope = at.gradient.dot(direction);
+      if (!(slope < -1e-10 * std::max(1.0, std::abs(at.loss)))) return;  // converged
+      double t = 1;
+      bool moved = false;
+      for (int halving = 0; halving < 30; ++halving, t /= 2) {
+        const Eigen::VectorXd next = w + t * direction;
+        if (sums(next, false).loss <= at.loss + 1e-4 * t * slope) {
+          w = next;
+          moved = true;
+          break;
+        }
+      }
+      if (!moved) return;
+    }
+  }
+
+  const std::vector<RerankExample>& examples_;
+  const std::int32_t k_;
+  const double l2_;
+  CancelCheck& cancel_;
+  Eigen::VectorXf mean_, scale_;
+  std::vector<Eigen::MatrixXd> expanded_;
+  std::vector<std::vector<Pair>> pairs_;
+};
+
+}  // namespace
+
+CandidateFacts CandidateFacts::from(const TrainingSet& data, const SparseRows& tags) {
+  const auto games = static_cast<std::size_t>(data.games());
+  CandidateFacts facts;
+  facts.log_owners.assign(games, 0.0f);
+  facts.played_share.assign(games, 0.0f);
+  facts.mean_engagement.assign(games, 0.0f);
+  facts.release_year.assign(games, 0.0f);
+  facts.has_tags.assign(games, 0);
+  const SparseRows& by_game = data.by_game();
+  for (std::size_t g = 0; g < games; ++g) {
+    const std::int64_t begin = by_game.offset[g], end = by_game.offset[g + 1];
+    double played = 0, engagement = 0;
+    for (std::int64_t p = begin; p < end; ++p) {
+      const float value = std::isfinite(by_game.value[p]) ? by_game.value[p] : 0.0f;
+      played += value > 0 ? 1 : 0;
+      engagement += value;
+    }
+    const double owners = static_cast<double>(end - begin);
+    facts.log_owners[g] = static_cast<float>(std::log1p(owners));
+    facts.played_share[g] = owners > 0 ? static_cast<float>(played / owners) : 0.0f;
+    facts.mean_engagement[g] = owners > 0 ? static_cast<float>(engagement / owners) : 0.0f;
+    facts.has_tags[g] = tags.rows() == data.games() && tags.offset[g + 1] > tags.offset[g] ? 1 : 0;
+  }
+  // Years since 2000 by the catalog; an unknown one counts as the mean.
+  const std::vector<double>& years = data.release_years_by_game();
+  double known = 0, sum = 0;
+  for (double y : years)
+    if (std::isfinite(y)) {
+      known += 1;
+      sum += y;
+    }
+  const double mean = known > 0 ? sum / known : 10.0;
+  for (std::size_t g = 0; g < games; ++g) {
+    const double y = g < years.size() && std::isfinite(years[g]) ? years[g] : mean;
+    facts.release_year[g] = static_cast<float>((y - 10.0) / 5.0);
+  }
+  return facts;
+}
+
+RerankFeatureBuilder::RerankFeatureBuilder(const CandidateFacts& facts, const SparseRows& tags, std::int32_t tag_count)
+    : facts_(facts), tags_(tags), profile_(static_cast<std::size_t>(std::max(tag_count, 0)), 0.0f) {}
+
+void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const std::vector<RerankCandidate>& candidates,
+                                 const ScoreSpread& spread, Eigen::MatrixXf* features) {
+  const auto n = static_cast<Eigen::Index>(candidates.size());
+  features->setZero(n, kRerankFeatures);
+  if (n == 0) return;
+  // The player's tag profile: the sum of their games' unit tag vectors.
+  const bool tagged = tags_.rows() == static_cast<std::int32_t>(facts_.has_tags.size());
+  double year_sum = 0;
+  for (std::int32_t g : owned) {
+    year_sum += facts_.release_year[static_cast<std::size_t>(g)];
+    if (!tagged) continue;
+    for (std::int64_t p = tags_.offset[g]; p < tags_.offset[g + 1]; ++p) {
+      const auto t = static_cast<std::size_t>(tags_.index[p]);
+      if (profile_[t] == 0) profile_tags_.push_back(tags_.index[p]);
+      profile_[t] += tags_.value[p];
+    }
+  }
+  double norm = 0;
+  for (std::int32_t t : profile_tags_)
+    norm += static_cast<double>(profile_[static_cast<std::size_t>(t)]) * profile_[static_cast<std::size_t>(t)];
+  norm = std::sqrt(norm);
+  const double library = static_cast<double>(owned.size());
+  const double mean_year = owned.empty() ? 0.0 : year_sum / library;
+
+  const double best = std::abs(static_cast<double>(candidates.front().score));
+  for (Eigen::Index c = 0; c < n; ++c) {
+    const std::int32_t g = candidates[static_cast<std::size_t>(c)].game;
+    const auto game = static_cast<std::size_t>(g);
+    const double score = candidates[static_cast<std::size_t>(c)].score;
+    double dot = 0;
+    if (tagged && norm > 0)
+      for (std::int64_t p = tags_.offset[g]; p < tags_.offset[g + 1]; ++p)
+        dot += static_cast<double>(profile_[static_cast<std::size_t>(tags_.index[p])]) * tags_.value[p];
+    auto row = features->row(c);
+    row[kScoreZ] = static_cast<float>((score - spread.mean) / (spread.sd + 1e-12));
+    row[kScoreShare] = static_cast<float>(score / (best + 1e-12));
+    row[kLogRank] = static_cast<float>(std::log1p(static_cast<double>(c)));
+    row[kLogOwners] = facts_.log_owners[game];
+    row[kLogOwnersLibrary] = static_cast<float>(facts_.log_owners[game] * std::log1p(library));
+    row[kTagCosine] = norm > 0 ? static_cast<float>(dot / norm) : 0.0f;
+    row[kHasTags] = facts_.has_tags[game];
+    row[kPlayedShare] = facts_.played_share[game];
+    row[kMeanEngagement] = facts_.mean_engagement[game];
+    row[kReleaseYear] = facts_.release_year[game];
+    row[kReleaseYearGap] = static_cast<float>(std::abs(facts_.release_year[game] - mean_year));
+  }
+  for (std::int32_t t : profile_tags_) profile_[static_cast<std::size_t>(t)] = 0;
+  profile_tags_.clear();
+}
+
+Eigen::MatrixXf expand_rerank_features(const Eigen::MatrixXf& features, const Eigen::VectorXf& mean,
+                                       const Eigen::VectorXf& scale) {
+  Eigen::MatrixXf out(features.rows(), kRerankWeights);
+  out.leftCols(kRerankFeatures) = (features.rowwise() - mean.transpose()).array().rowwise() / scale.transpose().array();
+  int column = kRerankFeatures;
+  constexpr int kProducts = static_cast<int>(sizeof(kProductFeatures) / sizeof(kProductFeatures[0]));
+  for (int a = 0; a < kProducts; ++a)
+    for (int b = a; b < kProducts; ++b)
+      out.col(column++) = out.col(kProductFeatures[a]).cwiseProduct(out.col(kProductFeatures[b]));
+  return out;
+}
+
+Eigen::VectorXf Reranker::score(const Eigen::MatrixXf& features) const {
+  return expand_rerank_features(features, mean, scale) * weights;
+}
+
+std::vector<std::int32_t> Reranker::order(const Eigen::MatrixXf& features) const {
+  const Eigen::VectorXf s = score(features);
+  std::vector<std::int32_t> order(static_cast<std::size_t>(s.size()));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return s[a] > s[b]; });
+  return order;
+}
+
+Reranker fit_reranker(const std::vector<RerankExample>& examples, std::int32_t k, double l2, int rounds,
+                      CancelCheck& cancel) {
+  if (examples.empty()) return Reranker{};
+  return LambdaFit(examples, k, l2, cancel).fit(rounds);
+}
+
+}  // namespace steam_rec::rec

@@ -1,0 +1,183 @@
+// The re-ranker (reranker.hpp): its features, its LambdaRank fit, and
+// evaluate() with rerank_candidates.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "core/algorithm_registry.hpp"
+#include "core/evaluation.hpp"
+#include "core/reranker.hpp"
+#include "threads_scope.hpp"
+
+using namespace steam_rec::rec;
+
+namespace {
+
+steam_rec::CancelCheck no_cancel;
+
+// Players whose held-out games are the candidates with the largest
+// kTagCosine, placed last by the base model: the fit must learn to put
+// them first.  Every other feature is noise.
+std::vector<RerankExample> tag_led_examples(int players, std::uint32_t seed) {
+  std::mt19937 random(seed);
+  std::uniform_real_distribution<float> noise(0.0f, 1.0f);
+  std::vector<RerankExample> examples(static_cast<std::size_t>(players));
+  for (RerankExample& e : examples) {
+    const int candidates = 30;
+    e.features = Eigen::MatrixXf::Zero(candidates, kRerankFeatures);
+    for (int c = 0; c < candidates; ++c) {
+      for (int f = 0; f < kRerankFeatures; ++f) e.features(c, f) = noise(random);
+      e.features(c, kLogRank) = std::log1p(static_cast<float>(c));
+      const bool held = c >= candidates - 3;
+      e.features(c, kTagCosine) = held ? 0.8f + 0.2f * noise(random) : 0.6f * noise(random);
+      e.relevant.push_back(held ? 1 : 0);
+    }
+    e.held = 3;
+  }
+  return examples;
+}
+
+}  // namespace
+
+TEST(Reranker, FitLearnsWhatLeadsToTheHeldOutGames) {
+  const Reranker model = fit_reranker(tag_led_examples(200, 1), 20, 1.0, 3, no_cancel);
+  ASSERT_EQ(model.weights.size(), kRerankWeights);
+  // On players it was not fitted on, the three held-out games come first.
+  for (const RerankExample& e : tag_led_examples(20, 2)) {
+    const std::vector<std::int32_t> order = model.order(e.features);
+    for (int place = 0; place < 3; ++place) EXPECT_EQ(e.relevant[static_cast<std::size_t>(order[place])], 1) << place;
+  }
+}
+
+TEST(Reranker, FitIsTheSameOnAnyNumberOfThreads) {
+  const std::vector<RerankExample> examples = tag_led_examples(300, 3);
+  Eigen::VectorXf one, two;
+  {
+    steam_rec::Threads threads(1);
+    one = fit_reranker(examples, 20, 1.0, 3, no_cancel).weights;
+  }
+  {
+    steam_rec::Threads threads(2);
+    two = fit_reranker(examples, 20, 1.0, 3, no_cancel).weights;
+  }
+  ASSERT_EQ(one.size(), two.size());
+  for (Eigen::Index i = 0; i < one.size(); ++i) EXPECT_EQ(one[i], two[i]) << i;
+}
+
+TEST(Reranker, NoExampleFitsNothing) { EXPECT_TRUE(fit_reranker({}, 20, 1.0, 3, no_cancel).empty()); }
+
+TEST(Reranker, CancelStopsTheFit) {
+  struct Stop {
+    static bool now(void*) noexcept { return true; }
+  };
+  steam_rec::CancelCheck stop(&Stop::now, nullptr);
+  EXPECT_THROW(fit_reranker(tag_led_examples(200, 4), 20, 1.0, 3, stop), steam_rec::Cancelled);
+}
+
+TEST(Reranker, FeaturesOfOneCandidate) {
+  // Games 0..3: the player owns 0 and 1; candidates 2 (tagged as game 0)
+  // and 3 (no tags).  Two owners of game 2, one of whom played it.
+  TrainingSet data;
+  data.add_owned(1, 100, 0.5f);
+  data.add_owned(1, 101, 0.0f);
+  data.add_owned(2, 102, 0.4f);
+  data.add_owned(3, 102, 0.0f);
+  data.add_game(103);
+  data.add_tag(100, "puzzle", 1);
+  data.add_tag(102, "puzzle", 1);
+  data.add_catalog(100, "", "", "a", 365 * 10);
+  data.add_catalog(102, "", "", "c", 365 * 15);
+  data.finish(no_cancel);
+  SparseRows tags = data.tags_by_game();
+  for (float& v : tags.value) v = 1.0f;  // unit rows: one tag each
+  const CandidateFacts facts = CandidateFacts::from(data, tags);
+  RerankFeatureBuilder builder(facts, tags, 1);
+  Eigen::MatrixXf f;
+  builder.build({0, 1}, {{2, 2.0f}, {3, 1.0f}}, ScoreSpread{1.0, 0.5}, &f);
+  ASSERT_EQ(f.rows(), 2);
+  EXPECT_FLOAT_EQ(f(0, kScoreZ), 2.0f);
+  EXPECT_FLOAT_EQ(f(1, kScoreZ), 0.0f);
+  EXPECT_FLOAT_EQ(f(1, kScoreShare), 0.5f);
+  EXPECT_FLOAT_EQ(f(1, kLogRank), std::log1p(1.0f));
+  EXPECT_FLOAT_EQ(f(0, kLogOwners), std::log1p(2.0f));
+  EXPECT_FLOAT_EQ(f(0, kLogOwnersLibrary), std::log1p(2.0f) * std::log1p(2.0f));
+  EXPECT_FLOAT_EQ(f(0, kTagCosine), 1.0f);
+  EXPECT_FLOAT_EQ(f(1, kTagCosine), 0.0f);
+  EXPECT_FLOAT_EQ(f(0, kHasTags), 1.0f);
+  EXPECT_FLOAT_EQ(f(1, kHasTags), 0.0f);
+  EXPECT_FLOAT_EQ(f(0, kPlayedShare), 0.5f);
+  EXPECT_FLOAT_EQ(f(0, kMeanEngagement), 0.2f);
+  EXPECT_NEAR(f(0, kReleaseYear), 1.0f, 0.01f);  // 2015
+  // Game 101 has no date: it counts as the mean of 2010 and 2015, so the
+  // player's mean year is 2011.25, 3.75 years from game 2's.
+  EXPECT_NEAR(f(0, kReleaseYearGap), 3.75f / 5, 0.01f);
+}
+
+namespace {
+
+// Two groups of 40 players: each owns 8 of its group's 12 games; games of a
+// group share a tag.
+Evaluation two_groups() {
+  Evaluation e;
+  for (int p = 0; p < 80; ++p) {
+    const int group = p / 40;
+    for (int i = 0; i < 8; ++i) {
+      const int appid = 100 * (group + 1) + (p + i) % 12;
+      e.add_play(EvalPlay{p + 1, appid, 0.5f, 3.0});
+    }
+  }
+  for (int group = 0; group < 2; ++group)
+    for (int g = 0; g < 12; ++g) e.add_tag(100 * (group + 1) + g, group == 0 ? "puzzle" : "racing", 1);
+  return e;
+}
+
+EvalScore evaluate(std::int32_t candidates, bool new_games) {
+  Evaluation e = two_groups();
+  EvalOptions options;
+  options.k = 5;
+  options.new_games = new_games;
+  options.new_games_share = 0.25;
+  e.prepare(options, no_cancel);
+  TrainParams params = resolve_params("hybrid", {{"rerank_candidates", false, static_cast<double>(candidates)}});
+  return e.evaluate(params, no_cancel);
+}
+
+}  // namespace
+
+TEST(Reranker, EvaluateRanksTheSamePlayersWithIt) {
+  const EvalScore base = evaluate(0, false), reranked = evaluate(20, false);
+  EXPECT_EQ(reranked.players, base.players);
+  EXPECT_GT(reranked.recall, 0.0);
+  // The fit and the lists do not depend on the thread count.
+  EvalScore one;
+  {
+    steam_rec::Threads threads(1);
+    one = evaluate(20, false);
+  }
+  EXPECT_EQ(one.recall, reranked.recall);
+  EXPECT_EQ(one.ndcg, reranked.ndcg);
+}
+
+TEST(Reranker, NewGamesAreRankedByTheBaseModel) {
+  const EvalScore base = evaluate(0, true), reranked = evaluate(20, true);
+  EXPECT_EQ(reranked.recall, base.recall);
+  EXPECT_EQ(reranked.ndcg, base.ndcg);
+}
+
+TEST(Reranker, RankFillsTheSpreadOfEveryAllowedGame) {
+  // Three games, the player owns one: the spread is over the other two.
+  GameModel model;
+  model.appids = {1, 2, 3};
+  model.popularity = {1.0f, 0.5f, 0.25f};
+  model.blend = Blend{0, 0, 1};
+  Recommender recommender(model);
+  RankRequest request;
+  request.games = {{1, 0.5f}};
+  request.k = 1;
+  ScoreSpread spread;
+  steam_rec::CancelCheck never;
+  recommender.rank(request, never, &spread);
+  EXPECT_DOUBLE_EQ(spread.mean, 0.375);
+  EXPECT_DOUBLE_EQ(spread.sd, 0.125);
+}
