@@ -97,6 +97,8 @@ SELECT count(*) AS different_runs FROM (
 SELECT count(*) AS models_before FROM steam_rec.models \gset
 SELECT * FROM regress.refusal($$SELECT steam_rec.train('hybrid', '{"rerank_candidates": 100}')$$);
 SELECT count(*) = :models_before AS nothing_stored FROM steam_rec.models;
+-- train_params() refuses it too, so maintain()'s params are refused when set.
+SELECT * FROM regress.refusal($$SELECT steam_rec.train_params('hybrid', '{"rerank_candidates": 100}')$$);
 
 -- Nobody left to measure on the target is refused, as nobody left at all
 -- is: 'engaged' with no game played for two hours gave rows of zeros.

@@ -48,6 +48,10 @@ SELECT steam_rec.set_maintenance_setting('algorithm', 'hybrid');
 SELECT steam_rec.set_maintenance_setting('params', '{"base": "itemknn", "shrinkage": 5}');
 COMMIT;
 SELECT * FROM changed;
+-- The re-ranker, measured by evaluate() only, is refused when set, as
+-- train() would refuse it each night.
+SELECT steam_rec.set_maintenance_setting('params', '{"base": "itemknn", "rerank_candidates": 100}');
+SELECT * FROM changed;
 -- A transaction that leaves a pair train() refuses is rolled back whole.
 BEGIN;
 SELECT steam_rec.set_maintenance_setting('algorithm', 'ease');

@@ -323,7 +323,10 @@ void rerank_inputs(const GameModel& model, const std::vector<Recommendation>& ra
   candidates->clear();
   for (const Recommendation& r : ranked) candidates->push_back(RerankCandidate{model.game_index(r.appid), r.score});
   owned->clear();
-  for (const PlayerGame& g : games) owned->push_back(model.game_index(g.appid));
+  for (const PlayerGame& g : games) {
+    const std::int32_t game = model.game_index(g.appid);
+    if (game >= 0) owned->push_back(game);
+  }
 }
 
 }  // namespace
@@ -343,15 +346,19 @@ Reranker Evaluation::fit_reranker_on_split(const TrainParams& base, std::int32_t
     fit_train[p].assign(games.begin() + static_cast<std::ptrdiff_t>(held), games.end());
     cancel.poll(256);
   }
+  // At most kRerankFitPlayersAtMost players' candidates: every stride-th.
+  const auto players = static_cast<std::int64_t>(train_.size());
+  const std::int64_t stride = (players + kRerankFitPlayersAtMost - 1) / kRerankFitPlayersAtMost;
   const TrainingSet data = training_set(fit_train, base, cancel);
   const GameModel model = train(data, base, cancel);
   const CandidateFacts facts = CandidateFacts::from(data, model.tags);
   Recommender recommender(model);
-  std::vector<RerankExample> examples(train_.size());
+  // A slot per fitted player (every stride-th).
+  std::vector<RerankExample> examples(static_cast<std::size_t>((players + stride - 1) / stride));
   for_each_player(
       recommender,
       [&](Recommender& ranker, RerankFeatureBuilder* features, std::size_t p) {
-        if (fit_held[p].empty()) return;
+        if (fit_held[p].empty() || static_cast<std::int64_t>(p) % stride != 0) return;
         RankRequest request;
         request.k = candidates;
         request.exclude_appids = set_aside_[p];
@@ -363,7 +370,7 @@ Reranker Evaluation::fit_reranker_on_split(const TrainParams& base, std::int32_t
         std::vector<RerankCandidate> listed;
         std::vector<std::int32_t> owned;
         rerank_inputs(model, ranked, request.games, &listed, &owned);
-        RerankExample& example = examples[p];
+        RerankExample& example = examples[p / static_cast<std::size_t>(stride)];
         features->build(owned, listed, spread, &example.features);
         for (const Recommendation& r : ranked)
           example.relevant.push_back(std::binary_search(fit_held[p].begin(), fit_held[p].end(), r.appid) ? 1 : 0);
@@ -382,8 +389,11 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
   // games nobody did, by the base model alone.
   TrainParams base = params;
   base.rerank_candidates = 0;
-  const bool rerank = params.rerank_candidates > 0 && !options_.new_games;
-  const Reranker reranker = rerank ? fit_reranker_on_split(base, params.rerank_candidates, cancel) : Reranker{};
+  const Reranker reranker = params.rerank_candidates > 0 && !options_.new_games
+                                ? fit_reranker_on_split(base, params.rerank_candidates, cancel)
+                                : Reranker{};
+  // A split with nobody to fit on (every player left with one training game) fits none.
+  const bool rerank = !reranker.empty();
   const TrainingSet data = training_set(train_, base, cancel);
   const GameModel model = train(data, base, cancel);
   const CandidateFacts facts = rerank ? CandidateFacts::from(data, model.tags) : CandidateFacts{};
@@ -412,9 +422,13 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
           std::vector<RerankCandidate> listed;
           std::vector<std::int32_t> owned;
           rerank_inputs(model, results, request.games, &listed, &owned);
+          // The best rerank_candidates are re-ordered, as the fit saw them;
+          // any further places (k above it) keep the base model's order.
+          listed.resize(std::min(listed.size(), static_cast<std::size_t>(params.rerank_candidates)));
           Eigen::MatrixXf candidate_features;
           features->build(owned, listed, spread, &candidate_features);
           for (std::int32_t c : reranker.order(candidate_features)) ranked[p].push_back(results[c].appid);
+          for (std::size_t r = listed.size(); r < results.size(); ++r) ranked[p].push_back(results[r].appid);
           if (ranked[p].size() > static_cast<std::size_t>(options_.k)) ranked[p].resize(options_.k);
         } else {
           for (const Recommendation& r : results) ranked[p].push_back(r.appid);

@@ -513,20 +513,51 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request) {
   return rank(request, never);
 }
 
-// Every game the request allows scores as select() scores it.
-ScoreSpread Recommender::spread(const Scales& scales, const Eligibility& eligibility, CancelCheck& cancel) const {
+// Every game the request allows scores as select() scores it: an untouched
+// one by popularity alone, so without a tag filter the sums start from every
+// game's popularity part (summed once per Recommender) and only the excluded
+// and touched games are corrected, in time proportional to those.
+ScoreSpread Recommender::spread(const Scales& scales, const Eligibility& eligibility, CancelCheck& cancel) {
+  const auto popularity_part = [&](std::int32_t j) {
+    return static_cast<double>(view_.blend.popularity * view_.popularity[j]);
+  };
   double sum = 0, squares = 0, count = 0;
-  for (std::int32_t j = 0; j < view_.games(); ++j) {
-    cancel.poll();
-    if (!eligibility.allows(*this, j)) continue;
-    const double score =
-        flagged(j, kTouched) ? listed_total(scales, eligibility, j) : view_.blend.popularity * view_.popularity[j];
-    sum += score;
-    squares += score * score;
-    count += 1;
+  if (eligibility.any_tag_filter) {
+    for (std::int32_t j = 0; j < view_.games(); ++j) {
+      cancel.poll();
+      if (!eligibility.allows(*this, j)) continue;
+      const double score = flagged(j, kTouched) ? listed_total(scales, eligibility, j) : popularity_part(j);
+      sum += score;
+      squares += score * score;
+      count += 1;
+    }
+  } else {
+    if (!popularity_sums_.ready) {
+      for (std::int32_t j = 0; j < view_.games(); ++j) {
+        popularity_sums_.sum += popularity_part(j);
+        popularity_sums_.squares += popularity_part(j) * popularity_part(j);
+      }
+      popularity_sums_.ready = true;
+    }
+    sum = popularity_sums_.sum;
+    squares = popularity_sums_.squares;
+    count = view_.games();
+    for (std::int32_t j : excluded_) {
+      cancel.poll();
+      sum -= popularity_part(j);
+      squares -= popularity_part(j) * popularity_part(j);
+      count -= 1;
+    }
+    for (std::int32_t j : touched_) {
+      cancel.poll();
+      if (flagged(j, kExcluded)) continue;
+      const double score = listed_total(scales, eligibility, j);
+      sum += score - popularity_part(j);
+      squares += score * score - popularity_part(j) * popularity_part(j);
+    }
   }
   ScoreSpread spread;
-  if (count == 0) return spread;
+  if (count <= 0) return spread;
   spread.mean = sum / count;
   spread.sd = std::sqrt(std::max(squares / count - spread.mean * spread.mean, 0.0));
   return spread;

@@ -126,7 +126,7 @@ class Recommender {
   float listed_total(const Scales& scales, const Eligibility& eligibility, std::int32_t game) const;
   std::vector<Scored> select(const Scales& scales, const Eligibility& eligibility, std::size_t pool,
                              CancelCheck& cancel) const;
-  ScoreSpread spread(const Scales& scales, const Eligibility& eligibility, CancelCheck& cancel) const;
+  ScoreSpread spread(const Scales& scales, const Eligibility& eligibility, CancelCheck& cancel);
   // Makes room in `chosen` for up to `slots` new games liked by content: the
   // best eligible ones not already listed replace the list's last others.
   void reserve_new_games(const Scales& scales, const Eligibility& eligibility, std::size_t slots, std::size_t k,
@@ -159,6 +159,12 @@ class Recommender {
   TouchedGames touched_;
   std::vector<std::int32_t> excluded_, owned_list_, filtered_tags_, chosen_list_;
   bool flagged(std::int32_t game, std::uint8_t flag) const { return (game_flags_[game] & flag) != 0; }
+  // Every game's popularity part and its square, summed by the first
+  // spread() (a copy of the Recommender copies them).
+  struct PopularitySums {
+    bool ready = false;
+    double sum = 0, squares = 0;
+  } popularity_sums_;
 };
 
 }  // namespace steam_rec::rec

@@ -13,16 +13,17 @@ namespace {
 // added in chunk order, so the fit does not depend on the thread count.
 constexpr std::int64_t kExamplesPerChunk = 16;
 constexpr int kNewtonSteps = 30;
+// Pairs whose differences are held at once: a player's pairs are summed in
+// blocks of this many, so a pass holds at most this many rows per thread.
+constexpr std::size_t kPairsPerBlock = 4096;
+// The score features are bounded by this, and computed only from spreads
+// above kTiny.
+constexpr double kScoreFeatureBound = 1000;
+constexpr double kTiny = 1e-9;
 
 double place_gain(std::int32_t place, std::int32_t k) {
   return place < k ? 1.0 / std::log2(static_cast<double>(place) + 2.0) : 0.0;
 }
-
-// One (held-out, other) pair of a player's candidates and its weight.
-struct Pair {
-  std::int32_t held, other;
-  double weight;
-};
 
 // The places of the candidates in the order of `scores`, best first, ties
 // in candidate order.
@@ -38,20 +39,45 @@ std::vector<std::int32_t> places_by(const Eigen::VectorXd& scores) {
 
 struct PartialSums {
   double loss = 0;
+  double pair_weight = 0;  // weigh(): the sum of the raw pair weights
+  double pairs = 0;        // and their number
   Eigen::VectorXd gradient = Eigen::VectorXd::Zero(kRerankWeights);
   Eigen::MatrixXd hessian = Eigen::MatrixXd::Zero(kRerankWeights, kRerankWeights);
 };
 
+// What a pass over the examples computes.
+enum class Pass { weigh, loss, derivatives };
+
+// Only the examples' features and each round's places are kept; a pass
+// expands each example's features and forms its pairs again, so memory grows
+// with the candidates, not with their pairs or products.
 class LambdaFit {
  public:
   LambdaFit(const std::vector<RerankExample>& examples, std::int32_t k, double l2, CancelCheck& cancel)
-      : examples_(examples), k_(k), l2_(l2), cancel_(cancel) {}
+      : examples_(examples), k_(k), l2_(l2), cancel_(cancel), places_(examples.size()), ideal_(examples.size()) {}
 
   Reranker fit(int rounds) {
     standardize();
+    for (std::size_t u = 0; u < examples_.size(); ++u) {
+      const RerankExample& e = examples_[u];
+      for (std::int32_t i = 0; i < std::min(k_, std::max(e.held, 1)); ++i) ideal_[u] += place_gain(i, k_);
+    }
     Eigen::VectorXd w = Eigen::VectorXd::Zero(kRerankWeights);
     for (int round = 0; round < rounds; ++round) {
-      weigh_pairs(round == 0 ? nullptr : &w);
+      // Places in the base order first, then in the fitted model's.
+      for (std::size_t u = 0; u < examples_.size(); ++u) {
+        cancel_.poll(16);
+        const auto n = examples_[u].relevant.size();
+        if (round == 0) {
+          places_[u].resize(n);
+          std::iota(places_[u].begin(), places_[u].end(), 0);
+        } else {
+          places_[u] = places_by(expanded(u) * w);
+        }
+      }
+      // Pair weights are normalized to mean 1 over every pair.
+      const PartialSums weighed = sums(w, Pass::weigh);
+      weight_scale_ = weighed.pair_weight > 0 ? weighed.pairs / weighed.pair_weight : 1.0;
       newton(w);
     }
     Reranker model;
@@ -77,99 +103,92 @@ class LambdaFit {
     mean_ = mean.cast<float>();
     // A feature the same for every candidate standardizes to 0.
     scale_ = (variance.cwiseSqrt().array() + 1e-9).matrix().cast<float>();
-    expanded_.clear();
-    expanded_.reserve(examples_.size());
-    for (const RerankExample& e : examples_) {
-      cancel_.poll(16);
-      expanded_.push_back(expand_rerank_features(e.features, mean_, scale_).cast<double>());
-    }
   }
 
-  // Each pair's weight: |change of the player's NDCG@k| if the two swapped
-  // places in the base order (w null) or in w's; normalized to mean 1 over
-  // every pair, and pairs of weight 0 dropped.
-  void weigh_pairs(const Eigen::VectorXd* w) {
-    pairs_.assign(examples_.size(), {});
-    double total = 0, count = 0;
-    for (std::size_t u = 0; u < examples_.size(); ++u) {
-      cancel_.poll(16);
-      const RerankExample& e = examples_[u];
-      const auto n = static_cast<std::int32_t>(e.relevant.size());
-      std::vector<std::int32_t> place(static_cast<std::size_t>(n));
-      if (w == nullptr)
-        std::iota(place.begin(), place.end(), 0);
-      else
-        place = places_by(expanded_[u] * *w);
-      double ideal = 0;
-      for (std::int32_t i = 0; i < std::min(k_, std::max(e.held, 1)); ++i) ideal += place_gain(i, k_);
-      for (std::int32_t p = 0; p < n; ++p) {
-        if (!e.relevant[static_cast<std::size_t>(p)]) continue;
-        for (std::int32_t q = 0; q < n; ++q) {
-          if (e.relevant[static_cast<std::size_t>(q)]) continue;
-          const double weight = std::abs(place_gain(place[p], k_) - place_gain(place[q], k_)) / ideal;
-          total += weight;
-          count += 1;
-          if (weight > 0) pairs_[u].push_back(Pair{p, q, weight});
-        }
-      }
-    }
-    const double mean = count > 0 ? total / count : 1.0;
-    for (auto& pairs : pairs_)
-      for (Pair& pair : pairs) pair.weight /= mean;
+  Eigen::MatrixXd expanded(std::size_t u) const {
+    return expand_rerank_features(examples_[u].features, mean_, scale_).cast<double>();
   }
 
-  // Loss, and with `derivatives` its gradient and Hessian, at w.
-  PartialSums sums(const Eigen::VectorXd& w, bool derivatives) {
+  // A pair's weight: |change of the player's NDCG@k| if the two swapped places.
+  double pair_weight(std::size_t u, std::int32_t held, std::int32_t other) const {
+    const std::vector<std::int32_t>& place = places_[u];
+    return std::abs(place_gain(place[static_cast<std::size_t>(held)], k_) -
+                    place_gain(place[static_cast<std::size_t>(other)], k_)) /
+           ideal_[u];
+  }
+
+  PartialSums sums(const Eigen::VectorXd& w, Pass pass) {
     const auto count = static_cast<std::int64_t>(examples_.size());
     std::vector<PartialSums> partial(static_cast<std::size_t>(chunk_count(count, kExamplesPerChunk)));
     parallel_for(
         count, kExamplesPerChunk,
         [&](const Chunk& chunk, int) {
           PartialSums& into = partial[static_cast<std::size_t>(chunk.number)];
-          for (std::int64_t u = chunk.begin; u < chunk.end; ++u) add_example(u, w, derivatives, into);
+          for (std::int64_t u = chunk.begin; u < chunk.end; ++u)
+            add_example(static_cast<std::size_t>(u), w, pass, into);
         },
         cancel_);
     PartialSums total;
     for (const PartialSums& p : partial) {
       total.loss += p.loss;
-      if (!derivatives) continue;
+      total.pair_weight += p.pair_weight;
+      total.pairs += p.pairs;
+      if (pass != Pass::derivatives) continue;
       total.gradient += p.gradient;
       total.hessian += p.hessian;
     }
     total.loss += 0.5 * l2_ * w.squaredNorm();
-    if (derivatives) {
+    if (pass == Pass::derivatives) {
       total.gradient += l2_ * w;
       total.hessian.diagonal().array() += l2_;
     }
     return total;
   }
 
-  void add_example(std::int64_t u, const Eigen::VectorXd& w, bool derivatives, PartialSums& into) const {
-    const std::vector<Pair>& pairs = pairs_[static_cast<std::size_t>(u)];
-    if (pairs.empty()) return;
-    const Eigen::MatrixXd& g = expanded_[static_cast<std::size_t>(u)];
-    Eigen::MatrixXd d(static_cast<Eigen::Index>(pairs.size()), kRerankWeights);
-    for (std::size_t i = 0; i < pairs.size(); ++i)
-      d.row(static_cast<Eigen::Index>(i)) = g.row(pairs[i].held) - g.row(pairs[i].other);
-    const Eigen::VectorXd z = d * w;
-    Eigen::VectorXd slope(z.size()), curvature(z.size());
-    for (Eigen::Index i = 0; i < z.size(); ++i) {
-      const double weight = pairs[static_cast<std::size_t>(i)].weight;
-      // log(1 + exp(-z)) without overflow
-      into.loss += weight * (z[i] > 0 ? std::log1p(std::exp(-z[i])) : -z[i] + std::log1p(std::exp(z[i])));
-      const double sigmoid = 1.0 / (1.0 + std::exp(-z[i]));
-      slope[i] = -weight * (1.0 - sigmoid);
-      curvature[i] = weight * sigmoid * (1.0 - sigmoid);
+  void add_example(std::size_t u, const Eigen::VectorXd& w, Pass pass, PartialSums& into) const {
+    const RerankExample& e = examples_[u];
+    const auto n = static_cast<std::int32_t>(e.relevant.size());
+    std::vector<std::pair<std::int32_t, std::int32_t>> pairs;
+    std::vector<double> weights;
+    for (std::int32_t p = 0; p < n; ++p) {
+      if (!e.relevant[static_cast<std::size_t>(p)]) continue;
+      for (std::int32_t q = 0; q < n; ++q) {
+        if (e.relevant[static_cast<std::size_t>(q)]) continue;
+        const double weight = pair_weight(u, p, q);
+        into.pair_weight += weight;
+        into.pairs += 1;
+        if (weight <= 0 || pass == Pass::weigh) continue;
+        pairs.emplace_back(p, q);
+        weights.push_back(weight * weight_scale_);
+      }
     }
-    if (!derivatives) return;
-    into.gradient.noalias() += d.transpose() * slope;
-    into.hessian.noalias() += d.transpose() * curvature.asDiagonal() * d;
+    if (pairs.empty()) return;
+    const Eigen::MatrixXd g = expanded(u);
+    for (std::size_t first = 0; first < pairs.size(); first += kPairsPerBlock) {
+      const std::size_t rows = std::min(kPairsPerBlock, pairs.size() - first);
+      Eigen::MatrixXd d(static_cast<Eigen::Index>(rows), kRerankWeights);
+      for (std::size_t i = 0; i < rows; ++i)
+        d.row(static_cast<Eigen::Index>(i)) = g.row(pairs[first + i].first) - g.row(pairs[first + i].second);
+      const Eigen::VectorXd z = d * w;
+      Eigen::VectorXd slope(z.size()), curvature(z.size());
+      for (Eigen::Index i = 0; i < z.size(); ++i) {
+        const double weight = weights[first + static_cast<std::size_t>(i)];
+        // log(1 + exp(-z)) without overflow
+        into.loss += weight * (z[i] > 0 ? std::log1p(std::exp(-z[i])) : -z[i] + std::log1p(std::exp(z[i])));
+        const double sigmoid = 1.0 / (1.0 + std::exp(-z[i]));
+        slope[i] = -weight * (1.0 - sigmoid);
+        curvature[i] = weight * sigmoid * (1.0 - sigmoid);
+      }
+      if (pass != Pass::derivatives) continue;
+      into.gradient.noalias() += d.transpose() * slope;
+      into.hessian.noalias() += d.transpose() * curvature.asDiagonal() * d;
+    }
   }
 
   // Newton's method with a backtracking line search, from w.
   void newton(Eigen::VectorXd& w) {
     for (int step = 0; step < kNewtonSteps; ++step) {
-      const PartialSums at = sums(w, true);
+      const PartialSums at = sums(w, Pass::derivatives);
       const Eigen::VectorXd direction = at.hessian.ldlt().solve(-at.gradient);
       const double slope = at.gradient.dot(direction);
       if (!(slope < -1e-10 * std::max(1.0, std::abs(at.loss)))) return;  // converged
@@ -177,7 +196,7 @@ class LambdaFit {
       bool moved = false;
       for (int halving = 0; halving < 30; ++halving, t /= 2) {
         const Eigen::VectorXd next = w + t * direction;
-        if (sums(next, false).loss <= at.loss + 1e-4 * t * slope) {
+        if (sums(next, Pass::loss).loss <= at.loss + 1e-4 * t * slope) {
           w = next;
           moved = true;
           break;
@@ -192,8 +211,9 @@ class LambdaFit {
   const double l2_;
   CancelCheck& cancel_;
   Eigen::VectorXf mean_, scale_;
-  std::vector<Eigen::MatrixXd> expanded_;
-  std::vector<std::vector<Pair>> pairs_;
+  std::vector<std::vector<std::int32_t>> places_;  // per example, each candidate's place this round
+  std::vector<double> ideal_;                      // per example, its best reachable DCG@k
+  double weight_scale_ = 1;
 };
 
 }  // namespace
@@ -248,7 +268,12 @@ void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const s
   // The player's tag profile: the sum of their games' unit tag vectors.
   const bool tagged = tags_.rows() == static_cast<std::int32_t>(facts_.has_tags.size());
   double year_sum = 0;
+  const auto games = static_cast<std::int32_t>(facts_.has_tags.size());
+  const auto known = [games](std::int32_t g) { return g >= 0 && g < games; };
+  double library = 0;
   for (std::int32_t g : owned) {
+    if (!known(g)) continue;  // a game the model does not have adds nothing
+    library += 1;
     year_sum += facts_.release_year[static_cast<std::size_t>(g)];
     if (!tagged) continue;
     for (std::int64_t p = tags_.offset[g]; p < tags_.offset[g + 1]; ++p) {
@@ -261,12 +286,18 @@ void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const s
   for (std::int32_t t : profile_tags_)
     norm += static_cast<double>(profile_[static_cast<std::size_t>(t)]) * profile_[static_cast<std::size_t>(t)];
   norm = std::sqrt(norm);
-  const double library = static_cast<double>(owned.size());
-  const double mean_year = owned.empty() ? 0.0 : year_sum / library;
+  const double mean_year = library > 0 ? year_sum / library : 0.0;
 
+  // Where the base model tells nothing apart (the best score 0, or every
+  // score alike), its score features are 0 rather than a ratio of noise,
+  // and every one is bounded, so no player's dominates the fit's scaling.
   const double best = std::abs(static_cast<double>(candidates.front().score));
+  const auto bounded = [](double value) {
+    return static_cast<float>(std::clamp(value, -kScoreFeatureBound, kScoreFeatureBound));
+  };
   for (Eigen::Index c = 0; c < n; ++c) {
     const std::int32_t g = candidates[static_cast<std::size_t>(c)].game;
+    if (!known(g)) continue;  // a row of zeros
     const auto game = static_cast<std::size_t>(g);
     const double score = candidates[static_cast<std::size_t>(c)].score;
     double dot = 0;
@@ -274,8 +305,8 @@ void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const s
       for (std::int64_t p = tags_.offset[g]; p < tags_.offset[g + 1]; ++p)
         dot += static_cast<double>(profile_[static_cast<std::size_t>(tags_.index[p])]) * tags_.value[p];
     auto row = features->row(c);
-    row[kScoreZ] = static_cast<float>((score - spread.mean) / (spread.sd + 1e-12));
-    row[kScoreShare] = static_cast<float>(score / (best + 1e-12));
+    row[kScoreZ] = spread.sd > kTiny ? bounded((score - spread.mean) / spread.sd) : 0.0f;
+    row[kScoreShare] = best > kTiny ? bounded(score / best) : 0.0f;
     row[kLogRank] = static_cast<float>(std::log1p(static_cast<double>(c)));
     row[kLogOwners] = facts_.log_owners[game];
     row[kLogOwnersLibrary] = static_cast<float>(facts_.log_owners[game] * std::log1p(library));
@@ -302,7 +333,15 @@ Eigen::MatrixXf expand_rerank_features(const Eigen::MatrixXf& features, const Ei
   return out;
 }
 
+bool Reranker::fits(const Eigen::MatrixXf& features) const {
+  return !empty() && features.cols() == kRerankFeatures && mean.size() == kRerankFeatures &&
+         scale.size() == kRerankFeatures && weights.size() == kRerankWeights;
+}
+
 Eigen::VectorXf Reranker::score(const Eigen::MatrixXf& features) const {
+  // No model (or none of this shape): every candidate alike, so order()
+  // keeps the base model's.
+  if (!fits(features)) return Eigen::VectorXf::Zero(features.rows());
   return expand_rerank_features(features, mean, scale) * weights;
 }
 
@@ -312,6 +351,24 @@ std::vector<std::int32_t> Reranker::order(const Eigen::MatrixXf& features) const
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return s[a] > s[b]; });
   return order;
+}
+
+double rerank_fit_bytes(std::int32_t candidates, std::int64_t players, std::int64_t interactions) {
+  if (candidates <= 0) return 0;
+  const double fitted = static_cast<double>(std::min(players, kRerankFitPlayersAtMost));
+  const double per_candidate = kRerankFeatures * sizeof(float) + 1 + sizeof(std::int32_t);
+  // The split's copy of the training plays and held-out games, and per
+  // player its two lists and its slot of examples.
+  const double split = static_cast<double>(interactions) * kSplitBytesPerPlay + static_cast<double>(players) * 48.0;
+  return fitted * candidates * per_candidate + split;
+}
+
+double rerank_fit_thread_bytes(std::int32_t candidates, int threads) {
+  if (candidates <= 0) return 0;
+  // A block of pair differences with their weights, and a player's
+  // expanded features twice (float and double).
+  const double block = static_cast<double>(kPairsPerBlock) * (kRerankWeights + 4) * 8.0;
+  return std::max(threads, 1) * (block + static_cast<double>(candidates) * kRerankWeights * 12.0);
 }
 
 Reranker fit_reranker(const std::vector<RerankExample>& examples, std::int32_t k, double l2, int rounds,

@@ -59,7 +59,8 @@ class RerankFeatureBuilder {
  public:
   RerankFeatureBuilder(const CandidateFacts& facts, const SparseRows& tags, std::int32_t tag_count);
   // Row c of *features for candidates[c] (best first by the base model);
-  // `owned` the player's games; `spread` of the base model's scores over
+  // `owned` the player's games (a number outside the model's games counts
+  // as none; such a candidate's row is 0); `spread` of the base model's scores over
   // every game the player could be given (Recommender::rank()).
   void build(const std::vector<std::int32_t>& owned, const std::vector<RerankCandidate>& candidates,
              const ScoreSpread& spread, Eigen::MatrixXf* features);
@@ -77,7 +78,10 @@ struct Reranker {
   Eigen::VectorXf mean, scale, weights;
 
   bool empty() const { return weights.size() == 0; }
-  // Each candidate's score (rows of features as RerankFeatureBuilder fills).
+  // Whether it is a fitted model and `features` rows it reads.
+  bool fits(const Eigen::MatrixXf& features) const;
+  // Each candidate's score (rows of features as RerankFeatureBuilder fills);
+  // all 0 unless fits(features).
   Eigen::VectorXf score(const Eigen::MatrixXf& features) const;
   // The order of the candidates under score(), best first; ties keep the
   // base model's order.
@@ -96,6 +100,23 @@ struct RerankExample {
   std::vector<std::uint8_t> relevant;
   std::int32_t held = 0;
 };
+
+// The fit reads at most this many players' candidates (every n-th player
+// when there are more), bounding its memory and time.
+inline constexpr std::int64_t kRerankFitPlayersAtMost = 20000;
+
+// What a play costs the split the fit is drawn on (evaluate()'s copy of
+// the training part: a play of 32 bytes and a held-out appid).
+inline constexpr double kSplitBytesPerPlay = 40;
+
+// What the fit holds at its peak besides the base model's training, in bytes
+// (an upper estimate): the split's copy of the `interactions` training
+// plays of `players` players and each fitted player's candidates (features,
+// label and place); 0 when `candidates` is 0.
+double rerank_fit_bytes(std::int32_t candidates, std::int64_t players, std::int64_t interactions);
+// What each of `threads` threads adds: a block of pairs and a player's
+// expanded features.
+double rerank_fit_thread_bytes(std::int32_t candidates, int threads);
 
 // Fits the weights by LambdaRank: a pairwise logistic loss over (held-out,
 // other) pairs of each player's candidates, each pair weighed by how much

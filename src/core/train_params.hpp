@@ -135,7 +135,7 @@ struct TrainParams {
   // hybrid: re-order each player's best this many by the re-ranker
   // (reranker.hpp), fitted on a split of the training data (0: off).
   // Measured by evaluate() only: a stored model does not keep it yet, so
-  // train() refuses it.
+  // train() refuses it.  Its fit's memory is counted (rerank_fit_bytes()).
   std::int32_t rerank_candidates = 0;
 };
 

@@ -271,15 +271,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
                                                  training->defaults);
         }),
         "train");
-  // Measured by evaluate() only: a stored model cannot keep the re-ranker yet.
-  if (training->params.rerank_candidates > 0)
-    ereport(ERROR,
-            (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-             errmsg("train: rerank_candidates %d is measured by evaluate() only", training->params.rerank_candidates),
-             errdetail("A stored model does not keep the re-ranker yet."),
-             errhint("Measure it with steam_rec.evaluate(params => '{\"hybrid\": {\"rerank_candidates\": %d}}'); "
-                     "train with rerank_candidates 0.",
-                     training->params.rerank_candidates)));
+  refuse_rerank_outside_evaluate(training->params.rerank_candidates, "train");
 
   SpiSession spi;
   Oid lock_types[1] = {INT8OID};

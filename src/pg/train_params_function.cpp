@@ -33,11 +33,14 @@ STEAM_REC_FUNCTION(steam_rec_train_params) {
   const TrainArguments asked = read_train_arguments(arguments);
   const rec::Defaults defaults = defaults_of_installed_sql();
   auto* resolved = new_in_context<ResolvedParams>(CurrentMemoryContext);
+  int32 rerank_candidates = 0;
   check(steam_rec::guard([&] {
           const rec::TrainParams params =
               rec::resolve_params(asked.algorithm, to_param_values(asked.params, asked.param_count), defaults);
+          rerank_candidates = params.rerank_candidates;
           resolved->described = rec::describe_params(params, defaults);
         }),
         "train_params");
+  refuse_rerank_outside_evaluate(rerank_candidates, "train_params");
   PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(params_to_json(resolved->described))));
 }

@@ -24,7 +24,7 @@ std::vector<RerankExample> tag_led_examples(int players, std::uint32_t seed) {
   std::uniform_real_distribution<float> noise(0.0f, 1.0f);
   std::vector<RerankExample> examples(static_cast<std::size_t>(players));
   for (RerankExample& e : examples) {
-    const int candidates = 30;
+    const int candidates = 20;
     e.features = Eigen::MatrixXf::Zero(candidates, kRerankFeatures);
     for (int c = 0; c < candidates; ++c) {
       for (int f = 0; f < kRerankFeatures; ++f) e.features(c, f) = noise(random);
@@ -41,7 +41,7 @@ std::vector<RerankExample> tag_led_examples(int players, std::uint32_t seed) {
 }  // namespace
 
 TEST(Reranker, FitLearnsWhatLeadsToTheHeldOutGames) {
-  const Reranker model = fit_reranker(tag_led_examples(200, 1), 20, 1.0, 3, no_cancel);
+  const Reranker model = fit_reranker(tag_led_examples(80, 1), 10, 1.0, 3, no_cancel);
   ASSERT_EQ(model.weights.size(), kRerankWeights);
   // On players it was not fitted on, the three held-out games come first.
   for (const RerankExample& e : tag_led_examples(20, 2)) {
@@ -51,15 +51,17 @@ TEST(Reranker, FitLearnsWhatLeadsToTheHeldOutGames) {
 }
 
 TEST(Reranker, FitIsTheSameOnAnyNumberOfThreads) {
-  const std::vector<RerankExample> examples = tag_led_examples(300, 3);
+  // Four chunks of players: both threads take some (the tests run under
+  // ThreadSanitizer too, so the fit is kept small).
+  const std::vector<RerankExample> examples = tag_led_examples(64, 3);
   Eigen::VectorXf one, two;
   {
     steam_rec::Threads threads(1);
-    one = fit_reranker(examples, 20, 1.0, 3, no_cancel).weights;
+    one = fit_reranker(examples, 10, 1.0, 2, no_cancel).weights;
   }
   {
     steam_rec::Threads threads(2);
-    two = fit_reranker(examples, 20, 1.0, 3, no_cancel).weights;
+    two = fit_reranker(examples, 10, 1.0, 2, no_cancel).weights;
   }
   ASSERT_EQ(one.size(), two.size());
   for (Eigen::Index i = 0; i < one.size(); ++i) EXPECT_EQ(one[i], two[i]) << i;
@@ -180,4 +182,76 @@ TEST(Reranker, RankFillsTheSpreadOfEveryAllowedGame) {
   recommender.rank(request, never, &spread);
   EXPECT_DOUBLE_EQ(spread.mean, 0.375);
   EXPECT_DOUBLE_EQ(spread.sd, 0.125);
+}
+
+TEST(Reranker, MemoryEstimateCountsTheFit) {
+  // A million players: the fit reads kRerankFitPlayersAtMost of them, each
+  // candidate's 11 features, label and place, besides the split's copy of
+  // every training play.
+  DataSize size;
+  size.players = 1000000;
+  size.games = 3000;
+  size.interactions = 20000000;
+  const TrainParams off = resolve_params("hybrid", {});
+  const TrainParams on = resolve_params("hybrid", {{"rerank_candidates", false, 100}});
+  const double fit = 20000.0 * 100 * (11 * 4 + 1 + 4) + 20000000.0 * kSplitBytesPerPlay + 1000000.0 * 48;
+  EXPECT_DOUBLE_EQ(rerank_fit_bytes(100, size.players, size.interactions), fit);
+  EXPECT_GE(training_memory_bytes(on, size) - training_memory_bytes(off, size), fit);
+  EXPECT_EQ(rerank_fit_bytes(0, size.players, size.interactions), 0);
+}
+
+TEST(Reranker, NoFittedModelKeepsTheBaseOrder) {
+  Eigen::MatrixXf features = Eigen::MatrixXf::Random(5, kRerankFeatures);
+  const std::vector<std::int32_t> order = Reranker{}.order(features);
+  for (std::int32_t i = 0; i < 5; ++i) EXPECT_EQ(order[static_cast<std::size_t>(i)], i);
+}
+
+TEST(Reranker, EvaluateWithNobodyToFitOnRanksByTheBase) {
+  // Every player owns 2 games: the test split leaves each one training game,
+  // which the fit's split cannot divide, so nothing is fitted (this read
+  // an empty model's weights).
+  Evaluation e;
+  for (int p = 1; p <= 30; ++p)
+    for (int g = 0; g < 2; ++g) e.add_play(EvalPlay{p, 1 + (p + g) % 6, 0.5f, 3.0});
+  EvalOptions options;
+  options.k = 3;
+  options.min_games = 2;
+  e.prepare(options, no_cancel);
+  const EvalScore base = e.evaluate(resolve_params("hybrid", {}), no_cancel);
+  const EvalScore reranked = e.evaluate(resolve_params("hybrid", {{"rerank_candidates", false, 100}}), no_cancel);
+  EXPECT_EQ(reranked.recall, base.recall);
+  EXPECT_EQ(reranked.ndcg, base.ndcg);
+}
+
+TEST(Reranker, GamesTheModelLacksAddNothing) {
+  TrainingSet data;
+  data.add_owned(1, 100, 0.5f);
+  data.add_game(101);
+  data.finish(no_cancel);
+  const CandidateFacts facts = CandidateFacts::from(data, data.tags_by_game());
+  RerankFeatureBuilder builder(facts, data.tags_by_game(), 0);
+  Eigen::MatrixXf f;
+  builder.build({-1, 7, 0}, {{-1, 1.0f}, {1, 0.5f}, {99, 0.2f}}, ScoreSpread{0.1, 0.2}, &f);
+  ASSERT_EQ(f.rows(), 3);
+  EXPECT_TRUE(f.row(0).isZero());
+  EXPECT_TRUE(f.row(2).isZero());
+  EXPECT_FLOAT_EQ(f(1, kLogOwnersLibrary), 0.0f);  // game 1 has no owner; the player one known game
+}
+
+TEST(Reranker, ScoreFeaturesOfATiedOrZeroBaseAreZero) {
+  TrainingSet data;
+  data.add_owned(1, 100, 0.5f);
+  data.add_game(101);
+  data.add_game(102);
+  data.finish(no_cancel);
+  const CandidateFacts facts = CandidateFacts::from(data, data.tags_by_game());
+  RerankFeatureBuilder builder(facts, data.tags_by_game(), 0);
+  Eigen::MatrixXf f;
+  // The best score 0 and the others below it; no spread.
+  builder.build({0}, {{1, 0.0f}, {2, -1e-3f}}, ScoreSpread{0.0, 0.0}, &f);
+  EXPECT_FLOAT_EQ(f(1, kScoreShare), 0.0f);
+  EXPECT_FLOAT_EQ(f(1, kScoreZ), 0.0f);
+  // A tiny spread is bounded.
+  builder.build({0}, {{1, 1.0f}, {2, 0.5f}}, ScoreSpread{0.0, 1e-8}, &f);
+  EXPECT_FLOAT_EQ(f(0, kScoreZ), 1000.0f);
 }
