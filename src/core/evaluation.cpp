@@ -28,6 +28,14 @@ constexpr std::int64_t kPlayersPerChunk = 32;
 // are the same on every platform (std::uniform_int_distribution is not).
 std::uint32_t draw(std::mt19937& random, std::uint32_t bound) { return static_cast<std::uint32_t>(random() % bound); }
 
+// Shuffles `items` by Fisher-Yates with draw(): every split and choice of
+// evaluate() is the same on every platform.
+template <typename T>
+void shuffle(std::vector<T>& items, std::mt19937& random) {
+  for (std::size_t i = items.size() > 0 ? items.size() - 1 : 0; i > 0; --i)
+    std::swap(items[i], items[draw(random, static_cast<std::uint32_t>(i + 1))]);
+}
+
 // The second split's seed is the seed xor this (prepare(), the new games'
 // validation choice, and the re-ranker's fit, which measuring the test split
 // thereby draws the very validation split).
@@ -166,9 +174,8 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
       continue;
     }
     for (const Play& play : games) universe.insert(play.appid);
-    // Fisher-Yates, then the first `held` games are held out.
-    for (std::size_t i = games.size() - 1; i > 0; --i)
-      std::swap(games[i], games[draw(random, static_cast<std::uint32_t>(i + 1))]);
+    // Shuffled, then the first `held` games are held out.
+    shuffle(games, random);
     std::size_t held = held_count(games.size(), options.holdout);
     std::vector<Play> test(games.begin(), games.begin() + static_cast<std::ptrdiff_t>(held));
     std::vector<Play> train(games.begin() + static_cast<std::ptrdiff_t>(held), games.end());
@@ -179,8 +186,7 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
       // candidates as their training games do.
       for (const Play& play : test) set_aside.push_back(play.appid);
       std::sort(set_aside.begin(), set_aside.end());
-      for (std::size_t i = train.size() > 0 ? train.size() - 1 : 0; i > 0; --i)
-        std::swap(train[i], train[draw(second_split, static_cast<std::uint32_t>(i + 1))]);
+      shuffle(train, second_split);
       held = held_count(train.size(), options.holdout);
       test.assign(train.begin(), train.begin() + static_cast<std::ptrdiff_t>(held));
       train.erase(train.begin(), train.begin() + static_cast<std::ptrdiff_t>(held));
@@ -225,11 +231,10 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
 }
 
 void Evaluation::choose_new_games(std::vector<std::int32_t>* dropped) {
-  // A seeded Fisher-Yates over the sorted games, as for each player's games.
+  // A seeded shuffle of the sorted games, as of each player's games.
   std::mt19937 random(options_.seed);
   std::vector<std::int32_t> games = universe_;
-  for (std::size_t i = games.size() > 0 ? games.size() - 1 : 0; i > 0; --i)
-    std::swap(games[i], games[draw(random, static_cast<std::uint32_t>(i + 1))]);
+  shuffle(games, random);
   std::size_t held = held_count(games.size(), options_.new_games_share);
   new_games_.assign(games.begin(), games.begin() + static_cast<std::ptrdiff_t>(held));
   dropped->clear();
@@ -239,8 +244,7 @@ void Evaluation::choose_new_games(std::vector<std::int32_t>* dropped) {
     dropped->swap(new_games_);
     games.erase(games.begin(), games.begin() + static_cast<std::ptrdiff_t>(held));
     std::mt19937 second_split(options_.seed ^ kSecondSplitSalt);
-    for (std::size_t i = games.size() > 0 ? games.size() - 1 : 0; i > 0; --i)
-      std::swap(games[i], games[draw(second_split, static_cast<std::uint32_t>(i + 1))]);
+    shuffle(games, second_split);
     held = held_count(games.size(), options_.new_games_share);
     new_games_.assign(games.begin(), games.begin() + static_cast<std::ptrdiff_t>(held));
   }
@@ -315,18 +319,22 @@ void Evaluation::for_each_player(
 
 namespace {
 
-// The candidates of a ranked list for the re-ranker, and the player's games,
-// as the model's game numbers.
-void rerank_inputs(const GameModel& model, const std::vector<Recommendation>& ranked,
-                   const std::vector<PlayerGame>& games, std::vector<RerankCandidate>* candidates,
-                   std::vector<std::int32_t>* owned) {
-  candidates->clear();
-  for (const Recommendation& r : ranked) candidates->push_back(RerankCandidate{model.game_index(r.appid), r.score});
-  owned->clear();
-  for (const PlayerGame& g : games) {
+// The re-ranker's features of the first `candidates` games of a ranked list
+// (best first), for the player whose games the request lists.
+Eigen::MatrixXf candidate_features(const GameModel& model, const RankRequest& request,
+                                   const std::vector<Recommendation>& ranked, std::size_t candidates,
+                                   const ScoreSpread& spread, RerankFeatureBuilder& builder) {
+  std::vector<RerankCandidate> listed;
+  for (std::size_t r = 0; r < std::min(candidates, ranked.size()); ++r)
+    listed.push_back(RerankCandidate{model.game_index(ranked[r].appid), ranked[r].score});
+  std::vector<std::int32_t> owned;
+  for (const PlayerGame& g : request.games) {
     const std::int32_t game = model.game_index(g.appid);
-    if (game >= 0) owned->push_back(game);
+    if (game >= 0) owned.push_back(game);
   }
+  Eigen::MatrixXf features;
+  builder.build(owned, listed, spread, &features);
+  return features;
 }
 
 }  // namespace
@@ -338,8 +346,7 @@ Reranker Evaluation::fit_reranker_on_split(const TrainParams& base, std::int32_t
   std::vector<std::vector<std::int32_t>> fit_held(train_.size());
   for (std::size_t p = 0; p < train_.size(); ++p) {
     std::vector<Play> games = train_[p];
-    for (std::size_t i = games.size() > 0 ? games.size() - 1 : 0; i > 0; --i)
-      std::swap(games[i], games[draw(random, static_cast<std::uint32_t>(i + 1))]);
+    shuffle(games, random);
     const std::size_t held = held_count(games.size(), options_.holdout);
     for (std::size_t i = 0; i < held; ++i) fit_held[p].push_back(games[i].appid);
     std::sort(fit_held[p].begin(), fit_held[p].end());
@@ -367,11 +374,8 @@ Reranker Evaluation::fit_reranker_on_split(const TrainParams& base, std::int32_t
         ScoreSpread spread;
         CancelCheck never_cancelled;  // a worker thread never asks the server
         const std::vector<Recommendation> ranked = ranker.rank(request, never_cancelled, &spread);
-        std::vector<RerankCandidate> listed;
-        std::vector<std::int32_t> owned;
-        rerank_inputs(model, ranked, request.games, &listed, &owned);
         RerankExample& example = examples[p / static_cast<std::size_t>(stride)];
-        features->build(owned, listed, spread, &example.features);
+        example.features = candidate_features(model, request, ranked, ranked.size(), spread, *features);
         for (const Recommendation& r : ranked)
           example.relevant.push_back(std::binary_search(fit_held[p].begin(), fit_held[p].end(), r.appid) ? 1 : 0);
         example.held = static_cast<std::int32_t>(fit_held[p].size());
@@ -418,21 +422,17 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
         ScoreSpread spread;
         CancelCheck never_cancelled;  // a worker thread never asks the server
         const std::vector<Recommendation> results = ranker.rank(request, never_cancelled, rerank ? &spread : nullptr);
-        if (rerank && !results.empty()) {
-          std::vector<RerankCandidate> listed;
-          std::vector<std::int32_t> owned;
-          rerank_inputs(model, results, request.games, &listed, &owned);
-          // The best rerank_candidates are re-ordered, as the fit saw them;
-          // any further places (k above it) keep the base model's order.
-          listed.resize(std::min(listed.size(), static_cast<std::size_t>(params.rerank_candidates)));
-          Eigen::MatrixXf candidate_features;
-          features->build(owned, listed, spread, &candidate_features);
-          for (std::int32_t c : reranker.order(candidate_features)) ranked[p].push_back(results[c].appid);
-          for (std::size_t r = listed.size(); r < results.size(); ++r) ranked[p].push_back(results[r].appid);
-          if (ranked[p].size() > static_cast<std::size_t>(options_.k)) ranked[p].resize(options_.k);
-        } else {
-          for (const Recommendation& r : results) ranked[p].push_back(r.appid);
+        // The best rerank_candidates are re-ordered, as the fit saw them; any
+        // further places (k above it) keep the base model's order.
+        std::size_t reordered = 0;
+        if (rerank) {
+          const Eigen::MatrixXf features_of = candidate_features(
+              model, request, results, static_cast<std::size_t>(params.rerank_candidates), spread, *features);
+          for (std::int32_t c : reranker.order(features_of)) ranked[p].push_back(results[c].appid);
+          reordered = ranked[p].size();
         }
+        for (std::size_t r = reordered; r < results.size(); ++r) ranked[p].push_back(results[r].appid);
+        if (ranked[p].size() > static_cast<std::size_t>(options_.k)) ranked[p].resize(options_.k);
         quality[p] = list_quality(ranked[p], relevant_[p], static_cast<std::size_t>(options_.k));
       },
       rerank ? &facts : nullptr, model, cancel);
