@@ -16,6 +16,7 @@
 #include "core/parallel.hpp"
 #include "core/ranking_metrics.hpp"
 #include "core/recommender.hpp"
+#include "core/seeded_split.hpp"
 #include "core/trainer.hpp"
 
 namespace steam_rec::rec {
@@ -24,29 +25,9 @@ namespace {
 // Players per chunk of the parallel ranking.
 constexpr std::int64_t kPlayersPerChunk = 32;
 
-// A uniform draw in [0, bound) from the standard mt19937 sequence, so splits
-// are the same on every platform (std::uniform_int_distribution is not).
-std::uint32_t draw(std::mt19937& random, std::uint32_t bound) { return static_cast<std::uint32_t>(random() % bound); }
-
-// Shuffles `items` by Fisher-Yates with draw(): every split and choice of
-// evaluate() is the same on every platform.
-template <typename T>
-void shuffle(std::vector<T>& items, std::mt19937& random) {
-  for (std::size_t i = items.size() > 0 ? items.size() - 1 : 0; i > 0; --i)
-    std::swap(items[i], items[draw(random, static_cast<std::uint32_t>(i + 1))]);
-}
-
-// The second split's seed is the seed xor this (prepare(), the new games'
-// validation choice, and the re-ranker's fit, which measuring the test split
-// thereby draws the very validation split).
+// The second split's seed is the seed xor this (prepare() and the new
+// games' validation choice).
 constexpr std::uint32_t kSecondSplitSalt = 0x9e3779b9u;
-
-// Splits `games` (already shuffled) into the first `held` and the rest.
-std::size_t held_count(std::size_t games, double share) {
-  if (games < 2 || share <= 0) return 0;
-  auto held = static_cast<std::size_t>(std::llround(share * static_cast<double>(games)));
-  return std::clamp<std::size_t>(held, 1, games - 1);
-}
 
 }  // namespace
 
@@ -129,7 +110,6 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
   train_.clear();
   relevant_.clear();
   set_aside_.clear();
-  held_out_.clear();
   new_games_.clear();
   not_new_games_.clear();
   std::unordered_set<std::int32_t> universe;
@@ -169,7 +149,6 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
       train_.push_back(std::move(train));
       relevant_.push_back(std::move(relevant));
       set_aside_.emplace_back();
-      held_out_.emplace_back();
       cancel.poll(256);
       continue;
     }
@@ -191,18 +170,14 @@ void Evaluation::prepare(const EvalOptions& options, CancelCheck& cancel) {
       test.assign(train.begin(), train.begin() + static_cast<std::ptrdiff_t>(held));
       train.erase(train.begin(), train.begin() + static_cast<std::ptrdiff_t>(held));
     }
-    std::vector<std::int32_t> relevant, held_out;
-    for (const Play& play : test) {
-      held_out.push_back(play.appid);
+    std::vector<std::int32_t> relevant;
+    for (const Play& play : test)
       if (!options.engaged_only || play.hours >= kEngagedHours) relevant.push_back(play.appid);
-    }
     std::sort(relevant.begin(), relevant.end());
-    std::sort(held_out.begin(), held_out.end());
     player_ids_.push_back(player);
     train_.push_back(std::move(train));
     relevant_.push_back(std::move(relevant));
     set_aside_.push_back(std::move(set_aside));
-    held_out_.push_back(std::move(held_out));
     cancel.poll(256);
   }
   if (options.new_games) {
@@ -292,115 +267,33 @@ TrainingSet Evaluation::training_set(const std::vector<std::vector<Play>>& plays
   return data;
 }
 
-void Evaluation::for_each_player(
-    Recommender& recommender,
-    const std::function<void(Recommender& ranker, RerankFeatureBuilder* features, std::size_t player)>& body,
-    const CandidateFacts* facts, const GameModel& model, CancelCheck& cancel) const {
+void Evaluation::for_each_player(Recommender& recommender,
+                                 const std::function<void(Recommender& ranker, std::size_t player)>& body,
+                                 CancelCheck& cancel) const {
   // A Recommender reuses scratch space per call, so every thread ranks with
-  // a copy of its own, and builds features with a builder of its own.
+  // a copy of its own.
   const auto players = static_cast<std::int64_t>(train_.size());
   const int threads = threads_for(players, kPlayersPerChunk);
   std::vector<std::unique_ptr<Recommender>> copies;
   for (int t = 1; t < threads; ++t) copies.push_back(std::make_unique<Recommender>(recommender));
-  std::vector<std::unique_ptr<RerankFeatureBuilder>> builders;
-  if (facts != nullptr)
-    for (int t = 0; t < threads; ++t)
-      builders.push_back(std::make_unique<RerankFeatureBuilder>(*facts, model.tags,
-                                                                static_cast<std::int32_t>(model.tag_names.size())));
   parallel_for(
       players, kPlayersPerChunk,
       [&](const Chunk& chunk, int worker) {
         Recommender& ranker = worker == 0 ? recommender : *copies[static_cast<std::size_t>(worker - 1)];
-        RerankFeatureBuilder* features = builders.empty() ? nullptr : builders[static_cast<std::size_t>(worker)].get();
-        for (std::int64_t p = chunk.begin; p < chunk.end; ++p) body(ranker, features, static_cast<std::size_t>(p));
+        for (std::int64_t p = chunk.begin; p < chunk.end; ++p) body(ranker, static_cast<std::size_t>(p));
       },
       cancel);
 }
 
-namespace {
-
-// The re-ranker's features of the first `candidates` games of a ranked list
-// (best first), for the player whose games the request lists.
-Eigen::MatrixXf candidate_features(const GameModel& model, const RankRequest& request,
-                                   const std::vector<Recommendation>& ranked, std::size_t candidates,
-                                   const ScoreSpread& spread, RerankFeatureBuilder& builder) {
-  std::vector<RerankCandidate> listed;
-  for (std::size_t r = 0; r < std::min(candidates, ranked.size()); ++r)
-    listed.push_back(RerankCandidate{model.game_index(ranked[r].appid), ranked[r].score});
-  std::vector<std::int32_t> owned;
-  for (const PlayerGame& g : request.games) {
-    const std::int32_t game = model.game_index(g.appid);
-    if (game >= 0) owned.push_back(game);
-  }
-  Eigen::MatrixXf features;
-  builder.build(owned, listed, spread, &features);
-  return features;
-}
-
-}  // namespace
-
-Reranker Evaluation::fit_reranker_on_split(const TrainParams& base, std::int32_t candidates,
-                                           CancelCheck& cancel) const {
-  std::mt19937 random(options_.seed ^ kSecondSplitSalt);
-  std::vector<std::vector<Play>> fit_train(train_.size());
-  std::vector<std::vector<std::int32_t>> fit_held(train_.size());
-  for (std::size_t p = 0; p < train_.size(); ++p) {
-    std::vector<Play> games = train_[p];
-    shuffle(games, random);
-    const std::size_t held = held_count(games.size(), options_.holdout);
-    for (std::size_t i = 0; i < held; ++i) fit_held[p].push_back(games[i].appid);
-    std::sort(fit_held[p].begin(), fit_held[p].end());
-    fit_train[p].assign(games.begin() + static_cast<std::ptrdiff_t>(held), games.end());
-    cancel.poll(256);
-  }
-  // At most kRerankFitPlayersAtMost players' candidates: every stride-th.
-  const auto players = static_cast<std::int64_t>(train_.size());
-  const std::int64_t stride = (players + kRerankFitPlayersAtMost - 1) / kRerankFitPlayersAtMost;
-  const TrainingSet data = training_set(fit_train, base, cancel);
-  const GameModel model = train(data, base, cancel);
-  const CandidateFacts facts = CandidateFacts::from(data, model.tags);
-  Recommender recommender(model);
-  // A slot per fitted player (every stride-th).
-  std::vector<RerankExample> examples(static_cast<std::size_t>((players + stride - 1) / stride));
-  for_each_player(
-      recommender,
-      [&](Recommender& ranker, RerankFeatureBuilder* features, std::size_t p) {
-        if (fit_held[p].empty() || static_cast<std::int64_t>(p) % stride != 0) return;
-        RankRequest request;
-        request.k = candidates;
-        request.exclude_appids = set_aside_[p];
-        request.exclude_appids.insert(request.exclude_appids.end(), held_out_[p].begin(), held_out_[p].end());
-        for (const Play& play : fit_train[p]) request.games.push_back(PlayerGame{play.appid, play.engagement});
-        ScoreSpread spread;
-        CancelCheck never_cancelled;  // a worker thread never asks the server
-        const std::vector<Recommendation> ranked = ranker.rank(request, never_cancelled, &spread);
-        RerankExample& example = examples[p / static_cast<std::size_t>(stride)];
-        example.features = candidate_features(model, request, ranked, ranked.size(), spread, *features);
-        for (const Recommendation& r : ranked)
-          example.relevant.push_back(std::binary_search(fit_held[p].begin(), fit_held[p].end(), r.appid) ? 1 : 0);
-        example.held = static_cast<std::int32_t>(fit_held[p].size());
-      },
-      &facts, model, cancel);
-  examples.erase(
-      std::remove_if(examples.begin(), examples.end(), [](const RerankExample& e) { return e.relevant.empty(); }),
-      examples.end());
-  return fit_reranker(examples, options_.k, 1.0, 3, cancel);
-}
-
 EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) const {
   const auto started = std::chrono::steady_clock::now();
-  // The re-ranker orders games somebody owned; the new-games protocol ranks
-  // games nobody did, by the base model alone.
-  TrainParams base = params;
-  base.rerank_candidates = 0;
-  const Reranker reranker = params.rerank_candidates > 0 && !options_.new_games
-                                ? fit_reranker_on_split(base, params.rerank_candidates, cancel)
-                                : Reranker{};
-  // A split with nobody to fit on (every player left with one training game) fits none.
-  const bool rerank = !reranker.empty();
-  const TrainingSet data = training_set(train_, base, cancel);
-  const GameModel model = train(data, base, cancel);
-  const CandidateFacts facts = rerank ? CandidateFacts::from(data, model.tags) : CandidateFacts{};
+  // Trained as train() trains, the re-ranker included, which re-orders games
+  // somebody owned; the new-games protocol ranks games nobody did, by the
+  // base model alone.
+  TrainParams trained = params;
+  if (options_.new_games) trained.rerank_candidates = 0;
+  const TrainingSet data = training_set(train_, trained, cancel);
+  const GameModel model = train(data, trained, cancel);
   Recommender recommender(model);
   EvalScore score;
   score.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -411,31 +304,19 @@ EvalScore Evaluation::evaluate(const TrainParams& params, CancelCheck& cancel) c
   std::vector<std::vector<std::int32_t>> ranked(train_.size());
   for_each_player(
       recommender,
-      [&](Recommender& ranker, RerankFeatureBuilder* features, std::size_t p) {
+      [&](Recommender& ranker, std::size_t p) {
         if (relevant_[p].empty()) return;
         RankRequest request;
-        request.k = rerank ? std::max(options_.k, params.rerank_candidates) : options_.k;
+        request.k = options_.k;
         // New games are ranked among themselves: every other game is excluded;
         // otherwise a player's set-aside test games are (validation only).
         request.exclude_appids = options_.new_games ? not_new_games_ : set_aside_[p];
         for (const Play& play : train_[p]) request.games.push_back(PlayerGame{play.appid, play.engagement});
-        ScoreSpread spread;
         CancelCheck never_cancelled;  // a worker thread never asks the server
-        const std::vector<Recommendation> results = ranker.rank(request, never_cancelled, rerank ? &spread : nullptr);
-        // The best rerank_candidates are re-ordered, as the fit saw them; any
-        // further places (k above it) keep the base model's order.
-        std::size_t reordered = 0;
-        if (rerank) {
-          const Eigen::MatrixXf features_of = candidate_features(
-              model, request, results, static_cast<std::size_t>(params.rerank_candidates), spread, *features);
-          for (std::int32_t c : reranker.order(features_of)) ranked[p].push_back(results[c].appid);
-          reordered = ranked[p].size();
-        }
-        for (std::size_t r = reordered; r < results.size(); ++r) ranked[p].push_back(results[r].appid);
-        if (ranked[p].size() > static_cast<std::size_t>(options_.k)) ranked[p].resize(options_.k);
+        for (const Recommendation& r : ranker.rank(request, never_cancelled)) ranked[p].push_back(r.appid);
         quality[p] = list_quality(ranked[p], relevant_[p], static_cast<std::size_t>(options_.k));
       },
-      rerank ? &facts : nullptr, model, cancel);
+      cancel);
   const double seconds = score.train_seconds;
   score = summarise(ranked, quality, options_.new_games ? new_games_.size() : universe_.size());
   score.train_seconds = seconds;

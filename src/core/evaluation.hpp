@@ -26,7 +26,6 @@
 #include "core/cancel.hpp"
 #include "core/ranking_metrics.hpp"
 #include "core/recommender.hpp"
-#include "core/reranker.hpp"
 #include "core/train_params.hpp"
 #include "core/training_set.hpp"
 
@@ -130,17 +129,9 @@ class Evaluation {
                            CancelCheck& cancel) const;
   // Runs body(ranker, p) for every kept player on parallel threads, each
   // thread with its own copy of `recommender` (ranking reuses scratch).
-  void for_each_player(
-      Recommender& recommender,
-      const std::function<void(Recommender& ranker, RerankFeatureBuilder* features, std::size_t player)>& body,
-      const CandidateFacts* facts, const GameModel& model, CancelCheck& cancel) const;
-  // Fits the re-ranker of params.rerank_candidates on a split of the
-  // training part drawn as the validation split is (measuring the test
-  // split, it is the validation split): a seeded share (holdout) of each
-  // player's training games held out, the base model trained on the rest,
-  // and each player's top candidates, their own held-out and set-aside
-  // games left out as owned games are, labelled by the games held out.
-  Reranker fit_reranker_on_split(const TrainParams& base, std::int32_t candidates, CancelCheck& cancel) const;
+  void for_each_player(Recommender& recommender,
+                       const std::function<void(Recommender& ranker, std::size_t player)>& body,
+                       CancelCheck& cancel) const;
   // Averages each ranked player's list quality; coverage over `catalog` games.
   EvalScore summarise(const std::vector<std::vector<std::int32_t>>& ranked, const std::vector<ListQuality>& quality,
                       std::size_t catalog) const;
@@ -169,9 +160,6 @@ class Evaluation {
   // Per kept player, with validation: their sorted test games, excluded from
   // their ranking like owned games (empty otherwise).
   std::vector<std::vector<std::int32_t>> set_aside_;
-  // Per kept player, their sorted held-out games, relevant or not (empty
-  // for the new-games protocol): the re-ranker's fit leaves them out.
-  std::vector<std::vector<std::int32_t>> held_out_;
 };
 
 }  // namespace steam_rec::rec

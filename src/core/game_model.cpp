@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "core/errors.hpp"
 
@@ -59,6 +60,18 @@ void GameModel::validate() const {
     throw InvalidArgument("model factors do not match its games");
   if (factors.size() > 0 && factors.cwiseAbs().maxCoeff() > kLargestStoredMagnitude)
     throw InvalidArgument("model factors hold a value beyond 1e12");
+  if (!rerank_facts.empty() && !has_rerank_facts())
+    throw InvalidArgument("model re-ranker facts do not match its games");
+  for (float f : rerank_facts)
+    if (!usable(f)) throw InvalidArgument("model re-ranker facts hold a value that is not finite or beyond 1e12");
+  if (!reranker.empty() && !reranker.well_formed())
+    throw InvalidArgument("model re-ranker weights are not " + std::to_string(Reranker::kStoredNumbers) +
+                          " finite numbers with positive scales");
+  if (rerank_candidates < 0 || rerank_candidates > kRerankCandidatesAtMost ||
+      (rerank_candidates > 0 && (reranker.empty() || !has_rerank_facts())))
+    throw InvalidArgument("model re-orders " + std::to_string(rerank_candidates) +
+                          " candidates without a re-ranker and its facts, or beyond " +
+                          std::to_string(kRerankCandidatesAtMost));
 }
 
 std::size_t GameModel::memory_bytes() const {
@@ -70,6 +83,7 @@ std::size_t GameModel::memory_bytes() const {
   bytes += rows_bytes(neighbors) + rows_bytes(tags) + rows_bytes(content_neighbors);
   bytes += static_cast<std::size_t>(factors.size()) * sizeof(float);
   for (const std::string& name : tag_names) bytes += sizeof(std::string) + name.capacity();
+  bytes += rerank_facts.size() * sizeof(float) + (reranker.empty() ? 0 : Reranker::kStoredNumbers * sizeof(float));
   return bytes;
 }
 

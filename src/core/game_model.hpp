@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/rerank_model.hpp"
 #include "core/training_set.hpp"
 
 namespace steam_rec::rec {
@@ -69,12 +70,23 @@ struct GameModel {
   InteractionWeight weight;
   FoldIn fold_in;
   Blend blend;
+  // The second stage (reranker.hpp), trained with rerank_candidates: per
+  // game its kRerankGameFacts facts (games x facts, row-major; empty when
+  // not kept), the fitted weights (empty: lists keep the base order) and how
+  // many of a list's best games they re-order (0 = none).
+  std::vector<float> rerank_facts;
+  Reranker reranker;
+  std::int32_t rerank_candidates = 0;
 
   std::int32_t games() const { return static_cast<std::int32_t>(appids.size()); }
   bool has_neighbors() const { return neighbors.rows() == games() && neighbors.nonzeros() > 0; }
   bool has_factors() const { return factors.rows() == games() && factors.cols() > 0; }
   bool has_tags() const { return tags.rows() == games() && tags.nonzeros() > 0; }
   bool has_content_neighbors() const { return content_neighbors.rows() == games() && content_neighbors.nonzeros() > 0; }
+  bool has_rerank_facts() const {
+    return games() > 0 && rerank_facts.size() == static_cast<std::size_t>(games()) * kRerankGameFacts;
+  }
+  bool reranks() const { return rerank_candidates > 0 && !reranker.empty() && has_rerank_facts(); }
   std::int32_t game_index(std::int32_t appid) const;
   std::int32_t tag_index(const std::string& name) const;
   // Checks that the parts fit together and every number is within

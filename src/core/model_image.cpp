@@ -37,6 +37,8 @@ enum Section : int {
   kByPopularity,
   kGram,
   kTagsByFoldedName,
+  kRerankFacts,
+  kReranker,
   kSectionCount
 };
 
@@ -57,6 +59,10 @@ struct Header {
   std::int64_t neighbor_nonzeros, content_nonzeros, tag_nonzeros, tag_name_bytes;
   float engagement_weight, regularization, alpha, unobserved_weight, exponent;
   float blend_collaborative, blend_content, blend_popularity;
+  std::int32_t rerank_candidates;
+  std::int32_t rerank_fact_games;  // 0 or games
+  std::int32_t reranker_numbers;   // 0 or Reranker::kStoredNumbers
+  std::int32_t unused;
   SectionPlace sections[kSectionCount];
 };
 static_assert(sizeof(ImageKey) == 32, "the image key has no padding");
@@ -74,7 +80,8 @@ std::int32_t nonzero_factor_rows(const Eigen::MatrixXf& factors) {
 bool section_elements(const Header& h, std::uint64_t elements[kSectionCount],
                       std::uint64_t element_bytes[kSectionCount]) {
   if (h.games < 0 || h.tags < 0 || h.factors < 0 || h.neighbor_nonzeros < 0 || h.content_nonzeros < 0 ||
-      h.tag_nonzeros < 0 || h.tag_name_bytes < 0)
+      h.tag_nonzeros < 0 || h.tag_name_bytes < 0 || (h.rerank_fact_games != 0 && h.rerank_fact_games != h.games) ||
+      (h.reranker_numbers != 0 && h.reranker_numbers != Reranker::kStoredNumbers))
     return false;
   const std::uint64_t n = static_cast<std::uint64_t>(h.games), t = static_cast<std::uint64_t>(h.tags),
                       f = static_cast<std::uint64_t>(h.factors);
@@ -98,8 +105,10 @@ bool section_elements(const Header& h, std::uint64_t elements[kSectionCount],
                                                n,
                                                n,
                                                f * f,
-                                               t};
-  const std::uint64_t sizes[kSectionCount] = {4, 4, 8, 4, 4, 8, 4, 4, 8, 4, 4, 4, 4, 1, 8, 4, 4, 4, 4, 4, 4};
+                                               t,
+                                               std::uint64_t(h.rerank_fact_games) * kRerankGameFacts,
+                                               std::uint64_t(h.reranker_numbers)};
+  const std::uint64_t sizes[kSectionCount] = {4, 4, 8, 4, 4, 8, 4, 4, 8, 4, 4, 4, 4, 1, 8, 4, 4, 4, 4, 4, 4, 4, 4};
   for (int s = 0; s < kSectionCount; ++s) {
     elements[s] = counts[s];
     element_bytes[s] = sizes[s];
@@ -227,6 +236,10 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
   header.blend_collaborative = model.blend.collaborative;
   header.blend_content = model.blend.content;
   header.blend_popularity = model.blend.popularity;
+  const std::vector<float> reranker = model.reranker.stored();
+  header.rerank_fact_games = model.has_rerank_facts() ? n : 0;
+  header.reranker_numbers = static_cast<std::int32_t>(reranker.size());
+  header.rerank_candidates = model.rerank_candidates;
 
   std::uint64_t elements[kSectionCount], element_bytes[kSectionCount];
   section_elements(header, elements, element_bytes);
@@ -251,6 +264,9 @@ void build(const GameModel& model, const ImageKey& key, std::vector<unsigned cha
   copy(image, header, kByPopularity, by_popularity.data(), by_popularity.size());
   if (f > 0) copy(image, header, kGram, gram.data(), static_cast<std::size_t>(gram.size()));
   copy(image, header, kTagsByFoldedName, by_folded_name.data(), by_folded_name.size());
+  if (header.rerank_fact_games > 0)
+    copy(image, header, kRerankFacts, model.rerank_facts.data(), model.rerank_facts.size());
+  copy(image, header, kReranker, reranker.data(), reranker.size());
 
   header.checksum = 0;
   std::memcpy(image.data(), &header, sizeof header);
@@ -357,6 +373,12 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
   if (h.observed_games < 0 || h.observed_games > h.games) corrupt("counts more observed games than games");
   v.fold_in.observed = h.observed_games;
   v.blend = Blend{h.blend_collaborative, h.blend_content, h.blend_popularity};
+  if (h.rerank_fact_games > 0) v.rerank_facts = reinterpret_cast<const float*>(at(kRerankFacts));
+  if (h.reranker_numbers > 0) v.reranker = reinterpret_cast<const float*>(at(kReranker));
+  if (h.rerank_candidates < 0 || h.rerank_candidates > kRerankCandidatesAtMost ||
+      (h.rerank_candidates > 0 && (v.reranker == nullptr || v.rerank_facts == nullptr)))
+    corrupt("re-orders " + std::to_string(h.rerank_candidates) + " candidates without a re-ranker");
+  v.rerank_candidates = h.rerank_candidates;
   v.image_bytes = size;
 
   if (!whole) {
@@ -375,6 +397,12 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
     corrupt("has malformed tag names");
   for (std::int32_t t = 0; t < h.tags; ++t)
     if (v.tag_name_offset[t] > v.tag_name_offset[t + 1]) corrupt("has malformed tag names");
+  // The re-ranker's numbers must be finite and its scales positive: a NaN
+  // would leave a list's order to the sort's comparisons of it.
+  if (v.rerank_facts != nullptr &&
+      !Eigen::Map<const Eigen::ArrayXf>(v.rerank_facts, std::int64_t{h.games} * kRerankGameFacts).isFinite().all())
+    corrupt("has re-ranker facts that are not finite");
+  if (v.reranker != nullptr && !Reranker::from_stored(v.reranker).well_formed()) corrupt("has a malformed re-ranker");
   *out = v;
 }
 

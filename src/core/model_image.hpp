@@ -20,7 +20,8 @@
 
 namespace steam_rec::rec {
 
-constexpr std::uint32_t kImageFormatVersion = 3;
+// 4: the re-ranker's facts and weights.
+constexpr std::uint32_t kImageFormatVersion = 4;
 
 // What an image was built from.  Two images with the same key hold the same
 // model: the models table is the table's OID (a new one after DROP and CREATE

@@ -56,6 +56,9 @@ struct ModelView {
   const std::int32_t* tags_by_folded_name = nullptr;  // tag numbers by (folded name, number)
   const float* max_neighbor = nullptr;                // per game, its largest neighbor weight
   const std::int32_t* by_popularity = nullptr;        // games, most popular first
+  const float* rerank_facts = nullptr;                // games x kRerankGameFacts, or null
+  const float* reranker = nullptr;                    // Reranker::kStoredNumbers, or null
+  std::int32_t rerank_candidates = 0;                 // > 0 only with both
   InteractionWeight weight;
   FoldIn fold_in;
   Blend blend;
@@ -66,6 +69,7 @@ struct ModelView {
   bool has_content_neighbors() const { return content_neighbors.nonzeros > 0; }
   bool has_tags() const { return tags.nonzeros > 0; }
   bool has_factors() const { return factor_count > 0 && game_count > 0; }
+  bool reranks() const { return rerank_candidates > 0 && reranker != nullptr && rerank_facts != nullptr; }
   ConstMatrix factors() const { return ConstMatrix(factor_data, game_count, factor_count); }
   ConstMatrix gram() const { return ConstMatrix(gram_data, factor_count, factor_count); }
 

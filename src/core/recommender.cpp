@@ -70,6 +70,8 @@ Recommender::Recommender(std::shared_ptr<const void> owner, const ModelView& vie
 }
 
 void Recommender::allocate_scratch() {
+  if (view_.reranker != nullptr) reranker_ = Reranker::from_stored(view_.reranker);
+  if (view_.rerank_facts != nullptr) rerank_features_.emplace(view_);
   const std::size_t n = static_cast<std::size_t>(view_.games());
   collaborative_.assign(n, 0.0f);
   content_.assign(n, 0.0f);
@@ -99,7 +101,8 @@ std::vector<std::string> Recommender::unknown_tags(const std::vector<std::string
 
 std::size_t Recommender::scratch_bytes() const {
   return collaborative_.capacity() * 4 + content_.capacity() * 4 + game_flags_.capacity() + tag_filter_.capacity() +
-         touched_.capacity_bytes() + (excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity()) * 4;
+         touched_.capacity_bytes() + (excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity()) * 4 +
+         (rerank_features_ ? rerank_features_->scratch_bytes() : 0);
 }
 
 void Recommender::touch(std::int32_t game) {
@@ -602,9 +605,16 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
 
   const std::size_t k = static_cast<std::size_t>(std::max(request.k, 0));
   const bool diversify_pool = request.diversity > 0 && k > 1;
+  const bool rerank = view_.reranks() && k > 0;
+  std::size_t pool_size = diversify_pool ? std::max<std::size_t>(5 * k, 50) : k;
+  if (rerank) pool_size = std::max(pool_size, static_cast<std::size_t>(view_.rerank_candidates));
   const Scales scales = score(owned, weights, cancel);
-  std::vector<Scored> pool = select(scales, eligibility, diversify_pool ? std::max<std::size_t>(5 * k, 50) : k, cancel);
-  if (spread != nullptr) *spread = this->spread(scales, eligibility, cancel);
+  std::vector<Scored> pool = select(scales, eligibility, pool_size, cancel);
+  ScoreSpread scores_spread;
+  if (spread != nullptr || rerank) scores_spread = this->spread(scales, eligibility, cancel);
+  if (spread != nullptr) *spread = scores_spread;
+  if (rerank) this->rerank(owned, scores_spread, pool, cancel);
+  if (!diversify_pool && pool.size() > k) pool.resize(k);
   std::vector<Scored> chosen = diversify_pool ? diversify(pool, k, request.diversity, cancel) : std::move(pool);
   if (request.new_game_slots > 0)
     reserve_new_games(scales, eligibility, std::min<std::size_t>(static_cast<std::size_t>(request.new_game_slots), k),
@@ -622,6 +632,37 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
             pairs.content.empty() ? nullptr : &pairs.content[row], results[r], chosen[r].index, cancel);
   }
   return results;
+}
+
+void Recommender::rerank(const std::vector<std::int32_t>& owned, const ScoreSpread& spread, std::vector<Scored>& pool,
+                         CancelCheck& cancel) {
+  const std::size_t count = std::min(pool.size(), static_cast<std::size_t>(view_.rerank_candidates));
+  std::vector<RerankCandidate> candidates(count);
+  for (std::size_t c = 0; c < count; ++c) candidates[c] = RerankCandidate{pool[c].index, pool[c].score};
+  Eigen::MatrixXf features;
+  rerank_features_->build(owned, candidates, spread, &features);
+  cancel.poll_now();
+  const std::vector<std::int32_t> order = reranker_.order(features);
+  for (std::size_t c = 0; c < count; ++c) pool[c].index = candidates[static_cast<std::size_t>(order[c])].game;
+}
+
+Eigen::MatrixXf Recommender::rerank_features(const RankRequest& request, const std::vector<Recommendation>& ranked,
+                                             const ScoreSpread& spread) {
+  Eigen::MatrixXf features = Eigen::MatrixXf::Zero(static_cast<Eigen::Index>(ranked.size()), kRerankFeatures);
+  if (!rerank_features_) return features;
+  // The player's games once each, in the order rank() counts them.
+  std::vector<std::int32_t> owned;
+  std::vector<bool> seen(static_cast<std::size_t>(view_.games()), false);
+  for (const PlayerGame& game : request.games) {
+    const std::int32_t g = view_.game_index(game.appid);
+    if (g < 0 || seen[static_cast<std::size_t>(g)]) continue;
+    seen[static_cast<std::size_t>(g)] = true;
+    owned.push_back(g);
+  }
+  std::vector<RerankCandidate> candidates;
+  for (const Recommendation& r : ranked) candidates.push_back(RerankCandidate{view_.game_index(r.appid), r.score});
+  rerank_features_->build(owned, candidates, spread, &features);
+  return features;
 }
 
 void Recommender::reserve_new_games(const Scales& scales, const Eligibility& eligibility, std::size_t slots,

@@ -9,12 +9,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/cancel.hpp"
 #include "core/game_model.hpp"
 #include "core/model_view.hpp"
+#include "core/reranker.hpp"
 #include "core/top_k.hpp"
 #include "core/touched_games.hpp"
 
@@ -64,13 +66,6 @@ struct Recommendation {
   bool lent = false;
 };
 
-// The mean and standard deviation of a ranking's scores over every game it
-// could list (the re-ranker's z-scores read them).
-struct ScoreSpread {
-  double mean = 0;
-  double sd = 0;
-};
-
 class Recommender {
  public:
   // Builds the model's image in memory and serves from it; throws
@@ -88,8 +83,17 @@ class Recommender {
   // Cancelled to stop; inputs are deduplicated first, so repeating an appid or
   // a tag costs nothing but reading it.
   // With `spread`, also fills it over every game the request allows.
+  // An image with a re-ranker re-orders the list's best rerank_candidates
+  // games by it (before diversity and new-game slots); each game then takes
+  // the base score of the place it moved to, so scores still fall down the
+  // list.
   std::vector<Recommendation> rank(const RankRequest& request, CancelCheck& cancel, ScoreSpread* spread = nullptr);
   std::vector<Recommendation> rank(const RankRequest& request);
+  // The re-ranker's features of `ranked` (as rank() returned it with
+  // `spread`) for the player whose games `request` lists: what rank()
+  // re-orders by, for fitting one.  Rows of 0 when the image keeps no facts.
+  Eigen::MatrixXf rerank_features(const RankRequest& request, const std::vector<Recommendation>& ranked,
+                                  const ScoreSpread& spread);
   // The requested tag names that match no tag of the model, each once (its
   // first spelling), in request order.
   std::vector<std::string> unknown_tags(const std::vector<std::string>& names, CancelCheck& cancel) const;
@@ -132,6 +136,8 @@ class Recommender {
   void reserve_new_games(const Scales& scales, const Eligibility& eligibility, std::size_t slots, std::size_t k,
                          std::vector<Scored>& chosen, CancelCheck& cancel) const;
   bool is_new_game(std::int32_t game) const { return view_.popularity[game] == 0; }
+  void rerank(const std::vector<std::int32_t>& owned, const ScoreSpread& spread, std::vector<Scored>& pool,
+              CancelCheck& cancel);
   std::vector<Scored> diversify(const std::vector<Scored>& pool, std::size_t k, float diversity,
                                 CancelCheck& cancel) const;
   void pair_weights(const Scales& scales, const std::vector<std::int32_t>& owned, const std::vector<Scored>& chosen,
@@ -148,6 +154,10 @@ class Recommender {
 
   std::shared_ptr<const void> owner_;  // the buffer view_ points into
   ModelView view_;
+  // The image's re-ranker, and a builder of its features (with a scratch
+  // tag profile) when the image keeps the games' facts.
+  Reranker reranker_;
+  std::optional<RerankFeatureBuilder> rerank_features_;
 
   // Per-call scratch: component scores of the games touched so far, one byte
   // of flags per game (kTouched, kExcluded, kOwned, kChosen: one cache line

@@ -218,14 +218,9 @@ class LambdaFit {
 
 }  // namespace
 
-CandidateFacts CandidateFacts::from(const TrainingSet& data, const SparseRows& tags) {
+std::vector<float> rerank_game_facts(const TrainingSet& data) {
   const auto games = static_cast<std::size_t>(data.games());
-  CandidateFacts facts;
-  facts.log_owners.assign(games, 0.0f);
-  facts.played_share.assign(games, 0.0f);
-  facts.mean_engagement.assign(games, 0.0f);
-  facts.release_year.assign(games, 0.0f);
-  facts.has_tags.assign(games, 0);
+  std::vector<float> facts(games * kRerankGameFacts, 0.0f);
   const SparseRows& by_game = data.by_game();
   for (std::size_t g = 0; g < games; ++g) {
     const std::int64_t begin = by_game.offset[g], end = by_game.offset[g + 1];
@@ -236,10 +231,10 @@ CandidateFacts CandidateFacts::from(const TrainingSet& data, const SparseRows& t
       engagement += value;
     }
     const double owners = static_cast<double>(end - begin);
-    facts.log_owners[g] = static_cast<float>(std::log1p(owners));
-    facts.played_share[g] = owners > 0 ? static_cast<float>(played / owners) : 0.0f;
-    facts.mean_engagement[g] = owners > 0 ? static_cast<float>(engagement / owners) : 0.0f;
-    facts.has_tags[g] = tags.rows() == data.games() && tags.offset[g + 1] > tags.offset[g] ? 1 : 0;
+    float* fact = &facts[g * kRerankGameFacts];
+    fact[kFactLogOwners] = static_cast<float>(std::log1p(owners));
+    fact[kFactPlayedShare] = owners > 0 ? static_cast<float>(played / owners) : 0.0f;
+    fact[kFactMeanEngagement] = owners > 0 ? static_cast<float>(engagement / owners) : 0.0f;
   }
   // Years since 2000 by the catalog; an unknown one counts as the mean.
   const std::vector<double>& years = data.release_years_by_game();
@@ -252,34 +247,36 @@ CandidateFacts CandidateFacts::from(const TrainingSet& data, const SparseRows& t
   const double mean = known > 0 ? sum / known : 10.0;
   for (std::size_t g = 0; g < games; ++g) {
     const double y = g < years.size() && std::isfinite(years[g]) ? years[g] : mean;
-    facts.release_year[g] = static_cast<float>((y - 10.0) / 5.0);
+    facts[g * kRerankGameFacts + kFactReleaseYear] = static_cast<float>((y - 10.0) / 5.0);
   }
   return facts;
 }
 
-RerankFeatureBuilder::RerankFeatureBuilder(const CandidateFacts& facts, const SparseRows& tags, std::int32_t tag_count)
-    : facts_(facts), tags_(tags), profile_(static_cast<std::size_t>(std::max(tag_count, 0)), 0.0f) {}
+RerankFeatureBuilder::RerankFeatureBuilder(const ModelView& view)
+    : view_(view), profile_(static_cast<std::size_t>(std::max(view.tag_count, 0)), 0.0f) {}
 
 void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const std::vector<RerankCandidate>& candidates,
                                  const ScoreSpread& spread, Eigen::MatrixXf* features) {
   const auto n = static_cast<Eigen::Index>(candidates.size());
   features->setZero(n, kRerankFeatures);
-  if (n == 0) return;
-  // The player's tag profile: the sum of their games' unit tag vectors.
-  const bool tagged = tags_.rows() == static_cast<std::int32_t>(facts_.has_tags.size());
-  double year_sum = 0;
-  const auto games = static_cast<std::int32_t>(facts_.has_tags.size());
+  if (n == 0 || view_.rerank_facts == nullptr) return;
+  const SparseView& tags = view_.tags;
+  const std::int32_t games = view_.game_count;
   const auto known = [games](std::int32_t g) { return g >= 0 && g < games; };
+  const auto fact = [&](std::int32_t g, RerankGameFact f) {
+    return view_.rerank_facts[static_cast<std::size_t>(g) * kRerankGameFacts + f];
+  };
+  // The player's tag profile: the sum of their games' unit tag vectors.
+  double year_sum = 0;
   double library = 0;
   for (std::int32_t g : owned) {
     if (!known(g)) continue;  // a game the model does not have adds nothing
     library += 1;
-    year_sum += facts_.release_year[static_cast<std::size_t>(g)];
-    if (!tagged) continue;
-    for (std::int64_t p = tags_.offset[g]; p < tags_.offset[g + 1]; ++p) {
-      const auto t = static_cast<std::size_t>(tags_.index[p]);
-      if (profile_[t] == 0) profile_tags_.push_back(tags_.index[p]);
-      profile_[t] += tags_.value[p];
+    year_sum += fact(g, kFactReleaseYear);
+    for (std::int64_t p = tags.begin(g); p < tags.end(g); ++p) {
+      const auto t = static_cast<std::size_t>(tags.index[p]);
+      if (profile_[t] == 0) profile_tags_.push_back(tags.index[p]);
+      profile_[t] += tags.value[p];
     }
   }
   double norm = 0;
@@ -298,59 +295,26 @@ void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const s
   for (Eigen::Index c = 0; c < n; ++c) {
     const std::int32_t g = candidates[static_cast<std::size_t>(c)].game;
     if (!known(g)) continue;  // a row of zeros
-    const auto game = static_cast<std::size_t>(g);
     const double score = candidates[static_cast<std::size_t>(c)].score;
     double dot = 0;
-    if (tagged && norm > 0)
-      for (std::int64_t p = tags_.offset[g]; p < tags_.offset[g + 1]; ++p)
-        dot += static_cast<double>(profile_[static_cast<std::size_t>(tags_.index[p])]) * tags_.value[p];
+    if (norm > 0)
+      for (std::int64_t p = tags.begin(g); p < tags.end(g); ++p)
+        dot += static_cast<double>(profile_[static_cast<std::size_t>(tags.index[p])]) * tags.value[p];
     auto row = features->row(c);
     row[kScoreZ] = spread.sd > kTiny ? bounded((score - spread.mean) / spread.sd) : 0.0f;
     row[kScoreShare] = best > kTiny ? bounded(score / best) : 0.0f;
     row[kLogRank] = static_cast<float>(std::log1p(static_cast<double>(c)));
-    row[kLogOwners] = facts_.log_owners[game];
-    row[kLogOwnersLibrary] = static_cast<float>(facts_.log_owners[game] * std::log1p(library));
+    row[kLogOwners] = fact(g, kFactLogOwners);
+    row[kLogOwnersLibrary] = static_cast<float>(fact(g, kFactLogOwners) * std::log1p(library));
     row[kTagCosine] = norm > 0 ? static_cast<float>(dot / norm) : 0.0f;
-    row[kHasTags] = facts_.has_tags[game];
-    row[kPlayedShare] = facts_.played_share[game];
-    row[kMeanEngagement] = facts_.mean_engagement[game];
-    row[kReleaseYear] = facts_.release_year[game];
-    row[kReleaseYearGap] = static_cast<float>(std::abs(facts_.release_year[game] - mean_year));
+    row[kHasTags] = tags.end(g) > tags.begin(g) ? 1.0f : 0.0f;
+    row[kPlayedShare] = fact(g, kFactPlayedShare);
+    row[kMeanEngagement] = fact(g, kFactMeanEngagement);
+    row[kReleaseYear] = fact(g, kFactReleaseYear);
+    row[kReleaseYearGap] = static_cast<float>(std::abs(fact(g, kFactReleaseYear) - mean_year));
   }
   for (std::int32_t t : profile_tags_) profile_[static_cast<std::size_t>(t)] = 0;
   profile_tags_.clear();
-}
-
-Eigen::MatrixXf expand_rerank_features(const Eigen::MatrixXf& features, const Eigen::VectorXf& mean,
-                                       const Eigen::VectorXf& scale) {
-  Eigen::MatrixXf out(features.rows(), kRerankWeights);
-  out.leftCols(kRerankFeatures) = (features.rowwise() - mean.transpose()).array().rowwise() / scale.transpose().array();
-  int column = kRerankFeatures;
-  constexpr int kProducts = static_cast<int>(sizeof(kProductFeatures) / sizeof(kProductFeatures[0]));
-  for (int a = 0; a < kProducts; ++a)
-    for (int b = a; b < kProducts; ++b)
-      out.col(column++) = out.col(kProductFeatures[a]).cwiseProduct(out.col(kProductFeatures[b]));
-  return out;
-}
-
-bool Reranker::fits(const Eigen::MatrixXf& features) const {
-  return !empty() && features.cols() == kRerankFeatures && mean.size() == kRerankFeatures &&
-         scale.size() == kRerankFeatures && weights.size() == kRerankWeights;
-}
-
-Eigen::VectorXf Reranker::score(const Eigen::MatrixXf& features) const {
-  // No model (or none of this shape): every candidate alike, so order()
-  // keeps the base model's.
-  if (!fits(features)) return Eigen::VectorXf::Zero(features.rows());
-  return expand_rerank_features(features, mean, scale) * weights;
-}
-
-std::vector<std::int32_t> Reranker::order(const Eigen::MatrixXf& features) const {
-  const Eigen::VectorXf s = score(features);
-  std::vector<std::int32_t> order(static_cast<std::size_t>(s.size()));
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return s[a] > s[b]; });
-  return order;
 }
 
 double rerank_fit_bytes(std::int32_t candidates, std::int64_t players, std::int64_t interactions) {

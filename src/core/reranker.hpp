@@ -11,86 +11,41 @@
 #include <vector>
 
 #include "core/cancel.hpp"
-#include "core/recommender.hpp"
+#include "core/model_view.hpp"
+#include "core/rerank_model.hpp"
 #include "core/training_set.hpp"
 
 namespace steam_rec::rec {
 
-// The features of one candidate, in column order.  The three score
-// features read the base model's scores of the player's candidates only.
-enum RerankFeature : int {
-  kScoreZ,            // (score - mean) / sd over every game the player could be given
-  kScoreShare,        // score / the best candidate's
-  kLogRank,           // log(1 + place in the base model's order)
-  kLogOwners,         // log(1 + owners)
-  kLogOwnersLibrary,  // log(1 + owners) * log(1 + the player's games)
-  kTagCosine,         // the candidate's tags against the player's tag profile
-  kHasTags,           // 1 when the candidate has tags
-  kPlayedShare,       // share of its owners who played it
-  kMeanEngagement,    // its owners' mean engagement (0..1)
-  kReleaseYear,       // (release year - 2010) / 5, unknown = the catalog's mean
-  kReleaseYearGap,    // |its year - the mean year of the player's games| / 5
-  kRerankFeatures
-};
-// The features whose pairwise products (squares included) the model adds.
-inline constexpr int kProductFeatures[] = {kScoreZ,      kLogOwners, kLogOwnersLibrary, kTagCosine,
-                                           kPlayedShare, kLogRank,   kReleaseYearGap};
-inline constexpr int kProductCount = 7 * 8 / 2;
-inline constexpr int kRerankWeights = kRerankFeatures + kProductCount;
-
-// Per game, the facts the re-ranker reads from the training data.
-struct CandidateFacts {
-  std::vector<float> log_owners, played_share, mean_engagement, release_year;
-  std::vector<std::uint8_t> has_tags;
-
-  // From the training rows (engagement 0 = never played) and the catalog's
-  // release dates; `tags` the model's unit tag vectors.
-  static CandidateFacts from(const TrainingSet& data, const SparseRows& tags);
-};
+// Per game, the facts the re-ranker keeps (kRerankGameFacts numbers each,
+// GameModel::rerank_facts), from the training rows (engagement 0 = never
+// played) and the catalog's release dates.
+std::vector<float> rerank_game_facts(const TrainingSet& data);
 
 struct RerankCandidate {
   std::int32_t game;
   float score;  // the base model's
 };
 
-// Builds one player's feature rows; holds a scratch tag profile, so one per
-// thread.
+// Builds one player's feature rows from a model image with the games'
+// facts; holds a scratch tag profile, so one per thread (or Recommender).
 class RerankFeatureBuilder {
  public:
-  RerankFeatureBuilder(const CandidateFacts& facts, const SparseRows& tags, std::int32_t tag_count);
+  explicit RerankFeatureBuilder(const ModelView& view);
   // Row c of *features for candidates[c] (best first by the base model);
   // `owned` the player's games (a number outside the model's games counts
   // as none; such a candidate's row is 0); `spread` of the base model's scores over
-  // every game the player could be given (Recommender::rank()).
+  // every game the player could be given (Recommender::rank()).  All rows 0
+  // when the image holds no facts.
   void build(const std::vector<std::int32_t>& owned, const std::vector<RerankCandidate>& candidates,
              const ScoreSpread& spread, Eigen::MatrixXf* features);
+  std::size_t scratch_bytes() const { return profile_.capacity() * sizeof(float) + profile_tags_.capacity() * 4; }
 
  private:
-  const CandidateFacts& facts_;
-  const SparseRows& tags_;
+  ModelView view_;  // a copy: a Recommender holding this builder may be copied
   std::vector<float> profile_;
   std::vector<std::int32_t> profile_tags_;
 };
-
-// The fitted model: features are standardized by mean and scale, expanded
-// with the products, and weighed.  Empty: no re-ranking.
-struct Reranker {
-  Eigen::VectorXf mean, scale, weights;
-
-  bool empty() const { return weights.size() == 0; }
-  // Whether it is a fitted model and `features` rows it reads.
-  bool fits(const Eigen::MatrixXf& features) const;
-  // Each candidate's score (rows of features as RerankFeatureBuilder fills);
-  // all 0 unless fits(features).
-  Eigen::VectorXf score(const Eigen::MatrixXf& features) const;
-  // The order of the candidates under score(), best first; ties keep the
-  // base model's order.
-  std::vector<std::int32_t> order(const Eigen::MatrixXf& features) const;
-};
-
-// Standardized features with the products appended (rows x kRerankWeights).
-Eigen::MatrixXf expand_rerank_features(const Eigen::MatrixXf& features, const Eigen::VectorXf& mean,
-                                       const Eigen::VectorXf& scale);
 
 // One player's candidates for fitting: the features, which candidates are
 // held-out games, and how many games were held out (some may be outside

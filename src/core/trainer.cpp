@@ -2,6 +2,8 @@
 
 #include "core/algorithm_registry.hpp"
 #include "core/algorithm_trainers.hpp"
+#include "core/rerank_training.hpp"
+#include "core/reranker.hpp"
 
 namespace steam_rec::rec {
 
@@ -35,6 +37,19 @@ GameModel train_shared_parts(const TrainingSet& data, const TrainParams& params)
 }
 
 GameModel train(const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
+  if (params.rerank_candidates > 0) {
+    // The re-ranker is fitted first: its split's model is gone before the
+    // model kept is trained, so the two are never held at once.
+    TrainParams base = params;
+    base.rerank_candidates = 0;
+    Reranker reranker = fit_reranker_on_split(data, base, params.rerank_candidates, cancel);
+    GameModel model = train(data, base, cancel);
+    if (reranker.empty()) return model;  // nobody to fit on: the base order
+    model.rerank_facts = rerank_game_facts(data);
+    model.reranker = std::move(reranker);
+    model.rerank_candidates = params.rerank_candidates;
+    return model;
+  }
   GameModel model = train_shared_parts(data, params);
   params.algorithm->train(data, params, model, cancel);
   return model;

@@ -231,6 +231,22 @@ void TrainingSet::finish(CancelCheck& cancel) {
   player_numbers_ = PlayerNumbers();
 }
 
+TrainingSet TrainingSet::with_owned_rows(SparseRows by_player) const {
+  // Field by field: a copy of the whole would copy the rows it replaces.
+  TrainingSet copy;
+  copy.tag_numbers_ = tag_numbers_;
+  copy.catalog_bytes_added_ = catalog_bytes_added_;
+  copy.tag_name_bytes_added_ = tag_name_bytes_added_;
+  copy.appids_ = appids_;
+  copy.by_player_ = std::move(by_player);
+  copy.by_game_ = transpose(copy.by_player_, games());
+  copy.tags_by_game_ = tags_by_game_;
+  copy.catalog_by_game_ = catalog_by_game_;
+  copy.name_words_by_game_ = name_words_by_game_;
+  copy.release_years_by_game_ = release_years_by_game_;
+  return copy;
+}
+
 namespace {
 
 // A company form ("Inc.", "LLC", "Ltd."): catalogs write it after a comma,

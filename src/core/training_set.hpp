@@ -129,6 +129,10 @@ class TrainingSet {
   const std::vector<std::string>& tag_names() const { return tag_numbers_.keys(); }
   // The game number of an appid, or -1.
   std::int32_t game_index(std::int32_t appid) const;
+  // After finish(): a finished copy with the same players, games, tags and
+  // catalog whose owned rows are `by_player` (players x games; a split of
+  // these rows, say).
+  TrainingSet with_owned_rows(SparseRows by_player) const;
 
  private:
   // game: the appid's number in appid_numbers_ until finish(), then its game.

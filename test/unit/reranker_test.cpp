@@ -7,7 +7,10 @@
 
 #include "core/algorithm_registry.hpp"
 #include "core/evaluation.hpp"
+#include "core/model_image.hpp"
+#include "core/recommender.hpp"
 #include "core/reranker.hpp"
+#include "core/trainer.hpp"
 #include "threads_scope.hpp"
 
 using namespace steam_rec::rec;
@@ -36,6 +39,19 @@ std::vector<RerankExample> tag_led_examples(int players, std::uint32_t seed) {
     e.held = 3;
   }
   return examples;
+}
+
+// A model of `data`'s games with one-tag unit tag rows and the re-ranker's
+// facts; its image is what a RerankFeatureBuilder reads.
+GameModel model_with_facts(const TrainingSet& data) {
+  GameModel model;
+  model.appids = data.appids();
+  model.popularity.assign(model.appids.size(), 0.5f);
+  model.tags = data.tags_by_game();
+  for (float& v : model.tags.value) v = 1.0f;
+  model.tag_names = data.tag_names();
+  model.rerank_facts = rerank_game_facts(data);
+  return model;
 }
 
 }  // namespace
@@ -91,10 +107,8 @@ TEST(Reranker, FeaturesOfOneCandidate) {
   data.add_catalog(100, "", "", "a", 365 * 10);
   data.add_catalog(102, "", "", "c", 365 * 15);
   data.finish(no_cancel);
-  SparseRows tags = data.tags_by_game();
-  for (float& v : tags.value) v = 1.0f;  // unit rows: one tag each
-  const CandidateFacts facts = CandidateFacts::from(data, tags);
-  RerankFeatureBuilder builder(facts, tags, 1);
+  const Recommender served(model_with_facts(data));
+  RerankFeatureBuilder builder(served.view());
   Eigen::MatrixXf f;
   builder.build({0, 1}, {{2, 2.0f}, {3, 1.0f}}, ScoreSpread{1.0, 0.5}, &f);
   ASSERT_EQ(f.rows(), 2);
@@ -228,8 +242,8 @@ TEST(Reranker, GamesTheModelLacksAddNothing) {
   data.add_owned(1, 100, 0.5f);
   data.add_game(101);
   data.finish(no_cancel);
-  const CandidateFacts facts = CandidateFacts::from(data, data.tags_by_game());
-  RerankFeatureBuilder builder(facts, data.tags_by_game(), 0);
+  const Recommender served(model_with_facts(data));
+  RerankFeatureBuilder builder(served.view());
   Eigen::MatrixXf f;
   builder.build({-1, 7, 0}, {{-1, 1.0f}, {1, 0.5f}, {99, 0.2f}}, ScoreSpread{0.1, 0.2}, &f);
   ASSERT_EQ(f.rows(), 3);
@@ -244,8 +258,8 @@ TEST(Reranker, ScoreFeaturesOfATiedOrZeroBaseAreZero) {
   data.add_game(101);
   data.add_game(102);
   data.finish(no_cancel);
-  const CandidateFacts facts = CandidateFacts::from(data, data.tags_by_game());
-  RerankFeatureBuilder builder(facts, data.tags_by_game(), 0);
+  const Recommender served(model_with_facts(data));
+  RerankFeatureBuilder builder(served.view());
   Eigen::MatrixXf f;
   // The best score 0 and the others below it; no spread.
   builder.build({0}, {{1, 0.0f}, {2, -1e-3f}}, ScoreSpread{0.0, 0.0}, &f);
@@ -254,4 +268,135 @@ TEST(Reranker, ScoreFeaturesOfATiedOrZeroBaseAreZero) {
   // A tiny spread is bounded.
   builder.build({0}, {{1, 1.0f}, {2, 0.5f}}, ScoreSpread{0.0, 1e-8}, &f);
   EXPECT_FLOAT_EQ(f(0, kScoreZ), 1000.0f);
+}
+
+namespace {
+
+// Two groups of 40 players, as two_groups(), as a training set with release
+// dates (group 0's games older).
+TrainingSet two_group_rows() {
+  TrainingSet data;
+  for (int p = 0; p < 80; ++p) {
+    const int group = p / 40;
+    for (int i = 0; i < 8; ++i)
+      data.add_owned(p + 1, 100 * (group + 1) + (p + i) % 12, static_cast<float>((p + i) % 3) / 2);
+  }
+  for (int group = 0; group < 2; ++group)
+    for (int g = 0; g < 12; ++g) {
+      const int appid = 100 * (group + 1) + g;
+      data.add_tag(appid, group == 0 ? "puzzle" : "racing", 1);
+      data.add_catalog(appid, "", "", "game", 365 * (5 + 5 * group + g % 4));
+    }
+  data.finish(no_cancel);
+  return data;
+}
+
+GameModel train_reranked(const TrainingSet& data, std::int32_t candidates) {
+  return train(data, resolve_params("hybrid", {{"rerank_candidates", false, static_cast<double>(candidates)}}),
+               no_cancel);
+}
+
+}  // namespace
+
+TEST(RerankerServed, TrainKeepsTheFittedModelAndTheGamesFacts) {
+  const TrainingSet data = two_group_rows();
+  const GameModel model = train_reranked(data, 10);
+  ASSERT_TRUE(model.reranks());
+  EXPECT_EQ(model.rerank_candidates, 10);
+  EXPECT_EQ(model.rerank_facts, rerank_game_facts(data));
+  EXPECT_TRUE(model.reranker.well_formed());
+  // Without it, no facts and no weights are kept.
+  const GameModel base = train_reranked(data, 0);
+  EXPECT_FALSE(base.reranks());
+  EXPECT_TRUE(base.rerank_facts.empty());
+}
+
+TEST(RerankerServed, TrainIsTheSameOnAnyNumberOfThreads) {
+  const TrainingSet data = two_group_rows();
+  GameModel one, two;
+  {
+    steam_rec::Threads threads(1);
+    one = train_reranked(data, 10);
+  }
+  {
+    steam_rec::Threads threads(2);
+    two = train_reranked(data, 10);
+  }
+  EXPECT_EQ(one.reranker.stored(), two.reranker.stored());
+}
+
+TEST(RerankerServed, RankReordersTheBaseListsBestByTheFittedModel) {
+  const TrainingSet data = two_group_rows();
+  const GameModel model = train_reranked(data, 10);
+  ASSERT_TRUE(model.reranks());
+  GameModel base_model = model;
+  base_model.rerank_candidates = 0;
+  Recommender served(model), base(base_model);
+  steam_rec::CancelCheck never;
+  int moved = 0;
+  for (int p = 0; p < 80; p += 7) {
+    RankRequest request;
+    request.games = {{100 * (p / 40 + 1) + p % 12, 0.5f}, {100 * (p / 40 + 1) + (p + 1) % 12, 0.0f}};
+    // The base model's best 10 with their features, re-ordered by hand.
+    request.k = 10;
+    ScoreSpread spread;
+    const std::vector<Recommendation> listed = base.rank(request, never, &spread);
+    const std::vector<std::int32_t> order = model.reranker.order(base.rerank_features(request, listed, spread));
+    // Asked for 4: the first 4 of the re-ordered 10, scores still falling.
+    request.k = 4;
+    const std::vector<Recommendation> got = served.rank(request, never);
+    ASSERT_EQ(got.size(), 4u);
+    for (std::size_t r = 0; r < got.size(); ++r) {
+      EXPECT_EQ(got[r].appid, listed[static_cast<std::size_t>(order[r])].appid) << p << " " << r;
+      EXPECT_EQ(got[r].score, listed[r].score);
+      moved += got[r].appid != listed[r].appid ? 1 : 0;
+    }
+  }
+  EXPECT_GT(moved, 0);  // the fitted model does change some lists
+}
+
+TEST(RerankerServed, TheImageKeepsTheReranker) {
+  const GameModel model = train_reranked(two_group_rows(), 10);
+  std::vector<unsigned char> image;
+  ASSERT_TRUE(build_model_image(model, ImageKey{}, &image).ok());
+  ModelView view;
+  ASSERT_TRUE(open_model_image(image.data(), image.size(), nullptr, &view).ok());
+  ASSERT_TRUE(view.reranks());
+  EXPECT_EQ(view.rerank_candidates, 10);
+  EXPECT_EQ(Reranker::from_stored(view.reranker).stored(), model.reranker.stored());
+  EXPECT_TRUE(std::equal(model.rerank_facts.begin(), model.rerank_facts.end(), view.rerank_facts));
+  // A model without one has neither section.
+  GameModel plain = model;
+  plain.rerank_candidates = 0;
+  plain.reranker = Reranker{};
+  plain.rerank_facts.clear();
+  ASSERT_TRUE(build_model_image(plain, ImageKey{}, &image).ok());
+  ASSERT_TRUE(open_model_image(image.data(), image.size(), nullptr, &view).ok());
+  EXPECT_FALSE(view.reranks());
+  EXPECT_EQ(view.reranker, nullptr);
+  EXPECT_EQ(view.rerank_facts, nullptr);
+}
+
+TEST(RerankerServed, AModelWhosePartsDoNotFitIsRefused) {
+  const GameModel model = train_reranked(two_group_rows(), 10);
+  auto refused = [](const GameModel& m) {
+    std::vector<unsigned char> image;
+    return !build_model_image(m, ImageKey{}, &image).ok();
+  };
+  GameModel nan_weight = model;
+  nan_weight.reranker.weights[3] = NAN;
+  EXPECT_TRUE(refused(nan_weight));
+  GameModel zero_scale = model;
+  zero_scale.reranker.scale[0] = 0;
+  EXPECT_TRUE(refused(zero_scale));
+  GameModel short_facts = model;
+  short_facts.rerank_facts.pop_back();
+  EXPECT_TRUE(refused(short_facts));
+  GameModel no_weights = model;
+  no_weights.reranker = Reranker{};
+  EXPECT_TRUE(refused(no_weights));  // candidates to re-order but nothing to order by
+  GameModel too_many = model;
+  too_many.rerank_candidates = kRerankCandidatesAtMost + 1;
+  EXPECT_TRUE(refused(too_many));
+  EXPECT_FALSE(refused(model));
 }

@@ -1,0 +1,63 @@
+#include "core/rerank_model.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace steam_rec::rec {
+
+Eigen::MatrixXf expand_rerank_features(const Eigen::MatrixXf& features, const Eigen::VectorXf& mean,
+                                       const Eigen::VectorXf& scale) {
+  Eigen::MatrixXf out(features.rows(), kRerankWeights);
+  out.leftCols(kRerankFeatures) = (features.rowwise() - mean.transpose()).array().rowwise() / scale.transpose().array();
+  int column = kRerankFeatures;
+  constexpr int kProducts = static_cast<int>(sizeof(kProductFeatures) / sizeof(kProductFeatures[0]));
+  for (int a = 0; a < kProducts; ++a)
+    for (int b = a; b < kProducts; ++b)
+      out.col(column++) = out.col(kProductFeatures[a]).cwiseProduct(out.col(kProductFeatures[b]));
+  return out;
+}
+
+bool Reranker::fits(const Eigen::MatrixXf& features) const {
+  return !empty() && features.cols() == kRerankFeatures && mean.size() == kRerankFeatures &&
+         scale.size() == kRerankFeatures && weights.size() == kRerankWeights;
+}
+
+bool Reranker::well_formed() const {
+  return mean.size() == kRerankFeatures && scale.size() == kRerankFeatures && weights.size() == kRerankWeights &&
+         mean.allFinite() && scale.allFinite() && weights.allFinite() && (scale.array() > 0).all();
+}
+
+Eigen::VectorXf Reranker::score(const Eigen::MatrixXf& features) const {
+  // No model (or none of this shape): every candidate alike, so order()
+  // keeps the base model's.
+  if (!fits(features)) return Eigen::VectorXf::Zero(features.rows());
+  return expand_rerank_features(features, mean, scale) * weights;
+}
+
+std::vector<std::int32_t> Reranker::order(const Eigen::MatrixXf& features) const {
+  const Eigen::VectorXf s = score(features);
+  std::vector<std::int32_t> order(static_cast<std::size_t>(s.size()));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return s[a] > s[b]; });
+  return order;
+}
+
+std::vector<float> Reranker::stored() const {
+  if (!well_formed()) return {};
+  std::vector<float> numbers;
+  numbers.reserve(kStoredNumbers);
+  numbers.insert(numbers.end(), mean.data(), mean.data() + mean.size());
+  numbers.insert(numbers.end(), scale.data(), scale.data() + scale.size());
+  numbers.insert(numbers.end(), weights.data(), weights.data() + weights.size());
+  return numbers;
+}
+
+Reranker Reranker::from_stored(const float* numbers) {
+  Reranker model;
+  model.mean = Eigen::Map<const Eigen::VectorXf>(numbers, kRerankFeatures);
+  model.scale = Eigen::Map<const Eigen::VectorXf>(numbers + kRerankFeatures, kRerankFeatures);
+  model.weights = Eigen::Map<const Eigen::VectorXf>(numbers + 2 * kRerankFeatures, kRerankWeights);
+  return model;
+}
+
+}  // namespace steam_rec::rec

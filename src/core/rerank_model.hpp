@@ -1,0 +1,79 @@
+// The re-ranker as a model holds and serves it: the features it reads of
+// each candidate, the facts it keeps per game, and the fitted weights.
+// How the features are built from a model image and how the weights are
+// fitted is in reranker.hpp.
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <vector>
+
+namespace steam_rec::rec {
+
+// The features of one candidate, in column order.  The three score
+// features read the base model's scores of the player's candidates only.
+enum RerankFeature : int {
+  kScoreZ,            // (score - mean) / sd over every game the player could be given
+  kScoreShare,        // score / the best candidate's
+  kLogRank,           // log(1 + place in the base model's order)
+  kLogOwners,         // log(1 + owners)
+  kLogOwnersLibrary,  // log(1 + owners) * log(1 + the player's games)
+  kTagCosine,         // the candidate's tags against the player's tag profile
+  kHasTags,           // 1 when the candidate has tags
+  kPlayedShare,       // share of its owners who played it
+  kMeanEngagement,    // its owners' mean engagement (0..1)
+  kReleaseYear,       // (release year - 2010) / 5, unknown = the catalog's mean
+  kReleaseYearGap,    // |its year - the mean year of the player's games| / 5
+  kRerankFeatures
+};
+// The features whose pairwise products (squares included) the model adds.
+inline constexpr int kProductFeatures[] = {kScoreZ,      kLogOwners, kLogOwnersLibrary, kTagCosine,
+                                           kPlayedShare, kLogRank,   kReleaseYearGap};
+inline constexpr int kProductCount = 7 * 8 / 2;
+inline constexpr int kRerankWeights = kRerankFeatures + kProductCount;
+
+// What a model keeps of each game for the re-ranker, as training saw it, in
+// this order per game.
+enum RerankGameFact : int { kFactLogOwners, kFactPlayedShare, kFactMeanEngagement, kFactReleaseYear, kRerankGameFacts };
+
+// The most candidates a list may re-order (the parameter's upper bound).
+inline constexpr std::int32_t kRerankCandidatesAtMost = 500;
+
+// The mean and standard deviation of a ranking's scores over every game it
+// could list (the z-score feature reads them).
+struct ScoreSpread {
+  double mean = 0;
+  double sd = 0;
+};
+
+// The fitted model: features are standardized by mean and scale, expanded
+// with the products, and weighed.  Empty: no re-ranking.
+struct Reranker {
+  // Numbers stored: the mean and scale of each feature, then the weights.
+  static constexpr int kStoredNumbers = 2 * kRerankFeatures + kRerankWeights;
+
+  Eigen::VectorXf mean, scale, weights;
+
+  bool empty() const { return weights.size() == 0; }
+  // Whether it is a fitted model and `features` rows it reads.
+  bool fits(const Eigen::MatrixXf& features) const;
+  // Whether its numbers have their sizes, are finite and every scale
+  // positive: what a stored model must hold to serve.
+  bool well_formed() const;
+  // Each candidate's score (rows of features as RerankFeatureBuilder fills);
+  // all 0 unless fits(features).
+  Eigen::VectorXf score(const Eigen::MatrixXf& features) const;
+  // The order of the candidates under score(), best first; ties keep the
+  // base model's order.
+  std::vector<std::int32_t> order(const Eigen::MatrixXf& features) const;
+
+  // The kStoredNumbers numbers, and the model from them.
+  std::vector<float> stored() const;
+  static Reranker from_stored(const float* numbers);
+};
+
+// Standardized features with the products appended (rows x kRerankWeights).
+Eigen::MatrixXf expand_rerank_features(const Eigen::MatrixXf& features, const Eigen::VectorXf& mean,
+                                       const Eigen::VectorXf& scale);
+
+}  // namespace steam_rec::rec
