@@ -71,8 +71,8 @@ double hybrid_memory(const TrainParams& params, const DataSize& size) {
   // The ridge map from tags: three tags x tags matrices of doubles at most.
   const double tags = static_cast<double>(std::min<std::int64_t>(size.tag_entries, kTagRidgeMaxTags));
   const double ridge = params.new_game_weight > 0 && params.tag_ridge_weight > 0 ? 3 * tags * tags * 8 : 0;
-  // evaluate()'s re-ranker: its fit's candidates (train() refuses it).
-  const double rerank = rerank_fit_bytes(params.rerank_candidates, size.players, size.interactions);
+  // The re-ranker's fit, before the model kept is trained.
+  const double rerank = rerank_fit_bytes(params.rerank_candidates, size);
   return content_memory(params, size) + params.base->memory_bytes(params, size) + new_games + ridge + rerank;
 }
 
@@ -112,8 +112,8 @@ double new_games_of(const DataSize& size) {
 // other; the last holds a chunk's ridge lendings to every new game per
 // thread, and its rows span the new games too.
 double hybrid_thread_bytes(const TrainParams& params, const DataSize& size, int threads) {
-  // The re-ranker's fit (evaluate() only) runs between trainings, so its
-  // threads' scratch is counted as another phase.
+  // The re-ranker's fit runs between trainings, so its threads' scratch is
+  // counted as another phase.
   const double parts =
       std::max({content_thread_bytes(params, size, threads), params.base->thread_bytes(params, size, threads),
                 rerank_fit_thread_bytes(params.rerank_candidates, threads)});
@@ -332,7 +332,7 @@ const std::vector<ParameterSpec>& parameter_specs() {
       weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(release_years_scale, K::number, false, 0, 1000), 0)),
       // The re-ranker reads release dates only where the base's catalog
       // weights have the catalog read (else every date counts as unknown).
-      STEAM_REC_NUMBER(rerank_candidates, K::integer, false, 0, 500),
+      STEAM_REC_NUMBER(rerank_candidates, K::integer, false, 0, kRerankCandidatesAtMost),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
        [](TrainParams& p, const std::string& v) {

@@ -317,14 +317,21 @@ void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const s
   profile_tags_.clear();
 }
 
-double rerank_fit_bytes(std::int32_t candidates, std::int64_t players, std::int64_t interactions) {
+double rerank_fit_bytes(std::int32_t candidates, const DataSize& size) {
   if (candidates <= 0) return 0;
-  const double fitted = static_cast<double>(std::min(players, kRerankFitPlayersAtMost));
+  const double fitted = static_cast<double>(std::min(size.players, kRerankFitPlayersAtMost));
   const double per_candidate = kRerankFeatures * sizeof(float) + 1 + sizeof(std::int32_t);
-  // The split's copy of the training plays and held-out games, and per
-  // player its two lists and its slot of examples.
-  const double split = static_cast<double>(interactions) * kSplitBytesPerPlay + static_cast<double>(players) * 48.0;
-  return fitted * candidates * per_candidate + split;
+  // Per player its row offsets (twice) and its list of held-out games.
+  const double plays =
+      static_cast<double>(size.interactions) * kSplitBytesPerPlay + static_cast<double>(size.players) * 48.0;
+  // The tag rows' index and value and every game's offsets (a game only
+  // tagged has at least one tag row), the catalog's facts and the names.
+  const double games = static_cast<double>(size.games + size.tag_entries);
+  const double copied =
+      static_cast<double>(size.tag_entries) * 8.0 + games * 8.0 + size.catalog_bytes + size.tag_name_bytes;
+  // The games' facts, of the split's model and of the one kept.
+  const double facts = 2.0 * games * kRerankGameFacts * sizeof(float);
+  return fitted * candidates * per_candidate + plays + copied + facts;
 }
 
 double rerank_fit_thread_bytes(std::int32_t candidates, int threads) {

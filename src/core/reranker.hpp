@@ -13,6 +13,7 @@
 #include "core/cancel.hpp"
 #include "core/model_view.hpp"
 #include "core/rerank_model.hpp"
+#include "core/train_params.hpp"
 #include "core/training_set.hpp"
 
 namespace steam_rec::rec {
@@ -60,15 +61,17 @@ struct RerankExample {
 // when there are more), bounding its memory and time.
 inline constexpr std::int64_t kRerankFitPlayersAtMost = 20000;
 
-// What a play costs the split the fit is drawn on (evaluate()'s copy of
-// the training part: a play of 32 bytes and a held-out appid).
+// What a play costs the split the fit is drawn on: its kept row in the
+// split's rows and their transpose, or a held-out game, and its place in a
+// player's shuffle.
 inline constexpr double kSplitBytesPerPlay = 40;
 
 // What the fit holds at its peak besides the base model's training, in bytes
-// (an upper estimate): the split's copy of the `interactions` training
-// plays of `players` players and each fitted player's candidates (features,
+// (an upper estimate): the split's copy of the training set (its plays, each
+// player's held-out games, the tag rows, the catalog's facts and the tag
+// names), the games' facts, and each fitted player's candidates (features,
 // label and place); 0 when `candidates` is 0.
-double rerank_fit_bytes(std::int32_t candidates, std::int64_t players, std::int64_t interactions);
+double rerank_fit_bytes(std::int32_t candidates, const DataSize& size);
 // What each of `threads` threads adds: a block of pairs and a player's
 // expanded features.
 double rerank_fit_thread_bytes(std::int32_t candidates, int threads);

@@ -133,9 +133,10 @@ struct TrainParams {
   // 8 was chosen with evaluate(target => 'new_games', validation => true))
   float release_years_scale = 8;
   // hybrid: re-order each player's best this many by the re-ranker
-  // (reranker.hpp), fitted on a split of the training data (0: off).
-  // Measured by evaluate() only: a stored model does not keep it yet, so
-  // train() refuses it.  Its fit's memory is counted (rerank_fit_bytes()).
+  // (reranker.hpp), fitted by training on a split of its rows
+  // (rerank_training.hpp; 0: off).  Measured by evaluate() only: the model
+  // tables have no place for it, so the SQL train() refuses it.  Its fit's
+  // memory is counted (rerank_fit_bytes()).
   std::int32_t rerank_candidates = 0;
 };
 

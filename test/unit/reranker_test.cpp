@@ -201,17 +201,22 @@ TEST(Reranker, RankFillsTheSpreadOfEveryAllowedGame) {
 TEST(Reranker, MemoryEstimateCountsTheFit) {
   // A million players: the fit reads kRerankFitPlayersAtMost of them, each
   // candidate's 11 features, label and place, besides the split's copy of
-  // every training play.
+  // every training play, the tag rows, the catalog and the names, and the
+  // games' facts.
   DataSize size;
   size.players = 1000000;
   size.games = 3000;
   size.interactions = 20000000;
+  size.tag_entries = 50000;
+  size.catalog_bytes = 1e6;
+  size.tag_name_bytes = 2e5;
   const TrainParams off = resolve_params("hybrid", {});
   const TrainParams on = resolve_params("hybrid", {{"rerank_candidates", false, 100}});
-  const double fit = 20000.0 * 100 * (11 * 4 + 1 + 4) + 20000000.0 * kSplitBytesPerPlay + 1000000.0 * 48;
-  EXPECT_DOUBLE_EQ(rerank_fit_bytes(100, size.players, size.interactions), fit);
+  const double fit = 20000.0 * 100 * (11 * 4 + 1 + 4) + 20000000.0 * kSplitBytesPerPlay + 1000000.0 * 48 +
+                     50000.0 * 8 + 53000.0 * 8 + 1e6 + 2e5 + 2 * 53000.0 * 16;
+  EXPECT_DOUBLE_EQ(rerank_fit_bytes(100, size), fit);
   EXPECT_GE(training_memory_bytes(on, size) - training_memory_bytes(off, size), fit);
-  EXPECT_EQ(rerank_fit_bytes(0, size.players, size.interactions), 0);
+  EXPECT_EQ(rerank_fit_bytes(0, size), 0);
 }
 
 TEST(Reranker, NoFittedModelKeepsTheBaseOrder) {
