@@ -116,7 +116,7 @@ double hybrid_thread_bytes(const TrainParams& params, const DataSize& size, int 
   // counted as another phase.
   const double parts =
       std::max({content_thread_bytes(params, size, threads), params.base->thread_bytes(params, size, threads),
-                rerank_fit_thread_bytes(params.rerank_candidates, threads)});
+                rerank_fit_thread_bytes(params.rerank_candidates, size, threads)});
   if (!(params.new_game_weight > 0 && params.tag_ridge_weight > 0)) return parts;
   const double new_games = new_games_of(size);
   DataSize every_game = size;

@@ -66,7 +66,7 @@ void GameModel::validate() const {
     if (!usable(f)) throw InvalidArgument("model re-ranker facts hold a value that is not finite or beyond 1e12");
   if (!reranker.empty() && !reranker.well_formed())
     throw InvalidArgument("model re-ranker weights are not " + std::to_string(Reranker::kStoredNumbers) +
-                          " finite numbers with positive scales");
+                          " numbers within 1e12 with scales of at least 1e-6");
   if (rerank_candidates < 0 || rerank_candidates > kRerankCandidatesAtMost ||
       (rerank_candidates > 0 && (reranker.empty() || !has_rerank_facts())))
     throw InvalidArgument("model re-orders " + std::to_string(rerank_candidates) +

@@ -397,11 +397,13 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
     corrupt("has malformed tag names");
   for (std::int32_t t = 0; t < h.tags; ++t)
     if (v.tag_name_offset[t] > v.tag_name_offset[t + 1]) corrupt("has malformed tag names");
-  // The re-ranker's numbers must be finite and its scales positive: a NaN
-  // would leave a list's order to the sort's comparisons of it.
+  // The re-ranker's numbers must be bounded, as GameModel::validate() wants
+  // them, so its scores are finite.
   if (v.rerank_facts != nullptr &&
-      !Eigen::Map<const Eigen::ArrayXf>(v.rerank_facts, std::int64_t{h.games} * kRerankGameFacts).isFinite().all())
-    corrupt("has re-ranker facts that are not finite");
+      !(Eigen::Map<const Eigen::ArrayXf>(v.rerank_facts, std::int64_t{h.games} * kRerankGameFacts).abs() <=
+        kLargestStoredMagnitude)
+           .all())
+    corrupt("has re-ranker facts that are not finite or beyond 1e12");
   if (v.reranker != nullptr && !Reranker::from_stored(v.reranker).well_formed()) corrupt("has a malformed re-ranker");
   *out = v;
 }

@@ -605,7 +605,7 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
 
   const std::size_t k = static_cast<std::size_t>(std::max(request.k, 0));
   const bool diversify_pool = request.diversity > 0 && k > 1;
-  const bool rerank = view_.reranks() && k > 0;
+  const bool rerank = request.rerank && view_.reranks() && k > 0;
   std::size_t pool_size = diversify_pool ? std::max<std::size_t>(5 * k, 50) : k;
   if (rerank) pool_size = std::max(pool_size, static_cast<std::size_t>(view_.rerank_candidates));
   const Scales scales = score(owned, weights, cancel);
@@ -614,7 +614,10 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   if (spread != nullptr || rerank) scores_spread = this->spread(scales, eligibility, cancel);
   if (spread != nullptr) *spread = scores_spread;
   if (rerank) this->rerank(owned, scores_spread, pool, cancel);
-  if (!diversify_pool && pool.size() > k) pool.resize(k);
+  // Diversity weighs relevance by the pool's range of scores: it sees the
+  // pool it would see without the re-ranker.
+  const std::size_t kept = diversify_pool ? std::max<std::size_t>(5 * k, 50) : k;
+  if (pool.size() > kept) pool.resize(kept);
   std::vector<Scored> chosen = diversify_pool ? diversify(pool, k, request.diversity, cancel) : std::move(pool);
   if (request.new_game_slots > 0)
     reserve_new_games(scales, eligibility, std::min<std::size_t>(static_cast<std::size_t>(request.new_game_slots), k),

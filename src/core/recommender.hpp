@@ -44,6 +44,9 @@ struct RankRequest {
   // weights new_game_weight lends it order the new games of those kept
   // places.  Off for similar games and evaluate(), which rank by every score.
   bool new_games_by_tags = false;
+  // A model's re-ranker re-orders the list.  Off for similar games: its
+  // weights were fitted on players' lists.
+  bool rerank = true;
 };
 
 enum class Basis {

@@ -5,10 +5,12 @@
 
 namespace steam_rec::rec {
 
-Eigen::MatrixXf expand_rerank_features(const Eigen::MatrixXf& features, const Eigen::VectorXf& mean,
+Eigen::MatrixXd expand_rerank_features(const Eigen::MatrixXf& features, const Eigen::VectorXf& mean,
                                        const Eigen::VectorXf& scale) {
-  Eigen::MatrixXf out(features.rows(), kRerankWeights);
-  out.leftCols(kRerankFeatures) = (features.rowwise() - mean.transpose()).array().rowwise() / scale.transpose().array();
+  Eigen::MatrixXd out(features.rows(), kRerankWeights);
+  out.leftCols(kRerankFeatures) =
+      (features.cast<double>().rowwise() - mean.cast<double>().transpose()).array().rowwise() /
+      scale.cast<double>().transpose().array();
   int column = kRerankFeatures;
   constexpr int kProducts = static_cast<int>(sizeof(kProductFeatures) / sizeof(kProductFeatures[0]));
   for (int a = 0; a < kProducts; ++a)
@@ -23,19 +25,26 @@ bool Reranker::fits(const Eigen::MatrixXf& features) const {
 }
 
 bool Reranker::well_formed() const {
+  // NaN fails every comparison below.
+  const auto within = [](const Eigen::VectorXf& v, float low) {
+    return (v.array() >= low).all() && (v.array() <= kLargestNumber).all();
+  };
   return mean.size() == kRerankFeatures && scale.size() == kRerankFeatures && weights.size() == kRerankWeights &&
-         mean.allFinite() && scale.allFinite() && weights.allFinite() && (scale.array() > 0).all();
+         within(mean, -kLargestNumber) && within(weights, -kLargestNumber) && within(scale, kSmallestScale);
 }
 
-Eigen::VectorXf Reranker::score(const Eigen::MatrixXf& features) const {
+Eigen::VectorXd Reranker::score(const Eigen::MatrixXf& features) const {
   // No model (or none of this shape): every candidate alike, so order()
   // keeps the base model's.
-  if (!fits(features)) return Eigen::VectorXf::Zero(features.rows());
-  return expand_rerank_features(features, mean, scale) * weights;
+  if (!fits(features)) return Eigen::VectorXd::Zero(features.rows());
+  return expand_rerank_features(features, mean, scale) * weights.cast<double>();
 }
 
 std::vector<std::int32_t> Reranker::order(const Eigen::MatrixXf& features) const {
-  const Eigen::VectorXf s = score(features);
+  Eigen::VectorXd s = score(features);
+  // A score that is not finite (features beyond any trained model's) would
+  // break the sort's ordering: then the base order stands.
+  if (!s.allFinite()) s.setZero();
   std::vector<std::int32_t> order(static_cast<std::size_t>(s.size()));
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return s[a] > s[b]; });

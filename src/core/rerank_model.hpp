@@ -51,20 +51,25 @@ struct ScoreSpread {
 struct Reranker {
   // Numbers stored: the mean and scale of each feature, then the weights.
   static constexpr int kStoredNumbers = 2 * kRerankFeatures + kRerankWeights;
+  // The fit gives a feature that does not vary a scale of 1.
+  static constexpr float kSmallestScale = 1e-6f;
+  static constexpr float kLargestNumber = 1e12f;
 
   Eigen::VectorXf mean, scale, weights;
 
   bool empty() const { return weights.size() == 0; }
   // Whether it is a fitted model and `features` rows it reads.
   bool fits(const Eigen::MatrixXf& features) const;
-  // Whether its numbers have their sizes, are finite and every scale
-  // positive: what a stored model must hold to serve.
+  // Whether its numbers have their sizes, every scale lies in
+  // [kSmallestScale, kLargestNumber] and every mean and weight within
+  // kLargestNumber: what a stored model must hold to serve.  With features
+  // within kLargestNumber too, score() is then finite.
   bool well_formed() const;
-  // Each candidate's score (rows of features as RerankFeatureBuilder fills);
-  // all 0 unless fits(features).
-  Eigen::VectorXf score(const Eigen::MatrixXf& features) const;
+  // Each candidate's score (rows of features as RerankFeatureBuilder fills),
+  // in double; all 0 unless fits(features).
+  Eigen::VectorXd score(const Eigen::MatrixXf& features) const;
   // The order of the candidates under score(), best first; ties keep the
-  // base model's order.
+  // base model's order, as does any score that is not finite.
   std::vector<std::int32_t> order(const Eigen::MatrixXf& features) const;
 
   // The kStoredNumbers numbers, and the model from them.
@@ -72,8 +77,9 @@ struct Reranker {
   static Reranker from_stored(const float* numbers);
 };
 
-// Standardized features with the products appended (rows x kRerankWeights).
-Eigen::MatrixXf expand_rerank_features(const Eigen::MatrixXf& features, const Eigen::VectorXf& mean,
+// Standardized features with the products appended (rows x kRerankWeights),
+// in double: a product of two standardized features may exceed a float's range.
+Eigen::MatrixXd expand_rerank_features(const Eigen::MatrixXf& features, const Eigen::VectorXf& mean,
                                        const Eigen::VectorXf& scale);
 
 }  // namespace steam_rec::rec

@@ -101,13 +101,14 @@ class LambdaFit {
     const Eigen::VectorXd mean = sum / std::max(rows, 1.0);
     const Eigen::VectorXd variance = (squares / std::max(rows, 1.0) - mean.cwiseProduct(mean)).cwiseMax(0.0);
     mean_ = mean.cast<float>();
-    // A feature the same for every candidate standardizes to 0.
-    scale_ = (variance.cwiseSqrt().array() + 1e-9).matrix().cast<float>();
+    // A feature (nearly) the same for every candidate keeps its scale of
+    // 1: divided by a tiny spread, a different value when serving would
+    // dwarf every other feature.
+    const Eigen::VectorXd sd = variance.cwiseSqrt();
+    scale_ = sd.unaryExpr([](double v) { return v >= Reranker::kSmallestScale ? v : 1.0; }).cast<float>();
   }
 
-  Eigen::MatrixXd expanded(std::size_t u) const {
-    return expand_rerank_features(examples_[u].features, mean_, scale_).cast<double>();
-  }
+  Eigen::MatrixXd expanded(std::size_t u) const { return expand_rerank_features(examples_[u].features, mean_, scale_); }
 
   // A pair's weight: |change of the player's NDCG@k| if the two swapped places.
   double pair_weight(std::size_t u, std::int32_t held, std::int32_t other) const {
@@ -331,15 +332,23 @@ double rerank_fit_bytes(std::int32_t candidates, const DataSize& size) {
       static_cast<double>(size.tag_entries) * 8.0 + games * 8.0 + size.catalog_bytes + size.tag_name_bytes;
   // The games' facts, of the split's model and of the one kept.
   const double facts = 2.0 * games * kRerankGameFacts * sizeof(float);
-  return fitted * candidates * per_candidate + plays + copied + facts;
+  // A pass's partial sums: a gradient and Hessian per chunk of examples.
+  const double sums = std::ceil(fitted / static_cast<double>(kExamplesPerChunk)) *
+                      (kRerankWeights * kRerankWeights + kRerankWeights + 3) * 8.0;
+  return fitted * candidates * per_candidate + plays + copied + facts + sums;
 }
 
-double rerank_fit_thread_bytes(std::int32_t candidates, int threads) {
+double rerank_fit_thread_bytes(std::int32_t candidates, const DataSize& size, int threads) {
   if (candidates <= 0) return 0;
-  // A block of pair differences with their weights, and a player's
-  // expanded features twice (float and double).
+  const double n = candidates;
+  // A block of pair differences with their weights, a player's expanded
+  // features (double), and the list of a player's pairs with their weights
+  // (at most n / 2 held-out games times n / 2 others), twice while it grows.
   const double block = static_cast<double>(kPairsPerBlock) * (kRerankWeights + 4) * 8.0;
-  return std::max(threads, 1) * (block + static_cast<double>(candidates) * kRerankWeights * 12.0);
+  const double pairs = 2.0 * (n / 2) * (n / 2) * 16.0;
+  // While the examples are gathered, a ranker's scratch per game and tag.
+  const double ranker = static_cast<double>(size.games + size.tag_entries) * 16.0;
+  return std::max(threads, 1) * (block + n * kRerankWeights * 8.0 + pairs + ranker);
 }
 
 Reranker fit_reranker(const std::vector<RerankExample>& examples, std::int32_t k, double l2, int rounds,

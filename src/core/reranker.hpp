@@ -70,11 +70,11 @@ inline constexpr double kSplitBytesPerPlay = 40;
 // (an upper estimate): the split's copy of the training set (its plays, each
 // player's held-out games, the tag rows, the catalog's facts and the tag
 // names), the games' facts, and each fitted player's candidates (features,
-// label and place); 0 when `candidates` is 0.
+// label and place) and a pass's partial sums; 0 when `candidates` is 0.
 double rerank_fit_bytes(std::int32_t candidates, const DataSize& size);
-// What each of `threads` threads adds: a block of pairs and a player's
-// expanded features.
-double rerank_fit_thread_bytes(std::int32_t candidates, int threads);
+// What each of `threads` threads adds: a block of pairs, a player's pairs
+// and expanded features, and a ranker's scratch while examples are gathered.
+double rerank_fit_thread_bytes(std::int32_t candidates, const DataSize& size, int threads);
 
 // Fits the weights by LambdaRank: a pairwise logistic loss over (held-out,
 // other) pairs of each player's candidates, each pair weighed by how much

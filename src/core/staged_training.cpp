@@ -6,7 +6,8 @@
 namespace steam_rec::rec {
 
 bool StagedTraining::applies(const TrainParams& params) noexcept {
-  return params.algorithm != nullptr && params.algorithm->staged_rows != nullptr;
+  // A re-ranker is fitted by train() around the whole training.
+  return params.algorithm != nullptr && params.algorithm->staged_rows != nullptr && params.rerank_candidates == 0;
 }
 
 void StagedTraining::begin(const TrainingSet& data, const TrainParams& params) {

@@ -288,6 +288,7 @@ Ranking* begin_similar(FunctionCallInfo fcinfo, const Arguments& arguments) {
   InitMaterializedSRF(fcinfo, 0);
   Ranking* ranking = new_ranking();
   ranking->request.k = k;
+  ranking->request.rerank = false;
   return ranking;
 }
 

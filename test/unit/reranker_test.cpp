@@ -212,8 +212,8 @@ TEST(Reranker, MemoryEstimateCountsTheFit) {
   size.tag_name_bytes = 2e5;
   const TrainParams off = resolve_params("hybrid", {});
   const TrainParams on = resolve_params("hybrid", {{"rerank_candidates", false, 100}});
-  const double fit = 20000.0 * 100 * (11 * 4 + 1 + 4) + 20000000.0 * kSplitBytesPerPlay + 1000000.0 * 48 +
-                     50000.0 * 8 + 53000.0 * 8 + 1e6 + 2e5 + 2 * 53000.0 * 16;
+  const double fit = 20000.0 * 100 * (11 * 4 + 1 + 4) + 20000000.0 * kSplitBytesPerPlay + 1000000.0 * 48 + 50000.0 * 8 +
+                     53000.0 * 8 + 1e6 + 2e5 + 2 * 53000.0 * 16 + 20000.0 / 16 * (39 * 39 + 39 + 3) * 8;
   EXPECT_DOUBLE_EQ(rerank_fit_bytes(100, size), fit);
   EXPECT_GE(training_memory_bytes(on, size) - training_memory_bytes(off, size), fit);
   EXPECT_EQ(rerank_fit_bytes(0, size), 0);
@@ -358,6 +358,14 @@ TEST(RerankerServed, RankReordersTheBaseListsBestByTheFittedModel) {
     }
   }
   EXPECT_GT(moved, 0);  // the fitted model does change some lists
+  // Similar games (rerank off) keep the base model's order.
+  RankRequest similar;
+  similar.games = {{101, 1.0f}};
+  similar.k = 10;
+  similar.rerank = false;
+  const std::vector<Recommendation> a = served.rank(similar, never), b = base.rank(similar, never);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t r = 0; r < a.size(); ++r) EXPECT_EQ(a[r].appid, b[r].appid) << r;
 }
 
 TEST(RerankerServed, TheImageKeepsTheReranker) {
@@ -394,6 +402,16 @@ TEST(RerankerServed, AModelWhosePartsDoNotFitIsRefused) {
   GameModel zero_scale = model;
   zero_scale.reranker.scale[0] = 0;
   EXPECT_TRUE(refused(zero_scale));
+  // A tiny scale turned a trained-looking model's scores into NaN.
+  GameModel tiny_scale = model;
+  tiny_scale.reranker.scale[0] = 1e-30f;
+  EXPECT_TRUE(refused(tiny_scale));
+  GameModel huge_weight = model;
+  huge_weight.reranker.weights[0] = 1e20f;
+  EXPECT_TRUE(refused(huge_weight));
+  GameModel huge_fact = model;
+  huge_fact.rerank_facts[0] = 3e38f;
+  EXPECT_TRUE(refused(huge_fact));
   GameModel short_facts = model;
   short_facts.rerank_facts.pop_back();
   EXPECT_TRUE(refused(short_facts));
@@ -404,4 +422,51 @@ TEST(RerankerServed, AModelWhosePartsDoNotFitIsRefused) {
   too_many.rerank_candidates = kRerankCandidatesAtMost + 1;
   EXPECT_TRUE(refused(too_many));
   EXPECT_FALSE(refused(model));
+}
+
+TEST(RerankerServed, ScoresThatAreNotFiniteKeepTheBaseOrder) {
+  Reranker model;
+  model.mean = Eigen::VectorXf::Zero(kRerankFeatures);
+  model.scale = Eigen::VectorXf::Ones(kRerankFeatures);
+  model.weights = Eigen::VectorXf::Ones(kRerankWeights);
+  ASSERT_TRUE(model.well_formed());
+  Eigen::MatrixXf features = Eigen::MatrixXf::Zero(3, kRerankFeatures);
+  features(1, kLogOwners) = 5;  // would come first
+  features(2, kTagCosine) = INFINITY;
+  const std::vector<std::int32_t> order = model.order(features);
+  EXPECT_EQ(order, (std::vector<std::int32_t>{0, 1, 2}));
+  // Bounded features give finite scores even where a float product would not.
+  features(2, kTagCosine) = 1e12f;
+  model.scale.setConstant(Reranker::kSmallestScale);
+  EXPECT_TRUE(model.score(features).allFinite());
+}
+
+TEST(RerankerServed, DiverseListsSeeThePoolTheyWouldWithoutIt) {
+  // A re-ranker that moves nothing (every weight 0) leaves a diverse list
+  // as the base model gives it: the larger pool it ranks is cut back first.
+  // 150 games owned with a long tail, so the pools of 50 and 100 differ.
+  TrainingSet data;
+  std::mt19937 random(7);
+  for (int p = 1; p <= 300; ++p)
+    for (int i = 0; i < 8; ++i) {
+      const int game = static_cast<int>(150 * std::pow(static_cast<double>(random() % 1000) / 1000, 2.0));
+      data.add_owned(p, 1000 + game, static_cast<float>(i % 3) / 2);
+    }
+  for (int g = 0; g < 150; ++g) data.add_tag(1000 + g, "tag" + std::to_string(g % 7), 1);
+  data.finish(no_cancel);
+  const GameModel model = train_reranked(data, 100);
+  ASSERT_TRUE(model.reranks());
+  GameModel still = model;
+  still.reranker.weights.setZero();
+  GameModel base_model = model;
+  base_model.rerank_candidates = 0;
+  Recommender served(still), base(base_model);
+  RankRequest request;
+  request.games = {{1001, 0.5f}, {1002, 0.0f}, {1030, 1.0f}};
+  request.k = 8;
+  request.diversity = 0.3f;
+  steam_rec::CancelCheck never;
+  const std::vector<Recommendation> a = served.rank(request, never), b = base.rank(request, never);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t r = 0; r < a.size(); ++r) EXPECT_EQ(a[r].appid, b[r].appid) << r;
 }
