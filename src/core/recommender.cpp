@@ -566,7 +566,7 @@ ScoreSpread Recommender::spread(const Scales& scales, const Eligibility& eligibi
   return spread;
 }
 
-std::vector<Recommendation> Recommender::rank(const RankRequest& request, CancelCheck& cancel, ScoreSpread* spread) {
+std::vector<Recommendation> Recommender::rank(const RankRequest& request, CancelCheck& cancel, RankDetails* details) {
   // Scratch is cleared however this call ends.
   struct ClearOnExit {
     Recommender* r;
@@ -611,9 +611,20 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   const Scales scales = score(owned, weights, cancel);
   std::vector<Scored> pool = select(scales, eligibility, pool_size, cancel);
   ScoreSpread scores_spread;
-  if (spread != nullptr || rerank) scores_spread = this->spread(scales, eligibility, cancel);
-  if (spread != nullptr) *spread = scores_spread;
-  if (rerank) this->rerank(owned, scores_spread, pool, cancel);
+  if (details != nullptr || rerank) scores_spread = this->spread(scales, eligibility, cancel);
+  Eigen::MatrixXf features;
+  if (rerank || (details != nullptr && rerank_features_))
+    features = pool_features(owned, scores_spread, pool,
+                             rerank ? static_cast<std::size_t>(view_.rerank_candidates) : pool_size);
+  if (rerank) {
+    const std::vector<std::int32_t> order = reranker_.order(features);
+    const std::vector<Scored> base(pool.begin(), pool.begin() + features.rows());
+    for (std::size_t c = 0; c < order.size(); ++c) pool[c].index = base[static_cast<std::size_t>(order[c])].index;
+  }
+  if (details != nullptr) {
+    details->spread = scores_spread;
+    details->features = std::move(features);
+  }
   // Diversity weighs relevance by the pool's range of scores: it sees the
   // pool it would see without the re-ranker.
   const std::size_t kept = diversify_pool ? std::max<std::size_t>(5 * k, 50) : k;
@@ -637,33 +648,11 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   return results;
 }
 
-void Recommender::rerank(const std::vector<std::int32_t>& owned, const ScoreSpread& spread, std::vector<Scored>& pool,
-                         CancelCheck& cancel) {
-  const std::size_t count = std::min(pool.size(), static_cast<std::size_t>(view_.rerank_candidates));
-  std::vector<RerankCandidate> candidates(count);
-  for (std::size_t c = 0; c < count; ++c) candidates[c] = RerankCandidate{pool[c].index, pool[c].score};
+Eigen::MatrixXf Recommender::pool_features(const std::vector<std::int32_t>& owned, const ScoreSpread& spread,
+                                           const std::vector<Scored>& pool, std::size_t count) {
+  std::vector<RerankCandidate> candidates(std::min(pool.size(), count));
+  for (std::size_t c = 0; c < candidates.size(); ++c) candidates[c] = RerankCandidate{pool[c].index, pool[c].score};
   Eigen::MatrixXf features;
-  rerank_features_->build(owned, candidates, spread, &features);
-  cancel.poll_now();
-  const std::vector<std::int32_t> order = reranker_.order(features);
-  for (std::size_t c = 0; c < count; ++c) pool[c].index = candidates[static_cast<std::size_t>(order[c])].game;
-}
-
-Eigen::MatrixXf Recommender::rerank_features(const RankRequest& request, const std::vector<Recommendation>& ranked,
-                                             const ScoreSpread& spread) {
-  Eigen::MatrixXf features = Eigen::MatrixXf::Zero(static_cast<Eigen::Index>(ranked.size()), kRerankFeatures);
-  if (!rerank_features_) return features;
-  // The player's games once each, in the order rank() counts them.
-  std::vector<std::int32_t> owned;
-  std::vector<bool> seen(static_cast<std::size_t>(view_.games()), false);
-  for (const PlayerGame& game : request.games) {
-    const std::int32_t g = view_.game_index(game.appid);
-    if (g < 0 || seen[static_cast<std::size_t>(g)]) continue;
-    seen[static_cast<std::size_t>(g)] = true;
-    owned.push_back(g);
-  }
-  std::vector<RerankCandidate> candidates;
-  for (const Recommendation& r : ranked) candidates.push_back(RerankCandidate{view_.game_index(r.appid), r.score});
   rerank_features_->build(owned, candidates, spread, &features);
   return features;
 }

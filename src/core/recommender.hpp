@@ -69,6 +69,17 @@ struct Recommendation {
   bool lent = false;
 };
 
+// What a ranking can tell besides its list (Recommender::rank()).
+struct RankDetails {
+  // The mean and spread of the scores over every game the request allows.
+  ScoreSpread spread;
+  // When the image keeps the games' facts: the re-ranker's features of the
+  // best games in the base model's order, before any re-ordering (row r is
+  // result r of a list neither re-ranked, diversified nor given new-game
+  // slots): what a re-ranker is fitted on.
+  Eigen::MatrixXf features;
+};
+
 class Recommender {
  public:
   // Builds the model's image in memory and serves from it; throws
@@ -85,18 +96,12 @@ class Recommender {
   // Every loop whose length a request controls polls `cancel`, which throws
   // Cancelled to stop; inputs are deduplicated first, so repeating an appid or
   // a tag costs nothing but reading it.
-  // With `spread`, also fills it over every game the request allows.
   // An image with a re-ranker re-orders the list's best rerank_candidates
   // games by it (before diversity and new-game slots); each game then takes
   // the base score of the place it moved to, so scores still fall down the
-  // list.
-  std::vector<Recommendation> rank(const RankRequest& request, CancelCheck& cancel, ScoreSpread* spread = nullptr);
+  // list.  With `details`, also fills them.
+  std::vector<Recommendation> rank(const RankRequest& request, CancelCheck& cancel, RankDetails* details = nullptr);
   std::vector<Recommendation> rank(const RankRequest& request);
-  // The re-ranker's features of `ranked` (as rank() returned it with
-  // `spread`) for the player whose games `request` lists: what rank()
-  // re-orders by, for fitting one.  Rows of 0 when the image keeps no facts.
-  Eigen::MatrixXf rerank_features(const RankRequest& request, const std::vector<Recommendation>& ranked,
-                                  const ScoreSpread& spread);
   // The requested tag names that match no tag of the model, each once (its
   // first spelling), in request order.
   std::vector<std::string> unknown_tags(const std::vector<std::string>& names, CancelCheck& cancel) const;
@@ -139,8 +144,9 @@ class Recommender {
   void reserve_new_games(const Scales& scales, const Eligibility& eligibility, std::size_t slots, std::size_t k,
                          std::vector<Scored>& chosen, CancelCheck& cancel) const;
   bool is_new_game(std::int32_t game) const { return view_.popularity[game] == 0; }
-  void rerank(const std::vector<std::int32_t>& owned, const ScoreSpread& spread, std::vector<Scored>& pool,
-              CancelCheck& cancel);
+  // The re-ranker's features of the pool's first `count` games.
+  Eigen::MatrixXf pool_features(const std::vector<std::int32_t>& owned, const ScoreSpread& spread,
+                                const std::vector<Scored>& pool, std::size_t count);
   std::vector<Scored> diversify(const std::vector<Scored>& pool, std::size_t k, float diversity,
                                 CancelCheck& cancel) const;
   void pair_weights(const Scales& scales, const std::vector<std::int32_t>& owned, const std::vector<Scored>& chosen,

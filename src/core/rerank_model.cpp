@@ -20,8 +20,7 @@ Eigen::MatrixXd expand_rerank_features(const Eigen::MatrixXf& features, const Ei
 }
 
 bool Reranker::fits(const Eigen::MatrixXf& features) const {
-  return !empty() && features.cols() == kRerankFeatures && mean.size() == kRerankFeatures &&
-         scale.size() == kRerankFeatures && weights.size() == kRerankWeights;
+  return features.cols() == kRerankFeatures && well_formed();
 }
 
 bool Reranker::well_formed() const {

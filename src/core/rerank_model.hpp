@@ -58,7 +58,7 @@ struct Reranker {
   Eigen::VectorXf mean, scale, weights;
 
   bool empty() const { return weights.size() == 0; }
-  // Whether it is a fitted model and `features` rows it reads.
+  // Whether it is a well-formed fitted model and `features` rows it reads.
   bool fits(const Eigen::MatrixXf& features) const;
   // Whether its numbers have their sizes, every scale lies in
   // [kSmallestScale, kLargestNumber] and every mean and weight within

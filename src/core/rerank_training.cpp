@@ -85,10 +85,10 @@ Reranker fit_reranker_on_split(const TrainingSet& data, const TrainParams& base,
           request.k = candidates;
           for (std::int64_t r = kept.offset[p]; r < kept.offset[p + 1]; ++r)
             request.games.push_back(PlayerGame{appids[static_cast<std::size_t>(kept.index[r])], kept.value[r]});
-          ScoreSpread spread;
-          const std::vector<Recommendation> ranked = ranker.rank(request, never_cancelled, &spread);
+          RankDetails details;
+          const std::vector<Recommendation> ranked = ranker.rank(request, never_cancelled, &details);
           RerankExample& example = examples[static_cast<std::size_t>(p / stride)];
-          example.features = ranker.rerank_features(request, ranked, spread);
+          example.features = std::move(details.features);
           for (const Recommendation& r : ranked)
             example.relevant.push_back(std::binary_search(held.begin(), held.end(), fit_data.game_index(r.appid)) ? 1
                                                                                                                   : 0);

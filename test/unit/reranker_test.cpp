@@ -191,11 +191,11 @@ TEST(Reranker, RankFillsTheSpreadOfEveryAllowedGame) {
   RankRequest request;
   request.games = {{1, 0.5f}};
   request.k = 1;
-  ScoreSpread spread;
+  RankDetails details;
   steam_rec::CancelCheck never;
-  recommender.rank(request, never, &spread);
-  EXPECT_DOUBLE_EQ(spread.mean, 0.375);
-  EXPECT_DOUBLE_EQ(spread.sd, 0.125);
+  recommender.rank(request, never, &details);
+  EXPECT_DOUBLE_EQ(details.spread.mean, 0.375);
+  EXPECT_DOUBLE_EQ(details.spread.sd, 0.125);
 }
 
 TEST(Reranker, MemoryEstimateCountsTheFit) {
@@ -344,9 +344,9 @@ TEST(RerankerServed, RankReordersTheBaseListsBestByTheFittedModel) {
     request.games = {{100 * (p / 40 + 1) + p % 12, 0.5f}, {100 * (p / 40 + 1) + (p + 1) % 12, 0.0f}};
     // The base model's best 10 with their features, re-ordered by hand.
     request.k = 10;
-    ScoreSpread spread;
-    const std::vector<Recommendation> listed = base.rank(request, never, &spread);
-    const std::vector<std::int32_t> order = model.reranker.order(base.rerank_features(request, listed, spread));
+    RankDetails details;
+    const std::vector<Recommendation> listed = base.rank(request, never, &details);
+    const std::vector<std::int32_t> order = model.reranker.order(details.features);
     // Asked for 4: the first 4 of the re-ordered 10, scores still falling.
     request.k = 4;
     const std::vector<Recommendation> got = served.rank(request, never);
