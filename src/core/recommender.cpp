@@ -617,7 +617,7 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
     features = pool_features(owned, scores_spread, pool,
                              rerank ? static_cast<std::size_t>(view_.rerank_candidates) : pool_size);
   if (rerank) {
-    const std::vector<std::int32_t> order = reranker_.order(features);
+    const std::vector<std::int32_t> order = reranker_.served_order(features);
     const std::vector<Scored> base(pool.begin(), pool.begin() + features.rows());
     for (std::size_t c = 0; c < order.size(); ++c) pool[c].index = base[static_cast<std::size_t>(order[c])].index;
   }

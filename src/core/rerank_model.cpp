@@ -50,6 +50,16 @@ std::vector<std::int32_t> Reranker::order(const Eigen::MatrixXf& features) const
   return order;
 }
 
+std::vector<std::int32_t> Reranker::served_order(const Eigen::MatrixXf& features) const {
+  const std::vector<std::int32_t> by_model = order(features);
+  const auto kept = std::min<std::int32_t>(kRerankBasePlacesKept, static_cast<std::int32_t>(by_model.size()));
+  std::vector<std::int32_t> served(static_cast<std::size_t>(kept));
+  std::iota(served.begin(), served.end(), 0);
+  for (std::int32_t candidate : by_model)
+    if (candidate >= kept) served.push_back(candidate);
+  return served;
+}
+
 std::vector<float> Reranker::stored() const {
   if (!well_formed()) return {};
   std::vector<float> numbers;

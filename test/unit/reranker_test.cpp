@@ -346,7 +346,7 @@ TEST(RerankerServed, RankReordersTheBaseListsBestByTheFittedModel) {
     request.k = 10;
     RankDetails details;
     const std::vector<Recommendation> listed = base.rank(request, never, &details);
-    const std::vector<std::int32_t> order = model.reranker.order(details.features);
+    const std::vector<std::int32_t> order = model.reranker.served_order(details.features);
     // Asked for 4: the first 4 of the re-ordered 10, scores still falling.
     request.k = 4;
     const std::vector<Recommendation> got = served.rank(request, never);
@@ -439,6 +439,21 @@ TEST(RerankerServed, ScoresThatAreNotFiniteKeepTheBaseOrder) {
   features(2, kTagCosine) = 1e12f;
   model.scale.setConstant(Reranker::kSmallestScale);
   EXPECT_TRUE(model.score(features).allFinite());
+}
+
+TEST(RerankerServed, TheBaseModelsFirstStaysFirst) {
+  Reranker model;
+  model.mean = Eigen::VectorXf::Zero(kRerankFeatures);
+  model.scale = Eigen::VectorXf::Ones(kRerankFeatures);
+  model.weights = Eigen::VectorXf::Zero(kRerankWeights);
+  model.weights[kLogOwners] = 1;
+  Eigen::MatrixXf features = Eigen::MatrixXf::Zero(4, kRerankFeatures);
+  features.col(kLogOwners) << 1, 4, 2, 3;
+  EXPECT_EQ(model.order(features), (std::vector<std::int32_t>{1, 3, 2, 0}));
+  EXPECT_EQ(model.served_order(features), (std::vector<std::int32_t>{0, 1, 3, 2}));
+  // A list of one, or none, is what it was.
+  EXPECT_EQ(model.served_order(features.topRows(1)), (std::vector<std::int32_t>{0}));
+  EXPECT_TRUE(model.served_order(features.topRows(0)).empty());
 }
 
 TEST(RerankerServed, DiverseListsSeeThePoolTheyWouldWithoutIt) {
