@@ -95,7 +95,10 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=4k,mode=700 steam_rec_full "$dir
   assert_equal "a full disk serves from memory with the same lists" "$(printf '%s\nmemory' "$expected")" \
     "$(psql -X -q -A -t -d $db -c "$lists_sql" -c "SELECT served_from FROM steam_rec.model_image()")"
   assert_equal "and leaves no partial image behind" "" "$(find "$dir" -name '*.img' -o -name '*.tmp')"
-  umount "$dir"
+  # The backend psql leaves may still be exiting, holding the files it
+  # opened there: the unmount waits for it (up to 10 s).
+  for _ in $(seq 50); do umount "$dir" 2>/dev/null && break; sleep 0.2; done
+  assert_true "the full disk is unmounted once its last backend ended" "! mountpoint -q '$dir'"
   mounted=
 else
   echo "skip a full disk (needs root to mount a tmpfs)"
