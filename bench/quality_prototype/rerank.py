@@ -240,10 +240,15 @@ def reranked(fold, w, mu, sd, chosen, quad=False):
     return lambda u: np.argsort(-s[u], kind="stable")
 
 
+def fold_path(seed, kind):
+    """Where the fold of this seed and kind is kept."""
+    return os.path.join(FOLD_CACHE, f"{'' if BASE == 'ease' else BASE + '_'}{kind}_{seed}.fold.pkl")
+
+
 def cached_fold(plays, seed, kind, catalog, tags):
     """Returns the fold of this seed and kind, built once and kept in FOLD_CACHE."""
     # Stored as the attributes, so any script importing this module reads them.
-    path = os.path.join(FOLD_CACHE, f"{'' if BASE == 'ease' else BASE + '_'}{kind}_{seed}.fold.pkl")
+    path = fold_path(seed, kind)
     if os.path.exists(path):
         fold = Fold.__new__(Fold)
         with open(path, "rb") as f:
@@ -255,6 +260,26 @@ def cached_fold(plays, seed, kind, catalog, tags):
     with open(path, "wb") as f:
         pickle.dump(fold.__dict__, f)
     return fold
+
+
+class FoldReader:
+    """Folds by seed and kind from FOLD_CACHE; the data are read (once) only when a fold must be
+    built, or when a caller asks for the plays."""
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+        self.data = None
+
+    def plays(self):
+        if self.data is None:
+            self.data = load(data_dir())
+        return self.data[0]
+
+    def fold(self, seed, kind):
+        if os.path.exists(fold_path(seed, kind)):
+            return cached_fold(None, seed, kind, self.catalog, None)
+        plays = self.plays()
+        return cached_fold(plays, seed, kind, self.catalog, self.data[1])
 
 
 def variants_of(names):

@@ -14,29 +14,19 @@ own order named `base`.  Usage:
   STEAM_REC_RERANK_BASE=collective rerank_fitted_as_trained.py SEED[,SEED...] CONFIG...
 with CONFIG as rerank_search.py's (`features:objective[:quad]`).  Each seed builds three
 folds (several minutes each on one core) unless rerank.py's fold cache has them."""
-import os
 import sys
 
 import numpy as np
 
 import rerank
 import rerank_search
-from eval_split import data_dir, load
+from eval_split import data_dir
 
 
 def main():
     seeds = [int(s) for s in sys.argv[1].split(",")]
     configs = sys.argv[2:]
-    catalog = rerank.load_catalog(data_dir())
-    loaded = []
-
-    def fold(seed, kind):
-        prefix = "" if rerank.BASE == "ease" else rerank.BASE + "_"
-        cached = os.path.exists(os.path.join(rerank.FOLD_CACHE, "%s%s_%d.fold.pkl" % (prefix, kind, seed)))
-        if not cached and not loaded:
-            loaded.append(load(data_dir()))
-        plays, tags = loaded[0] if loaded else (None, None)
-        return rerank.cached_fold(plays, seed, kind, catalog, tags)
+    fold = rerank.FoldReader(rerank.load_catalog(data_dir())).fold
 
     def served(scores, kept):
         def order(u):

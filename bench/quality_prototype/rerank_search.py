@@ -30,7 +30,7 @@ import numpy as np
 import scipy.optimize as so
 
 import rerank
-from eval_split import GAINS, K, data_dir, ease_inverse, ease_weights, kept_pairs, list_quality, load, split_players
+from eval_split import GAINS, K, data_dir, ease_inverse, ease_weights, kept_pairs, list_quality, split_players
 from models import keep_largest
 
 SCORES = ("ease", "knn", "rp3", "ials")  # rerank.py's base models; "ease" is RDLAE's score here
@@ -221,22 +221,8 @@ def main():
     split, rest = sys.argv[1], sys.argv[2:]
     cut = rest.index("--")
     seeds, configs = [int(s) for s in rest[:cut]], rest[cut + 1:]
-    loaded = []
-
-    def plays():
-        if not loaded:
-            loaded.append(load(data_dir()))
-        return loaded[0][0]
-
-    catalog = rerank.load_catalog(data_dir())
-
-    def fold(seed, kind):
-        # The folds were built by rerank.py's own runs; the data are read only to build one.
-        prefix = "" if rerank.BASE == "ease" else rerank.BASE + "_"
-        if os.path.exists(os.path.join(rerank.FOLD_CACHE, "%s%s_%d.fold.pkl" % (prefix, kind, seed))):
-            return rerank.cached_fold(None, seed, kind, catalog, None)
-        plays()
-        return rerank.cached_fold(loaded[0][0], seed, kind, catalog, loaded[0][1])
+    folds = rerank.FoldReader(rerank.load_catalog(data_dir()))
+    plays, fold = folds.plays, folds.fold
 
     def line(seed, name, q):
         print("%s\t%d\t%s\t%.4f\t%.4f" % (split, seed, name, q[0], q[1]), flush=True)
