@@ -68,6 +68,8 @@ REGRESS     += migration_keeps_storage_parameters
 REGRESS     += maintenance_ambiguous_age_upgrade
 # A NULL argument with no meaning as NULL is 22004 in the operations functions too.
 REGRESS     += null_arguments_named
+# The re-ranker is stored with its model (1.7).
+REGRESS     += model_rerankers_stored
 # The version check is redone after ROLLBACK TO SAVEPOINT.
 REGRESS     += version_check_after_rollback_to_savepoint
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress

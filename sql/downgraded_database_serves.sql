@@ -27,6 +27,11 @@ $$;
 INSERT INTO served SELECT * FROM pg_temp.serve();
 SELECT count(*) AS lists, bool_and(list <> '') AS none_empty FROM served;
 
+-- 1.7 -> 1.6: everything serves.
+SELECT kind, object, detail FROM steam_rec.migrate('-1') WHERE kind = 'version';
+SELECT NOT EXISTS (SELECT * FROM pg_temp.serve() EXCEPT SELECT * FROM served)
+       AND NOT EXISTS (SELECT * FROM served EXCEPT SELECT * FROM pg_temp.serve()) AS same_lists;
+
 -- 1.6 -> 1.5: everything serves.
 SELECT kind, object, detail FROM steam_rec.migrate('-1') WHERE kind = 'version';
 SELECT NOT EXISTS (SELECT * FROM pg_temp.serve() EXCEPT SELECT * FROM served)

@@ -48,9 +48,9 @@ SELECT steam_rec.set_maintenance_setting('algorithm', 'hybrid');
 SELECT steam_rec.set_maintenance_setting('params', '{"base": "itemknn", "shrinkage": 5}');
 COMMIT;
 SELECT * FROM changed;
--- The re-ranker, measured by evaluate() only, is refused when set, as
--- train() would refuse it each night.
-SELECT steam_rec.set_maintenance_setting('params', '{"base": "itemknn", "rerank_candidates": 100}');
+-- A value train() would refuse each night (a re-ranker of more than 500
+-- candidates) is refused when set.
+SELECT steam_rec.set_maintenance_setting('params', '{"base": "itemknn", "rerank_candidates": 501}');
 SELECT * FROM changed;
 -- A transaction that leaves a pair train() refuses is rolled back whole.
 BEGIN;

@@ -25,7 +25,7 @@ SELECT step, from_version, to_version, direction FROM steam_rec.migration_plan('
 SELECT step, from_version, to_version, direction FROM steam_rec.migration_plan('base');
 SELECT count(*) AS steps_to_current FROM steam_rec.migration_plan('current');
 SELECT count(*) AS steps_to_1_1 FROM steam_rec.migration_plan('1.1');
-SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.migration_plan('+6')$$);
+SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.migration_plan('+7')$$);
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.migration_plan('9.9')$$);
 SELECT * FROM regress.refusal($$SELECT * FROM steam_rec.migration_plan('')$$);
 SELECT * FROM regress.refusal($$SELECT steam_rec._script_text('../../../../etc/passwd')$$);

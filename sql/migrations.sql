@@ -16,9 +16,11 @@ INSERT INTO tables_of VALUES
     ('1.5', '{users,catalog_cache,user_games,recommendations,game_tags,game_stats,engagement_prior,'
             'models,model_games,model_tags}'),
     ('1.6', '{users,catalog_cache,user_games,recommendations,game_tags,game_stats,engagement_prior,'
-            'models,model_games,model_tags}');
+            'models,model_games,model_tags}'),
+    ('1.7', '{users,catalog_cache,user_games,recommendations,game_tags,game_stats,engagement_prior,'
+            'models,model_games,model_tags,model_rerankers}');
 
--- 1. Fresh 1.1, 1.2, 1.3, 1.4, 1.5 and 1.6 installs, remembered.
+-- 1. Fresh 1.1, 1.2, 1.3, 1.4, 1.5, 1.6 and 1.7 installs, remembered.
 CREATE EXTENSION steam_rec VERSION '1.1';
 CREATE TEMP TABLE fresh_1_1 AS SELECT regress.catalog_snapshot() AS fact;
 DROP EXTENSION steam_rec;
@@ -36,6 +38,9 @@ CREATE TEMP TABLE fresh_1_5 AS SELECT regress.catalog_snapshot() AS fact;
 DROP EXTENSION steam_rec;
 CREATE EXTENSION steam_rec VERSION '1.6';
 CREATE TEMP TABLE fresh_1_6 AS SELECT regress.catalog_snapshot() AS fact;
+DROP EXTENSION steam_rec;
+CREATE EXTENSION steam_rec VERSION '1.7';
+CREATE TEMP TABLE fresh_1_7 AS SELECT regress.catalog_snapshot() AS fact;
 DROP EXTENSION steam_rec;
 
 -- 2. Install 1.0 and fill it.
@@ -158,9 +163,9 @@ ALTER EXTENSION steam_rec UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'steam_rec';
 SELECT hash = regress.rows_hash(tables) AS rows_restored FROM rows_at_1_2, tables_of WHERE version = '1.2';
 SELECT count(*) AS stash_rows FROM steam_rec.migration_stash;
-(SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_6)
+(SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_7)
 UNION ALL
-(SELECT fact FROM fresh_1_6 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
+(SELECT fact FROM fresh_1_7 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
 
 -- 12. Trained models survive a downgrade to 1.2 and back up to the newest:
 -- the same rows, the same active model, the same recommendations, and new ids
@@ -184,13 +189,22 @@ UNION ALL
 (SELECT * FROM recommended_at_1_3
  EXCEPT SELECT appid, rank, because_appids FROM steam_rec.recommend(76561197960265729, k => 5));
 SELECT steam_rec.train('popularity') > :second_model AS ids_continue;
+(SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_7)
+UNION ALL
+(SELECT fact FROM fresh_1_7 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
+
+-- 12b. The newest versions and back: 1.7 -> 1.6 -> 1.5 -> 1.6 -> 1.7 keeps
+-- every row, a re-ranked model's included, and the schema of a fresh install
+-- at each step.
+SELECT steam_rec.train('hybrid', '{"rerank_candidates": 20}') AS reranked \gset
+SELECT count(*) AS rerankers_stored FROM steam_rec.model_rerankers;
+CREATE TEMP TABLE rows_at_1_7 AS SELECT regress.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.7';
+CREATE TEMP TABLE rows_at_1_6 AS SELECT regress.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.6';
+ALTER EXTENSION steam_rec UPDATE TO '1.6';
+SELECT hash = regress.rows_hash(tables) AS rows_kept FROM rows_at_1_6, tables_of WHERE version = '1.6';
 (SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_6)
 UNION ALL
 (SELECT fact FROM fresh_1_6 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
-
--- 12b. The newest version and back: 1.6 -> 1.5 -> 1.6 keeps every row and
--- the schema of a fresh install at each end.
-CREATE TEMP TABLE rows_at_1_6 AS SELECT regress.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.6';
 ALTER EXTENSION steam_rec UPDATE TO '1.5';
 SELECT hash = regress.rows_hash(tables) AS rows_kept FROM rows_at_1_6, tables_of WHERE version = '1.5';
 (SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_5)
@@ -201,6 +215,11 @@ SELECT hash = regress.rows_hash(tables) AS rows_restored FROM rows_at_1_6, table
 (SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_6)
 UNION ALL
 (SELECT fact FROM fresh_1_6 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
+ALTER EXTENSION steam_rec UPDATE TO '1.7';
+SELECT hash = regress.rows_hash(tables) AS rows_restored FROM rows_at_1_7, tables_of WHERE version = '1.7';
+(SELECT fact FROM regress.catalog_snapshot() AS fact EXCEPT SELECT fact FROM fresh_1_7)
+UNION ALL
+(SELECT fact FROM fresh_1_7 EXCEPT SELECT fact FROM regress.catalog_snapshot() AS fact);
 
 DROP EXTENSION steam_rec;
 

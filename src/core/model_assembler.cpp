@@ -62,6 +62,16 @@ void ModelAssembler::add_game(const StoredGame& game) {
   model_.tags.offset.push_back(model_.tags.nonzeros());
 }
 
+void ModelAssembler::set_reranker(const float* fitted, std::int32_t fitted_count, const float* facts,
+                                  std::int64_t fact_count) {
+  if (fitted_count != Reranker::kStoredNumbers)
+    throw InvalidArgument("a stored re-ranker has " + std::to_string(fitted_count) + " fitted numbers, not " +
+                          std::to_string(Reranker::kStoredNumbers));
+  model_.reranker = Reranker::from_stored(fitted);
+  model_.rerank_facts.assign(facts, facts + fact_count);
+  has_reranker_ = true;
+}
+
 GameModel ModelAssembler::finish(const TrainParams& params, CancelCheck& cancel) {
   GameModel model = std::move(model_);
   model.tag_names = std::move(tag_names_);
@@ -81,6 +91,7 @@ GameModel ModelAssembler::finish(const TrainParams& params, CancelCheck& cancel)
     }
   }
   apply_serving_settings(params, model);
+  if (has_reranker_) model.rerank_candidates = params.rerank_candidates;
   model.validate();
   return model;
 }

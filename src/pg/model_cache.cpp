@@ -13,6 +13,7 @@
 #include "pg/message_value.hpp"
 #include "pg/model_games_table.hpp"
 #include "pg/model_image_file.hpp"
+#include "pg/model_reranker_rows.hpp"
 #include "pg/spi.hpp"
 #include "pg/train_params_json.hpp"
 
@@ -295,16 +296,22 @@ bool sees_whole_model() {
     const Oid relation = steam_rec_relation(name);
     if (!OidIsValid(relation) || written_in_this_transaction(relation)) return false;
   }
+  // Read with its owner's rights, whoever the caller (model_reranker_rows.hpp).
+  const Oid rerankers = steam_rec_relation("model_rerankers");
+  if (OidIsValid(rerankers) && written_in_this_transaction(rerankers)) return false;
   return reads_every_model_row();
 }
 
-// The hash of a models row's algorithm and parameters (ImageKey::rules).
-// jsonb keeps an object's keys sorted and unique, so equal parameters hash
-// alike however they were written.
+// The hash of a models row's algorithm and parameters, and of the table its
+// re-ranker is read from (ImageKey::rules).  jsonb keeps an object's keys
+// sorted and unique, so equal parameters hash alike however they were
+// written.  The table's OID (none before 1.7) tells apart the model served
+// at 1.6, its re-ranker stashed, from the same model back at 1.7.
 uint64 rules_of(const ModelRow& row) {
   const Jsonb* params = DatumGetJsonbP(row.params);
+  const Oid rerankers = steam_rec_relation("model_rerankers");
   const uint64 algorithm = hash_bytes_extended(reinterpret_cast<const unsigned char*>(row.algorithm),
-                                               static_cast<int>(strlen(row.algorithm)), 0);
+                                               static_cast<int>(strlen(row.algorithm)), rerankers);
   return hash_bytes_extended(reinterpret_cast<const unsigned char*>(VARDATA_ANY(params)),
                              static_cast<int>(VARSIZE_ANY_EXHDR(params)), algorithm);
 }
@@ -335,12 +342,22 @@ bool serve_mapped(const ImageFiles& files, Oid models_table, const ModelRow& row
   return true;
 }
 
-// Builds the model's image from its rows: steam_rec.model_tags and model_games.
+// Gives the model its re-ranker (model_rerankers, SQL 1.7), when it has one.
+void load_reranker(Loading* loading, int64 id) {
+  const StoredReranker stored = read_model_reranker(id);
+  if (!stored.found) return;
+  check_stored(guard(
+      [&] { loading->assembler.set_reranker(stored.fitted, stored.fitted_count, stored.facts, stored.fact_count); }));
+}
+
+// Builds the model's image from its rows: steam_rec.model_tags, model_games
+// and model_rerankers.
 void build_image(Loading* loading, const ImageFiles& files, const ModelRow& row) {
   int param_count = 0;
   RawParam* raw = read_params(DatumGetJsonbP(row.params), &param_count);
   load_tags(loading, row.id);
   load_games(loading, row.id);
+  load_reranker(loading, row.id);
   Status built;
   check_stored(guard([&] {
     rec::TrainParams resolved = rec::restore_params(row.algorithm, to_param_values(raw, param_count));

@@ -5,6 +5,7 @@
 #include "pg/direct_read.hpp"
 #include "pg/model_games_direct.hpp"
 #include "pg/model_games_table.hpp"
+#include "pg/model_reranker_rows.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {
@@ -97,6 +98,7 @@ int64 store_model(const rec::GameModel& model, const ModelFacts& facts) {
   ModelGamesWriter* writer = begin_model_games_writer();
   store_model_games(writer, id, model, model.neighbors, StoredRows::neighbors, 0, model.games());
   end_model_games_writer(writer);
+  store_model_reranker(id, model);
   return id;
 }
 

@@ -24,6 +24,7 @@
 #include "pg/game_sums_gather.hpp"
 #include "pg/game_tags_reader.hpp"
 #include "pg/message_value.hpp"
+#include "pg/model_reranker_rows.hpp"
 #include "pg/model_store.hpp"
 #include "pg/owned_games_reader.hpp"
 #include "pg/owned_games_scan.hpp"
@@ -271,7 +272,7 @@ STEAM_REC_FUNCTION(steam_rec_train) {
                                                  training->defaults);
         }),
         "train");
-  refuse_rerank_outside_evaluate(training->params.rerank_candidates, "train");
+  refuse_unstorable_rerank(training->params.rerank_candidates, "train");
 
   SpiSession spi;
   Oid lock_types[1] = {INT8OID};

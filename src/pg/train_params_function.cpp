@@ -8,6 +8,7 @@
 #include "core/guard.hpp"
 #include "pg/core_object.hpp"
 #include "pg/entry.hpp"
+#include "pg/model_reranker_rows.hpp"
 #include "pg/sql_contracts.hpp"
 #include "pg/sql_version_defaults.hpp"
 #include "pg/train_params_json.hpp"
@@ -41,6 +42,6 @@ STEAM_REC_FUNCTION(steam_rec_train_params) {
           resolved->described = rec::describe_params(params, defaults);
         }),
         "train_params");
-  refuse_rerank_outside_evaluate(rerank_candidates, "train_params");
+  refuse_unstorable_rerank(rerank_candidates, "train_params");
   PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(params_to_json(resolved->described))));
 }

@@ -118,14 +118,4 @@ char* params_to_json(const std::vector<rec::ParamValue>& params) {
   return json.data;
 }
 
-void refuse_rerank_outside_evaluate(int32 rerank_candidates, const char* caller) {
-  if (rerank_candidates <= 0) return;
-  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                  errmsg("%s: rerank_candidates %d is measured by evaluate() only", caller, rerank_candidates),
-                  errdetail("A stored model does not keep the re-ranker yet."),
-                  errhint("Measure it with steam_rec.evaluate(params => '{\"hybrid\": {\"rerank_candidates\": %d}}'); "
-                          "train with rerank_candidates 0.",
-                          rerank_candidates)));
-}
-
 }  // namespace steam_rec::pg

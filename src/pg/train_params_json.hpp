@@ -43,10 +43,4 @@ TrainArguments read_train_arguments(const Arguments& arguments);
 // The parameters as JSON text (palloc'd), for the models table.
 char* params_to_json(const std::vector<rec::ParamValue>& params);
 
-// Raises 22023 for rerank_candidates above 0, which evaluate() measures but
-// a stored model cannot keep yet: train() and train_params() refuse it
-// alike, so maintain()'s settings are refused when set, not each night.
-// `caller` names the function in the message.
-void refuse_rerank_outside_evaluate(int32 rerank_candidates, const char* caller);
-
 }  // namespace steam_rec::pg

@@ -12,7 +12,7 @@ namespace steam_rec::pg {
 
 // The extension version this library was built for; equals default_version in
 // steam_rec.control (a regression test checks it).
-inline constexpr const char* kLibraryVersion = "1.6";
+inline constexpr const char* kLibraryVersion = "1.7";
 
 // What pg_extension records for this database, read in one pass.
 struct InstalledExtensions {

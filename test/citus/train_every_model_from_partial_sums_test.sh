@@ -62,6 +62,16 @@ path=$(coordinator -c "SET steam_rec.train_from_partial_sums = on" -c "SET clien
                    -c "SELECT steam_rec.train('ials', '{\"iterations\": 2}')" 2>&1 | grep -o 'from the partial sums of .*' || true)
 assert_equal "ials pulls the rows even with the setting on" "" "$path"
 
+# The re-ranker is not stored on a cluster (model_rerankers is not one of
+# distribute()'s reference tables): asked for, it is refused (0A000) before
+# anything is read or stored.
+models_before=$(coordinator -c "SELECT count(*) FROM steam_rec.models")
+refusal=$(coordinator -c "\\set VERBOSITY verbose" \
+                      -c "SELECT steam_rec.train('hybrid', '{\"rerank_candidates\": 30}')" 2>&1 || true)
+assert_true "a re-ranked hybrid is refused on the cluster: 0A000" \
+  "grep -q 'ERROR:  0A000: train: rerank_candidates 30: a Citus cluster does not store the re-ranker' <<<\"\$refusal\""
+assert_equal "nothing stored" "$models_before" "$(coordinator -c "SELECT count(*) FROM steam_rec.models")"
+
 # 'auto' weighs each algorithm's answer against the rows: popularity and
 # content send only per-game totals (28 bytes a game per worker), fewer bytes
 # than the sample's rows (16 a row), so they take the sums.

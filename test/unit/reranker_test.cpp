@@ -11,6 +11,7 @@
 #include "core/recommender.hpp"
 #include "core/reranker.hpp"
 #include "core/trainer.hpp"
+#include "reranked_training.hpp"
 #include "threads_scope.hpp"
 
 using namespace steam_rec::rec;
@@ -274,34 +275,6 @@ TEST(Reranker, ScoreFeaturesOfATiedOrZeroBaseAreZero) {
   builder.build({0}, {{1, 1.0f}, {2, 0.5f}}, ScoreSpread{0.0, 1e-8}, &f);
   EXPECT_FLOAT_EQ(f(0, kScoreZ), 1000.0f);
 }
-
-namespace {
-
-// Two groups of 40 players, as two_groups(), as a training set with release
-// dates (group 0's games older).
-TrainingSet two_group_rows() {
-  TrainingSet data;
-  for (int p = 0; p < 80; ++p) {
-    const int group = p / 40;
-    for (int i = 0; i < 8; ++i)
-      data.add_owned(p + 1, 100 * (group + 1) + (p + i) % 12, static_cast<float>((p + i) % 3) / 2);
-  }
-  for (int group = 0; group < 2; ++group)
-    for (int g = 0; g < 12; ++g) {
-      const int appid = 100 * (group + 1) + g;
-      data.add_tag(appid, group == 0 ? "puzzle" : "racing", 1);
-      data.add_catalog(appid, "", "", "game", 365 * (5 + 5 * group + g % 4));
-    }
-  data.finish(no_cancel);
-  return data;
-}
-
-GameModel train_reranked(const TrainingSet& data, std::int32_t candidates) {
-  return train(data, resolve_params("hybrid", {{"rerank_candidates", false, static_cast<double>(candidates)}}),
-               no_cancel);
-}
-
-}  // namespace
 
 TEST(RerankerServed, TrainKeepsTheFittedModelAndTheGamesFacts) {
   const TrainingSet data = two_group_rows();
