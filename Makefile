@@ -109,6 +109,8 @@ ISOLATION     += train_meets_downgrade
 ISOLATION     += maintain_trains_what_it_measured
 # A prune under REPEATABLE READ does not delete a model pinned after its snapshot.
 ISOLATION     += prune_repeatable_read_meets_first_pin
+# The stored re-ranker meets a snapshot older than the update, and a training during a downgrade (1.7).
+ISOLATION     += rerankers_stale_snapshot_and_downgrade
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 EIGEN_INCLUDE ?= /usr/include/eigen3

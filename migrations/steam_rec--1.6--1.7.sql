@@ -39,12 +39,15 @@ BEGIN
 END
 $$;
 
--- Put back what a downgrade to 1.6 stashed (of models that still exist).
+-- Put back what a downgrade to 1.6 stashed, to the models it was stashed
+-- with: the same id and trained_at (an id deleted and taken again at 1.6 is
+-- another model).
 INSERT INTO steam_rec.model_rerankers
 SELECT r.* FROM steam_rec.migration_stash AS s
  CROSS JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::steam_rec.model_rerankers, s.payload) AS r
  WHERE s.item = 'model_rerankers'
-   AND EXISTS (SELECT FROM steam_rec.models AS m WHERE m.id = r.model_id);
+   AND EXISTS (SELECT FROM steam_rec.models AS m
+                WHERE m.id = r.model_id AND m.trained_at = (s.payload ->> 'trained_at')::timestamptz);
 DELETE FROM steam_rec.migration_stash WHERE item = 'model_rerankers';
 
 -- Last: the log records the schema as this step leaves it.

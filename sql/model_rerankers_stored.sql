@@ -84,11 +84,20 @@ ROLLBACK;
 DELETE FROM steam_rec.models WHERE id = :by_trainer;
 SELECT count(*) AS rows_of_deleted_model FROM steam_rec.model_rerankers WHERE model_id = :by_trainer;
 
--- 6. Down to 1.6: stashed; the parameter is refused (55000) with the update
--- named; the model serves its base order.  Back up: the row returns and the
--- model serves its re-ranked lists again.
+-- 6. Down to 1.6: stashed, every number in full whatever extra_float_digits
+-- says; maintain()'s params naming a re-ranker are warned of; the parameter
+-- is refused (22023) with the update named; the model serves its base
+-- order.  Back up: the row returns and the model serves its re-ranked lists
+-- again.
 CREATE TEMP TABLE kept AS SELECT * FROM steam_rec.model_rerankers;
+BEGIN;
+SELECT steam_rec.set_maintenance_setting('algorithm', 'hybrid');
+SELECT steam_rec.set_maintenance_setting('params', '{"rerank_candidates": 30}');
+COMMIT;
+SET extra_float_digits = 0;
 ALTER EXTENSION steam_rec UPDATE TO '1.6';
+RESET extra_float_digits;
+SELECT steam_rec.set_maintenance_setting('params', NULL);
 SELECT count(*) AS stashed FROM steam_rec.migration_stash WHERE item = 'model_rerankers';
 SELECT code, message, hint FROM regress.refusal($$SELECT steam_rec.train('hybrid', '{"rerank_candidates": 30}')$$);
 SELECT code, message FROM regress.refusal($$SELECT steam_rec.train_params('hybrid', '{"rerank_candidates": 30}')$$);
@@ -104,6 +113,22 @@ SELECT bool_and(appids = ARRAY(SELECT appid FROM steam_rec.recommend(player, 10)
 
 TRUNCATE steam_rec.models;
 SELECT count(*) AS rows_after_truncate FROM steam_rec.model_rerankers;
+
+-- 7. A stashed row comes back only to the model it was stashed with: an id
+-- taken again at 1.6 (models emptied, the identity restarted) is another
+-- model, which serves without it.
+TRUNCATE steam_rec.models RESTART IDENTITY;
+SELECT steam_rec.train('hybrid', '{"rerank_candidates": 30}') AS first_id \gset
+ALTER EXTENSION steam_rec UPDATE TO '1.6';
+TRUNCATE steam_rec.models RESTART IDENTITY;
+INSERT INTO steam_rec.catalog_cache (appid, name) SELECT g, 'Game ' || g FROM generate_series(51, 60) AS g;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT p, 50 + p % 10, 3 FROM generate_series(1, 240) AS p;
+SELECT steam_rec.train('hybrid') = :first_id AS same_id_again;
+ALTER EXTENSION steam_rec UPDATE TO '1.7';
+SELECT count(*) AS rows_given_to_the_new_model FROM steam_rec.model_rerankers;
+SELECT count(*) AS stash_left FROM steam_rec.migration_stash WHERE item = 'model_rerankers';
+SELECT count(*) = 10 AS new_model_serves FROM steam_rec.recommend(5, 10);
 
 DROP EXTENSION steam_rec;
 DROP TABLE lists;

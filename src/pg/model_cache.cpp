@@ -286,8 +286,9 @@ bool written_in_this_transaction(Oid relation) {
 
 // Whether the caller sees every row of model_games and model_tags as every
 // other backend does: it may select them (the tables, or each of their
-// columns), no row-level security applies to it, and its transaction wrote
-// neither.  Only such a caller is served a model kept between calls, and
+// columns), no row-level security applies to it, its transaction wrote
+// neither (nor model_rerankers), and its snapshot sees model_rerankers as the
+// catalog does (model_reranker_rows.hpp).  Only such a caller is served a model kept between calls, and
 // only a model built whole; a transaction that changed the model's rows by
 // hand and rolled back wrote them into the shared image before.  (A change
 // to the models row itself names another image: ImageKey::rules.)
@@ -299,6 +300,7 @@ bool sees_whole_model() {
   // Read with its owner's rights, whoever the caller (model_reranker_rows.hpp).
   const Oid rerankers = steam_rec_relation("model_rerankers");
   if (OidIsValid(rerankers) && written_in_this_transaction(rerankers)) return false;
+  if (!model_rerankers_in_snapshot()) return false;
   return reads_every_model_row();
 }
 

@@ -10,11 +10,15 @@
 
 extern "C" {
 #include "access/htup_details.h"
+#include "access/transam.h"
+#include "access/xact.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/array.h"
+#include "utils/guc.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 }
 
@@ -32,21 +36,27 @@ Oid owner_of(Oid relation) {
 }
 
 // Runs one SPI statement as the owner of model_rerankers, as a foreign key's
-// cascade runs as its table's owner: whatever the statement runs (a trigger
-// or a rule added to the table) cannot change the caller's session.  The
-// caller's user comes back whatever happens, also to code that catches the
-// error.
+// cascade runs as its table's owner: whatever the statement runs (a trigger,
+// a rule or a policy of the owner's) cannot change the caller's session,
+// and it sees the search path of a SECURITY DEFINER function of ours, not
+// the caller's.  The caller's user and path come back whatever happens, also
+// to code that catches the error.
 uint64 run_as_owner(const char* sql, int count, const Oid* types, const Datum* values, int expected) {
   Oid caller = InvalidOid;
   int context = 0;
   GetUserIdAndSecContext(&caller, &context);
+  const int path_level = NewGUCNestLevel();
+  set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
   SetUserIdAndSecContext(owner_of(rerankers_table()),
                          context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
   volatile uint64 rows = 0;
   PG_TRY();
   { rows = spi_run(sql, count, types, values, expected, expected == SPI_OK_SELECT); }
   PG_FINALLY();
-  { SetUserIdAndSecContext(caller, context); }
+  {
+    SetUserIdAndSecContext(caller, context);
+    AtEOXact_GUC(true, path_level);
+  }
   PG_END_TRY();
   return rows;
 }
@@ -71,10 +81,23 @@ const float* reals(Datum value, int64 id, int32* count) {
 
 bool model_rerankers_stored() { return OidIsValid(rerankers_table()); }
 
+bool model_rerankers_in_snapshot() {
+  const Oid table = rerankers_table();
+  if (!OidIsValid(table)) return true;
+  HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(table));
+  if (!HeapTupleIsValid(tuple)) return false;
+  // The catalog shows only committed rows (or this transaction's): the row
+  // is the snapshot's unless its transaction was still running for it.
+  const TransactionId xmin = HeapTupleHeaderGetXmin(tuple->t_data);
+  ReleaseSysCache(tuple);
+  if (!TransactionIdIsNormal(xmin) || TransactionIdIsCurrentTransactionId(xmin)) return true;
+  return !XidInMVCCSnapshot(xmin, ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot());
+}
+
 void refuse_unstorable_rerank(int32 rerank_candidates, const char* caller) {
   if (rerank_candidates <= 0) return;
   if (!model_rerankers_stored())
-    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("%s: rerank_candidates %d needs steam_rec 1.7, which stores the re-ranker", caller,
                            rerank_candidates),
                     errdetail("The SQL installed in this database has no steam_rec.model_rerankers."),

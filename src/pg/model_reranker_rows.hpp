@@ -17,10 +17,19 @@ namespace steam_rec::pg {
 // Whether the installed SQL has the table (1.7 on).
 bool model_rerankers_stored();
 
-// Raises 55000 (the installed SQL has no table for it, with the update that
-// adds it) or 0A000 (a Citus cluster, whose model tables are reference
-// tables this one is not) for rerank_candidates above 0; `caller` names the
-// function in the message.
+// Whether the active snapshot sees the table as the catalog does: false
+// when it was created, or its catalog row last changed (a GRANT, an ALTER),
+// by a transaction the snapshot does not see.  A statement that began
+// before the update to 1.7 committed cannot see the rows the update put
+// back, while the catalog already names the table: it must not build the
+// image every backend shares under the new table's key.
+bool model_rerankers_in_snapshot();
+
+// Raises 22023 (the installed SQL has no table for it, with the update that
+// adds it: a value that SQL does not take, which 1.6's check of maintain()'s
+// settings reports as it reports any other) or 0A000 (a Citus cluster, whose
+// model tables are reference tables this one is not) for rerank_candidates
+// above 0; `caller` names the function in the message.
 void refuse_unstorable_rerank(int32 rerank_candidates, const char* caller);
 
 // Writes model `id`'s re-ranker, if it has one.  Call inside SPI after its

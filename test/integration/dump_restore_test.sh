@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# pg_dump -Fc / pg_restore keeps every row of every steam_rec table, and the
-# identity sequences go on without collisions after the restore.
+# pg_dump -Fc / pg_restore keeps every row of every steam_rec table (a
+# re-ranked model's included, which serves the same list), and the identity
+# sequences go on without collisions after the restore.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/dump_restore.sh"
@@ -25,14 +26,21 @@ SELECT appid, 'Tag ' || t, t FROM generate_series(1, 100) AS appid, generate_ser
 INSERT INTO steam_rec.recommendations (user_steam_id, appid, rank, score, algorithm)
 SELECT 76561197960265728 + p, appid, appid, 1.0 / appid, 'popularity'
   FROM generate_series(1, 300) AS p, generate_series(1, 10) AS appid;
+-- A re-ranked model (1.7): its model_rerankers row is dumped with the rest.
+SELECT steam_rec.train('hybrid', '{"rerank_candidates": 20}');
 SQL
 
-fingerprint_sql=$(fingerprint_sql users user_games catalog_cache game_tags recommendations user_games_id_seq game_tags_id_seq)
+fingerprint_sql=$(fingerprint_sql users user_games catalog_cache game_tags recommendations user_games_id_seq game_tags_id_seq \
+                                  models model_games model_tags model_rerankers)
+list_sql="SELECT string_agg(appid::text, ',' ORDER BY rank) FROM steam_rec.recommend(76561197960265733, 10)"
 
 before=$(psql_value $source_db "$fingerprint_sql")
 dump_and_restore $source_db $target_db
 after=$(psql_value $target_db "$fingerprint_sql")
 assert_equal "every row and sequence position survives dump and restore" "$before" "$after"
+assert_equal "the re-ranked model's row is among them" "1" "$(psql_value $target_db "SELECT count(*) FROM steam_rec.model_rerankers")"
+assert_equal "the restored model serves the same list" "$(psql_value $source_db "$list_sql")" \
+  "$(psql_value $target_db "$list_sql")"
 
 version_sql="SELECT extversion FROM pg_extension WHERE extname = 'steam_rec'"
 assert_equal "restored at the same version" "$(psql_value $source_db "$version_sql")" \

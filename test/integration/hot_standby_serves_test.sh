@@ -3,7 +3,8 @@
 # recommend(), recommend_for_games() and similar_games() with the primary's
 # lists, from an image it builds itself from the replayed tables (a standby
 # writes files under its own data directory, never a table), and picks up a
-# model trained and activated on the primary once that is replayed.
+# model trained and activated on the primary once that is replayed, a
+# re-ranked one (its model_rerankers row, 1.7) included.
 # Both clusters are created here, on ports of their own, and removed after.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -67,5 +68,16 @@ caught_up
 new_lists=$(PGPORT=$primary_port psql_value $db "$lists_sql")
 assert_true "the primary serves the new model" "[ '$new_lists' != '$primary_lists' ]"
 assert_equal "the standby serves the new model after replay" "$new_lists" \
+  "$(PGPORT=$standby_port psql_value $db "$lists_sql")"
+
+# A re-ranked model (1.7): the standby reads its model_rerankers row as the
+# primary does, and serves the same re-ordered lists.
+PGPORT=$primary_port psql_value $db "SELECT steam_rec.train('hybrid', '{\"rerank_candidates\": 30}')" >/dev/null
+caught_up
+assert_equal "the primary stored its re-ranker" "1" \
+  "$(PGPORT=$primary_port psql_value $db "SELECT count(*) FROM steam_rec.model_rerankers AS r JOIN steam_rec.models AS m ON m.id = r.model_id WHERE m.active")"
+reranked_lists=$(PGPORT=$primary_port psql_value $db "$lists_sql")
+assert_true "the primary serves the re-ranked model" "[ '$reranked_lists' != '$new_lists' ]"
+assert_equal "the standby serves the re-ranked model's lists" "$reranked_lists" \
   "$(PGPORT=$standby_port psql_value $db "$lists_sql")"
 assert_equal "the standby's log has no error" "" "$(grep -E 'ERROR|terminated by signal' "$base/standby.log" || true)"
