@@ -38,9 +38,9 @@ void store_model_reranker(int64 id, const rec::GameModel& model);
 
 // Model `id`'s stored re-ranker, as the arrays of its row (valid until the
 // SPI session's next statement); found false when the table holds none, the
-// installed SQL has no table, or on a Citus cluster.  Raises XX001 (data corrupted) for a row
-// whose columns are not real[] without NULLs.  Call inside SPI after the caller read
-// the model's model_games rows.
+// installed SQL has no table, or on a Citus cluster.  Raises XX001 (data
+// corrupted) for a row whose columns are not real[] without NULLs.  Call
+// inside SPI after the caller read the model's model_games rows.
 struct StoredReranker {
   bool found = false;
   const float* fitted = nullptr;
