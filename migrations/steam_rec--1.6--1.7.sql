@@ -39,15 +39,44 @@ BEGIN
 END
 $$;
 
+-- Whether models is a Citus table here: a worker may not read it inside the
+-- ALTER EXTENSION the coordinator sent it, so the scripts leave it alone.
+CREATE FUNCTION steam_rec._models_on_citus() RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    -- Nested: without Citus its catalogs do not exist, and one expression
+    -- naming them would fail to plan.
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN false;
+    END IF;
+    RETURN EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'steam_rec.models'::regclass);
+END
+$$;
+REVOKE ALL ON FUNCTION steam_rec._models_on_citus() FROM PUBLIC;
+
 -- Put back what a downgrade to 1.6 stashed, to the models it was stashed
 -- with: the same id and trained_at (an id deleted and taken again at 1.6 is
--- another model).
-INSERT INTO steam_rec.model_rerankers
-SELECT r.* FROM steam_rec.migration_stash AS s
- CROSS JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::steam_rec.model_rerankers, s.payload) AS r
- WHERE s.item = 'model_rerankers'
-   AND EXISTS (SELECT FROM steam_rec.models AS m
-                WHERE m.id = r.model_id AND m.trained_at = (s.payload ->> 'trained_at')::timestamptz);
+-- another model).  On a Citus cluster, where the table is never read, as
+-- they were stashed.
+DO $$
+BEGIN
+    IF steam_rec._models_on_citus() THEN
+        INSERT INTO steam_rec.model_rerankers
+        SELECT r.* FROM steam_rec.migration_stash AS s
+         CROSS JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::steam_rec.model_rerankers, s.payload) AS r
+         WHERE s.item = 'model_rerankers';
+    ELSE
+        INSERT INTO steam_rec.model_rerankers
+        SELECT r.* FROM steam_rec.migration_stash AS s
+         CROSS JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::steam_rec.model_rerankers, s.payload) AS r
+         WHERE s.item = 'model_rerankers'
+           AND EXISTS (SELECT FROM steam_rec.models AS m
+                        WHERE m.id = r.model_id AND m.trained_at = (s.payload ->> 'trained_at')::timestamptz);
+    END IF;
+END
+$$;
 DELETE FROM steam_rec.migration_stash WHERE item = 'model_rerankers';
 
 -- Last: the log records the schema as this step leaves it.

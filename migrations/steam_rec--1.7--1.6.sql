@@ -7,15 +7,23 @@ SELECT steam_rec._stash_must_be_empty('1.7', '{model_rerankers}');
 LOCK TABLE steam_rec.model_rerankers IN EXCLUSIVE MODE;
 -- Each row with its model's trained_at, so that the update gives it back only
 -- to that model (an id can be taken again at 1.6); the numbers in full,
--- whatever this session's extra_float_digits.
+-- whatever this session's extra_float_digits.  On a Citus cluster models is
+-- a reference table, which a worker may not read inside the command the
+-- coordinator sent; there the rows (never read: train() refuses the
+-- re-ranker) are stashed as they are.
 DO $$
 DECLARE
     digits constant text := current_setting('extra_float_digits');
 BEGIN
     PERFORM pg_catalog.set_config('extra_float_digits', '3', true);
-    INSERT INTO steam_rec.migration_stash (item, payload)
-    SELECT 'model_rerankers', pg_catalog.to_jsonb(r) || pg_catalog.jsonb_build_object('trained_at', m.trained_at)
-      FROM steam_rec.model_rerankers AS r JOIN steam_rec.models AS m ON m.id = r.model_id;
+    IF steam_rec._models_on_citus() THEN
+        INSERT INTO steam_rec.migration_stash (item, payload)
+        SELECT 'model_rerankers', pg_catalog.to_jsonb(r) FROM steam_rec.model_rerankers AS r;
+    ELSE
+        INSERT INTO steam_rec.migration_stash (item, payload)
+        SELECT 'model_rerankers', pg_catalog.to_jsonb(r) || pg_catalog.jsonb_build_object('trained_at', m.trained_at)
+          FROM steam_rec.model_rerankers AS r JOIN steam_rec.models AS m ON m.id = r.model_id;
+    END IF;
     PERFORM pg_catalog.set_config('extra_float_digits', digits, true);
 END
 $$;
@@ -41,6 +49,7 @@ $$;
 
 ALTER EXTENSION steam_rec DROP TABLE steam_rec.model_rerankers;
 DROP TABLE steam_rec.model_rerankers;
+DROP FUNCTION steam_rec._models_on_citus();
 
 -- maintain()'s params naming a re-ranker stay, and 1.6's train() refuses
 -- them: say so, as the update to 1.6 does for a pair it refuses.

@@ -27,7 +27,7 @@ inline steam_rec::rec::TrainingSet two_group_rows() {
 
 // The parameters of a hybrid re-ordering its best `candidates`.
 inline steam_rec::rec::TrainParams reranked_params(std::int32_t candidates) {
-  return steam_rec::rec::resolve_params("hybrid", {{"rerank_candidates", false, static_cast<double>(candidates)}});
+  return steam_rec::rec::resolve_params("hybrid", {{"rerank_candidates", false, static_cast<double>(candidates), ""}});
 }
 
 inline steam_rec::rec::GameModel train_reranked(const steam_rec::rec::TrainingSet& data, std::int32_t candidates) {
