@@ -18,7 +18,10 @@ namespace steam_rec::rec {
 // `kept` exactly what keep_best() leaves of every candidate offered.
 class BestKept {
  public:
-  BestKept(std::vector<Scored>& kept, std::size_t k) : kept_(kept), k_(k), room_(4 * k + 64) { kept_.clear(); }
+  BestKept(std::vector<Scored>& kept, std::size_t k) : kept_(kept), k_(k), room_(4 * k + 64) {
+    kept_.clear();
+    kept_.reserve(room_);
+  }
 
   // The least score a candidate needs now to be kept (ties may win by index).
   float to_beat() const { return to_beat_; }

@@ -9,6 +9,7 @@
 #include "core/best_kept.hpp"
 #include "core/errors.hpp"
 #include "core/model_image.hpp"
+#include "core/prefetch_rows.hpp"
 
 namespace steam_rec::rec {
 
@@ -169,7 +170,7 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
   // how known games blend with content and popularity.
   float top = 0;
   if (blend.collaborative > 0 && view_.has_neighbors()) {
-    prefetch_rows(view_.neighbors, owned);
+    prefetch_rows(view_.neighbors, owned.size(), [&](std::size_t o) { return owned[o]; });
     for (std::size_t o = 0; o < owned.size(); ++o)
       add_row(view_.neighbors, owned[o], weights[o], collaborative_.data(), cancel);
     top = largest_known_score(cancel);
@@ -190,30 +191,11 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
   // games' content scores are their own, and count.
   if (blend.content > 0 && view_.has_tags()) {
     top = 0;
-    if (view_.has_content_neighbors()) prefetch_rows(view_.content_neighbors, owned);
+    prefetch_rows(view_.content_neighbors, owned.size(), [&](std::size_t o) { return owned[o]; });
     for (std::size_t o = 0; o < owned.size(); ++o) top = std::max(top, add_content(owned[o], weights[o], cancel));
     scales.content = top > 0 ? 1.0f / top : 0.0f;
   }
   return scales;
-}
-
-// Asks the processor to start loading the stored lists of `rows` (of the
-// image, which other processes' work evicts from the caches between calls):
-// summing them then waits for one memory round trip, not one per list.
-// Only the first lines of long lists, bounding the work.
-void Recommender::prefetch_rows(const SparseView& list, const std::vector<std::int32_t>& rows) const {
-  constexpr std::size_t kRowsAtMost = 256;
-  constexpr std::int64_t kLine = 64 / sizeof(std::int32_t), kLinesAtMost = 4;
-  const std::size_t count = std::min(rows.size(), kRowsAtMost);
-  for (std::size_t r = 0; r < count; ++r) __builtin_prefetch(&list.offset[rows[r]]);
-  for (std::size_t r = 0; r < count; ++r) {
-    const std::int64_t begin = list.begin(rows[r]);
-    const std::int64_t end = std::min(list.end(rows[r]), begin + kLine * kLinesAtMost);
-    for (std::int64_t p = begin; p < end; p += kLine) {
-      __builtin_prefetch(&list.index[p]);
-      __builtin_prefetch(&list.value[p]);
-    }
-  }
 }
 
 // Adds weight * the stored value of (row, j) to scores[j] for each j of the
@@ -308,12 +290,19 @@ float Recommender::total(const Scales& scales, std::int32_t game) const {
 // thousands, are cut to their best by BestKept: a heap of a re-ranker's 100
 // took one push and pop for most of them, a sixth of the call.
 std::vector<Scored> Recommender::select(const Scales& scales, const Eligibility& eligibility, std::size_t pool,
-                                        CancelCheck& cancel) const {
+                                        CancelCheck& cancel, TouchedSums* sums) const {
   std::vector<Scored> touched_best;
   BestKept keep(touched_best, pool);
   for (std::int32_t j : touched_) {
     cancel.poll();
-    if (eligibility.allows(*this, j)) keep.offer(listed_total(scales, eligibility, j), j);
+    if (!eligibility.allows(*this, j)) continue;
+    const float score = listed_total(scales, eligibility, j);
+    keep.offer(score, j);
+    if (sums != nullptr) {
+      const double part = popularity_part(j);
+      sums->sum += score - part;
+      sums->squares += static_cast<double>(score) * score - part * part;
+    }
   }
   keep.finish();
   BestOf best(pool);
@@ -523,14 +512,17 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request) {
   return rank(request, never);
 }
 
+double Recommender::popularity_part(std::int32_t game) const {
+  return static_cast<double>(view_.blend.popularity * view_.popularity[game]);
+}
+
 // Every game the request allows scores as select() scores it: an untouched
 // one by popularity alone, so without a tag filter the sums start from every
-// game's popularity part (summed once per Recommender) and only the excluded
-// and touched games are corrected, in time proportional to those.
-ScoreSpread Recommender::spread(const Scales& scales, const Eligibility& eligibility, CancelCheck& cancel) {
-  const auto popularity_part = [&](std::int32_t j) {
-    return static_cast<double>(view_.blend.popularity * view_.popularity[j]);
-  };
+// game's popularity part (summed once per Recommender), the excluded games'
+// parts are taken out and select()'s sums over the touched games added: time
+// in proportion to the excluded games.  A tag filter takes a pass over every game.
+ScoreSpread Recommender::spread(const Scales& scales, const Eligibility& eligibility, const TouchedSums& touched,
+                                CancelCheck& cancel) {
   double sum = 0, squares = 0, count = 0;
   if (eligibility.any_tag_filter) {
     for (std::int32_t j = 0; j < view_.games(); ++j) {
@@ -558,13 +550,8 @@ ScoreSpread Recommender::spread(const Scales& scales, const Eligibility& eligibi
       squares -= popularity_part(j) * popularity_part(j);
       count -= 1;
     }
-    for (std::int32_t j : touched_) {
-      cancel.poll();
-      if (flagged(j, kExcluded)) continue;
-      const double score = listed_total(scales, eligibility, j);
-      sum += score - popularity_part(j);
-      squares += score * score - popularity_part(j) * popularity_part(j);
-    }
+    sum += touched.sum;
+    squares += touched.squares;
   }
   ScoreSpread spread;
   if (count <= 0) return spread;
@@ -616,9 +603,11 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   std::size_t pool_size = diversify_pool ? std::max<std::size_t>(5 * k, 50) : k;
   if (rerank) pool_size = std::max(pool_size, static_cast<std::size_t>(view_.rerank_candidates));
   const Scales scales = score(owned, weights, cancel);
-  std::vector<Scored> pool = select(scales, eligibility, pool_size, cancel);
+  const bool needs_spread = details != nullptr || rerank;
+  TouchedSums touched_sums;
+  std::vector<Scored> pool = select(scales, eligibility, pool_size, cancel, needs_spread ? &touched_sums : nullptr);
   ScoreSpread scores_spread;
-  if (details != nullptr || rerank) scores_spread = this->spread(scales, eligibility, cancel);
+  if (needs_spread) scores_spread = this->spread(scales, eligibility, touched_sums, cancel);
   Eigen::MatrixXf features;
   if (rerank || (details != nullptr && rerank_features_))
     features = pool_features(owned, scores_spread, pool,

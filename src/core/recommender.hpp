@@ -128,7 +128,6 @@ class Recommender {
   void touch(std::int32_t game);
   float add_content(std::int32_t game, float weight, CancelCheck& cancel);
   float add_row(const SparseView& list, std::int32_t row, float weight, float* scores, CancelCheck& cancel);
-  void prefetch_rows(const SparseView& list, const std::vector<std::int32_t>& rows) const;
   void exclude(std::int32_t game);
   void mark_tags(const std::vector<std::string>& names, std::uint8_t bit, std::vector<std::int32_t>* in_order,
                  CancelCheck& cancel);
@@ -136,9 +135,17 @@ class Recommender {
   float total(const Scales& scales, std::int32_t game) const;
   float largest_known_score(CancelCheck& cancel) const;
   float listed_total(const Scales& scales, const Eligibility& eligibility, std::int32_t game) const;
+  // Of the touched games select() scored: the sum of (score - its
+  // popularity part) and of (score² - that part²), what spread() adds to
+  // the popularity parts' sums.
+  struct TouchedSums {
+    double sum = 0, squares = 0;
+  };
   std::vector<Scored> select(const Scales& scales, const Eligibility& eligibility, std::size_t pool,
-                             CancelCheck& cancel) const;
-  ScoreSpread spread(const Scales& scales, const Eligibility& eligibility, CancelCheck& cancel);
+                             CancelCheck& cancel, TouchedSums* sums = nullptr) const;
+  ScoreSpread spread(const Scales& scales, const Eligibility& eligibility, const TouchedSums& touched,
+                     CancelCheck& cancel);
+  double popularity_part(std::int32_t game) const;
   // Makes room in `chosen` for up to `slots` new games liked by content: the
   // best eligible ones not already listed replace the list's last others.
   void reserve_new_games(const Scales& scales, const Eligibility& eligibility, std::size_t slots, std::size_t k,

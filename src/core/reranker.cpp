@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "core/parallel.hpp"
+#include "core/prefetch_rows.hpp"
 
 namespace steam_rec::rec {
 namespace {
@@ -20,6 +21,20 @@ constexpr std::size_t kPairsPerBlock = 4096;
 // above kTiny.
 constexpr double kScoreFeatureBound = 1000;
 constexpr double kTiny = 1e-9;
+// Games whose facts one call asks the processor to load ahead, at most.
+constexpr std::size_t kPrefetchedFactsAtMost = 512;
+
+// log(1 + place) of a candidate, from a table: every call needs one per
+// candidate, and the places are few.
+float log_place(Eigen::Index place) {
+  static const std::vector<float> table = [] {
+    std::vector<float> logs(kRerankCandidatesAtMost);
+    for (std::size_t p = 0; p < logs.size(); ++p) logs[p] = static_cast<float>(std::log1p(static_cast<double>(p)));
+    return logs;
+  }();
+  return place < static_cast<Eigen::Index>(table.size()) ? table[static_cast<std::size_t>(place)]
+                                                         : static_cast<float>(std::log1p(static_cast<double>(place)));
+}
 
 double place_gain(std::int32_t place, std::int32_t k) {
   return place < k ? 1.0 / std::log2(static_cast<double>(place) + 2.0) : 0.0;
@@ -264,9 +279,21 @@ void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const s
   const SparseView& tags = view_.tags;
   const std::int32_t games = view_.game_count;
   const auto known = [games](std::int32_t g) { return g >= 0 && g < games; };
-  const auto fact = [&](std::int32_t g, RerankGameFact f) {
+  const auto fact = [&](std::int32_t g, RerankGameFact f) -> const float& {
     return view_.rerank_facts[static_cast<std::size_t>(g) * kRerankGameFacts + f];
   };
+  // The rows read below are scattered over the image: their loads are
+  // started together (prefetch_rows.hpp).
+  const auto owned_game = [&](std::size_t o) { return owned[o]; };
+  const auto candidate_game = [&](std::size_t c) { return candidates[c].game; };
+  prefetch_rows(tags, owned.size(), owned_game);
+  prefetch_rows(tags, candidates.size(), candidate_game);
+  const auto prefetch_facts = [&](std::size_t count, auto game_of) {
+    for (std::size_t i = 0; i < std::min<std::size_t>(count, kPrefetchedFactsAtMost); ++i)
+      if (known(game_of(i))) __builtin_prefetch(&fact(game_of(i), kFactLogOwners));
+  };
+  prefetch_facts(owned.size(), owned_game);
+  prefetch_facts(candidates.size(), candidate_game);
   // The player's tag profile: the sum of their games' unit tag vectors.
   double year_sum = 0;
   double library = 0;
@@ -285,6 +312,7 @@ void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const s
     norm += static_cast<double>(profile_[static_cast<std::size_t>(t)]) * profile_[static_cast<std::size_t>(t)];
   norm = std::sqrt(norm);
   const double mean_year = library > 0 ? year_sum / library : 0.0;
+  const double log_library = std::log1p(library);
 
   // Where the base model tells nothing apart (the best score 0, or every
   // score alike), its score features are 0 rather than a ratio of noise,
@@ -304,9 +332,9 @@ void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const s
     auto row = features->row(c);
     row[kScoreZ] = spread.sd > kTiny ? bounded((score - spread.mean) / spread.sd) : 0.0f;
     row[kScoreShare] = best > kTiny ? bounded(score / best) : 0.0f;
-    row[kLogRank] = static_cast<float>(std::log1p(static_cast<double>(c)));
+    row[kLogRank] = log_place(c);
     row[kLogOwners] = fact(g, kFactLogOwners);
-    row[kLogOwnersLibrary] = static_cast<float>(fact(g, kFactLogOwners) * std::log1p(library));
+    row[kLogOwnersLibrary] = static_cast<float>(fact(g, kFactLogOwners) * log_library);
     row[kTagCosine] = norm > 0 ? static_cast<float>(dot / norm) : 0.0f;
     row[kHasTags] = tags.end(g) > tags.begin(g) ? 1.0f : 0.0f;
     row[kPlayedShare] = fact(g, kFactPlayedShare);

@@ -199,6 +199,33 @@ TEST(Reranker, RankFillsTheSpreadOfEveryAllowedGame) {
   EXPECT_DOUBLE_EQ(details.spread.sd, 0.125);
 }
 
+// The spread rank() reports against the mean and sd of every allowed
+// game's listed score, with and without a tag filter: select() sums the
+// touched games' part of it while it scores them.
+TEST(Reranker, RankSpreadIsThatOfEveryListedScore) {
+  const TrainingSet data = two_group_rows();
+  Recommender recommender(train(data, resolve_params("hybrid", {}), no_cancel));
+  for (const bool filtered : {false, true}) {
+    RankRequest request;
+    request.games = {{100, 1.0f}, {101, 0.5f}, {205, 0.0f}};
+    request.k = 1000;  // every allowed game is listed
+    if (filtered) request.include_tags = {"puzzle"};
+    RankDetails details;
+    const std::vector<Recommendation> listed = recommender.rank(request, no_cancel, &details);
+    ASSERT_EQ(listed.size(), filtered ? 10u : 21u);
+    double sum = 0, squares = 0;
+    for (const Recommendation& r : listed) {
+      sum += r.score;
+      squares += static_cast<double>(r.score) * r.score;
+    }
+    const double mean = sum / static_cast<double>(listed.size());
+    const double sd = std::sqrt(squares / static_cast<double>(listed.size()) - mean * mean);
+    EXPECT_NEAR(details.spread.mean, mean, 1e-6 * std::abs(mean)) << "filtered " << filtered;
+    EXPECT_NEAR(details.spread.sd, sd, 1e-5 * sd) << "filtered " << filtered;
+    EXPECT_GT(sd, 0);
+  }
+}
+
 TEST(Reranker, MemoryEstimateCountsTheFit) {
   // A million players: the fit reads kRerankFitPlayersAtMost of them, each
   // candidate's 11 features, label and place, besides the split's copy of
