@@ -9,7 +9,8 @@
 CREATE EXTENSION steam_rec;
 CALL regress.load_taste_clusters(50);
 
--- 1. Stored: 61 numbers, 4 facts per game of the model.
+-- 1. Stored: 84 numbers (13 features: their means, scales and the weights
+-- of them and of the 45 products of nine), 4 facts per game of the model.
 SELECT steam_rec.train('hybrid', '{"rerank_candidates": 0}') AS plain \gset
 SELECT steam_rec.train('hybrid', '{"rerank_candidates": 30}') AS reranked \gset
 SELECT r.model_id = :reranked AS its_model, cardinality(r.fitted) AS fitted,
@@ -78,6 +79,24 @@ BEGIN;
 UPDATE steam_rec.model_rerankers SET fitted = '{{1},{2}}' WHERE model_id = :reranked;
 SELECT code, regexp_replace(message, 'model \d+', 'model N') AS message
   FROM regress.refusal($$SELECT * FROM steam_rec.recommend(1, 10)$$);
+ROLLBACK;
+
+-- 4b. A row in the re-ranker's first shape (61 numbers: eleven features and
+-- the products of seven, as models trained before the support features keep
+-- it) still serves: here a hand-written one that weighs owners alone, each
+-- list keeping the base model's first place.
+BEGIN;
+UPDATE steam_rec.model_rerankers
+   SET fitted = array_fill(0::real, ARRAY[11]) || array_fill(1::real, ARRAY[11])
+                || ARRAY[0, 0, 0, 1]::real[] || array_fill(0::real, ARRAY[35])
+ WHERE model_id = :reranked;
+SELECT cardinality(fitted) AS first_shape_numbers FROM steam_rec.model_rerankers WHERE model_id = :reranked;
+SELECT count(*) FILTER (WHERE l.appids <> s.appids) > 0 AS lists_follow_the_first_shape,
+       bool_and(l.appids[1] = s.appids[1]) AS first_places_kept,
+       bool_and(cardinality(s.appids) = 10) AS ten_each
+  FROM lists AS l
+  CROSS JOIN LATERAL (SELECT ARRAY(SELECT appid FROM steam_rec.recommend(l.player, 10) ORDER BY rank) AS appids) AS s
+ WHERE l.model = 'reranked';
 ROLLBACK;
 
 -- 5. The row goes with its model, by DELETE or TRUNCATE.

@@ -65,7 +65,8 @@ void GameModel::validate() const {
   for (float f : rerank_facts)
     if (!usable(f)) throw InvalidArgument("model re-ranker facts hold a value that is not finite or beyond 1e12");
   if (!reranker.empty() && !reranker.well_formed())
-    throw InvalidArgument("model re-ranker weights are not " + std::to_string(Reranker::kStoredNumbers) +
+    throw InvalidArgument("model re-ranker weights are not " +
+                          std::to_string(reranker.shape != nullptr ? reranker.shape->stored_numbers() : 0) +
                           " numbers within 1e12 with scales of at least 1e-6");
   if (rerank_candidates < 0 || rerank_candidates > kRerankCandidatesAtMost ||
       (rerank_candidates > 0 && (reranker.empty() || !has_rerank_facts())))
@@ -83,7 +84,9 @@ std::size_t GameModel::memory_bytes() const {
   bytes += rows_bytes(neighbors) + rows_bytes(tags) + rows_bytes(content_neighbors);
   bytes += static_cast<std::size_t>(factors.size()) * sizeof(float);
   for (const std::string& name : tag_names) bytes += sizeof(std::string) + name.capacity();
-  bytes += rerank_facts.size() * sizeof(float) + (reranker.empty() ? 0 : Reranker::kStoredNumbers * sizeof(float));
+  bytes +=
+      rerank_facts.size() * sizeof(float) +
+      static_cast<std::size_t>(reranker.mean.size() + reranker.scale.size() + reranker.weights.size()) * sizeof(float);
   return bytes;
 }
 

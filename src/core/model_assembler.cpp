@@ -64,10 +64,11 @@ void ModelAssembler::add_game(const StoredGame& game) {
 
 void ModelAssembler::set_reranker(const float* fitted, std::int32_t fitted_count, const float* facts,
                                   std::int64_t fact_count) {
-  if (fitted_count != Reranker::kStoredNumbers)
+  if (rerank_shape_of(fitted_count) == nullptr)
     throw InvalidArgument("a stored re-ranker has " + std::to_string(fitted_count) + " fitted numbers, not " +
-                          std::to_string(Reranker::kStoredNumbers));
-  model_.reranker = Reranker::from_stored(fitted);
+                          std::to_string(kRerankShape.stored_numbers()) + " (or " +
+                          std::to_string(kFirstRerankShape.stored_numbers()) + ", its first shape)");
+  model_.reranker = Reranker::from_stored(fitted, fitted_count);
   model_.rerank_facts.assign(facts, facts + fact_count);
   has_reranker_ = true;
 }

@@ -51,10 +51,10 @@ class ModelAssembler {
   void add_tag(const std::string& name) { tag_names_.push_back(name); }
   // Games in ascending appid order.
   void add_game(const StoredGame& game);
-  // The model's re-ranker (steam_rec.model_rerankers): its
-  // Reranker::kStoredNumbers fitted numbers and kRerankGameFacts facts per
-  // game in appid order.  Throws InvalidArgument for a fitted count that is
-  // not kStoredNumbers; finish() checks the facts against the games.
+  // The model's re-ranker (steam_rec.model_rerankers): its fitted numbers
+  // (as many as one of its shapes stores) and kRerankGameFacts facts per
+  // game in appid order.  Throws InvalidArgument for a fitted count no shape
+  // has; finish() checks the facts against the games.
   void set_reranker(const float* fitted, std::int32_t fitted_count, const float* facts, std::int64_t fact_count);
   // Throws InvalidArgument when the rows do not form a valid model.  A model
   // given a re-ranker re-orders as many candidates as its parameters say.

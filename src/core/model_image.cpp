@@ -61,7 +61,7 @@ struct Header {
   float blend_collaborative, blend_content, blend_popularity;
   std::int32_t rerank_candidates;
   std::int32_t rerank_fact_games;  // 0 or games
-  std::int32_t reranker_numbers;   // 0 or Reranker::kStoredNumbers
+  std::int32_t reranker_numbers;   // 0 or a RerankShape's stored_numbers()
   std::int32_t unused;
   SectionPlace sections[kSectionCount];
 };
@@ -81,7 +81,7 @@ bool section_elements(const Header& h, std::uint64_t elements[kSectionCount],
                       std::uint64_t element_bytes[kSectionCount]) {
   if (h.games < 0 || h.tags < 0 || h.factors < 0 || h.neighbor_nonzeros < 0 || h.content_nonzeros < 0 ||
       h.tag_nonzeros < 0 || h.tag_name_bytes < 0 || (h.rerank_fact_games != 0 && h.rerank_fact_games != h.games) ||
-      (h.reranker_numbers != 0 && h.reranker_numbers != Reranker::kStoredNumbers))
+      (h.reranker_numbers != 0 && rerank_shape_of(h.reranker_numbers) == nullptr))
     return false;
   const std::uint64_t n = static_cast<std::uint64_t>(h.games), t = static_cast<std::uint64_t>(h.tags),
                       f = static_cast<std::uint64_t>(h.factors);
@@ -374,7 +374,10 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
   v.fold_in.observed = h.observed_games;
   v.blend = Blend{h.blend_collaborative, h.blend_content, h.blend_popularity};
   if (h.rerank_fact_games > 0) v.rerank_facts = reinterpret_cast<const float*>(at(kRerankFacts));
-  if (h.reranker_numbers > 0) v.reranker = reinterpret_cast<const float*>(at(kReranker));
+  if (h.reranker_numbers > 0) {
+    v.reranker = reinterpret_cast<const float*>(at(kReranker));
+    v.reranker_numbers = h.reranker_numbers;
+  }
   if (h.rerank_candidates < 0 || h.rerank_candidates > kRerankCandidatesAtMost ||
       (h.rerank_candidates > 0 && (v.reranker == nullptr || v.rerank_facts == nullptr)))
     corrupt("re-orders " + std::to_string(h.rerank_candidates) + " candidates without a re-ranker");
@@ -404,7 +407,8 @@ void open(const unsigned char* image, std::size_t size, const ImageKey* expected
         kLargestStoredMagnitude)
            .all())
     corrupt("has re-ranker facts that are not finite or beyond 1e12");
-  if (v.reranker != nullptr && !Reranker::from_stored(v.reranker).well_formed()) corrupt("has a malformed re-ranker");
+  if (v.reranker != nullptr && !Reranker::from_stored(v.reranker, v.reranker_numbers).well_formed())
+    corrupt("has a malformed re-ranker");
   *out = v;
 }
 

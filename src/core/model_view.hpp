@@ -57,8 +57,9 @@ struct ModelView {
   const float* max_neighbor = nullptr;                // per game, its largest neighbor weight
   const std::int32_t* by_popularity = nullptr;        // games, most popular first
   const float* rerank_facts = nullptr;                // games x kRerankGameFacts, or null
-  const float* reranker = nullptr;                    // Reranker::kStoredNumbers, or null
-  std::int32_t rerank_candidates = 0;                 // > 0 only with both
+  const float* reranker = nullptr;                    // reranker_numbers of them (a RerankShape's), or null
+  std::int32_t reranker_numbers = 0;
+  std::int32_t rerank_candidates = 0;  // > 0 only with both
   InteractionWeight weight;
   FoldIn fold_in;
   Blend blend;

@@ -72,8 +72,9 @@ Recommender::Recommender(std::shared_ptr<const void> owner, const ModelView& vie
 }
 
 void Recommender::allocate_scratch() {
-  if (view_.reranker != nullptr) reranker_ = Reranker::from_stored(view_.reranker);
+  if (view_.reranker != nullptr) reranker_ = Reranker::from_stored(view_.reranker, view_.reranker_numbers);
   if (view_.rerank_facts != nullptr) rerank_features_.emplace(view_);
+  if (rerank_features_ && view_.has_neighbors()) candidate_slot_.assign(static_cast<std::size_t>(view_.games()), -1);
   const std::size_t n = static_cast<std::size_t>(view_.games());
   collaborative_.assign(n, 0.0f);
   content_.assign(n, 0.0f);
@@ -103,7 +104,8 @@ std::vector<std::string> Recommender::unknown_tags(const std::vector<std::string
 
 std::size_t Recommender::scratch_bytes() const {
   return collaborative_.capacity() * 4 + content_.capacity() * 4 + game_flags_.capacity() + tag_filter_.capacity() +
-         touched_.capacity_bytes() + (excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity()) * 4 +
+         touched_.capacity_bytes() +
+         (excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity() + candidate_slot_.capacity()) * 4 +
          (rerank_features_ ? rerank_features_->scratch_bytes() : 0);
 }
 
@@ -610,8 +612,8 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   if (needs_spread) scores_spread = this->spread(scales, eligibility, touched_sums, cancel);
   Eigen::MatrixXf features;
   if (rerank || (details != nullptr && rerank_features_))
-    features = pool_features(owned, scores_spread, pool,
-                             rerank ? static_cast<std::size_t>(view_.rerank_candidates) : pool_size);
+    features = pool_features(owned, weights, eligibility, scales, scores_spread, pool,
+                             rerank ? static_cast<std::size_t>(view_.rerank_candidates) : pool_size, cancel);
   if (rerank) {
     const std::vector<std::int32_t> order = reranker_.served_order(features);
     const std::vector<Scored> base(pool.begin(), pool.begin() + features.rows());
@@ -644,13 +646,55 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   return results;
 }
 
-Eigen::MatrixXf Recommender::pool_features(const std::vector<std::int32_t>& owned, const ScoreSpread& spread,
-                                           const std::vector<Scored>& pool, std::size_t count) {
+Eigen::MatrixXf Recommender::pool_features(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
+                                           const Eligibility& eligibility, const Scales& scales,
+                                           const ScoreSpread& spread, const std::vector<Scored>& pool,
+                                           std::size_t count, CancelCheck& cancel) {
   std::vector<RerankCandidate> candidates(std::min(pool.size(), count));
-  for (std::size_t c = 0; c < candidates.size(); ++c) candidates[c] = RerankCandidate{pool[c].index, pool[c].score};
+  for (std::size_t c = 0; c < candidates.size(); ++c) {
+    candidates[c].game = pool[c].index;
+    candidates[c].score = pool[c].score;
+  }
+  add_support(owned, weights, eligibility, scales, candidates, cancel);
   Eigen::MatrixXf features;
   rerank_features_->build(owned, candidates, spread, &features);
   return features;
+}
+
+// One more walk of the player's neighbour lists (add_row's), each game
+// found among the candidates through its slot; the slots are set back to
+// -1 however the walk ends.  A new game listed by its tags alone
+// (new_games_by_tags) keeps 0 for both: the weights lent to it are not
+// part of the score it was listed by.
+void Recommender::add_support(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
+                              const Eligibility& eligibility, const Scales& scales,
+                              std::vector<RerankCandidate>& candidates, CancelCheck& cancel) {
+  if (candidate_slot_.size() != static_cast<std::size_t>(view_.games()) || !view_.has_neighbors()) return;
+  struct ResetSlots {
+    std::vector<std::int32_t>& slot;
+    const std::vector<RerankCandidate>& candidates;
+    ~ResetSlots() {
+      for (const RerankCandidate& c : candidates) slot[static_cast<std::size_t>(c.game)] = -1;
+    }
+  } reset{candidate_slot_, candidates};
+  for (std::size_t c = 0; c < candidates.size(); ++c) {
+    const std::int32_t g = candidates[c].game;
+    if (eligibility.new_games_by_tags && is_new_game(g)) continue;
+    candidate_slot_[static_cast<std::size_t>(g)] = static_cast<std::int32_t>(c);
+  }
+  const SparseView& list = view_.neighbors;
+  for (std::size_t o = 0; o < owned.size(); ++o) {
+    const float part = scales.collaborative * weights[o];
+    const std::int64_t begin = list.begin(owned[o]);
+    for (std::int64_t p = begin; p < list.end(owned[o]); ++p) {
+      if ((p - begin) % kPolledPerList == 0) cancel.poll();
+      const std::int32_t slot = candidate_slot_[static_cast<std::size_t>(list.index[p])];
+      if (slot < 0) continue;
+      RerankCandidate& candidate = candidates[static_cast<std::size_t>(slot)];
+      candidate.support += 1;
+      candidate.best_link = std::max(candidate.best_link, part * list.value[p]);
+    }
+  }
 }
 
 void Recommender::reserve_new_games(const Scales& scales, const Eligibility& eligibility, std::size_t slots,

@@ -152,8 +152,14 @@ class Recommender {
                          std::vector<Scored>& chosen, CancelCheck& cancel) const;
   bool is_new_game(std::int32_t game) const { return view_.popularity[game] == 0; }
   // The re-ranker's features of the pool's first `count` games.
-  Eigen::MatrixXf pool_features(const std::vector<std::int32_t>& owned, const ScoreSpread& spread,
-                                const std::vector<Scored>& pool, std::size_t count);
+  Eigen::MatrixXf pool_features(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
+                                const Eligibility& eligibility, const Scales& scales, const ScoreSpread& spread,
+                                const std::vector<Scored>& pool, std::size_t count, CancelCheck& cancel);
+  // Each candidate's support and best link (kSupport, kBestLink) from the
+  // player's neighbour lists.
+  void add_support(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
+                   const Eligibility& eligibility, const Scales& scales, std::vector<RerankCandidate>& candidates,
+                   CancelCheck& cancel);
   std::vector<Scored> diversify(const std::vector<Scored>& pool, std::size_t k, float diversity,
                                 CancelCheck& cancel) const;
   void pair_weights(const Scales& scales, const std::vector<std::int32_t>& owned, const std::vector<Scored>& chosen,
@@ -184,6 +190,10 @@ class Recommender {
   std::vector<std::uint8_t> game_flags_, tag_filter_;
   TouchedGames touched_;
   std::vector<std::int32_t> excluded_, owned_list_, filtered_tags_, chosen_list_;
+  // Per game, its place among the re-ranker's candidates or -1 (allocated
+  // when the image keeps the re-ranker's facts; add_support() sets and
+  // clears it).
+  std::vector<std::int32_t> candidate_slot_;
   bool flagged(std::int32_t game, std::uint8_t flag) const { return (game_flags_[game] & flag) != 0; }
   // Every game's popularity part and its square, summed by the first
   // spread() (a copy of the Recommender copies them).

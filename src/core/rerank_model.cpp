@@ -5,22 +5,27 @@
 
 namespace steam_rec::rec {
 
+const RerankShape* rerank_shape_of(std::int64_t count) {
+  for (const RerankShape* shape : {&kRerankShape, &kFirstRerankShape})
+    if (count == shape->stored_numbers()) return shape;
+  return nullptr;
+}
+
 Eigen::MatrixXd expand_rerank_features(const Eigen::MatrixXf& features, const Eigen::VectorXf& mean,
-                                       const Eigen::VectorXf& scale) {
-  Eigen::MatrixXd out(features.rows(), kRerankWeights);
-  out.leftCols(kRerankFeatures) =
-      (features.cast<double>().rowwise() - mean.cast<double>().transpose()).array().rowwise() /
+                                       const Eigen::VectorXf& scale, const RerankShape& shape) {
+  Eigen::MatrixXd out(features.rows(), shape.weights());
+  out.leftCols(shape.features) =
+      (features.leftCols(shape.features).cast<double>().rowwise() - mean.cast<double>().transpose()).array().rowwise() /
       scale.cast<double>().transpose().array();
-  int column = kRerankFeatures;
-  constexpr int kProducts = static_cast<int>(sizeof(kProductFeatures) / sizeof(kProductFeatures[0]));
-  for (int a = 0; a < kProducts; ++a)
-    for (int b = a; b < kProducts; ++b)
-      out.col(column++) = out.col(kProductFeatures[a]).cwiseProduct(out.col(kProductFeatures[b]));
+  int column = shape.features;
+  for (int a = 0; a < shape.product_count; ++a)
+    for (int b = a; b < shape.product_count; ++b)
+      out.col(column++) = out.col(shape.products[a]).cwiseProduct(out.col(shape.products[b]));
   return out;
 }
 
 bool Reranker::fits(const Eigen::MatrixXf& features) const {
-  return features.cols() == kRerankFeatures && well_formed();
+  return well_formed() && features.cols() >= shape->features;
 }
 
 bool Reranker::well_formed() const {
@@ -28,15 +33,16 @@ bool Reranker::well_formed() const {
   const auto within = [](const Eigen::VectorXf& v, float low) {
     return (v.array() >= low).all() && (v.array() <= kLargestNumber).all();
   };
-  return mean.size() == kRerankFeatures && scale.size() == kRerankFeatures && weights.size() == kRerankWeights &&
-         within(mean, -kLargestNumber) && within(weights, -kLargestNumber) && within(scale, kSmallestScale);
+  return shape != nullptr && mean.size() == shape->features && scale.size() == shape->features &&
+         weights.size() == shape->weights() && within(mean, -kLargestNumber) && within(weights, -kLargestNumber) &&
+         within(scale, kSmallestScale);
 }
 
 Eigen::VectorXd Reranker::score(const Eigen::MatrixXf& features) const {
   // No model (or none of this shape): every candidate alike, so order()
   // keeps the base model's.
   if (!fits(features)) return Eigen::VectorXd::Zero(features.rows());
-  return expand_rerank_features(features, mean, scale) * weights.cast<double>();
+  return expand_rerank_features(features, mean, scale, *shape) * weights.cast<double>();
 }
 
 std::vector<std::int32_t> Reranker::order(const Eigen::MatrixXf& features) const {
@@ -63,18 +69,21 @@ std::vector<std::int32_t> Reranker::served_order(const Eigen::MatrixXf& features
 std::vector<float> Reranker::stored() const {
   if (!well_formed()) return {};
   std::vector<float> numbers;
-  numbers.reserve(kStoredNumbers);
+  numbers.reserve(static_cast<std::size_t>(shape->stored_numbers()));
   numbers.insert(numbers.end(), mean.data(), mean.data() + mean.size());
   numbers.insert(numbers.end(), scale.data(), scale.data() + scale.size());
   numbers.insert(numbers.end(), weights.data(), weights.data() + weights.size());
   return numbers;
 }
 
-Reranker Reranker::from_stored(const float* numbers) {
+Reranker Reranker::from_stored(const float* numbers, std::int64_t count) {
   Reranker model;
-  model.mean = Eigen::Map<const Eigen::VectorXf>(numbers, kRerankFeatures);
-  model.scale = Eigen::Map<const Eigen::VectorXf>(numbers + kRerankFeatures, kRerankFeatures);
-  model.weights = Eigen::Map<const Eigen::VectorXf>(numbers + 2 * kRerankFeatures, kRerankWeights);
+  model.shape = rerank_shape_of(count);
+  if (model.shape == nullptr || numbers == nullptr) return Reranker{};
+  const int features = model.shape->features;
+  model.mean = Eigen::Map<const Eigen::VectorXf>(numbers, features);
+  model.scale = Eigen::Map<const Eigen::VectorXf>(numbers + features, features);
+  model.weights = Eigen::Map<const Eigen::VectorXf>(numbers + 2 * features, model.shape->weights());
   return model;
 }
 

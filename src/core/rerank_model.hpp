@@ -24,13 +24,36 @@ enum RerankFeature : int {
   kMeanEngagement,    // its owners' mean engagement (0..1)
   kReleaseYear,       // (release year - 2010) / 5, unknown = the catalog's mean
   kReleaseYearGap,    // |its year - the mean year of the player's games| / 5
+  // Read only by re-rankers fitted since their second shape (below):
+  kSupport,   // log(1 + the player's games whose neighbour lists hold it) / log(2 + their number)
+  kBestLink,  // the largest positive part one of those games gives it, scaled as the base scales it
   kRerankFeatures
 };
-// The features whose pairwise products (squares included) the model adds.
-inline constexpr int kProductFeatures[] = {kScoreZ,      kLogOwners, kLogOwnersLibrary, kTagCosine,
-                                           kPlayedShare, kLogRank,   kReleaseYearGap};
-inline constexpr int kProductCount = 7 * 8 / 2;
-inline constexpr int kRerankWeights = kRerankFeatures + kProductCount;
+
+// What a fitted re-ranker reads: the first `features` features of each
+// candidate, standardized, then the pairwise products (squares included) of
+// `products`, in the order expand_rerank_features() makes them.
+struct RerankShape {
+  int features;
+  const int* products;
+  int product_count;
+  constexpr int weights() const { return features + product_count * (product_count + 1) / 2; }
+  // The mean and scale of each feature, then the weights.
+  constexpr int stored_numbers() const { return 2 * features + weights(); }
+};
+inline constexpr int kFirstShapeProducts[] = {kScoreZ,      kLogOwners, kLogOwnersLibrary, kTagCosine,
+                                              kPlayedShare, kLogRank,   kReleaseYearGap};
+inline constexpr int kShapeProducts[] = {kScoreZ,  kLogOwners,      kLogOwnersLibrary, kTagCosine, kPlayedShare,
+                                         kLogRank, kReleaseYearGap, kSupport,          kBestLink};
+// The first shape (61 numbers), which models trained before the support
+// features keep and are served with: eleven features and the products of
+// seven.  The shape fitted now (84 numbers): the support and the best link
+// besides, in the products too (docs/quality.md, "Support and best link").
+inline constexpr RerankShape kFirstRerankShape{kReleaseYearGap + 1, kFirstShapeProducts, 7};
+inline constexpr RerankShape kRerankShape{kRerankFeatures, kShapeProducts, 9};
+inline constexpr int kRerankWeights = kRerankShape.weights();
+// The shape of a stored re-ranker of `count` numbers; null when none has that many.
+const RerankShape* rerank_shape_of(std::int64_t count);
 
 // What a model keeps of each game for the re-ranker, as training saw it, in
 // this order per game.
@@ -55,18 +78,18 @@ struct ScoreSpread {
 // The fitted model: features are standardized by mean and scale, expanded
 // with the products, and weighed.  Empty: no re-ranking.
 struct Reranker {
-  // Numbers stored: the mean and scale of each feature, then the weights.
-  static constexpr int kStoredNumbers = 2 * kRerankFeatures + kRerankWeights;
   // The fit gives a feature that does not vary a scale of 1.
   static constexpr float kSmallestScale = 1e-6f;
   static constexpr float kLargestNumber = 1e12f;
 
   Eigen::VectorXf mean, scale, weights;
+  const RerankShape* shape = &kRerankShape;
 
   bool empty() const { return weights.size() == 0; }
-  // Whether it is a well-formed fitted model and `features` rows it reads.
+  // Whether it is a well-formed fitted model and `features` rows it reads
+  // (rows of every feature; a model of the first shape reads the first).
   bool fits(const Eigen::MatrixXf& features) const;
-  // Whether its numbers have their sizes, every scale lies in
+  // Whether its numbers have its shape's sizes, every scale lies in
   // [kSmallestScale, kLargestNumber] and every mean and weight within
   // kLargestNumber: what a stored model must hold to serve.  With features
   // within kLargestNumber too, score() is then finite.
@@ -81,14 +104,16 @@ struct Reranker {
   // candidates where they are, the others in order().
   std::vector<std::int32_t> served_order(const Eigen::MatrixXf& features) const;
 
-  // The kStoredNumbers numbers, and the model from them.
+  // Its shape's stored_numbers() numbers (none unless well_formed()), and
+  // the model from `count` of them: empty when no shape has that many.
   std::vector<float> stored() const;
-  static Reranker from_stored(const float* numbers);
+  static Reranker from_stored(const float* numbers, std::int64_t count);
 };
 
-// Standardized features with the products appended (rows x kRerankWeights),
-// in double: a product of two standardized features may exceed a float's range.
+// The first shape.features columns of `features` standardized, with the
+// shape's products appended (rows x shape.weights()), in double: a product
+// of two standardized features may exceed a float's range.
 Eigen::MatrixXd expand_rerank_features(const Eigen::MatrixXf& features, const Eigen::VectorXf& mean,
-                                       const Eigen::VectorXf& scale);
+                                       const Eigen::VectorXf& scale, const RerankShape& shape = kRerankShape);
 
 }  // namespace steam_rec::rec

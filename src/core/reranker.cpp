@@ -123,7 +123,9 @@ class LambdaFit {
     scale_ = sd.unaryExpr([](double v) { return v >= Reranker::kSmallestScale ? v : 1.0; }).cast<float>();
   }
 
-  Eigen::MatrixXd expanded(std::size_t u) const { return expand_rerank_features(examples_[u].features, mean_, scale_); }
+  Eigen::MatrixXd expanded(std::size_t u) const {
+    return expand_rerank_features(examples_[u].features, mean_, scale_, kRerankShape);
+  }
 
   // A pair's weight: |change of the player's NDCG@k| if the two swapped places.
   double pair_weight(std::size_t u, std::int32_t held, std::int32_t other) const {
@@ -313,6 +315,7 @@ void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const s
   norm = std::sqrt(norm);
   const double mean_year = library > 0 ? year_sum / library : 0.0;
   const double log_library = std::log1p(library);
+  const double log_two_plus_library = std::log(2.0 + library);
 
   // Where the base model tells nothing apart (the best score 0, or every
   // score alike), its score features are 0 rather than a ratio of noise,
@@ -341,6 +344,9 @@ void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const s
     row[kMeanEngagement] = fact(g, kFactMeanEngagement);
     row[kReleaseYear] = fact(g, kFactReleaseYear);
     row[kReleaseYearGap] = static_cast<float>(std::abs(fact(g, kFactReleaseYear) - mean_year));
+    const RerankCandidate& candidate = candidates[static_cast<std::size_t>(c)];
+    row[kSupport] = static_cast<float>(std::log1p(candidate.support) / log_two_plus_library);
+    row[kBestLink] = bounded(candidate.best_link);
   }
   for (std::int32_t t : profile_tags_) profile_[static_cast<std::size_t>(t)] = 0;
   profile_tags_.clear();
@@ -374,8 +380,9 @@ double rerank_fit_thread_bytes(std::int32_t candidates, const DataSize& size, in
   // (at most n / 2 held-out games times n / 2 others), twice while it grows.
   const double block = static_cast<double>(kPairsPerBlock) * (kRerankWeights + 4) * 8.0;
   const double pairs = 2.0 * (n / 2) * (n / 2) * 16.0;
-  // While the examples are gathered, a ranker's scratch per game and tag.
-  const double ranker = static_cast<double>(size.games + size.tag_entries) * 16.0;
+  // While the examples are gathered, a ranker's scratch per game (its
+  // scores, flags, touched list and candidate slot) and per tag.
+  const double ranker = static_cast<double>(size.games) * 24.0 + static_cast<double>(size.tag_entries) * 16.0;
   return std::max(threads, 1) * (block + n * kRerankWeights * 8.0 + pairs + ranker);
 }
 

@@ -26,6 +26,9 @@ std::vector<float> rerank_game_facts(const TrainingSet& data);
 struct RerankCandidate {
   std::int32_t game;
   float score;  // the base model's
+  // How many of the player's games list it among their neighbours, and the
+  // largest positive part one of them gives it (scaled as the base scales it).
+  float support = 0, best_link = 0;
 };
 
 // Builds one player's feature rows from a model image with the games'

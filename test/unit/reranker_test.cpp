@@ -111,8 +111,15 @@ TEST(Reranker, FeaturesOfOneCandidate) {
   const Recommender served(model_with_facts(data));
   RerankFeatureBuilder builder(served.view());
   Eigen::MatrixXf f;
-  builder.build({0, 1}, {{2, 2.0f}, {3, 1.0f}}, ScoreSpread{1.0, 0.5}, &f);
+  RerankCandidate tagged{2, 2.0f}, untagged{3, 1.0f};
+  tagged.support = 2;
+  tagged.best_link = 0.5f;
+  builder.build({0, 1}, {tagged, untagged}, ScoreSpread{1.0, 0.5}, &f);
   ASSERT_EQ(f.rows(), 2);
+  ASSERT_EQ(f.cols(), kRerankFeatures);
+  EXPECT_FLOAT_EQ(f(0, kSupport), std::log1p(2.0f) / std::log(4.0f));  // 2 of the player's 2 games
+  EXPECT_FLOAT_EQ(f(0, kBestLink), 0.5f);
+  EXPECT_FLOAT_EQ(f(1, kSupport), 0.0f);
   EXPECT_FLOAT_EQ(f(0, kScoreZ), 2.0f);
   EXPECT_FLOAT_EQ(f(1, kScoreZ), 0.0f);
   EXPECT_FLOAT_EQ(f(1, kScoreShare), 0.5f);
@@ -226,9 +233,114 @@ TEST(Reranker, RankSpreadIsThatOfEveryListedScore) {
   }
 }
 
+namespace {
+
+// Sparse rows from (column, value) lists, columns ascending.
+SparseRows rows_of(const std::vector<std::vector<std::pair<std::int32_t, float>>>& rows) {
+  SparseRows out;
+  for (const auto& row : rows) {
+    for (const auto& [column, value] : row) {
+      out.index.push_back(column);
+      out.value.push_back(value);
+    }
+    out.offset.push_back(out.nonzeros());
+  }
+  return out;
+}
+
+}  // namespace
+
+// rank()'s support and best link: how many of the player's games list a
+// candidate among their neighbours, and the largest part one gives it.
+TEST(Reranker, RankCountsTheSupportOfEachCandidate) {
+  GameModel model;
+  model.appids = {1, 2, 3, 4};
+  model.popularity = {0.1f, 0.1f, 0.1f, 0.1f};
+  model.blend = Blend{1, 0, 0};
+  // Game 1 lists 3 (0.5) and 4 (0.25); game 2 lists 3 (1.0).
+  model.neighbors = rows_of({{{2, 0.5f}, {3, 0.25f}}, {{2, 1.0f}}, {}, {}});
+  model.tags = rows_of({{{0, 1.0f}}, {{0, 1.0f}}, {{0, 1.0f}}, {{0, 1.0f}}});
+  model.tag_names = {"puzzle"};
+  model.rerank_facts.assign(4 * kRerankGameFacts, 0.0f);
+  Recommender recommender(model);
+  RankRequest request;
+  request.games = {{1, 1.0f}, {2, 1.0f}};
+  request.k = 2;
+  RankDetails details;
+  recommender.rank(request, no_cancel, &details);
+  ASSERT_EQ(details.features.rows(), 2);
+  // Game 3 first (1.5 against 0.25), scaled by the best, 1.5.
+  EXPECT_FLOAT_EQ(details.features(0, kSupport), std::log1p(2.0f) / std::log(4.0f));
+  EXPECT_FLOAT_EQ(details.features(0, kBestLink), 1.0f / 1.5f);
+  EXPECT_FLOAT_EQ(details.features(1, kSupport), std::log1p(1.0f) / std::log(4.0f));
+  EXPECT_FLOAT_EQ(details.features(1, kBestLink), 0.25f / 1.5f);
+  // The slots are cleared: a second call counts the same.
+  RankDetails again;
+  recommender.rank(request, no_cancel, &again);
+  EXPECT_EQ(again.features, details.features);
+}
+
+// A new game listed by its tags alone (as recommend() lists them) has no
+// support: the weights lent to it through the player's lists are not part
+// of the score it was listed by.
+TEST(Reranker, NewGameListedByTagsHasNoSupport) {
+  GameModel model;
+  model.appids = {1, 2, 3};
+  model.popularity = {0.1f, 0.1f, 0.0f};  // game 3 is new
+  model.blend = Blend{1, 1, 0};
+  model.neighbors = rows_of({{{1, 0.5f}, {2, 2.0f}}, {}, {}});
+  model.tags = rows_of({{{0, 1.0f}}, {{0, 1.0f}}, {{0, 1.0f}}});
+  model.tag_names = {"puzzle"};
+  model.rerank_facts.assign(3 * kRerankGameFacts, 0.0f);
+  Recommender recommender(model);
+  for (const bool by_tags : {false, true}) {
+    RankRequest request;
+    request.games = {{1, 1.0f}};
+    request.k = 2;
+    request.new_games_by_tags = by_tags;
+    RankDetails details;
+    const std::vector<Recommendation> listed = recommender.rank(request, no_cancel, &details);
+    ASSERT_EQ(listed.size(), 2u);
+    for (std::size_t r = 0; r < listed.size(); ++r) {
+      if (listed[r].appid != 3) continue;
+      EXPECT_EQ(details.features(static_cast<Eigen::Index>(r), kSupport) > 0, !by_tags) << "by tags " << by_tags;
+      EXPECT_EQ(details.features(static_cast<Eigen::Index>(r), kBestLink) > 0, !by_tags) << "by tags " << by_tags;
+    }
+  }
+}
+
+// A re-ranker stored in its first shape (61 numbers: eleven features, the
+// products of seven) serves as it did: it reads the first eleven features.
+TEST(Reranker, FirstShapeIsServedAsStored) {
+  EXPECT_EQ(kFirstRerankShape.stored_numbers(), 61);
+  EXPECT_EQ(kRerankShape.stored_numbers(), 84);
+  EXPECT_EQ(rerank_shape_of(61), &kFirstRerankShape);
+  EXPECT_EQ(rerank_shape_of(84), &kRerankShape);
+  EXPECT_EQ(rerank_shape_of(60), nullptr);
+  std::vector<float> numbers(61, 0.0f);
+  for (int f = 0; f < 11; ++f) numbers[static_cast<std::size_t>(11 + f)] = 1.0f;  // scales
+  numbers[22 + kLogOwners] = 1.0f;                                                // weight of owners
+  numbers[22 + 11 + 1] = 0.5f;  // the second product: score z times owners
+  const Reranker first = Reranker::from_stored(numbers.data(), 61);
+  ASSERT_TRUE(first.well_formed());
+  EXPECT_EQ(first.shape, &kFirstRerankShape);
+  EXPECT_EQ(first.stored(), numbers);
+  Eigen::MatrixXf features = Eigen::MatrixXf::Zero(3, kRerankFeatures);
+  features(0, kLogOwners) = 1;
+  features(1, kLogOwners) = 2;
+  features(1, kScoreZ) = -4;  // 2 + 0.5 * -4 * 2 = -2
+  features(2, kLogOwners) = 3;
+  features.col(kSupport).setConstant(100);  // not read by the first shape
+  const Eigen::VectorXd scores = first.score(features);
+  EXPECT_DOUBLE_EQ(scores[0], 1.0);
+  EXPECT_DOUBLE_EQ(scores[1], -2.0);
+  EXPECT_DOUBLE_EQ(scores[2], 3.0);
+  EXPECT_TRUE(Reranker::from_stored(numbers.data(), 60).empty());
+}
+
 TEST(Reranker, MemoryEstimateCountsTheFit) {
   // A million players: the fit reads kRerankFitPlayersAtMost of them, each
-  // candidate's 11 features, label and place, besides the split's copy of
+  // candidate's 13 features, label and place, besides the split's copy of
   // every training play, the tag rows, the catalog and the names, and the
   // games' facts.
   DataSize size;
@@ -240,8 +352,9 @@ TEST(Reranker, MemoryEstimateCountsTheFit) {
   size.tag_name_bytes = 2e5;
   const TrainParams off = resolve_params("hybrid", {});
   const TrainParams on = resolve_params("hybrid", {{"rerank_candidates", false, 100}});
-  const double fit = 20000.0 * 100 * (11 * 4 + 1 + 4) + 20000000.0 * kSplitBytesPerPlay + 1000000.0 * 48 + 50000.0 * 8 +
-                     53000.0 * 8 + 1e6 + 2e5 + 2 * 53000.0 * 16 + 20000.0 / 16 * (39 * 39 + 39 + 3) * 8;
+  // 13 features and the 45 products of nine: 58 weights.
+  const double fit = 20000.0 * 100 * (13 * 4 + 1 + 4) + 20000000.0 * kSplitBytesPerPlay + 1000000.0 * 48 + 50000.0 * 8 +
+                     53000.0 * 8 + 1e6 + 2e5 + 2 * 53000.0 * 16 + 20000.0 / 16 * (58 * 58 + 58 + 3) * 8;
   EXPECT_DOUBLE_EQ(rerank_fit_bytes(100, size), fit);
   EXPECT_GE(training_memory_bytes(on, size) - training_memory_bytes(off, size), fit);
   EXPECT_EQ(rerank_fit_bytes(0, size), 0);
@@ -376,7 +489,7 @@ TEST(RerankerServed, TheImageKeepsTheReranker) {
   ASSERT_TRUE(open_model_image(image.data(), image.size(), nullptr, &view).ok());
   ASSERT_TRUE(view.reranks());
   EXPECT_EQ(view.rerank_candidates, 10);
-  EXPECT_EQ(Reranker::from_stored(view.reranker).stored(), model.reranker.stored());
+  EXPECT_EQ(Reranker::from_stored(view.reranker, view.reranker_numbers).stored(), model.reranker.stored());
   EXPECT_TRUE(std::equal(model.rerank_facts.begin(), model.rerank_facts.end(), view.rerank_facts));
   // A model without one has neither section.
   GameModel plain = model;
