@@ -613,7 +613,8 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   Eigen::MatrixXf features;
   if (rerank || (details != nullptr && rerank_features_))
     features = pool_features(owned, weights, eligibility, scales, scores_spread, pool,
-                             rerank ? static_cast<std::size_t>(view_.rerank_candidates) : pool_size, cancel);
+                             rerank ? static_cast<std::size_t>(view_.rerank_candidates) : pool_size,
+                             details != nullptr || reranker_.shape->features > kSupport, cancel);
   if (rerank) {
     const std::vector<std::int32_t> order = reranker_.served_order(features);
     const std::vector<Scored> base(pool.begin(), pool.begin() + features.rows());
@@ -649,13 +650,15 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
 Eigen::MatrixXf Recommender::pool_features(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
                                            const Eligibility& eligibility, const Scales& scales,
                                            const ScoreSpread& spread, const std::vector<Scored>& pool,
-                                           std::size_t count, CancelCheck& cancel) {
+                                           std::size_t count, bool reads_support, CancelCheck& cancel) {
   std::vector<RerankCandidate> candidates(std::min(pool.size(), count));
   for (std::size_t c = 0; c < candidates.size(); ++c) {
     candidates[c].game = pool[c].index;
     candidates[c].score = pool[c].score;
   }
-  add_support(owned, weights, eligibility, scales, candidates, cancel);
+  // A re-ranker of the first shape (a model stored before them) does not
+  // read the support and the best link: serving it skips their walk.
+  if (reads_support) add_support(owned, weights, eligibility, scales, candidates, cancel);
   Eigen::MatrixXf features;
   rerank_features_->build(owned, candidates, spread, &features);
   return features;

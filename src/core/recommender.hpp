@@ -151,10 +151,12 @@ class Recommender {
   void reserve_new_games(const Scales& scales, const Eligibility& eligibility, std::size_t slots, std::size_t k,
                          std::vector<Scored>& chosen, CancelCheck& cancel) const;
   bool is_new_game(std::int32_t game) const { return view_.popularity[game] == 0; }
-  // The re-ranker's features of the pool's first `count` games.
+  // The re-ranker's features of the pool's first `count` games (the support
+  // and the best link 0 unless `reads_support`).
   Eigen::MatrixXf pool_features(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
                                 const Eligibility& eligibility, const Scales& scales, const ScoreSpread& spread,
-                                const std::vector<Scored>& pool, std::size_t count, CancelCheck& cancel);
+                                const std::vector<Scored>& pool, std::size_t count, bool reads_support,
+                                CancelCheck& cancel);
   // Each candidate's support and best link (kSupport, kBestLink) from the
   // player's neighbour lists.
   void add_support(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
