@@ -14,9 +14,7 @@ namespace {
 // added in chunk order, so the fit does not depend on the thread count.
 constexpr std::int64_t kExamplesPerChunk = 16;
 constexpr int kNewtonSteps = 30;
-// Pairs whose differences are held at once: a player's pairs are summed in
-// blocks of this many, so a pass holds at most this many rows per thread.
-constexpr std::size_t kPairsPerBlock = 4096;
+constexpr double kConverged = 1e-6;
 // The score features are bounded by this, and computed only from spreads
 // above kTiny.
 constexpr double kScoreFeatureBound = 1000;
@@ -128,7 +126,7 @@ class LambdaFit {
   }
 
   // A pair's weight: |change of the player's NDCG@k| if the two swapped places.
-  double pair_weight(std::size_t u, std::int32_t held, std::int32_t other) const {
+  double pair_weight(std::size_t u, Eigen::Index held, Eigen::Index other) const {
     const std::vector<std::int32_t>& place = places_[u];
     return std::abs(place_gain(place[static_cast<std::size_t>(held)], k_) -
                     place_gain(place[static_cast<std::size_t>(other)], k_)) /
@@ -159,48 +157,67 @@ class LambdaFit {
     if (pass == Pass::derivatives) {
       total.gradient += l2_ * w;
       total.hessian.diagonal().array() += l2_;
+      total.hessian = total.hessian.selfadjointView<Eigen::Lower>();
     }
     return total;
   }
 
+  // One player's part of the pass.  The pairs' loss reads only the
+  // candidates' scores, and their derivatives fold into per-candidate sums:
+  // the gradient is gᵀ v and the Hessian gᵀ L g, with L the Laplacian of
+  // the pairs' curvatures.  Its cost grows with the candidates, not with
+  // the pairs times the weights squared.
   void add_example(std::size_t u, const Eigen::VectorXd& w, Pass pass, PartialSums& into) const {
     const RerankExample& e = examples_[u];
-    const auto n = static_cast<std::int32_t>(e.relevant.size());
-    std::vector<std::pair<std::int32_t, std::int32_t>> pairs;
-    std::vector<double> weights;
-    for (std::int32_t p = 0; p < n; ++p) {
-      if (!e.relevant[static_cast<std::size_t>(p)]) continue;
-      for (std::int32_t q = 0; q < n; ++q) {
-        if (e.relevant[static_cast<std::size_t>(q)]) continue;
-        const double weight = pair_weight(u, p, q);
-        into.pair_weight += weight;
-        into.pairs += 1;
-        if (weight <= 0 || pass == Pass::weigh) continue;
-        pairs.emplace_back(p, q);
-        weights.push_back(weight * weight_scale_);
-      }
+    const auto n = static_cast<Eigen::Index>(e.relevant.size());
+    std::vector<Eigen::Index> held;
+    for (Eigen::Index p = 0; p < n; ++p)
+      if (e.relevant[static_cast<std::size_t>(p)]) held.push_back(p);
+    if (pass == Pass::weigh) {
+      for (Eigen::Index p : held)
+        for (Eigen::Index q = 0; q < n; ++q)
+          if (!e.relevant[static_cast<std::size_t>(q)]) {
+            into.pair_weight += pair_weight(u, p, q);
+            into.pairs += 1;
+          }
+      return;
     }
-    if (pairs.empty()) return;
+    if (held.empty() || static_cast<Eigen::Index>(held.size()) == n) return;
     const Eigen::MatrixXd g = expanded(u);
-    for (std::size_t first = 0; first < pairs.size(); first += kPairsPerBlock) {
-      const std::size_t rows = std::min(kPairsPerBlock, pairs.size() - first);
-      Eigen::MatrixXd d(static_cast<Eigen::Index>(rows), kRerankWeights);
-      for (std::size_t i = 0; i < rows; ++i)
-        d.row(static_cast<Eigen::Index>(i)) = g.row(pairs[first + i].first) - g.row(pairs[first + i].second);
-      const Eigen::VectorXd z = d * w;
-      Eigen::VectorXd slope(z.size()), curvature(z.size());
-      for (Eigen::Index i = 0; i < z.size(); ++i) {
-        const double weight = weights[first + static_cast<std::size_t>(i)];
+    const Eigen::VectorXd score = g * w;
+    Eigen::VectorXd slope_sum = Eigen::VectorXd::Zero(n);      // v
+    Eigen::VectorXd curvature_sum = Eigen::VectorXd::Zero(n);  // L's diagonal
+    // Row i: the curvature of the pair (held[i], q), L's off-diagonal negated.
+    Eigen::MatrixXd cross = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(held.size()), n);
+    for (std::size_t i = 0; i < held.size(); ++i) {
+      const Eigen::Index p = held[i];
+      for (Eigen::Index q = 0; q < n; ++q) {
+        if (e.relevant[static_cast<std::size_t>(q)]) continue;
+        const double weight = pair_weight(u, p, q) * weight_scale_;
+        if (weight <= 0) continue;
+        const double z = score[p] - score[q];
         // log(1 + exp(-z)) without overflow
-        into.loss += weight * (z[i] > 0 ? std::log1p(std::exp(-z[i])) : -z[i] + std::log1p(std::exp(z[i])));
-        const double sigmoid = 1.0 / (1.0 + std::exp(-z[i]));
-        slope[i] = -weight * (1.0 - sigmoid);
-        curvature[i] = weight * sigmoid * (1.0 - sigmoid);
+        into.loss += weight * (z > 0 ? std::log1p(std::exp(-z)) : -z + std::log1p(std::exp(z)));
+        const double sigmoid = 1.0 / (1.0 + std::exp(-z));
+        const double slope = -weight * (1.0 - sigmoid), curvature = weight * sigmoid * (1.0 - sigmoid);
+        slope_sum[p] += slope;
+        slope_sum[q] -= slope;
+        curvature_sum[p] += curvature;
+        curvature_sum[q] += curvature;
+        cross(static_cast<Eigen::Index>(i), q) = curvature;
       }
-      if (pass != Pass::derivatives) continue;
-      into.gradient.noalias() += d.transpose() * slope;
-      into.hessian.noalias() += d.transpose() * curvature.asDiagonal() * d;
     }
+    if (pass != Pass::derivatives) return;
+    into.gradient.noalias() += g.transpose() * slope_sum;
+    // gᵀ L g = gᵀ diag(curvature_sum) g - Σ_i (g_p h_iᵀ + h_i g_pᵀ), h = cross g;
+    // the lower triangle only (sums() mirrors it).
+    const Eigen::MatrixXd rooted = curvature_sum.cwiseSqrt().asDiagonal() * g;
+    into.hessian.selfadjointView<Eigen::Lower>().rankUpdate(rooted.transpose());
+    const Eigen::MatrixXd h = cross * g;
+    Eigen::MatrixXd held_rows(static_cast<Eigen::Index>(held.size()), g.cols());
+    for (std::size_t i = 0; i < held.size(); ++i) held_rows.row(static_cast<Eigen::Index>(i)) = g.row(held[i]);
+    const Eigen::MatrixXd both = held_rows.transpose() * h;
+    into.hessian.triangularView<Eigen::Lower>() -= both + both.transpose();
   }
 
   // Newton's method with a backtracking line search, from w.
@@ -209,7 +226,9 @@ class LambdaFit {
       const PartialSums at = sums(w, Pass::derivatives);
       const Eigen::VectorXd direction = at.hessian.ldlt().solve(-at.gradient);
       const double slope = at.gradient.dot(direction);
-      if (!(slope < -1e-10 * std::max(1.0, std::abs(at.loss)))) return;  // converged
+      // Converged: Newton's predicted decrease is a millionth of the loss
+      // (it falls quadratically; a further step moves no list).
+      if (!(slope < -kConverged * std::max(1.0, std::abs(at.loss)))) return;
       double t = 1;
       bool moved = false;
       for (int halving = 0; halving < 30; ++halving, t /= 2) {
@@ -375,15 +394,14 @@ double rerank_fit_bytes(std::int32_t candidates, const DataSize& size) {
 double rerank_fit_thread_bytes(std::int32_t candidates, const DataSize& size, int threads) {
   if (candidates <= 0) return 0;
   const double n = candidates;
-  // A block of pair differences with their weights, a player's expanded
-  // features (double), and the list of a player's pairs with their weights
-  // (at most n / 2 held-out games times n / 2 others), twice while it grows.
-  const double block = static_cast<double>(kPairsPerBlock) * (kRerankWeights + 4) * 8.0;
-  const double pairs = 2.0 * (n / 2) * (n / 2) * 16.0;
+  // A player's expanded features and their rows weighed by the curvatures,
+  // the curvatures of its pairs (at most n held-out games times n), and
+  // a few vectors and W x W products of n or W numbers (double).
+  const double player = (3.0 * n * kRerankWeights + n * n + 4.0 * n + 2.0 * kRerankWeights * kRerankWeights) * 8.0;
   // While the examples are gathered, a ranker's scratch per game (its
   // scores, flags, touched list and candidate slot) and per tag.
   const double ranker = static_cast<double>(size.games) * 24.0 + static_cast<double>(size.tag_entries) * 16.0;
-  return std::max(threads, 1) * (block + n * kRerankWeights * 8.0 + pairs + ranker);
+  return std::max(threads, 1) * (player + ranker);
 }
 
 Reranker fit_reranker(const std::vector<RerankExample>& examples, std::int32_t k, double l2, int rounds,
