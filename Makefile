@@ -22,7 +22,7 @@ REGRESS     += privilege_stash_written_by_superusers_only drop_guard_follows_cas
 # One algorithm registry; the grants of the maintenance and catalog roles.
 REGRESS     += algorithm_registry role_maintenance role_catalog maintenance_training_checked_at_commit
 REGRESS     += ease_rdlae_parameters stored_model_without_rdlae_keys
-REGRESS     += train_at_sql_1_5_keeps_plain_ease_default
+REGRESS     += train_at_sql_1_5_keeps_plain_ease_default train_at_sql_1_6_keeps_no_reranker
 # Arguments read by name from one declaration per function.
 REGRESS     += arguments_read_by_declared_name
 # Threads in the core; the shared model image; names read from the catalog.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# What the re-ranker costs on a database's own tables: trains the default
-# hybrid and the same with rerank_candidates 100, alternately, and serves
+# What the re-ranker costs on a database's own tables: trains the hybrid
+# without it (rerank_candidates 0) and with it (100, the default since SQL
+# 1.7), alternately, and serves
 # recommend(player, 10) for a fixed set of players from each model in fresh
 # sessions (the image built first, then timed); prints the medians and their
 # ratios (re-ranked / plain).  Usage:

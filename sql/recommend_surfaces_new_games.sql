@@ -26,10 +26,17 @@ SELECT p, CASE WHEN p <= 20 THEN 100 ELSE 200 END + g, 1 + (p * g) % 30
  WHERE (p + g) % 3 <> 0
 UNION ALL SELECT p, 300, 2 FROM generate_series(1, 40) AS p;
 SELECT steam_rec.refresh_engagement() >= 0 AS scored;
-SELECT steam_rec.train() > 0 AS trained;
+SELECT steam_rec.train('hybrid', '{"rerank_candidates": 0}') > 0 AS trained_without_reranker;
 
--- By default a new game has no owners to speak for it: it is not listed.
+-- By default no place is kept for new games, and a new game has no owners
+-- to speak for it: the base model does not list it.
 SHOW steam_rec.new_game_slots;
+SELECT count(*) FILTER (WHERE appid IN (199, 299)) AS new_games_listed, count(*) AS listed
+  FROM steam_rec.recommend(1, k => 3);
+-- The re-ranker (the default hybrid's) reads each candidate's tags against
+-- the player's, and may move one up: here the new strategy game, for the
+-- strategy fan.
+SELECT steam_rec.train() > 0 AS trained;
 SELECT count(*) FILTER (WHERE appid IN (199, 299)) AS new_games_listed, count(*) AS listed
   FROM steam_rec.recommend(1, k => 3);
 

@@ -63,7 +63,7 @@ std::string parameters_json(const AlgorithmSpec& algorithm, Defaults defaults_of
     else
       json += ", \"default\": " + number(spec.get(defaults), spec.kind) + ", \"min\": " + number(spec.min, spec.kind) +
               ", \"max\": " + number(spec.max, spec.kind);
-    if (spec.kind != ParamKind::text && !std::isnan(spec.absent) && defaults_of == Defaults::current)
+    if (spec.kind != ParamKind::text && !std::isnan(spec.absent) && !sql_predates_change(spec, defaults_of))
       json += ", \"absent\": " + number(spec.absent, spec.kind);
     if (!bases.empty()) json += ", \"bases\": " + list(split_bases(bases));
     json += "}";

@@ -13,9 +13,9 @@ namespace steam_rec::rec {
 // "max": ...} or, for text, "values": [...]; a number whose missing key a
 // stored model reads as something else than the default also has "absent";
 // a parameter only some bases of a combining algorithm take also names them
-// in "bases": [...]}.  With Defaults::before_changes (a database whose SQL
-// predates a default's change) the defaults are those train() uses there, and
-// "absent" is left out: that SQL had no such key.
-std::string parameters_json(const AlgorithmSpec& algorithm, Defaults defaults = Defaults::current);
+// in "bases": [...]}.  The defaults are those train() uses under `defaults`
+// (an older SQL's, or none for the re-ranker on Citus), and a key whose
+// change that SQL predates has no "absent": its default is that value.
+std::string parameters_json(const AlgorithmSpec& algorithm, Defaults defaults = Defaults{});
 
 }  // namespace steam_rec::rec

@@ -247,9 +247,15 @@ std::vector<std::string> solver_names() { return {std::begin(kSolvers), std::end
                                                                                                                   nullptr  \
   }
 
-// The spec, with the value a stored model lacking its key was trained with.
-ParameterSpec absent_reads_as(ParameterSpec spec, double absent) {
+// The SQL versions (major * 100 + minor) defaults changed in.
+constexpr int kSql1_6 = 106;
+constexpr int kSql1_7 = 107;
+
+// The spec, with the value a stored model lacking its key was trained with,
+// which was also the behaviour before SQL `changed_in`.
+ParameterSpec absent_reads_as(ParameterSpec spec, double absent, int changed_in) {
   spec.absent = absent;
+  spec.default_changed_in = changed_in;
   return spec;
 }
 
@@ -259,14 +265,31 @@ ParameterSpec weighs_catalog(ParameterSpec spec) {
   return spec;
 }
 
-// The spec of a key whose default changed from `before` (older SQL keeps it).
-ParameterSpec default_was(ParameterSpec spec, double before) {
-  spec.absent = before;
+// The spec of a key whose default changed from `before` in SQL `changed_in`
+// (older SQL keeps it).
+ParameterSpec default_was(ParameterSpec spec, double before, int changed_in) {
+  spec = absent_reads_as(spec, before, changed_in);
   spec.key_existed_before = true;
   return spec;
 }
 
+// The spec of the key whose default re-ranks: off where the re-ranker
+// cannot be stored.
+ParameterSpec needs_stored_reranker(ParameterSpec spec) {
+  spec.default_needs_stored_reranker = true;
+  return spec;
+}
+
 }  // namespace
+
+bool sql_predates_change(const ParameterSpec& spec, const Defaults& defaults) {
+  return !std::isnan(spec.absent) && defaults.sql_version < spec.default_changed_in;
+}
+
+bool default_is_absent(const ParameterSpec& spec, const Defaults& defaults) {
+  return sql_predates_change(spec, defaults) ||
+         (!std::isnan(spec.absent) && spec.default_needs_stored_reranker && !defaults.stores_reranker);
+}
 
 const std::vector<ParameterSpec>& parameter_specs() {
   using K = ParamKind;
@@ -281,14 +304,14 @@ const std::vector<ParameterSpec>& parameter_specs() {
       STEAM_REC_NUMBER(bm25_b, K::number, false, 0, 1),
       STEAM_REC_NUMBER(lambda, K::number, false, 1e-3, kHuge),
       // RDLAE is EASE's default since 1.6; a model stored before was plain EASE.
-      absent_reads_as(STEAM_REC_NUMBER(dropout, K::number, false, 0, 0.95), 0),
-      absent_reads_as(STEAM_REC_NUMBER(diagonal_relaxation, K::number, false, 0, 1), 0),
+      absent_reads_as(STEAM_REC_NUMBER(dropout, K::number, false, 0, 0.95), 0, kSql1_6),
+      absent_reads_as(STEAM_REC_NUMBER(diagonal_relaxation, K::number, false, 0, 1), 0, kSql1_6),
       STEAM_REC_NUMBER(max_games, K::integer, false, 2, 100000),
       // New in 1.6 with defaults 2, 1 and 2; a model stored before added no
       // catalog facts to its Gram.
-      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(catalog_name_weight, K::number, false, 0, 1000), 0)),
-      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(catalog_studio_weight, K::number, false, 0, 1000), 0)),
-      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(catalog_series_weight, K::number, false, 0, 1000), 0)),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(catalog_name_weight, K::number, false, 0, 1000), 0, kSql1_6)),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(catalog_studio_weight, K::number, false, 0, 1000), 0, kSql1_6)),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(catalog_series_weight, K::number, false, 0, 1000), 0, kSql1_6)),
       STEAM_REC_NUMBER(popularity_exponent, K::number, false, 0, 2),
       STEAM_REC_NUMBER(knn_weight, K::number, false, 0, 1),
       STEAM_REC_NUMBER(rp3_weight, K::number, false, 0, 1),
@@ -299,10 +322,10 @@ const std::vector<ParameterSpec>& parameter_specs() {
       STEAM_REC_NUMBER(iterations, K::integer, false, 1, 200),
       // 5 and 0.25 since 1.6, which transfer from evaluate() to the full
       // tables; 0.02 and 1 before (every model stores both keys).
-      default_was(STEAM_REC_NUMBER(regularization, K::number, false, 0, kHuge), static_cast<double>(0.02f)),
+      default_was(STEAM_REC_NUMBER(regularization, K::number, false, 0, kHuge), static_cast<double>(0.02f), kSql1_6),
       STEAM_REC_NUMBER(alpha, K::number, false, 0, 1e6),
       STEAM_REC_NUMBER(unobserved_weight, K::number, false, 1e-6, 1e3),
-      default_was(STEAM_REC_NUMBER(exponent, K::number, false, 0, 2), 1),
+      default_was(STEAM_REC_NUMBER(exponent, K::number, false, 0, 2), 1, kSql1_6),
       STEAM_REC_NUMBER(seed, K::integer, false, 0, 2147483647),
       STEAM_REC_NUMBER(cg_steps, K::integer, false, 1, 64),
       {"solver", K::text, false, 0, 0, nullptr, nullptr, solver_names,
@@ -315,24 +338,26 @@ const std::vector<ParameterSpec>& parameter_specs() {
       STEAM_REC_NUMBER(content_weight, K::number, false, 0, 1),
       // New in 1.6 with default 1; a model stored before lent new games no
       // weights and did not scale them by tag popularity.
-      absent_reads_as(STEAM_REC_NUMBER(new_game_weight, K::number, false, 0, 100), 0),
-      absent_reads_as(STEAM_REC_NUMBER(tag_popularity_exponent, K::number, false, 0, 10), 0),
+      absent_reads_as(STEAM_REC_NUMBER(new_game_weight, K::number, false, 0, 100), 0, kSql1_6),
+      absent_reads_as(STEAM_REC_NUMBER(tag_popularity_exponent, K::number, false, 0, 10), 0, kSql1_6),
       // New in 1.6 with default 1; a model stored before lent through tag
       // neighbours only.
-      absent_reads_as(STEAM_REC_NUMBER(tag_ridge_weight, K::number, false, 0, 100), 0),
+      absent_reads_as(STEAM_REC_NUMBER(tag_ridge_weight, K::number, false, 0, 100), 0, kSql1_6),
       // New in 1.6 with defaults 3 and 30; a model stored before lent new
       // games nothing from the catalog.
-      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(studio_weight, K::number, false, 0, 1000), 0)),
-      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(series_weight, K::number, false, 0, 1000), 0)),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(studio_weight, K::number, false, 0, 1000), 0, kSql1_6)),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(series_weight, K::number, false, 0, 1000), 0, kSql1_6)),
       // New in 1.6 with default 15; a model stored before lent new games
       // nothing for the words of their names.
-      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(name_word_weight, K::number, false, 0, 1000), 0)),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(name_word_weight, K::number, false, 0, 1000), 0, kSql1_6)),
       // New in 1.6; a model stored before did not weigh lent weights by
       // release dates.
-      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(release_years_scale, K::number, false, 0, 1000), 0)),
+      weighs_catalog(absent_reads_as(STEAM_REC_NUMBER(release_years_scale, K::number, false, 0, 1000), 0, kSql1_6)),
       // The re-ranker reads release dates only where the base's catalog
       // weights have the catalog read (else every date counts as unknown).
-      STEAM_REC_NUMBER(rerank_candidates, K::integer, false, 0, kRerankCandidatesAtMost),
+      // 100 since 1.7, which stores the re-ranker; 0 before and on Citus.
+      needs_stored_reranker(
+          default_was(STEAM_REC_NUMBER(rerank_candidates, K::integer, false, 0, kRerankCandidatesAtMost), 0, kSql1_7)),
       {"weighting", K::text, false, 0, 0, nullptr, nullptr, weighting_names,
        [](const TrainParams& p) { return std::string(kWeightings[static_cast<int>(p.weighting)]); },
        [](TrainParams& p, const std::string& v) {

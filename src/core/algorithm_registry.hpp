@@ -42,10 +42,21 @@ struct ParameterSpec {
   // changed): models of then store it and that SQL names it, so it is kept in
   // the parameters a database at that SQL stores.
   bool key_existed_before = false;
+  // The SQL version (major * 100 + minor) whose train() first took today's
+  // default rather than `absent`; older SQL keeps `absent` (Defaults).
+  int default_changed_in = 0;
+  // Its default holds only where the re-ranker can be stored: elsewhere it
+  // is `absent` (Defaults::stores_reranker).
+  bool default_needs_stored_reranker = false;
   // It weighs the catalog's facts: a value above 0 asks training to read
   // catalog_cache (catalog_parameters()).
   bool weighs_catalog = false;
 };
+
+// Whether, under `defaults`, a key not given takes its "absent" value.
+bool default_is_absent(const ParameterSpec& spec, const Defaults& defaults);
+// Whether a database at the SQL of `defaults` predates the key's change.
+bool sql_predates_change(const ParameterSpec& spec, const Defaults& defaults);
 
 // One algorithm: what it is, what it takes, how it trains, what it stores,
 // what it costs in memory and how serving blends its scores.

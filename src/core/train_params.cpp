@@ -34,6 +34,9 @@ TrainParams defaults_of(const std::string& algorithm) {
   TrainParams params;
   params.algorithm = parse_algorithm(algorithm);
   params.base = default_base_of(params.algorithm);
+  // Only the algorithm that takes the key is re-ranked.
+  static const ParameterSpec* const rerank = find_parameter("rerank_candidates");
+  if (!takes_parameter(*rerank, params)) params.rerank_candidates = 0;
   return params;
 }
 
@@ -75,11 +78,12 @@ bool names_key(const std::vector<ParamValue>& values, const char* key) {
   return std::any_of(values.begin(), values.end(), [&](const ParamValue& value) { return value.key == key; });
 }
 
-// Sets each key `params` takes that has an "absent" value and is not among
-// `values` to that value: what the algorithm did before its default changed.
-void set_absent_values(TrainParams& params, const std::vector<ParamValue>& values) {
+// Sets each key `params` takes that is not among `values`, and that
+// `defaults` give their "absent" value, to that value: what the algorithm did
+// before its default changed.
+void set_absent_values(TrainParams& params, const std::vector<ParamValue>& values, const Defaults& defaults) {
   for (const ParameterSpec& spec : parameter_specs())
-    if (!std::isnan(spec.absent) && takes_parameter(spec, params) && !names_key(values, spec.key))
+    if (default_is_absent(spec, defaults) && takes_parameter(spec, params) && !names_key(values, spec.key))
       spec.set(params, spec.absent);
 }
 
@@ -112,7 +116,7 @@ TrainParams resolve_params(const std::string& algorithm, const std::vector<Param
   for (const ParamValue& value : given)
     if (value.key == "base" && takes_parameter(*base, params)) set_text(params, *base, value);
   // Older SQL keeps the defaults it had: the values given below still win.
-  if (defaults == Defaults::before_changes) set_absent_values(params, given);
+  set_absent_values(params, given, defaults);
   for (const ParamValue& value : given) {
     const ParameterSpec* spec = find_parameter(value.key);
     if (spec == base && takes_parameter(*base, params)) continue;
@@ -142,8 +146,9 @@ TrainParams restore_params(const std::string& algorithm, const std::vector<Param
       const std::vector<std::string> bases = base->values();
       if (std::find(bases.begin(), bases.end(), value.text) != bases.end()) base->set_text(params, value.text);
     }
-  // Keys newer than the model: what it was trained with, not today's default.
-  set_absent_values(params, stored);
+  // Keys newer than the model: what it was trained with, not today's default
+  // (as SQL older than every change would resolve them).
+  set_absent_values(params, stored, Defaults::of_sql(0, 0));
   for (const ParamValue& value : stored) {
     const ParameterSpec* spec = find_parameter(value.key);
     if (spec == nullptr || spec == base) continue;
@@ -164,9 +169,7 @@ std::vector<ParamValue> describe_params(const TrainParams& params, Defaults defa
   std::vector<ParamValue> result;
   for (const ParameterSpec& spec : parameter_specs()) {
     if (!takes_parameter(spec, params)) continue;
-    if (defaults == Defaults::before_changes && !std::isnan(spec.absent) && !spec.key_existed_before &&
-        spec.get(params) == spec.absent)
-      continue;
+    if (sql_predates_change(spec, defaults) && !spec.key_existed_before && spec.get(params) == spec.absent) continue;
     if (spec.kind == ParamKind::text)
       result.push_back(ParamValue{spec.key, true, 0, spec.get_text(params)});
     else

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -134,10 +135,28 @@ struct TrainParams {
   float release_years_scale = 8;
   // hybrid: re-order each player's best this many by the re-ranker
   // (reranker.hpp), fitted by training on a split of its rows
-  // (rerank_training.hpp; 0: off).  Measured by evaluate() only: the model
-  // tables have no place for it, so the SQL train() refuses it.  Its fit's
-  // memory is counted (rerank_fit_bytes()).
-  std::int32_t rerank_candidates = 0;
+  // (rerank_training.hpp; 0: off; 100 since SQL 1.7, chosen with
+  // evaluate(validation => true), docs/quality.md).  Stored in
+  // model_rerankers, so 0 where that table is not (SQL 1.6 and older, a
+  // Citus cluster).  Its fit's memory is counted (rerank_fit_bytes()).
+  std::int32_t rerank_candidates = 100;
+};
+
+// Which defaults a key not given takes.  One library serves every SQL
+// version, and a default is part of train()'s behaviour: a database whose
+// SQL predates a key's change (the registry's default_changed_in) keeps what
+// it had, the key's "absent" value.  A database that cannot store a
+// re-ranker (a Citus cluster) gets none unless it asks for one.
+struct Defaults {
+  // The installed SQL's version as major * 100 + minor (1.6: 106); the
+  // newest unless told.
+  int sql_version = std::numeric_limits<int>::max();
+  bool stores_reranker = true;
+  static Defaults of_sql(int major, int minor) {
+    Defaults defaults;
+    defaults.sql_version = major * 100 + minor;
+    return defaults;
+  }
 };
 
 struct ParamValue {
@@ -157,12 +176,10 @@ const AlgorithmSpec* parse_algorithm(const std::string& name);
 // Throws InvalidArgument for an unknown key (listing the allowed ones), a key
 // of another base of a combining algorithm (naming the base it belongs to), a value of the wrong
 // kind or out of range (naming the range).
-// `defaults` says what a key not given takes: today's default, or, for a
-// database whose SQL predates a default's change (served as that SQL was),
-// the registry's "absent" value, what the algorithm did before.
-enum class Defaults { current, before_changes };
+// `defaults` says what a key not given takes: today's default, or the
+// registry's "absent" value, what the algorithm did before (Defaults).
 TrainParams resolve_params(const std::string& algorithm, const std::vector<ParamValue>& given,
-                           Defaults defaults = Defaults::current);
+                           Defaults defaults = Defaults{});
 // The parameters of a stored model, for serving it.  Never throws for a value:
 // a stored model must always load, even if a later version narrowed a range
 // or dropped a key.  Unknown keys and unreadable text keep their defaults;
@@ -172,10 +189,10 @@ TrainParams resolve_params(const std::string& algorithm, const std::vector<Param
 // Throws InvalidArgument only for an unknown algorithm.
 TrainParams restore_params(const std::string& algorithm, const std::vector<ParamValue>& stored);
 // The parameters that apply to the algorithm, defaults included.  With
-// Defaults::before_changes (a database whose SQL predates a default's
-// change), a key new since then at its "absent" value is left out: that SQL
-// has no name for it, and the update to the newer SQL writes it in again.
-std::vector<ParamValue> describe_params(const TrainParams& params, Defaults defaults = Defaults::current);
+// the defaults of a database whose SQL predates a key's change, a key new
+// since then at its "absent" value is left out: that SQL has no name for it,
+// and the update to the newer SQL writes it in again.
+std::vector<ParamValue> describe_params(const TrainParams& params, Defaults defaults = Defaults{});
 // A described number as JSON text that reads back to the same value:
 // integers without a fraction, floats with the fewest digits that give back
 // the same float.

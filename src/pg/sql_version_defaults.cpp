@@ -1,12 +1,25 @@
 #include "pg/sql_version_defaults.hpp"
 
+#include <cstdlib>
+
+#include "pg/direct_read.hpp"
 #include "pg/postgres.hpp"
 #include "pg/version_check.hpp"
 
 namespace steam_rec::pg {
 
 rec::Defaults defaults_of_installed_sql() {
-  return installed_sql_older_than(kDefaultsChangedIn) ? rec::Defaults::before_changes : rec::Defaults::current;
+  rec::Defaults defaults;
+  defaults.stores_reranker = !citus_installed();
+  char* installed = installed_sql_version();
+  if (installed == nullptr) return defaults;  // not installed: the newest
+  // "major.minor"; the versions steam_rec has shipped are all of that form.
+  char* rest = nullptr;
+  const long major = std::strtol(installed, &rest, 10);
+  const long minor = *rest == '.' ? std::strtol(rest + 1, nullptr, 10) : 0;
+  defaults.sql_version = static_cast<int>(major * 100 + minor);
+  pfree(installed);
+  return defaults;
 }
 
 }  // namespace steam_rec::pg

@@ -54,7 +54,7 @@ struct Training {
   rec::TrainingSet data;
   rec::GameModel model;
   rec::DataSize size;
-  rec::Defaults defaults = rec::Defaults::current;  // those of the installed SQL
+  rec::Defaults defaults;  // those of the installed SQL
   std::vector<rec::ParamValue> described;
   GatheredSums gathered;        // on a Citus coordinator, from partial sums
   rec::SparseRows stored_rows;  // the neighbour rows of the statement being written

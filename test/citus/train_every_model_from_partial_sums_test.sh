@@ -33,7 +33,7 @@ check() {
   echo "  $what on the cluster: $path"
   assert_true "$what: trained from the partial sums of both workers" \
     "grep -q 'from the partial sums of 2 workers, [0-9]* bytes received' <<<'$path'"
-  single -c "SELECT steam_rec.train('$algorithm', '$params')" >/dev/null
+  single -c "SELECT steam_rec.train('$algorithm', '$(params_stored_by coordinator)')" >/dev/null
   coordinator -c "$model" >"$one"
   single -c "$model" >"$two"
   assert_equal "$what: the same neighbours, content neighbours, weights, tags and popularity (within 1e-6)" \

@@ -82,14 +82,14 @@ TEST(CatalogMemoryEstimate, CountedOnlyForParametersThatReadTheCatalog) {
   size.interactions = 1000;
   DataSize with_catalog = size;
   with_catalog.catalog_bytes = 1e8;
-  const TrainParams ease = resolve_params("ease", {}, Defaults::current);
+  const TrainParams ease = resolve_params("ease", {}, Defaults{});
   EXPECT_DOUBLE_EQ(training_memory_bytes(ease, with_catalog) - training_memory_bytes(ease, size), 1e8);
   const TrainParams plain_ease =
       resolve_params("ease",
                      {ParamValue{"catalog_name_weight", false, 0}, ParamValue{"catalog_studio_weight", false, 0},
                       ParamValue{"catalog_series_weight", false, 0}},
-                     Defaults::current);
+                     Defaults{});
   EXPECT_DOUBLE_EQ(training_memory_bytes(plain_ease, with_catalog), training_memory_bytes(plain_ease, size));
-  const TrainParams popularity = resolve_params("popularity", {}, Defaults::current);
+  const TrainParams popularity = resolve_params("popularity", {}, Defaults{});
   EXPECT_DOUBLE_EQ(training_memory_bytes(popularity, with_catalog), training_memory_bytes(popularity, size));
 }

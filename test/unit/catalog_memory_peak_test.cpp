@@ -160,7 +160,7 @@ TEST(CatalogMemoryPeak, AnEvaluationBuildsTheCatalogOnlyForAnAlgorithmThatReadsI
   };
   const Evaluation with = world(true), without = world(false);
   auto extra = [&](const char* algorithm) {
-    const TrainParams params = resolve_params(algorithm, {}, Defaults::current);
+    const TrainParams params = resolve_params(algorithm, {}, Defaults{});
     return peak_bytes([&] { with.evaluate(params, no_cancel); }) -
            peak_bytes([&] { without.evaluate(params, no_cancel); });
   };
@@ -189,7 +189,7 @@ TEST(TagNameMemoryPeak, TheEstimateCoversDistinctNames) {
         data.add_tag(1 + t % 40, distinct ? word(t, length) : std::string(static_cast<std::size_t>(length), 'x'), 1);
       data.finish(no_cancel);
       if (distinct) estimate = data.tag_name_bytes_added();
-      const GameModel model = train(data, resolve_params("itemknn", {}, Defaults::current), no_cancel);
+      const GameModel model = train(data, resolve_params("itemknn", {}, Defaults{}), no_cancel);
       EXPECT_EQ(model.tag_names.size(), distinct ? 20000u : 1u);
     };
     const std::int64_t extra = peak_bytes([&] { build_and_train(true); }) - peak_bytes([&] { build_and_train(false); });

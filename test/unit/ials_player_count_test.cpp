@@ -113,19 +113,19 @@ TEST(IalsPlayerCount, StoredModelFoldsInWithTheFormItWasTrainedWith) {
   EXPECT_LT((x - by_hand(model.fold_in, 0.02f * 4)).norm(), 1e-5f * x.norm());
 
   for (const TrainParams& older :
-       {restore_params("ials", {}), resolve_params("ials", {}, Defaults::before_changes),
-        resolve_params("hybrid", {ParamValue{"base", true, 0, "ials"}}, Defaults::before_changes)}) {
+       {restore_params("ials", {}), resolve_params("ials", {}, Defaults::of_sql(1, 5)),
+        resolve_params("hybrid", {ParamValue{"base", true, 0, "ials"}}, Defaults::of_sql(1, 5))}) {
     EXPECT_FLOAT_EQ(older.regularization, 0.02f);
     EXPECT_FLOAT_EQ(older.exponent, 1.0f);
   }
   // There both keys are still stored: that SQL has them.
   int kept = 0;
   for (const ParamValue& value :
-       describe_params(resolve_params("ials", {}, Defaults::before_changes), Defaults::before_changes))
+       describe_params(resolve_params("ials", {}, Defaults::of_sql(1, 5)), Defaults::of_sql(1, 5)))
     if (value.key == "regularization" || value.key == "exponent") ++kept;
   EXPECT_EQ(kept, 2);
   // A value given still wins over the former default.
-  EXPECT_FLOAT_EQ(resolve_params("ials", {ParamValue{"exponent", false, 0.5, ""}}, Defaults::before_changes).exponent,
+  EXPECT_FLOAT_EQ(resolve_params("ials", {ParamValue{"exponent", false, 0.5, ""}}, Defaults::of_sql(1, 5)).exponent,
                   0.5f);
 }
 

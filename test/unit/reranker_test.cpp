@@ -400,8 +400,8 @@ TEST(Reranker, MemoryEstimateCountsTheFit) {
   size.tag_entries = 50000;
   size.catalog_bytes = 1e6;
   size.tag_name_bytes = 2e5;
-  const TrainParams off = resolve_params("hybrid", {});
-  const TrainParams on = resolve_params("hybrid", {{"rerank_candidates", false, 100}});
+  const TrainParams off = resolve_params("hybrid", {{"rerank_candidates", false, 0}});
+  const TrainParams on = resolve_params("hybrid", {});
   // 13 features and the 45 products of nine: 58 weights.
   const double fit = 20000.0 * 100 * (13 * 4 + 1 + 4) + 20000000.0 * kSplitBytesPerPlay + 1000000.0 * 48 + 50000.0 * 8 +
                      53000.0 * 8 + 1e6 + 2e5 + 2 * 53000.0 * 16 + 20000.0 / 16 * (58 * 58 + 58 + 3) * 8;
