@@ -195,7 +195,14 @@ UNION ALL
 
 -- 12b. The newest versions and back: 1.7 -> 1.6 -> 1.5 -> 1.6 -> 1.7 keeps
 -- every row, a re-ranked model's included, and the schema of a fresh install
--- at each step.
+-- at each step.  Players with four tastes first: on the 50 above, whose
+-- libraries follow no taste, training keeps no re-ranker (it loses to the
+-- base order on the players it was not fitted on).
+INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 240) AS p;
+INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+SELECT p, 1 + (p % 4) * 10 + g, 1 + (p * g) % 17
+  FROM generate_series(1, 240) AS p, generate_series(0, 9) AS g
+ WHERE (p * 7 + g * 3) % 5 <> 0;
 SELECT steam_rec.train('hybrid', '{"rerank_candidates": 20}') AS reranked \gset
 SELECT count(*) AS rerankers_stored FROM steam_rec.model_rerankers;
 CREATE TEMP TABLE rows_at_1_7 AS SELECT regress.rows_hash(tables) AS hash FROM tables_of WHERE version = '1.7';

@@ -4,15 +4,8 @@
 -- refusing every call that names none.  Values given are still checked
 -- there, and both versions store the key.
 CREATE EXTENSION steam_rec VERSION '1.6';
--- Two taste clusters, enough players for the re-ranker's split.
-INSERT INTO steam_rec.game_tags (appid, tag_name, position)
-SELECT appid, CASE WHEN appid < 200 THEN 'Strategy' ELSE 'FPS' END, 1
-  FROM (SELECT generate_series(101, 110) UNION ALL SELECT generate_series(201, 210)) AS g(appid);
-INSERT INTO steam_rec.users (steam_id, username) SELECT p, 'player_' || p FROM generate_series(1, 60) AS p;
-INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
-SELECT p, CASE WHEN p <= 30 THEN 100 ELSE 200 END + g, 1 + (p * g) % 30
-  FROM generate_series(1, 60) AS p, generate_series(1, 10) AS g
- WHERE (p + g) % 3 <> 0;
+-- Four tastes, players enough for a re-ranker that beats the base order.
+CALL regress.load_taste_clusters(50);
 SELECT steam_rec.refresh_engagement() >= 0 AS scored;
 
 SELECT steam_rec.train() AS at_1_6 \gset

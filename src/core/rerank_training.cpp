@@ -99,7 +99,7 @@ Reranker fit_reranker_on_split(const TrainingSet& data, const TrainParams& base,
   examples.erase(
       std::remove_if(examples.begin(), examples.end(), [](const RerankExample& e) { return e.relevant.empty(); }),
       examples.end());
-  return fit_reranker(examples, kRerankFitListLength, 1.0, 3, cancel);
+  return fit_reranker_if_it_wins(std::move(examples), kRerankFitListLength, 1.0, 3, cancel);
 }
 
 }  // namespace steam_rec::rec

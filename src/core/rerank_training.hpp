@@ -25,7 +25,9 @@ inline constexpr std::int32_t kRerankFitListLength = 20;
 
 // The re-ranker of `candidates` candidates for a model of `base` (which
 // re-ranks nothing) trained on `data`; empty when the split leaves nobody
-// to fit on (every player with fewer than two games).
+// to fit on (every player with fewer than two games), or when it does not
+// beat the base order on players it was not fitted on
+// (fit_reranker_if_it_wins()).
 Reranker fit_reranker_on_split(const TrainingSet& data, const TrainParams& base, std::int32_t candidates,
                                CancelCheck& cancel);
 

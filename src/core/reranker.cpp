@@ -410,4 +410,33 @@ Reranker fit_reranker(const std::vector<RerankExample>& examples, std::int32_t k
   return LambdaFit(examples, k, l2, cancel).fit(rounds);
 }
 
+double mean_served_ndcg(const Reranker& model, const std::vector<RerankExample>& examples, std::int32_t k) {
+  double sum = 0;
+  for (const RerankExample& e : examples) {
+    const auto n = static_cast<std::int32_t>(e.relevant.size());
+    std::vector<std::int32_t> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    if (!model.empty() && model.fits(e.features)) order = model.served_order(e.features);
+    double dcg = 0, ideal = 0;
+    for (std::int32_t place = 0; place < std::min(k, n); ++place)
+      dcg += e.relevant[static_cast<std::size_t>(order[static_cast<std::size_t>(place)])] * place_gain(place, k);
+    for (std::int32_t place = 0; place < std::min(k, std::max(e.held, 1)); ++place) ideal += place_gain(place, k);
+    sum += dcg / ideal;
+  }
+  return examples.empty() ? 0.0 : sum / static_cast<double>(examples.size());
+}
+
+Reranker fit_reranker_if_it_wins(std::vector<RerankExample> examples, std::int32_t k, double l2, int rounds,
+                                 CancelCheck& cancel) {
+  // Moved, not copied, into the two halves and back: the examples are the
+  // fit's largest part.
+  std::vector<RerankExample> fitted, checked;
+  for (std::size_t i = 0; i < examples.size(); ++i) (i % 2 == 0 ? fitted : checked).push_back(std::move(examples[i]));
+  const Reranker trial = fit_reranker(fitted, k, l2, rounds, cancel);
+  if (trial.empty() || !(mean_served_ndcg(trial, checked, k) > mean_served_ndcg(Reranker{}, checked, k)))
+    return Reranker{};
+  for (RerankExample& e : checked) fitted.push_back(std::move(e));
+  return fit_reranker(fitted, k, l2, rounds, cancel);
+}
+
 }  // namespace steam_rec::rec

@@ -87,4 +87,16 @@ double rerank_fit_thread_bytes(std::int32_t candidates, const DataSize& size, in
 Reranker fit_reranker(const std::vector<RerankExample>& examples, std::int32_t k, double l2, int rounds,
                       CancelCheck& cancel);
 
+// The mean NDCG@k of the examples' candidates in the order the model serves
+// them (served_order()); with an empty model, in the base model's order.
+double mean_served_ndcg(const Reranker& model, const std::vector<RerankExample>& examples, std::int32_t k);
+
+// fit_reranker() on every example, but only if a re-ranker fitted on half
+// of them (every other one) serves the other half a higher mean NDCG@k than
+// the base order: on data too small or too plain to learn from (a couple of
+// hundred players of a few dozen games), its weights fit noise and the lists
+// get worse.  Empty otherwise.
+Reranker fit_reranker_if_it_wins(std::vector<RerankExample> examples, std::int32_t k, double l2, int rounds,
+                                 CancelCheck& cancel);
+
 }  // namespace steam_rec::rec

@@ -72,6 +72,14 @@ assert_equal "the standby serves the new model after replay" "$new_lists" \
 
 # A re-ranked model (1.7): the standby reads its model_rerankers row as the
 # primary does, and serves the same re-ordered lists.
+# Players with four tastes first: on the two clusters above training keeps no
+# re-ranker (it loses to the base order on the players it was not fitted on).
+PGPORT=$primary_port psql_value $db "
+  INSERT INTO steam_rec.users (steam_id, username) SELECT 1000 + p, 'taste_' || p FROM generate_series(1, 240) AS p;
+  INSERT INTO steam_rec.user_games (user_steam_id, appid, playtime_hours)
+  SELECT 1000 + p, 1 + (p % 4) * 20 + g, 1 + (p * g) % 17
+    FROM generate_series(1, 240) AS p, generate_series(0, 9) AS g
+   WHERE (p * 7 + g * 3) % 5 <> 0" >/dev/null
 PGPORT=$primary_port psql_value $db "SELECT steam_rec.train('hybrid', '{\"rerank_candidates\": 30}')" >/dev/null
 caught_up
 assert_equal "the primary stored its re-ranker" "1" \

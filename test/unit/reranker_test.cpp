@@ -134,6 +134,45 @@ TEST(Reranker, FitIsTheSameOnAnyNumberOfThreads) {
   for (Eigen::Index i = 0; i < one.size(); ++i) EXPECT_EQ(one[i], two[i]) << i;
 }
 
+TEST(Reranker, MeanServedNdcgOfTheBaseOrder) {
+  // Held-out games at places 0 and 3 of 5, two held out: (1 + 1/log2(5)) / (1 + 1/log2(3)).
+  RerankExample e;
+  e.features = Eigen::MatrixXf::Zero(5, kRerankFeatures);
+  e.relevant = {1, 0, 0, 1, 0};
+  e.held = 2;
+  const double expected = (1.0 + 1.0 / std::log2(5.0)) / (1.0 + 1.0 / std::log2(3.0));
+  EXPECT_NEAR(mean_served_ndcg(Reranker{}, {e}, 20), expected, 1e-12);
+  // At k = 3 the second held-out game is past the list.
+  EXPECT_NEAR(mean_served_ndcg(Reranker{}, {e}, 3), 1.0 / (1.0 + 1.0 / std::log2(3.0)), 1e-12);
+}
+
+TEST(Reranker, KeptWhereItBeatsTheBaseOrderOnPlayersItWasNotFittedOn) {
+  // The tag-led players: the base order puts their games last, the fit
+  // learns the tag likeness that brings them first.
+  const std::vector<RerankExample> examples = tag_led_examples(80, 1);
+  const Reranker kept = fit_reranker_if_it_wins(examples, 10, 1.0, 3, no_cancel);
+  ASSERT_FALSE(kept.empty());
+  EXPECT_GT(mean_served_ndcg(kept, tag_led_examples(20, 2), 10),
+            mean_served_ndcg(Reranker{}, tag_led_examples(20, 2), 10));
+  // Fitted on every example, as fit_reranker() fits them.
+  EXPECT_EQ(kept.weights.size(), kRerankWeights);
+}
+
+TEST(Reranker, NotKeptWhereTheBaseOrderIsBetter) {
+  // Every feature is noise, the place too, and the base model already puts
+  // the held-out games first: nothing to learn that beats it.
+  std::mt19937 random(9);
+  std::uniform_real_distribution<float> noise(0.0f, 1.0f);
+  std::vector<RerankExample> examples(80);
+  for (RerankExample& e : examples) {
+    e.features = Eigen::MatrixXf::NullaryExpr(20, kRerankFeatures, [&] { return noise(random); });
+    for (int c = 0; c < 20; ++c) e.relevant.push_back(c < 3 ? 1 : 0);
+    e.held = 3;
+  }
+  EXPECT_FALSE(fit_reranker(examples, 10, 1.0, 3, no_cancel).empty());
+  EXPECT_TRUE(fit_reranker_if_it_wins(examples, 10, 1.0, 3, no_cancel).empty());
+}
+
 TEST(Reranker, NoExampleFitsNothing) { EXPECT_TRUE(fit_reranker({}, 20, 1.0, 3, no_cancel).empty()); }
 
 TEST(Reranker, CancelStopsTheFit) {
