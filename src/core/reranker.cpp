@@ -6,6 +6,7 @@
 
 #include "core/parallel.hpp"
 #include "core/prefetch_rows.hpp"
+#include "core/ranking_metrics.hpp"
 
 namespace steam_rec::rec {
 namespace {
@@ -417,11 +418,13 @@ double mean_served_ndcg(const Reranker& model, const std::vector<RerankExample>&
     std::vector<std::int32_t> order(static_cast<std::size_t>(n));
     std::iota(order.begin(), order.end(), 0);
     if (!model.empty() && model.fits(e.features)) order = model.served_order(e.features);
-    double dcg = 0, ideal = 0;
-    for (std::int32_t place = 0; place < std::min(k, n); ++place)
-      dcg += e.relevant[static_cast<std::size_t>(order[static_cast<std::size_t>(place)])] * place_gain(place, k);
-    for (std::int32_t place = 0; place < std::min(k, std::max(e.held, 1)); ++place) ideal += place_gain(place, k);
-    sum += dcg / ideal;
+    // The held-out games by candidate index, those outside the candidates
+    // as indices past them: every one counts in the ideal, as in evaluate().
+    std::vector<std::int32_t> held;
+    for (std::int32_t c = 0; c < n; ++c)
+      if (e.relevant[static_cast<std::size_t>(c)]) held.push_back(c);
+    for (std::int32_t extra = n; static_cast<std::int32_t>(held.size()) < e.held; ++extra) held.push_back(extra);
+    sum += list_quality(order, held, static_cast<std::size_t>(std::max(k, 0))).ndcg;
   }
   return examples.empty() ? 0.0 : sum / static_cast<double>(examples.size());
 }

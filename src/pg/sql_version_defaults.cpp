@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "pg/direct_read.hpp"
+#include "pg/model_reranker_rows.hpp"
 #include "pg/postgres.hpp"
 #include "pg/version_check.hpp"
 
@@ -10,8 +10,10 @@ namespace steam_rec::pg {
 
 rec::Defaults defaults_of_installed_sql() {
   rec::Defaults defaults;
-  defaults.stores_reranker = !citus_installed();
-  char* installed = installed_sql_version();
+  // What refuse_unstorable_rerank() asks, so a default is never refused.
+  const InstalledExtensions extensions = read_installed_extensions();
+  defaults.stores_reranker = model_rerankers_stored() && !extensions.citus;
+  char* installed = extensions.steam_rec_version;
   if (installed == nullptr) return defaults;  // not installed: the newest
   // "major.minor"; the versions steam_rec has shipped are all of that form.
   char* rest = nullptr;
