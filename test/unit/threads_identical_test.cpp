@@ -93,6 +93,11 @@ TEST(ThreadsIdentical, EveryTrainerGivesTheSameModelOnOneAndOnThreeThreads) {
     ASSERT_EQ(one.factors.rows(), three.factors.rows());
     ASSERT_EQ(one.factors.cols(), three.factors.cols());
     EXPECT_TRUE((one.factors.array() == three.factors.array()).all());
+    // The hybrid's default re-ranker: fitted on examples gathered on threads.
+    EXPECT_EQ(one.reranker.stored(), three.reranker.stored());
+    if (std::string(c.algorithm) == "hybrid") {
+      EXPECT_FALSE(one.reranker.empty());
+    }
     if (std::string(c.algorithm) == "itemknn" || std::string(c.algorithm) == "ease") {
       EXPECT_GT(one.neighbors.nonzeros(), 1000);
     }
