@@ -615,8 +615,12 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
     features = pool_features(owned, weights, eligibility, scales, scores_spread, pool,
                              rerank ? static_cast<std::size_t>(view_.rerank_candidates) : pool_size,
                              details != nullptr || reranker_.shape->features > kSupport, cancel);
+  // Diversity weighs relevance by the pool's range of scores: it sees the
+  // pool it would see without the re-ranker.
+  const std::size_t kept = diversify_pool ? std::max<std::size_t>(5 * k, 50) : k;
   if (rerank) {
-    const std::vector<std::int32_t> order = reranker_.served_order(features);
+    // Only the first `kept` places are ordered: the pool is cut to them below.
+    const std::vector<std::int32_t> order = reranker_.served_order(features, kept);
     const std::vector<Scored> base(pool.begin(), pool.begin() + features.rows());
     for (std::size_t c = 0; c < order.size(); ++c) pool[c].index = base[static_cast<std::size_t>(order[c])].index;
   }
@@ -624,9 +628,6 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
     details->spread = scores_spread;
     details->features = std::move(features);
   }
-  // Diversity weighs relevance by the pool's range of scores: it sees the
-  // pool it would see without the re-ranker.
-  const std::size_t kept = diversify_pool ? std::max<std::size_t>(5 * k, 50) : k;
   if (pool.size() > kept) pool.resize(kept);
   std::vector<Scored> chosen = diversify_pool ? diversify(pool, k, request.diversity, cancel) : std::move(pool);
   if (request.new_game_slots > 0)

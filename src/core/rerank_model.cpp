@@ -42,27 +42,51 @@ Eigen::VectorXd Reranker::score(const Eigen::MatrixXf& features) const {
   // No model (or none of this shape): every candidate alike, so order()
   // keeps the base model's.
   if (!fits(features)) return Eigen::VectorXd::Zero(features.rows());
-  return expand_rerank_features(features, mean, scale, *shape) * weights.cast<double>();
+  // What expand_rerank_features() * weights gives, a feature or product at
+  // a time over every candidate: serving forms no expanded matrix.
+  const RerankShape& s = *shape;
+  const Eigen::Index n = features.rows();
+  Eigen::ArrayXXd z(n, s.features);
+  Eigen::ArrayXd scores = Eigen::ArrayXd::Zero(n);
+  for (int f = 0; f < s.features; ++f) {
+    // One division per feature, not per candidate.
+    z.col(f) = (features.col(f).cast<double>().array() - mean[f]) * (1.0 / scale[f]);
+    scores += static_cast<double>(weights[f]) * z.col(f);
+  }
+  int w = s.features;
+  for (int a = 0; a < s.product_count; ++a)
+    for (int b = a; b < s.product_count; ++b)
+      scores += static_cast<double>(weights[w++]) * z.col(s.products[a]) * z.col(s.products[b]);
+  return scores.matrix();
 }
 
-std::vector<std::int32_t> Reranker::order(const Eigen::MatrixXf& features) const {
+std::vector<std::int32_t> Reranker::order(const Eigen::MatrixXf& features, std::size_t count) const {
   Eigen::VectorXd s = score(features);
   // A score that is not finite (features beyond any trained model's) would
   // break the sort's ordering: then the base order stands.
   if (!s.allFinite()) s.setZero();
   std::vector<std::int32_t> order(static_cast<std::size_t>(s.size()));
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return s[a] > s[b]; });
+  if (count >= order.size()) {
+    std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return s[a] > s[b]; });
+    return order;
+  }
+  // The first `count` of that order: ties in candidate order, as the stable sort leaves them.
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
+                    [&](std::int32_t a, std::int32_t b) { return s[a] > s[b] || (s[a] == s[b] && a < b); });
+  order.resize(count);
   return order;
 }
 
-std::vector<std::int32_t> Reranker::served_order(const Eigen::MatrixXf& features) const {
-  const std::vector<std::int32_t> by_model = order(features);
-  const auto kept = std::min<std::int32_t>(kRerankBasePlacesKept, static_cast<std::int32_t>(by_model.size()));
-  std::vector<std::int32_t> served(static_cast<std::size_t>(kept));
+std::vector<std::int32_t> Reranker::served_order(const Eigen::MatrixXf& features, std::size_t count) const {
+  count = std::min(count, static_cast<std::size_t>(features.rows()));
+  const std::size_t kept = std::min<std::size_t>(kRerankBasePlacesKept, count);
+  // The model's first `count` hold at least count - kept candidates past the kept places.
+  const std::vector<std::int32_t> by_model = order(features, count);
+  std::vector<std::int32_t> served(kept);
   std::iota(served.begin(), served.end(), 0);
   for (std::int32_t candidate : by_model)
-    if (candidate >= kept) served.push_back(candidate);
+    if (served.size() < count && static_cast<std::size_t>(candidate) >= kept) served.push_back(candidate);
   return served;
 }
 

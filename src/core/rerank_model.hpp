@@ -98,11 +98,12 @@ struct Reranker {
   // in double; all 0 unless fits(features).
   Eigen::VectorXd score(const Eigen::MatrixXf& features) const;
   // The order of the candidates under score(), best first; ties keep the
-  // base model's order, as does any score that is not finite.
-  std::vector<std::int32_t> order(const Eigen::MatrixXf& features) const;
+  // base model's order, as does any score that is not finite.  Only its
+  // first `count` when fewer (a call lists k of a hundred candidates).
+  std::vector<std::int32_t> order(const Eigen::MatrixXf& features, std::size_t count = SIZE_MAX) const;
   // The order a list is served in: the first kRerankBasePlacesKept
-  // candidates where they are, the others in order().
-  std::vector<std::int32_t> served_order(const Eigen::MatrixXf& features) const;
+  // candidates where they are, the others in order(); its first `count`.
+  std::vector<std::int32_t> served_order(const Eigen::MatrixXf& features, std::size_t count = SIZE_MAX) const;
 
   // Its shape's stored_numbers() numbers (none unless well_formed()), and
   // the model from `count` of them: empty when no shape has that many.

@@ -23,9 +23,9 @@ constexpr double kTiny = 1e-9;
 // Games whose facts one call asks the processor to load ahead, at most.
 constexpr std::size_t kPrefetchedFactsAtMost = 512;
 
-// log(1 + place) of a candidate, from a table: every call needs one per
-// candidate, and the places are few.
-float log_place(Eigen::Index place) {
+// log(1 + n) of a candidate's place or support, from a table: every call
+// needs two per candidate, and the numbers are small.
+float log_one_plus(Eigen::Index place) {
   static const std::vector<float> table = [] {
     std::vector<float> logs(kRerankCandidatesAtMost);
     for (std::size_t p = 0; p < logs.size(); ++p) logs[p] = static_cast<float>(std::log1p(static_cast<double>(p)));
@@ -355,7 +355,7 @@ void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const s
     auto row = features->row(c);
     row[kScoreZ] = spread.sd > kTiny ? bounded((score - spread.mean) / spread.sd) : 0.0f;
     row[kScoreShare] = best > kTiny ? bounded(score / best) : 0.0f;
-    row[kLogRank] = log_place(c);
+    row[kLogRank] = log_one_plus(c);
     row[kLogOwners] = fact(g, kFactLogOwners);
     row[kLogOwnersLibrary] = static_cast<float>(fact(g, kFactLogOwners) * log_library);
     row[kTagCosine] = norm > 0 ? static_cast<float>(dot / norm) : 0.0f;
@@ -365,7 +365,8 @@ void RerankFeatureBuilder::build(const std::vector<std::int32_t>& owned, const s
     row[kReleaseYear] = fact(g, kFactReleaseYear);
     row[kReleaseYearGap] = static_cast<float>(std::abs(fact(g, kFactReleaseYear) - mean_year));
     const RerankCandidate& candidate = candidates[static_cast<std::size_t>(c)];
-    row[kSupport] = static_cast<float>(std::log1p(candidate.support) / log_two_plus_library);
+    row[kSupport] =
+        static_cast<float>(log_one_plus(static_cast<Eigen::Index>(candidate.support)) / log_two_plus_library);
     row[kBestLink] = bounded(candidate.best_link);
   }
   for (std::int32_t t : profile_tags_) profile_[static_cast<std::size_t>(t)] = 0;

@@ -658,6 +658,38 @@ TEST(RerankerServed, TheBaseModelsFirstStaysFirst) {
   EXPECT_TRUE(model.served_order(features.topRows(0)).empty());
 }
 
+// A call orders only the places it lists (k of the candidates): the first
+// count places are those of the whole order, ties in candidate order, and
+// the scores are those of the expanded features times the weights.
+TEST(RerankerServed, TheFirstPlacesAreThoseOfTheWholeOrder) {
+  std::mt19937 random(7);
+  std::uniform_real_distribution<float> noise(-2.0f, 2.0f);
+  Reranker model;
+  model.mean = Eigen::VectorXf::Zero(kRerankFeatures).unaryExpr([&](float) { return noise(random); });
+  model.scale = Eigen::VectorXf::Ones(kRerankFeatures).unaryExpr([&](float) { return 0.5f + std::abs(noise(random)); });
+  model.weights = Eigen::VectorXf::Zero(kRerankWeights).unaryExpr([&](float) { return noise(random); });
+  Eigen::MatrixXf features =
+      Eigen::MatrixXf::Zero(100, kRerankFeatures).unaryExpr([&](float) { return noise(random); });
+  for (int c = 60; c < 100; c += 2) features.row(c) = features.row(c + 1);  // ties, in pairs
+  const Eigen::VectorXd expanded =
+      expand_rerank_features(features, model.mean, model.scale) * model.weights.cast<double>();
+  EXPECT_LT((model.score(features) - expanded).cwiseAbs().maxCoeff(), 1e-9 * expanded.cwiseAbs().maxCoeff());
+  const auto expect_prefixes = [&] {
+    const std::vector<std::int32_t> whole = model.served_order(features);
+    ASSERT_EQ(whole.size(), 100u);
+    for (std::size_t count : {0, 1, 2, 10, 50, 99, 100, 200}) {
+      SCOPED_TRACE(count);
+      const std::vector<std::int32_t> first = model.served_order(features, count);
+      ASSERT_EQ(first.size(), std::min<std::size_t>(count, 100));
+      EXPECT_TRUE(std::equal(first.begin(), first.end(), whole.begin()));
+    }
+  };
+  expect_prefixes();
+  // The kept first place also the model's best.
+  features.row(0) = features.row(model.order(features)[0]);
+  expect_prefixes();
+}
+
 TEST(RerankerServed, DiverseListsSeeThePoolTheyWouldWithoutIt) {
   // A re-ranker that moves nothing (every weight 0) leaves a diverse list
   // as the base model gives it: the larger pool it ranks is cut back first.
