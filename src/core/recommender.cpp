@@ -74,7 +74,7 @@ Recommender::Recommender(std::shared_ptr<const void> owner, const ModelView& vie
 void Recommender::allocate_scratch() {
   if (view_.reranker != nullptr) reranker_ = Reranker::from_stored(view_.reranker, view_.reranker_numbers);
   if (view_.rerank_facts != nullptr) rerank_features_.emplace(view_);
-  if (rerank_features_ && view_.has_neighbors()) candidate_slot_.assign(static_cast<std::size_t>(view_.games()), -1);
+  if (rerank_features_ && view_.has_neighbors()) support_.assign(static_cast<std::size_t>(view_.games()), Support{});
   const std::size_t n = static_cast<std::size_t>(view_.games());
   collaborative_.assign(n, 0.0f);
   content_.assign(n, 0.0f);
@@ -105,7 +105,7 @@ std::vector<std::string> Recommender::unknown_tags(const std::vector<std::string
 std::size_t Recommender::scratch_bytes() const {
   return collaborative_.capacity() * 4 + content_.capacity() * 4 + game_flags_.capacity() + tag_filter_.capacity() +
          touched_.capacity_bytes() +
-         (excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity() + candidate_slot_.capacity()) * 4 +
+         (excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity() + support_.capacity() * 2) * 4 +
          (rerank_features_ ? rerank_features_->scratch_bytes() : 0);
 }
 
@@ -126,6 +126,8 @@ void Recommender::clear_scratch() {
     content_[g] = 0;
     game_flags_[g] = 0;
   }
+  if (!support_.empty())
+    for (std::int32_t g : touched_) support_[g] = Support{};
   touched_.clear();
   for (std::int32_t g : excluded_) game_flags_[g] = 0;
   excluded_.clear();
@@ -158,7 +160,7 @@ void Recommender::mark_tags(const std::vector<std::string>& names, std::uint8_t 
 }
 
 Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
-                                       CancelCheck& cancel) {
+                                       bool counts_support, CancelCheck& cancel) {
   const Blend& blend = view_.blend;
   Scales scales;
   if (owned.empty()) return scales;
@@ -174,7 +176,10 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
   if (blend.collaborative > 0 && view_.has_neighbors()) {
     prefetch_rows(view_.neighbors, owned.size(), [&](std::size_t o) { return owned[o]; });
     for (std::size_t o = 0; o < owned.size(); ++o)
-      add_row(view_.neighbors, owned[o], weights[o], collaborative_.data(), cancel);
+      if (counts_support && !support_.empty())
+        add_row<true>(view_.neighbors, owned[o], weights[o], collaborative_.data(), cancel);
+      else
+        add_row<false>(view_.neighbors, owned[o], weights[o], collaborative_.data(), cancel);
     top = largest_known_score(cancel);
   } else if (blend.collaborative > 0 && view_.has_factors()) {
     Eigen::VectorXf player = fold_in_player(view_.factors(), view_.gram(), view_.fold_in, owned.data(), weights.data(),
@@ -206,7 +211,9 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
 // slot of the touched list and counted only when its flag says it is new
 // (TouchedGames), and cancel is polled between chunks.  The arrays are read
 // through locals, which the byte stores to the flags (a char type, which may
-// alias anything) cannot force to be reloaded.
+// alias anything) cannot force to be reloaded.  kCountsSupport: also each
+// game's support and best link (support_).
+template <bool kCountsSupport>
 float Recommender::add_row(const SparseView& list, std::int32_t row, float weight, float* scores, CancelCheck& cancel) {
   const std::int64_t begin = list.begin(row), end = list.end(row);
   const std::int32_t* const index = list.index;
@@ -228,8 +235,14 @@ float Recommender::add_row(const SparseView& list, std::int32_t row, float weigh
       touched[count] = j;
       count += (flag & kTouched) ^ kTouched;
       flags[j] = flag | kTouched;
-      const float sum = scores[j] + weight * value[p];
+      const float part = weight * value[p];
+      const float sum = scores[j] + part;
       scores[j] = sum;
+      if constexpr (kCountsSupport) {
+        Support& support = support_[static_cast<std::size_t>(j)];
+        support.lists += 1;
+        support.best_link = std::max(support.best_link, part);
+      }
       top = std::max(top, sum);
     }
   } while (p < end);
@@ -245,7 +258,7 @@ float Recommender::add_content(std::int32_t game, float weight, CancelCheck& can
   const SparseView& list = view_.content_neighbors;
   float top = 0;
   if (view_.has_content_neighbors() && list.end(game) > list.begin(game))
-    return add_row(list, game, weight, content_.data(), cancel);
+    return add_row<false>(list, game, weight, content_.data(), cancel);
   const SparseView& tags = view_.tags;
   const SparseView& games_by_tag = view_.games_by_tag;
   for (std::int64_t p = tags.begin(game); p < tags.end(game); ++p) {
@@ -604,17 +617,20 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   const bool rerank = request.rerank && view_.reranks() && k > 0;
   std::size_t pool_size = diversify_pool ? std::max<std::size_t>(5 * k, 50) : k;
   if (rerank) pool_size = std::max(pool_size, static_cast<std::size_t>(view_.rerank_candidates));
-  const Scales scales = score(owned, weights, cancel);
+  const bool builds_features = rerank || (details != nullptr && rerank_features_);
+  // A re-ranker of the first shape (a model stored before them) does not
+  // read the support and the best link: serving it skips counting them.
+  const bool counts_support = builds_features && (details != nullptr || reranker_.shape->features > kSupport);
+  const Scales scales = score(owned, weights, counts_support, cancel);
   const bool needs_spread = details != nullptr || rerank;
   TouchedSums touched_sums;
   std::vector<Scored> pool = select(scales, eligibility, pool_size, cancel, needs_spread ? &touched_sums : nullptr);
   ScoreSpread scores_spread;
   if (needs_spread) scores_spread = this->spread(scales, eligibility, touched_sums, cancel);
   Eigen::MatrixXf features;
-  if (rerank || (details != nullptr && rerank_features_))
-    features = pool_features(owned, weights, eligibility, scales, scores_spread, pool,
-                             rerank ? static_cast<std::size_t>(view_.rerank_candidates) : pool_size,
-                             details != nullptr || reranker_.shape->features > kSupport, cancel);
+  if (builds_features)
+    features = pool_features(owned, eligibility, scales, scores_spread, pool,
+                             rerank ? static_cast<std::size_t>(view_.rerank_candidates) : pool_size, counts_support);
   // Diversity weighs relevance by the pool's range of scores: it sees the
   // pool it would see without the re-ranker.
   const std::size_t kept = diversify_pool ? std::max<std::size_t>(5 * k, 50) : k;
@@ -648,57 +664,25 @@ std::vector<Recommendation> Recommender::rank(const RankRequest& request, Cancel
   return results;
 }
 
-Eigen::MatrixXf Recommender::pool_features(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
-                                           const Eligibility& eligibility, const Scales& scales,
-                                           const ScoreSpread& spread, const std::vector<Scored>& pool,
-                                           std::size_t count, bool reads_support, CancelCheck& cancel) {
+Eigen::MatrixXf Recommender::pool_features(const std::vector<std::int32_t>& owned, const Eligibility& eligibility,
+                                           const Scales& scales, const ScoreSpread& spread,
+                                           const std::vector<Scored>& pool, std::size_t count, bool counted_support) {
   std::vector<RerankCandidate> candidates(std::min(pool.size(), count));
+  const bool has_support = counted_support && !support_.empty();
   for (std::size_t c = 0; c < candidates.size(); ++c) {
-    candidates[c].game = pool[c].index;
+    const std::int32_t g = pool[c].index;
+    candidates[c].game = g;
     candidates[c].score = pool[c].score;
+    // A new game listed by its tags alone (new_games_by_tags) keeps 0 for
+    // both: the weights lent to it are not part of the score it was listed by.
+    if (!has_support || (eligibility.new_games_by_tags && is_new_game(g))) continue;
+    const Support& support = support_[static_cast<std::size_t>(g)];
+    candidates[c].support = support.lists;
+    candidates[c].best_link = scales.collaborative * support.best_link;
   }
-  // A re-ranker of the first shape (a model stored before them) does not
-  // read the support and the best link: serving it skips their walk.
-  if (reads_support) add_support(owned, weights, eligibility, scales, candidates, cancel);
   Eigen::MatrixXf features;
   rerank_features_->build(owned, candidates, spread, &features);
   return features;
-}
-
-// One more walk of the player's neighbour lists (add_row's), each game
-// found among the candidates through its slot; the slots are set back to
-// -1 however the walk ends.  A new game listed by its tags alone
-// (new_games_by_tags) keeps 0 for both: the weights lent to it are not
-// part of the score it was listed by.
-void Recommender::add_support(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
-                              const Eligibility& eligibility, const Scales& scales,
-                              std::vector<RerankCandidate>& candidates, CancelCheck& cancel) {
-  if (candidate_slot_.size() != static_cast<std::size_t>(view_.games()) || !view_.has_neighbors()) return;
-  struct ResetSlots {
-    std::vector<std::int32_t>& slot;
-    const std::vector<RerankCandidate>& candidates;
-    ~ResetSlots() {
-      for (const RerankCandidate& c : candidates) slot[static_cast<std::size_t>(c.game)] = -1;
-    }
-  } reset{candidate_slot_, candidates};
-  for (std::size_t c = 0; c < candidates.size(); ++c) {
-    const std::int32_t g = candidates[c].game;
-    if (eligibility.new_games_by_tags && is_new_game(g)) continue;
-    candidate_slot_[static_cast<std::size_t>(g)] = static_cast<std::int32_t>(c);
-  }
-  const SparseView& list = view_.neighbors;
-  for (std::size_t o = 0; o < owned.size(); ++o) {
-    const float part = scales.collaborative * weights[o];
-    const std::int64_t begin = list.begin(owned[o]);
-    for (std::int64_t p = begin; p < list.end(owned[o]); ++p) {
-      if ((p - begin) % kPolledPerList == 0) cancel.poll();
-      const std::int32_t slot = candidate_slot_[static_cast<std::size_t>(list.index[p])];
-      if (slot < 0) continue;
-      RerankCandidate& candidate = candidates[static_cast<std::size_t>(slot)];
-      candidate.support += 1;
-      candidate.best_link = std::max(candidate.best_link, part * list.value[p]);
-    }
-  }
 }
 
 void Recommender::reserve_new_games(const Scales& scales, const Eligibility& eligibility, std::size_t slots,

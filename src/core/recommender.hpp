@@ -124,9 +124,12 @@ class Recommender {
   struct PairWeights {
     std::vector<float> neighbor, content;
   };
-  Scales score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights, CancelCheck& cancel);
+  // `counts_support`: also each game's support and best link (support_).
+  Scales score(const std::vector<std::int32_t>& owned, const std::vector<float>& weights, bool counts_support,
+               CancelCheck& cancel);
   void touch(std::int32_t game);
   float add_content(std::int32_t game, float weight, CancelCheck& cancel);
+  template <bool kCountsSupport>
   float add_row(const SparseView& list, std::int32_t row, float weight, float* scores, CancelCheck& cancel);
   void exclude(std::int32_t game);
   void mark_tags(const std::vector<std::string>& names, std::uint8_t bit, std::vector<std::int32_t>* in_order,
@@ -152,16 +155,10 @@ class Recommender {
                          std::vector<Scored>& chosen, CancelCheck& cancel) const;
   bool is_new_game(std::int32_t game) const { return view_.popularity[game] == 0; }
   // The re-ranker's features of the pool's first `count` games (the support
-  // and the best link 0 unless `reads_support`).
-  Eigen::MatrixXf pool_features(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
-                                const Eligibility& eligibility, const Scales& scales, const ScoreSpread& spread,
-                                const std::vector<Scored>& pool, std::size_t count, bool reads_support,
-                                CancelCheck& cancel);
-  // Each candidate's support and best link (kSupport, kBestLink) from the
-  // player's neighbour lists.
-  void add_support(const std::vector<std::int32_t>& owned, const std::vector<float>& weights,
-                   const Eligibility& eligibility, const Scales& scales, std::vector<RerankCandidate>& candidates,
-                   CancelCheck& cancel);
+  // and the best link 0 unless score() counted them).
+  Eigen::MatrixXf pool_features(const std::vector<std::int32_t>& owned, const Eligibility& eligibility,
+                                const Scales& scales, const ScoreSpread& spread, const std::vector<Scored>& pool,
+                                std::size_t count, bool counted_support);
   std::vector<Scored> diversify(const std::vector<Scored>& pool, std::size_t k, float diversity,
                                 CancelCheck& cancel) const;
   void pair_weights(const Scales& scales, const std::vector<std::int32_t>& owned, const std::vector<Scored>& chosen,
@@ -192,10 +189,14 @@ class Recommender {
   std::vector<std::uint8_t> game_flags_, tag_filter_;
   TouchedGames touched_;
   std::vector<std::int32_t> excluded_, owned_list_, filtered_tags_, chosen_list_;
-  // Per game, its place among the re-ranker's candidates or -1 (allocated
-  // when the image keeps the re-ranker's facts; add_support() sets and
-  // clears it).
-  std::vector<std::int32_t> candidate_slot_;
+  // Per game, how many of the player's neighbour lists hold it and the
+  // largest part one of them gives it before the collaborative scale
+  // (allocated when the image keeps the re-ranker's facts; counted while
+  // the lists are summed, where a second walk took a seventh of a call).
+  struct Support {
+    float lists = 0, best_link = 0;
+  };
+  std::vector<Support> support_;
   bool flagged(std::int32_t game, std::uint8_t flag) const { return (game_flags_[game] & flag) != 0; }
   // Every game's popularity part and its square, summed by the first
   // spread() (a copy of the Recommender copies them).

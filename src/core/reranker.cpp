@@ -401,7 +401,7 @@ double rerank_fit_thread_bytes(std::int32_t candidates, const DataSize& size, in
   // a few vectors and W x W products of n or W numbers (double).
   const double player = (3.0 * n * kRerankWeights + n * n + 4.0 * n + 2.0 * kRerankWeights * kRerankWeights) * 8.0;
   // While the examples are gathered, a ranker's scratch per game (its
-  // scores, flags, touched list and candidate slot) and per tag.
+  // scores, flags, touched list and support, 21 bytes) and per tag.
   const double ranker = static_cast<double>(size.games) * 24.0 + static_cast<double>(size.tag_entries) * 16.0;
   return std::max(threads, 1) * (player + ranker);
 }
