@@ -105,7 +105,9 @@ std::vector<std::string> Recommender::unknown_tags(const std::vector<std::string
 std::size_t Recommender::scratch_bytes() const {
   return collaborative_.capacity() * 4 + content_.capacity() * 4 + game_flags_.capacity() + tag_filter_.capacity() +
          touched_.capacity_bytes() +
-         (excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity() + support_.capacity() * 2) * 4 +
+         (excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity() + support_.capacity() * 2 +
+          counted_only_.capacity()) *
+             4 +
          (rerank_features_ ? rerank_features_->scratch_bytes() : 0);
 }
 
@@ -126,8 +128,11 @@ void Recommender::clear_scratch() {
     content_[g] = 0;
     game_flags_[g] = 0;
   }
-  if (!support_.empty())
+  if (!support_.empty()) {
     for (std::int32_t g : touched_) support_[g] = Support{};
+    for (std::int32_t g : counted_only_) support_[g] = Support{};
+  }
+  counted_only_.clear();
   touched_.clear();
   for (std::int32_t g : excluded_) game_flags_[g] = 0;
   excluded_.clear();
@@ -181,6 +186,8 @@ Recommender::Scales Recommender::score(const std::vector<std::int32_t>& owned, c
       else
         add_row<false>(view_.neighbors, owned[o], weights[o], collaborative_.data(), cancel);
     top = largest_known_score(cancel);
+  } else if (counts_support && !support_.empty() && view_.has_neighbors()) {
+    count_support_only(owned, cancel);
   } else if (blend.collaborative > 0 && view_.has_factors()) {
     Eigen::VectorXf player = fold_in_player(view_.factors(), view_.gram(), view_.fold_in, owned.data(), weights.data(),
                                             owned.size(), cancel, &scales.fold_in_solver);
@@ -248,6 +255,26 @@ float Recommender::add_row(const SparseView& list, std::int32_t row, float weigh
   } while (p < end);
   touched_.set_count(count);
   return top;
+}
+
+// A blend without its collaborative part (content_weight 1) sums no
+// neighbour lists, yet a re-ranker reads how many of them list each
+// candidate: they are walked for that alone, touching no game, so the
+// games listed and the spread of their scores stay those of the blend.
+// The best link stays 0, the collaborative scale being 0.
+void Recommender::count_support_only(const std::vector<std::int32_t>& owned, CancelCheck& cancel) {
+  const SparseView& list = view_.neighbors;
+  for (std::int32_t game : owned) {
+    const std::int64_t begin = list.begin(game), end = list.end(game);
+    for (std::int64_t p = begin; p < end; ++p) {
+      if ((p - begin) % kPolledPerList == 0) cancel.poll();
+      const std::int32_t j = list.index[p];
+      Support& support = support_[static_cast<std::size_t>(j)];
+      // Listed before it is counted: a cancel leaves nothing uncleared.
+      if (support.lists == 0) counted_only_.push_back(j);
+      support.lists += 1;
+    }
+  }
 }
 
 // Adds weight * cosine(game, j) to the content score of the games j most like

@@ -131,6 +131,7 @@ class Recommender {
   float add_content(std::int32_t game, float weight, CancelCheck& cancel);
   template <bool kCountsSupport>
   float add_row(const SparseView& list, std::int32_t row, float weight, float* scores, CancelCheck& cancel);
+  void count_support_only(const std::vector<std::int32_t>& owned, CancelCheck& cancel);
   void exclude(std::int32_t game);
   void mark_tags(const std::vector<std::string>& names, std::uint8_t bit, std::vector<std::int32_t>* in_order,
                  CancelCheck& cancel);
@@ -197,6 +198,8 @@ class Recommender {
     float lists = 0, best_link = 0;
   };
   std::vector<Support> support_;
+  // The games count_support_only() counted (cleared with the touched ones).
+  std::vector<std::int32_t> counted_only_;
   bool flagged(std::int32_t game, std::uint8_t flag) const { return (game_flags_[game] & flag) != 0; }
   // Every game's popularity part and its square, summed by the first
   // spread() (a copy of the Recommender copies them).

@@ -5,8 +5,10 @@
 namespace steam_rec::rec {
 
 // A Recommender's per-call scratch, per game: two float score arrays, three
-// flags, a tag filter byte and the lists of touched and excluded games.
-constexpr double kRankingScratchPerGame = 17.0;
+// flags, a tag filter byte, the lists of touched and excluded games, and,
+// for a re-ranker, each game's support (two floats) and the list of games
+// counted without being touched.
+constexpr double kRankingScratchPerGame = 29.0;
 
 double thread_scratch_bytes(const TrainParams& params, const DataSize& size, int threads, bool ranking) {
   double bytes = params.algorithm->thread_bytes(params, size, threads);

@@ -11,6 +11,8 @@
 #include "core/model_image.hpp"
 #include "core/recommender.hpp"
 #include "core/reranker.hpp"
+#include "core/thread_scratch.hpp"
+#include "core/train_params.hpp"
 #include "core/trainer.hpp"
 #include "reranked_training.hpp"
 #include "threads_scope.hpp"
@@ -337,24 +339,35 @@ SparseRows rows_of(const std::vector<std::vector<std::pair<std::int32_t, float>>
   return out;
 }
 
+// Four games sharing one tag, with re-ranker facts; game 1 lists 3 (0.5)
+// and 4 (0.25), game 2 lists 3 (1.0).
+GameModel four_games_two_lists(const Blend& blend) {
+  GameModel model;
+  model.appids = {1, 2, 3, 4};
+  model.popularity = {0.1f, 0.1f, 0.1f, 0.1f};
+  model.blend = blend;
+  model.neighbors = rows_of({{{2, 0.5f}, {3, 0.25f}}, {{2, 1.0f}}, {}, {}});
+  model.tags = rows_of({{{0, 1.0f}}, {{0, 1.0f}}, {{0, 1.0f}}, {{0, 1.0f}}});
+  model.tag_names = {"puzzle"};
+  model.rerank_facts.assign(4 * kRerankGameFacts, 0.0f);
+  return model;
+}
+
+// A player owning games 1 and 2, asking for k.
+RankRequest games_one_and_two(std::int32_t k) {
+  RankRequest request;
+  request.games = {{1, 1.0f}, {2, 1.0f}};
+  request.k = k;
+  return request;
+}
+
 }  // namespace
 
 // rank()'s support and best link: how many of the player's games list a
 // candidate among their neighbours, and the largest part one gives it.
 TEST(Reranker, RankCountsTheSupportOfEachCandidate) {
-  GameModel model;
-  model.appids = {1, 2, 3, 4};
-  model.popularity = {0.1f, 0.1f, 0.1f, 0.1f};
-  model.blend = Blend{1, 0, 0};
-  // Game 1 lists 3 (0.5) and 4 (0.25); game 2 lists 3 (1.0).
-  model.neighbors = rows_of({{{2, 0.5f}, {3, 0.25f}}, {{2, 1.0f}}, {}, {}});
-  model.tags = rows_of({{{0, 1.0f}}, {{0, 1.0f}}, {{0, 1.0f}}, {{0, 1.0f}}});
-  model.tag_names = {"puzzle"};
-  model.rerank_facts.assign(4 * kRerankGameFacts, 0.0f);
-  Recommender recommender(model);
-  RankRequest request;
-  request.games = {{1, 1.0f}, {2, 1.0f}};
-  request.k = 2;
+  Recommender recommender(four_games_two_lists(Blend{1, 0, 0}));
+  const RankRequest request = games_one_and_two(2);
   RankDetails details;
   recommender.rank(request, no_cancel, &details);
   ASSERT_EQ(details.features.rows(), 2);
@@ -367,6 +380,60 @@ TEST(Reranker, RankCountsTheSupportOfEachCandidate) {
   RankDetails again;
   recommender.rank(request, no_cancel, &again);
   EXPECT_EQ(again.features, details.features);
+}
+
+// A blend without its collaborative part (content_weight 1) sums no
+// neighbour lists, but its re-ranker still reads how many list each
+// candidate; the best link is 0 (the collaborative scale is), and the
+// counts are cleared for the next call.
+TEST(Reranker, ContentOnlyBlendCountsTheSupport) {
+  Recommender recommender(four_games_two_lists(Blend{0, 1, 0}));
+  const RankRequest request = games_one_and_two(2);
+  RankDetails details;
+  const std::vector<Recommendation> listed = recommender.rank(request, no_cancel, &details);
+  ASSERT_EQ(listed.size(), 2u);
+  ASSERT_EQ(details.features.rows(), 2);
+  for (Eigen::Index r = 0; r < 2; ++r) {
+    const std::int32_t appid = listed[static_cast<std::size_t>(r)].appid;
+    const float lists = appid == 3 ? 2.0f : 1.0f;
+    EXPECT_FLOAT_EQ(details.features(r, kSupport), std::log1p(lists) / std::log(4.0f)) << "appid " << appid;
+    EXPECT_EQ(details.features(r, kBestLink), 0.0f) << "appid " << appid;
+  }
+  RankDetails again;
+  recommender.rank(request, no_cancel, &again);
+  EXPECT_EQ(again.features, details.features);
+}
+
+// evaluate()'s estimate of what each extra ranking thread adds covers a
+// Recommender's scratch per game once a call touched every game, with the
+// re-ranker's support counted.
+TEST(Reranker, RankingThreadScratchIsCountedPerGame) {
+  constexpr std::int32_t kGames = 2000;
+  GameModel model;
+  std::vector<std::vector<std::pair<std::int32_t, float>>> lists(kGames), tags(kGames);
+  for (std::int32_t g = 0; g < kGames; ++g) {
+    model.appids.push_back(g + 1);
+    model.popularity.push_back(0.1f);
+    tags[static_cast<std::size_t>(g)] = {{0, 1.0f}};
+  }
+  for (std::int32_t j = 1; j < kGames; ++j) lists[0].push_back({j, 1.0f});  // game 1 lists every other
+  model.blend = Blend{1, 0, 0};
+  model.neighbors = rows_of(lists);
+  model.tags = rows_of(tags);
+  model.tag_names = {"puzzle"};
+  model.rerank_facts.assign(static_cast<std::size_t>(kGames) * kRerankGameFacts, 0.0f);
+  Recommender recommender(model);
+  RankRequest request;
+  request.games = {{1, 1.0f}};
+  request.k = 10;
+  RankDetails details;
+  recommender.rank(request, no_cancel, &details);
+  DataSize size;
+  size.games = kGames;
+  const TrainParams params = resolve_params("popularity", {});
+  const double per_extra_thread =
+      thread_scratch_bytes(params, size, 2, true) - thread_scratch_bytes(params, size, 2, false);
+  EXPECT_GE(per_extra_thread, static_cast<double>(recommender.scratch_bytes()) - 4096);
 }
 
 // A new game listed by its tags alone (as recommend() lists them) has no
