@@ -103,11 +103,10 @@ std::vector<std::string> Recommender::unknown_tags(const std::vector<std::string
 }
 
 std::size_t Recommender::scratch_bytes() const {
+  const std::size_t game_lists =
+      excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity() + counted_only_.capacity();
   return collaborative_.capacity() * 4 + content_.capacity() * 4 + game_flags_.capacity() + tag_filter_.capacity() +
-         touched_.capacity_bytes() +
-         (excluded_.capacity() + owned_list_.capacity() + filtered_tags_.capacity() + support_.capacity() * 2 +
-          counted_only_.capacity()) *
-             4 +
+         touched_.capacity_bytes() + game_lists * sizeof(std::int32_t) + support_.capacity() * sizeof(Support) +
          (rerank_features_ ? rerank_features_->scratch_bytes() : 0);
 }
 

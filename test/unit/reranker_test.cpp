@@ -433,6 +433,8 @@ TEST(Reranker, RankingThreadScratchIsCountedPerGame) {
   const TrainParams params = resolve_params("popularity", {});
   const double per_extra_thread =
       thread_scratch_bytes(params, size, 2, true) - thread_scratch_bytes(params, size, 2, false);
+  // The slack is what does not grow with the games: the re-ranker's
+  // per-tag profile and the short lists of one call.
   EXPECT_GE(per_extra_thread, static_cast<double>(recommender.scratch_bytes()) - 4096);
 }
 
