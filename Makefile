@@ -31,7 +31,7 @@ REGRESS     += itemknn_stored_while_computed model_games_written_directly
 # The player's games read from the covering index (1.6).
 REGRESS     += player_games_index_invalid_not_read player_games_index_descending_not_read recommend_sql_path_games_in_appid_order
 REGRESS     += player_games_index_name_taken_by_table
-# The version check reads pg_extension (steam_rec's row, and whether Citus is installed) at every command.
+# The version check reads pg_extension (steam_rec's row, and whether Citus is installed) after any change to it.
 REGRESS     += version_check_follows_moved_row
 # Serving keeps the active row's address and the relations' OIDs between calls.
 REGRESS     += recommend_active_row_slot_reused recommend_kept_relations_follow_ddl
@@ -72,6 +72,8 @@ REGRESS     += null_arguments_named
 REGRESS     += model_rerankers_stored
 # The version check is redone after ROLLBACK TO SAVEPOINT.
 REGRESS     += version_check_after_rollback_to_savepoint
+# ... and read once for later transactions while nothing can have changed it.
+REGRESS     += version_check_read_once_while_unchanged
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency

@@ -1,7 +1,8 @@
 -- citus_seen_by_next_call: whether Citus is installed is read from
--- pg_extension in the same pass as the version check, at every command, and
--- never kept past its transaction: a citus row committed or deleted between
--- calls, or changed earlier in the same transaction, decides the next call.
+-- pg_extension in the same pass as the version check, and kept past its
+-- transaction only while pg_extension cannot have changed: a citus row
+-- committed or deleted between calls, or changed earlier in the same
+-- transaction, decides the next call.
 -- A hand-made citus row stands in for CREATE EXTENSION citus (which needs the
 -- library preloaded); with it, refresh_recommendations() takes the Citus
 -- route (no workers here: 0 rows), without it the local one (no model here:

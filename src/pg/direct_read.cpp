@@ -69,22 +69,27 @@ void scan_open_equal(Relation heap, Relation index, RegProcedure equal, Datum va
 // stays empty; only SQL, which Citus routes to the shards, reads them.
 // Looked up once per transaction (CREATE EXTENSION citus cannot happen in the
 // middle of a recommend() call), or taken from the version check's read of
-// pg_extension in the same transaction.
+// pg_extension in the same transaction; a read by a transaction that changed
+// nothing stands for later ones while pg_extension cannot have changed
+// (catalog_read_mark.hpp).
 namespace {
 LocalTransactionId citus_looked_up_in = InvalidLocalTransactionId;
+CatalogReadMark citus_read;
 bool citus_is_installed = false;
 }  // namespace
 
-void note_citus_installed(bool installed) {
+void note_citus_installed(bool installed, const CatalogReadMark& read) {
   citus_is_installed = installed;
   citus_looked_up_in = MyProc->lxid;
+  citus_read = read;
 }
 
 bool citus_installed() {
-  if (citus_looked_up_in != MyProc->lxid) {
+  if (citus_looked_up_in != MyProc->lxid && !catalog_unchanged_since(citus_read)) {
+    const CatalogReadMark read = mark_catalog_read();
     InstalledExtensions extensions = read_installed_extensions();
     if (extensions.steam_rec_version != nullptr) pfree(extensions.steam_rec_version);
-    note_citus_installed(extensions.citus);
+    note_citus_installed(extensions.citus, read);
   }
   return citus_is_installed;
 }

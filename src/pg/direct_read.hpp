@@ -7,6 +7,7 @@
 // applies privileges and policies row by row (and reaches Citus's shards).
 #pragma once
 
+#include "pg/catalog_read_mark.hpp"
 #include "pg/postgres.hpp"
 
 extern "C" {
@@ -27,12 +28,13 @@ Oid steam_rec_relation(const char* name);
 int64 estimated_rows(const char* name);
 
 // Whether Citus is installed in this database, looked up once per
-// transaction unless note_citus_installed() already told it.
+// transaction unless note_citus_installed() already told it, and not again
+// while pg_extension cannot have changed since (catalog_read_mark.hpp).
 bool citus_installed();
 
 // Records whether Citus is installed, as just read from pg_extension in this
-// transaction, so that citus_installed() need not read it again.
-void note_citus_installed(bool installed);
+// transaction (marked by `read`), so that citus_installed() need not read it again.
+void note_citus_installed(bool installed, const CatalogReadMark& read);
 
 // The relation steam_rec.<name> if the current user may read all of it
 // directly, else InvalidOid.  Always InvalidOid in a database with Citus,

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "pg/catalog_read_mark.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/postgres.hpp"
 
@@ -27,13 +28,16 @@ namespace {
 // another session may commit a newer version between them.  Statements sent
 // in one simple-protocol message share their start time too, so the number
 // of transactions ended server-wide is also kept: another session's version
-// change reaches this one only through a commit, which moves that number
-// (the same test lets the server reuse a snapshot).
+// change reaches this one only through a commit, which moves that number.
+// A match read by a transaction that had changed nothing holds for later
+// transactions too, while they change nothing and that number stays
+// (catalog_read_mark.hpp): a call per transaction does not read pg_extension
+// each time.
 LocalTransactionId matched_in_transaction = InvalidLocalTransactionId;
 CommandId matched_in_command = InvalidCommandId;
 SubTransactionId matched_in_subtransaction = InvalidSubTransactionId;
 TimestampTz matched_in_statement = 0;
-uint64 matched_after_completions = 0;
+CatalogReadMark matched_read;
 
 // Compares dotted versions numerically ("1.10" > "1.9"); <0, 0 or >0.
 int compare_versions(const char* left, const char* right) {
@@ -98,18 +102,17 @@ void ensure_sql_matches_library() {
   CommandId command = GetCurrentCommandId(false);
   SubTransactionId subtransaction = GetCurrentSubTransactionId();
   TimestampTz statement = GetCurrentStatementStartTimestamp();
-  // Read before pg_extension is: a commit after this read makes the next
-  // call read it again.
-  const uint64 completions = ShmemVariableCache->xactCompletionCount;
+  if (catalog_unchanged_since(matched_read)) return;
   if (transaction == matched_in_transaction && command == matched_in_command &&
       subtransaction == matched_in_subtransaction && statement == matched_in_statement &&
-      completions == matched_after_completions)
+      matched_read.ended_transactions == ShmemVariableCache->xactCompletionCount)
     return;
 
+  const CatalogReadMark read = mark_catalog_read();
   InstalledExtensions extensions = read_installed_extensions();
   // The recommend() path asks whether Citus is installed next: answered from
   // this same read of pg_extension.
-  note_citus_installed(extensions.citus);
+  note_citus_installed(extensions.citus, read);
   char* installed = extensions.steam_rec_version;
   if (installed == nullptr)
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -132,7 +135,7 @@ void ensure_sql_matches_library() {
   matched_in_command = command;
   matched_in_subtransaction = subtransaction;
   matched_in_statement = statement;
-  matched_after_completions = completions;
+  matched_read = read;
 }
 
 }  // namespace steam_rec::pg

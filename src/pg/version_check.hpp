@@ -30,8 +30,10 @@ char* installed_sql_version();
 bool installed_sql_older_than(const char* version);
 
 // Raises a clear error, with the command that fixes it, when the extension is
-// missing or its SQL is newer than kLibraryVersion.  Cheap: once per command.
-// The same read answers citus_installed() for the rest of the transaction.
+// missing or its SQL is newer than kLibraryVersion.  Cheap: pg_extension is
+// read once per command at most, and not again, in later transactions too,
+// while nothing can have changed it (catalog_read_mark.hpp).  The same read
+// answers citus_installed().
 void ensure_sql_matches_library();
 
 }  // namespace steam_rec::pg

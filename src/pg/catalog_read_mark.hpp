@@ -1,0 +1,30 @@
+// Whether an earlier read of a catalog without a syscache (pg_extension) can
+// stand for a new one, in a later transaction too.
+//
+// Such a catalog is read under a catalog snapshot taken for that read, so it
+// sees every transaction that had ended when the read began.  A transaction
+// that has no xid has changed nothing, so what it read is the committed
+// state; that state changes only when a transaction with an xid ends, which
+// moves the server's count of ended transactions (the same test lets the
+// server reuse a snapshot, on a primary and on a hot standby alike).
+#pragma once
+
+#include "pg/postgres.hpp"
+
+namespace steam_rec::pg {
+
+struct CatalogReadMark {
+  uint64 ended_transactions = 0;
+  bool committed_state = false;  // taken by a transaction without an xid
+};
+
+// Taken just before the read it marks.
+CatalogReadMark mark_catalog_read();
+
+// Whether a read marked by `mark` would find the same rows now: it read the
+// committed state, no transaction with an xid has ended since, and the
+// current transaction has none either (its own changes would not be seen by
+// others' count).
+bool catalog_unchanged_since(const CatalogReadMark& mark);
+
+}  // namespace steam_rec::pg
