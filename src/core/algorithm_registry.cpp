@@ -71,8 +71,13 @@ double hybrid_memory(const TrainParams& params, const DataSize& size) {
   // The ridge map from tags: three tags x tags matrices of doubles at most.
   const double tags = static_cast<double>(std::min<std::int64_t>(size.tag_entries, kTagRidgeMaxTags));
   const double ridge = params.new_game_weight > 0 && params.tag_ridge_weight > 0 ? 3 * tags * tags * 8 : 0;
-  // The re-ranker's fit, before the model kept is trained.
-  const double rerank = rerank_fit_bytes(params.rerank_candidates, size);
+  // The re-ranker's fit, before the model kept is trained.  Its split of the
+  // plays is made after the rows read are freed, in room the estimate counts
+  // for every training (kReadRowsBytesPerPlay): at a million players that
+  // room is 0.47 GB, and counted twice it put the default training over the
+  // default limit while it used 1.3 GB.
+  const double read_rows_room = kReadRowsBytesPerPlay * static_cast<double>(size.interactions);
+  const double rerank = std::max(0.0, rerank_fit_bytes(params.rerank_candidates, size) - read_rows_room);
   return content_memory(params, size) + params.base->memory_bytes(params, size) + new_games + ridge + rerank;
 }
 

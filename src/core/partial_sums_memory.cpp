@@ -69,10 +69,10 @@ double co_owned_pairs_bound(const TrainingSet& data) {
 double worker_sums_memory_bytes(const TrainParams& params, const TrainingSet& data) {
   const double per_pair = sum_entries_per_pair(params);
   const double entries = co_owned_pairs_bound(data) * per_pair;
-  // The rows in both orientations (40 bytes each, as training_memory_bytes()),
+  // The rows in both orientations (kBytesPerPlay each, as training_memory_bytes()),
   // a dot product and a mark per game, and the part three times: encoded,
   // copied into a bytea, and as base64 text (4/3).
-  return 40.0 * static_cast<double>(data.interactions()) + 9.0 * static_cast<double>(data.games()) +
+  return kBytesPerPlay * static_cast<double>(data.interactions()) + 9.0 * static_cast<double>(data.games()) +
          answer_bytes(per_pair, entries, static_cast<double>(data.games())) * (1 + 1 + 4.0 / 3);
 }
 

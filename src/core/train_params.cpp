@@ -200,7 +200,7 @@ double training_memory_bytes(const TrainParams& params, const DataSize& size) {
   // The training set in both orientations, its staging rows, the tag names, the catalog's facts (when these
   // parameters read them), and the stored model's tags and popularity.
   const double catalog = uses_catalog(params) ? size.catalog_bytes : 0.0;
-  const double shared = 40.0 * static_cast<double>(size.interactions) +
+  const double shared = kBytesPerPlay * static_cast<double>(size.interactions) +
                         kBytesPerTagEntry * static_cast<double>(size.tag_entries) + size.tag_name_bytes + catalog +
                         64.0 * players + 64.0 * games;
   return shared + params.algorithm->memory_bytes(params, size);

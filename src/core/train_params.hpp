@@ -202,6 +202,14 @@ std::string param_number_text(const ParamValue& value);
 // read, the rows by game and the model's.
 constexpr double kBytesPerTagEntry = 40.0;
 
+// What an owned game costs a training at the peak of the read: the rows as
+// read (12 bytes, held twice while their array grows) beside the rows by
+// player and by game it builds (16 bytes).  The rows read are freed once
+// those are built (TrainingSet::finish()): of the 40 bytes, kReadRowsBytesPerPlay
+// are free again by the time any algorithm runs.
+constexpr double kBytesPerPlay = 40.0;
+constexpr double kReadRowsBytesPerPlay = 24.0;
+
 struct DataSize {
   std::int64_t players = 0;
   std::int64_t games = 0;
