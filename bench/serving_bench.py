@@ -8,7 +8,8 @@ Runs inside a throwaway cluster (bench/run.sh serving M starts one). Per scale
   first call   recommend() in a fresh backend: the call that builds the activation's image
                (once per server), then fresh backends that only map and validate it
   memory       what one serving backend adds after 1,000 calls (Private_Clean +
-               Private_Dirty from /proc/<pid>/smaps_rollup, and Pss), and what 64 concurrent
+               Private_Dirty from /proc/<pid>/smaps_rollup, by mapping, and Pss), beside a
+               backend that served one player or the same 1,000, and what 64 concurrent
                backends add in total (sum of their Pss growth: shared pages counted once)
   latency      pgbench at each --clients count: recommend(k => 10) vs the 10 precomputed
                rows, bare and with names; median latency and transactions per second once
@@ -20,6 +21,7 @@ beside it the ratio of recommend() to each precomputed read.
 import argparse
 import datetime
 import os
+import re
 import statistics
 import sys
 import threading
@@ -121,23 +123,60 @@ def first_calls(db, runs, latency):
     return {"build": build, "whole": whole, "firsts": firsts, "loads": loads, "reads": reads}
 
 
-def one_backend_memory(db):
-    """What one backend adds by serving 1,000 players while another backend maps the image too, as in
-    any pool (a page mapped by one process alone counts as private)."""
+# Where a backend's private pages lie, by mapping (/proc/<pid>/smaps): its own heap and
+# anonymous memory, the model image and names files (the page cache, shared by every backend
+# that maps the same pages), the server's shared memory (shared buffers), the libraries' pages.
+MAPPING_KINDS = (("own", "its own heap, anonymous memory and stack"),
+                 ("files", "the model image and names files"),
+                 ("shared_memory", "the server's shared memory (shared buffers)"),
+                 ("libraries", "the libraries (pages written by relocations)"))
+
+
+def mapping_kind(name):
+    if name in ("", "[heap]", "[stack]") or name.startswith("[anon"):
+        return "own"
+    if name.endswith((".img", ".names")):
+        return "files"
+    if name.startswith(("/dev/zero", "/SYSV", "/dev/shm/")):
+        return "shared_memory"
+    return "libraries" if ".so" in name else "own"
+
+
+def private_kb_by_kind(pid):
+    """{kind: Private_Clean + Private_Dirty kB} over the mappings of /proc/<pid>/smaps."""
+    kinds = dict.fromkeys((kind for kind, _ in MAPPING_KINDS), 0)
+    kind = "own"
+    with open(f"/proc/{pid}/smaps") as maps:
+        for line in maps:
+            parts = line.split()
+            if re.match(r"^[0-9a-f]+-[0-9a-f]+$", parts[0]):
+                kind = mapping_kind(parts[5] if len(parts) > 5 else "")
+            elif parts[0] in ("Private_Clean:", "Private_Dirty:"):
+                kinds[kind] += int(parts[1])
+    return kinds
+
+
+def one_backend_memory(db, holder_serves_the_same):
+    """What one backend adds by serving 1,000 players while another backend maps the image too.
+    A page mapped by one process alone counts as private: with `holder_serves_the_same` the other
+    backend has served the same 1,000 players first, as any backend of a pool that has been
+    serving has, so what stays private is this backend's own; without it the other has served
+    one player, and the image's and shared buffers' pages this backend alone has touched count."""
     holder = connect(db)
-    query(holder, FIRST)
+    query(holder, THOUSAND.format(start=1) if holder_serves_the_same else FIRST)
     conn = connect(db)
     pid = conn.get_backend_pid()
     query(conn, "SELECT count(*) FROM public.bench_players WHERE i = 1")
-    before = smaps(pid)
+    before, kinds_before = smaps(pid), private_kb_by_kind(pid)
     query(conn, THOUSAND.format(start=1))
-    after = smaps(pid)
+    after, kinds_after = smaps(pid), private_kb_by_kind(pid)
     shared, private = query(conn, "SELECT * FROM steam_rec.model_cache_bytes()")
     image, = query(conn, "SELECT file_bytes FROM steam_rec.model_image()")
     conn.close()
     holder.close()
     return {"private_kb": private_kb(after) - private_kb(before), "pss_kb": after["Pss"] - before["Pss"],
             "anonymous_kb": after["Anonymous"] - before["Anonymous"],
+            "by_kind_kb": {kind: kinds_after[kind] - kinds_before[kind] for kind in kinds_after},
             "shared_bytes": shared, "private_bytes": private, "image_bytes": image}
 
 
@@ -147,6 +186,7 @@ def many_backends(db, count, players):
     for conn in conns:
         query(conn, "SELECT count(*) FROM public.bench_players WHERE i = 1")
     before = [smaps(conn.get_backend_pid()) for conn in conns]
+    kinds_before = [private_kb_by_kind(conn.get_backend_pid()) for conn in conns]
 
     def serve(i, conn):
         query(conn, THOUSAND.format(start=1 + (i * 1000) % max(1, players - 1000)))
@@ -157,10 +197,13 @@ def many_backends(db, count, players):
     for t in threads:
         t.join()
     after = [smaps(conn.get_backend_pid()) for conn in conns]
+    kinds_after = [private_kb_by_kind(conn.get_backend_pid()) for conn in conns]
     for conn in conns:
         conn.close()
     return {"pss_kb": sum(a["Pss"] - b["Pss"] for a, b in zip(after, before)),
-            "private_kb": sum(private_kb(a) - private_kb(b) for a, b in zip(after, before))}
+            "private_kb": sum(private_kb(a) - private_kb(b) for a, b in zip(after, before)),
+            "by_kind_kb": {kind: sum(a[kind] - b[kind] for a, b in zip(kinds_after, kinds_before))
+                           for kind, _ in MAPPING_KINDS}}
 
 
 def latencies(db, runs, seconds, clients, players):
@@ -180,7 +223,7 @@ def medians(results, c, name):
     return (statistics.median(m for m, _ in results[(c, name)]), statistics.median(t for _, t in results[(c, name)]))
 
 
-def report(scale, generated, first, one, many, backends, results, clients, runs, seconds):
+def report(scale, generated, first, one, pool, many, backends, results, clients, runs, seconds):
     mib = 1024
     lines = [f"## Scale {scale}", "", f"`{generated}`", "",
              "### First `recommend()` in a fresh backend", "",
@@ -205,12 +248,23 @@ def report(scale, generated, first, one, many, backends, results, clients, runs,
              f"The image file is {one['image_bytes'] / 2**20:.1f} MiB (`model_image()`); `model_cache_bytes()` "
              f"reports {one['shared_bytes'] / 2**20:.1f} MiB shared and {one['private_bytes'] / 2**20:.2f} MiB "
              "private.", "",
-             "| what | MiB |", "| --- | ---: |",
-             f"| one backend after 1,000 calls: Private_Clean + Private_Dirty added | {one['private_kb'] / mib:.2f} |",
-             f"| the same backend: Pss added | {one['pss_kb'] / mib:.2f} |",
-             f"| the same backend: anonymous memory (heap) added | {one['anonymous_kb'] / mib:.2f} |",
+             "One backend serves 1,000 players while another maps the image too. A page mapped by one process "
+             "alone counts as private, so the two columns differ in what that other backend did first: it served "
+             "one player, or the same 1,000 players (as any backend of a pool that has been serving has). "
+             "Private pages by mapping from `/proc/<pid>/smaps`.", "",
+             "| what one backend adds after 1,000 calls, MiB | the other served 1 player | "
+             "the other served the same 1,000 |", "| --- | ---: | ---: |",
+             f"| Private_Clean + Private_Dirty (smaps_rollup) | {one['private_kb'] / mib:.2f} | "
+             f"{pool['private_kb'] / mib:.2f} |",
+             *[f"| of which in {title} | {one['by_kind_kb'][kind] / mib:.2f} | {pool['by_kind_kb'][kind] / mib:.2f} |"
+               for kind, title in MAPPING_KINDS],
+             f"| Pss | {one['pss_kb'] / mib:.2f} | {pool['pss_kb'] / mib:.2f} |",
+             f"| anonymous memory (heap) | {one['anonymous_kb'] / mib:.2f} | {pool['anonymous_kb'] / mib:.2f} |", "",
+             "| many backends at once | MiB |", "| --- | ---: |",
              f"| {backends} concurrent backends after 1,000 calls each: Pss added, in total | {many['pss_kb'] / mib:.1f} |",
-             f"| the same: private memory added, in total | {many['private_kb'] / mib:.1f} |", ""]
+             f"| the same: private memory added, in total | {many['private_kb'] / mib:.1f} |",
+             *[f"| of which in {title} | {many['by_kind_kb'][kind] / mib:.1f} |" for kind, title in MAPPING_KINDS],
+             ""]
     if not clients:
         return "\n".join(lines + ["Latency not measured at this scale (`--skip-latency`).", ""])
     lines += [f"### Latency and throughput (pgbench `-M prepared`, {runs} runs of {seconds} s per cell, rotating order)",
@@ -277,10 +331,11 @@ def main():
         clients = [] if args.skip_latency else args.clients
         results = latencies(db, args.runs, args.seconds, clients, players)
         # After the latency runs, as in a server that has been serving: the rows' buffers are in use.
-        one = one_backend_memory(db)
+        one = one_backend_memory(db, holder_serves_the_same=False)
+        pool = one_backend_memory(db, holder_serves_the_same=True)
         many = many_backends(db, args.backends, players)
-        print(f"  memory: one {one}, {args.backends} backends {many}", flush=True)
-        sections.append(report(scale, generated, first, one, many, args.backends, results, clients,
+        print(f"  memory: one {one}, in a pool {pool}, {args.backends} backends {many}", flush=True)
+        sections.append(report(scale, generated, first, one, pool, many, args.backends, results, clients,
                                args.runs, args.seconds))
         if clients:
             image = os.path.splitext(args.output)[0] + f"-{scale}.png"
