@@ -1,8 +1,10 @@
-// Whether an earlier read of a catalog without a syscache (pg_extension) can
-// stand for a new one, in a later transaction too.
+// Whether an earlier read of a catalog (pg_extension) can stand for a new
+// one, in a later transaction too.
 //
-// Such a catalog is read under a catalog snapshot taken for that read, so it
-// sees every transaction that had ended when the read began.  A transaction
+// Such a catalog is read under a catalog snapshot taken for that read (the
+// reader drops the transaction's catalog snapshot first: pg_extension has a
+// syscache, so a scan of it may otherwise reuse an older one), so it sees
+// every transaction that had ended when the read began.  A transaction
 // that has no xid has changed nothing, so what it read is the committed
 // state; that state changes only when a transaction with an xid ends, which
 // moves the server's count of ended transactions (the same test lets the

@@ -16,6 +16,7 @@ extern "C" {
 #include "commands/extension.h"
 #include "storage/proc.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 }
 
 namespace steam_rec::pg {
@@ -67,13 +68,19 @@ char* version_of(HeapTuple tuple, TupleDesc descriptor) {
 }  // namespace
 
 // Reads pg_extension in one pass over its heap (a page or two: one row per
-// installed extension) under the catalog snapshot.  Every call needs both
-// steam_rec's version and whether Citus is installed; one open and one scan
-// cost less than the two index searches by name they replace, and no cached
-// answer is kept that a CREATE or DROP EXTENSION elsewhere would leave stale.
+// installed extension) under a catalog snapshot taken for this read.  Every
+// call needs both steam_rec's version and whether Citus is installed; one
+// open and one scan cost less than the two index searches by name they
+// replace.  pg_extension has a syscache (EXTENSIONOID, since 15.x), so its
+// scans may reuse the transaction's catalog snapshot, which is not renewed
+// while no invalidation is read (a lock on pg_extension already held
+// accepts none) and, under REPEATABLE READ, not between statements: that
+// snapshot would miss a version committed since, and the read would be
+// kept (catalog_read_mark.hpp).  It is dropped first.
 InstalledExtensions read_installed_extensions() {
   InstalledExtensions found;
   Relation catalog = table_open(ExtensionRelationId, AccessShareLock);
+  InvalidateCatalogSnapshot();
   SysScanDesc scan = systable_beginscan(catalog, InvalidOid, false, nullptr, 0, nullptr);
   for (HeapTuple tuple = systable_getnext(scan); HeapTupleIsValid(tuple); tuple = systable_getnext(scan)) {
     const char* name = NameStr(reinterpret_cast<Form_pg_extension>(GETSTRUCT(tuple))->extname);
