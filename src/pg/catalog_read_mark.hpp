@@ -20,7 +20,7 @@ struct CatalogReadMark {
   bool committed_state = false;  // taken by a transaction without an xid
 };
 
-// Taken just before the read it marks.
+// Taken just before the read it marks (read_installed_extensions() does).
 CatalogReadMark mark_catalog_read();
 
 // Whether a read marked by `mark` would find the same rows now: it read the

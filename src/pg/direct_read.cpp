@@ -86,10 +86,9 @@ void note_citus_installed(bool installed, const CatalogReadMark& read) {
 
 bool citus_installed() {
   if (citus_looked_up_in != MyProc->lxid && !catalog_unchanged_since(citus_read)) {
-    const CatalogReadMark read = mark_catalog_read();
     InstalledExtensions extensions = read_installed_extensions();
     if (extensions.steam_rec_version != nullptr) pfree(extensions.steam_rec_version);
-    note_citus_installed(extensions.citus, read);
+    note_citus_installed(extensions.citus, extensions.read);
   }
   return citus_is_installed;
 }

@@ -79,6 +79,7 @@ char* version_of(HeapTuple tuple, TupleDesc descriptor) {
 // kept (catalog_read_mark.hpp).  It is dropped first.
 InstalledExtensions read_installed_extensions() {
   InstalledExtensions found;
+  found.read = mark_catalog_read();
   Relation catalog = table_open(ExtensionRelationId, AccessShareLock);
   InvalidateCatalogSnapshot();
   SysScanDesc scan = systable_beginscan(catalog, InvalidOid, false, nullptr, 0, nullptr);
@@ -115,11 +116,10 @@ void ensure_sql_matches_library() {
       matched_read.ended_transactions == ShmemVariableCache->xactCompletionCount)
     return;
 
-  const CatalogReadMark read = mark_catalog_read();
   InstalledExtensions extensions = read_installed_extensions();
   // The recommend() path asks whether Citus is installed next: answered from
   // this same read of pg_extension.
-  note_citus_installed(extensions.citus, read);
+  note_citus_installed(extensions.citus, extensions.read);
   char* installed = extensions.steam_rec_version;
   if (installed == nullptr)
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -142,7 +142,7 @@ void ensure_sql_matches_library() {
   matched_in_command = command;
   matched_in_subtransaction = subtransaction;
   matched_in_statement = statement;
-  matched_read = read;
+  matched_read = extensions.read;
 }
 
 }  // namespace steam_rec::pg

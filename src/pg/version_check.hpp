@@ -8,6 +8,8 @@
 // is refused: it would read tables whose shape the library does not expect.
 #pragma once
 
+#include "pg/catalog_read_mark.hpp"
+
 namespace steam_rec::pg {
 
 // The extension version this library was built for; equals default_version in
@@ -18,6 +20,7 @@ inline constexpr const char* kLibraryVersion = "1.7";
 struct InstalledExtensions {
   char* steam_rec_version = nullptr;  // palloc'd; NULL when steam_rec is not installed
   bool citus = false;                 // whether Citus is installed
+  CatalogReadMark read;               // when this read stands for a later one
 };
 InstalledExtensions read_installed_extensions();
 
