@@ -4,7 +4,8 @@
 # lists, from an image it builds itself from the replayed tables (a standby
 # writes files under its own data directory, never a table), and picks up a
 # model trained and activated on the primary once that is replayed, a
-# re-ranked one (its model_rerankers row, 1.7) included.
+# re-ranked one (its model_rerankers row, 1.7) included; one standby backend
+# refuses a newer SQL version the primary committed after its last call.
 # Both clusters are created here, on ports of their own, and removed after.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -89,3 +90,35 @@ assert_true "the primary serves the re-ranked model" "[ '$reranked_lists' != '$n
 assert_equal "the standby serves the re-ranked model's lists" "$reranked_lists" \
   "$(PGPORT=$standby_port psql_value $db "$lists_sql")"
 assert_equal "the standby's log has no error" "" "$(grep -E 'ERROR|terminated by signal' "$base/standby.log" || true)"
+
+# One standby backend across replay: its version check keeps a read of
+# pg_extension for later transactions only while no transaction has ended
+# server-wide, and replaying a commit counts as one ending (the count a
+# standby's snapshots are reused by).  A newer SQL version committed on the
+# primary meanwhile is refused by the same backend's next call.  (After the
+# log check above: the refusal is logged.)
+version=$(PGPORT=$primary_port psql_value $db "SELECT extversion FROM pg_extension WHERE extname = 'steam_rec'")
+newer_on_primary="PGPORT=$primary_port psql -X -q -A -t -d $db -c \"UPDATE pg_extension SET extversion = '9.9' WHERE extname = 'steam_rec'\" -c 'SELECT pg_current_wal_lsn()'"
+across_replay=$(PGPORT=$standby_port psql -X -q -A -t -d $db 2>&1 <<SQL
+SELECT steam_rec.boundary_selftest('none') IS NOT NULL AS served_before;
+\\set target \`$newer_on_primary\`
+SELECT set_config('steam_rec_test.target', :'target', false) IS NULL AS unset;
+DO \$\$BEGIN
+  WHILE pg_last_wal_replay_lsn() < current_setting('steam_rec_test.target')::pg_lsn LOOP
+    PERFORM pg_sleep(0.02);
+  END LOOP;
+END\$\$;
+SELECT steam_rec.boundary_selftest('none') IS NOT NULL AS served_after;
+SQL
+)
+PGPORT=$primary_port psql_value $db "UPDATE pg_extension SET extversion = '$version' WHERE extname = 'steam_rec'" >/dev/null
+caught_up
+assert_equal "a standby backend serves, then refuses the version the primary committed meanwhile" \
+  "t
+f
+ERROR:  steam_rec SQL version 9.9 is newer than the loaded library version $version
+HINT:  Install the steam_rec 9.9 library and reconnect, or run ALTER EXTENSION steam_rec UPDATE TO '$version'; to go back." \
+  "$across_replay"
+assert_equal "and serves again once the version is back" "t" \
+  "$(PGPORT=$standby_port psql_value $db "SELECT steam_rec.boundary_selftest('none') IS NOT NULL")"
+assert_equal "the standby did not crash" "" "$(grep 'terminated by signal' "$base/standby.log" || true)"
