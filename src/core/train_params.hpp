@@ -203,10 +203,11 @@ std::string param_number_text(const ParamValue& value);
 constexpr double kBytesPerTagEntry = 40.0;
 
 // What an owned game costs a training at the peak of the read: the rows as
-// read (12 bytes, held twice while their array grows) beside the rows by
-// player and by game it builds (16 bytes).  The rows read are freed once
-// those are built (TrainingSet::finish()): of the 40 bytes, kReadRowsBytesPerPlay
-// are free again by the time any algorithm runs.
+// read, 12 bytes, held up to three times while their array grows or is cut to
+// its rows, then once beside the sorted copy the build makes (12 bytes) and
+// the rows by player and by game it builds (16 bytes).  The rows read are
+// freed once those are built (TrainingSet::finish()): of the 40 bytes,
+// kReadRowsBytesPerPlay are free again by the time any algorithm runs.
 constexpr double kBytesPerPlay = 40.0;
 constexpr double kReadRowsBytesPerPlay = 24.0;
 

@@ -187,9 +187,22 @@ SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row r
   return result;
 }
 
+// Cuts the spare room of an array of rows read: one that grew by doubling
+// (no size was expected, or the expectation was short) may hold room for
+// twice its rows, and build_rows() copies the rows once more beside it.  The
+// copy here is made before anything of the build is held, so the peak stays
+// within what kBytesPerPlay and kBytesPerTagEntry count.
+template <typename Entry>
+void trim_spare_room(std::vector<Entry>& entries) {
+  if (entries.capacity() - entries.size() <= entries.size() / 8) return;
+  std::vector<Entry>(entries.begin(), entries.end()).swap(entries);
+}
+
 }  // namespace
 
 void TrainingSet::finish(CancelCheck& cancel) {
+  trim_spare_room(owned_);
+  trim_spare_room(tagged_);
   // Games are numbered by ascending appid: from the number each appid was
   // given when first seen to its rank.
   const std::vector<std::int32_t>& seen = appid_numbers_.keys();

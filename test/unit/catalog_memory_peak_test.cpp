@@ -1,70 +1,25 @@
 // The memory the catalog's facts take at their peak, against what the
-// training memory estimate counts for them: measured by a sanitizer's
-// allocation hooks (the unit tests run under AddressSanitizer or
-// ThreadSanitizer; elsewhere these tests are skipped).
+// training memory estimate counts for them (allocation_peak.hpp).
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
 
+#include "allocation_peak.hpp"
 #include "core/evaluation.hpp"
 #include "core/train_params.hpp"
 #include "core/trainer.hpp"
 #include "core/training_set.hpp"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-// Both runtimes define them; GCC installs no header that declares them.
-extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*on_allocation)(const volatile void*, std::size_t),
-                                                         void (*on_free)(const volatile void*));
-extern "C" std::size_t __sanitizer_get_allocated_size(const volatile void* p);
-#define STEAM_REC_ALLOCATION_HOOKS 1
-#endif
-
 using namespace steam_rec::rec;
+#ifdef STEAM_REC_ALLOCATION_HOOKS
+using steam_rec::test::peak_bytes;
+#endif
 
 namespace {
 
 steam_rec::CancelCheck no_cancel;
-
-#ifdef STEAM_REC_ALLOCATION_HOOKS
-// Bytes allocated and not yet freed since counting began (any thread), and
-// their largest value.
-std::atomic<bool> counting{false};
-std::atomic<std::int64_t> live{0}, peak{0};
-
-void on_allocation(const volatile void*, std::size_t size) {
-  if (!counting.load(std::memory_order_relaxed)) return;
-  const std::int64_t now = live.fetch_add(static_cast<std::int64_t>(size)) + static_cast<std::int64_t>(size);
-  std::int64_t seen = peak.load();
-  while (now > seen && !peak.compare_exchange_weak(seen, now)) {
-  }
-}
-
-void on_free(const volatile void* p) {
-  if (counting.load(std::memory_order_relaxed))
-    live.fetch_sub(static_cast<std::int64_t>(__sanitizer_get_allocated_size(p)));
-}
-
-// Once per process: every pair installed is called for each allocation.
-bool hooks_installed() {
-  static const bool installed = __sanitizer_install_malloc_and_free_hooks(on_allocation, on_free) != 0;
-  return installed;
-}
-
-// The most bytes held at once while `work` runs, beyond those held before.
-std::int64_t peak_bytes(const std::function<void()>& work) {
-  EXPECT_TRUE(hooks_installed());
-  live = 0;
-  peak = 0;
-  counting = true;
-  work();
-  counting = false;
-  return peak.load();
-}
-#endif
 
 // A catalog row per appid 1..rows: `name(g)`, `developers(g)`.
 struct CatalogShape {
