@@ -96,6 +96,8 @@ ISOLATION     += refresh_in_place_meets_other_writer
 # The version check sees a newer version committed between two statements of a transaction.
 ISOLATION     += version_check_sees_concurrent_commit
 ISOLATION     += recommend_kept_relations_changed_elsewhere
+# The active row's remembered address past a table VACUUM cut short.
+ISOLATION     += recommend_active_address_past_truncated_end
 # One direct-insert rule for both direct writers, and the holes found in it.
 REGRESS     += model_games_rules_apply direct_insert_column_types_checked direct_insert_volatile_default
 REGRESS     += direct_insert_table_changed_midway direct_insert_index_kinds_enforced

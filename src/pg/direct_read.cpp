@@ -23,6 +23,7 @@ extern "C" {
 #include "storage/bufmgr.h"
 #include "storage/predicate.h"
 #include "storage/proc.h"
+#include "storage/smgr.h"
 #include "utils/acl.h"
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
@@ -37,6 +38,20 @@ extern "C" {
 
 namespace steam_rec::pg {
 namespace {
+
+// Whether `block` lies within the open `heap`, read by a caller holding a
+// lock on it.  The length this backend's storage handle last saw (kept by
+// each size lookup and extension it made) answers without a file size
+// lookup when the block is below it: that length may be short, as other
+// backends' extensions do not update it (why the server reads it itself
+// only in recovery), but never long, as a truncation invalidates every
+// backend's handle before its exclusive lock is released, and this
+// backend's lock came after.  A file size lookup answers the rest.
+bool block_within(Relation heap, BlockNumber block) {
+  const BlockNumber seen = RelationGetSmgr(heap)->smgr_cached_nblocks[MAIN_FORKNUM];
+  if (seen != InvalidBlockNumber && block < seen) return true;
+  return block < RelationGetNumberOfBlocks(heap);
+}
 
 int attribute_number(Relation relation, const char* name) {
   TupleDesc descriptor = RelationGetDescr(relation);
@@ -163,9 +178,6 @@ void read_catalog_names(Oid catalog_cache, const int32* appids, int count, char*
   if (index->rd_index->indkey.values[0] != appid_column)
     elog(ERROR, "steam_rec: the primary key of catalog_cache does not lead with appid");
   HTAB* addresses = remember_addresses ? addresses_for(heap) : nullptr;
-  // Held with AccessShareLock, the table cannot shrink (VACUUM truncates
-  // under an exclusive lock), so an address below this block is readable.
-  const BlockNumber blocks = RelationGetNumberOfBlocks(heap);
   Snapshot snapshot = GetActiveSnapshot();
   TupleTableSlot* slot = table_slot_create(heap, nullptr);
   IndexFetchTableData* fetch = table_index_fetch_begin(heap);
@@ -176,7 +188,7 @@ void read_catalog_names(Oid catalog_cache, const int32* appids, int count, char*
     auto* known = addresses == nullptr
                       ? nullptr
                       : static_cast<CatalogAddress*>(hash_search(addresses, &appids[i], HASH_FIND, nullptr));
-    if (known != nullptr && ItemPointerGetBlockNumber(&known->row) < blocks) {
+    if (known != nullptr && block_within(heap, ItemPointerGetBlockNumber(&known->row))) {
       ItemPointerData row = known->row;
       bool call_again = false, all_dead = false;
       bool is_null = true;
@@ -241,9 +253,8 @@ bool fetch_remembered_active(Relation heap, Snapshot snapshot, int active_column
   // active row is a conflict); only the index search does.
   if (IsolationIsSerializable()) return false;
   if (known.relation != RelationGetRelid(heap) || known.relfilenode != heap->rd_node.relNode) return false;
-  // With AccessShareLock held the table cannot shrink; an address past its
-  // end (VACUUM truncated it since) is not read.
-  if (ItemPointerGetBlockNumber(&known.row) >= RelationGetNumberOfBlocks(heap)) return false;
+  // An address past the table's end (VACUUM truncated it since) is not read.
+  if (!block_within(heap, ItemPointerGetBlockNumber(&known.row))) return false;
   ItemPointerData row = known.row;
   bool call_again = false, all_dead = false, is_null = true;
   IndexFetchTableData* fetch = table_index_fetch_begin(heap);
