@@ -22,8 +22,12 @@ CatalogReadMark mark_catalog_read() {
   return mark;
 }
 
+bool no_transaction_ended_since(const CatalogReadMark& mark) {
+  return mark.ended_transactions == ShmemVariableCache->xactCompletionCount;
+}
+
 bool catalog_unchanged_since(const CatalogReadMark& mark) {
-  return mark.committed_state && !has_xid() && mark.ended_transactions == ShmemVariableCache->xactCompletionCount;
+  return mark.committed_state && !has_xid() && no_transaction_ended_since(mark);
 }
 
 }  // namespace steam_rec::pg

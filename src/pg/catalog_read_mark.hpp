@@ -29,4 +29,10 @@ CatalogReadMark mark_catalog_read();
 // others' count).
 bool catalog_unchanged_since(const CatalogReadMark& mark);
 
+// Whether no transaction with an xid has ended server-wide since `mark` was
+// taken: the part of catalog_unchanged_since() that holds for a caller with
+// an xid too, as long as it has made no change since the read (the version
+// check's reuse within one command).
+bool no_transaction_ended_since(const CatalogReadMark& mark);
+
 }  // namespace steam_rec::pg

@@ -10,7 +10,6 @@ extern "C" {
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
-#include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
@@ -113,7 +112,7 @@ void ensure_sql_matches_library() {
   if (catalog_unchanged_since(matched_read)) return;
   if (transaction == matched_in_transaction && command == matched_in_command &&
       subtransaction == matched_in_subtransaction && statement == matched_in_statement &&
-      matched_read.ended_transactions == ShmemVariableCache->xactCompletionCount)
+      no_transaction_ended_since(matched_read))
     return;
 
   InstalledExtensions extensions = read_installed_extensions();
