@@ -74,6 +74,8 @@ REGRESS     += model_rerankers_stored
 REGRESS     += version_check_after_rollback_to_savepoint
 # ... and read once for later transactions while nothing can have changed it.
 REGRESS     += version_check_read_once_while_unchanged
+# ... and refused, with its value named, when the installed version is no version at all.
+REGRESS     += version_check_refuses_unreadable_version
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 # Concurrency tests (pg_isolation_regress), run by installcheck after REGRESS.
 ISOLATION      = engagement_concurrency extension_update_concurrency extension_update_readers recommend_concurrency

@@ -39,7 +39,24 @@ SubTransactionId matched_in_subtransaction = InvalidSubTransactionId;
 TimestampTz matched_in_statement = 0;
 CatalogReadMark matched_read;
 
-// Compares dotted versions numerically ("1.10" > "1.9"); <0, 0 or >0.
+// Whether `version` is numbers of 1 to 9 digits joined by single dots
+// ("1.7"), the form of every version the extension's scripts install;
+// anything else in extversion was written by hand.
+bool readable_version(const char* version) {
+  int digits = 0;
+  for (const char* c = version;; ++c) {
+    if (isdigit(static_cast<unsigned char>(*c))) {
+      if (++digits > 9) return false;
+      continue;
+    }
+    if (digits == 0) return false;  // empty, or a dot with no number before it
+    if (*c == '\0') return true;
+    if (*c != '.') return false;
+    digits = 0;
+  }
+}
+
+// Compares two readable versions numerically ("1.10" > "1.9"); <0, 0 or >0.
 int compare_versions(const char* left, const char* right) {
   while (*left != '\0' || *right != '\0') {
     long a = strtol(left, const_cast<char**>(&left), 10);
@@ -47,8 +64,6 @@ int compare_versions(const char* left, const char* right) {
     if (a != b) return a < b ? -1 : 1;
     if (*left == '.') ++left;
     if (*right == '.') ++right;
-    if ((*left != '\0' && !isdigit((unsigned char)*left)) || (*right != '\0' && !isdigit((unsigned char)*right)))
-      return strcmp(left, right);
   }
   return 0;
 }
@@ -95,15 +110,6 @@ InstalledExtensions read_installed_extensions() {
   return found;
 }
 
-char* installed_sql_version() { return read_installed_extensions().steam_rec_version; }
-
-bool installed_sql_older_than(const char* version) {
-  char* installed = installed_sql_version();
-  const bool older = installed != nullptr && compare_versions(installed, version) < 0;
-  if (installed != nullptr) pfree(installed);
-  return older;
-}
-
 void ensure_sql_matches_library() {
   LocalTransactionId transaction = MyProc->lxid;
   CommandId command = GetCurrentCommandId(false);
@@ -124,6 +130,14 @@ void ensure_sql_matches_library() {
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                     errmsg("extension \"steam_rec\" is not installed in this database"),
                     errhint("Run CREATE EXTENSION steam_rec.")));
+
+  if (!readable_version(installed))
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("steam_rec SQL version \"%s\" is not a version number", installed),
+                    errdetail("A version is numbers of at most 9 digits joined by dots, as every version the "
+                              "extension's scripts install: pg_extension.extversion was changed by hand."),
+                    errhint("Set it back to the version of the installed SQL, or DROP EXTENSION steam_rec and "
+                            "CREATE EXTENSION steam_rec.")));
 
   // An older SQL version is served as it is: every C symbol keeps the
   // behaviour its oldest SQL declaration expects, so a downgraded database

@@ -24,18 +24,11 @@ struct InstalledExtensions {
 };
 InstalledExtensions read_installed_extensions();
 
-// The version recorded in pg_extension for this database, palloc'd; NULL when
-// the extension is not installed.
-char* installed_sql_version();
-
-// Whether the installed SQL version is older than `version` (compared
-// numerically); false when the extension is not installed.
-bool installed_sql_older_than(const char* version);
-
 // Raises a clear error, with the command that fixes it, when the extension is
-// missing or its SQL is newer than kLibraryVersion.  Cheap: pg_extension is
-// read once per command at most, and not again, in later transactions too,
-// while nothing can have changed it (catalog_read_mark.hpp).  The same read
+// missing, its SQL is newer than kLibraryVersion, or its version is no
+// version number.  Cheap: pg_extension is read once per command at most, and
+// not again, in later transactions too, while nothing can have changed it
+// (catalog_read_mark.hpp).  The same read
 // answers citus_installed().
 void ensure_sql_matches_library();
 
