@@ -122,7 +122,7 @@ ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS   = -I$(CURDIR)/src -isystem $(EIGEN_INCLUDE)
 PG_CXXFLAGS   = -std=c++17 -Wno-register -fvisibility=hidden -DEIGEN_NO_DEBUG -pthread
-SHLIB_LINK    = -lstdc++ -pthread
+SHLIB_LINK    = -lstdc++ -pthread -Wl,--version-script=$(CURDIR)/src/pg/exports.map
 
 # Debian's server is built with LLVM JIT support, which makes PGXS compile every
 # object to bitcode with clang and without PG_CXXFLAGS; C++17 fails there.
@@ -139,3 +139,4 @@ build/regress build/isolation:
 
 # Headers are not tracked by PGXS; rebuild everything when any of them changes.
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
+$(shlib): src/pg/exports.map
