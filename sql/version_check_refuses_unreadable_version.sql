@@ -1,7 +1,8 @@
 -- version_check_refuses_unreadable_version: an installed version that is not
--- numbers joined by dots (only a hand edit of pg_extension writes one) is
--- refused with its value named, never compared as some other version: 'abc'
--- read as 0 was served as an older SQL version.  Each edit is rolled back.
+-- a major and a minor number as the scripts install them ("1.7"; only a hand
+-- edit of pg_extension writes another) is refused with its value named,
+-- never compared as some other version: 'abc' read as 0 was served as an
+-- older SQL version, and '1.7.0' or '01.7' as 1.7.  Each edit is rolled back.
 CREATE EXTENSION steam_rec;
 
 -- The call's refusal with extversion set to `edited`, the edit undone.
@@ -22,7 +23,7 @@ $$;
 
 SELECT format($$%L$$, v) AS edited, r.code, r.message
   FROM unnest(ARRAY['abc', '', '1..7', '.1', '1.', '1.7beta', ' 1.7', '1.7 ', '-1.7', '+1.7', '1.1234567890',
-                    '1.99999999999999999999']) AS v,
+                    '1.99999999999999999999', '1.7.0', '01.7', '1.07', '1.100', '100.1']) AS v,
        regress.refusal_at_version(v) AS r;
 -- What it says, and how to get out.
 SELECT detail, hint FROM regress.refusal_at_version('abc');

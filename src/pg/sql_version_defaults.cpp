@@ -1,7 +1,5 @@
 #include "pg/sql_version_defaults.hpp"
 
-#include <cstdlib>
-
 #include "pg/model_reranker_rows.hpp"
 #include "pg/postgres.hpp"
 #include "pg/version_check.hpp"
@@ -15,11 +13,10 @@ rec::Defaults defaults_of_installed_sql() {
   defaults.stores_reranker = model_rerankers_stored() && !extensions.citus;
   char* installed = extensions.steam_rec_version;
   if (installed == nullptr) return defaults;  // not installed: the newest
-  // "major.minor"; the versions steam_rec has shipped are all of that form.
-  char* rest = nullptr;
-  const long major = std::strtol(installed, &rest, 10);
-  const long minor = *rest == '.' ? std::strtol(rest + 1, nullptr, 10) : 0;
-  defaults.sql_version = static_cast<int>(major * 100 + minor);
+  // The version check refused any other form before; the newest if one
+  // was written since.
+  const int number = sql_version_number(installed);
+  if (number >= 0) defaults.sql_version = number;
   pfree(installed);
   return defaults;
 }

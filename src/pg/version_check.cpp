@@ -39,39 +39,6 @@ SubTransactionId matched_in_subtransaction = InvalidSubTransactionId;
 TimestampTz matched_in_statement = 0;
 CatalogReadMark matched_read;
 
-// Whether `version` is numbers of 1 to 9 digits joined by single dots
-// ("1.7"), the form of every version the extension's scripts install;
-// anything else in extversion was written by hand.
-bool readable_version(const char* version) {
-  int digits = 0;
-  for (const char* c = version;; ++c) {
-    if (isdigit(static_cast<unsigned char>(*c))) {
-      if (++digits > 9) return false;
-      continue;
-    }
-    if (digits == 0) return false;  // empty, or a dot with no number before it
-    if (*c == '\0') return true;
-    if (*c != '.') return false;
-    digits = 0;
-  }
-}
-
-// Compares two readable versions numerically ("1.10" > "1.9"); <0, 0 or >0.
-int compare_versions(const char* left, const char* right) {
-  while (*left != '\0' || *right != '\0') {
-    long a = strtol(left, const_cast<char**>(&left), 10);
-    long b = strtol(right, const_cast<char**>(&right), 10);
-    if (a != b) return a < b ? -1 : 1;
-    if (*left == '.') ++left;
-    if (*right == '.') ++right;
-  }
-  return 0;
-}
-
-}  // namespace
-
-namespace {
-
 // The extversion of an extension row, palloc'd; NULL when null.
 char* version_of(HeapTuple tuple, TupleDesc descriptor) {
   bool is_null = true;
@@ -79,7 +46,29 @@ char* version_of(HeapTuple tuple, TupleDesc descriptor) {
   return is_null ? nullptr : text_to_cstring(DatumGetTextPP(value));
 }
 
+// A number of 1 or 2 digits, no leading zero; -1 for anything else.  Moves
+// `text` past it.
+int small_number(const char** text) {
+  const char* c = *text;
+  if (!isdigit(static_cast<unsigned char>(c[0])) || (c[0] == '0' && isdigit(static_cast<unsigned char>(c[1]))))
+    return -1;
+  int number = c[0] - '0';
+  ++c;
+  if (isdigit(static_cast<unsigned char>(*c))) number = number * 10 + (*c++ - '0');
+  if (isdigit(static_cast<unsigned char>(*c))) return -1;
+  *text = c;
+  return number;
+}
+
 }  // namespace
+
+int sql_version_number(const char* version) {
+  const int major = small_number(&version);
+  if (major < 0 || *version++ != '.') return -1;
+  const int minor = small_number(&version);
+  if (minor < 0 || *version != '\0') return -1;
+  return major * 100 + minor;
+}
 
 // Reads pg_extension in one pass over its heap (a page or two: one row per
 // installed extension) under a catalog snapshot taken for this read.  Every
@@ -131,10 +120,11 @@ void ensure_sql_matches_library() {
                     errmsg("extension \"steam_rec\" is not installed in this database"),
                     errhint("Run CREATE EXTENSION steam_rec.")));
 
-  if (!readable_version(installed))
+  const int installed_number = sql_version_number(installed);
+  if (installed_number < 0)
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                     errmsg("steam_rec SQL version \"%s\" is not a version number", installed),
-                    errdetail("A version is numbers of at most 9 digits joined by dots, as every version the "
+                    errdetail("A version is a major and a minor number (\"1.7\"), as every version the "
                               "extension's scripts install: pg_extension.extversion was changed by hand."),
                     errhint("Set it back to the version of the installed SQL, or DROP EXTENSION steam_rec and "
                             "CREATE EXTENSION steam_rec.")));
@@ -142,8 +132,7 @@ void ensure_sql_matches_library() {
   // An older SQL version is served as it is: every C symbol keeps the
   // behaviour its oldest SQL declaration expects, so a downgraded database
   // keeps working with the newest library.
-  int order = compare_versions(installed, kLibraryVersion);
-  if (order > 0)
+  if (installed_number > sql_version_number(kLibraryVersion))
     ereport(ERROR,
             (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
              errmsg("steam_rec SQL version %s is newer than the loaded library version %s", installed, kLibraryVersion),

@@ -16,6 +16,11 @@ namespace steam_rec::pg {
 // steam_rec.control (a regression test checks it).
 inline constexpr const char* kLibraryVersion = "1.7";
 
+// The number of a version as the extension's scripts install it, major and
+// minor ("1.7" is 107), which orders versions; -1 for anything else (a hand
+// edit of pg_extension: "1.7.0", "01.7", "abc").
+int sql_version_number(const char* version);
+
 // What pg_extension records for this database, read in one pass.
 struct InstalledExtensions {
   char* steam_rec_version = nullptr;  // palloc'd; NULL when steam_rec is not installed
@@ -28,8 +33,7 @@ InstalledExtensions read_installed_extensions();
 // missing, its SQL is newer than kLibraryVersion, or its version is no
 // version number.  Cheap: pg_extension is read once per command at most, and
 // not again, in later transactions too, while nothing can have changed it
-// (catalog_read_mark.hpp).  The same read
-// answers citus_installed().
+// (catalog_read_mark.hpp).  The same read answers citus_installed().
 void ensure_sql_matches_library();
 
 }  // namespace steam_rec::pg
