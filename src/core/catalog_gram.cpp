@@ -48,8 +48,8 @@ bool adds_catalog_gram(const TrainParams& params) {
   return params.catalog_name_weight > 0 || params.catalog_studio_weight > 0 || params.catalog_series_weight > 0;
 }
 
-void add_catalog_gram(Eigen::MatrixXd& gram, const std::vector<std::int32_t>& game_of, const TrainingSet& data,
-                      const TrainParams& params, CancelCheck& cancel) {
+void add_catalog_gram(Eigen::Ref<Eigen::MatrixXd> gram, const std::vector<std::int32_t>& game_of,
+                      const TrainingSet& data, const TrainParams& params, CancelCheck& cancel) {
   if (!adds_catalog_gram(params)) return;
   if (data.catalog_by_game().nonzeros() == 0 && data.name_words_by_game().nonzeros() == 0) return;
   std::vector<std::int32_t> dense_of(static_cast<std::size_t>(data.games()), -1);

@@ -31,7 +31,7 @@ bool adds_catalog_gram(const TrainParams& params);
 // order, whatever the thread count.  Besides the Gram it holds the covered
 // games' facts twice (by game and by fact, 8 bytes each), small beside the
 // rows the memory estimate counts, as the catalog itself (kCatalogFieldBytes).
-void add_catalog_gram(Eigen::MatrixXd& gram, const std::vector<std::int32_t>& game_of, const TrainingSet& data,
-                      const TrainParams& params, CancelCheck& cancel);
+void add_catalog_gram(Eigen::Ref<Eigen::MatrixXd> gram, const std::vector<std::int32_t>& game_of,
+                      const TrainingSet& data, const TrainParams& params, CancelCheck& cancel);
 
 }  // namespace steam_rec::rec

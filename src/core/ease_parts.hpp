@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/cancel.hpp"
+#include "core/dense_matrix.hpp"
 #include "core/train_params.hpp"
 #include "core/training_set.hpp"
 
@@ -33,12 +34,12 @@ struct ColumnScale {
 
 // Each column's scale for RDLAE with diagonal relaxation xi (0: EASE's
 // -P / P(j, j)), from the inverse P of G + diag(regularisation).
-std::vector<ColumnScale> relaxed_column_scales(const Eigen::MatrixXd& inverse,
+std::vector<ColumnScale> relaxed_column_scales(const Eigen::Ref<const Eigen::MatrixXd>& inverse,
                                                const std::vector<double>& regularisation, double relaxation);
 
 // Turns `gram` (X'X over the covered games game_of, upper triangle filled;
 // overwritten) into each game's EASE weights, `owners` per game of the model.
-SparseRows ease_weights_from_gram(Eigen::MatrixXd& gram, const std::vector<std::int32_t>& game_of,
+SparseRows ease_weights_from_gram(DenseMatrix& gram, const std::vector<std::int32_t>& game_of,
                                   const std::vector<std::int64_t>& owners, const TrainParams& params,
                                   CancelCheck& cancel);
 

@@ -551,7 +551,7 @@ SparseRows ease_from_sums(const FromSums& in, const TrainParams& params) {
   std::vector<std::int32_t> dense_of(static_cast<std::size_t>(games), -1);
   for (std::size_t i = 0; i < game_of.size(); ++i) dense_of[game_of[i]] = static_cast<std::int32_t>(i);
   const auto n = static_cast<Eigen::Index>(game_of.size());
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
+  DenseMatrix gram(n, n);
   for (std::int32_t g = 0; g < games; ++g)
     for (std::int64_t p = sums.offset[g]; p < sums.offset[g + 1]; ++p) {
       const std::int32_t i = dense_of[static_cast<std::size_t>(g)];
@@ -562,7 +562,7 @@ SparseRows ease_from_sums(const FromSums& in, const TrainParams& params) {
       if (i <= j) gram(i, j) = sums.value[p];
     }
   // The catalog's facts are on the coordinator: added here, as on one node.
-  add_catalog_gram(gram, game_of, in.catalog, params, in.cancel);
+  add_catalog_gram(gram.matrix(), game_of, in.catalog, params, in.cancel);
   SparseRows neighbors = ease_weights_from_gram(gram, game_of, in.owners, params, in.cancel);
   if (params.knn_weight > 0)
     neighbors = blend_neighbors(neighbors, itemknn_from_sums(in, ease_itemknn_params(params)), params.knn_weight);

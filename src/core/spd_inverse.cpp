@@ -14,7 +14,7 @@ constexpr Eigen::Index kBlock = 128;
 // Within a step, the panel's row blocks and the trailing update's column
 // blocks are independent and run in parallel; each block is computed the same
 // way on any thread, so L does not depend on the thread count.
-void cholesky_in_place(Eigen::MatrixXd& a, CancelCheck& cancel) {
+void cholesky_in_place(Eigen::Map<Eigen::MatrixXd>& a, CancelCheck& cancel) {
   const Eigen::Index n = a.rows();
   for (Eigen::Index k = 0; k < n; k += kBlock) {
     const Eigen::Index kb = std::min(kBlock, n - k);
@@ -46,11 +46,13 @@ void cholesky_in_place(Eigen::MatrixXd& a, CancelCheck& cancel) {
 
 }  // namespace
 
-void invert_spd(Eigen::MatrixXd& matrix, CancelCheck& cancel) {
+void invert_spd(DenseMatrix& spd, CancelCheck& cancel) {
+  Eigen::Map<Eigen::MatrixXd>& matrix = spd.matrix();
   const Eigen::Index n = matrix.rows();
   if (matrix.cols() != n) throw InvalidArgument("invert_spd needs a square matrix");
   cholesky_in_place(matrix, cancel);
-  Eigen::MatrixXd inverse = Eigen::MatrixXd::Zero(n, n);
+  DenseMatrix inverse_matrix(n, n);
+  Eigen::Map<Eigen::MatrixXd>& inverse = inverse_matrix.matrix();
   // Each block of columns of the inverse is solved on its own, L L' X = I,
   // one kBlock-row panel at a time, with a stop point per panel: a column
   // block costs n^2 * kBlock, too long to wait for at a cancel.
@@ -77,7 +79,7 @@ void invert_spd(Eigen::MatrixXd& matrix, CancelCheck& cancel) {
         }
       },
       cancel);
-  matrix.swap(inverse);
+  spd.swap(inverse_matrix);
 }
 
 }  // namespace steam_rec::rec

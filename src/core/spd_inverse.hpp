@@ -6,14 +6,13 @@
 // second.
 #pragma once
 
-#include <Eigen/Dense>
-
 #include "core/cancel.hpp"
+#include "core/dense_matrix.hpp"
 
 namespace steam_rec::rec {
 
 // Replaces `matrix` (only its lower triangle is read) by its full inverse.
 // Throws InvalidArgument if it is not positive definite.
-void invert_spd(Eigen::MatrixXd& matrix, CancelCheck& cancel);
+void invert_spd(DenseMatrix& matrix, CancelCheck& cancel);
 
 }  // namespace steam_rec::rec

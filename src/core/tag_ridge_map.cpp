@@ -42,7 +42,7 @@ TagRidgeMap fit_tag_ridge_map(const SparseRows& vectors, std::int32_t tags, cons
   TagRidgeMap map;
   map.column = map_columns(vectors, tags, owners);
   const std::int32_t size = std::min(tags, kTagRidgeMaxTags);
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(size, size);
+  DenseMatrix gram(size, size);
   Eigen::VectorXd owned_sum = Eigen::VectorXd::Zero(size), new_sum = Eigen::VectorXd::Zero(size);
   for (std::int32_t g = 0; g < vectors.rows(); ++g) {
     if (vectors.offset[g] == vectors.offset[g + 1]) continue;
@@ -62,11 +62,11 @@ TagRidgeMap fit_tag_ridge_map(const SparseRows& vectors, std::int32_t tags, cons
   }
   if (map.new_games.empty() || owned_sum.isZero()) return TagRidgeMap{};
   cancel.poll_now();
-  gram.diagonal().array() += kTagRidgePenalty;
+  gram.matrix().diagonal().array() += kTagRidgePenalty;
   // Blocked, on the core's threads, with a stop point per block: on 1,024
   // tags one uninterrupted solve would hold a cancel for about a second.
   invert_spd(gram, cancel);
-  const Eigen::MatrixXd& inverse = gram;
+  const Eigen::Map<Eigen::MatrixXd>& inverse = gram.matrix();
   // The mean over new games of their shares' sum over the owned games.
   const double scale = owned_sum.dot(inverse * new_sum) / static_cast<double>(map.new_games.size());
   if (!(scale > 0)) return TagRidgeMap{};

@@ -18,7 +18,7 @@ constexpr std::int64_t kGamesPerChunk = 16;
 
 }  // namespace
 
-std::vector<ColumnScale> relaxed_column_scales(const Eigen::MatrixXd& inverse,
+std::vector<ColumnScale> relaxed_column_scales(const Eigen::Ref<const Eigen::MatrixXd>& inverse,
                                                const std::vector<double>& regularisation, double relaxation) {
   // RDLAE's column j is -P(:, j) * max(L_j, (1 - xi) / P(j, j)): the smallest
   // scale that keeps the self-weight 1 - P(j, j) * scale at most xi.  With
@@ -71,7 +71,7 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
   // follow them, so i's own position ends the scan.  The upper triangle is
   // filled (contiguous per task).
   const SparseRows by_game = transpose(by_player, games);
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
+  DenseMatrix gram(n, n);
   parallel_for(
       n, kGamesPerChunk,
       [&](const Chunk& chunk, int) {
@@ -90,7 +90,7 @@ SparseRows train_ease(const TrainingSet& data, const TrainParams& params, Cancel
         }
       },
       cancel);
-  add_catalog_gram(gram, game_of, data, params, cancel);
+  add_catalog_gram(gram.matrix(), game_of, data, params, cancel);
   return ease_weights_from_gram(gram, game_of, owners, params, cancel);
 }
 
@@ -100,7 +100,7 @@ namespace {
 // a time, the upper triangle is read across its rows, a cache line per
 // element (0.4 s at 5,000 games, with no cancel poll).  Polls every 64 tiles
 // (a quarter of a million elements).
-void mirror_upper_triangle(Eigen::MatrixXd& gram, CancelCheck& cancel) {
+void mirror_upper_triangle(Eigen::Ref<Eigen::MatrixXd> gram, CancelCheck& cancel) {
   constexpr Eigen::Index kTile = 64;
   const Eigen::Index n = gram.rows();
   for (Eigen::Index j0 = 0; j0 < n; j0 += kTile) {
@@ -116,7 +116,7 @@ void mirror_upper_triangle(Eigen::MatrixXd& gram, CancelCheck& cancel) {
 
 }  // namespace
 
-SparseRows ease_weights_from_gram(Eigen::MatrixXd& gram, const std::vector<std::int32_t>& game_of,
+SparseRows ease_weights_from_gram(DenseMatrix& gram, const std::vector<std::int32_t>& game_of,
                                   const std::vector<std::int64_t>& owners, const TrainParams& params,
                                   CancelCheck& cancel) {
   const auto games = static_cast<std::int32_t>(owners.size());
@@ -124,7 +124,7 @@ SparseRows ease_weights_from_gram(Eigen::MatrixXd& gram, const std::vector<std::
   std::vector<std::int32_t> dense_of(static_cast<std::size_t>(games), -1);
   for (std::size_t i = 0; i < game_of.size(); ++i) dense_of[game_of[i]] = static_cast<std::int32_t>(i);
   auto owned_by = [&](std::int32_t g) { return owners[static_cast<std::size_t>(g)]; };
-  mirror_upper_triangle(gram, cancel);  // the inverse reads the lower one
+  mirror_upper_triangle(gram.matrix(), cancel);  // the inverse reads the lower one
   // Game j's regularisation: lambda, plus dropout / (1 - dropout) times its
   // own Gram entry (the emphasis dropout gives; nothing for plain EASE).
   const double emphasis = params.dropout / (1.0 - params.dropout);
@@ -134,7 +134,8 @@ SparseRows ease_weights_from_gram(Eigen::MatrixXd& gram, const std::vector<std::
     gram(j, j) += regularisation[static_cast<std::size_t>(j)];
   }
   invert_spd(gram, cancel);
-  const std::vector<ColumnScale> scale = relaxed_column_scales(gram, regularisation, params.diagonal_relaxation);
+  const std::vector<ColumnScale> scale =
+      relaxed_column_scales(gram.matrix(), regularisation, params.diagonal_relaxation);
 
   // Popularity debiasing: the weight into game j is divided by
   // owners(j)^popularity_exponent (1 when the exponent is 0).

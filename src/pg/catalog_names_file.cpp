@@ -53,11 +53,15 @@ struct MappedNames {
 };
 MappedNames shared;
 
-void names_path(const rec::NamesStamp& s, char* path) {
+// False when the name does not fit in MAXPGPATH (a data directory path
+// near that length): the caller then reads the names from their rows.
+bool names_path(const rec::NamesStamp& s, char* path) {
   char directory[MAXPGPATH];
   image_directory(directory);
-  snprintf(path, MAXPGPATH, "%s/%u_names_%u_%u_%u_%lld_%u_%u.names", directory, s.database, s.catalog_table,
-           s.catalog_file, s.counter_table, static_cast<long long>(s.changes), s.writer, s.trigger_version);
+  const int length =
+      snprintf(path, MAXPGPATH, "%s/%u_names_%u_%u_%u_%lld_%u_%u.names", directory, s.database, s.catalog_table,
+               s.catalog_file, s.counter_table, static_cast<long long>(s.changes), s.writer, s.trigger_version);
+  return length >= 0 && length < MAXPGPATH;
 }
 
 void unmap_names() {
@@ -298,7 +302,7 @@ bool names_from_shared_file(const rec::NamesStamp& stamp, Oid catalog_cache, con
     unmap_names();
   if (!shared.mapped) {
     char path[MAXPGPATH];
-    names_path(stamp, path);
+    if (!names_path(stamp, path)) return false;
     int mapped = map_names(stamp, path);
     if (mapped <= 0) {
       if (!stamp_is_latest(stamp) || !build_names_file(stamp, catalog_cache, path)) return false;

@@ -106,14 +106,14 @@ TEST(CatalogGram, TrainsRdlaeOnTheAugmentedGram) {
   const TrainParams params = ease_with(2, 1, 2);
   const SparseRows trained = train_ease(d, params, no_cancel);
 
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(4, 4);
+  DenseMatrix gram(4, 4);
   const SparseRows& x = d.by_player();
   for (std::int32_t u = 0; u < x.rows(); ++u)
     for (std::int64_t p = x.offset[u]; p < x.offset[u + 1]; ++p)
       for (std::int64_t q = x.offset[u]; q < x.offset[u + 1]; ++q)
         if (x.index[p] <= x.index[q]) gram(x.index[p], x.index[q]) += 1.0;  // engagement weight 0: ones
   const Eigen::MatrixXd facts = term(d, params);
-  gram += facts;
+  gram.matrix() += facts;
   const SparseRows by_hand = ease_weights_from_gram(gram, {0, 1, 2, 3}, owner_counts(d), params, no_cancel);
   ASSERT_EQ(trained.index, by_hand.index);
   for (std::size_t k = 0; k < trained.value.size(); ++k) EXPECT_NEAR(trained.value[k], by_hand.value[k], 1e-6);

@@ -140,19 +140,21 @@ TEST(SpdInverse, MatchesEigenAcrossSeveralBlocks) {
   const Eigen::Index n = 300;  // more than two blocks
   Eigen::MatrixXd a = Eigen::MatrixXd::Random(n, n);
   Eigen::MatrixXd spd = a * a.transpose() + n * Eigen::MatrixXd::Identity(n, n);
-  Eigen::MatrixXd inverse = spd;
+  DenseMatrix inverse(n, n);
+  inverse.matrix() = spd;
   invert_spd(inverse, no_cancel);
-  EXPECT_LT((inverse * spd - Eigen::MatrixXd::Identity(n, n)).cwiseAbs().maxCoeff(), 1e-9);
+  EXPECT_LT((inverse.matrix() * spd - Eigen::MatrixXd::Identity(n, n)).cwiseAbs().maxCoeff(), 1e-9);
 }
 
 TEST(SpdInverse, RefusesAnIndefiniteMatrix) {
-  Eigen::MatrixXd m(2, 2);
-  m << 1, 2, 2, 1;
+  DenseMatrix m(2, 2);
+  m.matrix() << 1, 2, 2, 1;
   EXPECT_THROW(invert_spd(m, no_cancel), InvalidArgument);
 }
 
 TEST(SpdInverse, StopsWhenCancelled) {
-  Eigen::MatrixXd m = Eigen::MatrixXd::Identity(300, 300);
+  DenseMatrix m(300, 300);
+  m.matrix().setIdentity();
   CancelCheck cancel([](void*) noexcept { return true; }, nullptr);
   EXPECT_THROW(invert_spd(m, cancel), Cancelled);
 }
