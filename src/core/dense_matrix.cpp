@@ -1,8 +1,7 @@
 #include "core/dense_matrix.hpp"
 
-#include <sys/mman.h>
+#include "core/mapped_memory.hpp"
 
-#include <cstdint>
 #include <limits>
 #include <new>
 #include <utility>
@@ -10,19 +9,11 @@
 namespace steam_rec::rec {
 namespace {
 
-constexpr std::size_t kHugePage = std::size_t{2} << 20;
-
 std::size_t matrix_bytes(Eigen::Index rows, Eigen::Index cols) {
   if (rows < 0 || cols < 0) throw std::bad_alloc();
   const auto r = static_cast<std::size_t>(rows), c = static_cast<std::size_t>(cols);
-  if (c != 0 && r > (std::numeric_limits<std::size_t>::max() - kHugePage) / sizeof(double) / c) throw std::bad_alloc();
+  if (c != 0 && r > std::numeric_limits<std::size_t>::max() / 4 / sizeof(double) / c) throw std::bad_alloc();
   return r * c * sizeof(double);
-}
-
-void* map_anonymous(std::size_t bytes) {
-  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) throw std::bad_alloc();
-  return p;
 }
 
 }  // namespace
@@ -33,24 +24,8 @@ DenseMatrix::DenseMatrix(Eigen::Index rows, Eigen::Index cols) {
     new (&map_) Eigen::Map<Eigen::MatrixXd>(nullptr, rows, cols);
     return;
   }
-  if (bytes < kHugePage) {
-    mapped_bytes_ = bytes;
-    mapping_ = map_anonymous(bytes);
-  } else {
-    // Mapped a huge page larger, then trimmed to start on a huge page
-    // boundary: only aligned 2 MiB ranges can be given 2 MiB pages.
-    const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-    char* const raw = static_cast<char*>(map_anonymous(rounded + kHugePage));
-    const auto address = reinterpret_cast<std::uintptr_t>(raw);
-    char* const aligned = raw + ((kHugePage - address % kHugePage) % kHugePage);
-    if (aligned > raw) munmap(raw, static_cast<std::size_t>(aligned - raw));
-    char* const end = raw + rounded + kHugePage;
-    if (end > aligned + rounded) munmap(aligned + rounded, static_cast<std::size_t>(end - (aligned + rounded)));
-    mapping_ = aligned;
-    mapped_bytes_ = rounded;
-    // Only a hint: without transparent huge pages the mapping keeps 4 KiB ones.
-    madvise(mapping_, mapped_bytes_, MADV_HUGEPAGE);
-  }
+  mapping_ = map_block(bytes);
+  mapped_bytes_ = bytes;
   new (&map_) Eigen::Map<Eigen::MatrixXd>(static_cast<double*>(mapping_), rows, cols);
 }
 
@@ -77,7 +52,7 @@ void DenseMatrix::swap(DenseMatrix& other) noexcept {
 }
 
 void DenseMatrix::release() noexcept {
-  if (mapping_ != nullptr) munmap(mapping_, mapped_bytes_);
+  unmap_block(mapping_, mapped_bytes_);
   mapping_ = nullptr;
   mapped_bytes_ = 0;
   new (&map_) Eigen::Map<Eigen::MatrixXd>(nullptr, 0, 0);

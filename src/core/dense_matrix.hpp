@@ -1,13 +1,8 @@
 // A dense matrix of doubles (column-major, zeroed) in a memory mapping of
-// its own, asked for 2 MiB pages and returned to the kernel when destroyed.
-//
-// A first write to a fresh 4 KiB page costs about 13 µs on the benchmark
-// machine and 0.25 µs inside a 2 MiB page
-// (bench/results/page-faults-2026-12-04.md).  EASE's Gram matrix and its
-// inverse over 5,000 games are 200 MB each: about 100,000 faults a training
-// in 4 KiB pages.  The hint is given only to this mapping, which nothing
-// else ever reuses: given to memory from malloc(), it would outlive the
-// block and reach the backend's later allocations.
+// its own (mapped_memory.hpp): 2 MiB pages when it is large, returned to the
+// kernel when destroyed.  EASE's Gram matrix and its inverse over 5,000
+// games are 200 MB each: about 100,000 first writes to 4 KiB pages a
+// training.
 #pragma once
 
 #include <Eigen/Dense>

@@ -119,7 +119,7 @@ SparseRows transpose(const SparseRows& rows, std::int32_t columns) {
   for (std::size_t c = 0; c < static_cast<std::size_t>(columns); ++c) result.offset[c + 1] += result.offset[c];
   result.index.resize(rows.index.size());
   result.value.resize(rows.value.size());
-  std::vector<std::int64_t> next(result.offset.begin(), result.offset.end() - 1);
+  LargeArray<std::int64_t> next(result.offset.begin(), result.offset.end() - 1);
   for (std::int32_t r = 0; r < rows.rows(); ++r) {
     for (std::int64_t p = rows.offset[r]; p < rows.offset[r + 1]; ++p) {
       std::int64_t slot = next[rows.index[p]]++;
@@ -158,15 +158,15 @@ void stable_sort_row(Iterator first, Iterator last, Less less) {
 // column: sorting all entries at once by both keys was most of the
 // training set's build.
 // `poll` is where a cancel may stop the build (it throws Cancelled).
-template <typename Entry, typename Row, typename Column, typename Value, typename Poll>
-SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row row, Column column, Value value,
-                      Poll poll) {
-  std::vector<std::int64_t> start(static_cast<std::size_t>(row_count) + 1, 0);
+template <typename Entries, typename Row, typename Column, typename Value, typename Poll>
+SparseRows build_rows(Entries& entries, std::int32_t row_count, Row row, Column column, Value value, Poll poll) {
+  using Entry = typename Entries::value_type;
+  LargeArray<std::int64_t> start(static_cast<std::size_t>(row_count) + 1, 0);
   for (const Entry& e : entries) ++start[static_cast<std::size_t>(row(e)) + 1];
   for (std::size_t r = 0; r < static_cast<std::size_t>(row_count); ++r) start[r + 1] += start[r];
-  std::vector<Entry> by_row(entries.size());
+  LargeArray<Entry> by_row(entries.size());
   {
-    std::vector<std::int64_t> next(start.begin(), start.end() - 1);
+    LargeArray<std::int64_t> next(start.begin(), start.end() - 1);
     for (const Entry& e : entries) by_row[static_cast<std::size_t>(next[static_cast<std::size_t>(row(e))]++)] = e;
   }
   poll();
@@ -193,9 +193,9 @@ SparseRows build_rows(std::vector<Entry>& entries, std::int32_t row_count, Row r
 // copy here is made before anything of the build is held, so the peak stays
 // within what kBytesPerPlay and kBytesPerTagEntry count.
 template <typename Entry>
-void trim_spare_room(std::vector<Entry>& entries) {
+void trim_spare_room(LargeArray<Entry>& entries) {
   if (entries.capacity() - entries.size() <= entries.size() / 8) return;
-  std::vector<Entry>(entries.begin(), entries.end()).swap(entries);
+  LargeArray<Entry>(entries.begin(), entries.end()).swap(entries);
 }
 
 }  // namespace
@@ -237,8 +237,8 @@ void TrainingSet::finish(CancelCheck& cancel) {
   build_name_words();
   build_release_years();
 
-  std::vector<Owned>().swap(owned_);
-  std::vector<Tagged>().swap(tagged_);
+  LargeArray<Owned>().swap(owned_);
+  LargeArray<Tagged>().swap(tagged_);
   std::vector<CatalogFacts>().swap(catalog_);
   appid_numbers_ = AppidNumbers();
   player_numbers_ = PlayerNumbers();

@@ -9,16 +9,22 @@
 #include <string_view>
 #include <vector>
 
+#include "core/mapped_memory.hpp"
+
 #include "core/cancel.hpp"
 #include "core/seen_numbers.hpp"
 
 namespace steam_rec::rec {
 
 // Compressed sparse rows: row r holds columns index[offset[r] .. offset[r+1]).
+// Large arrays of a training: each of 2 MiB or more in a mapping of its own.
+template <typename T>
+using LargeArray = std::vector<T, MappedAllocator<T>>;
+
 struct SparseRows {
-  std::vector<std::int64_t> offset{0};
-  std::vector<std::int32_t> index;
-  std::vector<float> value;
+  LargeArray<std::int64_t> offset{0};
+  LargeArray<std::int32_t> index;
+  LargeArray<float> value;
 
   std::int32_t rows() const { return static_cast<std::int32_t>(offset.size()) - 1; }
   std::int64_t nonzeros() const { return static_cast<std::int64_t>(index.size()); }
@@ -158,8 +164,8 @@ class TrainingSet {
 
   PlayerNumbers player_numbers_;
   TagNumbers tag_numbers_;
-  std::vector<Owned> owned_;
-  std::vector<Tagged> tagged_;
+  LargeArray<Owned> owned_;
+  LargeArray<Tagged> tagged_;
   std::vector<CatalogFacts> catalog_;
   double catalog_bytes_added_ = 0;
   double tag_name_bytes_added_ = 0;

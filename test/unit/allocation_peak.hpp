@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <functional>
 
+#include "core/mapped_memory.hpp"
+
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 // Both runtimes define them; GCC installs no header that declares them.
 extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*on_allocation)(const volatile void*, std::size_t),
@@ -25,13 +27,18 @@ namespace steam_rec::test {
 inline std::atomic<bool> counting_allocations{false};
 inline std::atomic<std::int64_t> live_bytes{0}, peak_live_bytes{0};
 
-inline void on_allocation(const volatile void*, std::size_t size) {
+inline void add_live_bytes(std::int64_t change) {
   if (!counting_allocations.load(std::memory_order_relaxed)) return;
-  const std::int64_t now = live_bytes.fetch_add(static_cast<std::int64_t>(size)) + static_cast<std::int64_t>(size);
+  const std::int64_t now = live_bytes.fetch_add(change) + change;
   std::int64_t seen = peak_live_bytes.load();
   while (now > seen && !peak_live_bytes.compare_exchange_weak(seen, now)) {
   }
 }
+
+inline void on_allocation(const volatile void*, std::size_t size) { add_live_bytes(static_cast<std::int64_t>(size)); }
+
+// Large arrays in mappings of their own (mapped_memory.hpp) count too.
+inline void on_mapped_bytes(std::ptrdiff_t change) { add_live_bytes(change); }
 
 inline void on_free(const volatile void* p) {
   if (counting_allocations.load(std::memory_order_relaxed))
@@ -40,7 +47,10 @@ inline void on_free(const volatile void* p) {
 
 // Once per process: every pair installed is called for each allocation.
 inline bool allocation_hooks_installed() {
-  static const bool installed = __sanitizer_install_malloc_and_free_hooks(on_allocation, on_free) != 0;
+  static const bool installed = [] {
+    steam_rec::observe_mapped_bytes(on_mapped_bytes);
+    return __sanitizer_install_malloc_and_free_hooks(on_allocation, on_free) != 0;
+  }();
   return installed;
 }
 

@@ -65,8 +65,8 @@ TEST(EaseKnnBlend, MixesBothMatricesByTheirMeanSize) {
   b.index = {2, 0};
   b.value = {0.5f, 0.5f};  // mean size 0.5
   const SparseRows m = blend_neighbors(a, b, 0.25);
-  ASSERT_EQ(m.offset, (std::vector<std::int64_t>{0, 2, 3}));
-  EXPECT_EQ(m.index, (std::vector<std::int32_t>{1, 2, 0}));
+  ASSERT_EQ(m.offset, (LargeArray<std::int64_t>{0, 2, 3}));
+  EXPECT_EQ(m.index, (LargeArray<std::int32_t>{1, 2, 0}));
   EXPECT_NEAR(m.value[0], 0.75 * 2 / 3, 1e-6);
   EXPECT_NEAR(m.value[1], 0.75 * -4 / 3 + 0.25 * 1, 1e-6);
   EXPECT_NEAR(m.value[2], 0.25 * 1, 1e-6);

@@ -1,6 +1,6 @@
-// DenseMatrix: a matrix in a mapping of its own, zeroed, on a 2 MiB
-// boundary with the huge-page hint when it is large, unmapped when it goes.
-#include "core/dense_matrix.hpp"
+// Large blocks in mappings of their own (MappedAllocator, DenseMatrix):
+// zeroed, on a 2 MiB boundary with the huge-page hint, unmapped when they go.
+#include "core/mapped_memory.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/mman.h>
@@ -12,8 +12,14 @@
 #include <new>
 #include <sstream>
 #include <string>
+#include <vector>
 
-using namespace steam_rec::rec;
+#include "core/dense_matrix.hpp"
+
+using steam_rec::kMappedBlockBytes;
+using steam_rec::mapped_bytes_held;
+using steam_rec::MappedAllocator;
+using steam_rec::rec::DenseMatrix;
 
 namespace {
 
@@ -106,4 +112,38 @@ TEST(DenseMatrix, AnEmptyOneHasNoMappingAndAnImpossibleOneThrows) {
   EXPECT_EQ(empty.matrix().size(), 0);
   EXPECT_THROW(DenseMatrix(Eigen::Index{1} << 40, Eigen::Index{1} << 40), std::bad_alloc);
   EXPECT_THROW(DenseMatrix(-1, 3), std::bad_alloc);
+}
+
+TEST(MappedAllocator, AnArrayOf2MiBOrMoreHasAMappingOfItsOwnAndGivesItBack) {
+  const std::size_t before = mapped_bytes_held();
+  const int* data = nullptr;
+  {
+    std::vector<int, MappedAllocator<int>> large(kMappedBlockBytes / sizeof(int) + 1, 7);
+    data = large.data();
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(data) % kHugePage, 0u);
+    EXPECT_NE(vm_flags_of(data).find(" hg"), std::string::npos) << vm_flags_of(data);
+    EXPECT_EQ(mapped_bytes_held() - before, kMappedBlockBytes + 4096);  // whole 4 KiB pages
+    EXPECT_EQ(large.back(), 7);
+  }
+  EXPECT_EQ(mapped_bytes_held(), before);
+  EXPECT_FALSE(mapped(data));
+}
+
+TEST(MappedAllocator, ASmallArrayComesFromTheHeap) {
+  const std::size_t before = mapped_bytes_held();
+  std::vector<int, MappedAllocator<int>> small(1000, 1);
+  EXPECT_EQ(mapped_bytes_held(), before);
+  EXPECT_EQ(vm_flags_of(small.data()).find(" hg"), std::string::npos);
+}
+
+TEST(MappedAllocator, AnArrayGrowingPastTheThresholdKeepsItsValues) {
+  const std::size_t before = mapped_bytes_held();
+  std::vector<std::int64_t, MappedAllocator<std::int64_t>> grown;
+  const auto count = static_cast<std::int64_t>(3 * kMappedBlockBytes / sizeof(std::int64_t));
+  for (std::int64_t i = 0; i < count; ++i) grown.push_back(i * 3);
+  for (std::int64_t i = 0; i < count; i += 4099) ASSERT_EQ(grown[static_cast<std::size_t>(i)], i * 3);
+  EXPECT_GE(mapped_bytes_held() - before, 3 * kMappedBlockBytes);
+  grown = {};
+  grown.shrink_to_fit();
+  EXPECT_EQ(mapped_bytes_held(), before);
 }
