@@ -1,15 +1,17 @@
 #include "core/mapped_memory.hpp"
 
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <new>
 
 namespace steam_rec {
 namespace {
-
-constexpr std::size_t kPage = 4096;
 
 std::atomic<std::size_t> held{0};
 std::atomic<MappedBytesObserver> observer{nullptr};
@@ -25,8 +27,16 @@ void* map_anonymous(std::size_t bytes) {
   return p;
 }
 
-// Whole 4 KiB pages.
-std::size_t mapped_length(std::size_t bytes) noexcept { return (bytes + kPage - 1) / kPage * kPage; }
+std::size_t page_size() noexcept {
+  static const std::size_t size = [] {
+    const long page = sysconf(_SC_PAGESIZE);
+    return page > 0 ? static_cast<std::size_t>(page) : std::size_t{4096};
+  }();
+  return size;
+}
+
+// Whole pages.
+std::size_t mapped_length(std::size_t bytes) noexcept { return (bytes + page_size() - 1) / page_size() * page_size(); }
 
 }  // namespace
 
@@ -43,9 +53,14 @@ void* map_block(std::size_t bytes) {
     char* const raw = static_cast<char*>(map_anonymous(length + kMappedBlockBytes));
     const auto address = reinterpret_cast<std::uintptr_t>(raw);
     char* const aligned = raw + (kMappedBlockBytes - address % kMappedBlockBytes) % kMappedBlockBytes;
-    if (aligned > raw) munmap(raw, static_cast<std::size_t>(aligned - raw));
     char* const end = raw + length + kMappedBlockBytes;
-    if (end > aligned + length) munmap(aligned + length, static_cast<std::size_t>(end - (aligned + length)));
+    // Both cuts are on page boundaries (2 MiB is a whole number of pages);
+    // should one fail anyway, nothing is kept.
+    if ((aligned > raw && munmap(raw, static_cast<std::size_t>(aligned - raw)) != 0) ||
+        (end > aligned + length && munmap(aligned + length, static_cast<std::size_t>(end - (aligned + length))) != 0)) {
+      munmap(raw, length + kMappedBlockBytes);
+      throw std::bad_alloc();
+    }
     // Only a hint: without transparent huge pages the mapping keeps 4 KiB ones.
     madvise(aligned, length, MADV_HUGEPAGE);
     block = aligned;
@@ -58,6 +73,19 @@ void unmap_block(void* block, std::size_t bytes) noexcept {
   if (block == nullptr) return;
   munmap(block, mapped_length(bytes));
   held_changed(-static_cast<std::ptrdiff_t>(mapped_length(bytes)));
+}
+
+bool huge_pages_available() noexcept {
+  static const bool available = [] {
+    if (prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1) return false;
+    std::FILE* f = std::fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (f == nullptr) return false;
+    char modes[128] = {};
+    const bool read = std::fgets(modes, sizeof modes, f) != nullptr;
+    std::fclose(f);
+    return read && std::strstr(modes, "[never]") == nullptr;
+  }();
+  return available;
 }
 
 std::size_t mapped_bytes_held() noexcept { return held.load(std::memory_order_relaxed); }

@@ -7,6 +7,11 @@
 // megabytes of fresh arrays at scale L.  The hint is given only to these
 // mappings, which nothing else ever reuses: given to memory from malloc(),
 // it would outlive the block and reach the backend's later allocations.
+// Neither AddressSanitizer nor valgrind sees past the end of a mapping's
+// block as it does past a heap block's (sanitizer builds keep the arrays on
+// the heap: kMapLargeArrays).  With transparent huge pages in "madvise" mode
+// and defrag "madvise" (Debian's defaults) a fault in these mappings may wait
+// for the kernel to compact memory (docs/operations.md, "Huge pages").
 #pragma once
 
 #include <cstddef>
@@ -17,7 +22,7 @@ namespace steam_rec {
 // Blocks this large and larger get a mapping of their own.
 constexpr std::size_t kMappedBlockBytes = std::size_t{2} << 20;
 
-// A zeroed mapping of `bytes` (> 0), in whole 4 KiB pages; throws
+// A zeroed mapping of `bytes` (> 0), in whole pages; throws
 // std::bad_alloc.  Blocks of kMappedBlockBytes or more start on a 2 MiB
 // boundary and carry the huge-page hint.  unmap_block() takes the same
 // `bytes`.
@@ -33,24 +38,44 @@ std::size_t mapped_bytes_held() noexcept;
 using MappedBytesObserver = void (*)(std::ptrdiff_t change);
 void observe_mapped_bytes(MappedBytesObserver observer) noexcept;
 
+// Whether transparent huge pages can be had (not "never" in
+// /sys/kernel/mm/transparent_hugepage/enabled, not turned off for this
+// process); read once.  Without them a mapping of its own gains nothing, and
+// the heap reuses pages it has touched where a fresh mapping faults again.
+bool huge_pages_available() noexcept;
+
+// Sanitizer builds keep large arrays on the heap, where AddressSanitizer's
+// red zones see past their ends; the unit tests of the mapping name it.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kMapLargeArrays = false;
+#else
+constexpr bool kMapLargeArrays = true;
+#endif
+
 // A standard allocator for large arrays: a block of kMappedBlockBytes or more
-// in a mapping of its own, smaller ones from the heap as usual.
-template <typename T>
+// in a mapping of its own while huge pages can be had, anything else from the
+// heap as usual.  Both calls for one block take the same path, as the choice
+// is made once per process.
+template <typename T, bool kMapLarge = kMapLargeArrays>
 struct MappedAllocator {
   using value_type = T;
+  template <typename U>
+  struct rebind {
+    using other = MappedAllocator<U, kMapLarge>;
+  };
 
   MappedAllocator() noexcept = default;
   template <typename U>
-  MappedAllocator(const MappedAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor): rebinding
+  MappedAllocator(const MappedAllocator<U, kMapLarge>&) noexcept {}  // NOLINT(google-explicit-constructor): rebinding
 
   T* allocate(std::size_t n) {
     if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_alloc();
-    if (n * sizeof(T) < kMappedBlockBytes) return std::allocator<T>().allocate(n);
+    if (!mapped(n)) return std::allocator<T>().allocate(n);
     return static_cast<T*>(map_block(n * sizeof(T)));
   }
 
   void deallocate(T* p, std::size_t n) noexcept {
-    if (n * sizeof(T) < kMappedBlockBytes) {
+    if (!mapped(n)) {
       std::allocator<T>().deallocate(p, n);
       return;
     }
@@ -58,12 +83,17 @@ struct MappedAllocator {
   }
 
   template <typename U>
-  bool operator==(const MappedAllocator<U>&) const noexcept {
+  bool operator==(const MappedAllocator<U, kMapLarge>&) const noexcept {
     return true;
   }
   template <typename U>
-  bool operator!=(const MappedAllocator<U>&) const noexcept {
+  bool operator!=(const MappedAllocator<U, kMapLarge>&) const noexcept {
     return false;
+  }
+
+ private:
+  static bool mapped(std::size_t n) noexcept {
+    return kMapLarge && n * sizeof(T) >= kMappedBlockBytes && huge_pages_available();
   }
 };
 

@@ -16,9 +16,9 @@
 
 #include "core/dense_matrix.hpp"
 
+using steam_rec::huge_pages_available;
 using steam_rec::kMappedBlockBytes;
 using steam_rec::mapped_bytes_held;
-using steam_rec::MappedAllocator;
 using steam_rec::rec::DenseMatrix;
 
 namespace {
@@ -50,6 +50,11 @@ bool mapped(const void* address) {
   unsigned char resident = 0;
   return mincore(reinterpret_cast<void*>(a), static_cast<std::size_t>(page), &resident) == 0 || errno != ENOMEM;
 }
+
+// The allocator as the server builds it (sanitizer builds keep their large
+// arrays on the heap).
+template <typename T>
+using MappedAllocator = steam_rec::MappedAllocator<T, true>;
 
 }  // namespace
 
@@ -115,6 +120,7 @@ TEST(DenseMatrix, AnEmptyOneHasNoMappingAndAnImpossibleOneThrows) {
 }
 
 TEST(MappedAllocator, AnArrayOf2MiBOrMoreHasAMappingOfItsOwnAndGivesItBack) {
+  if (!huge_pages_available()) GTEST_SKIP() << "transparent huge pages are off: large arrays stay on the heap";
   const std::size_t before = mapped_bytes_held();
   const int* data = nullptr;
   {
@@ -122,7 +128,7 @@ TEST(MappedAllocator, AnArrayOf2MiBOrMoreHasAMappingOfItsOwnAndGivesItBack) {
     data = large.data();
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(data) % kHugePage, 0u);
     EXPECT_NE(vm_flags_of(data).find(" hg"), std::string::npos) << vm_flags_of(data);
-    EXPECT_EQ(mapped_bytes_held() - before, kMappedBlockBytes + 4096);  // whole 4 KiB pages
+    EXPECT_EQ(mapped_bytes_held() - before, kMappedBlockBytes + static_cast<std::size_t>(sysconf(_SC_PAGESIZE)));
     EXPECT_EQ(large.back(), 7);
   }
   EXPECT_EQ(mapped_bytes_held(), before);
@@ -137,6 +143,7 @@ TEST(MappedAllocator, ASmallArrayComesFromTheHeap) {
 }
 
 TEST(MappedAllocator, AnArrayGrowingPastTheThresholdKeepsItsValues) {
+  if (!huge_pages_available()) GTEST_SKIP() << "transparent huge pages are off: large arrays stay on the heap";
   const std::size_t before = mapped_bytes_held();
   std::vector<std::int64_t, MappedAllocator<std::int64_t>> grown;
   const auto count = static_cast<std::int64_t>(3 * kMappedBlockBytes / sizeof(std::int64_t));
@@ -146,4 +153,20 @@ TEST(MappedAllocator, AnArrayGrowingPastTheThresholdKeepsItsValues) {
   grown = {};
   grown.shrink_to_fit();
   EXPECT_EQ(mapped_bytes_held(), before);
+}
+
+TEST(MappedAllocator, SanitizerBuildsAndTheHeapOnlyFormKeepLargeArraysOnTheHeap) {
+  const std::size_t before = mapped_bytes_held();
+  std::vector<int, steam_rec::MappedAllocator<int, false>> large(kMappedBlockBytes / sizeof(int) + 1, 7);
+  EXPECT_EQ(mapped_bytes_held(), before);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  EXPECT_FALSE(steam_rec::kMapLargeArrays);
+#endif
+}
+
+TEST(MappedAllocator, HugePagesAreAvailableExactlyWhenTheKernelOffersThem) {
+  std::ifstream enabled("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string modes;
+  std::getline(enabled, modes);
+  EXPECT_EQ(huge_pages_available(), !modes.empty() && modes.find("[never]") == std::string::npos) << modes;
 }
