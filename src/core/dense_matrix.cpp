@@ -1,10 +1,10 @@
 #include "core/dense_matrix.hpp"
 
-#include "core/mapped_memory.hpp"
-
 #include <limits>
 #include <new>
 #include <utility>
+
+#include "core/mapped_memory.hpp"
 
 namespace steam_rec::rec {
 namespace {

@@ -21,11 +21,9 @@ class DenseMatrix {
   DenseMatrix& operator=(const DenseMatrix&) = delete;
 
   Eigen::Map<Eigen::MatrixXd>& matrix() { return map_; }
-  const Eigen::Map<Eigen::MatrixXd>& matrix() const { return map_; }
   Eigen::Index rows() const { return map_.rows(); }
   Eigen::Index cols() const { return map_.cols(); }
   double& operator()(Eigen::Index i, Eigen::Index j) { return map_(i, j); }
-  double operator()(Eigen::Index i, Eigen::Index j) const { return map_(i, j); }
 
   void swap(DenseMatrix& other) noexcept;
 

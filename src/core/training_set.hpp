@@ -9,18 +9,17 @@
 #include <string_view>
 #include <vector>
 
-#include "core/mapped_memory.hpp"
-
 #include "core/cancel.hpp"
+#include "core/mapped_memory.hpp"
 #include "core/seen_numbers.hpp"
 
 namespace steam_rec::rec {
 
-// Compressed sparse rows: row r holds columns index[offset[r] .. offset[r+1]).
 // Large arrays of a training: each of 2 MiB or more in a mapping of its own.
 template <typename T>
 using LargeArray = std::vector<T, MappedAllocator<T>>;
 
+// Compressed sparse rows: row r holds columns index[offset[r] .. offset[r+1]).
 struct SparseRows {
   LargeArray<std::int64_t> offset{0};
   LargeArray<std::int32_t> index;
