@@ -53,15 +53,10 @@ struct MappedNames {
 };
 MappedNames shared;
 
-// False when the name does not fit in MAXPGPATH (a data directory path
-// near that length): the caller then reads the names from their rows.
-bool names_path(const rec::NamesStamp& s, char* path) {
-  char directory[MAXPGPATH];
-  image_directory(directory);
-  const int length =
-      snprintf(path, MAXPGPATH, "%s/%u_names_%u_%u_%u_%lld_%u_%u.names", directory, s.database, s.catalog_table,
-               s.catalog_file, s.counter_table, static_cast<long long>(s.changes), s.writer, s.trigger_version);
-  return length >= 0 && length < MAXPGPATH;
+// Under 200 bytes (seven numbers of at most 20 digits each): never cut.
+void names_path(const rec::NamesStamp& s, char* path) {
+  snprintf(path, MAXPGPATH, "%s/%u_names_%u_%u_%u_%lld_%u_%u.names", kImageDirectory, s.database, s.catalog_table,
+           s.catalog_file, s.counter_table, static_cast<long long>(s.changes), s.writer, s.trigger_version);
 }
 
 void unmap_names() {
@@ -216,14 +211,13 @@ bool of_dropped_database(const char* name) {
 // file keeps reading it; one whose snapshot still sees an older state
 // reads its names itself (stamp_is_latest()).
 void remove_other_names_files(const char* kept) {
-  char directory[MAXPGPATH], prefix[64], path[MAXPGPATH * 2];
-  image_directory(directory);
+  char prefix[64], path[MAXPGPATH * 2];
   snprintf(prefix, sizeof prefix, "%u_names_", MyDatabaseId);
-  DIR* dir = AllocateDir(directory);
+  DIR* dir = AllocateDir(kImageDirectory);
   struct dirent* entry;
-  while ((entry = ReadDirExtended(dir, directory, LOG)) != nullptr) {
+  while ((entry = ReadDirExtended(dir, kImageDirectory, LOG)) != nullptr) {
     const char* name = entry->d_name;
-    snprintf(path, sizeof path, "%s/%s", directory, name);
+    snprintf(path, sizeof path, "%s/%s", kImageDirectory, name);
     if (of_dropped_database(name)) {
       unlink(path);
       continue;
@@ -257,13 +251,13 @@ bool write_names_file(const char* path, const unsigned char* bytes, std::size_t 
 // sees, unless another backend is building one (then false at once: this
 // call reads its names itself rather than wait).
 bool build_names_file(const rec::NamesStamp& stamp, Oid catalog_cache, const char* path) {
-  char directory[MAXPGPATH], lock_path[MAXPGPATH + 32];
-  image_directory(directory);
-  if (MakePGDirectory(directory) != 0 && errno != EEXIST) {
-    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not create directory \"%s\": %m", directory)));
+  char lock_path[MAXPGPATH];
+  if (MakePGDirectory(kImageDirectory) != 0 && errno != EEXIST) {
+    ereport(LOG,
+            (errcode_for_file_access(), errmsg("steam_rec: could not create directory \"%s\": %m", kImageDirectory)));
     return false;
   }
-  snprintf(lock_path, sizeof lock_path, "%s/%u_names.lock", directory, MyDatabaseId);
+  snprintf(lock_path, sizeof lock_path, "%s/%u_names.lock", kImageDirectory, MyDatabaseId);
   // A transient file: closed (and unlocked) by an error's abort as well.
   const int lock = OpenTransientFilePerm(lock_path, O_RDWR | O_CREAT | PG_BINARY, pg_file_create_mode);
   if (lock < 0) return false;
@@ -302,7 +296,7 @@ bool names_from_shared_file(const rec::NamesStamp& stamp, Oid catalog_cache, con
     unmap_names();
   if (!shared.mapped) {
     char path[MAXPGPATH];
-    if (!names_path(stamp, path)) return false;
+    names_path(stamp, path);
     int mapped = map_names(stamp, path);
     if (mapped <= 0) {
       if (!stamp_is_latest(stamp) || !build_names_file(stamp, catalog_cache, path)) return false;

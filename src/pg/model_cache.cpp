@@ -59,7 +59,6 @@ struct CachedModel {
   bool whole = false;
   FileIdentity identity;  // of the mapped file, to notice it changed
   int held = -1;          // the mapped file, kept open: checking it is one fstat()
-  char image_path[MAXPGPATH] = {};
   char image_name[MAXPGPATH] = {};
 };
 
@@ -329,7 +328,6 @@ void remember(const ImageFiles& files, Oid models_table, const ModelRow& row, bo
   cache.rules = files.key.rules;
   cache.mapped = mapped;
   cache.whole = whole;
-  strlcpy(cache.image_path, files.image, sizeof cache.image_path);
   snprintf(cache.image_name, sizeof cache.image_name, "%s.img", files.prefix);
 }
 

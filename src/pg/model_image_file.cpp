@@ -43,10 +43,6 @@ class MappedImage {
 
 }  // namespace
 
-// The data directory is the server's own (a standby's included), and a base
-// backup carries it along.
-void image_directory(char* path) { snprintf(path, MAXPGPATH, "%s/steam_rec", DataDir); }
-
 FileIdentity identity_of(const struct stat& st) {
   FileIdentity identity;
   identity.device = st.st_dev;
@@ -97,9 +93,7 @@ const char* boot_id() {
 // False when stamps cannot be used (no boot id).
 bool stamp_path(const ImageFiles& files, const FileIdentity& id, char* path, std::size_t size) {
   if (boot_id()[0] == '\0') return false;
-  char directory[MAXPGPATH];
-  image_directory(directory);
-  snprintf(path, size, "%s/%s.checked-%s-%llx-%llx-%lld-%ld.%09ld", directory, files.prefix, boot_id(),
+  snprintf(path, size, "%s/%s.checked-%s-%llx-%llx-%lld-%ld.%09ld", kImageDirectory, files.prefix, boot_id(),
            static_cast<unsigned long long>(id.device), static_cast<unsigned long long>(id.inode),
            static_cast<long long>(id.size), id.ctime_seconds, id.ctime_nanoseconds);
   return true;
@@ -116,16 +110,15 @@ bool has_stamp(const ImageFiles& files, const FileIdentity& id) {
 // runs while the caller holds a raw mapping, where an ERROR would leak it.
 void remove_stamps_of_other_boots(const ImageFiles& files) {
   if (boot_id()[0] == '\0') return;
-  char directory[MAXPGPATH], ours[MAXPGPATH + 64], path[MAXPGPATH * 2];
-  image_directory(directory);
+  char ours[MAXPGPATH + 64], path[MAXPGPATH * 2];
   const int stamps = snprintf(ours, sizeof ours, "%s.checked-", files.prefix);
   snprintf(ours + stamps, sizeof ours - stamps, "%s-", boot_id());
-  DIR* dir = opendir(directory);
+  DIR* dir = opendir(kImageDirectory);
   if (dir == nullptr) return;
   while (const struct dirent* entry = readdir(dir)) {
     const char* name = entry->d_name;
     if (strncmp(name, ours, static_cast<std::size_t>(stamps)) != 0 || strncmp(name, ours, strlen(ours)) == 0) continue;
-    snprintf(path, sizeof path, "%s/%s", directory, name);
+    snprintf(path, sizeof path, "%s/%s", kImageDirectory, name);
     unlink(path);
   }
   closedir(dir);
@@ -229,15 +222,14 @@ long long trained_at_of(const char* name) {
 // older model must not remove the newer active one's image.  A backend still
 // mapping a removed image keeps reading it: the file lives until unmapped.
 void remove_other_files(const ImageFiles& files) {
-  char directory[MAXPGPATH], own[MAXPGPATH], path[MAXPGPATH * 2];
-  image_directory(directory);
+  char own[MAXPGPATH], path[MAXPGPATH * 2];
   snprintf(own, sizeof own, "%s.", files.prefix);
-  DIR* dir = AllocateDir(directory);
+  DIR* dir = AllocateDir(kImageDirectory);
   struct dirent* entry;
-  while ((entry = ReadDirExtended(dir, directory, LOG)) != nullptr) {
+  while ((entry = ReadDirExtended(dir, kImageDirectory, LOG)) != nullptr) {
     const char* name = entry->d_name;
     if (!ours_or_orphaned(name, files.key.database)) continue;
-    snprintf(path, sizeof path, "%s/%s", directory, name);
+    snprintf(path, sizeof path, "%s/%s", kImageDirectory, name);
     const bool mine = strncmp(name, own, strlen(own)) == 0;
     if (ends_with(name, ".tmp")) {
       if (builder_is_gone(name)) unlink(path);
@@ -260,13 +252,12 @@ void remove_other_files(const ImageFiles& files) {
 }  // namespace
 
 ImageFiles::ImageFiles(const rec::ImageKey& image_key) : key(image_key) {
-  char directory[MAXPGPATH];
-  image_directory(directory);
+  // At most 10 + 63 + 7 bytes (the directory, the prefix, ".builds"): never cut.
   snprintf(prefix, sizeof prefix, "%u_%u_%lld_%lld", key.database, key.models_table,
            static_cast<long long>(key.model_id), static_cast<long long>(key.trained_at));
-  snprintf(image, sizeof image, "%s/%s.img", directory, prefix);
-  snprintf(lock, sizeof lock, "%s/%s.lock", directory, prefix);
-  snprintf(builds, sizeof builds, "%s/%s.builds", directory, prefix);
+  snprintf(image, sizeof image, "%s/%s.img", kImageDirectory, prefix);
+  snprintf(lock, sizeof lock, "%s/%s.lock", kImageDirectory, prefix);
+  snprintf(builds, sizeof builds, "%s/%s.builds", kImageDirectory, prefix);
 }
 
 void hold_file(int* held, int fd) {
@@ -342,10 +333,9 @@ bool map_image_file(const ImageFiles& files, std::shared_ptr<rec::Recommender>* 
 }
 
 int take_build_lock(const ImageFiles& files) {
-  char directory[MAXPGPATH];
-  image_directory(directory);
-  if (MakePGDirectory(directory) != 0 && errno != EEXIST) {
-    ereport(LOG, (errcode_for_file_access(), errmsg("steam_rec: could not create directory \"%s\": %m", directory)));
+  if (MakePGDirectory(kImageDirectory) != 0 && errno != EEXIST) {
+    ereport(LOG,
+            (errcode_for_file_access(), errmsg("steam_rec: could not create directory \"%s\": %m", kImageDirectory)));
     return -1;
   }
   const int fd = OpenTransientFilePerm(files.lock, O_RDWR | O_CREAT | PG_BINARY, pg_file_create_mode);

@@ -70,8 +70,12 @@ HeldFile held_file_state(int held, const FileIdentity& mapped);
 // The identity of the file `st` describes.
 FileIdentity identity_of(const struct stat& st);
 
-// The directory of every image of this server: $PGDATA/steam_rec.
-void image_directory(char* path);
+// The directory of every image and names file of this server, $PGDATA/steam_rec,
+// named as the server names its own files: relative to the data directory,
+// where every server process works (a standby's its own, and a base backup
+// carries the directory along).  Every path below is then a few dozen bytes,
+// whatever the data directory's length.
+constexpr char kImageDirectory[] = "steam_rec";
 
 // Keeps `fd` (or no file: -1) open in *held, closing the file held there
 // before.  The server counts a kept file among the descriptors it may not use

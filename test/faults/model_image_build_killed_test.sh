@@ -35,13 +35,15 @@ assert_true "the image is a file" "[ -f '$file' ]"
 # A fresh backend waits in pg_sleep while strace attaches to it; strace holds
 # the builder for 30 s right after it creates its temporary file, so the kill
 # always lands in the middle of a build, however fast the machine writes.
+# The server opens it by its name relative to the data directory, which
+# strace -P matches as spelled.
 rm -f "$file"
 psql -X -q -d $db -c "SET application_name = 'image_builder'" -c "SELECT pg_sleep(600)" \
   -c "SELECT count(*) FROM steam_rec.recommend(1)" >/dev/null 2>&1 &
 client=$!
 builder=$(wait_until_running $db "SELECT pg_sleep(600)")
 temporary="$file.$builder.tmp"
-strace -q -p "$builder" -P "$temporary" -e trace=openat -e inject=openat:delay_exit=30000000 2>/dev/null &
+strace -q -p "$builder" -P "steam_rec/${temporary##*/}" -e trace=openat -e inject=openat:delay_exit=30000000 2>/dev/null &
 tracer=$!
 for _ in $(seq 1 100); do [ -d "/proc/$builder" ] && grep -q "^TracerPid:[[:space:]]*[1-9]" "/proc/$builder/status" && break; sleep 0.05; done
 psql_value $db "SELECT pg_cancel_backend($builder)" >/dev/null  # ends the sleep; the recommend() call runs
