@@ -15,7 +15,17 @@ another build of the library), interleaved, for an old-vs-new ratio.
 
     bench/threads_bench.py --dbname DB [--threads 2] [--repeats 3] [--algorithms itemknn,ease,...]
                            [--params ALGORITHM=JSON ...] [--refresh] [--k 20] [--control] [--compare DB]
-                           [--sidecar ROUNDS] [--cpu]
+                           [--sidecar ROUNDS] [--cpu] [--prune]
+
+--prune runs prune_models(keep_previous => 3) and a VACUUM of model_games,
+untimed, before each train(): every run then stores its model into the space
+of pruned ones, as a server whose nightly job prunes does (without it, each
+run extends model_games, and the store's share of a short training grows
+with what extending costs on that disk).  The model active before the run is
+pinned meanwhile, so no prune deletes it.
+
+Each train() activates its model; the model active before the run is active
+again after it.
 
 --cpu adds the CPU seconds the backend (all its threads) used per job, from
 /proc (the server must run on this machine): a job on 2 threads that uses the
@@ -53,11 +63,12 @@ def backend_cpu_seconds(pid):
 def timed(db, sql, args, threads, cpu=None, prepare=None):
     """Seconds `sql` takes on `threads` threads (committed, as a job would be); with `cpu` (a list), also
     appends the CPU seconds the backend used meanwhile (the server must run on this machine).  `prepare`
-    runs first, untimed, outside a transaction (a VACUUM)."""
+    (statements) run first, untimed, each outside a transaction (a VACUUM)."""
     if prepare:
         db.autocommit = True
         with db.cursor() as cur:
-            cur.execute(prepare)
+            for statement in prepare:
+                cur.execute(statement)
         db.autocommit = False
     with db.cursor() as cur:
         cur.execute("SET steam_rec.max_threads = %s", (threads,))
@@ -148,6 +159,33 @@ def sidecar(db, dbname, rounds):
           f"({', '.join(f'{s:.3f}' for s in theirs)}): **{statistics.median(theirs) / statistics.median(ours):.1f}x**")
 
 
+class KeepActive:
+    """The model active when the run starts: pinned during it when `pin` (unless it already was), and active
+    again by restore()."""
+
+    def __init__(self, db, pin):
+        self.db = db
+        with db.cursor() as cur:
+            cur.execute("SELECT m.id, coalesce(g.pinned, false) FROM steam_rec.models AS m"
+                        " LEFT JOIN steam_rec.model_governance AS g ON g.model_id = m.id WHERE m.active")
+            found = cur.fetchone()
+            self.id, was_pinned = found if found else (None, True)
+            self.pinned = pin and not was_pinned
+            if self.pinned:
+                cur.execute("SELECT steam_rec.pin_model(%s, 'threads_bench.py --prune')", (self.id,))
+        db.commit()
+
+    def restore(self):
+        if self.id is None:
+            return
+        with self.db.cursor() as cur:
+            cur.execute("SET steam_rec.max_threads TO DEFAULT")
+            cur.execute("SELECT steam_rec.activate_model(%s)", (self.id,))
+            if self.pinned:
+                cur.execute("SELECT steam_rec.unpin_model(%s)", (self.id,))
+        self.db.commit()
+
+
 class Controls(list):
     def __init__(self, dbs):
         super().__init__()
@@ -170,6 +208,8 @@ def main():
                         help="train('itemknn', weighting none) at the default max_threads against the Python "
                              "sidecar (bench/itemknn_sidecar.py), alternating, ROUNDS times")
     parser.add_argument("--cpu", action="store_true", help="also the backend's CPU seconds per job, from /proc")
+    parser.add_argument("--prune", action="store_true",
+                        help="prune_models(keep_previous => 3) and VACUUM model_games before each train(), untimed")
     args = parser.parse_args()
     params = dict(p.split("=", 1) for p in args.params)
     variants = {"new": psycopg2.connect(dbname=args.dbname)}
@@ -188,6 +228,7 @@ def main():
             args.algorithms = [name for (name,) in cursor.fetchall()]
         db.commit()
     args.algorithms = [a for a in args.algorithms if a]
+    active = KeepActive(db, args.prune)
     header = ("| job | params | library | 1 thread s | " +
               " | ".join(f"{t} threads s | speed-up" for t in args.threads) + " | runs 1 / N |")
     print(f"medians of {args.repeats} interleaved runs")
@@ -195,16 +236,19 @@ def main():
     print("| --- | --- | --- | ---: | " + " | ".join("---: | ---:" for _ in args.threads) + " | --- |")
     for algorithm in args.algorithms:
         given = params.get(algorithm, "{}")
+        prune = ["SELECT count(*) FROM steam_rec.prune_models(keep_previous => 3)",
+                 "VACUUM steam_rec.model_games"] if args.prune else None
         row(variants, algorithm, given, "SELECT steam_rec.train(%s, %s)", (algorithm, given), args.threads,
-            args.repeats, controls, args.cpu)
+            args.repeats, controls, args.cpu, prune)
     if args.refresh:
         # A refresh leaves the lists it replaced dead. Unvacuumed (the benchmark clusters run without
         # autovacuum) every run would write into a larger table than the run before, and the N-thread
         # run, which follows the 1-thread one in every round, would always get the larger table.
         row(variants, "refresh_recommendations", f"k={args.k}", "SELECT steam_rec.refresh_recommendations(k => %s)",
-            (args.k,), args.threads, args.repeats, controls, args.cpu, "VACUUM steam_rec.recommendations")
+            (args.k,), args.threads, args.repeats, controls, args.cpu, ["VACUUM steam_rec.recommendations"])
     if args.sidecar:
         sidecar(db, args.dbname, args.sidecar)
+    active.restore()
     if controls:
         ones = [o for o, _ in controls]
         twos = [t for _, t in controls]
