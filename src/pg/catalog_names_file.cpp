@@ -53,7 +53,10 @@ struct MappedNames {
 };
 MappedNames shared;
 
-// Under 200 bytes (seven numbers of at most 20 digits each): never cut.
+// Seven numbers of at most 20 digits (with a sign) and their separators.
+static_assert(sizeof kImageDirectory + 7 * (20 + 1) + sizeof "_names.names" <= MAXPGPATH,
+              "a names file's name may be cut");
+
 void names_path(const rec::NamesStamp& s, char* path) {
   snprintf(path, MAXPGPATH, "%s/%u_names_%u_%u_%u_%lld_%u_%u.names", kImageDirectory, s.database, s.catalog_table,
            s.catalog_file, s.counter_table, static_cast<long long>(s.changes), s.writer, s.trigger_version);

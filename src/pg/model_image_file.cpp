@@ -251,8 +251,13 @@ void remove_other_files(const ImageFiles& files) {
 
 }  // namespace
 
+// The longest names: the directory, two numbers of at most 10 digits and two
+// of at most 20 (with a sign), the separators and ".builds".
+constexpr std::size_t kLongestPrefix = 10 + 1 + 10 + 1 + 20 + 1 + 20;
+static_assert(sizeof kImageDirectory + kLongestPrefix + sizeof ".builds" <= MAXPGPATH,
+              "an image file's name may be cut");
+
 ImageFiles::ImageFiles(const rec::ImageKey& image_key) : key(image_key) {
-  // At most 10 + 63 + 7 bytes (the directory, the prefix, ".builds"): never cut.
   snprintf(prefix, sizeof prefix, "%u_%u_%lld_%lld", key.database, key.models_table,
            static_cast<long long>(key.model_id), static_cast<long long>(key.trained_at));
   snprintf(image, sizeof image, "%s/%s.img", kImageDirectory, prefix);

@@ -11,14 +11,16 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/test/lib/assert.sh"
 source "$root/test/integration/model_image_helpers.sh"
 bin=$(pg_config --bindir)
-base=$(mktemp -d -t steam_rec_long.XXXXXX)
+# Under /tmp whatever TMPDIR says: a path of known length, and a socket
+# path well within its 107 bytes.
+base=$(mktemp -d /tmp/steam_rec_long.XXXXXX)
 port=${STEAM_REC_LONG_DIR_PORT:-5483}
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 # Directory names of 50 bytes, then one that brings the path to 990 bytes;
 # the data directory "data" inside it.
 long=$base
-while [ $((${#long} + 51)) -lt 990 ]; do long="$long/$(printf 'd%.0s' $(seq 50))"; done
-long="$long/$(printf 'e%.0s' $(seq $((990 - ${#long} - 1))))"
+while [ $((${#long} + 51)) -lt 990 ]; do long="$long/$(head -c 50 /dev/zero | tr '\0' d)"; done
+long="$long/$(head -c $((990 - ${#long} - 1)) /dev/zero | tr '\0' e)"
 data="$long/data"
 stop_all() {
   [ -f "$data/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1
