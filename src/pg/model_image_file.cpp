@@ -197,12 +197,14 @@ bool builder_is_gone(const char* name) {
   return pid != MyProcPid && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
-// Whether the file `name` belongs to this database or to one that no
-// longer exists (its name starts with the database's OID).
+// Whether the file `name` is an image's (or its lock's, build log's, stamp's
+// or temporary file's) of this database or of one that no longer exists:
+// "<db>_<table>_...".  The names files beside them ("<db>_names...") are
+// catalog_names_file.cpp's to remove; their lock is kept while unheld.
 bool ours_or_orphaned(const char* name, Oid database) {
   char* end = nullptr;
   const unsigned long oid = strtoul(name, &end, 10);
-  if (end == name || *end != '_') return false;
+  if (end == name || end[0] != '_' || !isdigit(static_cast<unsigned char>(end[1]))) return false;
   return oid == database || !SearchSysCacheExists1(DATABASEOID, ObjectIdGetDatum(static_cast<Oid>(oid)));
 }
 

@@ -119,3 +119,8 @@ wait "$holder" 2>/dev/null || true
 holder=
 assert_equal "once it is done, the next backend builds the file" "0/$total" "$(psql_value $db "$wrong_sql")"
 assert_true "for the new state" "[ '$(names_file)' != '$before' ]"
+# Removing an unheld lock would let a backend that opened it before the
+# removal and one that creates it after build at once.
+psql_value $db "SELECT steam_rec.train('content')" >/dev/null
+psql_value $db "SELECT count(*) FROM steam_rec.recommend(1)" >/dev/null  # builds the new model's image, then cleans up
+assert_true "the new model's image cleanup leaves the names lock" "[ -e '$dir/${dboid}_names.lock' ]"
