@@ -2,7 +2,9 @@
 # Fails when the server log of the pg_virtualenv cluster shows a crashed
 # backend: a process terminated by a signal, or a crash-recovery restart.
 set -euo pipefail
-log=$(pg_lsclusters --no-header | awk -v port="$PGPORT" '$3 == port { print $7 }')
+# The running cluster on that port: a stopped one may have the same port in
+# its configuration (pg_virtualenv takes the first port no server listens on).
+log=$(pg_lsclusters --no-header | awk -v port="$PGPORT" '$3 == port && $4 ~ /^online/ { print $7 }')
 if [ -z "$log" ] || [ ! -r "$log" ]; then
   echo "check_server_log: cannot find the server log for port $PGPORT" >&2
   exit 1
