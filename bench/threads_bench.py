@@ -159,6 +159,29 @@ def sidecar(db, dbname, rounds):
           f"({', '.join(f'{s:.3f}' for s in theirs)}): **{statistics.median(theirs) / statistics.median(ours):.1f}x**")
 
 
+def run_jobs(args, params, variants, controls):
+    """Every train() row, the refresh and the sidecar, as asked."""
+    header = ("| job | params | library | 1 thread s | " +
+              " | ".join(f"{t} threads s | speed-up" for t in args.threads) + " | runs 1 / N |")
+    print(f"medians of {args.repeats} interleaved runs")
+    print(header)
+    print("| --- | --- | --- | ---: | " + " | ".join("---: | ---:" for _ in args.threads) + " | --- |")
+    prune = ["SELECT count(*) FROM steam_rec.prune_models(keep_previous => 3)",
+             "VACUUM steam_rec.model_games"] if args.prune else None
+    for algorithm in args.algorithms:
+        given = params.get(algorithm, "{}")
+        row(variants, algorithm, given, "SELECT steam_rec.train(%s, %s)", (algorithm, given), args.threads,
+            args.repeats, controls, args.cpu, prune)
+    if args.refresh:
+        # A refresh leaves the lists it replaced dead. Unvacuumed (the benchmark clusters run without
+        # autovacuum) every run would write into a larger table than the run before, and the N-thread
+        # run, which follows the 1-thread one in every round, would always get the larger table.
+        row(variants, "refresh_recommendations", f"k={args.k}", "SELECT steam_rec.refresh_recommendations(k => %s)",
+            (args.k,), args.threads, args.repeats, controls, args.cpu, ["VACUUM steam_rec.recommendations"])
+    if args.sidecar:
+        sidecar(variants["new"], args.dbname, args.sidecar)
+
+
 class KeepActive:
     """The model active when the run starts: pinned during it when `pin` (unless it already was), and active
     again by restore()."""
@@ -178,6 +201,7 @@ class KeepActive:
     def restore(self):
         if self.id is None:
             return
+        self.db.rollback()  # a job that failed left its transaction aborted
         with self.db.cursor() as cur:
             cur.execute("SET steam_rec.max_threads TO DEFAULT")
             cur.execute("SELECT steam_rec.activate_model(%s)", (self.id,))
@@ -229,26 +253,10 @@ def main():
         db.commit()
     args.algorithms = [a for a in args.algorithms if a]
     active = KeepActive(db, args.prune)
-    header = ("| job | params | library | 1 thread s | " +
-              " | ".join(f"{t} threads s | speed-up" for t in args.threads) + " | runs 1 / N |")
-    print(f"medians of {args.repeats} interleaved runs")
-    print(header)
-    print("| --- | --- | --- | ---: | " + " | ".join("---: | ---:" for _ in args.threads) + " | --- |")
-    for algorithm in args.algorithms:
-        given = params.get(algorithm, "{}")
-        prune = ["SELECT count(*) FROM steam_rec.prune_models(keep_previous => 3)",
-                 "VACUUM steam_rec.model_games"] if args.prune else None
-        row(variants, algorithm, given, "SELECT steam_rec.train(%s, %s)", (algorithm, given), args.threads,
-            args.repeats, controls, args.cpu, prune)
-    if args.refresh:
-        # A refresh leaves the lists it replaced dead. Unvacuumed (the benchmark clusters run without
-        # autovacuum) every run would write into a larger table than the run before, and the N-thread
-        # run, which follows the 1-thread one in every round, would always get the larger table.
-        row(variants, "refresh_recommendations", f"k={args.k}", "SELECT steam_rec.refresh_recommendations(k => %s)",
-            (args.k,), args.threads, args.repeats, controls, args.cpu, ["VACUUM steam_rec.recommendations"])
-    if args.sidecar:
-        sidecar(db, args.dbname, args.sidecar)
-    active.restore()
+    try:
+        run_jobs(args, params, variants, controls)
+    finally:
+        active.restore()  # also when a job fails or the run is interrupted
     if controls:
         ones = [o for o, _ in controls]
         twos = [t for _, t in controls]
