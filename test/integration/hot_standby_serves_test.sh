@@ -11,30 +11,12 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/test/lib/assert.sh"
 source "$root/test/integration/model_image_helpers.sh"
-bin=$(pg_config --bindir)
-base=$(mktemp -d -t steam_rec_standby.XXXXXX)
+source "$root/test/lib/private_cluster.sh"
+private_base "${TMPDIR:-/tmp}/steam_rec_standby.XXXXXX"
 primary_port=${STEAM_REC_PRIMARY_PORT:-5481}
 standby_port=${STEAM_REC_STANDBY_PORT:-5482}
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-stop_all() {
-  for cluster in standby primary; do
-    [ -f "$base/$cluster/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$base/$cluster" -m immediate stop >/dev/null 2>&1
-  done
-  rm -rf "$base"
-}
-trap stop_all EXIT
-[ "$(id -u)" = 0 ] && chown postgres: "$base"
-
-as_postgres "$bin/initdb" -D "$base/primary" -A trust -U postgres >/dev/null
-cat >> "$base/primary/postgresql.conf" <<CONF
-port = $primary_port
-listen_addresses = ''
-unix_socket_directories = '$base'
-wal_level = replica
-max_wal_senders = 4
-hot_standby = on
-CONF
-as_postgres "$bin/pg_ctl" -D "$base/primary" -l "$base/primary.log" -w start >/dev/null
+private_cluster_create "$base/primary" $primary_port "wal_level = replica" "max_wal_senders = 4" "hot_standby = on"
+private_cluster_start "$base/primary" "$base/primary.log"
 export PGHOST=$base PGUSER=postgres PGPORT=$primary_port
 db=steam_rec_standby
 make_trained_db $db
@@ -42,7 +24,7 @@ make_trained_db $db
 as_postgres "$bin/pg_basebackup" -h "$base" -p $primary_port -U postgres -D "$base/standby" -R -X stream
 rm -rf "$base/standby/steam_rec"  # the standby builds its own image
 sed -i "s/^port = $primary_port/port = $standby_port/" "$base/standby/postgresql.conf"
-as_postgres "$bin/pg_ctl" -D "$base/standby" -l "$base/standby.log" -w start >/dev/null
+private_cluster_start "$base/standby" "$base/standby.log"
 
 # caught_up: waits until the standby has replayed everything the primary wrote.
 caught_up() {

@@ -10,33 +10,21 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/test/lib/assert.sh"
 source "$root/test/integration/model_image_helpers.sh"
-bin=$(pg_config --bindir)
+source "$root/test/lib/private_cluster.sh"
 # Under /tmp whatever TMPDIR says: a path of known length, and a socket
 # path well within its 107 bytes.
-base=$(mktemp -d /tmp/steam_rec_long.XXXXXX)
+private_base /tmp/steam_rec_long.XXXXXX
 port=${STEAM_REC_LONG_DIR_PORT:-5483}
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 # Directory names of 50 bytes, then one that brings the path to 990 bytes;
 # the data directory "data" inside it.
 long=$base
 while [ $((${#long} + 51)) -lt 990 ]; do long="$long/$(head -c 50 /dev/zero | tr '\0' d)"; done
 long="$long/$(head -c $((990 - ${#long} - 1)) /dev/zero | tr '\0' e)"
 data="$long/data"
-stop_all() {
-  [ -f "$data/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1
-  rm -rf "$base"
-}
-trap stop_all EXIT
-[ "$(id -u)" = 0 ] && chown postgres: "$base"
 as_postgres mkdir -p "$long"
 
-as_postgres "$bin/initdb" -D "$data" -A trust -U postgres >/dev/null
-cat >> "$data/postgresql.conf" <<CONF
-port = $port
-listen_addresses = ''
-unix_socket_directories = '$base'
-CONF
-as_postgres "$bin/pg_ctl" -D "$data" -l "$base/server.log" -w start >/dev/null
+private_cluster_create "$data" $port
+private_cluster_start "$data" "$base/server.log"
 export PGHOST=$base PGUSER=postgres PGPORT=$port
 assert_equal "the data directory's path is 995 bytes" "995" "$(psql_value postgres 'SHOW data_directory' | tr -d '\n' | wc -c)"
 

@@ -10,25 +10,11 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$root/test/lib/assert.sh"
 source "$root/test/integration/model_image_helpers.sh"
-bin=$(pg_config --bindir)
-base=$(mktemp -d -t steam_rec_preload.XXXXXX)
+source "$root/test/lib/private_cluster.sh"
+private_base "${TMPDIR:-/tmp}/steam_rec_preload.XXXXXX"
 port=${STEAM_REC_PRELOAD_PORT:-5483}
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-stop_all() {
-  [ -f "$base/data/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$base/data" -m immediate stop >/dev/null 2>&1
-  rm -rf "$base"
-}
-trap stop_all EXIT
-[ "$(id -u)" = 0 ] && chown postgres: "$base"
-
-as_postgres "$bin/initdb" -D "$base/data" -A trust -U postgres >/dev/null
-cat >> "$base/data/postgresql.conf" <<CONF
-port = $port
-listen_addresses = ''
-unix_socket_directories = '$base'
-shared_preload_libraries = 'steam_rec'
-CONF
-as_postgres "$bin/pg_ctl" -D "$base/data" -l "$base/server.log" -w start >/dev/null
+private_cluster_create "$base/data" $port "shared_preload_libraries = 'steam_rec'"
+private_cluster_start "$base/data" "$base/server.log"
 export PGHOST=$base PGUSER=postgres PGPORT=$port
 
 assert_equal "a fresh backend has the library's settings before any call" "steam_rec.max_threads" \
