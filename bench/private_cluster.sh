@@ -8,8 +8,9 @@
 # PGPORT (default 5570), with data in a new directory under BENCH_DATA (default
 # /tmp), removed when the command ends.  Only that directory is removed: a
 # BENCH_DATA given as a place with room (a scratch disk) keeps what it holds.
+# The cluster is made and stopped by test/lib/private_cluster.sh.
 set -euo pipefail
-bindir=$1
+bin=$1  # read by private_cluster.sh instead of pg_config's
 shift
 settings=()
 while [ "$1" != -- ]; do
@@ -18,25 +19,10 @@ while [ "$1" != -- ]; do
 done
 shift
 
+source "$(dirname "${BASH_SOURCE[0]}")/../test/lib/private_cluster.sh"
 mkdir -p "${BENCH_DATA:-/tmp}"
-data=$(mktemp -d "${BENCH_DATA:-/tmp}/steam_rec_bench.XXXXXX")
-export PGPORT=${PGPORT:-5570} PGHOST=$data PGUSER=postgres PATH="$bindir:$PATH"
-# initdb and the server refuse to run as root.
-as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-stop() {
-  [ -f "$data/pg/postmaster.pid" ] && as_owner pg_ctl -D "$data/pg" -m fast -w stop >/dev/null || true
-  rm -rf "$data"
-}
-trap stop EXIT  # set before initdb: a failed one leaves no directory either
-[ "$(id -u)" = 0 ] && chown postgres "$data"
-as_owner initdb -D "$data/pg" -A trust -U postgres >/dev/null
-{
-  echo "port = $PGPORT"
-  echo "listen_addresses = ''"
-  echo "unix_socket_directories = '$data'"
-  printf '%s\n' "${settings[@]}"
-} >>"$data/pg/postgresql.conf"
-as_owner pg_ctl -D "$data/pg" -l "$data/server.log" -w start >/dev/null
+private_base "${BENCH_DATA:-/tmp}/steam_rec_bench.XXXXXX"  # set before initdb: a failed one leaves no directory either
+export PGPORT=${PGPORT:-5570} PGHOST=$base PGUSER=postgres PATH="$bin:$PATH"
+private_cluster_create "$base/pg" "$PGPORT" "${settings[@]}"
+private_cluster_start "$base/pg" "$base/server.log"
 "$@"

@@ -1,6 +1,6 @@
 # private_cluster.sh: servers of a test's own, sourced by the tests that need
 # one configured as the shared test server is not (a standby, a preloaded
-# library, a long data directory):
+# library, a long data directory) and by bench/private_cluster.sh:
 #
 #   private_base /tmp/steam_rec_x.XXXXXX    # sets $base (mktemp -d TEMPLATE)
 #   private_cluster_create DATA PORT [setting ...]
@@ -8,9 +8,10 @@
 #
 # A cluster listens only on a socket in $base. When the script exits, every
 # cluster started is stopped (immediate) and $base removed. initdb and the
-# server refuse to run as root; as root, they run as postgres.
+# server refuse to run as root; as root, they run as postgres. They come from
+# $bin when it is set before this is sourced, from pg_config's bin dir otherwise.
 
-bin=$(pg_config --bindir)
+bin=${bin:-$(pg_config --bindir)}
 private_data_dirs=()
 
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
